@@ -1,0 +1,41 @@
+#include "libs/core/config.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "libs/core/encoding.h"
+#include "libs/core/log.h"
+
+namespace qrcloud::core {
+
+absl::Status ApplyEnvironment() {
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    const std::string var = absl::StrCat("QRCLOUD_", absl::AsciiStrToUpper(name));
+    const char* value = std::getenv(var.c_str());
+    if (value == nullptr) continue;
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(var, "=", value, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> InitProcess(int argc, char** argv, absl::string_view usage) {
+  absl::SetProgramUsageMessage(absl::string_view(usage.data(), usage.size()));
+  if (absl::Status s = ApplyEnvironment(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    std::exit(2);
+  }
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  EnsureSodium();
+  InitLogging();
+  return std::vector<std::string>(rest.begin(), rest.end());
+}
+
+}  // namespace qrcloud::core

@@ -1,0 +1,26 @@
+// Process configuration: Abseil flags, each also settable from the
+// environment as QRCLOUD_<FLAG> (upper case). The command line wins over the
+// environment, which wins over the flag's default.
+#ifndef QRCLOUD_LIBS_CORE_CONFIG_H_
+#define QRCLOUD_LIBS_CORE_CONFIG_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace qrcloud::core {
+
+// Applies QRCLOUD_<FLAG> environment variables to the registered flags.
+// Returns an error naming the variable if a value does not parse.
+absl::Status ApplyEnvironment();
+
+// The whole start-up for a qrcloud binary: usage message, environment, command
+// line, logging. Exits with a message on a bad flag or variable. Returns the
+// positional arguments (argv[0] first).
+std::vector<std::string> InitProcess(int argc, char** argv, absl::string_view usage);
+
+}  // namespace qrcloud::core
+
+#endif  // QRCLOUD_LIBS_CORE_CONFIG_H_

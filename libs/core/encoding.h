@@ -1,0 +1,29 @@
+// Byte encodings used across services: hex, base64url, SHA-256.
+#ifndef QRCLOUD_LIBS_CORE_ENCODING_H_
+#define QRCLOUD_LIBS_CORE_ENCODING_H_
+
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace qrcloud::core {
+
+// Initialises libsodium once per process; cheap to call again. Every use of
+// libsodium in qrcloud goes through a function that calls this first.
+void EnsureSodium();
+
+std::string HexEncode(absl::string_view bytes);
+std::optional<std::string> HexDecode(absl::string_view hex);
+
+// RFC 4648 section 5, without padding.
+std::string Base64UrlEncode(absl::string_view bytes);
+std::optional<std::string> Base64UrlDecode(absl::string_view text);
+
+// SHA-256 of `data`, as 32 raw bytes.
+std::string Sha256(absl::string_view data);
+// SHA-256 of `data`, as 64 lower-case hex characters.
+std::string Sha256Hex(absl::string_view data);
+
+}  // namespace qrcloud::core
+
+#endif  // QRCLOUD_LIBS_CORE_ENCODING_H_

@@ -1,0 +1,24 @@
+#include "libs/core/encoding.h"
+
+#include <catch2/catch.hpp>
+
+namespace qrcloud::core {
+namespace {
+
+TEST_CASE("Hex and base64url round-trip and refuse garbage") {
+  const std::string bytes("\x00\x01\xfe\xff qr", 6);
+  CHECK(HexEncode(bytes) == "0001feff2071");
+  CHECK(*HexDecode("0001feff2071") == bytes);
+  CHECK_FALSE(HexDecode("abc").has_value());
+  CHECK_FALSE(HexDecode("zz").has_value());
+  CHECK(*Base64UrlDecode(Base64UrlEncode(bytes)) == bytes);
+  CHECK(Base64UrlEncode("\xfb\xff") == "-_8");
+  CHECK_FALSE(Base64UrlDecode("***").has_value());
+}
+
+TEST_CASE("SHA-256 matches the FIPS 180-2 test vector") {
+  CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace qrcloud::core
