@@ -31,6 +31,10 @@ class FakeClock : public Clock {
   absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
+// `t` truncated to whole microseconds, the precision MySQL DATETIME(6) keeps,
+// so a time written and read back compares equal.
+inline absl::Time ToMicros(absl::Time t) { return absl::FromUnixMicros(absl::ToUnixMicros(t)); }
+
 }  // namespace qrcloud::core
 
 #endif  // QRCLOUD_LIBS_CORE_CLOCK_H_

@@ -5,6 +5,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "absl/strings/string_view.h"
+
+// Lets spdlog/fmt format absl::string_view (a distinct type in Debian's Abseil).
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
+  template <typename Context>
+  auto format(absl::string_view v, Context& ctx) const {
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(v.data(), v.size()), ctx);
+  }
+};
+
 namespace qrcloud::core {
 
 // Installs the default logger from the flags. Called by InitProcess().

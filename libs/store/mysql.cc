@@ -88,6 +88,12 @@ int64_t Row::Int(absl::string_view column) const {
   return std::strtoll(v->c_str(), nullptr, 10);
 }
 
+double Row::Double(absl::string_view column) const {
+  const auto& v = At(column);
+  if (!v || v->empty()) return 0;
+  return std::strtod(v->c_str(), nullptr);
+}
+
 absl::Time Row::Time(absl::string_view column) const {
   const auto& v = At(column);
   return v ? FromSqlTime(*v) : absl::InfinitePast();
@@ -147,6 +153,8 @@ void Bind(sql::PreparedStatement* ps, const Params& params) {
             ps->setBoolean(idx, v);
           } else if constexpr (std::is_same_v<T, absl::Time>) {
             ps->setString(idx, ToSqlTime(v));
+          } else if constexpr (std::is_same_v<T, double>) {
+            ps->setDouble(idx, v);
           }
         },
         params[i]);
@@ -255,6 +263,9 @@ absl::StatusOr<std::unique_ptr<Connection>> MysqlPool::Connect(bool with_databas
   opts["OPT_WRITE_TIMEOUT"] = seconds(options_.read_timeout);
   opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   opts["OPT_RECONNECT"] = false;  // a silent reconnect would lose session state
+  // Execute() returns rows matched, not rows changed: an UPDATE that sets a
+  // row to what it already holds still reports that the row exists.
+  opts["CLIENT_FOUND_ROWS"] = true;
   try {
     std::unique_ptr<sql::Connection> raw(Driver()->connect(opts));
     std::unique_ptr<Connection> conn(new Connection(std::move(raw)));

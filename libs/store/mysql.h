@@ -50,7 +50,7 @@ struct MysqlOptions {
 };
 
 // A statement parameter. absl::Time binds as DATETIME(6) in UTC.
-using Value = std::variant<std::nullptr_t, int64_t, std::string, bool, absl::Time>;
+using Value = std::variant<std::nullptr_t, int64_t, std::string, bool, absl::Time, double>;
 using Params = std::vector<Value>;
 
 // One row of a result; values are copied out of the driver.
@@ -66,6 +66,8 @@ class Row {
   // 0 for NULL.
   int64_t Int(absl::string_view column) const;
   bool Bool(absl::string_view column) const { return Int(column) != 0; }
+  // 0 for NULL.
+  double Double(absl::string_view column) const;
   // absl::InfinitePast() for NULL.
   absl::Time Time(absl::string_view column) const;
 
@@ -86,7 +88,7 @@ class Connection {
   absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params = {});
   // The first row, or NOT_FOUND.
   absl::StatusOr<Row> QueryOne(absl::string_view sql, const Params& params = {});
-  // Returns the number of rows changed.
+  // Returns the number of rows matched (CLIENT_FOUND_ROWS), changed or not.
   absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {});
   // For DDL and session settings that cannot be prepared (migrations only).
   absl::Status ExecuteUnprepared(absl::string_view sql);

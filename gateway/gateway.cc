@@ -1,0 +1,248 @@
+#include "gateway/gateway.h"
+
+#include <grpcpp/support/byte_buffer.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "gateway/openapi.h"
+#include "gateway/transcoder.h"
+#include "libs/auth/authenticator.h"
+#include "libs/core/ids.h"
+#include "libs/core/log.h"
+#include "libs/core/metrics.h"
+#include "libs/core/status.h"
+
+namespace qrcloud::gateway {
+namespace {
+
+constexpr char kRequestIdHeader[] = "x-request-id";
+
+bool AcceptableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!absl::ascii_isgraph(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string ClientAddress(const http::Request& req, bool trust_forwarded_for) {
+  if (trust_forwarded_for) {
+    const std::string xff(req.Header("x-forwarded-for"));
+    if (!xff.empty()) return std::string(absl::StripAsciiWhitespace(xff.substr(0, xff.find(','))));
+  }
+  return req.remote_address;
+}
+
+http::Response Json(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.headers.emplace_back("content-type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+core::Counter& RateLimitedCounter() {
+  static core::Counter& c = core::MetricsRegistry::Global().GetCounter(
+      "gateway_rate_limited_total", "Requests refused with 429 by the rate limits.");
+  return c;
+}
+
+core::Counter& RateLimitErrors() {
+  static core::Counter& c = core::MetricsRegistry::Global().GetCounter(
+      "gateway_rate_limit_errors_total",
+      "Requests let through because the rate-limit store could not be reached.");
+  return c;
+}
+
+grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  (void)buffer.Dump(&slices);
+  std::string out;
+  out.reserve(buffer.Length());
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+}  // namespace
+
+http::Response ErrorResponse(const absl::Status& status, int http_status) {
+  return Json(http_status ? http_status : core::HttpStatusFor(status.code()), StatusJson(status));
+}
+
+// One forwarded call: lives until gRPC completes it.
+struct Gateway::Call {
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  const google::protobuf::Descriptor* output = nullptr;
+  std::string request_id;
+  http::Responder respond;
+
+  explicit Call(http::Responder r) : respond(std::move(r)) {}
+};
+
+absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
+                                                        cache::RedisPool* redis) {
+  std::unique_ptr<Gateway> g(new Gateway);
+  g->options_ = std::move(options);
+  g->backends_ = std::make_unique<Backends>(g->options_.channels_per_backend);
+  std::vector<std::string> services;
+  for (const auto& [service, address] : g->options_.backends) {
+    g->backends_->Add(service, address);
+    services.push_back(service);
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(g->routes_, RouteTable::ForServices(services));
+  g->openapi_ = OpenApiJson(g->routes_, g->options_.public_url);
+  if (redis != nullptr) g->limiter_ = std::make_unique<RateLimiter>(*redis, g->options_.rate_limits);
+
+  http::ServerOptions http_options = g->options_.http;
+  http_options.error_response = [](int status, std::string_view message) {
+    const absl::StatusCode code = status == 503 ? absl::StatusCode::kUnavailable
+                                  : status >= 500 ? absl::StatusCode::kInternal
+                                                  : absl::StatusCode::kInvalidArgument;
+    return ErrorResponse(absl::Status(code, absl::string_view(message.data(), message.size())), status);
+  };
+  Gateway* self = g.get();
+  g->server_ = std::make_unique<http::Server>(
+      http_options, [self](http::Request&& req, http::Responder respond) {
+        self->Handle(std::move(req), std::move(respond));
+      });
+  QRCLOUD_RETURN_IF_ERROR(g->server_->Start());
+  spdlog::info("gateway: HTTP on port {}, {} routes to {} services", g->server_->port(),
+               g->routes_.routes().size(), services.size());
+  return g;
+}
+
+Gateway::~Gateway() { Shutdown(absl::Seconds(1)); }
+
+void Gateway::Shutdown(absl::Duration grace) {
+  if (server_) server_->Shutdown(grace);
+}
+
+http::Response Gateway::Ready() {
+  std::map<std::string, std::string> verdicts;
+  absl::Status s = backends_->CheckReady(absl::Seconds(1), &verdicts);
+  std::vector<std::string> parts;
+  for (const auto& [address, verdict] : verdicts) {
+    parts.push_back(absl::StrCat("\"", address, "\":\"", absl::CHexEscape(verdict), "\""));
+  }
+  return Json(s.ok() ? 200 : 503, absl::StrCat("{\"status\":\"", s.ok() ? "ready" : "not ready",
+                                               "\",\"backends\":{", absl::StrJoin(parts, ","), "}}"));
+}
+
+void Gateway::Handle(http::Request&& req, http::Responder respond) {
+  std::string request_id(req.Header(kRequestIdHeader));
+  if (!AcceptableRequestId(request_id)) request_id = core::NewId();
+  auto reply = [&](http::Response r) {
+    r.headers.emplace_back(kRequestIdHeader, request_id);
+    respond(std::move(r));
+  };
+
+  const std::string& path = req.path;
+  if (req.method == "GET" || req.method == "HEAD") {
+    if (path == "/healthz") return reply(Json(200, "{\"status\":\"ok\"}"));
+    if (path == "/readyz") return reply(Ready());
+    if (path == "/metrics") {
+      http::Response r;
+      r.headers.emplace_back("content-type", "text/plain; version=0.0.4");
+      r.body = core::MetricsRegistry::Global().Render();
+      return reply(std::move(r));
+    }
+    if (path == "/openapi.json") return reply(Json(200, openapi_));
+  }
+
+  const std::string authorization(req.Header("authorization"));
+  const std::string token(auth::Authenticator::BearerToken(authorization));
+  if (limiter_) {
+    auto wait = limiter_->Hit(token, ClientAddress(req, options_.trust_forwarded_for));
+    if (!wait.ok()) {
+      // The limits protect the backends; when their store is down the
+      // backends answer for themselves, so let the request through.
+      RateLimitErrors().Inc();
+    } else if (*wait > absl::ZeroDuration()) {
+      RateLimitedCounter().Inc();
+      const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))));
+      http::Response r = ErrorResponse(absl::ResourceExhaustedError(absl::StrCat(
+          "too many requests; retry after ", seconds, " s")));
+      r.headers.emplace_back("retry-after", absl::StrCat(seconds));
+      return reply(std::move(r));
+    }
+  }
+
+  RouteTable::Miss miss;
+  std::vector<std::string> allowed;
+  auto match = routes_.Find(req.method, path, &miss, &allowed);
+  if (!match) {
+    if (miss == RouteTable::Miss::kMethodNotAllowed) {
+      http::Response r = ErrorResponse(
+          absl::UnimplementedError(absl::StrCat(req.method, " is not allowed on ", path,
+                                                "; allowed: ", absl::StrJoin(allowed, ", "))),
+          405);
+      r.headers.emplace_back("allow", absl::StrJoin(allowed, ", "));
+      return reply(std::move(r));
+    }
+    return reply(ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", path))));
+  }
+  Forward(*match, std::move(req), std::move(request_id), std::move(respond));
+}
+
+void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
+                      http::Responder respond) {
+  auto request = BuildRequest(match, req.query, req.body);
+  if (!request.ok()) {
+    http::Response r = ErrorResponse(request.status());
+    r.headers.emplace_back(kRequestIdHeader, request_id);
+    return respond(std::move(r));
+  }
+  grpc::GenericStub* stub = backends_->StubFor(match.route->method->service()->full_name());
+  if (stub == nullptr) {
+    http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
+    r.headers.emplace_back(kRequestIdHeader, request_id);
+    return respond(std::move(r));
+  }
+
+  auto* call = new Call(std::move(respond));
+  call->request_id = std::move(request_id);
+  call->output = match.route->method->output_type();
+  call->context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  call->context.AddMetadata(kRequestIdHeader, call->request_id);
+  const std::string_view authorization = req.Header("authorization");
+  if (!authorization.empty()) call->context.AddMetadata("authorization", std::string(authorization));
+  call->context.AddMetadata("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  call->request = ToByteBuffer((*request)->SerializeAsString());
+
+  stub->UnaryCall(&call->context, match.route->grpc_path, grpc::StubOptions(), &call->request,
+                  &call->response, [call](grpc::Status status) {
+                    std::unique_ptr<Call> owned(call);
+                    http::Response r;
+                    if (status.ok()) {
+                      auto payload = RenderResponse(owned->output, FromByteBuffer(owned->response));
+                      if (payload.ok()) {
+                        r.headers.emplace_back("content-type", payload->content_type);
+                        r.body = std::move(payload->body);
+                      } else {
+                        r = ErrorResponse(payload.status());
+                      }
+                    } else {
+                      absl::Status s = core::FromGrpcStatus(status);
+                      if (s.code() == absl::StatusCode::kUnavailable &&
+                          absl::StrContains(s.message(), "failed to connect")) {
+                        s = absl::UnavailableError("the service is unavailable; retry shortly");
+                      }
+                      r = ErrorResponse(s);
+                    }
+                    r.headers.emplace_back(kRequestIdHeader, owned->request_id);
+                    owned->respond(std::move(r));
+                  });
+}
+
+}  // namespace qrcloud::gateway

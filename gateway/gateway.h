@@ -1,0 +1,65 @@
+// The REST gateway: HTTP/1.1 in front, gRPC behind. Routes come from the
+// services' google.api.http rules; requests are transcoded generically.
+#ifndef QRCLOUD_GATEWAY_GATEWAY_H_
+#define QRCLOUD_GATEWAY_GATEWAY_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/backends.h"
+#include "gateway/rate_limiter.h"
+#include "gateway/routes.h"
+#include "libs/cache/redis.h"
+#include "libs/http/server.h"
+
+namespace qrcloud::gateway {
+
+struct GatewayOptions {
+  http::ServerOptions http;
+  // (service full name, backend address) pairs.
+  std::vector<std::pair<std::string, std::string>> backends;
+  absl::Duration call_timeout = absl::Seconds(10);
+  RateLimitOptions rate_limits;
+  // Trust the first address of X-Forwarded-For (behind a load balancer).
+  bool trust_forwarded_for = false;
+  // The public base URL, for /openapi.json.
+  std::string public_url;
+  int channels_per_backend = 4;
+};
+
+class Gateway {
+ public:
+  // `redis` (for rate limits) may be null: then no limits apply.
+  static absl::StatusOr<std::unique_ptr<Gateway>> Start(GatewayOptions options,
+                                                        cache::RedisPool* redis);
+  ~Gateway();
+
+  int port() const { return server_->port(); }
+  void Shutdown(absl::Duration grace);
+
+ private:
+  struct Call;
+  Gateway() = default;
+  void Handle(http::Request&& req, http::Responder respond);
+  void Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
+               http::Responder respond);
+  http::Response Ready();
+
+  GatewayOptions options_;
+  RouteTable routes_;
+  std::unique_ptr<Backends> backends_;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::string openapi_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// An error response in the contract's shape: google.rpc.Status JSON.
+http::Response ErrorResponse(const absl::Status& status, int http_status = 0);
+
+}  // namespace qrcloud::gateway
+
+#endif  // QRCLOUD_GATEWAY_GATEWAY_H_

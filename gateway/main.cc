@@ -1,0 +1,78 @@
+// qrcloud-gateway: the public REST front of qrcloud. HTTP/1.1 in, gRPC out,
+// transcoded from the services' google.api.http rules.
+#include <csignal>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "gateway/gateway.h"
+#include "libs/cache/redis_flags.h"
+#include "libs/core/config.h"
+#include "libs/core/log.h"
+
+ABSL_FLAG(std::string, http_address, "0.0.0.0", "Address to listen on");
+ABSL_FLAG(int, http_port, 8080, "HTTP port");
+ABSL_FLAG(int, io_threads, 4, "HTTP I/O threads");
+ABSL_FLAG(int64_t, max_body_bytes, 4 << 20, "Largest request body accepted, in bytes");
+ABSL_FLAG(std::string, center_address, "localhost:50051", "The center's gRPC address");
+ABSL_FLAG(std::string, center_services, "qrcloud.v1.AuthService,qrcloud.v1.MerchantService",
+          "Services the center serves, routed to --center_address");
+ABSL_FLAG(std::string, extra_backends, "",
+          "More routes as service=address pairs, comma-separated "
+          "(e.g. qrcloud.v1.PersonalService=localhost:50052)");
+ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10), "Deadline of each backend call");
+ABSL_FLAG(int, rate_limit_per_token, 1200, "Requests per minute per bearer token (0: no limit)");
+ABSL_FLAG(int, rate_limit_per_address, 2400, "Requests per minute per client address (0: no limit)");
+ABSL_FLAG(bool, trust_forwarded_for, false, "Take the client address from X-Forwarded-For");
+ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL");
+
+namespace {
+
+absl::Notification* g_stop = nullptr;
+
+void OnSignal(int) {
+  if (g_stop != nullptr && !g_stop->HasBeenNotified()) g_stop->Notify();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace qrcloud;
+  core::InitProcess(argc, argv, "qrcloud-gateway [flags]");
+
+  gateway::GatewayOptions options;
+  options.http.address = absl::GetFlag(FLAGS_http_address);
+  options.http.port = static_cast<uint16_t>(absl::GetFlag(FLAGS_http_port));
+  options.http.io_threads = absl::GetFlag(FLAGS_io_threads);
+  options.http.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  for (absl::string_view service : absl::StrSplit(absl::GetFlag(FLAGS_center_services), ',', absl::SkipEmpty())) {
+    options.backends.emplace_back(std::string(service), absl::GetFlag(FLAGS_center_address));
+  }
+  for (absl::string_view pair : absl::StrSplit(absl::GetFlag(FLAGS_extra_backends), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    options.backends.push_back(kv);
+  }
+  options.call_timeout = absl::GetFlag(FLAGS_call_timeout);
+  options.rate_limits.per_token = absl::GetFlag(FLAGS_rate_limit_per_token);
+  options.rate_limits.per_address = absl::GetFlag(FLAGS_rate_limit_per_address);
+  options.trust_forwarded_for = absl::GetFlag(FLAGS_trust_forwarded_for);
+  options.public_url = absl::GetFlag(FLAGS_public_url);
+
+  // Redis holds the rate-limit counters. The gateway starts without it (the
+  // limits then let requests through) rather than refuse to serve.
+  auto redis = cache::RedisPool::Create(cache::RedisOptionsFromFlags());
+  if (!redis.ok()) spdlog::warn("gateway: rate limits off until Redis answers: {}", redis.status().message());
+  auto gw = gateway::Gateway::Start(options, redis.ok() ? redis->get() : nullptr);
+  if (!gw.ok()) {
+    spdlog::critical("gateway failed to start: {}", gw.status().message());
+    return 1;
+  }
+  absl::Notification stop;
+  g_stop = &stop;
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  stop.WaitForNotification();
+  spdlog::info("gateway: shutting down");
+  (*gw)->Shutdown(absl::Seconds(5));
+  return 0;
+}

@@ -1,0 +1,740 @@
+#include "libs/http/server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cassert>
+#include <chrono>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/core/log.h"
+#include "libs/core/metrics.h"
+
+namespace qrcloud::http {
+namespace internal {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// Bytes asked of the socket per read while waiting for a request to start.
+constexpr size_t kReadChunk = 8192;
+// A connection closed after an error response keeps reading (and discarding)
+// for at most this long, so a client still sending its body sees the
+// response instead of a reset.
+constexpr absl::Duration kMaxLinger = absl::Seconds(2);
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// A timeout for tcp_stream::expires_after; nullopt means none.
+using Timeout = std::optional<Clock::duration>;
+
+Timeout ToTimeout(absl::Duration d) {
+  if (d == absl::InfiniteDuration()) return std::nullopt;
+  return std::chrono::duration_cast<Clock::duration>(
+      absl::ToChronoNanoseconds(std::max(d, absl::ZeroDuration())));
+}
+
+void Arm(beast::tcp_stream& stream, const Timeout& timeout) {
+  if (timeout) {
+    stream.expires_after(*timeout);
+  } else {
+    stream.expires_never();
+  }
+}
+
+// Beast's and Abseil's string_view are distinct types here (Debian builds
+// Abseil with its own string_view).
+absl::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+Response DefaultErrorResponse(int http_status, std::string_view message) {
+  Response r;
+  r.status = http_status;
+  r.headers = {{"content-type", "text/plain; charset=utf-8"}};
+  r.body = std::string(message);
+  return r;
+}
+
+// Metrics shared by every server in the process, created once so that a
+// request costs a few relaxed atomic adds.
+struct HttpMetrics {
+  std::array<core::Counter*, 6> requests_by_class{};  // [status / 100], 1..5 used
+  core::Histogram* duration = nullptr;
+  core::Gauge* open_connections = nullptr;
+  core::Counter* connections = nullptr;
+
+  static const HttpMetrics& Get() {
+    static const HttpMetrics* metrics = [] {
+      auto& registry = core::MetricsRegistry::Global();
+      auto* m = new HttpMetrics;
+      for (int c = 1; c <= 5; ++c) {
+        m->requests_by_class[c] =
+            &registry.GetCounter("http_requests_total", "HTTP requests answered, by status class",
+                                 {{"code", absl::StrCat(c, "xx")}});
+      }
+      m->duration =
+          &registry.GetHistogram("http_request_duration_seconds",
+                                 "Time from a request being read to its response being written");
+      m->open_connections =
+          &registry.GetGauge("http_open_connections", "HTTP connections currently open");
+      m->connections = &registry.GetCounter("http_connections_total", "HTTP connections accepted");
+      return m;
+    }();
+    return *metrics;
+  }
+};
+
+}  // namespace
+
+using Strand = net::strand<net::io_context::executor_type>;
+
+// What every connection of one server shares: the io_context, the options,
+// the handler and the registry of open connections. Owned jointly by the
+// Server and its connections, so that a Responder kept past the server's
+// life still points at a live io_context.
+class ServerState : public std::enable_shared_from_this<ServerState> {
+ public:
+  enum class Admission { kAccepted, kOverLimit, kStopping };
+
+  ServerState(ServerOptions options, Handler handler);
+
+  absl::Status Start();
+  void Shutdown(absl::Duration grace);
+  uint16_t port() const { return port_; }
+
+  const ServerOptions& options() const { return options_; }
+  const Handler& handler() const { return handler_; }
+  const HttpMetrics& metrics() const { return metrics_; }
+  const Timeout& read_timeout() const { return read_timeout_; }
+  const Timeout& idle_timeout() const { return idle_timeout_; }
+  const Timeout& write_timeout() const { return write_timeout_; }
+  const Timeout& linger_timeout() const { return linger_timeout_; }
+  bool stopping() const { return stopping_flag_.load(std::memory_order_acquire); }
+
+  // Adds `c` to the open connections unless the server is stopping.
+  Admission Register(const std::shared_ptr<Connection>& c);
+  // Removes `c` if present. Idempotent.
+  void Unregister(Connection* c);
+
+  // Runs `f` on `strand` unless the io threads are winding down, in which
+  // case `f` is destroyed unrun.
+  template <typename F>
+  void PostIfRunning(const Strand& strand, F&& f) {
+    absl::MutexLock lock(&mu_);
+    if (running_) net::post(strand, std::forward<F>(f));
+  }
+
+ private:
+  void Accept();
+  void OnAccept(const Strand& strand, beast::error_code ec, tcp::socket socket);
+  std::vector<std::shared_ptr<Connection>> Connections();
+  void RunIoThread();
+
+  const ServerOptions options_;
+  const Handler handler_;
+  const HttpMetrics& metrics_;
+  const Timeout read_timeout_;
+  const Timeout idle_timeout_;
+  const Timeout write_timeout_;
+  const Timeout linger_timeout_;
+
+  net::io_context ioc_;  // before everything that uses it
+  tcp::acceptor acceptor_;
+  net::steady_timer accept_backoff_;  // on the acceptor's strand
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_flag_{false};
+
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // False once Shutdown no longer lets Responders post work.
+  bool running_ ABSL_GUARDED_BY(mu_) = true;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_ ABSL_GUARDED_BY(mu_);
+};
+
+// One accepted TCP connection. Every method except Deliver runs on strand_.
+// Invariant: at most one read or one write is outstanding, and once phase_ is
+// kClosed no new operation starts.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(std::shared_ptr<ServerState> server, Strand strand, tcp::socket socket);
+  ~Connection();
+
+  const Strand& strand() const { return strand_; }
+
+  void Start();
+  // Answers `http_status` before reading anything, then closes.
+  void Reject(int http_status, std::string_view message);
+  // Closes the connection if it is idle; otherwise the request in progress
+  // is answered with Connection: close.
+  void OnServerStopping();
+  void Close();
+
+  // From any thread: sends `response` (nullopt: a 500 for a dropped
+  // Responder) on the strand, unless the server has stopped.
+  static void Deliver(std::shared_ptr<Connection> self, std::optional<Response> response);
+
+ private:
+  enum class Phase { kReading, kHandling, kWriting, kLingering, kClosed };
+
+  void ReadRequest();
+  void OnFirstBytes(beast::error_code ec, size_t n);
+  void ReadHeader();
+  void OnHeader(beast::error_code ec, size_t n);
+  void ReadBody(beast::error_code ec);
+  void OnBody(beast::error_code ec, size_t n);
+  void FailRequest(beast::error_code ec);
+  std::string BodyLimitMessage() const;
+  void Dispatch();
+  void Respond(std::optional<Response> response);
+  void SendError(int http_status, std::string_view message);
+  void Write(Response&& response, bool keep_alive);
+  void OnWrite(beast::error_code ec, size_t n);
+  void Linger();
+  void Drain();
+
+  const std::shared_ptr<ServerState> server_;  // first: outlives stream_
+  const Strand strand_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;  // reused by every request on this connection
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  std::string remote_address_;
+  uint16_t remote_port_ = 0;
+
+  Phase phase_ = Phase::kReading;
+  bool awaiting_first_byte_ = false;  // idle: no byte of the next request yet
+  bool first_request_ = true;
+  // Of the request being answered:
+  bool keep_alive_ = false;
+  bool head_request_ = false;
+  bool count_request_ = true;  // false for a connection rejected unread
+  bool linger_after_write_ = false;
+  unsigned version_ = 11;
+  int status_ = 0;
+  Clock::time_point request_start_;
+};
+
+// ---------------------------------------------------------------- Connection
+
+Connection::Connection(std::shared_ptr<ServerState> server, Strand strand, tcp::socket socket)
+    : server_(std::move(server)), strand_(std::move(strand)), stream_(std::move(socket)) {
+  beast::error_code ec;
+  const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    remote_address_ = peer.address().to_string();
+    remote_port_ = peer.port();
+  }
+}
+
+Connection::~Connection() { server_->Unregister(this); }
+
+void Connection::Start() {
+  if (phase_ == Phase::kClosed) return;
+  ReadRequest();
+}
+
+void Connection::Reject(int http_status, std::string_view message) {
+  if (phase_ == Phase::kClosed) return;
+  count_request_ = false;
+  SendError(http_status, message);
+}
+
+void Connection::OnServerStopping() {
+  if (phase_ == Phase::kReading && awaiting_first_byte_) Close();
+}
+
+void Connection::Close() {
+  if (phase_ == Phase::kClosed) return;
+  phase_ = Phase::kClosed;
+  stream_.close();  // cancels the pending operation; its handler sees kClosed
+  server_->Unregister(this);
+}
+
+void Connection::ReadRequest() {
+  if (server_->stopping()) {  // not yet started, so not in flight
+    Close();
+    return;
+  }
+  phase_ = Phase::kReading;
+  parser_.emplace();
+  const ServerOptions& options = server_->options();
+  parser_->header_limit(static_cast<uint32_t>(
+      std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
+  parser_->body_limit(options.max_body_bytes);
+  if (buffer_.size() > 0) {  // a pipelined request is already here
+    ReadHeader();
+    return;
+  }
+  awaiting_first_byte_ = true;
+  Arm(stream_, first_request_ ? server_->read_timeout() : server_->idle_timeout());
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Connection::OnFirstBytes, shared_from_this()));
+}
+
+void Connection::OnFirstBytes(beast::error_code ec, size_t n) {
+  awaiting_first_byte_ = false;
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {  // the peer left, or the idle timeout passed
+    Close();
+    return;
+  }
+  buffer_.commit(n);
+  ReadHeader();
+}
+
+void Connection::ReadHeader() {
+  // One deadline for the whole request, header and body.
+  Arm(stream_, server_->read_timeout());
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));
+}
+
+void Connection::OnHeader(beast::error_code ec, size_t /*n*/) {
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    FailRequest(ec);
+    return;
+  }
+  if (parser_->is_done()) {
+    Dispatch();
+    return;
+  }
+  const auto& header = parser_->get();
+  if (header.version() >= 11 &&
+      absl::EqualsIgnoreCase(View(header[bhttp::field::expect]), "100-continue")) {
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                       self->ReadBody(write_ec);
+                     });
+    return;
+  }
+  ReadBody({});
+}
+
+void Connection::ReadBody(beast::error_code ec) {
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&Connection::OnBody, shared_from_this()));
+}
+
+void Connection::OnBody(beast::error_code ec, size_t /*n*/) {
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    FailRequest(ec);
+    return;
+  }
+  Dispatch();
+}
+
+void Connection::FailRequest(beast::error_code ec) {
+  const ServerOptions& options = server_->options();
+  if (ec == bhttp::error::body_limit) {
+    SendError(400, BodyLimitMessage());
+  } else if (ec == bhttp::error::header_limit) {
+    SendError(431, absl::StrCat("request line and headers exceed the limit of ",
+                                options.max_header_bytes, " bytes"));
+  } else if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category() ||
+             ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    // The peer left, the socket failed or the read timed out: nobody to answer.
+    Close();
+  } else {
+    SendError(400, absl::StrCat("malformed HTTP/1.1 request: ", ec.message()));
+  }
+}
+
+std::string Connection::BodyLimitMessage() const {
+  const size_t limit = server_->options().max_body_bytes;
+  // Beast refuses an oversized Content-Length before the header is marked
+  // done, so read the field itself rather than parser_->content_length().
+  uint64_t declared = 0;
+  if (absl::SimpleAtoi(View(parser_->get()[bhttp::field::content_length]), &declared) &&
+      declared > limit) {
+    return absl::StrCat("request body is ", declared, " bytes; the limit is ", limit, " bytes");
+  }
+  return absl::StrCat("request body exceeds the limit of ", limit, " bytes");
+}
+
+void Connection::Dispatch() {
+  bhttp::request<bhttp::string_body> message = parser_->release();
+  Request request;
+  request.method = std::string(View(message.method_string()));
+  request.target = std::string(View(message.target()));
+  const size_t question = request.target.find('?');
+  if (question == std::string::npos) {
+    request.path = request.target;
+  } else {
+    request.path = request.target.substr(0, question);
+    request.query = request.target.substr(question + 1);
+  }
+  for (const auto& field : message) {
+    request.headers.emplace_back(absl::AsciiStrToLower(View(field.name_string())),
+                                 std::string(View(field.value())));
+  }
+  request.body = std::move(message.body());
+  request.remote_address = remote_address_;
+  request.remote_port = remote_port_;
+  request.version = static_cast<int>(message.version());
+
+  keep_alive_ = message.keep_alive();
+  head_request_ = message.method() == bhttp::verb::head;
+  version_ = message.version();
+  phase_ = Phase::kHandling;
+  first_request_ = false;
+  request_start_ = Clock::now();
+  stream_.expires_never();  // the handler's time is not the client's
+  try {
+    server_->handler()(std::move(request), Responder(shared_from_this()));
+  } catch (const std::exception& e) {
+    // The Responder died with the handler's frame, so the client gets a 500.
+    spdlog::error("http: handler for {} threw: {}", std::string(View(message.target())), e.what());
+  }
+  // Nothing may touch *this here: the Responder may have started a write.
+}
+
+void Connection::Deliver(std::shared_ptr<Connection> self, std::optional<Response> response) {
+  if (self->strand_.running_in_this_thread()) {
+    self->Respond(std::move(response));
+    return;
+  }
+  const Strand& strand = self->strand_;
+  ServerState& server = *self->server_;
+  server.PostIfRunning(strand, [self = std::move(self), r = std::move(response)]() mutable {
+    self->Respond(std::move(r));
+  });
+}
+
+void Connection::Respond(std::optional<Response> response) {
+  if (phase_ != Phase::kHandling) return;  // closed meanwhile
+  if (!response) {
+    response = server_->options().error_response(
+        500, "the request handler finished without producing a response");
+  }
+  Write(std::move(*response), keep_alive_ && !server_->stopping());
+}
+
+void Connection::SendError(int http_status, std::string_view message) {
+  Response response = server_->options().error_response(http_status, message);
+  keep_alive_ = false;
+  head_request_ = false;
+  version_ = 11;
+  linger_after_write_ = true;
+  request_start_ = Clock::now();
+  Write(std::move(response), false);
+}
+
+void Connection::Write(Response&& r, bool keep_alive) {
+  if (r.status < 100 || r.status > 599) {
+    spdlog::error("http: handler answered with invalid status {}", r.status);
+    r = server_->options().error_response(
+        500, absl::StrCat("the request handler answered with invalid status ", r.status));
+    if (r.status < 100 || r.status > 599) r.status = 500;
+  }
+  response_ = {};
+  response_.version(version_);
+  response_.result(static_cast<unsigned>(r.status));
+  bool has_server = false;
+  for (auto& [name, value] : r.headers) {
+    // Framing is the server's business: it sets these itself.
+    if (absl::EqualsIgnoreCase(name, "content-length") ||
+        absl::EqualsIgnoreCase(name, "transfer-encoding")) {
+      continue;
+    }
+    if (absl::EqualsIgnoreCase(name, "connection")) {
+      if (absl::EqualsIgnoreCase(value, "close")) keep_alive = false;
+      continue;
+    }
+    has_server = has_server || absl::EqualsIgnoreCase(name, "server");
+    response_.insert(name, value);
+  }
+  const std::string& server_header = server_->options().server_header;
+  if (!has_server && !server_header.empty()) response_.set(bhttp::field::server, server_header);
+  response_.keep_alive(keep_alive);
+  const size_t size = r.body.size();
+  if (!head_request_) response_.body() = std::move(r.body);
+  if (r.status >= 200 && r.status != 204) response_.content_length(size);
+
+  status_ = r.status;
+  phase_ = Phase::kWriting;
+  Arm(stream_, server_->write_timeout());
+  bhttp::async_write(stream_, response_,
+                     beast::bind_front_handler(&Connection::OnWrite, shared_from_this()));
+}
+
+void Connection::OnWrite(beast::error_code ec, size_t /*n*/) {
+  if (phase_ == Phase::kClosed) return;
+  if (count_request_) {
+    const HttpMetrics& metrics = server_->metrics();
+    metrics.requests_by_class[status_ / 100]->Inc();
+    metrics.duration->Observe(std::chrono::duration<double>(Clock::now() - request_start_).count());
+  }
+  if (ec) {
+    Close();
+    return;
+  }
+  if (linger_after_write_) {
+    Linger();
+    return;
+  }
+  const bool keep_alive = response_.keep_alive();
+  response_ = {};  // frees the body now rather than at the next request
+  if (!keep_alive || server_->stopping()) {
+    Close();
+    return;
+  }
+  ReadRequest();
+}
+
+void Connection::Linger() {
+  phase_ = Phase::kLingering;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  buffer_.clear();
+  Arm(stream_, server_->linger_timeout());
+  Drain();
+}
+
+void Connection::Drain() {
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (self->phase_ == Phase::kClosed) return;
+                            if (ec) {
+                              self->Close();
+                              return;
+                            }
+                            self->Drain();
+                          });
+}
+
+// --------------------------------------------------------------- ServerState
+
+ServerState::ServerState(ServerOptions options, Handler handler)
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      metrics_(HttpMetrics::Get()),
+      read_timeout_(ToTimeout(options_.read_timeout)),
+      idle_timeout_(ToTimeout(options_.idle_timeout)),
+      write_timeout_(ToTimeout(options_.write_timeout)),
+      linger_timeout_(ToTimeout(std::min(options_.read_timeout, kMaxLinger))),
+      ioc_(std::max(1, options_.io_threads)),
+      acceptor_(net::make_strand(ioc_)),
+      accept_backoff_(acceptor_.get_executor()) {}
+
+absl::Status ServerState::Start() {
+  if (!threads_.empty() || stopping()) {
+    return absl::FailedPreconditionError("Server::Start may be called once, before Shutdown");
+  }
+  const std::string where = absl::StrCat(options_.address, ":", options_.port);
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(options_.address, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot listen on ", where, ": the address must be an IPv4 or IPv6 address"));
+  }
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) port_ = acceptor_.local_endpoint(ec).port();
+  if (ec) {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", where, ": ", ec.message()));
+  }
+  // The acceptor's strand is idle until the threads start.
+  Accept();
+  work_.emplace(ioc_.get_executor());
+  const int threads = std::max(1, options_.io_threads);
+  threads_.reserve(threads);
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { RunIoThread(); });
+  return absl::OkStatus();
+}
+
+void ServerState::RunIoThread() {
+  for (;;) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("http: io thread caught an exception: {}", e.what());
+    }
+  }
+}
+
+void ServerState::Accept() {
+  Strand strand = net::make_strand(ioc_);
+  acceptor_.async_accept(
+      strand, [self = shared_from_this(), strand](beast::error_code ec, tcp::socket socket) {
+        self->OnAccept(strand, ec, std::move(socket));
+      });
+}
+
+void ServerState::OnAccept(const Strand& strand, beast::error_code ec, tcp::socket socket) {
+  if (!acceptor_.is_open()) return;  // Shutdown closed it
+  if (ec) {
+    // Typically out of file descriptors: back off instead of spinning.
+    spdlog::warn("http: accept on port {} failed: {}", port_, ec.message());
+    accept_backoff_.expires_after(std::chrono::milliseconds(50));
+    accept_backoff_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->Accept();
+    });
+    return;
+  }
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  auto connection = std::make_shared<Connection>(shared_from_this(), strand, std::move(socket));
+  switch (Register(connection)) {
+    case Admission::kAccepted:
+      net::post(strand, [connection] { connection->Start(); });
+      break;
+    case Admission::kOverLimit:
+      net::post(strand, [connection, limit = options_.max_connections] {
+        connection->Reject(503, absl::StrCat("the server is at its limit of ", limit,
+                                             " open connections; retry later"));
+      });
+      break;
+    case Admission::kStopping:
+      break;  // the socket closes with `connection`
+  }
+  Accept();
+}
+
+ServerState::Admission ServerState::Register(const std::shared_ptr<Connection>& c) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return Admission::kStopping;
+  connections_.emplace(c.get(), c);
+  metrics_.open_connections->Add(1);
+  metrics_.connections->Inc();
+  // The rejected connection is registered too, so Shutdown can close it.
+  return connections_.size() > options_.max_connections ? Admission::kOverLimit
+                                                        : Admission::kAccepted;
+}
+
+void ServerState::Unregister(Connection* c) {
+  absl::MutexLock lock(&mu_);
+  if (connections_.erase(c) > 0) metrics_.open_connections->Add(-1);
+}
+
+std::vector<std::shared_ptr<Connection>> ServerState::Connections() {
+  std::vector<std::shared_ptr<Connection>> out;
+  absl::MutexLock lock(&mu_);
+  out.reserve(connections_.size());
+  for (auto& [ptr, weak] : connections_) {
+    if (auto c = weak.lock()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void ServerState::Shutdown(absl::Duration grace) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    stopping_flag_.store(true, std::memory_order_release);
+  }
+  if (threads_.empty()) return;  // never started
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->acceptor_.close(ignored);
+    self->accept_backoff_.cancel();
+  });
+  for (auto& c : Connections()) {
+    net::post(c->strand(), [c] { c->OnServerStopping(); });
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(
+                             +[](std::unordered_map<Connection*, std::weak_ptr<Connection>>* m) {
+                               return m->empty();
+                             },
+                             &connections_),
+                         grace);
+  }
+  for (auto& c : Connections()) {
+    net::post(c->strand(), [c] { c->Close(); });
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    running_ = false;
+  }
+  // With every socket closed and no Responder able to post, the io threads
+  // run out of work and return.
+  work_.reset();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace internal
+
+// ----------------------------------------------------------------- Responder
+
+Responder::Responder(std::shared_ptr<internal::Connection> connection)
+    : connection_(std::move(connection)) {}
+
+Responder::Responder(Responder&& other) noexcept = default;
+
+Responder& Responder::operator=(Responder&& other) noexcept {
+  if (this != &other) {
+    if (connection_) internal::Connection::Deliver(std::move(connection_), std::nullopt);
+    connection_ = std::move(other.connection_);
+  }
+  return *this;
+}
+
+Responder::~Responder() {
+  if (connection_) internal::Connection::Deliver(std::move(connection_), std::nullopt);
+}
+
+void Responder::operator()(Response&& response) {
+  assert(connection_ != nullptr && "Responder called twice");
+  if (connection_ == nullptr) return;
+  internal::Connection::Deliver(std::move(connection_), std::move(response));
+}
+
+// -------------------------------------------------------------------- Server
+
+Server::Server(ServerOptions options, Handler handler) {
+  if (!options.error_response) options.error_response = internal::DefaultErrorResponse;
+  state_ = std::make_shared<internal::ServerState>(std::move(options), std::move(handler));
+}
+
+Server::~Server() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status Server::Start() { return state_->Start(); }
+
+uint16_t Server::port() const { return state_->port(); }
+
+void Server::Shutdown(absl::Duration grace) { state_->Shutdown(grace); }
+
+}  // namespace qrcloud::http

@@ -1,0 +1,113 @@
+// The HTTP/1.1 server in front of the REST gateway and the landing node, on
+// Boost.Beast: keep-alive connections served one request at a time (pipelined
+// requests are answered in order), bounded header and body sizes, per-phase
+// timeouts, graceful shutdown, and request metrics (http_requests_total,
+// http_request_duration_seconds, http_open_connections,
+// http_connections_total).
+//
+// Handlers run on the server's io threads and may answer at once or later,
+// from any thread, through the Responder they are given:
+//
+//   Server server(options, [](Request&& req, Responder respond) {
+//     respond({.status = 200, .body = "hello"});
+//   });
+//   absl::Status s = server.Start();
+#ifndef QRCLOUD_LIBS_HTTP_SERVER_H_
+#define QRCLOUD_LIBS_HTTP_SERVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "libs/http/http_types.h"
+
+namespace qrcloud::http {
+
+namespace internal {
+class Connection;
+class ServerState;
+}  // namespace internal
+
+// Sends the response to one request. Move-only; call it exactly once (a
+// second call is a bug and asserts), from any thread, possibly after the
+// handler has returned. If it is destroyed without being called, the client
+// gets a 500. Once the server has shut down, calling it does nothing.
+class Responder {
+ public:
+  Responder(Responder&& other) noexcept;
+  Responder& operator=(Responder&& other) noexcept;
+  Responder(const Responder&) = delete;
+  Responder& operator=(const Responder&) = delete;
+  ~Responder();
+
+  void operator()(Response&& response);
+
+ private:
+  friend class internal::Connection;
+  explicit Responder(std::shared_ptr<internal::Connection> connection);
+
+  std::shared_ptr<internal::Connection> connection_;  // null once used
+};
+
+using Handler = std::function<void(Request&& req, Responder respond)>;
+
+struct ServerOptions {
+  std::string address = "0.0.0.0";  // an IP address, not a host name
+  uint16_t port = 0;                // 0 = pick a free port; Server::port() tells which
+  // Threads running one io_context. Handlers run on them and may block
+  // briefly; anything slow belongs on another thread, answering through the
+  // Responder.
+  int io_threads = 4;
+  size_t max_header_bytes = 16 * 1024;  // request line and headers
+  size_t max_body_bytes = 1024 * 1024;  // after de-chunking
+  // To read one whole request once its first byte arrived. A new connection
+  // must also send its first byte within this time.
+  absl::Duration read_timeout = absl::Seconds(30);
+  absl::Duration idle_timeout = absl::Seconds(75);  // keep-alive wait between requests
+  absl::Duration write_timeout = absl::Seconds(30);
+  // Connections beyond this are answered 503 and closed.
+  size_t max_connections = 10000;
+  // Builds the response for errors the server detects itself: 400 (malformed
+  // request, body over the limit), 431 (headers over the limit), 500 (the
+  // handler dropped its Responder), 503 (too many connections). `message`
+  // says what was wrong and what is accepted. Runs on an io thread.
+  // Default: a text/plain body holding `message`.
+  std::function<Response(int http_status, std::string_view message)> error_response;
+  std::string server_header = "qrcloud";  // value of the Server header; "" = none
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  // Shutdown(absl::ZeroDuration()) if still running.
+  ~Server();
+
+  // Binds, listens and starts the io threads. Fails, with a message naming
+  // address:port, if the address cannot be bound. Call at most once.
+  absl::Status Start();
+
+  // The bound port; valid after a successful Start().
+  uint16_t port() const;
+
+  // Graceful: stops accepting (new connections are refused), closes idle
+  // keep-alive connections at once, lets requests in flight finish and their
+  // responses be written (with Connection: close) for up to `grace`, then
+  // force-closes the rest and joins the io threads. Idempotent; must not race
+  // with Start(), and must not be called from a handler (it joins the thread
+  // the handler runs on).
+  void Shutdown(absl::Duration grace);
+
+ private:
+  std::shared_ptr<internal::ServerState> state_;
+};
+
+}  // namespace qrcloud::http
+
+#endif  // QRCLOUD_LIBS_HTTP_SERVER_H_

@@ -1,0 +1,163 @@
+#include "libs/rpc/dispatcher.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "libs/core/encoding.h"
+#include "libs/core/ids.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+
+namespace qrcloud::rpc {
+namespace {
+
+constexpr absl::string_view kPending = "pending:";
+constexpr absl::string_view kDone = "done:";
+
+std::string DeterministicBytes(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+}  // namespace
+
+std::string Metadata(const grpc::CallbackServerContext* ctx, absl::string_view key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+std::optional<std::string> RequestIdField(const google::protobuf::Message& m) {
+  const auto* field = m.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      field->is_repeated()) {
+    return std::nullopt;
+  }
+  return m.GetReflection()->GetString(m, field);
+}
+
+grpc::ServerUnaryReactor* Dispatcher::Unary(grpc::CallbackServerContext* ctx,
+                                            absl::string_view method,
+                                            const google::protobuf::Message* request,
+                                            google::protobuf::Message* response, AuthMode mode,
+                                            Logic logic) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  const bool queued = deps_.workers->TrySubmit(
+      [this, ctx, method = std::string(method), request, response, mode, logic = std::move(logic),
+       reactor] { Run(ctx, method, request, response, mode, logic, reactor); });
+  if (!queued) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "the server is at capacity; retry with backoff"));
+  }
+  return reactor;
+}
+
+void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method,
+                     const google::protobuf::Message* request, google::protobuf::Message* response,
+                     AuthMode mode, const Logic& logic, grpc::ServerUnaryReactor* reactor) {
+  CallContext call;
+  call.request_id = Metadata(ctx, kRequestIdHeader);
+  if (call.request_id.empty()) call.request_id = core::NewId();
+  ctx->AddInitialMetadata(kRequestIdHeader, call.request_id);
+  call.deadline = absl::FromChrono(ctx->deadline());
+  call.peer = ctx->peer();
+
+  auto finish = [&](const absl::Status& status) {
+    if (!status.ok() && (status.code() == absl::StatusCode::kInternal ||
+                         status.code() == absl::StatusCode::kUnknown ||
+                         status.code() == absl::StatusCode::kDataLoss)) {
+      spdlog::error("{}/{} request_id={} failed: {}", service_, method, call.request_id,
+                    std::string(status.message()));
+    }
+    reactor->Finish(core::ToGrpcStatus(status));
+  };
+
+  if (ctx->IsCancelled()) return finish(absl::CancelledError("the client cancelled the call"));
+  if (deps_.clock->Now() >= call.deadline) {
+    return finish(absl::DeadlineExceededError("the call's deadline passed before it started"));
+  }
+
+  std::optional<auth::Principal> principal;
+  const std::string authorization = Metadata(ctx, "authorization");
+  if (mode == AuthMode::kRequired || !authorization.empty()) {
+    if (deps_.authenticator == nullptr) {
+      return finish(absl::InternalError("this service has no authenticator configured"));
+    }
+    auto who = deps_.authenticator->Authenticate(authorization);
+    if (!who.ok()) return finish(who.status());
+    principal = *std::move(who);
+    call.principal = &*principal;
+  }
+
+  const std::optional<std::string> request_id = RequestIdField(*request);
+  if (request_id && !request_id->empty() && deps_.redis != nullptr) {
+    return finish(RunIdempotent(call, method, *request_id, *request, response, logic));
+  }
+  finish(logic(call));
+}
+
+// Idempotency: a Redis key per (method, caller, request id) moves from
+// "pending:<request hash>" while the first call runs to "done:<request
+// hash>:<response>" once it succeeded. A retry gets the stored response; a
+// concurrent duplicate gets ABORTED (retry later); a failed call clears the
+// key so a retry acts. Reusing a request id for a different request is
+// INVALID_ARGUMENT.
+absl::Status Dispatcher::RunIdempotent(const CallContext& call, const std::string& method,
+                                       const std::string& request_id,
+                                       const google::protobuf::Message& request,
+                                       google::protobuf::Message* response, const Logic& logic) {
+  if (request_id.size() > 128) {
+    return core::InvalidField("requestId", "must be at most 128 characters (a UUID is ideal)");
+  }
+  const std::string who = call.principal ? call.principal->account_id : "-";
+  const std::string key = absl::StrCat("qrcloud:idem:", service_, "/", method, ":", who, ":",
+                                       core::Sha256Hex(request_id));
+  const std::string request_hash = core::Sha256Hex(DeterministicBytes(request)).substr(0, 32);
+
+  auto claimed = deps_.redis->Command({"SET", key, absl::StrCat(kPending, request_hash), "NX", "EX",
+                                       absl::StrCat(absl::ToInt64Seconds(absl::Minutes(5)))});
+  if (!claimed.ok()) return claimed.status();
+  if (claimed->is_nil()) {
+    QRCLOUD_ASSIGN_OR_RETURN(cache::Reply existing, deps_.redis->Command({"GET", key}));
+    absl::string_view v = existing.view();
+    const bool done = absl::StartsWith(v, kDone);
+    if (!done && !absl::StartsWith(v, kPending)) {
+      return absl::AbortedError("a call with this requestId just failed; retry it");
+    }
+    v.remove_prefix(done ? kDone.size() : kPending.size());
+    if (!absl::StartsWith(v, request_hash)) {
+      return core::InvalidField("requestId", absl::StrCat("\"", request_id,
+                                                          "\" was already used for a different "
+                                                          "request; use a new request id"));
+    }
+    if (!done) {
+      return absl::AbortedError("a call with this requestId is still running; retry shortly");
+    }
+    v.remove_prefix(request_hash.size() + 1);
+    if (!response->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      return absl::InternalError("a stored idempotent response did not parse");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status status = logic(call);
+  if (!status.ok()) {
+    (void)deps_.redis->Command({"DEL", key});
+    return status;
+  }
+  (void)deps_.redis->Command({"SET", key,
+                              absl::StrCat(kDone, request_hash, ":", DeterministicBytes(*response)),
+                              "EX", absl::StrCat(absl::ToInt64Seconds(deps_.idempotency_ttl))});
+  return status;
+}
+
+}  // namespace qrcloud::rpc

@@ -1,0 +1,99 @@
+// The adapter between gRPC's callback API and qrcloud's blocking business
+// logic. A service method does:
+//
+//   grpc::ServerUnaryReactor* GetMerchant(grpc::CallbackServerContext* ctx,
+//                                         const GetMerchantRequest* req,
+//                                         Merchant* resp) override {
+//     return dispatcher_.Unary(ctx, "GetMerchant", req, resp, AuthMode::kRequired,
+//                              [=](const CallContext& c) { return logic_.Get(c, *req, *resp); });
+//   }
+//
+// and the dispatcher, on a worker thread: refuses calls past their deadline or
+// cancelled, carries or makes the request id, authenticates the caller, makes
+// calls carrying a `request_id` field idempotent, runs the logic, and maps its
+// absl::Status to gRPC once.
+#ifndef QRCLOUD_LIBS_RPC_DISPATCHER_H_
+#define QRCLOUD_LIBS_RPC_DISPATCHER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+#include "libs/auth/authenticator.h"
+#include "libs/auth/principal.h"
+#include "libs/cache/redis.h"
+#include "libs/core/clock.h"
+#include "libs/rpc/worker_pool.h"
+
+namespace qrcloud::rpc {
+
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+enum class AuthMode {
+  // The call fails with UNAUTHENTICATED without valid credentials.
+  kRequired,
+  // Anonymous calls are allowed; credentials, if sent, must be valid.
+  kOptional,
+};
+
+// What the business logic learns about the call.
+struct CallContext {
+  // Null only for anonymous calls to kOptional methods.
+  const auth::Principal* principal = nullptr;
+  std::string request_id;
+  absl::Time deadline = absl::InfiniteFuture();
+  std::string peer;
+
+  // For kRequired methods, where it is never null.
+  const auth::Principal& caller() const { return *principal; }
+};
+
+struct DispatcherDeps {
+  WorkerPool* workers = nullptr;
+  auth::Authenticator* authenticator = nullptr;
+  // Where idempotent results are kept; without it request ids are ignored.
+  cache::RedisPool* redis = nullptr;
+  const core::Clock* clock = &core::Clock::Real();
+  // How long a finished result answers retries with the same request id.
+  absl::Duration idempotency_ttl = absl::Hours(24);
+};
+
+class Dispatcher {
+ public:
+  // `service` is the full service name, e.g. "qrcloud.v1.MerchantService".
+  Dispatcher(std::string service, DispatcherDeps deps) : service_(std::move(service)), deps_(deps) {}
+
+  using Logic = std::function<absl::Status(const CallContext&)>;
+
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                  const google::protobuf::Message* request,
+                                  google::protobuf::Message* response, AuthMode mode, Logic logic);
+
+ private:
+  void Run(grpc::CallbackServerContext* ctx, const std::string& method,
+           const google::protobuf::Message* request, google::protobuf::Message* response,
+           AuthMode mode, const Logic& logic, grpc::ServerUnaryReactor* reactor);
+  absl::Status RunIdempotent(const CallContext& call, const std::string& method,
+                             const std::string& request_id,
+                             const google::protobuf::Message& request,
+                             google::protobuf::Message* response, const Logic& logic);
+
+  const std::string service_;
+  DispatcherDeps deps_;
+};
+
+// The value of a client metadata entry, or "".
+std::string Metadata(const grpc::CallbackServerContext* ctx, absl::string_view key);
+
+// The message's `request_id` string field, if it has one.
+std::optional<std::string> RequestIdField(const google::protobuf::Message& m);
+
+}  // namespace qrcloud::rpc
+
+#endif  // QRCLOUD_LIBS_RPC_DISPATCHER_H_

@@ -1,0 +1,279 @@
+#include "services/center/auth_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "libs/auth/password.h"
+#include "libs/core/clock.h"
+#include "libs/core/ids.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/core/validate.h"
+
+namespace qrcloud::center {
+namespace {
+
+using auth::Role;
+
+// Failed sign-ins allowed per login in a window, before the login is refused
+// for the rest of the window.
+constexpr int kMaxFailedSignIns = 10;
+constexpr absl::Duration kSignInWindow = absl::Minutes(15);
+
+std::string FailureKey(absl::string_view login) {
+  return absl::StrCat("qrcloud:signin-fail:", login);
+}
+
+absl::Status ValidateLogin(absl::string_view login) {
+  if (login.empty()) return core::InvalidField("login", "is required (an e-mail address or a mobile number)");
+  if (login.find('@') != absl::string_view::npos) return core::ValidateEmail("login", login);
+  if (core::ValidatePhone("login", login).ok()) return absl::OkStatus();
+  return core::InvalidField("login", "must be an e-mail address or a mobile number");
+}
+
+uint32_t RolesFor(v1::Account::Kind kind) {
+  switch (kind) {
+    case v1::Account::PERSON: return static_cast<uint32_t>(Role::kPerson);
+    case v1::Account::MERCHANT: return static_cast<uint32_t>(Role::kMerchant);
+    case v1::Account::AGENT: return static_cast<uint32_t>(Role::kAgent);
+    case v1::Account::PARTNER: return static_cast<uint32_t>(Role::kPartner);
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+std::string AuthLogic::NormalizeLogin(absl::string_view login) {
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(login));
+}
+
+absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
+                                      const v1::CreateAccountRequest& req,
+                                      v1::CreateAccountResponse& resp) {
+  const v1::Account::Kind kind = req.kind();
+  if (kind == v1::Account::STAFF) {
+    return core::InvalidField("kind", "STAFF accounts are made by administrators; register as "
+                                      "PERSON, MERCHANT, AGENT or PARTNER");
+  }
+  if (RolesFor(kind) == 0) {
+    return core::InvalidField("kind", "is required: PERSON, MERCHANT, AGENT or PARTNER");
+  }
+  const std::string login = NormalizeLogin(req.login());
+  QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
+  QRCLOUD_RETURN_IF_ERROR(auth::ValidatePassword(req.password()));
+  std::string display_name(absl::StripAsciiWhitespace(req.display_name()));
+  if (display_name.empty()) display_name = login.substr(0, login.find('@'));
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("displayName", display_name, 1, 64));
+
+  AccountRecord account;
+  account.id = core::NewId();
+  account.kind = v1::Account::Kind_Name(kind);
+  account.login = login;
+  account.display_name = display_name;
+  account.roles = RolesFor(kind);
+  // MySQL keeps microseconds; so does the answer, so it reads back the same.
+  account.created_at = core::ToMicros(clock_.Now());
+  // Hashing takes tens of milliseconds: do it before holding a transaction open.
+  QRCLOUD_ASSIGN_OR_RETURN(account.password_hash, auth::HashPassword(req.password()));
+  if (kind == v1::Account::MERCHANT) account.merchant_id = core::NewId();
+  if (kind == v1::Account::AGENT) account.agent_id = core::NewId();
+  if (kind == v1::Account::PARTNER) account.partner_id = core::NewId();
+
+  QRCLOUD_RETURN_IF_ERROR(mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_RETURN_IF_ERROR(accounts_.Insert(conn, account));
+    if (account.merchant_id.empty()) return absl::OkStatus();
+    return conn
+        .Execute("INSERT INTO merchants (id, owner_account_id, display_name, description, "
+                 "created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)",
+                 {account.merchant_id, account.id, display_name, account.created_at,
+                  account.created_at})
+        .status();
+  }));
+  accounts_.Log(account.id, "account.created", account.kind, call.peer, call.request_id);
+  account.ToProto(resp.mutable_account());
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::CheckSignInThrottle(absl::string_view login) {
+  QRCLOUD_ASSIGN_OR_RETURN(cache::Reply r, redis_.Command({"GET", FailureKey(login)}));
+  if (!r.is_nil() && r.integer() >= kMaxFailedSignIns) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "too many failed sign-ins for this login; try again in ",
+        absl::ToInt64Minutes(kSignInWindow), " minutes"));
+  }
+  return absl::OkStatus();
+}
+
+void AuthLogic::RecordSignInFailure(absl::string_view login) {
+  (void)redis_.Pipeline({{"INCR", FailureKey(login)},
+                         {"EXPIRE", FailureKey(login), absl::StrCat(absl::ToInt64Seconds(kSignInWindow)), "NX"}});
+}
+
+absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
+                                      const v1::CreateSessionRequest& req,
+                                      v1::CreateSessionResponse& resp) {
+  const std::string login = NormalizeLogin(req.login());
+  if (login.empty()) return core::InvalidField("login", "is required");
+  if (req.password().empty()) return core::InvalidField("password", "is required");
+  QRCLOUD_RETURN_IF_ERROR(CheckSignInThrottle(login));
+
+  auto account = accounts_.FindByLogin(login);
+  if (!account.ok() && account.status().code() != absl::StatusCode::kNotFound) {
+    return account.status();
+  }
+  const bool known = account.ok();
+  // An unknown login costs the same as a wrong password, so timing does not
+  // reveal which logins exist.
+  const bool verified = known ? auth::VerifyPassword(account->password_hash, req.password())
+                              : (auth::BurnPasswordCheck(req.password()), false);
+  if (!verified) {
+    RecordSignInFailure(login);
+    accounts_.Log(known ? account->id : "", "session.refused", login, call.peer, call.request_id);
+    return absl::UnauthenticatedError("the login or the password is wrong");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auth::Session session, sessions_.Create(account->ToPrincipal()));
+  (void)redis_.Command({"DEL", FailureKey(login)});
+  accounts_.Log(account->id, "session.created", "", call.peer, call.request_id);
+  resp.set_token(session.token);
+  account->ToProto(resp.mutable_account());
+  core::ToProto(session.expire_time, resp.mutable_expire_time());
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::DeleteSession(const rpc::CallContext& call) {
+  const auth::Principal& p = call.caller();
+  if (p.credential != "session") {
+    return absl::FailedPreconditionError(
+        "this call signs out a session; an API key is revoked with DELETE /v1/me/apiKeys/{id}");
+  }
+  QRCLOUD_RETURN_IF_ERROR(sessions_.RevokeHash(p.token_hash));
+  accounts_.Log(p.account_id, "session.deleted", "", call.peer, call.request_id);
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::GetCurrentAccount(const rpc::CallContext& call,
+                                          v1::GetCurrentAccountResponse& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(AccountRecord account, accounts_.FindById(call.caller().account_id));
+  account.ToProto(resp.mutable_account());
+  resp.set_credential(call.caller().credential);
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::CreateApiKey(const rpc::CallContext& call,
+                                     const v1::CreateApiKeyRequest& req,
+                                     v1::CreateApiKeyResponse& resp) {
+  const std::string name(absl::StripAsciiWhitespace(req.name()));
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("name", name, 1, 64));
+  const auth::NewApiKey key = auth::GenerateApiKey();
+  ApiKeyRecord record;
+  record.id = core::NewId();
+  record.account_id = call.caller().account_id;
+  record.name = name;
+  record.key_hash = key.hash;
+  record.prefix = key.prefix;
+  record.created_at = core::ToMicros(clock_.Now());
+  QRCLOUD_RETURN_IF_ERROR(accounts_.InsertApiKey(record));
+  accounts_.Log(record.account_id, "api_key.created", record.id, call.peer, call.request_id);
+  auto* out = resp.mutable_api_key();
+  out->set_id(record.id);
+  out->set_name(record.name);
+  out->set_prefix(record.prefix);
+  for (const auto& role : call.caller().RoleNames()) out->add_roles(role);
+  core::ToProto(record.created_at, out->mutable_create_time());
+  resp.set_secret(key.secret);
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::ListApiKeys(const rpc::CallContext& call, v1::ListApiKeysResponse& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto keys, accounts_.ListApiKeys(call.caller().account_id));
+  for (const auto& k : keys) {
+    auto* out = resp.add_api_keys();
+    out->set_id(k.id);
+    out->set_name(k.name);
+    out->set_prefix(k.prefix);
+    core::ToProto(k.created_at, out->mutable_create_time());
+    if (k.last_used_at != absl::InfinitePast()) core::ToProto(k.last_used_at, out->mutable_last_use_time());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::DeleteApiKey(const rpc::CallContext& call,
+                                     const v1::DeleteApiKeyRequest& req) {
+  if (req.id().empty()) return core::InvalidField("id", "is required");
+  QRCLOUD_ASSIGN_OR_RETURN(std::string hash,
+                           accounts_.RevokeApiKey(call.caller().account_id, req.id()));
+  QRCLOUD_RETURN_IF_ERROR(authenticator_.ForgetApiKey(hash));
+  accounts_.Log(call.caller().account_id, "api_key.revoked", req.id(), call.peer, call.request_id);
+  return absl::OkStatus();
+}
+
+absl::Status AuthLogic::EnsureAdmin(absl::string_view raw_login, absl::string_view password) {
+  const std::string login = NormalizeLogin(raw_login);
+  QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
+  QRCLOUD_RETURN_IF_ERROR(auth::ValidatePassword(password));
+  AccountRecord admin;
+  admin.id = core::NewId();
+  admin.login = login;
+  admin.display_name = "Administrator";
+  admin.roles = static_cast<uint32_t>(Role::kAdmin) | static_cast<uint32_t>(Role::kAuditor);
+  admin.created_at = clock_.Now();
+  QRCLOUD_ASSIGN_OR_RETURN(admin.password_hash, auth::HashPassword(password));
+  QRCLOUD_RETURN_IF_ERROR(accounts_.UpsertStaff(admin));
+  accounts_.Log("", "admin.ensured", login, "local", "");
+  return absl::OkStatus();
+}
+
+// gRPC adapters -------------------------------------------------------------
+
+using rpc::AuthMode;
+using rpc::CallContext;
+
+grpc::ServerUnaryReactor* AuthServiceImpl::CreateAccount(grpc::CallbackServerContext* ctx,
+                                                         const v1::CreateAccountRequest* req,
+                                                         v1::CreateAccountResponse* resp) {
+  return dispatcher_.Unary(ctx, "CreateAccount", req, resp, AuthMode::kOptional,
+                           [=, this](const CallContext& c) { return logic_.CreateAccount(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::CreateSession(grpc::CallbackServerContext* ctx,
+                                                         const v1::CreateSessionRequest* req,
+                                                         v1::CreateSessionResponse* resp) {
+  return dispatcher_.Unary(ctx, "CreateSession", req, resp, AuthMode::kOptional,
+                           [=, this](const CallContext& c) { return logic_.CreateSession(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::DeleteSession(grpc::CallbackServerContext* ctx,
+                                                         const v1::DeleteSessionRequest* req,
+                                                         v1::DeleteSessionResponse* resp) {
+  return dispatcher_.Unary(ctx, "DeleteSession", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.DeleteSession(c); });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::GetCurrentAccount(
+    grpc::CallbackServerContext* ctx, const v1::GetCurrentAccountRequest* req,
+    v1::GetCurrentAccountResponse* resp) {
+  return dispatcher_.Unary(ctx, "GetCurrentAccount", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.GetCurrentAccount(c, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::CreateApiKey(grpc::CallbackServerContext* ctx,
+                                                        const v1::CreateApiKeyRequest* req,
+                                                        v1::CreateApiKeyResponse* resp) {
+  return dispatcher_.Unary(ctx, "CreateApiKey", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.CreateApiKey(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::ListApiKeys(grpc::CallbackServerContext* ctx,
+                                                       const v1::ListApiKeysRequest* req,
+                                                       v1::ListApiKeysResponse* resp) {
+  return dispatcher_.Unary(ctx, "ListApiKeys", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.ListApiKeys(c, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::DeleteApiKey(grpc::CallbackServerContext* ctx,
+                                                        const v1::DeleteApiKeyRequest* req,
+                                                        v1::DeleteApiKeyResponse* resp) {
+  return dispatcher_.Unary(ctx, "DeleteApiKey", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.DeleteApiKey(c, *req); });
+}
+
+}  // namespace qrcloud::center

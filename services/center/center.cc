@@ -1,0 +1,95 @@
+#include "services/center/center.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/log.h"
+#include "libs/core/metrics.h"
+#include "libs/core/status.h"
+#include "libs/store/migrations.h"
+
+namespace qrcloud::center {
+
+std::vector<store::Migration> Migrations();  // generated from migrations/*.sql
+
+absl::Status MigrateCenter(store::MysqlPool& mysql) {
+  return store::Migrate(mysql, "center", Migrations());
+}
+
+// A small HTTP server for /metrics and /healthz beside the gRPC port.
+std::unique_ptr<http::Server> StartMetricsServer(const std::string& address, int port,
+                                                 absl::Status* status) {
+  http::ServerOptions o;
+  o.address = address;
+  o.port = static_cast<uint16_t>(port);
+  o.io_threads = 1;
+  auto server = std::make_unique<http::Server>(o, [](http::Request&& req, http::Responder respond) {
+    http::Response r;
+    if (req.path == "/metrics") {
+      r.headers.emplace_back("content-type", "text/plain; version=0.0.4");
+      r.body = core::MetricsRegistry::Global().Render();
+    } else if (req.path == "/healthz") {
+      r.body = "ok\n";
+    } else {
+      r.status = 404;
+      r.body = "not found\n";
+    }
+    respond(std::move(r));
+  });
+  *status = server->Start();
+  return server;
+}
+
+absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& config,
+                                                      const CenterOptions& options) {
+  std::unique_ptr<Center> c(new Center);
+  QRCLOUD_ASSIGN_OR_RETURN(c->mysql_, rpc::ConnectMysql(config));
+  QRCLOUD_ASSIGN_OR_RETURN(c->redis_, rpc::ConnectRedis(config));
+  QRCLOUD_RETURN_IF_ERROR(MigrateCenter(*c->mysql_));
+
+  const core::Clock& clock = core::Clock::Real();
+  c->relay_ = std::make_unique<store::OutboxRelay>(*c->mysql_, *c->redis_);
+  c->accounts_ = std::make_unique<AccountStore>(*c->mysql_);
+  c->merchants_ = std::make_unique<MerchantStore>(*c->mysql_);
+  c->sessions_ = std::make_unique<auth::SessionStore>(*c->redis_, clock, options.session_ttl);
+  c->authenticator_ = std::make_unique<auth::Authenticator>(*c->sessions_, *c->redis_, c->accounts_.get());
+  c->workers_ = std::make_unique<rpc::WorkerPool>(config.workers, config.max_queue);
+
+  rpc::DispatcherDeps deps{c->workers_.get(), c->authenticator_.get(), c->redis_.get(), &clock};
+  c->auth_logic_ = std::make_unique<AuthLogic>(*c->mysql_, *c->redis_, *c->accounts_, *c->sessions_,
+                                               *c->authenticator_, clock);
+  c->merchant_logic_ = std::make_unique<MerchantLogic>(*c->merchants_, c->relay_.get(), clock);
+  c->auth_service_ = std::make_unique<AuthServiceImpl>(*c->auth_logic_, deps);
+  c->merchant_service_ = std::make_unique<MerchantServiceImpl>(*c->merchant_logic_, deps);
+
+  c->grpc_ = std::make_unique<rpc::GrpcServer>(
+      rpc::GrpcServerOptions{config.listen_address, config.grpc_port});
+  c->grpc_->Register(c->auth_service_.get(), "qrcloud.v1.AuthService");
+  c->grpc_->Register(c->merchant_service_.get(), "qrcloud.v1.MerchantService");
+  store::MysqlPool* mysql = c->mysql_.get();
+  cache::RedisPool* redis = c->redis_.get();
+  c->grpc_->AddReadinessCheck("mysql", [mysql] { return mysql->Ping(); });
+  c->grpc_->AddReadinessCheck("redis", [redis] { return redis->Ping(); });
+  QRCLOUD_RETURN_IF_ERROR(c->grpc_->Start());
+  c->grpc_->StartReadinessChecks();
+  c->relay_->Start();
+
+  if (config.metrics_port > 0) {
+    absl::Status s;
+    c->metrics_ = StartMetricsServer(config.listen_address, config.metrics_port, &s);
+    QRCLOUD_RETURN_IF_ERROR(s);
+  }
+  spdlog::info("center: gRPC on {}:{}, metrics on {}", config.listen_address, c->grpc_port(),
+               c->metrics_port());
+  return c;
+}
+
+Center::~Center() { Shutdown(); }
+
+void Center::Wait() { grpc_->Wait(); }
+
+void Center::Shutdown() {
+  if (grpc_) grpc_->Shutdown(absl::Seconds(5));
+  if (relay_) relay_->Stop();
+  if (metrics_) metrics_->Shutdown(absl::Seconds(1));
+}
+
+}  // namespace qrcloud::center

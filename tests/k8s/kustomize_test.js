@@ -1,0 +1,726 @@
+#!/usr/bin/env node
+// Renders k8s/base and k8s/overlays/dev with `kubectl kustomize` (offline; no
+// cluster needed) and checks what an operator would notice if it broke: a
+// missing probe, a Service that selects nothing, a ConfigMap reference left
+// pointing at a name kustomize renamed, a datastore host that resolves to no
+// Service, a second public entry point.
+//
+//   node tests/k8s/kustomize_test.js <repo-root>
+//
+// Prints `ok - ...` / `not ok - ...` per check (with the reasons under a
+// failure), then `N passed, M failed`; exits 1 if any check failed or could
+// not run. KUBECTL may name the kubectl binary.
+'use strict';
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(process.argv[2] || path.join(__dirname, '..', '..'));
+let passed = 0;
+let failed = 0;
+
+function report(ok, name, problems = []) {
+  if (ok) {
+    passed++;
+    console.log(`ok - ${name}`);
+  } else {
+    failed++;
+    console.log(`not ok - ${name}`);
+    for (const p of problems) console.log(`#   ${p}`);
+  }
+}
+
+// Runs `fn`, which returns a list of problems (empty when all is well).
+function check(name, fn) {
+  let problems;
+  try {
+    problems = fn();
+  } catch (e) {
+    problems = [`check threw: ${e && e.stack ? e.stack : e}`];
+  }
+  report(problems.length === 0, name, problems);
+}
+
+function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+// --- tools ------------------------------------------------------------------
+
+let yaml;
+try {
+  yaml = require('js-yaml');  // tests/node_modules, installed by tools/setup
+} catch (e) {
+  report(false, 'js-yaml is installed', ['run tools/setup (npm install in tests/)']);
+  finish();
+}
+
+const kubectl = process.env.KUBECTL || 'kubectl';
+
+function render(rel) {
+  const dir = path.join(root, rel);
+  const r = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8' });
+  if (r.error && r.error.code === 'ENOENT') {
+    // Without kubectl nothing can be checked; that is a failure, not a skip.
+    report(false, 'kubectl is installed', [`${kubectl} not found; install kubectl (it embeds kustomize)`]);
+    finish();
+  }
+  if (r.error) {
+    report(false, `kubectl kustomize ${rel} renders`, [String(r.error)]);
+    return null;
+  }
+  if (r.status !== 0) {
+    report(false, `kubectl kustomize ${rel} renders`, r.stderr.trim().split('\n'));
+    return null;
+  }
+  const docs = yaml.loadAll(r.stdout).filter((d) => d && d.kind);
+  report(docs.length > 0, `kubectl kustomize ${rel} renders`, ['rendered nothing']);
+  return docs.length > 0 ? docs : null;
+}
+
+function readKustomization(rel) {
+  const file = path.join(root, rel, 'kustomization.yaml');
+  return yaml.load(fs.readFileSync(file, 'utf8')) || {};
+}
+
+// --- reading rendered objects -----------------------------------------------
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+
+function ofKind(docs, kind) {
+  return docs.filter((d) => d.kind === kind);
+}
+
+function find(docs, kind, name) {
+  return docs.find((d) => d.kind === kind && d.metadata.name === name);
+}
+
+function podTemplate(w) {
+  return w.kind === 'CronJob' ? w.spec.jobTemplate.spec.template : w.spec.template;
+}
+
+function workloads(docs) {
+  return docs.filter((d) => WORKLOAD_KINDS.includes(d.kind));
+}
+
+function containersOf(w) {
+  const spec = podTemplate(w).spec || {};
+  return [...(spec.initContainers || []), ...(spec.containers || [])];
+}
+
+function mainContainer(w) {
+  return (podTemplate(w).spec.containers || [])[0];
+}
+
+function podLabels(w) {
+  return (podTemplate(w).metadata || {}).labels || {};
+}
+
+function where(w, c) {
+  return `${w.kind}/${w.metadata.name}${c ? ` container ${c.name}` : ''}`;
+}
+
+// A Kubernetes label selector (matchLabels and matchExpressions) against labels.
+function selects(selector, labels) {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels || {})) {
+    if (labels[k] !== v) return false;
+  }
+  for (const e of selector.matchExpressions || []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const inValues = has && (e.values || []).includes(labels[e.key]);
+    if (e.operator === 'In' && !inValues) return false;
+    if (e.operator === 'NotIn' && inValues) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+// A Service selector is a plain map rather than a LabelSelector.
+function serviceSelects(svc, labels) {
+  const sel = svc.spec.selector;
+  return !!sel && Object.keys(sel).length > 0 && selects({ matchLabels: sel }, labels);
+}
+
+// A probe or Service port, by number or by container port name.
+function resolvePort(container, port) {
+  if (typeof port === 'number') return port;
+  if (/^\d+$/.test(String(port))) return Number(port);
+  const p = (container.ports || []).find((x) => x.name === port);
+  return p ? p.containerPort : undefined;
+}
+
+function decode(b64) {
+  return Buffer.from(b64, 'base64').toString('utf8');
+}
+
+// The environment a container starts with, as far as the output determines
+// it. A value from a Secret or ConfigMap missing from the output is
+// undefined; `sources` records where each variable came from.
+function environment(docs, container) {
+  const env = {};
+  const sources = {};
+  for (const from of container.envFrom || []) {
+    const ref = from.configMapRef || from.secretRef;
+    const obj = find(docs, from.configMapRef ? 'ConfigMap' : 'Secret', ref.name);
+    const data = obj ? (from.configMapRef ? obj.data : mapValues(obj.data, decode)) : {};
+    for (const [k, v] of Object.entries(data || {})) {
+      env[(from.prefix || '') + k] = v;
+      sources[(from.prefix || '') + k] = { envFrom: ref.name };
+    }
+  }
+  for (const e of container.env || []) {
+    sources[e.name] = e.valueFrom || { value: e.value };
+    if (e.valueFrom && e.valueFrom.configMapKeyRef) {
+      const r = e.valueFrom.configMapKeyRef;
+      const cm = find(docs, 'ConfigMap', r.name);
+      env[e.name] = cm && cm.data ? cm.data[r.key] : undefined;
+    } else if (e.valueFrom && e.valueFrom.secretKeyRef) {
+      const r = e.valueFrom.secretKeyRef;
+      const s = find(docs, 'Secret', r.name);
+      env[e.name] = s && s.data && s.data[r.key] !== undefined ? decode(s.data[r.key]) : undefined;
+    } else if (!e.valueFrom) {
+      env[e.name] = e.value;
+    }
+  }
+  return { env, sources };
+}
+
+function mapValues(obj, fn) {
+  return Object.fromEntries(Object.entries(obj || {}).map(([k, v]) => [k, fn(v)]));
+}
+
+// CPU in millicores, memory in bytes; enough of the quantity grammar for
+// what manifests use.
+function quantity(q) {
+  const s = String(q);
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(s);
+  if (!m) return NaN;
+  const units = {
+    '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12,
+    Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+  };
+  return units[m[2]] === undefined ? NaN : Number(m[1]) * units[m[2]];
+}
+
+// What kustomize's `images:` entries make of a manifest's image reference,
+// applied base first, then overlay, as kustomize does.
+function applyImages(image, entries) {
+  let [name, tag] = image.split(':');
+  let digest;
+  for (const e of entries) {
+    if (e.name !== name) continue;
+    if (e.newName) name = e.newName;
+    if (e.newTag !== undefined) tag = String(e.newTag);
+    if (e.digest) digest = e.digest;
+  }
+  return digest ? `${name}@${digest}` : tag ? `${name}:${tag}` : name;
+}
+
+function imageName(image) {
+  return image.split('@')[0].replace(/:[^/:]+$/, '');
+}
+
+// --- checks -----------------------------------------------------------------
+
+const CENTER = 'qrcloud-center';
+const GATEWAY = 'qrcloud-gateway';
+
+function checkAll(tag, docs, kustomizations) {
+  const t = (s) => `${tag}: ${s}`;
+  const center = find(docs, 'Deployment', CENTER);
+  const gateway = find(docs, 'Deployment', GATEWAY);
+
+  check(t('Deployments qrcloud-center and qrcloud-gateway exist, each with a container'), () => {
+    const p = [];
+    for (const [n, d] of [[CENTER, center], [GATEWAY, gateway]]) {
+      if (!d) p.push(`no Deployment ${n}`);
+      else if (!mainContainer(d)) p.push(`Deployment ${n} has no container`);
+    }
+    return p;
+  });
+  if (!center || !gateway || !mainContainer(center) || !mainContainer(gateway)) return;
+  const cc = mainContainer(center);
+  const gc = mainContainer(gateway);
+  const cenv = environment(docs, cc);
+  const genv = environment(docs, gc);
+
+  check(t('qrcloud-center exposes gRPC 50051 and metrics 9051; the gateway HTTP 8080'), () => {
+    const p = [];
+    const ports = (c) => (c.ports || []).map((x) => x.containerPort);
+    if (!ports(cc).includes(50051)) p.push(`center ports ${ports(cc)} lack 50051`);
+    if (!ports(cc).includes(9051)) p.push(`center ports ${ports(cc)} lack 9051`);
+    if (!ports(gc).includes(8080)) p.push(`gateway ports ${ports(gc)} lack 8080`);
+    return p;
+  });
+
+  check(t('qrcloud-center has gRPC liveness and readiness probes on 50051'), () => {
+    const p = [];
+    for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      const probe = cc[kind];
+      if (!probe) {
+        if (kind !== 'startupProbe') p.push(`no ${kind}`);
+        continue;
+      }
+      if (!probe.grpc) p.push(`${kind} is not a grpc probe`);
+      else if (resolvePort(cc, probe.grpc.port) !== 50051) {
+        p.push(`${kind} checks port ${probe.grpc.port}, not 50051`);
+      }
+    }
+    return p;
+  });
+
+  check(t('qrcloud-gateway probes GET /healthz (liveness) and /readyz (readiness) on 8080'), () => {
+    const p = [];
+    for (const [kind, want] of [['livenessProbe', '/healthz'], ['readinessProbe', '/readyz']]) {
+      const probe = gc[kind];
+      if (!probe || !probe.httpGet) {
+        p.push(`no httpGet ${kind}`);
+        continue;
+      }
+      if (probe.httpGet.path !== want) p.push(`${kind} path ${probe.httpGet.path}, want ${want}`);
+      const port = resolvePort(gc, probe.httpGet.port);
+      if (port !== 8080) p.push(`${kind} port ${probe.httpGet.port} resolves to ${port}, not 8080`);
+    }
+    return p;
+  });
+
+  check(t("each service's port settings match its container ports"), () => {
+    const p = [];
+    const want = [
+      [cc, cenv.env, 'QRCLOUD_GRPC_PORT', 'grpc'],
+      [cc, cenv.env, 'QRCLOUD_METRICS_PORT', 'metrics'],
+      [gc, genv.env, 'QRCLOUD_HTTP_PORT', 'http'],
+    ];
+    for (const [c, env, key, portName] of want) {
+      if (env[key] === undefined) continue;  // the binary's default applies
+      const port = resolvePort(c, portName);
+      if (Number(env[key]) !== port) p.push(`${c.name}: ${key}=${env[key]} but port ${portName} is ${port}`);
+    }
+    return p;
+  });
+
+  check(t('every container has CPU and memory requests and limits, requests <= limits'), () => {
+    const p = [];
+    for (const w of workloads(docs)) {
+      for (const c of containersOf(w)) {
+        const r = c.resources || {};
+        for (const res of ['cpu', 'memory']) {
+          const req = (r.requests || {})[res];
+          const lim = (r.limits || {})[res];
+          if (req === undefined) p.push(`${where(w, c)}: no ${res} request`);
+          if (lim === undefined) p.push(`${where(w, c)}: no ${res} limit`);
+          if (req !== undefined && lim !== undefined && !(quantity(req) <= quantity(lim))) {
+            p.push(`${where(w, c)}: ${res} request ${req} exceeds limit ${lim}`);
+          }
+        }
+      }
+    }
+    return p;
+  });
+
+  check(t('passwords come from the qrcloud-secrets Secret by secretKeyRef, never literals'), () => {
+    const p = [];
+    const want = [
+      [cc, cenv, 'QRCLOUD_MYSQL_PASSWORD', 'mysql-password'],
+      [cc, cenv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
+      [gc, genv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
+    ];
+    for (const [c, e, name, key] of want) {
+      const ref = e.sources[name] && e.sources[name].secretKeyRef;
+      if (!ref) p.push(`${c.name}: ${name} is not set from a secretKeyRef`);
+      else if (!ref.name.startsWith('qrcloud-secrets') || ref.key !== key) {
+        p.push(`${c.name}: ${name} reads ${ref.name}/${ref.key}, want qrcloud-secrets/${key}`);
+      }
+    }
+    for (const w of workloads(docs)) {
+      for (const c of containersOf(w)) {
+        for (const e of c.env || []) {
+          if (/PASSWORD|SECRET|TOKEN|REDISCLI_AUTH/i.test(e.name) && !e.valueFrom) {
+            p.push(`${where(w, c)}: ${e.name} has a literal value`);
+          }
+        }
+      }
+    }
+    for (const cm of ofKind(docs, 'ConfigMap')) {
+      for (const k of Object.keys(cm.data || {})) {
+        if (/PASSWORD|SECRET/i.test(k)) p.push(`ConfigMap ${cm.metadata.name} holds ${k}`);
+      }
+    }
+    return p;
+  });
+
+  check(t('every ConfigMap (and key) a pod reads exists in the output'), () => {
+    const p = [];
+    for (const w of workloads(docs)) {
+      const spec = podTemplate(w).spec;
+      const need = [];
+      for (const c of containersOf(w)) {
+        for (const f of c.envFrom || []) {
+          if (f.configMapRef && !f.configMapRef.optional) need.push([c, f.configMapRef.name]);
+        }
+        for (const e of c.env || []) {
+          const r = e.valueFrom && e.valueFrom.configMapKeyRef;
+          if (r && !r.optional) need.push([c, r.name, r.key]);
+        }
+      }
+      for (const v of spec.volumes || []) {
+        if (v.configMap && !v.configMap.optional) need.push([null, v.configMap.name]);
+      }
+      for (const [c, name, key] of need) {
+        const cm = find(docs, 'ConfigMap', name);
+        if (!cm) p.push(`${where(w, c)} reads ConfigMap ${name}, which is not in the output`);
+        else if (key && !(cm.data && key in cm.data)) p.push(`${where(w, c)} reads ${name}/${key}: no such key`);
+      }
+    }
+    return p;
+  });
+
+  check(t('qrcloud settings: JSON logs, and the gateway\'s backend addresses name Services'), () => {
+    const p = [];
+    for (const [c, e] of [[cc, cenv], [gc, genv]]) {
+      if (e.env.QRCLOUD_LOG_FORMAT !== 'json') p.push(`${c.name}: QRCLOUD_LOG_FORMAT=${e.env.QRCLOUD_LOG_FORMAT}`);
+    }
+    const addresses = Object.entries(genv.env).filter(([k]) => /^QRCLOUD_.*_ADDRESS$/.test(k));
+    if (!addresses.some(([k]) => k === 'QRCLOUD_CENTER_ADDRESS')) p.push('gateway has no QRCLOUD_CENTER_ADDRESS');
+    for (const [k, v] of addresses) {
+      const problem = serviceAddressProblem(docs, v);
+      if (problem) p.push(`gateway ${k}=${v}: ${problem}`);
+    }
+    return p;
+  });
+
+  check(t('qrcloud containers run the image from the kustomize images entry'), () => {
+    const expected = applyImages('qrcloud', kustomizations.flatMap((k) => k.images || []));
+    const p = [];
+    for (const w of ofKind(docs, 'Deployment')) {
+      for (const c of containersOf(w)) {
+        if (c.image !== expected) p.push(`${where(w, c)}: image ${c.image}, want ${expected}`);
+      }
+    }
+    return p;
+  });
+
+  check(t('every image is pinned (a tag other than latest, or a digest) by an images entry'), () => {
+    const entries = kustomizations.flatMap((k) => k.images || []);
+    const known = new Set(entries.flatMap((e) => [e.name, e.newName]).filter(Boolean));
+    const p = [];
+    for (const w of workloads(docs)) {
+      for (const c of containersOf(w)) {
+        const pinned = c.image.includes('@') || /:[^/:]+$/.test(c.image);
+        if (!pinned || c.image.endsWith(':latest')) p.push(`${where(w, c)}: image ${c.image} is not pinned`);
+        if (!known.has(imageName(c.image))) p.push(`${where(w, c)}: image ${c.image} has no images entry`);
+      }
+    }
+    return p;
+  });
+
+  check(t('every Service selects pods, and its target ports exist on them'), () => {
+    const p = [];
+    for (const svc of ofKind(docs, 'Service')) {
+      if (svc.spec.type === 'ExternalName') continue;
+      const targets = workloads(docs).filter((w) => serviceSelects(svc, podLabels(w)));
+      if (targets.length === 0) {
+        p.push(`Service ${svc.metadata.name} selects no pods`);
+        continue;
+      }
+      for (const sp of svc.spec.ports || []) {
+        const target = sp.targetPort === undefined ? sp.port : sp.targetPort;
+        const found = targets.some((w) => containersOf(w).some((c) => {
+          const n = resolvePort(c, target);
+          return n !== undefined && (c.ports || []).some((x) => x.containerPort === n);
+        }));
+        if (!found) p.push(`Service ${svc.metadata.name} port ${sp.name || sp.port}: no container port ${target}`);
+      }
+    }
+    return p;
+  });
+
+  check(t('only qrcloud-gateway is exposed outside the cluster (LoadBalancer/NodePort/Ingress)'), () => {
+    const exposed = ofKind(docs, 'Service')
+        .filter((s) => ['LoadBalancer', 'NodePort'].includes(s.spec.type))
+        .map((s) => s.metadata.name);
+    for (const ing of ofKind(docs, 'Ingress')) exposed.push(...ingressBackends(ing.spec));
+    const others = [...new Set(exposed)].filter((n) => n !== GATEWAY);
+    const p = others.map((n) => `Service ${n} is exposed`);
+    if (!exposed.includes(GATEWAY)) p.push('the gateway Service is not exposed');
+    return p;
+  });
+
+  check(t('NetworkPolicies: ingress denied by default; only gateway pods open to all sources'), () => {
+    const p = [];
+    const policies = ofKind(docs, 'NetworkPolicy');
+    const denyAll = policies.some((np) => Object.keys(np.spec.podSelector || {}).length === 0 &&
+        (np.spec.policyTypes || []).includes('Ingress') && (np.spec.ingress || []).length === 0);
+    if (!denyAll) p.push('no default-deny ingress policy (podSelector {}, no ingress rules)');
+    for (const np of policies) {
+      const open = (np.spec.ingress || []).some((r) => !r.from || r.from.length === 0 ||
+          r.from.some((f) => f.ipBlock && /\/0$/.test(f.ipBlock.cidr)));
+      if (!open) continue;
+      for (const w of workloads(docs)) {
+        if (selects(np.spec.podSelector, podLabels(w)) && w.metadata.name !== GATEWAY) {
+          p.push(`NetworkPolicy ${np.metadata.name} opens ${where(w)} to all sources`);
+        }
+      }
+      if (!selects(np.spec.podSelector, podLabels(gateway))) {
+        p.push(`NetworkPolicy ${np.metadata.name} is open to all sources but does not select the gateway`);
+      }
+    }
+    const gatewayOpen = policies.some((np) => selects(np.spec.podSelector, podLabels(gateway)) &&
+        (np.spec.ingress || []).some((r) => !r.from || r.from.length === 0));
+    if (!gatewayOpen) p.push('no NetworkPolicy lets outside traffic reach the gateway');
+    return p;
+  });
+
+  check(t('NetworkPolicies let gateway pods reach qrcloud-center on gRPC 50051'), () => {
+    const ok = ofKind(docs, 'NetworkPolicy').some((np) =>
+      selects(np.spec.podSelector, podLabels(center)) &&
+      (np.spec.ingress || []).some((r) =>
+        (r.from || []).some((f) => f.podSelector && !f.namespaceSelector &&
+            selects(f.podSelector, podLabels(gateway))) &&
+        (!r.ports || r.ports.some((pt) => resolvePort(cc, pt.port) === 50051))));
+    return ok ? [] : ['no ingress rule selecting center pods admits gateway pods on 50051'];
+  });
+
+  check(t('PodDisruptionBudgets select pods and still allow a node drain'), () => {
+    const p = [];
+    for (const pdb of ofKind(docs, 'PodDisruptionBudget')) {
+      const ws = workloads(docs).filter((w) => selects(pdb.spec.selector, podLabels(w)));
+      if (ws.length === 0) p.push(`PDB ${pdb.metadata.name} selects no pods`);
+      const min = pdb.spec.minAvailable;
+      for (const w of ws) {
+        const hpa = ofKind(docs, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === w.metadata.name);
+        const replicas = hpa ? hpa.spec.minReplicas || 1 : w.spec.replicas || 1;
+        if (typeof min === 'number' && min >= replicas) {
+          p.push(`PDB ${pdb.metadata.name}: minAvailable ${min} with ${replicas} replica(s) blocks every eviction`);
+        }
+      }
+    }
+    return p;
+  });
+
+  check(t('containers run as non-root with no capabilities; qrcloud ones on a read-only root'), () => {
+    const p = [];
+    for (const w of workloads(docs)) {
+      const pod = podTemplate(w).spec.securityContext || {};
+      for (const c of containersOf(w)) {
+        const sc = c.securityContext || {};
+        const nonRoot = sc.runAsNonRoot !== undefined ? sc.runAsNonRoot : pod.runAsNonRoot;
+        if (nonRoot !== true) p.push(`${where(w, c)}: runAsNonRoot not true`);
+        if (sc.allowPrivilegeEscalation !== false) p.push(`${where(w, c)}: allowPrivilegeEscalation not false`);
+        if (!((sc.capabilities || {}).drop || []).includes('ALL')) p.push(`${where(w, c)}: capabilities not dropped`);
+        if (w.kind === 'Deployment' && sc.readOnlyRootFilesystem !== true) {
+          p.push(`${where(w, c)}: root filesystem is writable`);
+        }
+      }
+    }
+    return p;
+  });
+
+  check(t('objects carry app.kubernetes.io/part-of: qrcloud; workloads and pods a name label'), () => {
+    const p = [];
+    for (const d of docs) {
+      const labels = d.metadata.labels || {};
+      if (labels['app.kubernetes.io/part-of'] !== 'qrcloud') p.push(`${d.kind}/${d.metadata.name}: no part-of label`);
+    }
+    for (const w of workloads(docs)) {
+      if (!(w.metadata.labels || {})['app.kubernetes.io/name']) p.push(`${where(w)}: no name label`);
+      const pl = podLabels(w);
+      if (!pl['app.kubernetes.io/name'] || pl['app.kubernetes.io/part-of'] !== 'qrcloud') {
+        p.push(`${where(w)}: pod template lacks name or part-of label`);
+      }
+    }
+    return p;
+  });
+
+  return { center, gateway, cc, gc, cenv, genv };
+}
+
+// Service names an Ingress routes to (default backend and every path).
+function ingressBackends(spec) {
+  const names = [];
+  const walk = (node) => {
+    if (!node || typeof node !== 'object') return;
+    if (node.service && typeof node.service.name === 'string') names.push(node.service.name);
+    Object.values(node).forEach(walk);
+  };
+  walk(spec);
+  return names;
+}
+
+// host:port must be a Service in the output with that port (a DNS name with
+// a namespace must name the output's namespace).
+function serviceAddressProblem(docs, address) {
+  const m = /^(?:dns:\/\/\/)?([^:]+):(\d+)$/.exec(address || '');
+  if (!m) return 'not host:port';
+  const [name, ns] = m[1].split('.');
+  const svc = find(docs, 'Service', name);
+  if (!svc) return `no Service ${name}`;
+  if (ns && svc.metadata.namespace && ns !== svc.metadata.namespace) return `Service ${name} is in ${svc.metadata.namespace}, not ${ns}`;
+  if (!(svc.spec.ports || []).some((p) => p.port === Number(m[2]))) return `Service ${name} has no port ${m[2]}`;
+  return null;
+}
+
+function checkBase(docs) {
+  const t = (s) => `base: ${s}`;
+  check(t('holds no Secret values (Secrets are referenced, created per environment)'), () =>
+    ofKind(docs, 'Secret').map((s) => `Secret ${s.metadata.name} is in the base`));
+
+  check(t('HorizontalPodAutoscalers scale qrcloud-center and qrcloud-gateway, which leave replicas to them'), () => {
+    const p = [];
+    const hpas = ofKind(docs, 'HorizontalPodAutoscaler');
+    for (const name of [CENTER, GATEWAY]) {
+      const hpa = hpas.find((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
+      if (!hpa) p.push(`no HPA targets Deployment ${name}`);
+      else if (!(hpa.spec.minReplicas >= 2)) p.push(`HPA ${hpa.metadata.name}: minReplicas ${hpa.spec.minReplicas} < 2`);
+    }
+    for (const h of hpas) {
+      const d = find(docs, h.spec.scaleTargetRef.kind, h.spec.scaleTargetRef.name);
+      if (!d) p.push(`HPA ${h.metadata.name} targets missing ${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}`);
+      else if (d.spec.replicas !== undefined) p.push(`${where(d)} sets replicas, which fights HPA ${h.metadata.name}`);
+    }
+    return p;
+  });
+
+  check(t('PodDisruptionBudgets cover qrcloud-center and qrcloud-gateway'), () => {
+    const p = [];
+    for (const name of [CENTER, GATEWAY]) {
+      const d = find(docs, 'Deployment', name);
+      if (!ofKind(docs, 'PodDisruptionBudget').some((pdb) => selects(pdb.spec.selector, podLabels(d)))) {
+        p.push(`no PDB selects ${name} pods`);
+      }
+    }
+    return p;
+  });
+}
+
+function checkDev(docs, shared) {
+  const t = (s) => `dev: ${s}`;
+  const NS = 'qrcloud-dev';
+
+  check(t('every Secret key a pod reads exists in the output (generated names rewritten)'), () => {
+    const p = [];
+    let refs = 0;
+    for (const w of workloads(docs)) {
+      for (const c of containersOf(w)) {
+        for (const e of c.env || []) {
+          const r = e.valueFrom && e.valueFrom.secretKeyRef;
+          if (!r) continue;
+          refs++;
+          const s = find(docs, 'Secret', r.name);
+          if (!s) p.push(`${where(w, c)}: ${e.name} reads Secret ${r.name}, not in the output`);
+          else if (!(s.data && r.key in s.data)) p.push(`${where(w, c)}: Secret ${r.name} has no key ${r.key}`);
+        }
+      }
+    }
+    if (refs === 0) p.push('no secretKeyRef found');
+    return p;
+  });
+
+  check(t('StatefulSets mariadb and redis exist with volume claim templates and their Services'), () => {
+    const p = [];
+    for (const name of ['mariadb', 'redis']) {
+      const ss = find(docs, 'StatefulSet', name);
+      if (!ss) {
+        p.push(`no StatefulSet ${name}`);
+        continue;
+      }
+      if (!(ss.spec.volumeClaimTemplates || []).length) p.push(`StatefulSet ${name} has no volumeClaimTemplates`);
+      const gov = find(docs, 'Service', ss.spec.serviceName);
+      if (!gov) p.push(`StatefulSet ${name}: governing Service ${ss.spec.serviceName} missing`);
+    }
+    return p;
+  });
+
+  check(t('QRCLOUD_MYSQL_HOST/PORT and QRCLOUD_REDIS_HOST/PORT name Services selecting mariadb and redis'), () => {
+    const p = [];
+    const targets = [
+      ['center', shared.cenv.env, 'MYSQL', 'mariadb'],
+      ['center', shared.cenv.env, 'REDIS', 'redis'],
+      ['gateway', shared.genv.env, 'REDIS', 'redis'],
+    ];
+    for (const [who, env, kind, ssName] of targets) {
+      const host = env[`QRCLOUD_${kind}_HOST`];
+      const port = env[`QRCLOUD_${kind}_PORT`];
+      const address = `${host}:${port}`;
+      const problem = serviceAddressProblem(docs, address);
+      if (problem) {
+        p.push(`${who}: ${kind.toLowerCase()} ${address}: ${problem}`);
+        continue;
+      }
+      const svc = find(docs, 'Service', host.split('.')[0]);
+      const ss = find(docs, 'StatefulSet', ssName);
+      if (!ss || !serviceSelects(svc, podLabels(ss))) p.push(`${who}: Service ${svc.metadata.name} does not select StatefulSet ${ssName}`);
+    }
+    return p;
+  });
+
+  check(t('MariaDB and Redis get the same user and passwords the services use'), () => {
+    const p = [];
+    const db = find(docs, 'StatefulSet', 'mariadb');
+    const rd = find(docs, 'StatefulSet', 'redis');
+    if (!db || !rd) return ['datastore StatefulSets missing'];
+    const dbenv = environment(docs, mainContainer(db)).env;
+    const rdenv = environment(docs, mainContainer(rd)).env;
+    const c = shared.cenv.env;
+    const g = shared.genv.env;
+    if (!c.QRCLOUD_MYSQL_USER || dbenv.MARIADB_USER !== c.QRCLOUD_MYSQL_USER) {
+      p.push(`MARIADB_USER ${dbenv.MARIADB_USER} != QRCLOUD_MYSQL_USER ${c.QRCLOUD_MYSQL_USER}`);
+    }
+    if (!c.QRCLOUD_MYSQL_PASSWORD || dbenv.MARIADB_PASSWORD !== c.QRCLOUD_MYSQL_PASSWORD) {
+      p.push('MARIADB_PASSWORD differs from the center\'s QRCLOUD_MYSQL_PASSWORD');
+    }
+    const redisPass = rdenv.REDISCLI_AUTH;
+    const args = (mainContainer(rd).args || []).join(' ');
+    if (!/--requirepass \$\(REDISCLI_AUTH\)/.test(args)) p.push('redis is not started with --requirepass $(REDISCLI_AUTH)');
+    for (const [who, env] of [['center', c], ['gateway', g]]) {
+      if (!env.QRCLOUD_REDIS_PASSWORD || env.QRCLOUD_REDIS_PASSWORD !== redisPass) {
+        p.push(`${who}'s QRCLOUD_REDIS_PASSWORD differs from redis's`);
+      }
+    }
+    return p;
+  });
+
+  check(t('one replica of each qrcloud Deployment and no autoscalers'), () => {
+    const p = [];
+    for (const d of ofKind(docs, 'Deployment')) {
+      if (d.spec.replicas !== 1) p.push(`${where(d)}: replicas ${d.spec.replicas}`);
+    }
+    for (const h of ofKind(docs, 'HorizontalPodAutoscaler')) p.push(`HPA ${h.metadata.name} present`);
+    return p;
+  });
+
+  check(t(`every namespaced object is in namespace ${NS}, which the overlay creates`), () => {
+    const p = [];
+    if (!find(docs, 'Namespace', NS)) p.push(`no Namespace ${NS}`);
+    for (const d of docs) {
+      if (d.kind !== 'Namespace' && d.metadata.namespace !== NS) {
+        p.push(`${d.kind}/${d.metadata.name} in namespace ${d.metadata.namespace}`);
+      }
+    }
+    return p;
+  });
+}
+
+// --- main -------------------------------------------------------------------
+
+if (!fs.existsSync(path.join(root, 'k8s', 'base', 'kustomization.yaml'))) {
+  report(false, `${root} holds k8s/base/kustomization.yaml`, ['pass the repository root as the argument']);
+  finish();
+}
+
+const base = render('k8s/base');
+if (base) {
+  const shared = checkAll('base', base, [readKustomization('k8s/base')]);
+  if (shared) checkBase(base);
+}
+const dev = render('k8s/overlays/dev');
+if (dev) {
+  const ks = [readKustomization('k8s/base'), readKustomization('k8s/overlays/dev')];
+  const shared = checkAll('dev', dev, ks);
+  if (shared) checkDev(dev, shared);
+}
+finish();
