@@ -17,6 +17,16 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(JEMALLOC IMPORTED_TARGET jemalloc)
+
+# qrcloud_server_allocator(<target>): long-running servers allocate from many
+# threads at once; jemalloc keeps that off glibc malloc's contended arenas.
+# Not under the sanitizers, which bring their own allocator.
+function(qrcloud_server_allocator target)
+  if(JEMALLOC_FOUND AND NOT QRCLOUD_SANITIZE)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()
 
 # MySQL Connector/C++ 1.1 ships neither a CMake package nor a .pc file.
 find_path(MYSQLCPPCONN_INCLUDE_DIR NAMES mysql_driver.h REQUIRED)

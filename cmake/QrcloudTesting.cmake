@@ -4,7 +4,7 @@ include(${Catch2_DIR}/Catch.cmake)
 
 # One compiled Catch2 main shared by every test binary.
 add_library(qrcloud_catch_main STATIC ${CMAKE_SOURCE_DIR}/tests/catch_main.cc)
-target_link_libraries(qrcloud_catch_main PUBLIC Catch2::Catch2)
+target_link_libraries(qrcloud_catch_main PUBLIC Catch2::Catch2 absl::synchronization)
 
 # qrcloud_test(<name> SOURCES <files...> LIBS <targets...> [LABELS <labels...>]
 #              [FIXTURES <fixtures...>] [SERIAL])

@@ -51,13 +51,6 @@ core::Counter& RateLimitedCounter() {
   return c;
 }
 
-core::Counter& RateLimitErrors() {
-  static core::Counter& c = core::MetricsRegistry::Global().GetCounter(
-      "gateway_rate_limit_errors_total",
-      "Requests let through because the rate-limit store could not be reached.");
-  return c;
-}
-
 grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
   grpc::Slice slice(bytes);
   return grpc::ByteBuffer(&slice, 1);
@@ -102,7 +95,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
   }
   QRCLOUD_ASSIGN_OR_RETURN(g->routes_, RouteTable::ForServices(services));
   g->openapi_ = OpenApiJson(g->routes_, g->options_.public_url);
-  if (redis != nullptr) g->limiter_ = std::make_unique<RateLimiter>(*redis, g->options_.rate_limits);
+  if (g->options_.rate_limits.per_token > 0 || g->options_.rate_limits.per_address > 0) {
+    g->limiter_ = std::make_unique<RateLimiter>(redis, g->options_.rate_limits);
+  }
 
   http::ServerOptions http_options = g->options_.http;
   http_options.error_response = [](int status, std::string_view message) {
@@ -163,14 +158,10 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
   const std::string authorization(req.Header("authorization"));
   const std::string token(auth::Authenticator::BearerToken(authorization));
   if (limiter_) {
-    auto wait = limiter_->Hit(token, ClientAddress(req, options_.trust_forwarded_for));
-    if (!wait.ok()) {
-      // The limits protect the backends; when their store is down the
-      // backends answer for themselves, so let the request through.
-      RateLimitErrors().Inc();
-    } else if (*wait > absl::ZeroDuration()) {
+    const absl::Duration wait = limiter_->Hit(token, ClientAddress(req, options_.trust_forwarded_for));
+    if (wait > absl::ZeroDuration()) {
       RateLimitedCounter().Inc();
-      const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))));
+      const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))));
       http::Response r = ErrorResponse(absl::ResourceExhaustedError(absl::StrCat(
           "too many requests; retry after ", seconds, " s")));
       r.headers.emplace_back("retry-after", absl::StrCat(seconds));

@@ -33,7 +33,7 @@ struct GatewayOptions {
 
 class Gateway {
  public:
-  // `redis` (for rate limits) may be null: then no limits apply.
+  // `redis` (shared rate-limit counts) may be null: limits then hold per replica.
   static absl::StatusOr<std::unique_ptr<Gateway>> Start(GatewayOptions options,
                                                         cache::RedisPool* redis);
   ~Gateway();

@@ -24,6 +24,7 @@ ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10), "Deadline of each bac
 ABSL_FLAG(int, rate_limit_per_token, 1200, "Requests per minute per bearer token (0: no limit)");
 ABSL_FLAG(int, rate_limit_per_address, 2400, "Requests per minute per client address (0: no limit)");
 ABSL_FLAG(bool, trust_forwarded_for, false, "Take the client address from X-Forwarded-For");
+ABSL_FLAG(int, channels_per_backend, 2, "HTTP/2 connections to each backend, used in turn");
 ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL");
 
 namespace {
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   options.rate_limits.per_address = absl::GetFlag(FLAGS_rate_limit_per_address);
   options.trust_forwarded_for = absl::GetFlag(FLAGS_trust_forwarded_for);
   options.public_url = absl::GetFlag(FLAGS_public_url);
+  options.channels_per_backend = absl::GetFlag(FLAGS_channels_per_backend);
 
   // Redis holds the rate-limit counters. The gateway starts without it (the
   // limits then let requests through) rather than refuse to serve.

@@ -121,18 +121,30 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
   return t;
 }
 
-std::optional<PathTemplate::Bindings> PathTemplate::Match(absl::string_view path) const {
-  if (path.empty() || path[0] != '/') return std::nullopt;
+PathTemplate::SplitPath PathTemplate::Split(absl::string_view path) {
+  SplitPath out;
+  if (path.empty() || path[0] != '/') return out;
+  out.valid = true;
   path.remove_prefix(1);
-  if (!verb_.empty()) {
-    const size_t colon = path.rfind(':');
-    if (colon == absl::string_view::npos || path.substr(colon + 1) != verb_) return std::nullopt;
-    if (const size_t slash = path.rfind('/'); slash != absl::string_view::npos && slash > colon) {
-      return std::nullopt;
-    }
-    path = path.substr(0, colon);
+  out.parts = absl::StrSplit(path, '/');
+  out.stripped = out.parts;
+  absl::string_view& last = out.stripped.back();
+  const size_t colon = last.rfind(':');
+  if (colon != absl::string_view::npos) {
+    out.verb = last.substr(colon + 1);
+    last = last.substr(0, colon);
   }
-  std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+  return out;
+}
+
+std::optional<PathTemplate::Bindings> PathTemplate::Match(absl::string_view path) const {
+  return Match(Split(path));
+}
+
+std::optional<PathTemplate::Bindings> PathTemplate::Match(const SplitPath& path) const {
+  if (!path.valid) return std::nullopt;
+  if (!verb_.empty() && path.verb != verb_) return std::nullopt;
+  const std::vector<absl::string_view>& parts = verb_.empty() ? path.parts : path.stripped;
   const bool multi = !segments_.empty() && segments_.back().kind == Kind::kMulti;
   if (multi ? parts.size() < segments_.size() : parts.size() != segments_.size()) return std::nullopt;
   for (size_t k = 0; k < segments_.size(); ++k) {
@@ -140,15 +152,17 @@ std::optional<PathTemplate::Bindings> PathTemplate::Match(absl::string_view path
     if (segments_[k].kind == Kind::kLiteral && parts[k] != segments_[k].literal) return std::nullopt;
   }
   Bindings bindings;
+  bindings.reserve(variables_.size());
   for (const Variable& v : variables_) {
     const size_t end = (v.last == segments_.size() && multi) ? parts.size() : v.last;
-    std::vector<std::string> decoded;
+    std::string value;
     for (size_t k = v.first; k < end; ++k) {
       auto d = PercentDecode(parts[k]);
       if (!d) return std::nullopt;
-      decoded.push_back(*std::move(d));
+      if (k != v.first) value.push_back('/');
+      value += *d;
     }
-    bindings.emplace_back(v.field_path, absl::StrJoin(decoded, "/"));
+    bindings.emplace_back(v.field_path, std::move(value));
   }
   return bindings;
 }

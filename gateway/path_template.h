@@ -31,6 +31,16 @@ class PathTemplate {
   // Bindings if `path` (percent-encoded, without the query) matches.
   std::optional<Bindings> Match(absl::string_view path) const;
 
+  // The request path split once for matching against many templates.
+  struct SplitPath {
+    std::vector<absl::string_view> parts;     // segments, last one whole
+    std::vector<absl::string_view> stripped;  // segments, last one without ":verb"
+    absl::string_view verb;                   // after the last ':' of the last segment
+    bool valid = false;                       // false for a path not starting with '/'
+  };
+  static SplitPath Split(absl::string_view path);
+  std::optional<Bindings> Match(const SplitPath& path) const;
+
   const std::string& text() const { return text_; }
   const std::string& verb() const { return verb_; }
   // Field paths of the variables, in order.

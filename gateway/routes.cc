@@ -70,8 +70,9 @@ std::optional<RouteMatch> RouteTable::Find(absl::string_view http_method, absl::
   // HEAD is answered as GET without the body.
   const absl::string_view wanted = http_method == "HEAD" ? "GET" : http_method;
   bool path_known = false;
+  const PathTemplate::SplitPath split = PathTemplate::Split(path);
   for (const auto& route : routes_) {
-    auto bindings = route->path.Match(path);
+    auto bindings = route->path.Match(split);
     if (!bindings) continue;
     if (route->http_method == wanted) {
       *miss = Miss::kNone;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "gateway/json_printer.h"
 #include "google/api/httpbody.pb.h"
 #include "libs/core/encoding.h"
 #include "libs/core/status.h"
@@ -321,9 +322,7 @@ absl::StatusOr<HttpPayload> RenderResponse(const Descriptor* type, const std::st
     return absl::InternalError("the service sent a response that does not parse");
   }
   HttpPayload out{"application/json", ""};
-  google::protobuf::util::JsonPrintOptions options;
-  auto status = google::protobuf::util::MessageToJsonString(*message, &out.body, options);
-  if (!status.ok()) return absl::InternalError(status.ToString());
+  PrintJson(*message, &out.body);
   return out;
 }
 

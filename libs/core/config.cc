@@ -8,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "libs/core/encoding.h"
 #include "libs/core/log.h"
 
@@ -33,6 +34,10 @@ std::vector<std::string> InitProcess(int argc, char** argv, absl::string_view us
     std::exit(2);
   }
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil is built with mutex deadlock detection on, which records
+  // a lock graph on every acquisition. Production locking is checked by the
+  // tests and sanitizers instead.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   EnsureSodium();
   InitLogging();
   return std::vector<std::string>(rest.begin(), rest.end());

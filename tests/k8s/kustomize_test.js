@@ -270,6 +270,14 @@ function checkAll(tag, docs, kustomizations) {
         p.push(`${kind} checks port ${probe.grpc.port}, not 50051`);
       }
     }
+    // Readiness follows the databases ("qrcloud.ready"); liveness only the
+    // process (""), so a database outage never restarts the pods.
+    if (cc.readinessProbe?.grpc && cc.readinessProbe.grpc.service !== 'qrcloud.ready') {
+      p.push(`readinessProbe asks for service "${cc.readinessProbe.grpc.service || ''}", not "qrcloud.ready"`);
+    }
+    if (cc.livenessProbe?.grpc?.service) {
+      p.push(`livenessProbe asks for service "${cc.livenessProbe.grpc.service}"; it must check the process ("")`);
+    }
     return p;
   });
 
