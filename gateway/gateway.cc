@@ -67,6 +67,24 @@ std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
 
 }  // namespace
 
+// The HTTP answer for a finished backend call.
+http::Response Gateway::Answer(const grpc::Status& status, const google::protobuf::Descriptor* output,
+                               const grpc::ByteBuffer& response) {
+  http::Response r;
+  if (status.ok()) {
+    auto payload = RenderResponse(output, FromByteBuffer(response));
+    if (!payload.ok()) return ErrorResponse(payload.status());
+    r.headers.emplace_back("content-type", payload->content_type);
+    r.body = std::move(payload->body);
+    return r;
+  }
+  absl::Status s = core::FromGrpcStatus(status);
+  if (s.code() == absl::StatusCode::kUnavailable && absl::StrContains(s.message(), "failed to connect")) {
+    s = absl::UnavailableError("the service is unavailable; retry shortly");
+  }
+  return ErrorResponse(s);
+}
+
 http::Response ErrorResponse(const absl::Status& status, int http_status) {
   return Json(http_status ? http_status : core::HttpStatusFor(status.code()), StatusJson(status));
 }
@@ -214,23 +232,7 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   stub->UnaryCall(&call->context, match.route->grpc_path, grpc::StubOptions(), &call->request,
                   &call->response, [call](grpc::Status status) {
                     std::unique_ptr<Call> owned(call);
-                    http::Response r;
-                    if (status.ok()) {
-                      auto payload = RenderResponse(owned->output, FromByteBuffer(owned->response));
-                      if (payload.ok()) {
-                        r.headers.emplace_back("content-type", payload->content_type);
-                        r.body = std::move(payload->body);
-                      } else {
-                        r = ErrorResponse(payload.status());
-                      }
-                    } else {
-                      absl::Status s = core::FromGrpcStatus(status);
-                      if (s.code() == absl::StatusCode::kUnavailable &&
-                          absl::StrContains(s.message(), "failed to connect")) {
-                        s = absl::UnavailableError("the service is unavailable; retry shortly");
-                      }
-                      r = ErrorResponse(s);
-                    }
+                    http::Response r = Answer(status, owned->output, owned->response);
                     r.headers.emplace_back(kRequestIdHeader, owned->request_id);
                     owned->respond(std::move(r));
                   });

@@ -8,6 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/status.h>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/backends.h"
@@ -48,6 +51,8 @@ class Gateway {
   void Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
                http::Responder respond);
   http::Response Ready();
+  static http::Response Answer(const grpc::Status& status, const google::protobuf::Descriptor* output,
+                               const grpc::ByteBuffer& response);
 
   GatewayOptions options_;
   RouteTable routes_;
