@@ -30,7 +30,6 @@ class Backends {
   // The stub for a service's backend, or null if none serves it.
   grpc::GenericStub* StubFor(absl::string_view service);
 
-
   // Checks each backend's readiness (health service "qrcloud.ready").
   // Returns per-address verdicts; OK only if all are ready.
   absl::Status CheckReady(absl::Duration timeout, std::map<std::string, std::string>* verdicts);
