@@ -117,6 +117,14 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
     g->limiter_ = std::make_unique<RateLimiter>(redis, g->options_.rate_limits);
   }
 
+  if (g->options_.scans) {
+    g->resolver_ = std::make_unique<SlugResolver>(
+        redis, g->options_.redis, grpc::CreateChannel(g->options_.center_address, grpc::InsecureChannelCredentials()),
+        g->options_.scan.cache_ttl);
+    g->recorder_ = std::make_unique<ScanRecorder>(redis, g->options_.scan);
+    g->scan_path_ = std::make_unique<ScanPath>(*g->resolver_, *g->recorder_, redis, g->options_.scan);
+  }
+
   http::ServerOptions http_options = g->options_.http;
   http_options.error_response = [](int status, std::string_view message) {
     const absl::StatusCode code = status == 503 ? absl::StatusCode::kUnavailable
@@ -138,7 +146,12 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
 Gateway::~Gateway() { Shutdown(absl::Seconds(1)); }
 
 void Gateway::Shutdown(absl::Duration grace) {
+  // The HTTP server first: scans in flight finish recording before the
+  // recorder goes.
   if (server_) server_->Shutdown(grace);
+  scan_path_.reset();
+  recorder_.reset();
+  resolver_.reset();
 }
 
 http::Response Gateway::Ready() {
@@ -171,6 +184,12 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
       return reply(std::move(r));
     }
     if (path == "/openapi.json") return reply(Json(200, openapi_));
+    // Scans are not rate limited: a shop's guests share one address.
+    if (scan_path_ && absl::StartsWith(path, "/s/")) {
+      const std::string slug = path.substr(3);
+      const std::string client = ClientAddress(req, options_.trust_forwarded_for);
+      return scan_path_->Handle(req, slug, client, std::move(respond));
+    }
   }
 
   const std::string authorization(req.Header("authorization"));

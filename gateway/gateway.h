@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gateway/backends.h"
 #include "gateway/rate_limiter.h"
+#include "gateway/scan_path.h"
 #include "gateway/routes.h"
 #include "libs/cache/redis.h"
 #include "libs/http/server.h"
@@ -32,6 +33,11 @@ struct GatewayOptions {
   // The public base URL, for /openapi.json.
   std::string public_url;
   int channels_per_backend = 4;
+  // The scan path /s/{slug}; resolves slugs at the center (CodeService).
+  bool scans = true;
+  std::string center_address = "localhost:50051";
+  cache::RedisOptions redis;
+  ScanOptions scan;
 };
 
 class Gateway {
@@ -58,6 +64,9 @@ class Gateway {
   RouteTable routes_;
   std::unique_ptr<Backends> backends_;
   std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<SlugResolver> resolver_;
+  std::unique_ptr<ScanRecorder> recorder_;
+  std::unique_ptr<ScanPath> scan_path_;
   std::string openapi_;
   std::unique_ptr<http::Server> server_;
 };

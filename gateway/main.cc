@@ -15,7 +15,8 @@ ABSL_FLAG(int, http_port, 8080, "HTTP port");
 ABSL_FLAG(int, io_threads, 4, "HTTP I/O threads");
 ABSL_FLAG(int64_t, max_body_bytes, 4 << 20, "Largest request body accepted, in bytes");
 ABSL_FLAG(std::string, center_address, "localhost:50051", "The center's gRPC address");
-ABSL_FLAG(std::string, center_services, "qrcloud.v1.AuthService,qrcloud.v1.MerchantService",
+ABSL_FLAG(std::string, center_services,
+          "qrcloud.v1.AuthService,qrcloud.v1.MerchantService,qrcloud.v1.CodeService",
           "Services the center serves, routed to --center_address");
 ABSL_FLAG(std::string, extra_backends, "",
           "More routes as service=address pairs, comma-separated "
@@ -25,6 +26,9 @@ ABSL_FLAG(int, rate_limit_per_token, 1200, "Requests per minute per bearer token
 ABSL_FLAG(int, rate_limit_per_address, 2400, "Requests per minute per client address (0: no limit)");
 ABSL_FLAG(bool, trust_forwarded_for, false, "Take the client address from X-Forwarded-For");
 ABSL_FLAG(int, channels_per_backend, 2, "HTTP/2 connections to each backend, used in turn");
+ABSL_FLAG(std::string, scan_address_salt, "qrcloud-scan",
+          "Salt for hashing client addresses of scans (the same on every replica)");
+ABSL_FLAG(std::string, scan_spool, "scans.spool", "Where scans wait while Redis is unreachable");
 ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL");
 
 namespace {
@@ -59,6 +63,10 @@ int main(int argc, char** argv) {
   options.trust_forwarded_for = absl::GetFlag(FLAGS_trust_forwarded_for);
   options.public_url = absl::GetFlag(FLAGS_public_url);
   options.channels_per_backend = absl::GetFlag(FLAGS_channels_per_backend);
+  options.center_address = absl::GetFlag(FLAGS_center_address);
+  options.redis = cache::RedisOptionsFromFlags();
+  options.scan.address_salt = absl::GetFlag(FLAGS_scan_address_salt);
+  options.scan.spool_path = absl::GetFlag(FLAGS_scan_spool);
 
   // Redis holds the rate-limit counters. The gateway starts without it (the
   // limits then let requests through) rather than refuse to serve.

@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <poll.h>
 #include <sys/time.h>
 
 #include "absl/strings/match.h"
@@ -278,6 +279,72 @@ absl::Status RedisPool::EnsureGroup(absl::string_view stream, absl::string_view 
   auto r = Command({"XGROUP", "CREATE", std::string(stream), std::string(group), "0", "MKSTREAM"});
   if (!r.ok() && absl::StrContains(r.status().message(), "BUSYGROUP")) return absl::OkStatus();
   return r.status();
+}
+
+absl::StatusOr<std::unique_ptr<RedisSubscriber>> RedisSubscriber::Connect(
+    const RedisOptions& o, const std::vector<std::string>& channels) {
+  // Pub/sub ignores the database number, so there is no SELECT.
+  redisContext* c = redisConnectWithTimeout(o.host.c_str(), o.port, AsTimeval(o.connect_timeout));
+  if (c == nullptr || c->err) {
+    std::string why = c ? c->errstr : "out of memory";
+    if (c) redisFree(c);
+    return absl::UnavailableError(absl::StrCat("cannot connect to Redis at ", o.host, ":", o.port, ": ", why));
+  }
+  std::unique_ptr<RedisSubscriber> sub(new RedisSubscriber(c));
+  redisSetTimeout(c, AsTimeval(o.command_timeout));
+  auto command = [&](const Args& args) -> absl::Status {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    if (r == nullptr) return absl::UnavailableError(absl::StrCat("Redis unavailable: ", c->errstr));
+    const bool error = r->type == REDIS_REPLY_ERROR;
+    const std::string msg = error ? std::string(r->str, r->len) : "";
+    freeReplyObject(r);
+    return error ? absl::InternalError(absl::StrCat("Redis: ", msg)) : absl::OkStatus();
+  };
+  if (!o.password.empty()) QRCLOUD_RETURN_IF_ERROR(command({"AUTH", o.password}));
+  // SUBSCRIBE answers once per channel; read the confirmations.
+  Args subscribe = {"SUBSCRIBE"};
+  subscribe.insert(subscribe.end(), channels.begin(), channels.end());
+  QRCLOUD_RETURN_IF_ERROR(command(subscribe));
+  for (size_t i = 1; i < channels.size(); ++i) {
+    void* r = nullptr;
+    if (redisGetReply(c, &r) != REDIS_OK) return absl::UnavailableError("Redis subscription failed");
+    freeReplyObject(r);
+  }
+  return sub;
+}
+
+RedisSubscriber::~RedisSubscriber() { redisFree(ctx_); }
+
+absl::StatusOr<std::optional<std::string>> RedisSubscriber::Next(absl::Duration wait) {
+  void* raw = nullptr;
+  // A reply may already be buffered; otherwise wait for the socket, so the
+  // connection never sees a read timeout (which would end it).
+  if (redisGetReplyFromReader(ctx_, &raw) != REDIS_OK) {
+    return absl::UnavailableError("Redis subscription broken");
+  }
+  if (raw == nullptr) {
+    pollfd p{ctx_->fd, POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(wait)));
+    if (ready == 0) return std::optional<std::string>();
+    if (ready < 0 || (p.revents & (POLLERR | POLLHUP)) != 0) {
+      return absl::UnavailableError("Redis subscription connection lost");
+    }
+    if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) {
+      return absl::UnavailableError(absl::StrCat("Redis subscription: ", ctx_->errstr));
+    }
+  }
+  std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw), freeReplyObject);
+  // ["message", channel, payload]
+  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 && reply->element[2]->type == REDIS_REPLY_STRING) {
+    return std::optional<std::string>(std::string(reply->element[2]->str, reply->element[2]->len));
+  }
+  return std::optional<std::string>();
 }
 
 std::vector<StreamEntry> ParseEntries(const Reply& entries) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -161,6 +162,21 @@ class RedisPool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Mutex scripts_mu_;
   std::vector<std::pair<std::string, std::string>> shas_ ABSL_GUARDED_BY(scripts_mu_);  // source, sha
+};
+
+// A connection in subscribe mode, for Redis pub/sub. Not thread-safe.
+class RedisSubscriber {
+ public:
+  static absl::StatusOr<std::unique_ptr<RedisSubscriber>> Connect(const RedisOptions& options,
+                                                                 const std::vector<std::string>& channels);
+  ~RedisSubscriber();
+  // The next message published on a channel, nullopt if none came within
+  // `wait`; UNAVAILABLE when the connection is lost (connect again).
+  absl::StatusOr<std::optional<std::string>> Next(absl::Duration wait);
+
+ private:
+  explicit RedisSubscriber(redisContext* c) : ctx_(c) {}
+  redisContext* ctx_;
 };
 
 // Parses XREADGROUP / XAUTOCLAIM entry arrays.

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "absl/time/clock.h"
+
 namespace qrcloud::core {
 namespace {
 
@@ -15,9 +17,20 @@ TEST_CASE("Ids are valid, unique and sort by creation time") {
     seen.insert(std::move(id));
   }
   CHECK(seen.size() == 10000);
-  const absl::Time t = absl::FromUnixMillis(1767225600000);
-  CHECK(NewIdAt(t) < NewIdAt(t + absl::Milliseconds(1)));
+  const absl::Time t = absl::Now() + absl::Hours(24);
+  const std::string earlier = NewIdAt(t);
+  const std::string later = NewIdAt(t + absl::Milliseconds(1));
+  CHECK(earlier < later);
   CHECK(NewIdAt(t).substr(0, 10) == NewIdAt(t).substr(0, 10));  // same time prefix
+}
+
+TEST_CASE("Ids made in one millisecond still sort in the order they were made") {
+  std::string previous = NewId();
+  for (int i = 0; i < 5000; ++i) {
+    std::string next = NewId();
+    REQUIRE(next > previous);
+    previous = std::move(next);
+  }
 }
 
 TEST_CASE("IsValidId refuses what NewId never makes") {

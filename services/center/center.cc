@@ -1,9 +1,12 @@
 #include "services/center/center.h"
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
 #include "libs/core/status.h"
+#include "libs/qr/isolated_decoder.h"
 #include "libs/store/migrations.h"
 
 namespace qrcloud::center {
@@ -59,11 +62,17 @@ absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& 
   c->merchant_logic_ = std::make_unique<MerchantLogic>(*c->merchants_, c->relay_.get(), clock);
   c->auth_service_ = std::make_unique<AuthServiceImpl>(*c->auth_logic_, deps);
   c->merchant_service_ = std::make_unique<MerchantServiceImpl>(*c->merchant_logic_, deps);
+  c->codes_ = std::make_unique<CodeStore>(*c->mysql_, *c->redis_, options.public_url);
+  c->code_logic_ = std::make_unique<CodeLogic>(*c->codes_, *c->merchants_, clock,
+                                               options.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode")
+                                                                          : options.qr_decoder);
+  c->code_service_ = std::make_unique<CodeServiceImpl>(*c->code_logic_, deps);
 
   c->grpc_ = std::make_unique<rpc::GrpcServer>(
       rpc::GrpcServerOptions{config.listen_address, config.grpc_port});
   c->grpc_->Register(c->auth_service_.get(), "qrcloud.v1.AuthService");
   c->grpc_->Register(c->merchant_service_.get(), "qrcloud.v1.MerchantService");
+  c->grpc_->Register(c->code_service_.get(), "qrcloud.v1.CodeService");
   store::MysqlPool* mysql = c->mysql_.get();
   cache::RedisPool* redis = c->redis_.get();
   c->grpc_->AddReadinessCheck("mysql", [mysql] { return mysql->Ping(); });
@@ -71,6 +80,12 @@ absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& 
   QRCLOUD_RETURN_IF_ERROR(c->grpc_->Start());
   c->grpc_->StartReadinessChecks();
   c->relay_->Start();
+  if (options.scan_rollup) {
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    c->rollup_ = std::make_unique<ScanRollup>(*c->mysql_, config.redis, absl::StrCat(host, "-", getpid()));
+    c->rollup_->Start();
+  }
 
   if (config.metrics_port > 0) {
     absl::Status s;
@@ -89,6 +104,7 @@ void Center::Wait() { grpc_->Wait(); }
 void Center::Shutdown() {
   if (grpc_) grpc_->Shutdown(absl::Seconds(5));
   if (relay_) relay_->Stop();
+  if (rollup_) rollup_->Stop();
   if (metrics_) metrics_->Shutdown(absl::Seconds(1));
 }
 

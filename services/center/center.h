@@ -18,6 +18,9 @@
 #include "libs/store/outbox.h"
 #include "services/center/account_store.h"
 #include "services/center/auth_service.h"
+#include "services/center/code_service.h"
+#include "services/center/code_store.h"
+#include "services/center/scan_rollup.h"
 #include "services/center/merchant_service.h"
 #include "services/center/merchant_store.h"
 
@@ -27,6 +30,12 @@ inline constexpr rpc::ServiceDefaults kCenterDefaults = {"center", 50051, 9051, 
 
 struct CenterOptions {
   absl::Duration session_ttl = absl::Hours(24);
+  // The public base URL of the gateway, for short links (/s/{slug}).
+  std::string public_url = "http://localhost:8080";
+  // Roll the scans stream up into code statistics in this process.
+  bool scan_rollup = true;
+  // The qrcloud-qr-decode binary; default: beside this executable.
+  std::string qr_decoder;
 };
 
 class Center {
@@ -60,6 +69,10 @@ class Center {
   std::unique_ptr<MerchantLogic> merchant_logic_;
   std::unique_ptr<AuthServiceImpl> auth_service_;
   std::unique_ptr<MerchantServiceImpl> merchant_service_;
+  std::unique_ptr<CodeStore> codes_;
+  std::unique_ptr<CodeLogic> code_logic_;
+  std::unique_ptr<CodeServiceImpl> code_service_;
+  std::unique_ptr<ScanRollup> rollup_;
   std::unique_ptr<rpc::GrpcServer> grpc_;
   std::unique_ptr<http::Server> metrics_;
 };

@@ -22,6 +22,9 @@
 #include "services/center/center.h"
 
 ABSL_FLAG(absl::Duration, session_ttl, absl::Hours(24), "How long a sign-in session lasts");
+ABSL_FLAG(std::string, public_url, "http://localhost:8080",
+          "The gateway's public base URL, for the short links of codes");
+ABSL_FLAG(bool, scan_rollup, true, "Roll the scans stream up into code statistics");
 
 namespace qrcloud::center {
 namespace {
@@ -79,6 +82,8 @@ int EnsureAdmin(const rpc::ServiceConfig& config, const std::string& login,
 int Serve(const rpc::ServiceConfig& config) {
   CenterOptions options;
   options.session_ttl = absl::GetFlag(FLAGS_session_ttl);
+  options.public_url = absl::GetFlag(FLAGS_public_url);
+  options.scan_rollup = absl::GetFlag(FLAGS_scan_rollup);
   auto center = Center::Start(config, options);
   if (!center.ok()) {
     spdlog::critical("center failed to start: {}", center.status().message());

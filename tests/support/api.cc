@@ -58,7 +58,7 @@ ApiResponse Api::Call(absl::string_view method, absl::string_view target, absl::
                       std::vector<std::pair<std::string, std::string>> headers) {
   if (!token_.empty()) headers.emplace_back("authorization", absl::StrCat("Bearer ", token_));
   if (!body.empty()) headers.emplace_back("content-type", "application/json");
-  auto r = client_.Send(std::string_view(method.data(), method.size()),
+  auto r = client_->Send(std::string_view(method.data(), method.size()),
                         std::string_view(target.data(), target.size()), headers,
                         std::string_view(body.data(), body.size()));
   ApiResponse out;

@@ -3,6 +3,7 @@
 #ifndef QRCLOUD_TESTS_SUPPORT_API_H_
 #define QRCLOUD_TESTS_SUPPORT_API_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +32,8 @@ struct ApiResponse {
 
 class Api {
  public:
-  Api(std::string host, int port) : client_(std::move(host), static_cast<uint16_t>(port)) {}
+  Api(std::string host, int port)
+      : client_(std::make_unique<http::Client>(std::move(host), static_cast<uint16_t>(port))) {}
   void set_token(std::string token) { token_ = std::move(token); }
   const std::string& token() const { return token_; }
 
@@ -41,7 +43,7 @@ class Api {
   ApiResponse Post(absl::string_view target, absl::string_view body) { return Call("POST", target, body); }
 
  private:
-  http::Client client_;
+  std::unique_ptr<http::Client> client_;
   std::string token_;
 };
 

@@ -118,9 +118,9 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const StackOptions& options)
   auto s = std::unique_ptr<Stack>(new Stack);
   s->options_ = options;
   s->database_ = UniqueName("qrcloud_center_t");
-  static std::atomic<int> next_db{0};
-  // Spread stacks over Redis databases 1..63 by process and stack.
-  s->redis_db_ = 1 + static_cast<int>((getpid() * 7 + next_db.fetch_add(1)) % 63);
+  // A database of its own: the stack's streams and consumer groups must not
+  // meet another stack's.
+  s->redis_db_ = ExclusiveRedisDb();
   s->dir_ = absl::StrCat(env.dir, "/", s->database_);
   mkdir(s->dir_.c_str(), 0755);
   s->center_port_ = FreePort();

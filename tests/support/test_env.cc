@@ -1,5 +1,7 @@
 #include "tests/support/test_env.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,11 +12,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 namespace qrcloud::testing {
 
-const TestEnv& Env() {
+namespace {
+
+// The fixture's settings as tools/deps wrote them (Redis database 0).
+const TestEnv& LoadEnv() {
   static const TestEnv* env = [] {
     const char* dir = std::getenv("QRCLOUD_TEST_ENV_DIR");
     if (dir == nullptr) {
@@ -41,11 +47,46 @@ const TestEnv& Env() {
     e->mysql.password = vars["QRCLOUD_MYSQL_PASSWORD"];
     e->redis.host = vars["QRCLOUD_REDIS_HOST"];
     (void)absl::SimpleAtoi(vars["QRCLOUD_REDIS_PORT"], &e->redis.port);
-    // Spread test processes over Redis databases 1..63 (0 is tools/up's).
-    e->redis.db = 1 + static_cast<int>(getpid() % 63);
     return e;
   }();
   return *env;
+}
+
+}  // namespace
+
+const TestEnv& Env() {
+  static const TestEnv* env = [] {
+    auto* e = new TestEnv(LoadEnv());
+    e->redis.db = ExclusiveRedisDb();
+    return e;
+  }();
+  return *env;
+}
+
+int ExclusiveRedisDb() {
+  // A lock file per database in the fixture's directory: whoever holds the
+  // lock owns the database. The descriptors stay open until the process ends.
+  static absl::Mutex mu(absl::kConstInit);
+  absl::MutexLock lock(&mu);
+  for (int db = 1; db < 64; ++db) {
+    const std::string path = absl::StrCat(LoadEnv().dir, "/redis-db-", db, ".lock");
+    const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      close(fd);
+      continue;
+    }
+    cache::RedisOptions o = LoadEnv().redis;
+    o.db = db;
+    auto redis = cache::RedisPool::Create(o);
+    if (!redis.ok() || !(*redis)->Command({"FLUSHDB"}).ok()) {
+      std::fprintf(stderr, "cannot empty Redis database %d\n", db);
+      std::abort();
+    }
+    return db;
+  }
+  std::fprintf(stderr, "all 63 Redis test databases are in use\n");
+  std::abort();
 }
 
 std::string UniqueName(absl::string_view prefix) {

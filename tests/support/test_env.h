@@ -24,6 +24,10 @@ struct TestEnv {
 // message when the fixture is not running.
 const TestEnv& Env();
 
+// A Redis database number (1..63) no other running test process holds,
+// emptied for the caller. Held until the process ends.
+int ExclusiveRedisDb();
+
 // A name no other test process uses: "<prefix>_<pid>_<n>".
 std::string UniqueName(absl::string_view prefix);
 

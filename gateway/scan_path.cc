@@ -1,0 +1,371 @@
+#include "gateway/scan_path.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "libs/core/encoding.h"
+#include "libs/core/ids.h"
+#include "libs/core/log.h"
+#include "libs/core/metrics.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/slug.h"
+#include "libs/core/status.h"
+
+namespace qrcloud::gateway {
+namespace {
+
+constexpr char kSlugKeyPrefix[] = "qrcloud:slug:";
+constexpr char kSlugChangedChannel[] = "qrcloud:slug-changed";
+// How long an unknown slug is remembered as unknown, so junk links do not
+// reach the center on every request.
+constexpr absl::Duration kNegativeTtl = absl::Seconds(5);
+
+struct Metrics {
+  core::Counter& recorded = core::MetricsRegistry::Global().GetCounter(
+      "gateway_scans_recorded_total", "Scans appended to the scans stream.");
+  core::Counter& spooled = core::MetricsRegistry::Global().GetCounter(
+      "gateway_scans_spooled_total", "Scans written to the local spool while Redis was unreachable.");
+  core::Counter& refused = core::MetricsRegistry::Global().GetCounter(
+      "gateway_scans_refused_total", "Scans answered 503 because neither Redis nor the spool took them.");
+  core::Histogram& batch = core::MetricsRegistry::Global().GetHistogram(
+      "gateway_scan_batch_size", "Scans per group-commit batch.", {},
+      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
+};
+
+Metrics& M() {
+  static Metrics* m = new Metrics;
+  return *m;
+}
+
+std::string HtmlEscape(absl::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string QueryParam(absl::string_view query, absl::string_view name) {
+  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return std::string(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
+  }
+  return "";
+}
+
+std::string RefererHost(absl::string_view referer) {
+  const size_t scheme = referer.find("://");
+  if (scheme == absl::string_view::npos) return "";
+  absl::string_view rest = referer.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  return absl::AsciiStrToLower(rest.substr(0, 253));
+}
+
+}  // namespace
+
+http::Response ScanPage(int status, absl::string_view title_zh, absl::string_view title_en,
+                        absl::string_view body_html) {
+  http::Response r;
+  r.status = status;
+  r.headers = {{"content-type", "text/html; charset=utf-8"}, {"cache-control", "no-store"}};
+  r.body = absl::StrCat(
+      "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<title>", HtmlEscape(title_zh), " · ", HtmlEscape(title_en), "</title>"
+      "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;"
+      "color:#222;line-height:1.5}h1{font-size:1.4rem}p.en{color:#555}pre{white-space:pre-wrap;"
+      "word-break:break-all;background:#f4f4f4;padding:.75rem;border-radius:.5rem}</style></head><body>"
+      "<h1>", HtmlEscape(title_zh), "</h1><p class=\"en\" lang=\"en\">", HtmlEscape(title_en), "</p>",
+      body_html, "</body></html>");
+  return r;
+}
+
+// SlugResolver ----------------------------------------------------------------
+
+SlugResolver::SlugResolver(cache::RedisPool* redis, cache::RedisOptions redis_options,
+                           std::shared_ptr<grpc::Channel> center, absl::Duration ttl)
+    : redis_(redis),
+      redis_options_(std::move(redis_options)),
+      center_(v1::CodeService::NewStub(center)),
+      ttl_(ttl) {
+  subscriber_ = std::thread([this] { Subscribe(); });
+}
+
+SlugResolver::~SlugResolver() {
+  stop_.Notify();
+  subscriber_.join();
+}
+
+void SlugResolver::Subscribe() {
+  while (!stop_.HasBeenNotified()) {
+    auto sub = cache::RedisSubscriber::Connect(redis_options_, {kSlugChangedChannel});
+    if (!sub.ok()) {
+      if (stop_.WaitForNotificationWithTimeout(absl::Seconds(1))) return;
+      continue;
+    }
+    // Changes made while unsubscribed were missed: start from a clean cache.
+    {
+      absl::MutexLock lock(&mu_);
+      cache_.clear();
+    }
+    while (!stop_.HasBeenNotified()) {
+      auto message = (*sub)->Next(absl::Milliseconds(500));
+      if (!message.ok()) break;
+      if (message->has_value()) Forget(**message);
+    }
+  }
+}
+
+void SlugResolver::Forget(const std::string& slug) {
+  absl::MutexLock lock(&mu_);
+  cache_.erase(slug);
+}
+
+absl::StatusOr<std::optional<Resolution>> SlugResolver::Resolve(const std::string& slug) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache_.find(slug);
+    if (it != cache_.end() && it->second.expires > now) {
+      if (it->second.resolution.code_id().empty()) return std::optional<Resolution>();
+      return std::optional<Resolution>(it->second.resolution);
+    }
+  }
+  Resolution resolution;
+  bool found = false;
+  if (redis_ != nullptr) {
+    auto cached = redis_->Command({"GET", absl::StrCat(kSlugKeyPrefix, slug)});
+    if (cached.ok() && !cached->is_nil() && resolution.ParseFromString(cached->str())) found = true;
+  }
+  if (!found) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(now + absl::Seconds(3)));
+    v1::ResolveSlugRequest req;
+    req.set_slug(slug);
+    grpc::Status s = center_->ResolveSlug(&ctx, req, &resolution);
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+      absl::MutexLock lock(&mu_);
+      cache_[slug] = Entry{Resolution(), now + kNegativeTtl};
+      return std::optional<Resolution>();
+    }
+    if (!s.ok()) return core::FromGrpcStatus(s);
+  }
+  absl::MutexLock lock(&mu_);
+  cache_[slug] = Entry{resolution, now + ttl_};
+  return std::optional<Resolution>(std::move(resolution));
+}
+
+// ScanRecorder ----------------------------------------------------------------
+
+ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options)
+    : redis_(redis), options_(std::move(options)) {
+  std::ifstream in(options_.spool_path);
+  for (std::string line; std::getline(in, line);) ++spooled_;
+  next_replay_ = absl::Now();
+  flusher_ = std::thread([this] { FlushLoop(); });
+}
+
+ScanRecorder::~ScanRecorder() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  flusher_.join();
+}
+
+int64_t ScanRecorder::spooled() const {
+  absl::MutexLock lock(&mu_);
+  return spooled_;
+}
+
+void ScanRecorder::Record(core::ScanEvent event, std::function<void(absl::Status)> done) {
+  absl::MutexLock lock(&mu_);
+  queue_.push_back({std::move(event), std::move(done)});
+}
+
+void ScanRecorder::FlushLoop() {
+  std::vector<Pending> batch;
+  while (true) {
+    bool replay = false;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
+      mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(1));
+      if (stopping_ && queue_.empty()) return;
+      batch.swap(queue_);
+      replay = spooled_ > 0 && absl::Now() >= next_replay_;
+    }
+    if (!batch.empty()) {
+      M().batch.Observe(static_cast<double>(batch.size()));
+      absl::Status status = Append(batch);
+      if (status.ok()) {
+        M().recorded.Inc(batch.size());
+      } else {
+        status = Spool(batch);
+        if (status.ok()) {
+          M().spooled.Inc(batch.size());
+        } else {
+          M().refused.Inc(batch.size());
+          spdlog::error("scans: {} refused, neither Redis nor the spool took them: {}", batch.size(),
+                        status.message());
+        }
+      }
+      for (Pending& p : batch) p.done(status);
+      batch.clear();
+    }
+    if (replay) ReplaySpool();
+  }
+}
+
+absl::Status ScanRecorder::Append(const std::vector<Pending>& batch) {
+  if (redis_ == nullptr) return absl::UnavailableError("no Redis configured");
+  // The whole batch is one stream entry: one XADD, whatever its size.
+  std::string packed;
+  for (const Pending& p : batch) packed += p.event.ToLine();
+  return redis_
+      ->Command({"XADD", core::kScanStream, "MAXLEN", "~", absl::StrCat(options_.stream_max_len), "*",
+                 core::kScanEventsField, std::move(packed)})
+      .status();
+}
+
+absl::Status ScanRecorder::Spool(const std::vector<Pending>& batch) {
+  std::string text;
+  for (const Pending& p : batch) text += p.event.ToLine();
+  const int fd = open(options_.spool_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(absl::StrCat("cannot open the scan spool ", options_.spool_path));
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) break;
+    written += static_cast<size_t>(n);
+  }
+  const bool ok = written == text.size() && fdatasync(fd) == 0;
+  close(fd);
+  if (!ok) return absl::InternalError("cannot write the scan spool");
+  absl::MutexLock lock(&mu_);
+  spooled_ += static_cast<int64_t>(batch.size());
+  return absl::OkStatus();
+}
+
+void ScanRecorder::ReplaySpool() {
+  std::ifstream in(options_.spool_path);
+  std::vector<Pending> events;
+  for (std::string line; std::getline(in, line);) {
+    if (auto e = core::ScanEvent::FromLine(line)) events.push_back({*std::move(e), nullptr});
+  }
+  absl::Status s = events.empty() ? absl::OkStatus() : Append(events);
+  absl::MutexLock lock(&mu_);
+  if (!s.ok()) {
+    next_replay_ = absl::Now() + absl::Seconds(1);
+    return;
+  }
+  // Appended: the spool can go. Should this process die right here, the
+  // events are appended again on restart; the rollup counts each event id once.
+  if (truncate(options_.spool_path.c_str(), 0) == 0) {
+    spdlog::info("scans: replayed {} spooled scans into the stream", events.size());
+    spooled_ = 0;
+  }
+}
+
+// ScanPath --------------------------------------------------------------------
+
+void ScanPath::Handle(const http::Request& req, const std::string& slug_text, const std::string& client_address,
+                      http::Responder respond) {
+  const auto slug = core::NormalizeSlug(slug_text);
+  const auto not_found = [] {
+    return ScanPage(404, "没有找到这个二维码", "This code is not known",
+                    "<p>请检查二维码是否完整。</p><p class=\"en\">Check that the code is complete and not damaged.</p>");
+  };
+  if (!slug) return respond(not_found());
+  auto resolved = resolver_.Resolve(*slug);
+  if (!resolved.ok()) {
+    return respond(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
+                            "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+  }
+  if (!resolved->has_value()) return respond(not_found());
+  const Resolution& r = **resolved;
+  const absl::Time now = absl::Now();
+  if (r.state() == v1::Code::PAUSED) {
+    return respond(ScanPage(410, "这个二维码已暂停", "This code is paused",
+                            "<p>商家暂停了这个二维码。</p><p class=\"en\">The merchant has paused this code.</p>"));
+  }
+  if (r.state() == v1::Code::EXPIRED || (r.has_end_time() && core::FromProto(r.end_time()) <= now)) {
+    return respond(ScanPage(410, "这个二维码已过期", "This code has expired",
+                            "<p>活动已经结束。</p><p class=\"en\">The offer behind it has ended.</p>"));
+  }
+
+  core::ScanEvent event;
+  event.event_id = core::NewId();
+  event.code_id = r.code_id();
+  event.slug = *slug;
+  event.time_ms = absl::ToUnixMillis(now);
+  const std::string platform = QueryParam(req.query, "p");
+  if (core::ValidPlatformCode(platform)) event.platform_code = platform;
+  const std::string user_agent(req.Header("user-agent"));
+  event.client = core::ClassifyUserAgent(user_agent);
+  event.bot = event.client == core::ClientClass::kBot;
+  event.head = req.method == "HEAD";
+  event.device = core::Sha256Hex(absl::StrCat(options_.address_salt, "|", client_address, "|", user_agent)).substr(0, 24);
+  event.referer_host = RefererHost(std::string(req.Header("referer")));
+
+  if (r.scan_limit() > 0 && !event.flagged()) {
+    // Counted where every replica sees it; without Redis the limit cannot be
+    // told, and the scan is refused rather than let over the limit.
+    auto count = redis_ ? redis_->Command({"INCR", absl::StrCat("qrcloud:scancount:", r.code_id())})
+                        : absl::StatusOr<cache::Reply>(absl::UnavailableError("no Redis"));
+    if (!count.ok()) {
+      return respond(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
+                              "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+    }
+    if (count->integer() > r.scan_limit()) {
+      return respond(ScanPage(410, "这个二维码的次数已用完", "This code has reached its scan limit",
+                              "<p>请联系商家。</p><p class=\"en\">Please ask the merchant.</p>"));
+    }
+  }
+
+  http::Response response;
+  if (!r.location().empty()) {
+    response.status = 302;
+    response.headers = {{"location", r.location()},
+                        {"cache-control", "no-store"},
+                        {"content-type", "text/html; charset=utf-8"}};
+    response.body = absl::StrCat("<a href=\"", HtmlEscape(r.location()), "\">", HtmlEscape(r.location()), "</a>\n");
+  } else {
+    const bool wifi = absl::StartsWith(r.payload(), "WIFI:");
+    response = ScanPage(200, wifi ? "Wi-Fi 网络" : "二维码内容", wifi ? "Wi-Fi network" : "What this code says",
+                        absl::StrCat(wifi ? "<p>用手机相机扫描二维码即可加入网络。</p><p class=\"en\">Scan the code "
+                                            "with the phone camera to join the network.</p>"
+                                          : "",
+                                     "<pre>", HtmlEscape(r.payload()), "</pre>"));
+  }
+  // The event id goes back to the client, so a scan can be traced to its record.
+  response.headers.emplace_back("x-scan-id", event.event_id);
+  auto shared = std::make_shared<http::Responder>(std::move(respond));
+  recorder_.Record(std::move(event), [shared, response = std::move(response)](absl::Status s) mutable {
+    if (s.ok()) {
+      (*shared)(std::move(response));
+    } else {
+      (*shared)(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
+                         "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+    }
+  });
+}
+
+}  // namespace qrcloud::gateway

@@ -1,0 +1,144 @@
+#include "libs/core/scan_event.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace qrcloud::core {
+
+absl::string_view ClientClassName(ClientClass c) {
+  switch (c) {
+    case ClientClass::kBrowser: return "browser";
+    case ClientClass::kApp: return "app";
+    case ClientClass::kBot: return "bot";
+    case ClientClass::kOther: return "other";
+  }
+  return "other";
+}
+
+namespace {
+
+std::optional<ClientClass> ClassFromName(absl::string_view name) {
+  for (ClientClass c : {ClientClass::kBrowser, ClientClass::kApp, ClientClass::kBot, ClientClass::kOther}) {
+    if (ClientClassName(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> ScanEvent::ToFields() const {
+  return {{"eid", event_id},
+          {"code", code_id},
+          {"slug", slug},
+          {"t", absl::StrCat(time_ms)},
+          {"p", platform_code},
+          {"ua", std::string(ClientClassName(client))},
+          {"dev", device},
+          {"ref", referer_host},
+          {"head", head ? "1" : "0"},
+          {"bot", bot ? "1" : "0"}};
+}
+
+std::optional<ScanEvent> ScanEvent::FromFields(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+  ScanEvent e;
+  bool has_code = false, has_time = false;
+  for (const auto& [k, v] : fields) {
+    if (k == "eid") {
+      e.event_id = v;
+    } else if (k == "code") {
+      e.code_id = v;
+      has_code = !v.empty();
+    } else if (k == "slug") {
+      e.slug = v;
+    } else if (k == "t") {
+      has_time = absl::SimpleAtoi(v, &e.time_ms);
+    } else if (k == "p") {
+      e.platform_code = v;
+    } else if (k == "ua") {
+      e.client = ClassFromName(v).value_or(ClientClass::kOther);
+    } else if (k == "dev") {
+      e.device = v;
+    } else if (k == "ref") {
+      e.referer_host = v;
+    } else if (k == "head") {
+      e.head = v == "1";
+    } else if (k == "bot") {
+      e.bot = v == "1";
+    }
+  }
+  if (!has_code || !has_time || e.event_id.empty()) return std::nullopt;
+  return e;
+}
+
+std::string ScanEvent::ToLine() const {
+  std::string line;
+  for (const auto& [k, v] : ToFields()) {
+    if (!line.empty()) line.push_back('\t');
+    absl::StrAppend(&line, k, "=", absl::CHexEscape(v));
+  }
+  line.push_back('\n');
+  return line;
+}
+
+std::optional<ScanEvent> ScanEvent::FromLine(absl::string_view line) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (absl::string_view part : absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), '\t', absl::SkipEmpty())) {
+    const size_t eq = part.find('=');
+    if (eq == absl::string_view::npos) return std::nullopt;
+    std::string value;
+    if (!absl::CUnescape(part.substr(eq + 1), &value)) return std::nullopt;
+    fields.emplace_back(std::string(part.substr(0, eq)), std::move(value));
+  }
+  return FromFields(fields);
+}
+
+std::string PackScanEvents(const std::vector<ScanEvent>& events) {
+  std::string packed;
+  for (const ScanEvent& e : events) packed += e.ToLine();
+  return packed;
+}
+
+std::vector<ScanEvent> UnpackScanEvents(absl::string_view packed) {
+  std::vector<ScanEvent> out;
+  for (absl::string_view line : absl::StrSplit(packed, '\n', absl::SkipEmpty())) {
+    if (auto e = ScanEvent::FromLine(line)) out.push_back(*std::move(e));
+  }
+  return out;
+}
+
+ClientClass ClassifyUserAgent(absl::string_view ua) {
+  const std::string lower = absl::AsciiStrToLower(ua);
+  // Crawlers and the link previewers of chat apps fetch a link without a
+  // person scanning it.
+  // Generic HTTP libraries (curl, okhttp, ...) are not listed: apps and
+  // people use them too.
+  static constexpr absl::string_view kBots[] = {
+      "bot",         "crawler",         "spider",        "slurp",     "facebookexternalhit",
+      "whatsapp",    "linkpreview",     "headlesschrome", "lighthouse", "scrapy",
+      "feedfetcher", "bingpreview",     "embedly",       "skypeuripreview", "google-inspectiontool"};
+  for (absl::string_view b : kBots) {
+    if (absl::StrContains(lower, b)) return ClientClass::kBot;
+  }
+  if (absl::StrContains(lower, "micromessenger") || absl::StrContains(lower, "alipayclient") ||
+      absl::StrContains(lower, "dingtalk") || absl::StrContains(lower, "weibo")) {
+    return ClientClass::kApp;
+  }
+  if (absl::StrContains(lower, "mozilla/")) return ClientClass::kBrowser;
+  return ClientClass::kOther;
+}
+
+bool ValidPlatformCode(absl::string_view code) {
+  if (code.empty() || code.size() > 32) return false;
+  for (char c : code) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace qrcloud::core

@@ -1,0 +1,117 @@
+#include "libs/qr/decoder.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+
+#include "libs/core/status.h"
+#include "libs/qr/encoder.h"
+#include "libs/qr/image_io.h"
+#include "libs/qr/image_ops.h"
+#include "libs/qr/png_renderer.h"
+
+namespace qrcloud::qr {
+namespace {
+
+GrayImage CodeImage(absl::string_view payload, int size, const CodeStyle& style = {}) {
+  PngOptions options;
+  options.size = size;
+  options.style = style;
+  return ReadImage(RenderPng(Encode(payload).value(), options).value()).value();
+}
+
+std::vector<std::string> Texts(const std::vector<DecodedCode>& codes) {
+  std::vector<std::string> texts;
+  for (const DecodedCode& code : codes) texts.push_back(code.text);
+  std::sort(texts.begin(), texts.end());
+  return texts;
+}
+
+TEST_CASE("PNG and JPEG uploads decode to text and format") {
+  std::string png = RenderPng(Encode("https://qrcloud.example.com/s/x1").value()).value();
+  CHECK(*Decode(png) == std::vector<DecodedCode>{{"https://qrcloud.example.com/s/x1", "QRCode"}});
+  std::string jpeg = WriteJpeg(CodeImage("欢迎光临 Welcome", 300), 60).value();
+  CHECK(*Decode(jpeg) == std::vector<DecodedCode>{{"欢迎光临 Welcome", "QRCode"}});
+}
+
+TEST_CASE("Several codes in one photo, turned at any angle, are all found") {
+  GrayImage scene(1200, 900, 200);
+  std::vector<std::string> payloads = {"https://a.example/1", "https://b.example/22",
+                                       "WIFI:T:WPA;S:Cafe;P:pw\\;1;;"};
+  for (int i = 0; i < 3; ++i) {
+    GrayImage code = CodeImage(payloads[i], 260);
+    double angle = 0.4 + i * 1.7;
+    double cx = 200 + i * 380, cy = 300 + i * 150;
+    std::array<PointF, 4> from = {PointF{0, 0}, PointF{260, 0}, PointF{260, 260}, PointF{0, 260}};
+    std::array<PointF, 4> to;
+    for (int k = 0; k < 4; ++k) {
+      double dx = from[k].x - 130, dy = from[k].y - 130;
+      to[k] = {cx + dx * std::cos(angle) - dy * std::sin(angle),
+               cy + dx * std::sin(angle) + dy * std::cos(angle)};
+    }
+    Homography h = *Homography::FromPoints(from, to);
+    GrayImage warped = WarpPerspective(code, h, scene.width, scene.height, 0);
+    for (size_t p = 0; p < scene.pixels.size(); ++p) {
+      PointF src = h.Inverse().Apply({double(p % scene.width), double(p / scene.width)});
+      if (src.x >= 0 && src.y >= 0 && src.x < 259 && src.y < 259)
+        scene.pixels[p] = warped.pixels[p];
+    }
+  }
+  std::sort(payloads.begin(), payloads.end());
+  CHECK(Texts(DecodeImage(scene)) == payloads);
+}
+
+TEST_CASE("Light-on-dark codes are read, though plain ZXing cannot") {
+  CodeStyle inverted;
+  inverted.foreground = "#ffffff";
+  inverted.background = "#101010";
+  inverted.allow_inverted = true;
+  GrayImage image = CodeImage("https://qrcloud.example.com/s/inv", 300, inverted);
+  CHECK(DecodeWithZxingDefaults(image).empty());
+  CHECK(Texts(DecodeImage(image)) == std::vector<std::string>{"https://qrcloud.example.com/s/inv"});
+}
+
+TEST_CASE("Faint, washed-out codes are read, though plain ZXing cannot") {
+  GrayImage image = CodeImage("https://qrcloud.example.com/s/faint", 400);
+  for (uint8_t& v : image.pixels) v = static_cast<uint8_t>(150 + v * 14 / 255);  // 14 levels
+  CHECK(DecodeWithZxingDefaults(image).empty());
+  CHECK(Texts(DecodeImage(image)) ==
+        std::vector<std::string>{"https://qrcloud.example.com/s/faint"});
+}
+
+TEST_CASE("A photo without a code gives no results, in bounded time") {
+  GrayImage noise(2000, 1500);
+  uint32_t state = 12345;
+  for (uint8_t& v : noise.pixels) {
+    state = state * 1664525 + 1013904223;
+    v = static_cast<uint8_t>(state >> 24);
+  }
+  auto start = std::chrono::steady_clock::now();
+  CHECK(DecodeImage(noise).empty());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 10);
+}
+
+TEST_CASE("Bytes that are not a PNG or JPEG image are refused, naming the image") {
+  for (std::string bytes :
+       {std::string(), std::string("GIF89a........"),
+        std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), std::string("\xff\xd8\xff\xe0garbage")}) {
+    auto status = Decode(bytes).status();
+    CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(core::FieldViolations(status).at(0).field == "image");
+  }
+  std::string png = RenderPng(Encode("x").value()).value();
+  CHECK_FALSE(Decode(png.substr(0, png.size() / 2)).ok());  // truncated
+}
+
+TEST_CASE("Oversized PNGs are refused before they are decoded") {
+  std::string png = RenderPng(Encode("x").value()).value();
+  png[16] = png[17] = png[20] = png[21] = '\x7f';  // IHDR claims ~2 billion px a side
+  auto status = Decode(png).status();
+  CHECK(core::FieldViolations(status).at(0).field == "image");
+  CHECK(status.message().find("pixels are accepted") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace qrcloud::qr

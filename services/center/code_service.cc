@@ -1,0 +1,457 @@
+#include "services/center/code_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "libs/auth/access.h"
+#include "libs/core/ids.h"
+#include "libs/core/log.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/slug.h"
+#include "libs/core/status.h"
+#include "libs/core/validate.h"
+#include "libs/qr/decoder.h"
+#include "libs/qr/encoder.h"
+#include "libs/qr/isolated_decoder.h"
+#include "libs/qr/pdf_renderer.h"
+#include "libs/qr/sticker.h"
+#include "libs/qr/png_renderer.h"
+#include "libs/qr/svg_renderer.h"
+#include "libs/qr/wifi.h"
+
+namespace qrcloud::center {
+namespace {
+
+using auth::Role;
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 200;
+// Decoding a photo holds a worker for a while; keep uploads to a sane size.
+constexpr size_t kMaxDecodeBytes = 3 * 1024 * 1024;
+
+qr::EcLevel LevelOf(v1::Code::ErrorCorrection ec) {
+  switch (ec) {
+    case v1::Code::L: return qr::EcLevel::kLow;
+    case v1::Code::Q: return qr::EcLevel::kQuartile;
+    case v1::Code::H: return qr::EcLevel::kHigh;
+    default: return qr::EcLevel::kMedium;
+  }
+}
+
+// What the printed symbol holds: the short link (so every scan is counted),
+// or for payload codes (Wi-Fi, text) the payload itself, which phones act on
+// without any request.
+std::string SymbolContent(const CodeRow& row) {
+  return row.target_kind == "PAYLOAD" ? row.code.payload() : row.code.short_url();
+}
+
+absl::Status ValidateWifi(const v1::WifiNetwork& wifi, absl::string_view prefix) {
+  const std::string p(prefix);
+  if (wifi.ssid().empty() || wifi.ssid().size() > 32) {
+    return core::InvalidField(p + ".ssid", "a network name is 1 to 32 bytes");
+  }
+  switch (wifi.security()) {
+    case v1::WifiNetwork::WPA:
+    case v1::WifiNetwork::SECURITY_UNSPECIFIED:
+      if (wifi.password().size() < 8 || wifi.password().size() > 63) {
+        return core::InvalidField(p + ".password", "a WPA password is 8 to 63 characters");
+      }
+      break;
+    case v1::WifiNetwork::WEP:
+      if (wifi.password().empty() || wifi.password().size() > 26) {
+        return core::InvalidField(p + ".password", "a WEP key is 5, 10, 13 or 26 characters");
+      }
+      break;
+    case v1::WifiNetwork::NONE:
+      if (!wifi.password().empty()) {
+        return core::InvalidField(p + ".password", "an open network (security NONE) has no password");
+      }
+      break;
+    default:
+      return core::InvalidField(p + ".security", "accepted: WPA, WEP, NONE");
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view SecurityName(v1::WifiNetwork::Security s) {
+  switch (s) {
+    case v1::WifiNetwork::WEP: return "WEP";
+    case v1::WifiNetwork::NONE: return "nopass";
+    default: return "WPA";
+  }
+}
+
+absl::Status CheckCodeAccess(const auth::Principal& p, const CodeRow& row) {
+  if (p.Has(Role::kAdmin) || p.account_id == row.code.owner_account_id()) return absl::OkStatus();
+  if ((p.Has(Role::kMerchant) || p.Has(Role::kMerchantStaff)) && !p.merchant_id.empty() &&
+      p.merchant_id == row.code.merchant_id()) {
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("code ", row.code.id(), " not found"));
+}
+
+}  // namespace
+
+absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
+                                   CodeRow& row, absl::string_view prefix) {
+  const std::string p = prefix.empty() ? "" : absl::StrCat(prefix, ".");
+  const int targets = !req.target_url().empty() + !req.campaign_id().empty() + !req.merchant_id().empty() +
+                      !req.payload().empty() + req.has_wifi();
+  if (targets != 1) {
+    return core::InvalidField(p + "targetUrl", "give exactly one target: targetUrl, campaignId, "
+                                               "merchantId, payload or wifi");
+  }
+  v1::Code& c = row.code;
+  if (!req.target_url().empty()) {
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateWebUrl(p + "targetUrl", req.target_url()));
+    row.target_kind = "URL";
+    c.set_target_url(req.target_url());
+  } else if (!req.payload().empty() || req.has_wifi()) {
+    std::string payload = req.payload();
+    if (req.has_wifi()) {
+      QRCLOUD_RETURN_IF_ERROR(ValidateWifi(req.wifi(), p + "wifi"));
+      payload = qr::WifiPayload(req.wifi().ssid(), req.wifi().password(), SecurityName(req.wifi().security()),
+                                req.wifi().hidden());
+    } else if (!core::IsValidUtf8(payload)) {
+      return core::InvalidField(p + "payload", "must be UTF-8 text");
+    }
+    // Refuse now what could never be printed at the chosen level.
+    qr::EncodeOptions options;
+    options.level = LevelOf(req.error_correction());
+    auto encoded = qr::Encode(payload, options);
+    if (!encoded.ok()) {
+      return core::InvalidField(p + (req.has_wifi() ? "wifi" : "payload"), encoded.status().message());
+    }
+    row.target_kind = "PAYLOAD";
+    c.set_payload(payload);
+  } else {
+    // Codes for campaign and merchant pages are made by the page service,
+    // which renders those pages; until it runs there is nothing to link to.
+    return absl::FailedPreconditionError(
+        "codes for campaign and merchant pages are created when the page is published; create a "
+        "code for a targetUrl, a payload or a wifi network here");
+  }
+  (void)call;
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req, v1::Code& resp) {
+  const auth::Principal& caller = call.caller();
+  QRCLOUD_RETURN_IF_ERROR(
+      auth::RequireAnyRole(caller, {Role::kMerchant, Role::kMerchantStaff, Role::kPartner}));
+  CodeRow row;
+  QRCLOUD_RETURN_IF_ERROR(FillTarget(call, req, row, ""));
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("label", req.label(), 0, 64));
+  if (req.scan_limit() < 0) return core::InvalidField("scanLimit", "must be 0 (no limit) or more");
+  const absl::Time now = core::ToMicros(clock_.Now());
+  if (req.has_end_time()) {
+    const absl::Time end = core::FromProto(req.end_time());
+    if (end <= now) return core::InvalidField("endTime", "must be in the future");
+    if (req.has_start_time() && end <= core::FromProto(req.start_time())) {
+      return core::InvalidField("endTime", "must be after startTime");
+    }
+  }
+  v1::Code& c = row.code;
+  c.set_id(core::NewId());
+  c.set_owner_account_id(caller.account_id);
+  c.set_merchant_id(caller.merchant_id);
+  c.set_label(req.label());
+  c.set_state(v1::Code::ACTIVE);
+  if (req.has_start_time()) *c.mutable_start_time() = req.start_time();
+  if (req.has_end_time()) *c.mutable_end_time() = req.end_time();
+  c.set_scan_limit(req.scan_limit());
+  c.set_error_correction(req.error_correction() == v1::Code::ERROR_CORRECTION_UNSPECIFIED
+                             ? v1::Code::M
+                             : req.error_correction());
+  core::ToProto(now, c.mutable_create_time());
+  absl::Status inserted;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    c.set_slug(core::NewSlug());
+    c.set_short_url(codes_.ShortUrl(c.slug()));
+    auto conn = codes_.mysql().Acquire();
+    if (!conn.ok()) return conn.status();
+    inserted = codes_.Insert(**conn, row);
+    // A slug collision (about 1 in 10^14 per code) draws a new one.
+    if (inserted.code() != absl::StatusCode::kAlreadyExists) break;
+  }
+  QRCLOUD_RETURN_IF_ERROR(inserted);
+  if (absl::Status s = codes_.PublishResolution(row); !s.ok()) {
+    // The gateway falls back to ResolveSlug, so the code works regardless.
+    spdlog::warn("code {}: resolution not cached in Redis: {}", c.id(), s.message());
+  }
+  resp = c;
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call, const v1::BatchCreateCodesRequest& req,
+                                    v1::BatchCreateCodesResponse& resp) {
+  const auth::Principal& caller = call.caller();
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireAnyRole(caller, {Role::kMerchant, Role::kMerchantStaff}));
+  if (req.count() < 1 || req.count() > kMaxBatchCodes) {
+    return core::InvalidField("count", absl::StrCat("a batch has 1 to ", kMaxBatchCodes, " codes"));
+  }
+  if (req.first_number() < 0 || req.first_number() > 1000000) {
+    return core::InvalidField("firstNumber", "must be 0 to 1000000 (default 1)");
+  }
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("caption", req.caption(), 0, 32));
+  CodeRow proto_row;
+  QRCLOUD_RETURN_IF_ERROR(FillTarget(call, req.template_(), proto_row, "template"));
+  const int first = req.first_number() == 0 ? 1 : req.first_number();
+  const absl::Time now = core::ToMicros(clock_.Now());
+  const std::string batch_id = core::NewId();
+
+  std::vector<CodeRow> rows;
+  rows.reserve(req.count());
+  for (int i = 0; i < req.count(); ++i) {
+    CodeRow row = proto_row;
+    v1::Code& c = row.code;
+    c.set_id(core::NewId());
+    c.set_slug(core::NewSlug());
+    c.set_short_url(codes_.ShortUrl(c.slug()));
+    c.set_owner_account_id(caller.account_id);
+    c.set_merchant_id(caller.merchant_id);
+    c.set_state(v1::Code::ACTIVE);
+    c.set_number(first + i);
+    c.set_label(req.caption().empty() ? absl::StrCat(first + i) : absl::StrCat(req.caption(), " ", first + i));
+    c.set_batch_id(batch_id);
+    c.set_error_correction(req.template_().error_correction() == v1::Code::ERROR_CORRECTION_UNSPECIFIED
+                               ? v1::Code::M
+                               : req.template_().error_correction());
+    core::ToProto(now, c.mutable_create_time());
+    rows.push_back(std::move(row));
+  }
+  QRCLOUD_RETURN_IF_ERROR(codes_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute("INSERT INTO code_batches (id, owner_account_id, merchant_id, count, first_number, "
+                     "caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     {batch_id, caller.account_id,
+                      caller.merchant_id.empty() ? store::Value(nullptr) : caller.merchant_id,
+                      static_cast<int64_t>(req.count()), static_cast<int64_t>(first), req.caption(), now})
+            .status());
+    return codes_.InsertMany(conn, rows);
+  }));
+  std::vector<cache::Args> cache_writes;
+  for (const CodeRow& row : rows) {
+    cache_writes.push_back({"SET", absl::StrCat(kSlugKeyPrefix, row.code.slug()),
+                            codes_.Resolution(row).SerializeAsString()});
+  }
+  if (absl::Status s = codes_.redis().Pipeline(cache_writes).status(); !s.ok()) {
+    spdlog::warn("batch {}: resolutions not cached in Redis: {}", batch_id, s.message());
+  }
+  resp.set_batch_id(batch_id);
+  for (CodeRow& row : rows) *resp.add_codes() = std::move(row.code);
+  resp.set_sheet_url(absl::StrCat("/v1/codes/batches/", batch_id, "/sheet"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CodeRow> CodeLogic::Owned(const rpc::CallContext& call, absl::string_view id) {
+  if (id.empty()) return core::InvalidField("id", "is required");
+  auto row = codes_.Get(id);
+  if (!row.ok()) return row.status();
+  QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), *row));
+  return row;
+}
+
+absl::Status CodeLogic::Get(const rpc::CallContext& call, const v1::GetCodeRequest& req, v1::Code& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, Owned(call, req.id()));
+  resp = std::move(row.code);
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::List(const rpc::CallContext& call, const v1::ListCodesRequest& req,
+                             v1::ListCodesResponse& resp) {
+  int size = req.page_size();
+  if (size < 0 || size > kMaxPageSize) return core::InvalidField("pageSize", "must be 1 to 200");
+  if (size == 0) size = kDefaultPageSize;
+  QRCLOUD_ASSIGN_OR_RETURN(auto rows, codes_.List(call.caller().account_id, req.campaign_id(), req.batch_id(),
+                                                  req.page_token(), size + 1));
+  const bool more = static_cast<int>(rows.size()) > size;
+  if (more) rows.pop_back();
+  for (auto& r : rows) *resp.add_codes() = std::move(r.code);
+  if (more) resp.set_next_page_token(resp.codes().rbegin()->id());
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::Update(const rpc::CallContext& call, const v1::UpdateCodeRequest& req, v1::Code& resp) {
+  if (req.state() != v1::Code::STATE_UNSPECIFIED && req.state() != v1::Code::ACTIVE &&
+      req.state() != v1::Code::PAUSED) {
+    return core::InvalidField("state", "can be set to ACTIVE or PAUSED (EXPIRED follows endTime)");
+  }
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("label", req.label(), 0, 64));
+  if (req.has_end_time() && core::FromProto(req.end_time()) <= clock_.Now()) {
+    return core::InvalidField("endTime", "must be in the future");
+  }
+  CodeRow updated;
+  QRCLOUD_RETURN_IF_ERROR(codes_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(updated, codes_.Get(conn, req.id(), /*for_update=*/true));
+    QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), updated));
+    if (req.state() != v1::Code::STATE_UNSPECIFIED) updated.code.set_state(req.state());
+    if (!req.label().empty()) updated.code.set_label(req.label());
+    if (req.has_end_time()) *updated.code.mutable_end_time() = req.end_time();
+    return codes_.Update(conn, updated);
+  }));
+  // The scan path must see a pause at once: publish before answering.
+  QRCLOUD_RETURN_IF_ERROR(codes_.PublishResolution(updated));
+  resp = std::move(updated.code);
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeImageRequest& req,
+                              google::api::HttpBody& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, Owned(call, req.id()));
+  const std::string format = req.format().empty() ? "svg" : absl::AsciiStrToLower(req.format());
+  if (format != "svg" && format != "png" && format != "pdf") {
+    return core::InvalidField("format", absl::StrCat("\"", req.format(), "\" is not a format; accepted: svg, png, pdf"));
+  }
+  const std::string style_name = req.style().empty() ? "plain" : req.style();
+  if (style_name != "plain" && style_name != "sticker") {
+    return core::InvalidField("style", absl::StrCat("\"", req.style(), "\" is not a style; accepted: plain, sticker"));
+  }
+  if (!req.lang().empty() && req.lang() != "zh" && req.lang() != "en") {
+    return core::InvalidField("lang", "accepted: zh, en");
+  }
+  qr::EncodeOptions encode;
+  encode.level = LevelOf(row.code.error_correction());
+  QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(SymbolContent(row), encode));
+  qr::CodeStyle style;
+  if (!req.foreground().empty()) style.foreground = req.foreground();
+  if (!req.background().empty()) style.background = req.background();
+  if (style_name == "sticker") {
+    qr::StickerText text;
+    text.caption = req.caption().empty() ? row.code.label() : req.caption();
+    QRCLOUD_ASSIGN_OR_RETURN(text.merchant_name, MerchantName(row));
+    if (req.lang() == "en") text.instruction = "Scan to see the offer";
+    if (req.lang() == "zh") text.instruction = "扫码查看优惠";
+    qr::StickerOptions options;
+    options.style = style;
+    const qr::Format f = format == "png" ? qr::Format::kPng : format == "pdf" ? qr::Format::kPdf : qr::Format::kSvg;
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderSticker(matrix, text, f, options));
+    resp.set_content_type(format == "png" ? "image/png" : format == "pdf" ? "application/pdf" : "image/svg+xml");
+    return absl::OkStatus();
+  }
+  if (format == "svg") {
+    qr::SvgOptions o{style, req.size()};
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderSvg(matrix, o));
+    resp.set_content_type("image/svg+xml");
+  } else if (format == "png") {
+    qr::PngOptions o;
+    o.style = style;
+    if (req.size() != 0) o.size = req.size();
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderPng(matrix, o));
+    resp.set_content_type("image/png");
+  } else {
+    qr::PdfOptions o;
+    o.style = style;
+    if (req.size() != 0) o.size_pt = req.size();
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderPdf(matrix, o));
+    resp.set_content_type("application/pdf");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> CodeLogic::MerchantName(const CodeRow& row) {
+  if (row.code.merchant_id().empty()) return std::string();
+  auto merchant = merchants_.Get(row.code.merchant_id());
+  if (merchant.status().code() == absl::StatusCode::kNotFound) return std::string();
+  if (!merchant.ok()) return merchant.status();
+  return merchant->display_name();
+}
+
+absl::Status CodeLogic::BatchSheet(const rpc::CallContext& call, const v1::GetBatchSheetRequest& req,
+                                   google::api::HttpBody& resp) {
+  if (req.batch_id().empty()) return core::InvalidField("batchId", "is required");
+  std::vector<CodeRow> rows;
+  std::string after;
+  while (true) {
+    QRCLOUD_ASSIGN_OR_RETURN(auto page, codes_.List(call.caller().account_id, "", req.batch_id(), after, 1000));
+    if (page.empty()) break;
+    after = page.back().code.id();
+    for (auto& r : page) rows.push_back(std::move(r));
+  }
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("batch ", req.batch_id(), " not found"));
+  std::sort(rows.begin(), rows.end(),
+            [](const CodeRow& a, const CodeRow& b) { return a.code.number() < b.code.number(); });
+  QRCLOUD_ASSIGN_OR_RETURN(std::string merchant_name, MerchantName(rows.front()));
+  std::vector<qr::StickerItem> items;
+  items.reserve(rows.size());
+  qr::EncodeOptions encode;
+  encode.level = LevelOf(rows.front().code.error_correction());
+  for (const CodeRow& row : rows) {
+    QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(SymbolContent(row), encode));
+    qr::StickerText text = qr::TableStickerText(row.code.number(), merchant_name);
+    // A caption other than the default numbering names the batch ("Shelf 3").
+    if (!row.code.label().empty() && row.code.label() != absl::StrCat(row.code.number())) {
+      text.caption = row.code.label();
+    }
+    items.push_back({std::move(matrix), std::move(text)});
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderStickerSheet(items));
+  resp.set_content_type("application/pdf");
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::Stats(const rpc::CallContext& call, const v1::GetCodeStatsRequest& req,
+                              v1::CodeStats& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, Owned(call, req.id()));
+  QRCLOUD_ASSIGN_OR_RETURN(resp, codes_.Stats(row.code.id()));
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::Decode(const rpc::CallContext& call, const v1::DecodeImageRequest& req,
+                               v1::DecodeImageResponse& resp) {
+  (void)call;
+  if (req.image().empty()) {
+    return core::InvalidField("image", "is required: a PNG or JPEG image, base64-encoded in JSON");
+  }
+  if (req.image().size() > kMaxDecodeBytes) {
+    return core::InvalidField("image", absl::StrCat("is ", req.image().size(), " bytes; at most ",
+                                                    kMaxDecodeBytes, " are accepted"));
+  }
+  // In a child process: a decoder crash on a hostile image must not take the center down.
+  QRCLOUD_ASSIGN_OR_RETURN(auto results, qr::DecodeIsolated(req.image(), decoder_binary_));
+  for (const auto& r : results) {
+    auto* out = resp.add_results();
+    out->set_text(r.text);
+    out->set_format(r.format == "QRCode" ? "QR_CODE" : r.format);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CodeLogic::Resolve(const rpc::CallContext& call, const v1::ResolveSlugRequest& req,
+                                v1::ResolveSlugResponse& resp) {
+  (void)call;
+  auto slug = core::NormalizeSlug(req.slug());
+  if (!slug) return absl::NotFoundError(absl::StrCat("no code has the link /s/", req.slug()));
+  QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, codes_.GetBySlug(*slug));
+  resp = codes_.Resolution(row);
+  // Cache for the next gateway; a failure here only costs a later lookup.
+  (void)codes_.redis().Command({"SET", absl::StrCat(kSlugKeyPrefix, *slug), resp.SerializeAsString()});
+  return absl::OkStatus();
+}
+
+// gRPC adapters -------------------------------------------------------------
+
+using rpc::AuthMode;
+using rpc::CallContext;
+
+#define QRCLOUD_CODE_METHOD(Method, Req, Resp, Mode, Call)                                   \
+  grpc::ServerUnaryReactor* CodeServiceImpl::Method(grpc::CallbackServerContext* ctx,       \
+                                                    const Req* req, Resp* resp) {           \
+    return dispatcher_.Unary(ctx, #Method, req, resp, AuthMode::Mode,                        \
+                             [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); }); \
+  }
+
+QRCLOUD_CODE_METHOD(CreateCode, v1::CreateCodeRequest, v1::Code, kRequired, Create)
+QRCLOUD_CODE_METHOD(BatchCreateCodes, v1::BatchCreateCodesRequest, v1::BatchCreateCodesResponse, kRequired, BatchCreate)
+QRCLOUD_CODE_METHOD(GetCode, v1::GetCodeRequest, v1::Code, kRequired, Get)
+QRCLOUD_CODE_METHOD(ListCodes, v1::ListCodesRequest, v1::ListCodesResponse, kRequired, List)
+QRCLOUD_CODE_METHOD(UpdateCode, v1::UpdateCodeRequest, v1::Code, kRequired, Update)
+QRCLOUD_CODE_METHOD(GetCodeImage, v1::GetCodeImageRequest, google::api::HttpBody, kRequired, Image)
+QRCLOUD_CODE_METHOD(GetBatchSheet, v1::GetBatchSheetRequest, google::api::HttpBody, kRequired, BatchSheet)
+QRCLOUD_CODE_METHOD(GetCodeStats, v1::GetCodeStatsRequest, v1::CodeStats, kRequired, Stats)
+QRCLOUD_CODE_METHOD(DecodeImage, v1::DecodeImageRequest, v1::DecodeImageResponse, kRequired, Decode)
+// Resolution is what /s/{slug} reveals to anyone; the gateway asks without a user.
+QRCLOUD_CODE_METHOD(ResolveSlug, v1::ResolveSlugRequest, v1::ResolveSlugResponse, kOptional, Resolve)
+
+#undef QRCLOUD_CODE_METHOD
+
+}  // namespace qrcloud::center

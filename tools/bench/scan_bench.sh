@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The scan path against its reference: GET /s/{slug} through the gateway
+# (resolve, record the scan in the Redis stream, 302) beside a static nginx
+# `return 302` on the same machine, both with wrk -t2 -c64.
+#
+#   tools/bench/scan_bench.sh [seconds] [rounds]      (default 10 s, 3 rounds)
+#
+# Starts its own MariaDB, Redis, center, gateway and nginx on loopback ports
+# under build/bench-env and stops them afterwards. Checks that every scan
+# wrk got an answer for is in the stream. Prints a Markdown table.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+seconds=${1:-10}
+rounds=${2:-3}
+env_dir=$root/build/bench-env
+center_port=15092
+gateway_port=18092
+nginx_port=18099
+
+./tools/build qrcloud-center qrcloud-gateway >/dev/null
+./tools/deps start "$env_dir" auto auto
+set -a; . "$env_dir/env"; set +a
+export QRCLOUD_MYSQL_DATABASE=qrcloud_center_scanbench QRCLOUD_LOG_LEVEL=warn
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$env_dir/nginx/nginx.pid" ] && kill "$(cat "$env_dir/nginx/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  ./tools/deps stop "$env_dir" >/dev/null
+}
+trap cleanup EXIT
+
+build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_address=127.0.0.1 \
+  --public_url=http://127.0.0.1:$gateway_port >"$env_dir/center.log" 2>&1 &
+pids+=($!)
+build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
+  --center_address=127.0.0.1:$center_port --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} \
+  >"$env_dir/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$gateway_port/readyz" && break; sleep 0.1; done
+
+mkdir -p "$env_dir/nginx/logs"
+cat > "$env_dir/nginx/nginx.conf" <<NGINX
+worker_processes $(nproc);
+pid $env_dir/nginx/nginx.pid;
+error_log $env_dir/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 302 https://example.com/; }
+  }
+}
+NGINX
+nginx -c "$env_dir/nginx/nginx.conf" -p "$env_dir/nginx"
+
+gw=http://127.0.0.1:$gateway_port
+login="scanbench-$$-$RANDOM@example.com"
+curl -fsS -X POST $gw/v1/accounts -d "{\"kind\":\"MERCHANT\",\"login\":\"$login\",\"password\":\"bench-password\"}" >/dev/null
+token=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"$login\",\"password\":\"bench-password\"}" | jq -r .token)
+slug=$(curl -fsS -X POST $gw/v1/codes -H "authorization: Bearer $token" -d '{"targetUrl":"https://example.com/"}' | jq -r .slug)
+curl -fs -o /dev/null "$gw/s/$slug"  # resolve once
+
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+run() {  # run <url> → "req/s p50 p99 requests"
+  local out; out=$(wrk -t2 -c64 -d${seconds}s --latency "$1")
+  echo "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")") $(awk '/requests in/ {print $1}' <<<"$out")"
+}
+# Scans in the stream: each entry is a batch, one line per scan.
+stream_len() {
+  redis-cli -p "$QRCLOUD_REDIS_PORT" --raw XRANGE scans - + | grep -c '^eid=' || true
+}
+
+wrk -t2 -c64 -d2s "$gw/s/$slug" >/dev/null
+wrk -t2 -c64 -d2s "http://127.0.0.1:$nginx_port/" >/dev/null
+
+rows=(); ratios=(); gw_all=(); ng_all=()
+for round in $(seq 1 "$rounds"); do
+  read -r ng_rps ng_p50 ng_p99 _ <<<"$(run "http://127.0.0.1:$nginx_port/")"
+  before=$(stream_len)
+  read -r gw_rps gw_p50 gw_p99 gw_requests <<<"$(run "$gw/s/$slug")"
+  recorded=$(( $(stream_len) - before ))
+  # wrk counts a request when its answer arrived; each answer follows its record.
+  if (( recorded < gw_requests )); then
+    echo "scan_bench: only $recorded scans recorded for $gw_requests answers" >&2
+    exit 1
+  fi
+  rows+=("| $round | nginx return 302 | $ng_rps | $ng_p50 | $ng_p99 | |")
+  rows+=("| $round | gateway /s/{slug} | $gw_rps | $gw_p50 | $gw_p99 | $recorded recorded for $gw_requests answered |")
+  ratios+=("$(awk -v a="$gw_rps" -v b="$ng_rps" 'BEGIN {printf "%.2f", a / b}')")
+  gw_all+=("$gw_rps"); ng_all+=("$ng_rps")
+done
+median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo
+echo "GET /s/{slug} vs nginx return 302, wrk -t2 -c64, ${seconds} s per run, $rounds rounds;"
+echo "$(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/,"",$2); print $2}')), everything on this one machine."
+echo
+echo "| round | server | req/s | p50 ms | p99 ms | scans |"
+echo "| ---: | --- | ---: | ---: | ---: | --- |"
+printf '%s\n' "${rows[@]}"
+echo
+echo "median req/s: gateway $(median "${gw_all[@]}"), nginx $(median "${ng_all[@]}")"
+echo "median ratio gateway/nginx: $(median "${ratios[@]}") (per round: ${ratios[*]})"
