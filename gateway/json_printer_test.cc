@@ -89,7 +89,7 @@ TEST_CASE("The fast printer agrees with protobuf's on qrcloud messages") {
   CHECK(Fast(empty) == "{}");
 }
 
-TEST_CASE("Doubles print shortest and exact; NaN and infinities as strings") {
+TEST_CASE("Doubles print shortest and exact, NaN and infinities as strings") {
   v1::GeoPoint p;
   p.set_lat(0.1);
   p.set_lng(1e300);

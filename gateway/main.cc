@@ -16,7 +16,8 @@ ABSL_FLAG(int, io_threads, 4, "HTTP I/O threads");
 ABSL_FLAG(int64_t, max_body_bytes, 4 << 20, "Largest request body accepted, in bytes");
 ABSL_FLAG(std::string, center_address, "localhost:50051", "The center's gRPC address");
 ABSL_FLAG(std::string, center_services,
-          "qrcloud.v1.AuthService,qrcloud.v1.MerchantService,qrcloud.v1.CodeService",
+          "qrcloud.v1.AuthService,qrcloud.v1.MerchantService,qrcloud.v1.CodeService,"
+          "qrcloud.v1.CampaignService,qrcloud.v1.OrderService,qrcloud.v1.GeoService,qrcloud.v1.PageService",
           "Services the center serves, routed to --center_address");
 ABSL_FLAG(std::string, extra_backends, "",
           "More routes as service=address pairs, comma-separated "

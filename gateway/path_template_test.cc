@@ -64,7 +64,7 @@ TEST_CASE("Bad templates are refused with a reason") {
   CHECK(PathTemplate::Parse("/v1/x:").status().message().find("empty verb") != std::string::npos);
 }
 
-TEST_CASE("More literal templates are more specific; OpenAPI paths name variables") {
+TEST_CASE("More literal templates are more specific, OpenAPI paths name variables") {
   CHECK(T("/v1/me/orders").Specificity() > T("/v1/me/{id}").Specificity());
   CHECK(T("/v1/campaigns/{id}:submit").Specificity() > T("/v1/campaigns/{id}").Specificity());
   CHECK(T("/v1/{name=files/**}").OpenApiPath() == "/v1/{name}");

@@ -31,7 +31,7 @@ TEST_CASE("A merchant reaches only its own merchant, and others look absent") {
   CHECK_FALSE(CheckMerchantAccess(nobody_merchant, "", Access::kRead).ok());
 }
 
-TEST_CASE("Auditors read merchants but do not change them; admins do both") {
+TEST_CASE("Auditors read merchants but do not change them, admins do both") {
   Principal auditor;
   auditor.account_id = "au";
   auditor.Grant(Role::kAuditor);

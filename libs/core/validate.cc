@@ -141,10 +141,12 @@ absl::Status ValidateWebUrl(absl::string_view field, absl::string_view value) {
 
 absl::Status ValidateLatLng(absl::string_view field, double lat, double lng) {
   if (!std::isfinite(lat) || lat < -90 || lat > 90) {
-    return InvalidField(absl::StrCat(field, ".lat"), "must be a latitude from -90 to 90");
+    return InvalidField(field.empty() ? std::string("lat") : absl::StrCat(field, ".lat"),
+                        "must be a latitude from -90 to 90");
   }
   if (!std::isfinite(lng) || lng < -180 || lng > 180) {
-    return InvalidField(absl::StrCat(field, ".lng"), "must be a longitude from -180 to 180");
+    return InvalidField(field.empty() ? std::string("lng") : absl::StrCat(field, ".lng"),
+                        "must be a longitude from -180 to 180");
   }
   return absl::OkStatus();
 }

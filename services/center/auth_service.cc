@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/auth/password.h"
 #include "libs/core/clock.h"
+#include "libs/core/encoding.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
@@ -220,6 +221,43 @@ absl::Status AuthLogic::EnsureAdmin(absl::string_view raw_login, absl::string_vi
   QRCLOUD_RETURN_IF_ERROR(accounts_.UpsertStaff(admin));
   accounts_.Log("", "admin.ensured", login, "local", "");
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> AuthLogic::EnsureServiceAccount(absl::string_view raw_login, absl::string_view roles,
+                                                            absl::string_view existing_key) {
+  const std::string login = NormalizeLogin(raw_login);
+  QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
+  AccountRecord account;
+  account.id = core::NewId();
+  account.login = login;
+  account.display_name = login.substr(0, login.find('@'));
+  account.roles = RolesFromText(roles);
+  if (account.roles == 0) return core::InvalidField("roles", "name at least one role, e.g. auditor");
+  account.created_at = core::ToMicros(clock_.Now());
+  // Service accounts sign in with API keys only: a random password nobody knows.
+  QRCLOUD_ASSIGN_OR_RETURN(account.password_hash, auth::HashPassword(core::RandomBase64Url(32)));
+  auto existing = accounts_.FindByLogin(login);
+  if (existing.status().code() == absl::StatusCode::kNotFound) {
+    QRCLOUD_RETURN_IF_ERROR(accounts_.UpsertStaff(account));
+    QRCLOUD_ASSIGN_OR_RETURN(existing, accounts_.FindByLogin(login));
+  } else if (!existing.ok()) {
+    return existing.status();
+  }
+  if (!existing_key.empty()) {
+    auto principal = accounts_.ResolveApiKey(core::Sha256Hex(existing_key));
+    if (principal.ok() && principal->account_id == existing->id) return std::string(existing_key);
+  }
+  const auth::NewApiKey key = auth::GenerateApiKey();
+  ApiKeyRecord record;
+  record.id = core::NewId();
+  record.account_id = existing->id;
+  record.name = "service";
+  record.key_hash = key.hash;
+  record.prefix = key.prefix;
+  record.created_at = core::ToMicros(clock_.Now());
+  QRCLOUD_RETURN_IF_ERROR(accounts_.InsertApiKey(record));
+  accounts_.Log(existing->id, "service_account.key_issued", login, "local", "");
+  return key.secret;
 }
 
 // gRPC adapters -------------------------------------------------------------

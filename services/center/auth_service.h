@@ -41,6 +41,12 @@ class AuthLogic {
   // password. Used by `qrcloud-center ensure-admin`.
   absl::Status EnsureAdmin(absl::string_view login, absl::string_view password);
 
+  // Creates the account a worker service calls the center as (role names
+  // comma-separated, e.g. "auditor") and returns an API key for it: the one in
+  // `existing_key` if it still works, a new one otherwise.
+  absl::StatusOr<std::string> EnsureServiceAccount(absl::string_view login, absl::string_view roles,
+                                                   absl::string_view existing_key);
+
   // Logins are stored trimmed and lower case.
   static std::string NormalizeLogin(absl::string_view login);
 

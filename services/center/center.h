@@ -18,6 +18,13 @@
 #include "libs/store/outbox.h"
 #include "services/center/account_store.h"
 #include "services/center/auth_service.h"
+#include "services/center/campaign_service.h"
+#include "services/center/campaign_store.h"
+#include "services/center/geo_index.h"
+#include "services/center/geo_service.h"
+#include "services/center/order_service.h"
+#include "services/center/page_service.h"
+#include "services/center/stock_gate.h"
 #include "services/center/code_service.h"
 #include "services/center/code_store.h"
 #include "services/center/scan_rollup.h"
@@ -36,6 +43,12 @@ struct CenterOptions {
   bool scan_rollup = true;
   // The qrcloud-qr-decode binary; default: beside this executable.
   std::string qr_decoder;
+  // Where uploaded media files are kept.
+  std::string media_dir = "media";
+  // The Ed25519 seed receipts are signed with (32 bytes).
+  std::string receipt_seed;
+  // How often stock gates are re-set from MySQL.
+  absl::Duration gate_reconcile_interval = absl::Seconds(5);
 };
 
 class Center {
@@ -73,6 +86,19 @@ class Center {
   std::unique_ptr<CodeLogic> code_logic_;
   std::unique_ptr<CodeServiceImpl> code_service_;
   std::unique_ptr<ScanRollup> rollup_;
+  std::unique_ptr<CampaignStore> campaigns_;
+  std::unique_ptr<GeoIndex> geo_;
+  std::unique_ptr<StockGate> gate_;
+  std::unique_ptr<core::ReceiptSigner> signer_;
+  std::unique_ptr<PayAtShop> payments_;
+  std::unique_ptr<CampaignLogic> campaign_logic_;
+  std::unique_ptr<OrderLogic> order_logic_;
+  std::unique_ptr<GeoLogic> geo_logic_;
+  std::unique_ptr<CampaignServiceImpl> campaign_service_;
+  std::unique_ptr<OrderServiceImpl> order_service_;
+  std::unique_ptr<GeoServiceImpl> geo_service_;
+  std::unique_ptr<PageLogic> page_logic_;
+  std::unique_ptr<PageServiceImpl> page_service_;
   std::unique_ptr<rpc::GrpcServer> grpc_;
   std::unique_ptr<http::Server> metrics_;
 };

@@ -9,6 +9,7 @@
 #include "libs/core/credit_code.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
+#include "services/center/merchant_stats.h"
 
 namespace qrcloud::center {
 namespace {
@@ -124,10 +125,13 @@ absl::Status MerchantLogic::SubmitQualification(const rpc::CallContext& call,
          {"qualification_submitted_at", now},
          {"qualification_decided_at", nullptr}}));
     QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_merchant(), merchants_.Get(conn, req.id()));
-    // The audit worker picks this up from the `audit` stream.
+    // The audit service picks this up from the `audit` stream; the event id
+    // names the submission its decision must answer.
     std::string data;
     (void)google::protobuf::util::MessageToJsonString(resp.merchant(), &data);
-    return store::AppendToOutbox(conn, {"audit", "qualification.submitted", data}).status();
+    QRCLOUD_ASSIGN_OR_RETURN(std::string submission,
+                             store::AppendToOutbox(conn, {"audit", "qualification.submitted", data}));
+    return merchants_.Update(conn, req.id(), {{"qualification_submission_id", submission}});
   }));
   if (relay_ != nullptr) relay_->Nudge();
   return absl::OkStatus();
@@ -185,6 +189,41 @@ absl::Status MerchantLogic::SetBusinessSwitches(const rpc::CallContext& call,
   });
 }
 
+absl::Status MerchantLogic::RecordQualificationDecision(const rpc::CallContext& call,
+                                                        const v1::AuditDecision& req, v1::Merchant& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
+  if (!req.approve() && req.reasons().empty()) {
+    return core::InvalidField("reasons", "a rejection needs at least one reason");
+  }
+  return merchants_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant current, merchants_.Get(conn, req.subject_id(), /*for_update=*/true));
+    QRCLOUD_ASSIGN_OR_RETURN(store::Row row, conn.QueryOne("SELECT qualification_submission_id AS s FROM merchants WHERE id = ?",
+                                                           {req.subject_id()}));
+    if (current.qualification().state() != v1::Qualification::PENDING_AUDIT || row.String("s") != req.submission_id()) {
+      // A decision on a submission that has since been replaced changes nothing.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "submission ", req.submission_id(), " is not the merchant's pending qualification"));
+    }
+    std::string reasons;
+    for (const auto& r : req.reasons()) absl::StrAppend(&reasons, reasons.empty() ? "" : "\n", r);
+    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(
+        conn, req.subject_id(),
+        {{"qualification_state", std::string(req.approve() ? "APPROVED" : "REJECTED")},
+         {"qualification_reasons", req.approve() ? store::Value(nullptr) : store::Value(reasons)},
+         {"qualification_decided_at", clock_.Now()}}));
+    QRCLOUD_ASSIGN_OR_RETURN(resp, merchants_.Get(conn, req.subject_id()));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MerchantLogic::Stats(const rpc::CallContext& call, const v1::GetMerchantStatsRequest& req,
+                                  v1::GetMerchantStatsResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::CheckMerchantAccess(call.caller(), req.id(), Access::kRead));
+  if (redis_ == nullptr) return absl::InternalError("statistics need Redis");
+  QRCLOUD_ASSIGN_OR_RETURN(resp, MerchantStats(merchants_.mysql(), *redis_, req, clock_));
+  return absl::OkStatus();
+}
+
 // gRPC adapters -------------------------------------------------------------
 
 using rpc::AuthMode;
@@ -223,6 +262,19 @@ grpc::ServerUnaryReactor* MerchantServiceImpl::ListMerchants(grpc::CallbackServe
                                                              v1::ListMerchantsResponse* resp) {
   return dispatcher_.Unary(ctx, "ListMerchants", req, resp, AuthMode::kRequired,
                            [=, this](const CallContext& c) { return logic_.List(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* MerchantServiceImpl::GetMerchantStats(grpc::CallbackServerContext* ctx,
+                                                                const v1::GetMerchantStatsRequest* req,
+                                                                v1::GetMerchantStatsResponse* resp) {
+  return dispatcher_.Unary(ctx, "GetMerchantStats", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.Stats(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* MerchantServiceImpl::RecordQualificationDecision(
+    grpc::CallbackServerContext* ctx, const v1::AuditDecision* req, v1::Merchant* resp) {
+  return dispatcher_.Unary(ctx, "RecordQualificationDecision", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.RecordQualificationDecision(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::SetBusinessSwitches(

@@ -13,8 +13,9 @@ namespace qrcloud::center {
 
 class MerchantLogic {
  public:
-  MerchantLogic(MerchantStore& merchants, store::OutboxRelay* relay, const core::Clock& clock)
-      : merchants_(merchants), relay_(relay), clock_(clock) {}
+  MerchantLogic(MerchantStore& merchants, store::OutboxRelay* relay, const core::Clock& clock,
+                cache::RedisPool* redis = nullptr)
+      : merchants_(merchants), relay_(relay), clock_(clock), redis_(redis) {}
 
   absl::Status Get(const rpc::CallContext& call, const v1::GetMerchantRequest& req,
                    v1::Merchant& resp);
@@ -29,11 +30,17 @@ class MerchantLogic {
                     v1::ListMerchantsResponse& resp);
   absl::Status SetBusinessSwitches(const rpc::CallContext& call,
                                    const v1::SetBusinessSwitchesRequest& req, v1::Merchant& resp);
+  absl::Status Stats(const rpc::CallContext& call, const v1::GetMerchantStatsRequest& req,
+                     v1::GetMerchantStatsResponse& resp);
+  // The audit service's verdict on the pending qualification.
+  absl::Status RecordQualificationDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                           v1::Merchant& resp);
 
  private:
   MerchantStore& merchants_;
   store::OutboxRelay* relay_;
   const core::Clock& clock_;
+  cache::RedisPool* redis_;
 };
 
 class MerchantServiceImpl : public v1::MerchantService::CallbackService {
@@ -59,6 +66,12 @@ class MerchantServiceImpl : public v1::MerchantService::CallbackService {
   grpc::ServerUnaryReactor* SetBusinessSwitches(grpc::CallbackServerContext* ctx,
                                                 const v1::SetBusinessSwitchesRequest* req,
                                                 v1::Merchant* resp) override;
+  grpc::ServerUnaryReactor* GetMerchantStats(grpc::CallbackServerContext* ctx,
+                                             const v1::GetMerchantStatsRequest* req,
+                                             v1::GetMerchantStatsResponse* resp) override;
+  grpc::ServerUnaryReactor* RecordQualificationDecision(grpc::CallbackServerContext* ctx,
+                                                        const v1::AuditDecision* req,
+                                                        v1::Merchant* resp) override;
 
  private:
   MerchantLogic& logic_;

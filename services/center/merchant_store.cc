@@ -23,7 +23,7 @@ constexpr absl::string_view kUpdatable[] = {
     "license_number",     "legal_name",          "qualification_reasons",
     "qualification_submitted_at", "qualification_decided_at", "lat",
     "lng",                "address",             "cloud_business_enabled",
-    "landing_business_enabled",   "agent_id"};
+    "landing_business_enabled",   "agent_id",            "qualification_submission_id"};
 
 v1::Merchant FromRow(const store::Row& r) {
   v1::Merchant m;

@@ -145,7 +145,7 @@ TEST_CASE("Unknown, paused, expired and exhausted codes lead to a page, never a 
   CHECK(over.body.find("scan limit") != std::string::npos);
 }
 
-TEST_CASE("Payload and Wi-Fi codes hold their payload, escaped; their link shows it") {
+TEST_CASE("Payload and Wi-Fi codes hold their payload, escaped, their link shows it") {
   World w;
   Api api = w.SignedInMerchant();
   ApiResponse wifi = api.Post("/v1/codes", R"({"wifi":{"ssid":"Shop;Wi,Fi:\"1\"","password":"pa\\ss;word","security":"WPA"}})");
@@ -206,7 +206,7 @@ TEST_CASE("Code input that cannot work is refused with a 400 naming the field") 
   CHECK(JsonAt(api.Get("/v1/codes").body, "codes.1.id").empty());
 }
 
-TEST_CASE("Images in every format decode with an independent decoder; uploads decode through the API") {
+TEST_CASE("Images in every format decode with an independent decoder, uploads decode through the API") {
   World w;
   Api api = w.SignedInMerchant();
   ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/"})");

@@ -37,6 +37,26 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+namespace {
+
+// True once something accepts TCP connections on the loopback port.
+bool WaitForPort(int port, absl::Duration deadline) {
+  return WaitFor(
+      [&] {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+        close(fd);
+        return ok;
+      },
+      deadline);
+}
+
+}  // namespace
+
 std::string Tail(const std::string& path, int lines) {
   std::ifstream in(path);
   std::deque<std::string> last;
@@ -84,14 +104,43 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(const std::string& binar
 
 Process::~Process() { Stop(); }
 
+void Process::Reaped(int status) {
+  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  pid_ = -1;
+}
+
 bool Process::Alive() {
   if (pid_ <= 0) return false;
   int status;
   if (waitpid(pid_, &status, WNOHANG) == pid_) {
-    pid_ = -1;
+    Reaped(status);
     return false;
   }
   return true;
+}
+
+absl::StatusOr<int> Process::Wait(absl::Duration deadline) {
+  if (!WaitFor([&] { return !Alive(); }, deadline)) {
+    return absl::DeadlineExceededError(absl::StrCat("process ", pid_, " is still running"));
+  }
+  return exit_code_;
+}
+
+absl::Status RunToCompletion(const std::string& binary, const std::vector<std::string>& args,
+                             const std::vector<std::string>& env, const std::string& log_path,
+                             absl::Duration deadline) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto process, Process::Spawn(binary, args, env, log_path));
+  const std::string command = absl::StrCat(binary, " ", absl::StrJoin(args, " "));
+  auto code = process->Wait(deadline);
+  if (!code.ok()) {
+    process->Kill();
+    return absl::DeadlineExceededError(absl::StrCat(command, " did not finish:\n", Tail(log_path)));
+  }
+  if (*code != 0) {
+    return absl::InternalError(
+        absl::StrCat(command, " exited with ", *code, ":\n", Tail(log_path)));
+  }
+  return absl::OkStatus();
 }
 
 void Process::Stop(absl::Duration grace) {
@@ -106,7 +155,7 @@ void Process::Kill() {
   kill(pid_, SIGKILL);
   int status;
   waitpid(pid_, &status, 0);
-  pid_ = -1;
+  Reaped(status);
 }
 
 std::string Stack::center_address() const { return absl::StrCat("127.0.0.1:", center_port_); }
@@ -135,39 +184,81 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const StackOptions& options)
       absl::StrCat("QRCLOUD_REDIS_DB=", s->redis_db_),
       "QRCLOUD_LOG_LEVEL=info",
   };
-  std::vector<std::string> center_args = {absl::StrCat("--grpc_port=", s->center_port_),
-                                          "--metrics_port=0", "--listen_address=127.0.0.1"};
-  center_args.insert(center_args.end(), options.center_flags.begin(), options.center_flags.end());
-  QRCLOUD_ASSIGN_OR_RETURN(s->center_, Process::Spawn("qrcloud-center", center_args, s->env_,
-                                                         s->dir_ + "/center.log"));
+  s->center_args_ = {absl::StrCat("--grpc_port=", s->center_port_), "--metrics_port=0",
+                     "--listen_address=127.0.0.1",
+                     absl::StrCat("--receipt_key_file=", s->dir_, "/receipt.key"),
+                     absl::StrCat("--media_dir=", s->dir_, "/media")};
+  s->center_args_.insert(s->center_args_.end(), options.center_flags.begin(),
+                         options.center_flags.end());
+  QRCLOUD_ASSIGN_OR_RETURN(s->center_, Process::Spawn("qrcloud-center", s->center_args_, s->env_,
+                                                      s->dir_ + "/center.log"));
+  if (options.gateway) s->gateway_port_ = FreePort();
+  if (options.audit) {
+    if (absl::Status st = s->StartAudit(); !st.ok()) return st;
+  }
   if (options.gateway) {
-    s->gateway_port_ = FreePort();
     if (absl::Status st = s->StartGateway(); !st.ok()) return st;
   } else {
-    // Without a gateway, wait for the center's port to accept connections.
-    const bool up = WaitFor(
-        [&] {
-          int fd = socket(AF_INET, SOCK_STREAM, 0);
-          sockaddr_in a{};
-          a.sin_family = AF_INET;
-          a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-          a.sin_port = htons(static_cast<uint16_t>(s->center_port_));
-          const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
-          close(fd);
-          return ok;
-        },
-        absl::Seconds(60));
-    if (!up) {
-      return absl::DeadlineExceededError(absl::StrCat("center did not start:\n", Tail(s->dir_ + "/center.log")));
+    // Without a gateway, wait for the ports to accept connections.
+    if (!WaitForPort(s->center_port_, absl::Seconds(60))) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("center did not start:\n", Tail(s->dir_ + "/center.log")));
+    }
+    if (options.audit && !WaitForPort(s->audit_port_, absl::Seconds(60))) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("audit did not start:\n", Tail(s->dir_ + "/audit.log")));
     }
   }
   return s;
+}
+
+absl::Status Stack::StartAudit() {
+  audit_database_ = UniqueName("qrcloud_audit_t");
+  audit_port_ = FreePort();
+  // The audit service calls the center as a service account with the
+  // auditor role, by API key, as tools/up sets it up.
+  const std::string key_file = dir_ + "/audit-api-key";
+  QRCLOUD_RETURN_IF_ERROR(RunToCompletion(
+      "qrcloud-center", {"ensure-service-account", "svc-audit@qrcloud.local", "auditor", key_file},
+      env_, dir_ + "/ensure-service-account.log"));
+  std::vector<std::string> args = {
+      absl::StrCat("--grpc_port=", audit_port_),
+      "--metrics_port=0",
+      "--listen_address=127.0.0.1",
+      absl::StrCat("--mysql_database=", audit_database_),
+      absl::StrCat("--center_address=", center_address()),
+      absl::StrCat("--center_api_key_file=", key_file),
+      absl::StrCat("--banned_words_file=", QRCLOUD_SOURCE_DIR, "/deploy/local/banned_words.txt"),
+      absl::StrCat("--public_url=http://127.0.0.1:", gateway_port_),
+  };
+  args.insert(args.end(), options_.audit_flags.begin(), options_.audit_flags.end());
+  QRCLOUD_ASSIGN_OR_RETURN(audit_,
+                           Process::Spawn("qrcloud-audit", args, env_, dir_ + "/audit.log"));
+  return absl::OkStatus();
+}
+
+void Stack::StopCenter() {
+  if (center_) center_->Stop();
+}
+
+absl::Status Stack::StartCenter() {
+  if (center_ && center_->Alive()) return absl::FailedPreconditionError("the center is running");
+  QRCLOUD_ASSIGN_OR_RETURN(
+      center_, Process::Spawn("qrcloud-center", center_args_, env_, dir_ + "/center.log"));
+  if (!WaitForPort(center_port_, absl::Seconds(60))) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("center did not start again:\n", Tail(dir_ + "/center.log")));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Stack::StartGateway() {
   std::vector<std::string> args = {absl::StrCat("--http_port=", gateway_port_),
                                    "--http_address=127.0.0.1",
                                    absl::StrCat("--center_address=", center_address())};
+  if (audit_) {
+    args.push_back(absl::StrCat("--extra_backends=qrcloud.v1.AuditService=127.0.0.1:", audit_port_));
+  }
   args.insert(args.end(), options_.gateway_flags.begin(), options_.gateway_flags.end());
   QRCLOUD_ASSIGN_OR_RETURN(gateway_, Process::Spawn("qrcloud-gateway", args, env_, dir_ + "/gateway.log"));
   // Ready once the gateway answers /readyz with 200 (the center is ready too).
@@ -178,9 +269,10 @@ absl::Status Stack::StartGateway() {
       },
       absl::Seconds(60), absl::Milliseconds(50));
   if (!ready) {
-    return absl::DeadlineExceededError(absl::StrCat("the stack did not become ready.\ncenter:\n",
-                                                    Tail(dir_ + "/center.log"), "\ngateway:\n",
-                                                    Tail(dir_ + "/gateway.log")));
+    return absl::DeadlineExceededError(
+        absl::StrCat("the stack did not become ready.\ncenter:\n", Tail(dir_ + "/center.log"),
+                     "\ngateway:\n", Tail(dir_ + "/gateway.log"),
+                     audit_ ? absl::StrCat("\naudit:\n", Tail(dir_ + "/audit.log")) : ""));
   }
   return absl::OkStatus();
 }
@@ -193,6 +285,7 @@ absl::Status Stack::RestartGateway() {
 
 Stack::~Stack() {
   if (gateway_) gateway_->Stop();
+  if (audit_) audit_->Stop();
   if (center_) center_->Stop();
 }
 

@@ -1,6 +1,6 @@
-// Starts the real qrcloud binaries (center, gateway) as child processes
-// against the `deps` fixture's MariaDB and Redis, each stack with a database
-// and Redis db of its own, for end-to-end tests.
+// Starts the real qrcloud binaries (center, gateway, and optionally audit) as
+// child processes against the `deps` fixture's MariaDB and Redis, each stack
+// with databases and a Redis db of its own, for end-to-end tests.
 #ifndef QRCLOUD_TESTS_SUPPORT_STACK_H_
 #define QRCLOUD_TESTS_SUPPORT_STACK_H_
 
@@ -34,17 +34,35 @@ class Process {
   // SIGTERM and wait up to `grace`, then SIGKILL.
   void Stop(absl::Duration grace = absl::Seconds(10));
   void Kill();  // SIGKILL, now
+  // Waits up to `deadline` for the process to end; its exit code, or -1 if
+  // it was killed by a signal. DEADLINE_EXCEEDED if it is still running.
+  absl::StatusOr<int> Wait(absl::Duration deadline);
   const std::string& log_path() const { return log_path_; }
 
  private:
+  // Records how the process ended, from waitpid's status.
+  void Reaped(int status);
+
   pid_t pid_ = -1;
+  int exit_code_ = -1;
   std::string log_path_;
 };
+
+// Runs a command to completion (a qrcloud binary with a subcommand, say);
+// an error with the tail of its log if it fails or outlasts `deadline`.
+absl::Status RunToCompletion(const std::string& binary, const std::vector<std::string>& args,
+                             const std::vector<std::string>& env, const std::string& log_path,
+                             absl::Duration deadline = absl::Seconds(60));
 
 struct StackOptions {
   bool gateway = true;
   std::vector<std::string> center_flags;
   std::vector<std::string> gateway_flags;
+  // Also start qrcloud-audit: a database of its own, the stack's Redis db,
+  // calling the center as a service account (role auditor) made with
+  // `qrcloud-center ensure-service-account`, and routed by the gateway.
+  bool audit = false;
+  std::vector<std::string> audit_flags;
 };
 
 class Stack {
@@ -58,12 +76,18 @@ class Stack {
   int gateway_port() const { return gateway_port_; }
   std::string center_address() const;
   const std::string& database() const { return database_; }
+  // With StackOptions::audit.
+  int audit_port() const { return audit_port_; }
+  const std::string& audit_database() const { return audit_database_; }
   int redis_db() const { return redis_db_; }
   // The environment the processes run with (QRCLOUD_* variables).
   const std::vector<std::string>& env() const { return env_; }
 
   Process& center() { return *center_; }
   Process* gateway() { return gateway_.get(); }
+  Process* audit() { return audit_.get(); }
+  // Where the stack keeps its logs and files.
+  const std::string& dir() const { return dir_; }
 
   // A fresh HTTP client to the gateway.
   http::Client Http() const;
@@ -71,8 +95,14 @@ class Stack {
   // Restarts the gateway (after a kill, say) on the same port.
   absl::Status RestartGateway();
 
+  // Stops the center (SIGTERM), and starts it again on the same port with
+  // the same flags, waiting until it accepts connections.
+  void StopCenter();
+  absl::Status StartCenter();
+
  private:
   absl::Status StartGateway();
+  absl::Status StartAudit();
 
   StackOptions options_;
   std::string dir_;
@@ -80,9 +110,13 @@ class Stack {
   int redis_db_ = 0;
   int center_port_ = 0;
   int gateway_port_ = 0;
+  int audit_port_ = 0;
+  std::string audit_database_;
   std::vector<std::string> env_;
+  std::vector<std::string> center_args_;
   std::unique_ptr<Process> center_;
   std::unique_ptr<Process> gateway_;
+  std::unique_ptr<Process> audit_;
 };
 
 // The last `lines` lines of a file, for failure messages.

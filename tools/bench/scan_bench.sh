@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_address=127.0.0.1 \
-  --public_url=http://127.0.0.1:$gateway_port >"$env_dir/center.log" 2>&1 &
+  --public_url=http://127.0.0.1:$gateway_port ${CENTER_FLAGS:-} >"$env_dir/center.log" 2>&1 &
 pids+=($!)
 build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
   --center_address=127.0.0.1:$center_port --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} \

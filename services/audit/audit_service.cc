@@ -1,0 +1,182 @@
+#include "services/audit/audit_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "libs/auth/access.h"
+#include "libs/core/ids.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/core/validate.h"
+
+namespace qrcloud::audit {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 200;
+constexpr int kMaxReasons = 20;
+constexpr int kMaxReasonChars = 500;
+
+absl::StatusOr<int> PageSize(const v1::PageRequest& page) {
+  const int size = page.page_size();
+  if (size < 0 || size > kMaxPageSize) {
+    return core::InvalidField("page.pageSize",
+                              absl::StrCat("must be 1 to ", kMaxPageSize, " (got ", size, ")"));
+  }
+  return size == 0 ? kDefaultPageSize : size;
+}
+
+// The reasons as the merchant will read them: trimmed, each one line.
+absl::StatusOr<std::vector<std::string>> CleanReasons(const v1::DecideTaskRequest& req) {
+  if (req.reasons_size() > kMaxReasons) {
+    return core::InvalidField("reasons", absl::StrCat("give at most ", kMaxReasons, " reasons"));
+  }
+  std::vector<std::string> out;
+  for (int i = 0; i < req.reasons_size(); ++i) {
+    const std::string reason(absl::StripAsciiWhitespace(req.reasons(i)));
+    if (reason.empty()) {
+      return core::InvalidField(
+          "reasons", absl::StrCat("reason ", i + 1, " is empty; say what the merchant must fix"));
+    }
+    if (reason.find_first_of("\r\n") != std::string::npos) {
+      return core::InvalidField(
+          "reasons", absl::StrCat("reason ", i + 1, " spans lines; give one reason per entry"));
+    }
+    if (!core::IsValidUtf8(reason) || core::Utf8Length(reason) > kMaxReasonChars) {
+      return core::InvalidField("reasons",
+                                absl::StrCat("reason ", i + 1, " must be UTF-8 text of at most ",
+                                             kMaxReasonChars, " characters"));
+    }
+    out.push_back(reason);
+  }
+  if (!req.approve() && out.empty()) {
+    return core::InvalidField(
+        "reasons",
+        "rejecting needs at least one reason the merchant can act on, "
+        "e.g. {\"approve\":false,\"reasons\":[\"the licence photo is unreadable\"]}");
+  }
+  return out;
+}
+
+std::string Describe(const v1::AuditTask& task) {
+  std::string when;
+  if (task.has_decide_time()) {
+    when = absl::StrCat(" at ",
+                        absl::FormatTime(absl::RFC3339_sec, core::FromProto(task.decide_time()),
+                                         absl::UTCTimeZone()));
+  }
+  return absl::StrCat(v1::AuditTask::State_Name(task.state()), " (by ", task.decided_by(), when,
+                      ")");
+}
+
+}  // namespace
+
+absl::Status AuditLogic::ListTasks(const rpc::CallContext& call, const v1::ListTasksRequest& req,
+                                   v1::ListTasksResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, PageSize(req.page()));
+  const std::string& token = req.page().page_token();
+  if (!token.empty() && !core::IsValidId(token)) {
+    return core::InvalidField("page.pageToken", "is not the nextPageToken of an earlier page");
+  }
+  const v1::AuditTask::State state =
+      req.state() == v1::AuditTask::STATE_UNSPECIFIED ? v1::AuditTask::QUEUED : req.state();
+  QRCLOUD_ASSIGN_OR_RETURN(auto tasks, store_.ListTasks(state, req.subject(), token, size + 1));
+  const bool more = static_cast<int>(tasks.size()) > size;
+  if (more) tasks.pop_back();
+  for (auto& t : tasks) *resp.add_tasks() = std::move(t);
+  if (more) resp.mutable_page()->set_next_page_token(resp.tasks().rbegin()->id());
+  return absl::OkStatus();
+}
+
+absl::Status AuditLogic::DecideTask(const rpc::CallContext& call, const v1::DecideTaskRequest& req,
+                                    v1::AuditTask& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
+  if (req.id().empty()) return core::InvalidField("id", "is required: the audit task's id");
+  QRCLOUD_ASSIGN_OR_RETURN(const std::vector<std::string> reasons, CleanReasons(req));
+  const std::string& actor = call.caller().account_id;
+
+  const absl::Status recorded =
+      store_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+        QRCLOUD_ASSIGN_OR_RETURN(TaskRecord record,
+                                 store_.GetTask(conn, req.id(), /*for_update=*/true));
+        const v1::AuditTask& task = record.task;
+        if (task.state() != v1::AuditTask::QUEUED) {
+          return absl::FailedPreconditionError(absl::StrCat("audit task ", task.id(),
+                                                            " is already ", Describe(task),
+                                                            "; only a QUEUED task can be decided"));
+        }
+        const absl::Time now = core::ToMicros(clock_.Now());
+        const v1::AuditTask::State state =
+            req.approve() ? v1::AuditTask::APPROVED : v1::AuditTask::REJECTED;
+        QRCLOUD_RETURN_IF_ERROR(store_.FinishTask(conn, task.id(), state, reasons, actor, now));
+        DecisionRecord decision;
+        decision.task_id = task.id();
+        decision.subject = task.subject();
+        decision.subject_id = task.subject_id();
+        decision.submission_id = record.submission_id;
+        decision.approve = req.approve();
+        decision.reasons = reasons;
+        decision.decided_by = actor;
+        decision.created_at = now;
+        QRCLOUD_RETURN_IF_ERROR(store_.InsertDecision(conn, decision));
+        QRCLOUD_RETURN_IF_ERROR(store_.AppendLog(
+            conn, {actor, req.approve() ? "approve" : "reject", task.subject(), task.subject_id(),
+                   task.id(), record.submission_id, reasons, now}));
+        QRCLOUD_ASSIGN_OR_RETURN(TaskRecord decided, store_.GetTask(conn, task.id()));
+        resp = std::move(decided.task);
+        return absl::OkStatus();
+      });
+  if (!recorded.ok()) return recorded;
+  if (applier_ != nullptr) applier_->Nudge();
+  return absl::OkStatus();
+}
+
+absl::Status AuditLogic::ListAuditLog(const rpc::CallContext& call,
+                                      const v1::ListAuditLogRequest& req,
+                                      v1::ListAuditLogResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, PageSize(req.page()));
+  int64_t before = 0;
+  const std::string& token = req.page().page_token();
+  if (!token.empty() && (!absl::SimpleAtoi(token, &before) || before <= 0)) {
+    return core::InvalidField("page.pageToken", "is not the nextPageToken of an earlier page");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auto entries, store_.ListLog(req.subject_id(), before, size + 1));
+  const bool more = static_cast<int>(entries.size()) > size;
+  if (more) entries.pop_back();
+  for (auto& e : entries) *resp.add_entries() = std::move(e);
+  if (more) resp.mutable_page()->set_next_page_token(resp.entries().rbegin()->id());
+  return absl::OkStatus();
+}
+
+// gRPC adapters -------------------------------------------------------------
+
+using rpc::AuthMode;
+using rpc::CallContext;
+
+grpc::ServerUnaryReactor* AuditServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListTasksRequest* req,
+                                                      v1::ListTasksResponse* resp) {
+  return dispatcher_.Unary(
+      ctx, "ListTasks", req, resp, AuthMode::kRequired,
+      [=, this](const CallContext& c) { return logic_.ListTasks(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuditServiceImpl::DecideTask(grpc::CallbackServerContext* ctx,
+                                                       const v1::DecideTaskRequest* req,
+                                                       v1::AuditTask* resp) {
+  return dispatcher_.Unary(
+      ctx, "DecideTask", req, resp, AuthMode::kRequired,
+      [=, this](const CallContext& c) { return logic_.DecideTask(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditLog(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListAuditLogRequest* req,
+                                                         v1::ListAuditLogResponse* resp) {
+  return dispatcher_.Unary(
+      ctx, "ListAuditLog", req, resp, AuthMode::kRequired,
+      [=, this](const CallContext& c) { return logic_.ListAuditLog(c, *req, *resp); });
+}
+
+}  // namespace qrcloud::audit

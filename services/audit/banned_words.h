@@ -1,0 +1,47 @@
+// The list of prohibited words the automatic checks look for: data, loaded
+// from a UTF-8 file with one word (or phrase) per line.
+//
+// Matching ignores the case of Latin letters and folds full-width forms
+// (Ｃａｓｉｎｏ reads as casino). A word that begins or ends with a Latin
+// letter or digit matches only as a whole word there, so "heroin" does not
+// match "heroine"; Chinese has no spaces between words, so Chinese words match
+// anywhere.
+#ifndef QRCLOUD_SERVICES_AUDIT_BANNED_WORDS_H_
+#define QRCLOUD_SERVICES_AUDIT_BANNED_WORDS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace qrcloud::audit {
+
+class BannedWords {
+ public:
+  BannedWords() = default;
+  // Blank lines and lines starting with '#' are skipped; surrounding spaces
+  // are trimmed.
+  static absl::StatusOr<BannedWords> Parse(absl::string_view text);
+  // INVALID_ARGUMENT naming the file if it cannot be read or is not UTF-8.
+  static absl::StatusOr<BannedWords> Load(const std::string& path);
+
+  // The first listed word found in `text`, as written in the list.
+  std::optional<std::string> Find(absl::string_view text) const;
+
+  size_t size() const { return words_.size(); }
+
+ private:
+  // (as written, folded)
+  std::vector<std::pair<std::string, std::string>> words_;
+};
+
+// Lower-case ASCII letters, with full-width ASCII forms (U+FF01..U+FF5E)
+// turned into their ASCII counterparts. Other text is left as it is.
+std::string FoldForMatching(absl::string_view text);
+
+}  // namespace qrcloud::audit
+
+#endif  // QRCLOUD_SERVICES_AUDIT_BANNED_WORDS_H_

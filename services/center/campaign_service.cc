@@ -1,0 +1,606 @@
+#include "services/center/campaign_service.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "libs/auth/access.h"
+#include "libs/core/encoding.h"
+#include "libs/core/ids.h"
+#include "libs/core/log.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/slug.h"
+#include "libs/core/status.h"
+#include "libs/core/validate.h"
+#include "libs/web/page_limits.h"
+
+namespace qrcloud::center {
+namespace {
+
+using auth::Access;
+using auth::Role;
+using v1::Campaign;
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 200;
+// The page budget (libs/web/page_limits.h) bounds what a campaign may hold.
+constexpr int kMaxImages = web::kMaxImages;
+constexpr int kMaxVideos = web::kMaxVideos;
+constexpr int kMaxTags = 10;
+constexpr int kMaxMenuItems = web::kMaxMenuItems;
+
+absl::Status ValidateLink(const std::string& field, const std::string& url) {
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateWebUrl(field, url));
+  if (url.size() > web::kMaxUrlBytes) {
+    return core::InvalidField(field, absl::StrCat("must be at most ", web::kMaxUrlBytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+std::string F(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+// The fields a merchant edits: everything of the content, nothing of the
+// platform's (state, page, code, stock left, times of record).
+void CopyContent(const Campaign& from, Campaign& to) {
+  to.set_title(from.title());
+  to.set_description(from.description());
+  *to.mutable_image_urls() = from.image_urls();
+  *to.mutable_video_urls() = from.video_urls();
+  to.set_external_url(from.external_url());
+  to.set_mode(from.mode());
+  to.set_template_(from.template_());
+  *to.mutable_price() = from.price();
+  to.set_stock(from.stock());
+  to.set_per_person_limit(from.per_person_limit());
+  if (from.has_start_time()) *to.mutable_start_time() = from.start_time(); else to.clear_start_time();
+  if (from.has_end_time()) *to.mutable_end_time() = from.end_time(); else to.clear_end_time();
+  *to.mutable_tags() = from.tags();
+  if (from.has_fence()) *to.mutable_fence() = from.fence(); else to.clear_fence();
+  *to.mutable_menu_items() = from.menu_items();
+}
+
+std::string DefaultTemplate(Campaign::Mode mode) {
+  switch (mode) {
+    case Campaign::ORDER: return "coupon";
+    default: return "showcase";
+  }
+}
+
+// An image given as an uploaded media id stands for its URL on the platform.
+void ResolveMediaIds(Campaign& c, const std::string& public_url) {
+  for (std::string& url : *c.mutable_image_urls()) {
+    if (core::IsValidId(url)) url = absl::StrCat(public_url, "/media/", url);
+  }
+  for (auto& item : *c.mutable_menu_items()) {
+    if (core::IsValidId(item.image_url())) item.set_image_url(absl::StrCat(public_url, "/media/", item.image_url()));
+  }
+}
+
+// Tags are stored lower case, trimmed, without '#'.
+void NormalizeTags(Campaign& c) {
+  for (std::string& t : *c.mutable_tags()) {
+    t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(t));
+    if (!t.empty() && t[0] == '#') t.erase(0, 1);
+  }
+}
+
+absl::Status RequireMerchantWriter(const auth::Principal& p, absl::string_view merchant_id) {
+  QRCLOUD_RETURN_IF_ERROR(auth::CheckMerchantAccess(p, merchant_id, Access::kWrite));
+  return absl::OkStatus();
+}
+
+// Who may see a campaign: anyone once it is live; before that its merchant,
+// auditors and administrators.
+bool Visible(const Campaign& c, const auth::Principal* p) {
+  if (c.state() == Campaign::PUBLISHED || c.state() == Campaign::PAUSED || c.state() == Campaign::ENDED) {
+    return true;
+  }
+  return p != nullptr && auth::CheckMerchantAccess(*p, c.merchant_id(), Access::kRead).ok();
+}
+
+std::string SniffImageType(absl::string_view data) {
+  if (absl::StartsWith(data, "\x89PNG\r\n\x1a\n")) return "image/png";
+  if (absl::StartsWith(data, "\xff\xd8\xff")) return "image/jpeg";
+  if (data.size() > 12 && data.substr(0, 4) == "RIFF" && data.substr(8, 4) == "WEBP") return "image/webp";
+  return "";
+}
+
+}  // namespace
+
+absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, "title"), c.title(), 1, 60));
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, "description"), c.description(), 0, web::kMaxDescriptionChars));
+  if (c.mode() == Campaign::MODE_UNSPECIFIED) {
+    return core::InvalidField(F(p, "mode"), "is required: SHOWCASE, ORDER or EXTERNAL");
+  }
+  if (!c.template_().empty() && c.template_() != "showcase" && c.template_() != "coupon" &&
+      c.template_() != "menu" && c.template_() != "event") {
+    return core::InvalidField(F(p, "template"), "accepted: showcase, coupon, menu, event");
+  }
+  if (c.mode() == Campaign::EXTERNAL) {
+    if (c.external_url().empty()) return core::InvalidField(F(p, "externalUrl"), "is required for mode EXTERNAL");
+  }
+  if (!c.external_url().empty()) QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, "externalUrl"), c.external_url()));
+  if (c.image_urls_size() > kMaxImages) {
+    return core::InvalidField(F(p, "imageUrls"), absl::StrCat("at most ", kMaxImages, " images"));
+  }
+  for (int i = 0; i < c.image_urls_size(); ++i) {
+    QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, absl::StrCat("imageUrls[", i, "]")), c.image_urls(i)));
+  }
+  if (c.video_urls_size() > kMaxVideos) {
+    return core::InvalidField(F(p, "videoUrls"), absl::StrCat("at most ", kMaxVideos, " video links"));
+  }
+  for (int i = 0; i < c.video_urls_size(); ++i) {
+    QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, absl::StrCat("videoUrls[", i, "]")), c.video_urls(i)));
+  }
+  if (c.mode() == Campaign::ORDER) {
+    if (c.price().currency() != "CNY") {
+      return core::InvalidField(F(p, "price.currency"), "an order campaign is priced in CNY");
+    }
+  }
+  if (c.price().minor() < 0) return core::InvalidField(F(p, "price.minor"), "must be 0 (free) or more");
+  if (c.price().minor() > 100'000'000'00) return core::InvalidField(F(p, "price.minor"), "must be at most 100000000.00");
+  if (c.stock() < 0 || c.stock() > 10'000'000) {
+    return core::InvalidField(F(p, "stock"), "must be 0 (unlimited) to 10000000");
+  }
+  if (c.per_person_limit() < 0) return core::InvalidField(F(p, "perPersonLimit"), "must be 0 (no limit) or more");
+  if (c.has_start_time() && c.has_end_time() && core::FromProto(c.end_time()) <= core::FromProto(c.start_time())) {
+    return core::InvalidField(F(p, "endTime"), "must be after startTime");
+  }
+  if (c.tags_size() > kMaxTags) return core::InvalidField(F(p, "tags"), absl::StrCat("at most ", kMaxTags, " tags"));
+  for (int i = 0; i < c.tags_size(); ++i) {
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, absl::StrCat("tags[", i, "]")), c.tags(i), 1, 20));
+    if (c.tags(i).find_first_of(" ,#") != std::string::npos) {
+      return core::InvalidField(F(p, absl::StrCat("tags[", i, "]")), "is one word, without spaces, commas or '#'");
+    }
+  }
+  if (c.has_fence()) {
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng(F(p, "fence.origin"), c.fence().origin().lat(), c.fence().origin().lng()));
+    if (c.fence().radius_m() < 10 || c.fence().radius_m() > 100000) {
+      return core::InvalidField(F(p, "fence.radiusM"), "must be 10 to 100000 metres");
+    }
+  }
+  if (c.menu_items_size() > kMaxMenuItems) {
+    return core::InvalidField(F(p, "menuItems"), absl::StrCat("at most ", kMaxMenuItems, " items"));
+  }
+  for (int i = 0; i < c.menu_items_size(); ++i) {
+    const std::string item = F(p, absl::StrCat("menuItems[", i, "]"));
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".name", c.menu_items(i).name(), 1, web::kMaxMenuItemNameChars));
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".description", c.menu_items(i).description(), 0,
+                                               web::kMaxMenuItemDescriptionChars));
+    if (!c.menu_items(i).image_url().empty()) {
+      QRCLOUD_RETURN_IF_ERROR(ValidateLink(item + ".imageUrl", c.menu_items(i).image_url()));
+    }
+    if (c.menu_items(i).price().minor() < 0) return core::InvalidField(item + ".price.minor", "must be 0 or more");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Create(const rpc::CallContext& call, const v1::CreateCampaignRequest& req,
+                                   v1::Campaign& resp) {
+  QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), req.merchant_id()));
+  Campaign content = req.campaign();
+  NormalizeTags(content);
+  ResolveMediaIds(content, options_.public_url);
+  QRCLOUD_RETURN_IF_ERROR(Validate(content, ""));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(req.merchant_id()));
+  if (!merchant.cloud_business_enabled()) {
+    return absl::FailedPreconditionError("cloud business is switched off for this merchant");
+  }
+  CampaignRecord rec;
+  Campaign& c = rec.campaign;
+  CopyContent(content, c);
+  if (c.template_().empty()) c.set_template_(DefaultTemplate(c.mode()));
+  c.set_id(core::NewId());
+  c.set_merchant_id(req.merchant_id());
+  c.set_state(Campaign::DRAFT);
+  c.set_stock_left(c.stock());
+  const absl::Time now = core::ToMicros(clock_.Now());
+  core::ToProto(now, c.mutable_create_time());
+  core::ToProto(now, c.mutable_update_time());
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
+  QRCLOUD_RETURN_IF_ERROR(campaigns_.Insert(*conn, rec));
+  resp = c;
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Get(const rpc::CallContext& call, const v1::GetCampaignRequest& req, v1::Campaign& resp) {
+  if (req.id().empty()) return core::InvalidField("id", "is required");
+  QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(req.id()));
+  if (!Visible(rec.campaign, call.principal)) {
+    return absl::NotFoundError(absl::StrCat("campaign ", req.id(), " not found"));
+  }
+  resp = std::move(rec.campaign);
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Change(const rpc::CallContext& call, absl::string_view id,
+                                   const std::function<absl::Status(store::Connection&, CampaignRecord&)>& change,
+                                   v1::Campaign& resp) {
+  if (id.empty()) return core::InvalidField("id", "is required");
+  QRCLOUD_RETURN_IF_ERROR(campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(conn, id, /*for_update=*/true));
+    QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), rec.campaign.merchant_id()));
+    QRCLOUD_RETURN_IF_ERROR(change(conn, rec));
+    rec.campaign.set_has_pending_revision(rec.pending.has_value());
+    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
+    resp = rec.campaign;
+    return absl::OkStatus();
+  }));
+  if (relay_ != nullptr) relay_->Nudge();
+  AfterChange(resp);
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::SendToAudit(store::Connection& conn, CampaignRecord& rec, const Campaign& content) {
+  Campaign snapshot = rec.campaign;
+  CopyContent(content, snapshot);
+  std::string data;
+  (void)google::protobuf::util::MessageToJsonString(snapshot, &data);
+  QRCLOUD_ASSIGN_OR_RETURN(rec.submission_id, store::AppendToOutbox(conn, {"audit", "campaign.submitted", data}));
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Update(const rpc::CallContext& call, const v1::UpdateCampaignRequest& req,
+                                   v1::Campaign& resp) {
+  if (req.update_mask().paths().empty()) {
+    return core::InvalidField("updateMask", "name the fields to change (over REST: the fields in the body)");
+  }
+  return Change(call, req.id(), [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
+    Campaign& live = rec.campaign;
+    if (live.state() == Campaign::PENDING_AUDIT) {
+      return absl::FailedPreconditionError("the campaign is being audited; change it once the audit is done");
+    }
+    if (live.state() == Campaign::ENDED) return absl::FailedPreconditionError("an ended campaign cannot change");
+    const bool live_now = live.state() == Campaign::PUBLISHED || live.state() == Campaign::PAUSED;
+    // Start from the latest content: the pending edit if there is one.
+    Campaign next = live_now && rec.pending ? *rec.pending : live;
+    const Campaign& in = req.campaign();
+    for (const std::string& path : req.update_mask().paths()) {
+      const auto* field = Campaign::descriptor()->FindFieldByName(path);
+      static const std::set<std::string> kEditable = {
+          "title", "description", "image_urls", "video_urls", "external_url", "mode", "template", "price",
+          "stock", "per_person_limit", "start_time", "end_time", "tags", "fence", "menu_items"};
+      if (field == nullptr || kEditable.count(path) == 0) {
+        return core::InvalidField("updateMask", absl::StrCat("\"", core::JsonFieldName(path), "\" cannot be changed"));
+      }
+      const auto* r = next.GetReflection();
+      r->ClearField(&next, field);
+      if (field->is_repeated()) {
+        for (int i = 0; i < in.GetReflection()->FieldSize(in, field); ++i) {
+          if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+            r->AddMessage(&next, field)->CopyFrom(in.GetReflection()->GetRepeatedMessage(in, field, i));
+          } else {
+            r->AddString(&next, field, in.GetReflection()->GetRepeatedString(in, field, i));
+          }
+        }
+      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+        if (in.GetReflection()->HasField(in, field)) {
+          r->MutableMessage(&next, field)->CopyFrom(in.GetReflection()->GetMessage(in, field));
+        }
+      } else {
+        switch (field->cpp_type()) {
+          case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
+            r->SetString(&next, field, in.GetReflection()->GetString(in, field));
+            break;
+          case google::protobuf::FieldDescriptor::CPPTYPE_INT64:
+            r->SetInt64(&next, field, in.GetReflection()->GetInt64(in, field));
+            break;
+          case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
+            r->SetInt32(&next, field, in.GetReflection()->GetInt32(in, field));
+            break;
+          case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
+            r->SetEnumValue(&next, field, in.GetReflection()->GetEnumValue(in, field));
+            break;
+          default:
+            return absl::InternalError(absl::StrCat("field ", path, " has an unexpected type"));
+        }
+      }
+    }
+    NormalizeTags(next);
+    ResolveMediaIds(next, options_.public_url);
+    QRCLOUD_RETURN_IF_ERROR(Validate(next, "campaign"));
+    if (!live_now) {
+      // A draft or a rejected campaign changes in place and is a draft again.
+      const int64_t sold = live.stock() - live.stock_left();
+      CopyContent(next, live);
+      live.set_stock_left(std::max<int64_t>(0, live.stock() - sold));
+      live.set_state(Campaign::DRAFT);
+      live.clear_reject_reasons();
+      return absl::OkStatus();
+    }
+    if (next.stock() != 0 && next.stock() < live.stock() - live.stock_left()) {
+      return core::InvalidField("campaign.stock", absl::StrCat(live.stock() - live.stock_left(),
+                                                               " are already sold; stock cannot go below that"));
+    }
+    // A live campaign stays as it is; the edit waits for the audit.
+    rec.pending = next;
+    live.clear_reject_reasons();
+    return SendToAudit(conn, rec, next);
+  }, resp);
+}
+
+absl::Status CampaignLogic::List(const rpc::CallContext& call, const v1::ListCampaignsRequest& req,
+                                 v1::ListCampaignsResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::CheckMerchantAccess(call.caller(), req.merchant_id(), Access::kRead));
+  int size = req.page().page_size();
+  if (size < 0 || size > kMaxPageSize) return core::InvalidField("page.pageSize", "must be 1 to 200");
+  if (size == 0) size = kDefaultPageSize;
+  const std::string state =
+      req.state() == Campaign::STATE_UNSPECIFIED ? "" : Campaign::State_Name(req.state());
+  QRCLOUD_ASSIGN_OR_RETURN(auto list, campaigns_.ListForMerchant(req.merchant_id(), state, req.page().page_token(), size + 1));
+  const bool more = static_cast<int>(list.size()) > size;
+  if (more) list.pop_back();
+  for (auto& c : list) *resp.add_campaigns() = std::move(c);
+  if (more) resp.mutable_page()->set_next_page_token(resp.campaigns().rbegin()->id());
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Submit(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                                   v1::Campaign& resp) {
+  return Change(call, req.id(), [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
+    Campaign& c = rec.campaign;
+    if (c.state() != Campaign::DRAFT && c.state() != Campaign::REJECTED) {
+      return absl::FailedPreconditionError(absl::StrCat("a ", Campaign::State_Name(c.state()),
+                                                        " campaign cannot be submitted; only a DRAFT or REJECTED one"));
+    }
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
+    if (merchant.qualification().state() != v1::Qualification::APPROVED) {
+      return absl::FailedPreconditionError(
+          "the merchant's qualification must be approved first: submit the business licence "
+          "(POST /v1/merchants/{id}/qualification)");
+    }
+    QRCLOUD_RETURN_IF_ERROR(Validate(c, ""));
+    c.set_state(Campaign::PENDING_AUDIT);
+    c.clear_reject_reasons();
+    return SendToAudit(conn, rec, c);
+  }, resp);
+}
+
+absl::Status CampaignLogic::Pause(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                                  v1::Campaign& resp) {
+  return Change(call, req.id(), [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+    if (rec.campaign.state() != Campaign::PUBLISHED) {
+      return absl::FailedPreconditionError("only a PUBLISHED campaign can be paused");
+    }
+    rec.campaign.set_state(Campaign::PAUSED);
+    return absl::OkStatus();
+  }, resp);
+}
+
+absl::Status CampaignLogic::Resume(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                                   v1::Campaign& resp) {
+  return Change(call, req.id(), [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+    if (rec.campaign.state() != Campaign::PAUSED) {
+      return absl::FailedPreconditionError("only a PAUSED campaign can be resumed");
+    }
+    rec.campaign.set_state(Campaign::PUBLISHED);
+    return absl::OkStatus();
+  }, resp);
+}
+
+absl::Status CampaignLogic::End(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                                v1::Campaign& resp) {
+  return Change(call, req.id(), [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+    if (rec.campaign.state() != Campaign::PUBLISHED && rec.campaign.state() != Campaign::PAUSED) {
+      return absl::FailedPreconditionError("only a PUBLISHED or PAUSED campaign can be ended");
+    }
+    rec.campaign.set_state(Campaign::ENDED);
+    rec.pending.reset();
+    return absl::OkStatus();
+  }, resp);
+}
+
+absl::Status CampaignLogic::Search(const rpc::CallContext& call, const v1::SearchCampaignsRequest& req,
+                                   v1::SearchCampaignsResponse& resp) {
+  (void)call;
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("q", req.q(), 0, 100));
+  std::vector<std::string> words;
+  for (absl::string_view w : absl::StrSplit(req.q(), ' ', absl::SkipWhitespace())) words.emplace_back(w);
+  if (words.empty() && req.tags().empty()) return core::InvalidField("q", "give words to search for, or tags");
+  int size = req.page().page_size();
+  if (size < 0 || size > kMaxPageSize) return core::InvalidField("page.pageSize", "must be 1 to 200");
+  if (size == 0) size = kDefaultPageSize;
+  std::vector<std::string> tags(req.tags().begin(), req.tags().end());
+  QRCLOUD_ASSIGN_OR_RETURN(auto found, campaigns_.Search(words, tags, req.page().page_token(), size + 1));
+  const bool more = static_cast<int>(found.size()) > size;
+  if (more) found.pop_back();
+  for (auto& c : found) *resp.add_campaigns() = std::move(c);
+  if (more) resp.mutable_page()->set_next_page_token(resp.campaigns().rbegin()->id());
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call, const v1::UploadMediaRequest& req,
+                                        v1::Media& resp) {
+  QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), req.merchant_id()));
+  if (req.data().empty()) return core::InvalidField("data", "is required: the image bytes (base64 in JSON)");
+  if (req.data().size() > kMaxMediaBytes) {
+    return core::InvalidField("data", absl::StrCat("is ", req.data().size(), " bytes; at most ", kMaxMediaBytes, " (5 MiB)"));
+  }
+  const std::string sniffed = SniffImageType(req.data());
+  if (sniffed.empty()) return core::InvalidField("data", "is not a PNG, JPEG or WebP image");
+  if (req.content_type() != sniffed) {
+    return core::InvalidField("contentType", absl::StrCat("says ", req.content_type().empty() ? "nothing" : req.content_type(),
+                                                          " but the data is ", sniffed));
+  }
+  resp.set_id(core::NewId());
+  resp.set_merchant_id(req.merchant_id());
+  resp.set_content_type(sniffed);
+  resp.set_size_bytes(static_cast<int64_t>(req.data().size()));
+  resp.set_sha256(core::Sha256Hex(req.data()));
+  resp.set_url(absl::StrCat(options_.public_url, "/media/", resp.id()));
+  // The file first, then the row: a row never points at a missing file.
+  const std::string path = absl::StrCat(options_.media_dir, "/", resp.id());
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(req.data().data(), static_cast<std::streamsize>(req.data().size()));
+    out.flush();
+    if (!out) return absl::UnavailableError("the media store cannot write the file");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
+  return conn
+      ->Execute("INSERT INTO media (id, merchant_id, content_type, size_bytes, sha256, created_at) "
+                "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                {resp.id(), resp.merchant_id(), resp.content_type(), resp.size_bytes(), resp.sha256()})
+      .status();
+}
+
+absl::Status CampaignLogic::GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req,
+                                     google::api::HttpBody& resp) {
+  (void)call;
+  if (!core::IsValidId(req.id())) return absl::NotFoundError(absl::StrCat("media ", req.id(), " not found"));
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
+  auto row = conn->QueryOne("SELECT content_type FROM media WHERE id = ?", {req.id()});
+  if (row.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("media ", req.id(), " not found"));
+  }
+  if (!row.ok()) return row.status();
+  std::ifstream in(absl::StrCat(options_.media_dir, "/", req.id()), std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("media ", req.id(), " is missing from the store"));
+  std::stringstream data;
+  data << in.rdbuf();
+  resp.set_content_type(row->String("content_type"));
+  resp.set_data(data.str());
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Publish(store::Connection& conn, CampaignRecord& rec) {
+  Campaign& c = rec.campaign;
+  if (c.page_url().empty()) c.set_page_url(absl::StrCat(options_.public_url, "/m/", core::NewSlug()));
+  if (c.code_id().empty()) {
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
+    CodeRow code;
+    code.target_kind = "CAMPAIGN";
+    code.code.set_id(core::NewId());
+    code.code.set_slug(core::NewSlug());
+    code.code.set_short_url(codes_.ShortUrl(code.code.slug()));
+    code.code.set_owner_account_id(merchant.owner_account_id());
+    code.code.set_merchant_id(c.merchant_id());
+    code.code.set_campaign_id(c.id());
+    code.code.set_target_url(c.page_url());
+    code.code.set_label(c.title().substr(0, 64));
+    code.code.set_state(v1::Code::ACTIVE);
+    code.code.set_error_correction(v1::Code::M);
+    core::ToProto(core::ToMicros(clock_.Now()), code.code.mutable_create_time());
+    QRCLOUD_RETURN_IF_ERROR(codes_.Insert(conn, code));
+    c.set_code_id(code.code.id());
+    // Published to Redis after commit, in AfterChange.
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::RecordAuditDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                                v1::Campaign& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), Role::kAuditor));
+  if (!req.approve() && req.reasons().empty()) {
+    return core::InvalidField("reasons", "a rejection needs at least one reason");
+  }
+  QRCLOUD_RETURN_IF_ERROR(campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(conn, req.subject_id(), /*for_update=*/true));
+    if (rec.submission_id != req.submission_id()) {
+      return absl::FailedPreconditionError(absl::StrCat("submission ", req.submission_id(),
+                                                        " is not the campaign's pending submission"));
+    }
+    Campaign& c = rec.campaign;
+    const bool revision = rec.pending.has_value();
+    if (!revision && c.state() != Campaign::PENDING_AUDIT) {
+      return absl::FailedPreconditionError("the campaign has no submission waiting for audit");
+    }
+    rec.submission_id.clear();
+    if (!req.approve()) {
+      c.clear_reject_reasons();
+      for (const auto& r : req.reasons()) c.add_reject_reasons(r);
+      if (revision) {
+        rec.pending.reset();  // the live campaign stays; the edit is refused
+      } else {
+        c.set_state(Campaign::REJECTED);
+      }
+    } else {
+      if (revision) {
+        const int64_t sold = c.stock() - c.stock_left();
+        CopyContent(*rec.pending, c);
+        c.set_stock_left(std::max<int64_t>(0, c.stock() - sold));
+        rec.pending.reset();
+      } else {
+        c.set_state(Campaign::PUBLISHED);
+      }
+      c.clear_reject_reasons();
+      QRCLOUD_RETURN_IF_ERROR(Publish(conn, rec));
+    }
+    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
+    resp = c;
+    resp.set_has_pending_revision(rec.pending.has_value());
+    return absl::OkStatus();
+  }));
+  AfterChange(resp);
+  return absl::OkStatus();
+}
+
+void CampaignLogic::AfterChange(const Campaign& c) {
+  // Derived copies that follow the database; each heals on the next change
+  // if Redis is briefly unreachable.
+  if (!c.code_id().empty()) {
+    auto code = codes_.Get(c.code_id());
+    if (code.ok()) {
+      code->code.set_state(c.state() == Campaign::PUBLISHED ? v1::Code::ACTIVE
+                                                            : c.state() == Campaign::ENDED ? v1::Code::EXPIRED
+                                                                                           : v1::Code::PAUSED);
+      if (auto conn = codes_.mysql().Acquire(); conn.ok()) (void)codes_.Update(**conn, *code);
+      if (absl::Status s = codes_.PublishResolution(*code); !s.ok()) {
+        spdlog::warn("campaign {}: code resolution not published: {}", c.id(), s.message());
+      }
+    }
+  }
+  if (c.state() == Campaign::PUBLISHED) {
+    v1::GeoPoint where;
+    bool located = false;
+    if (c.has_fence()) {
+      where = c.fence().origin();
+      located = true;
+    } else if (auto m = merchants_.Get(c.merchant_id()); m.ok() && m->has_location()) {
+      where = m->location();
+      located = true;
+    }
+    if (located) (void)geo_.Put(c, where);
+  } else {
+    (void)geo_.Remove(c);
+  }
+  if (listener_) listener_(c);
+}
+
+// gRPC adapters -------------------------------------------------------------
+
+using rpc::AuthMode;
+using rpc::CallContext;
+
+#define QRCLOUD_CAMPAIGN_METHOD(Method, Req, Resp, Mode, Call)                                        \
+  grpc::ServerUnaryReactor* CampaignServiceImpl::Method(grpc::CallbackServerContext* ctx, const Req* req, \
+                                                        Resp* resp) {                                    \
+    return dispatcher_.Unary(ctx, #Method, req, resp, AuthMode::Mode,                                   \
+                             [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); });   \
+  }
+
+QRCLOUD_CAMPAIGN_METHOD(CreateCampaign, v1::CreateCampaignRequest, v1::Campaign, kRequired, Create)
+QRCLOUD_CAMPAIGN_METHOD(GetCampaign, v1::GetCampaignRequest, v1::Campaign, kOptional, Get)
+QRCLOUD_CAMPAIGN_METHOD(UpdateCampaign, v1::UpdateCampaignRequest, v1::Campaign, kRequired, Update)
+QRCLOUD_CAMPAIGN_METHOD(ListCampaigns, v1::ListCampaignsRequest, v1::ListCampaignsResponse, kRequired, List)
+QRCLOUD_CAMPAIGN_METHOD(SubmitCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, Submit)
+QRCLOUD_CAMPAIGN_METHOD(PauseCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, Pause)
+QRCLOUD_CAMPAIGN_METHOD(ResumeCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, Resume)
+QRCLOUD_CAMPAIGN_METHOD(EndCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, End)
+QRCLOUD_CAMPAIGN_METHOD(SearchCampaigns, v1::SearchCampaignsRequest, v1::SearchCampaignsResponse, kOptional, Search)
+QRCLOUD_CAMPAIGN_METHOD(UploadMedia, v1::UploadMediaRequest, v1::Media, kRequired, UploadMedia)
+QRCLOUD_CAMPAIGN_METHOD(GetMedia, v1::GetMediaRequest, google::api::HttpBody, kOptional, GetMedia)
+QRCLOUD_CAMPAIGN_METHOD(RecordAuditDecision, v1::AuditDecision, v1::Campaign, kRequired, RecordAuditDecision)
+
+#undef QRCLOUD_CAMPAIGN_METHOD
+
+}  // namespace qrcloud::center

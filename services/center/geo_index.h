@@ -1,0 +1,41 @@
+// The Redis geo index of published campaigns, and the nearby search over it.
+//
+// Each published campaign with a place (its fence origin, else its
+// merchant's location) is a member of one GEO set; a copy of the campaign
+// (protobuf bytes) sits beside it in a hash, and its tags in sets, so a
+// nearby search needs no MySQL at all.
+#ifndef QRCLOUD_SERVICES_CENTER_GEO_INDEX_H_
+#define QRCLOUD_SERVICES_CENTER_GEO_INDEX_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/cache/redis.h"
+#include "qrcloud/v1/campaign.pb.h"
+#include "qrcloud/v1/common.pb.h"
+#include "qrcloud/v1/geo.pb.h"
+
+namespace qrcloud::center {
+
+class GeoIndex {
+ public:
+  explicit GeoIndex(cache::RedisPool& redis) : redis_(redis) {}
+
+  // Adds or refreshes a published campaign at `where`.
+  absl::Status Put(const v1::Campaign& campaign, const v1::GeoPoint& where);
+  absl::Status Remove(const v1::Campaign& campaign);
+  absl::StatusOr<v1::NearbyCampaignsResponse> Nearby(double lat, double lng, int radius_m,
+                                                     const std::vector<std::string>& tags, int limit);
+
+ private:
+  cache::RedisPool& redis_;
+};
+
+// Great-circle distance in metres (haversine, mean Earth radius).
+double DistanceMeters(double lat1, double lng1, double lat2, double lng2);
+
+}  // namespace qrcloud::center
+
+#endif  // QRCLOUD_SERVICES_CENTER_GEO_INDEX_H_

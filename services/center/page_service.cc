@@ -1,0 +1,135 @@
+#include "services/center/page_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/core/ids.h"
+#include "libs/core/log.h"
+#include "libs/core/slug.h"
+#include "libs/core/status.h"
+#include "libs/web/pages.h"
+#include "libs/web/vcard.h"
+
+namespace qrcloud::center {
+namespace {
+
+constexpr absl::Duration kPageTtl = absl::Hours(24);
+
+std::string PageKey(absl::string_view slug, absl::string_view lang) {
+  return absl::StrCat("qrcloud:page:", slug, ":", lang);
+}
+
+std::string Lang(const std::string& lang) { return lang == "en" ? "en" : "zh"; }
+
+std::string SlugOf(const v1::Campaign& c) { return c.page_url().substr(c.page_url().rfind('/') + 1); }
+
+// The page for a campaign that stopped taking visitors.
+std::string Notice(absl::string_view zh, absl::string_view en) {
+  return absl::StrCat(
+      "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width,initial-scale=1\"><title>", zh, "</title><style>body{font-family:system-ui,"
+      "sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}</style></head><body><main><h1>", zh,
+      "</h1><p lang=\"en\">", en, "</p></main></body></html>");
+}
+
+// Asia/Shanghai has no daylight saving: UTC+8 all year.
+std::string LocalDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::FixedTimeZone(8 * 3600)); }
+
+}  // namespace
+
+std::string PageViewsKey(absl::string_view page_slug) { return absl::StrCat("qrcloud:pageviews:", page_slug); }
+
+absl::Status PageLogic::ListTemplates(const rpc::CallContext&, const v1::ListTemplatesRequest&,
+                                      v1::ListTemplatesResponse& resp) {
+  for (const auto& t : web::Templates()) {
+    auto* out = resp.add_templates();
+    out->set_name(t.name);
+    out->set_title(t.title);
+    out->set_description(t.description);
+    for (const auto& m : t.modes) out->add_modes(m);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> PageLogic::Render(const v1::Campaign& c, const std::string& lang) {
+  if (c.state() == v1::Campaign::ENDED) return Notice("活动已结束", "This offer has ended.");
+  if (c.state() == v1::Campaign::PAUSED) return Notice("活动暂停中", "This offer is paused for now.");
+  web::PageContext ctx;
+  ctx.campaign = c;
+  QRCLOUD_ASSIGN_OR_RETURN(ctx.merchant, merchants_.Get(c.merchant_id()));
+  ctx.lang = lang;
+  ctx.page_url = c.page_url();
+  return web::RenderCampaignPage(ctx);
+}
+
+absl::Status PageLogic::Refresh(const v1::Campaign& c) {
+  if (c.page_url().empty()) return absl::OkStatus();
+  std::vector<cache::Args> writes;
+  for (const std::string lang : {"zh", "en"}) {
+    QRCLOUD_ASSIGN_OR_RETURN(std::string html, Render(c, lang));
+    writes.push_back({"SET", PageKey(SlugOf(c), lang), std::move(html), "EX",
+                      absl::StrCat(absl::ToInt64Seconds(kPageTtl))});
+  }
+  return redis_.Pipeline(writes).status();
+}
+
+absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageRequest& req,
+                                google::api::HttpBody& resp) {
+  (void)call;
+  const std::string lang = Lang(req.lang());
+  resp.set_content_type("text/html; charset=utf-8");
+  if (core::IsValidId(req.slug())) {
+    // A merchant's business card.
+    auto merchant = merchants_.Get(req.slug());
+    if (!merchant.ok()) return merchant.status();
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), web::RenderMerchantCard(*merchant, lang, PageUrl(req.slug())));
+    return absl::OkStatus();
+  }
+  const auto slug = core::NormalizeSlug(req.slug());
+  if (!slug) return absl::NotFoundError(absl::StrCat("no page at /m/", req.slug()));
+  auto cached = redis_.Command({"GET", PageKey(*slug, lang)});
+  if (cached.ok() && !cached->is_nil()) {
+    *resp.mutable_data() = cached->str();
+  } else {
+    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.GetByPageSlug(*slug));
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), Render(rec.campaign, lang));
+    (void)redis_.Command({"SET", PageKey(*slug, lang), resp.data(), "EX", absl::StrCat(absl::ToInt64Seconds(kPageTtl))});
+  }
+  // Page views for the merchant's statistics, counted by the page's slug.
+  (void)redis_.Command({"HINCRBY", PageViewsKey(*slug), LocalDay(absl::Now()), "1"});
+  return absl::OkStatus();
+}
+
+absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call, const v1::GetMerchantCardRequest& req,
+                                        v1::MerchantCard& resp) {
+  (void)call;
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant m, merchants_.Get(req.merchant_id()));
+  resp.set_merchant_id(m.id());
+  resp.set_display_name(m.display_name());
+  resp.set_page_url(PageUrl(m.id()));
+  resp.set_vcard(web::VCard(m, resp.page_url()));
+  return absl::OkStatus();
+}
+
+// gRPC adapters -------------------------------------------------------------
+
+grpc::ServerUnaryReactor* PageServiceImpl::ListTemplates(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListTemplatesRequest* req,
+                                                         v1::ListTemplatesResponse* resp) {
+  return dispatcher_.Unary(ctx, "ListTemplates", req, resp, rpc::AuthMode::kOptional,
+                           [=, this](const rpc::CallContext& c) { return logic_.ListTemplates(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* PageServiceImpl::GetPage(grpc::CallbackServerContext* ctx, const v1::GetPageRequest* req,
+                                                   google::api::HttpBody* resp) {
+  return dispatcher_.Unary(ctx, "GetPage", req, resp, rpc::AuthMode::kOptional,
+                           [=, this](const rpc::CallContext& c) { return logic_.GetPage(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* PageServiceImpl::GetMerchantCard(grpc::CallbackServerContext* ctx,
+                                                           const v1::GetMerchantCardRequest* req,
+                                                           v1::MerchantCard* resp) {
+  return dispatcher_.Unary(ctx, "GetMerchantCard", req, resp, rpc::AuthMode::kOptional,
+                           [=, this](const rpc::CallContext& c) { return logic_.GetMerchantCard(c, *req, *resp); });
+}
+
+}  // namespace qrcloud::center

@@ -1,0 +1,53 @@
+// The Redis gate in front of limited stock. Under a rush it turns the excess
+// away with one Lua call, so only about as many buyers as there is stock
+// reach MySQL. MySQL stays the authority — its conditional update in the
+// order's transaction is what makes overselling impossible — and the gate is
+// reconciled to it: set from MySQL when first used, corrected whenever the
+// two are seen to disagree, and re-set by a background pass.
+#ifndef QRCLOUD_SERVICES_CENTER_STOCK_GATE_H_
+#define QRCLOUD_SERVICES_CENTER_STOCK_GATE_H_
+
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "libs/cache/redis.h"
+#include "libs/store/mysql.h"
+
+namespace qrcloud::center {
+
+class StockGate {
+ public:
+  StockGate(cache::RedisPool& redis, store::MysqlPool& mysql) : redis_(redis), mysql_(mysql) {}
+  ~StockGate() { StopReconciler(); }
+
+  enum class Verdict { kTaken, kSoldOut };
+  // Takes `quantity` from the gate. On a gate Redis cannot answer for, the
+  // caller goes on to MySQL (UNAVAILABLE is returned, never kSoldOut).
+  absl::StatusOr<Verdict> Take(const std::string& campaign_id, int64_t quantity);
+  // Gives back what an order did not use (it failed, or was cancelled).
+  void Give(const std::string& campaign_id, int64_t quantity);
+  // Sets the gate to MySQL's count.
+  absl::Status Reconcile(const std::string& campaign_id);
+  // The gate's current value, or nullopt if it has none.
+  absl::StatusOr<std::optional<int64_t>> Peek(const std::string& campaign_id);
+
+  // Re-sets every gate from MySQL every `interval`.
+  void StartReconciler(absl::Duration interval);
+  void StopReconciler();
+  absl::Status ReconcileAll();
+
+ private:
+  absl::StatusOr<int64_t> StockLeft(const std::string& campaign_id);
+
+  cache::RedisPool& redis_;
+  store::MysqlPool& mysql_;
+  absl::Notification stop_;
+  std::thread reconciler_;
+};
+
+}  // namespace qrcloud::center
+
+#endif  // QRCLOUD_SERVICES_CENTER_STOCK_GATE_H_

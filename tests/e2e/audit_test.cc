@@ -1,0 +1,263 @@
+// The audit flow end to end (DESIGN.md §2, merchant cloud flow step 2): the
+// real center, audit service and gateway over MariaDB and Redis. A merchant
+// submits through REST; the audit worker checks it, decides or queues it; an
+// auditor decides through REST; the decision reaches the center, also when
+// the center was down at the time.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/ids.h"
+#include "libs/store/mysql.h"
+#include "tests/support/api.h"
+#include "tests/support/stack.h"
+#include "tests/support/test_env.h"
+
+namespace qrcloud::testing {
+namespace {
+
+constexpr char kLicense[] = "91350100M000100Y43";
+constexpr absl::Duration kDeadline = absl::Seconds(30);
+
+struct Merchant {
+  Api api;
+  std::string id;
+};
+
+struct World {
+  std::unique_ptr<Stack> stack;
+
+  explicit World(std::vector<std::string> audit_flags = {}) {
+    auto s = Stack::Start({.audit = true, .audit_flags = std::move(audit_flags)});
+    INFO((s.ok() ? "" : std::string(s.status().message())));
+    REQUIRE(s.ok());
+    stack = *std::move(s);
+  }
+
+  Api NewApi() const { return Api("127.0.0.1", stack->gateway_port()); }
+
+  Merchant NewMerchant() {
+    Merchant m{NewApi(), ""};
+    const std::string login = absl::StrCat(UniqueName("audit"), "@example.com");
+    ApiResponse created = m.api.Post(
+        "/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
+                                     R"(","password":"correct-horse","displayName":"福州小店"})"));
+    REQUIRE(created.status == 200);
+    m.id = created.At("account.merchantId");
+    ApiResponse session = m.api.Post(
+        "/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"));
+    REQUIRE(session.status == 200);
+    m.api.set_token(session.At("token"));
+    return m;
+  }
+
+  // The administrator (also an auditor), as `tools/up` makes it, signed in.
+  // Returns the API and sets `account_id`.
+  Api Auditor(std::string* account_id = nullptr) {
+    const std::string password_file = stack->dir() + "/admin-password";
+    REQUIRE(RunToCompletion("qrcloud-center",
+                            {"ensure-admin", "admin@qrcloud.local", password_file}, stack->env(),
+                            stack->dir() + "/ensure-admin.log")
+                .ok());
+    std::ifstream in(password_file);
+    std::string password;
+    std::getline(in, password);
+    Api api = NewApi();
+    ApiResponse session =
+        api.Post("/v1/sessions",
+                 absl::StrCat(R"({"login":"admin@qrcloud.local","password":")", password, R"("})"));
+    REQUIRE(session.status == 200);
+    api.set_token(session.At("token"));
+    if (account_id != nullptr) *account_id = session.At("account.id");
+    return api;
+  }
+};
+
+void SubmitQualification(Merchant& m, const std::string& legal_name) {
+  ApiResponse r = m.api.Post(
+      "/v1/merchants/" + m.id + "/qualification",
+      absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":")", legal_name, R"("})"));
+  REQUIRE(r.status == 200);
+  CHECK(r.At("merchant.qualification.state") == "PENDING_AUDIT");
+}
+
+// Polls the merchant until its qualification is in `state`; the last answer.
+ApiResponse AwaitQualification(Merchant& m, const std::string& state,
+                               absl::Duration deadline = kDeadline) {
+  ApiResponse last;
+  const bool reached = WaitFor(
+      [&] {
+        last = m.api.Get("/v1/merchants/" + m.id);
+        return last.status == 200 && last.At("qualification.state") == state;
+      },
+      deadline, absl::Milliseconds(100));
+  INFO(last.body);
+  REQUIRE(reached);
+  return last;
+}
+
+// The id of the first task about `subject_id` in GET /v1/audit/tasks?<query>.
+std::string FindTask(Api& auditor, const std::string& query, const std::string& subject_id) {
+  ApiResponse r = auditor.Get("/v1/audit/tasks?" + query);
+  if (r.status != 200) return "";
+  for (int i = 0; !r.At(absl::StrCat("tasks.", i, ".id")).empty(); ++i) {
+    if (r.At(absl::StrCat("tasks.", i, ".subjectId")) == subject_id)
+      return r.At(absl::StrCat("tasks.", i, ".id"));
+  }
+  return "";
+}
+
+// Waits for the worker to queue the merchant's submission for an auditor.
+std::string AwaitQueuedTask(Api& auditor, const std::string& merchant_id) {
+  std::string id;
+  REQUIRE(WaitFor(
+      [&] {
+        id = FindTask(auditor, "state=QUEUED&subject=QUALIFICATION", merchant_id);
+        return !id.empty();
+      },
+      kDeadline, absl::Milliseconds(100)));
+  return id;
+}
+
+TEST_CASE(
+    "The automatic checks approve a clean qualification and reject a prohibited word with the "
+    "reason") {
+  World world;
+  std::string admin_id;
+  Api auditor = world.Auditor(&admin_id);
+
+  Merchant clean = world.NewMerchant();
+  SubmitQualification(clean, "福州小店有限公司");
+  ApiResponse approved = AwaitQualification(clean, "APPROVED");
+  CHECK(approved.At("qualification.reasons").empty());
+  CHECK(!approved.At("qualification.decideTime").empty());
+
+  Merchant banned = world.NewMerchant();
+  SubmitQualification(banned, "福州赌场有限公司");
+  ApiResponse rejected = AwaitQualification(banned, "REJECTED");
+  CHECK(rejected.At("qualification.reasons.0") ==
+        "legalName: contains the prohibited word \"赌场\"");
+
+  // Both decisions are the checks', in the log and on the tasks.
+  ApiResponse log = auditor.Get("/v1/audit/log?subjectId=" + banned.id);
+  REQUIRE(log.status == 200);
+  CHECK(log.At("entries.0.actor") == "auto");
+  CHECK(log.At("entries.0.action") == "reject");
+  CHECK(log.At("entries.0.subject") == "QUALIFICATION");
+  CHECK(log.At("entries.0.reasons.0") == "legalName: contains the prohibited word \"赌场\"");
+  CHECK(!log.At("entries.0.time").empty());
+  const std::string task = FindTask(auditor, "state=APPROVED", clean.id);
+  CHECK(!task.empty());
+  CHECK(FindTask(auditor, "state=REJECTED&subject=QUALIFICATION", banned.id) != "");
+  CHECK(FindTask(auditor, "", clean.id).empty());  // nothing queued
+
+  // The merchant fixes the name and resubmits: a new submission, approved.
+  SubmitQualification(banned, "福州小吃有限公司");
+  AwaitQualification(banned, "APPROVED");
+}
+
+TEST_CASE(
+    "With automatic approval off, an auditor decides from the queue and the merchant sees it") {
+  World world({"--auto_approve=false"});
+  std::string admin_id;
+  Api auditor = world.Auditor(&admin_id);
+
+  Merchant a = world.NewMerchant();
+  SubmitQualification(a, "福州小店有限公司");
+  const std::string task_a = AwaitQueuedTask(auditor, a.id);
+  CHECK(a.api.Get("/v1/merchants/" + a.id).At("qualification.state") == "PENDING_AUDIT");
+
+  // Merchants cannot see or decide audit tasks.
+  ApiResponse forbidden = a.api.Get("/v1/audit/tasks");
+  CHECK(forbidden.status == 403);
+  CHECK(forbidden.At("message") == "this call needs the auditor role");
+  CHECK(a.api.Post("/v1/audit/tasks/" + task_a + ":decide", R"({"approve":true})").status == 403);
+  CHECK(a.api.Get("/v1/audit/log").status == 403);
+
+  // A rejection needs a reason.
+  ApiResponse no_reason =
+      auditor.Post("/v1/audit/tasks/" + task_a + ":decide", R"({"approve":false})");
+  CHECK(no_reason.status == 400);
+  CHECK(no_reason.At("details.0.fieldViolations.0.field") == "reasons");
+  CHECK(no_reason.At("message").find("reasons") != std::string::npos);
+
+  ApiResponse decided =
+      auditor.Post("/v1/audit/tasks/" + task_a + ":decide", R"({"approve":true})");
+  REQUIRE(decided.status == 200);
+  CHECK(decided.At("state") == "APPROVED");
+  CHECK(decided.At("decidedBy") == admin_id);
+  AwaitQualification(a, "APPROVED");
+
+  // A task is decided once.
+  ApiResponse twice =
+      auditor.Post("/v1/audit/tasks/" + task_a + ":decide", R"({"approve":false,"reasons":["x"]})");
+  CHECK(twice.status == 400);
+  CHECK(twice.At("code") == "9");  // FAILED_PRECONDITION
+  CHECK(twice.At("message").find("already APPROVED") != std::string::npos);
+
+  Merchant b = world.NewMerchant();
+  SubmitQualification(b, "福州小吃有限公司");
+  const std::string task_b = AwaitQueuedTask(auditor, b.id);
+  ApiResponse rejected = auditor.Post("/v1/audit/tasks/" + task_b + ":decide",
+                                      R"({"approve":false,"reasons":["营业执照照片不清晰"]})");
+  REQUIRE(rejected.status == 200);
+  CHECK(rejected.At("state") == "REJECTED");
+  ApiResponse b_now = AwaitQualification(b, "REJECTED");
+  CHECK(b_now.At("qualification.reasons.0") == "营业执照照片不清晰");
+
+  // The log: both decisions, newest first, with who made them.
+  ApiResponse log = auditor.Get("/v1/audit/log");
+  REQUIRE(log.status == 200);
+  CHECK(log.At("entries.0.action") == "reject");
+  CHECK(log.At("entries.0.subjectId") == b.id);
+  CHECK(log.At("entries.0.actor") == admin_id);
+  CHECK(log.At("entries.0.reasons.0") == "营业执照照片不清晰");
+  ApiResponse log_a = auditor.Get("/v1/audit/log?subjectId=" + a.id);
+  REQUIRE(log_a.status == 200);
+  CHECK(log_a.At("entries.0.action") == "approve");
+  CHECK(log_a.At("entries.0.actor") == admin_id);
+  CHECK(log_a.At("entries.1.action") == "queue");  // the checks sent it to a person
+  CHECK(log_a.At("entries.1.actor") == "auto");
+  CHECK(log_a.At("entries.2.id").empty());
+
+  // Neither is queued any more.
+  CHECK(FindTask(auditor, "state=QUEUED", a.id).empty());
+  CHECK(FindTask(auditor, "state=QUEUED", b.id).empty());
+}
+
+TEST_CASE("A decision made while the center is down reaches it once the center is back") {
+  World world({"--auto_approve=false"});
+  Api auditor = world.Auditor();
+  Merchant m = world.NewMerchant();
+  SubmitQualification(m, "福州小店有限公司");
+  const std::string task = AwaitQueuedTask(auditor, m.id);
+
+  world.stack->StopCenter();
+  ApiResponse decided = auditor.Post("/v1/audit/tasks/" + task + ":decide", R"({"approve":true})");
+  REQUIRE(decided.status == 200);  // recorded by the audit service alone
+  CHECK(decided.At("state") == "APPROVED");
+
+  // Kept in the audit database, undelivered, while the center is away.
+  store::MysqlOptions o = Env().mysql;
+  o.database = world.stack->audit_database();
+  auto mysql = store::MysqlPool::Create(o);
+  REQUIRE(mysql.ok());
+  auto undelivered = [&] {
+    auto conn = (*mysql)->Acquire();
+    REQUIRE(conn.ok());
+    auto row = (*conn)->QueryOne(
+        "SELECT applied_at IS NULL AS waiting, attempts FROM decisions WHERE task_id = ?", {task});
+    REQUIRE(row.ok());
+    return std::make_pair(row->Bool("waiting"), row->Int("attempts"));
+  };
+  CHECK(WaitFor([&] { return undelivered().second >= 1; }, kDeadline));  // tried, and failed
+  CHECK(undelivered().first);
+
+  REQUIRE(world.stack->StartCenter().ok());
+  AwaitQualification(m, "APPROVED", absl::Seconds(60));
+  CHECK(WaitFor([&] { return !undelivered().first; }, kDeadline));
+}
+
+}  // namespace
+}  // namespace qrcloud::testing

@@ -1,0 +1,110 @@
+#include "tests/support/flow.h"
+
+#include <catch2/catch.hpp>
+
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/ids.h"
+#include "qrcloud/v1/campaign.grpc.pb.h"
+#include "qrcloud/v1/merchant.grpc.pb.h"
+#include "tests/support/test_env.h"
+
+namespace qrcloud::testing {
+
+Flow::Flow(Stack& stack) : stack_(stack) {
+  auto o = Env().redis;
+  o.db = stack.redis_db();
+  redis_ = *cache::RedisPool::Create(o);
+  const std::string password_file = absl::StrCat(Env().dir, "/", UniqueName("admin-pw"));
+  auto cmd = Process::Spawn("qrcloud-center", {"ensure-admin", "admin@qrcloud.local", password_file}, stack.env(),
+                            password_file + ".log");
+  REQUIRE(cmd.ok());
+  REQUIRE(WaitFor([&] { return !(*cmd)->Alive(); }, absl::Seconds(30)));
+  std::string password;
+  std::ifstream(password_file) >> password;
+  Api admin("127.0.0.1", stack.gateway_port());
+  ApiResponse session = admin.Post("/v1/sessions", absl::StrCat(R"({"login":"admin@qrcloud.local","password":")",
+                                                                password, R"("})"));
+  REQUIRE(session.status == 200);
+  admin_token_ = session.At("token");
+}
+
+std::unique_ptr<Api> Flow::NewAccount(const std::string& kind, std::string* merchant_id) {
+  auto api = std::make_unique<Api>("127.0.0.1", stack_.gateway_port());
+  const std::string login = absl::StrCat(UniqueName(kind == "MERCHANT" ? "shop" : "person"), "@example.com");
+  ApiResponse created = api->Post("/v1/accounts", absl::StrCat(R"({"kind":")", kind, R"(","login":")", login,
+                                                               R"(","password":"correct-horse"})"));
+  REQUIRE(created.status == 200);
+  if (merchant_id != nullptr) *merchant_id = created.At("account.merchantId");
+  api->set_token(api->Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+                     .At("token"));
+  REQUIRE(!api->token().empty());
+  return api;
+}
+
+std::unique_ptr<Api> Flow::QualifiedMerchant(std::string* merchant_id, double lat, double lng) {
+  auto api = NewAccount("MERCHANT", merchant_id);
+  REQUIRE(api->Post("/v1/merchants/" + *merchant_id + "/qualification",
+                    R"({"licenseNumber":"91350100M000100Y43","legalName":"福州小店有限公司"})").status == 200);
+  Decide("qualification.submitted", *merchant_id, true);
+  REQUIRE(api->Call("PUT", "/v1/merchants/" + *merchant_id + "/location",
+                    absl::StrCat(R"({"location":{"lat":)", lat, R"(,"lng":)", lng, R"(}})")).status == 200);
+  REQUIRE(api->Get("/v1/merchants/" + *merchant_id).At("qualification.state") == "APPROVED");
+  return api;
+}
+
+void Flow::Decide(const std::string& type, const std::string& subject_id, bool approve, const std::string& reason) {
+  // The submission is the latest matching event the outbox relayed that no
+  // earlier decision answered (the relay may not have carried it yet).
+  std::string submission;
+  REQUIRE(WaitFor(
+      [&] {
+        auto entries = redis_->Command({"XRANGE", "audit", "-", "+"});
+        if (!entries.ok()) return false;
+        for (const auto& e : cache::ParseEntries(*entries)) {
+          if (e.Field("type") == type && JsonAt(e.Field("data"), "id") == subject_id &&
+              decided_.count(e.Field("event_id")) == 0) {
+            submission = e.Field("event_id");
+          }
+        }
+        return !submission.empty();
+      },
+      absl::Seconds(10)));
+  decided_.insert(submission);
+  auto channel = grpc::CreateChannel(stack_.center_address(), grpc::InsecureChannelCredentials());
+  v1::AuditDecision decision;
+  decision.set_subject_id(subject_id);
+  decision.set_submission_id(submission);
+  decision.set_approve(approve);
+  if (!reason.empty()) decision.add_reasons(reason);
+  decision.set_decided_by("test-auditor");
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + admin_token_);
+  grpc::Status s;
+  if (type == "qualification.submitted") {
+    v1::Merchant out;
+    s = v1::MerchantService::NewStub(channel)->RecordQualificationDecision(&ctx, decision, &out);
+  } else {
+    v1::Campaign out;
+    s = v1::CampaignService::NewStub(channel)->RecordAuditDecision(&ctx, decision, &out);
+  }
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+}
+
+ApiResponse Flow::PublishCampaign(Api& merchant, const std::string& merchant_id, const std::string& json) {
+  ApiResponse created = merchant.Post("/v1/merchants/" + merchant_id + "/campaigns", json);
+  INFO(created.body);
+  REQUIRE(created.status == 200);
+  const std::string id = created.At("id");
+  REQUIRE(merchant.Post("/v1/campaigns/" + id + ":submit", "{}").status == 200);
+  Decide("campaign.submitted", id, true);
+  ApiResponse live = merchant.Get("/v1/campaigns/" + id);
+  REQUIRE(live.At("state") == "PUBLISHED");
+  return live;
+}
+
+}  // namespace qrcloud::testing
