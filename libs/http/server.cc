@@ -6,7 +6,6 @@
 #include <cassert>
 #include <chrono>
 #include <exception>
-#include <limits>
 #include <optional>
 #include <string>
 #include <thread>
@@ -22,16 +21,17 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/error.hpp>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
+#include "libs/http/internal/request_parser.h"
+#include "libs/http/internal/response_head.h"
 
 namespace qrcloud::http {
 namespace internal {
@@ -43,15 +43,26 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// Bytes asked of the socket per read while waiting for a request to start.
+// Bytes asked of the socket per read: at least the first, at most the
+// second, more while the buffer has room.
 constexpr size_t kReadChunk = 8192;
+constexpr size_t kMaxReadChunk = 64 * 1024;
 // A connection closed after an error response keeps reading (and discarding)
 // for at most this long, so a client still sending its body sees the
 // response instead of a reset.
 constexpr absl::Duration kMaxLinger = absl::Seconds(2);
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-// A timeout for tcp_stream::expires_after; nullopt means none.
+// Deadlines are not timers: a connection stores when its current phase must
+// end, and one periodic sweep per server closes the connections past theirs.
+// (A timer per connection cost a timer-queue update, often a timerfd_settime
+// call, for each of the three phases of every request.) Sweeps run every
+// quarter of the shortest timeout, within these bounds, so a timeout fires
+// up to one sweep period late.
+constexpr absl::Duration kMinSweepPeriod = absl::Milliseconds(10);
+constexpr absl::Duration kMaxSweepPeriod = absl::Milliseconds(100);
+
+// A phase's time limit; nullopt means none.
 using Timeout = std::optional<Clock::duration>;
 
 Timeout ToTimeout(absl::Duration d) {
@@ -60,17 +71,17 @@ Timeout ToTimeout(absl::Duration d) {
       absl::ToChronoNanoseconds(std::max(d, absl::ZeroDuration())));
 }
 
-void Arm(beast::tcp_stream& stream, const Timeout& timeout) {
-  if (timeout) {
-    stream.expires_after(*timeout);
-  } else {
-    stream.expires_never();
-  }
+// Now + `timeout`, saturating at time_point::max() (which means never).
+Clock::time_point DeadlineAfter(const Timeout& timeout) {
+  if (!timeout) return Clock::time_point::max();
+  const Clock::time_point now = Clock::now();
+  if (*timeout >= Clock::time_point::max() - now) return Clock::time_point::max();
+  return now + *timeout;
 }
 
-// Beast's and Abseil's string_view are distinct types here (Debian builds
-// Abseil with its own string_view).
-absl::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+// The standard and Abseil's string_view are distinct types here (Debian
+// builds Abseil with its own string_view).
+absl::string_view View(std::string_view s) { return {s.data(), s.size()}; }
 
 Response DefaultErrorResponse(int http_status, std::string_view message) {
   Response r;
@@ -112,11 +123,13 @@ struct HttpMetrics {
 }  // namespace
 
 using Strand = net::strand<net::io_context::executor_type>;
+// The concrete executor type spares every completion a type-erased dispatch.
+using Socket = net::basic_stream_socket<tcp, Strand>;
 
 // What every connection of one server shares: the io_context, the options,
-// the handler and the registry of open connections. Owned jointly by the
-// Server and its connections, so that a Responder kept past the server's
-// life still points at a live io_context.
+// the handler, the registry of open connections and the deadline sweep.
+// Owned jointly by the Server and its connections, so that a Responder kept
+// past the server's life still points at a live io_context.
 class ServerState : public std::enable_shared_from_this<ServerState> {
  public:
   enum class Admission { kAccepted, kOverLimit, kStopping };
@@ -151,8 +164,10 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
 
  private:
   void Accept();
-  void OnAccept(const Strand& strand, beast::error_code ec, tcp::socket socket);
+  void OnAccept(beast::error_code ec, Socket socket);
   std::vector<std::shared_ptr<Connection>> Connections();
+  void ScheduleSweep();
+  void Sweep();
   void RunIoThread();
 
   const ServerOptions options_;
@@ -162,10 +177,13 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   const Timeout idle_timeout_;
   const Timeout write_timeout_;
   const Timeout linger_timeout_;
+  const Clock::duration sweep_period_;
 
   net::io_context ioc_;  // before everything that uses it
   tcp::acceptor acceptor_;
-  net::steady_timer accept_backoff_;  // on the acceptor's strand
+  // Both on the acceptor's strand.
+  net::steady_timer accept_backoff_;
+  net::steady_timer sweep_timer_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
@@ -175,18 +193,27 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // False once Shutdown no longer lets Responders post work.
   bool running_ ABSL_GUARDED_BY(mu_) = true;
+  // Invariant: a Connection is in here until its destructor has run
+  // Unregister, so the pointer may be dereferenced while mu_ is held.
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_ ABSL_GUARDED_BY(mu_);
 };
 
-// One accepted TCP connection. Every method except Deliver runs on strand_.
-// Invariant: at most one read or one write is outstanding, and once phase_ is
-// kClosed no new operation starts.
+// One accepted TCP connection. Every method except Deliver and deadline()
+// runs on strand_.
+// Invariants: at most one read or one write is outstanding, and once phase_
+// is kClosed no new operation starts. The deadline is finite only while an
+// operation is outstanding, so closing the socket when it passes always
+// completes that operation, whose handler then closes the connection.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<ServerState> server, Strand strand, tcp::socket socket);
+  Connection(std::shared_ptr<ServerState> server, Socket socket);
   ~Connection();
 
   const Strand& strand() const { return strand_; }
+  // When the current phase must end; time_point::max() for never. Any thread.
+  Clock::time_point deadline() const {
+    return Clock::time_point(Clock::duration(deadline_.load(std::memory_order_relaxed)));
+  }
 
   void Start();
   // Answers `http_status` before reading anything, then closes.
@@ -194,6 +221,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Closes the connection if it is idle; otherwise the request in progress
   // is answered with Connection: close.
   void OnServerStopping();
+  // Closes the socket if the deadline has passed (the sweep saw it pass, but
+  // the phase may have moved on since).
+  void OnDeadline();
   void Close();
 
   // From any thread: sends `response` (nullopt: a 500 for a dropped
@@ -203,12 +233,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   enum class Phase { kReading, kHandling, kWriting, kLingering, kClosed };
 
+  // The current phase ends within `timeout` from now (nullopt: whenever).
+  void SetDeadline(const Timeout& timeout);
   void ReadRequest();
-  void OnFirstBytes(beast::error_code ec, size_t n);
-  void ReadHeader();
-  void OnHeader(beast::error_code ec, size_t n);
-  void ReadBody(beast::error_code ec);
-  void OnBody(beast::error_code ec, size_t n);
+  void ReadMore();
+  void OnRead(beast::error_code ec, size_t n);
+  void Parse();
   void FailRequest(beast::error_code ec);
   std::string BodyLimitMessage() const;
   void Dispatch();
@@ -219,20 +249,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Linger();
   void Drain();
 
-  const std::shared_ptr<ServerState> server_;  // first: outlives stream_
-  const Strand strand_;
-  beast::tcp_stream stream_;
+  const std::shared_ptr<ServerState> server_;  // first: outlives socket_
+  Socket socket_;
+  const Strand strand_;  // socket_'s executor
+  std::atomic<Clock::rep> deadline_{Clock::time_point::max().time_since_epoch().count()};
   beast::flat_buffer buffer_;  // reused by every request on this connection
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
+  std::optional<RequestParser> parser_;
+  std::string head_;  // of the response being written; reused
+  std::string body_;  // of the response being written
   std::string remote_address_;
   uint16_t remote_port_ = 0;
+  std::string target_;  // of the request being answered; reused
 
   Phase phase_ = Phase::kReading;
   bool awaiting_first_byte_ = false;  // idle: no byte of the next request yet
   bool first_request_ = true;
   // Of the request being answered:
-  bool keep_alive_ = false;
+  bool keep_alive_ = false;  // asked by the request; once writing, decided for the response
   bool head_request_ = false;
   bool count_request_ = true;  // false for a connection rejected unread
   bool linger_after_write_ = false;
@@ -243,10 +276,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 // ---------------------------------------------------------------- Connection
 
-Connection::Connection(std::shared_ptr<ServerState> server, Strand strand, tcp::socket socket)
-    : server_(std::move(server)), strand_(std::move(strand)), stream_(std::move(socket)) {
+Connection::Connection(std::shared_ptr<ServerState> server, Socket socket)
+    : server_(std::move(server)), socket_(std::move(socket)), strand_(socket_.get_executor()) {
   beast::error_code ec;
-  const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  const tcp::endpoint peer = socket_.remote_endpoint(ec);
   if (!ec) {
     remote_address_ = peer.address().to_string();
     remote_port_ = peer.port();
@@ -270,11 +303,24 @@ void Connection::OnServerStopping() {
   if (phase_ == Phase::kReading && awaiting_first_byte_) Close();
 }
 
+void Connection::OnDeadline() {
+  if (phase_ == Phase::kClosed || Clock::now() < deadline()) return;
+  SetDeadline(std::nullopt);
+  beast::error_code ignored;
+  socket_.close(ignored);  // the outstanding operation fails and closes the connection
+}
+
 void Connection::Close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
-  stream_.close();  // cancels the pending operation; its handler sees kClosed
+  SetDeadline(std::nullopt);
+  beast::error_code ignored;
+  socket_.close(ignored);  // cancels the pending operation; its handler sees kClosed
   server_->Unregister(this);
+}
+
+void Connection::SetDeadline(const Timeout& timeout) {
+  deadline_.store(DeadlineAfter(timeout).time_since_epoch().count(), std::memory_order_relaxed);
 }
 
 void Connection::ReadRequest() {
@@ -283,78 +329,82 @@ void Connection::ReadRequest() {
     return;
   }
   phase_ = Phase::kReading;
-  parser_.emplace();
   const ServerOptions& options = server_->options();
-  parser_->header_limit(static_cast<uint32_t>(
-      std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
-  parser_->body_limit(options.max_body_bytes);
+  parser_.emplace(options.max_header_bytes, options.max_body_bytes);
   if (buffer_.size() > 0) {  // a pipelined request is already here
-    ReadHeader();
+    // One deadline for the whole request, header and body.
+    SetDeadline(server_->read_timeout());
+    Parse();
     return;
   }
   awaiting_first_byte_ = true;
-  Arm(stream_, first_request_ ? server_->read_timeout() : server_->idle_timeout());
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Connection::OnFirstBytes, shared_from_this()));
+  SetDeadline(first_request_ ? server_->read_timeout() : server_->idle_timeout());
+  ReadMore();
 }
 
-void Connection::OnFirstBytes(beast::error_code ec, size_t n) {
-  awaiting_first_byte_ = false;
+void Connection::ReadMore() {
+  const size_t room = buffer_.capacity() - buffer_.size();
+  socket_.async_read_some(buffer_.prepare(std::clamp(room, kReadChunk, kMaxReadChunk)),
+                          beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+}
+
+void Connection::OnRead(beast::error_code ec, size_t n) {
   if (phase_ == Phase::kClosed) return;
-  if (ec) {  // the peer left, or the idle timeout passed
+  if (ec) {
+    // The peer left (mid-request or between requests), the socket failed, or
+    // the deadline passed: nobody to answer.
     Close();
     return;
   }
   buffer_.commit(n);
-  ReadHeader();
+  if (awaiting_first_byte_) {
+    awaiting_first_byte_ = false;
+    SetDeadline(server_->read_timeout());
+  }
+  Parse();
 }
 
-void Connection::ReadHeader() {
-  // One deadline for the whole request, header and body.
-  Arm(stream_, server_->read_timeout());
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));
-}
-
-void Connection::OnHeader(beast::error_code ec, size_t /*n*/) {
-  if (phase_ == Phase::kClosed) return;
-  if (ec) {
-    FailRequest(ec);
-    return;
+// Feeds the buffered bytes to the parser: the header first, then (eagerly)
+// the body, answering Expect: 100-continue in between. Reads more while the
+// request is incomplete; dispatches it once complete.
+void Connection::Parse() {
+  for (;;) {
+    if (parser_->is_done()) {
+      Dispatch();
+      return;
+    }
+    if (buffer_.size() == 0) {
+      ReadMore();
+      return;
+    }
+    const bool had_header = parser_->is_header_done();
+    beast::error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (ec == bhttp::error::need_more) {
+      ReadMore();
+      return;
+    }
+    if (ec) {
+      FailRequest(ec);
+      return;
+    }
+    if (had_header || !parser_->is_header_done() || parser_->is_done()) continue;
+    parser_->eager(true);
+    const Request& header = parser_->request();
+    if (header.version >= 11 &&
+        absl::EqualsIgnoreCase(View(header.Header("expect")), "100-continue")) {
+      net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                         if (self->phase_ == Phase::kClosed) return;
+                         if (write_ec) {
+                           self->Close();
+                           return;
+                         }
+                         self->Parse();
+                       });
+      return;
+    }
   }
-  if (parser_->is_done()) {
-    Dispatch();
-    return;
-  }
-  const auto& header = parser_->get();
-  if (header.version() >= 11 &&
-      absl::EqualsIgnoreCase(View(header[bhttp::field::expect]), "100-continue")) {
-    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                     [self = shared_from_this()](beast::error_code write_ec, size_t) {
-                       self->ReadBody(write_ec);
-                     });
-    return;
-  }
-  ReadBody({});
-}
-
-void Connection::ReadBody(beast::error_code ec) {
-  if (phase_ == Phase::kClosed) return;
-  if (ec) {
-    Close();
-    return;
-  }
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    beast::bind_front_handler(&Connection::OnBody, shared_from_this()));
-}
-
-void Connection::OnBody(beast::error_code ec, size_t /*n*/) {
-  if (phase_ == Phase::kClosed) return;
-  if (ec) {
-    FailRequest(ec);
-    return;
-  }
-  Dispatch();
 }
 
 void Connection::FailRequest(beast::error_code ec) {
@@ -378,7 +428,7 @@ std::string Connection::BodyLimitMessage() const {
   // Beast refuses an oversized Content-Length before the header is marked
   // done, so read the field itself rather than parser_->content_length().
   uint64_t declared = 0;
-  if (absl::SimpleAtoi(View(parser_->get()[bhttp::field::content_length]), &declared) &&
+  if (absl::SimpleAtoi(View(parser_->request().Header("content-length")), &declared) &&
       declared > limit) {
     return absl::StrCat("request body is ", declared, " bytes; the limit is ", limit, " bytes");
   }
@@ -386,10 +436,7 @@ std::string Connection::BodyLimitMessage() const {
 }
 
 void Connection::Dispatch() {
-  bhttp::request<bhttp::string_body> message = parser_->release();
-  Request request;
-  request.method = std::string(View(message.method_string()));
-  request.target = std::string(View(message.target()));
+  Request request = std::move(parser_->request());
   const size_t question = request.target.find('?');
   if (question == std::string::npos) {
     request.path = request.target;
@@ -397,29 +444,25 @@ void Connection::Dispatch() {
     request.path = request.target.substr(0, question);
     request.query = request.target.substr(question + 1);
   }
-  for (const auto& field : message) {
-    request.headers.emplace_back(absl::AsciiStrToLower(View(field.name_string())),
-                                 std::string(View(field.value())));
-  }
-  request.body = std::move(message.body());
   request.remote_address = remote_address_;
   request.remote_port = remote_port_;
-  request.version = static_cast<int>(message.version());
+  target_ = request.target;  // for the log, should the handler throw
 
-  keep_alive_ = message.keep_alive();
-  head_request_ = message.method() == bhttp::verb::head;
-  version_ = message.version();
+  keep_alive_ = parser_->keep_alive();
+  head_request_ = parser_->is_head();
+  version_ = static_cast<unsigned>(request.version);
   phase_ = Phase::kHandling;
   first_request_ = false;
   request_start_ = Clock::now();
-  stream_.expires_never();  // the handler's time is not the client's
+  SetDeadline(std::nullopt);  // the handler's time is not the client's
   try {
     server_->handler()(std::move(request), Responder(shared_from_this()));
   } catch (const std::exception& e) {
     // The Responder died with the handler's frame, so the client gets a 500.
-    spdlog::error("http: handler for {} threw: {}", std::string(View(message.target())), e.what());
+    spdlog::error("http: handler for {} threw: {}", target_, e.what());
   }
-  // Nothing may touch *this here: the Responder may have started a write.
+  // Nothing but the log above may touch *this here: the Responder may have
+  // started a write.
 }
 
 void Connection::Deliver(std::shared_ptr<Connection> self, std::optional<Response> response) {
@@ -460,35 +503,25 @@ void Connection::Write(Response&& r, bool keep_alive) {
         500, absl::StrCat("the request handler answered with invalid status ", r.status));
     if (r.status < 100 || r.status > 599) r.status = 500;
   }
-  response_ = {};
-  response_.version(version_);
-  response_.result(static_cast<unsigned>(r.status));
-  bool has_server = false;
-  for (auto& [name, value] : r.headers) {
-    // Framing is the server's business: it sets these itself.
-    if (absl::EqualsIgnoreCase(name, "content-length") ||
-        absl::EqualsIgnoreCase(name, "transfer-encoding")) {
-      continue;
-    }
-    if (absl::EqualsIgnoreCase(name, "connection")) {
-      if (absl::EqualsIgnoreCase(value, "close")) keep_alive = false;
-      continue;
-    }
-    has_server = has_server || absl::EqualsIgnoreCase(name, "server");
-    response_.insert(name, value);
+  ResponseFraming framing;
+  framing.version = version_;
+  framing.keep_alive = keep_alive && !AsksToClose(r.headers);
+  framing.server = server_->options().server_header;
+  if (r.status >= 200 && r.status != 204) framing.content_length = r.body.size();
+  head_.clear();  // keeps its capacity for the next response
+  AppendResponseHead(r.status, r.headers, framing, &head_);
+  if (head_request_) {
+    body_.clear();
+  } else {
+    body_ = std::move(r.body);
   }
-  const std::string& server_header = server_->options().server_header;
-  if (!has_server && !server_header.empty()) response_.set(bhttp::field::server, server_header);
-  response_.keep_alive(keep_alive);
-  const size_t size = r.body.size();
-  if (!head_request_) response_.body() = std::move(r.body);
-  if (r.status >= 200 && r.status != 204) response_.content_length(size);
-
+  keep_alive_ = framing.keep_alive;
   status_ = r.status;
   phase_ = Phase::kWriting;
-  Arm(stream_, server_->write_timeout());
-  bhttp::async_write(stream_, response_,
-                     beast::bind_front_handler(&Connection::OnWrite, shared_from_this()));
+  SetDeadline(server_->write_timeout());
+  const std::array<net::const_buffer, 2> buffers = {net::buffer(head_), net::buffer(body_)};
+  net::async_write(socket_, buffers,
+                   beast::bind_front_handler(&Connection::OnWrite, shared_from_this()));
 }
 
 void Connection::OnWrite(beast::error_code ec, size_t /*n*/) {
@@ -506,9 +539,8 @@ void Connection::OnWrite(beast::error_code ec, size_t /*n*/) {
     Linger();
     return;
   }
-  const bool keep_alive = response_.keep_alive();
-  response_ = {};  // frees the body now rather than at the next request
-  if (!keep_alive || server_->stopping()) {
+  body_ = {};  // frees the body now rather than at the next request
+  if (!keep_alive_ || server_->stopping()) {
     Close();
     return;
   }
@@ -518,14 +550,14 @@ void Connection::OnWrite(beast::error_code ec, size_t /*n*/) {
 void Connection::Linger() {
   phase_ = Phase::kLingering;
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(Socket::shutdown_send, ec);
   buffer_.clear();
-  Arm(stream_, server_->linger_timeout());
+  SetDeadline(server_->linger_timeout());
   Drain();
 }
 
 void Connection::Drain() {
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](beast::error_code ec, size_t) {
                             if (self->phase_ == Phase::kClosed) return;
                             if (ec) {
@@ -546,9 +578,13 @@ ServerState::ServerState(ServerOptions options, Handler handler)
       idle_timeout_(ToTimeout(options_.idle_timeout)),
       write_timeout_(ToTimeout(options_.write_timeout)),
       linger_timeout_(ToTimeout(std::min(options_.read_timeout, kMaxLinger))),
+      sweep_period_(*ToTimeout(std::clamp(
+          std::min({options_.read_timeout, options_.idle_timeout, options_.write_timeout}) / 4,
+          kMinSweepPeriod, kMaxSweepPeriod))),
       ioc_(std::max(1, options_.io_threads)),
       acceptor_(net::make_strand(ioc_)),
-      accept_backoff_(acceptor_.get_executor()) {}
+      accept_backoff_(acceptor_.get_executor()),
+      sweep_timer_(acceptor_.get_executor()) {}
 
 absl::Status ServerState::Start() {
   if (!threads_.empty() || stopping()) {
@@ -574,6 +610,7 @@ absl::Status ServerState::Start() {
   }
   // The acceptor's strand is idle until the threads start.
   Accept();
+  ScheduleSweep();
   work_.emplace(ioc_.get_executor());
   const int threads = std::max(1, options_.io_threads);
   threads_.reserve(threads);
@@ -593,14 +630,13 @@ void ServerState::RunIoThread() {
 }
 
 void ServerState::Accept() {
-  Strand strand = net::make_strand(ioc_);
-  acceptor_.async_accept(
-      strand, [self = shared_from_this(), strand](beast::error_code ec, tcp::socket socket) {
-        self->OnAccept(strand, ec, std::move(socket));
-      });
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [self = shared_from_this()](beast::error_code ec, Socket socket) {
+                           self->OnAccept(ec, std::move(socket));
+                         });
 }
 
-void ServerState::OnAccept(const Strand& strand, beast::error_code ec, tcp::socket socket) {
+void ServerState::OnAccept(beast::error_code ec, Socket socket) {
   if (!acceptor_.is_open()) return;  // Shutdown closed it
   if (ec) {
     // Typically out of file descriptors: back off instead of spinning.
@@ -613,13 +649,13 @@ void ServerState::OnAccept(const Strand& strand, beast::error_code ec, tcp::sock
   }
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  auto connection = std::make_shared<Connection>(shared_from_this(), strand, std::move(socket));
+  auto connection = std::make_shared<Connection>(shared_from_this(), std::move(socket));
   switch (Register(connection)) {
     case Admission::kAccepted:
-      net::post(strand, [connection] { connection->Start(); });
+      net::post(connection->strand(), [connection] { connection->Start(); });
       break;
     case Admission::kOverLimit:
-      net::post(strand, [connection, limit = options_.max_connections] {
+      net::post(connection->strand(), [connection, limit = options_.max_connections] {
         connection->Reject(503, absl::StrCat("the server is at its limit of ", limit,
                                              " open connections; retry later"));
       });
@@ -628,6 +664,28 @@ void ServerState::OnAccept(const Strand& strand, beast::error_code ec, tcp::sock
       break;  // the socket closes with `connection`
   }
   Accept();
+}
+
+void ServerState::ScheduleSweep() {
+  sweep_timer_.expires_after(sweep_period_);
+  sweep_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->Sweep();
+  });
+}
+
+void ServerState::Sweep() {
+  const Clock::time_point now = Clock::now();
+  std::vector<std::shared_ptr<Connection>> expired;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!running_) return;
+    for (auto& [ptr, weak] : connections_) {
+      if (ptr->deadline() > now) continue;
+      if (auto c = weak.lock()) expired.push_back(std::move(c));
+    }
+  }
+  for (auto& c : expired) net::post(c->strand(), [c] { c->OnDeadline(); });
+  ScheduleSweep();
 }
 
 ServerState::Admission ServerState::Register(const std::shared_ptr<Connection>& c) {
@@ -688,6 +746,7 @@ void ServerState::Shutdown(absl::Duration grace) {
     absl::MutexLock lock(&mu_);
     running_ = false;
   }
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] { self->sweep_timer_.cancel(); });
   // With every socket closed and no Responder able to post, the io threads
   // run out of work and return.
   work_.reset();

@@ -66,7 +66,9 @@ struct ServerOptions {
   size_t max_header_bytes = 16 * 1024;  // request line and headers
   size_t max_body_bytes = 1024 * 1024;  // after de-chunking
   // To read one whole request once its first byte arrived. A new connection
-  // must also send its first byte within this time.
+  // must also send its first byte within this time. Timeouts are checked
+  // every quarter of the shortest one (but at least every 100 ms and at most
+  // every 10 ms), so a connection is closed up to that much after its time.
   absl::Duration read_timeout = absl::Seconds(30);
   absl::Duration idle_timeout = absl::Seconds(75);  // keep-alive wait between requests
   absl::Duration write_timeout = absl::Seconds(30);

@@ -491,6 +491,58 @@ TEST_CASE("timeouts close stalled and idle connections") {
   }
 }
 
+TEST_CASE("each phase has its own timeout, enforced by the periodic sweep") {
+  ServerOptions options = LocalOptions();
+  options.read_timeout = absl::Milliseconds(300);
+  options.idle_timeout = absl::Seconds(30);
+  options.write_timeout = absl::Milliseconds(300);
+  Server server(options, [](Request&& req, Responder respond) {
+    Response r;
+    if (req.path == "/huge") r.body = std::string(64 << 20, 'x');  // more than socket buffers
+    respond(std::move(r));
+  });
+  REQUIRE(server.Start().ok());
+
+  SECTION("a new connection must send its first byte within read_timeout") {
+    RawSocket s(server.port());
+    const absl::Time start = absl::Now();
+    s.ReadUntilClosed();
+    CHECK(s.closed());
+    CHECK(absl::Now() - start >= absl::Milliseconds(250));
+  }
+  SECTION("a request trickling in is cut off at read_timeout, not per byte") {
+    RawSocket s(server.port());
+    const absl::Time start = absl::Now();
+    const std::string partial = "GET / HTTP/1.1\r\nX-Slow: ";
+    for (int i = 0; i < 40 && !s.closed(); ++i) {
+      s.Send(i < static_cast<int>(partial.size()) ? partial.substr(i, 1) : "y");
+      s.ReadUntilClosed(absl::Milliseconds(25));
+    }
+    CHECK(s.closed());
+    const absl::Duration took = absl::Now() - start;
+    CHECK(took >= absl::Milliseconds(250));
+    CHECK(took < absl::Milliseconds(900));
+  }
+  SECTION("between requests idle_timeout applies, not read_timeout") {
+    RawSocket s(server.port());
+    s.Send(Get("/"));
+    REQUIRE(s.ReadResponse().has_value());
+    absl::SleepFor(absl::Milliseconds(700));  // past read_timeout and a sweep
+    s.Send(Get("/again"));
+    std::optional<RawResponse> r = s.ReadResponse();
+    REQUIRE(r.has_value());
+    CHECK(r->status == 200);
+  }
+  SECTION("a client that stops reading the response is cut off at write_timeout") {
+    RawSocket s(server.port());
+    s.Send(Get("/huge"));
+    absl::SleepFor(absl::Milliseconds(800));  // reads nothing meanwhile
+    const std::string got = s.ReadUntilClosed();
+    CHECK(s.closed());
+    CHECK(got.size() < (64u << 20));
+  }
+}
+
 TEST_CASE("Shutdown finishes requests in flight and refuses new connections") {
   absl::Notification entered;
   absl::Notification release;
