@@ -73,7 +73,7 @@ absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& 
   c->signer_ = std::make_unique<core::ReceiptSigner>(std::move(signer));
   c->campaigns_ = std::make_unique<CampaignStore>(*c->mysql_);
   c->geo_ = std::make_unique<GeoIndex>(*c->redis_);
-  c->gate_ = std::make_unique<StockGate>(*c->redis_, *c->mysql_);
+  c->gate_ = std::make_unique<StockGate>(*c->redis_, StockGate::FromMysql(*c->mysql_));
   c->payments_ = std::make_unique<PayAtShop>();
   c->campaign_logic_ = std::make_unique<CampaignLogic>(*c->campaigns_, *c->merchants_, *c->codes_, *c->geo_,
                                                        c->relay_.get(), clock,

@@ -12,7 +12,9 @@ namespace {
 constexpr char kGeoKey[] = "qrcloud:geo:campaigns";
 constexpr char kCopyKey[] = "qrcloud:geo:campaign-copy";
 
-std::string TagKey(absl::string_view tag) { return absl::StrCat("qrcloud:geo:tag:", tag); }
+// Each tag has a GEO set of its own, so a search by tag walks only the
+// campaigns carrying it.
+std::string TagKey(absl::string_view tag) { return absl::StrCat("qrcloud:geo:tagged:", tag); }
 
 }  // namespace
 
@@ -30,50 +32,56 @@ absl::Status GeoIndex::Put(const v1::Campaign& c, const v1::GeoPoint& where) {
   std::vector<cache::Args> commands = {
       {"GEOADD", kGeoKey, absl::StrCat(where.lng()), absl::StrCat(where.lat()), c.id()},
       {"HSET", kCopyKey, c.id(), c.SerializeAsString()}};
-  for (const auto& t : c.tags()) commands.push_back({"SADD", TagKey(t), c.id()});
+  for (const auto& t : c.tags()) {
+    commands.push_back({"GEOADD", TagKey(t), absl::StrCat(where.lng()), absl::StrCat(where.lat()), c.id()});
+  }
   return redis_.Pipeline(commands).status();
 }
 
 absl::Status GeoIndex::Remove(const v1::Campaign& c) {
   std::vector<cache::Args> commands = {{"ZREM", kGeoKey, c.id()}, {"HDEL", kCopyKey, c.id()}};
-  for (const auto& t : c.tags()) commands.push_back({"SREM", TagKey(t), c.id()});
+  for (const auto& t : c.tags()) commands.push_back({"ZREM", TagKey(t), c.id()});
   return redis_.Pipeline(commands).status();
 }
 
 absl::StatusOr<v1::NearbyCampaignsResponse> GeoIndex::Nearby(double lat, double lng, int radius_m,
                                                              const std::vector<std::string>& tags, int limit) {
-  // Nearest first; with tag filters ask for more, then keep those that match.
-  const int fetch = tags.empty() ? limit : std::min(limit * 8, 2000);
+  // Search the first tag's set (or all campaigns); the other tags, if any,
+  // are checked per candidate, so ask for more than the limit then.
+  const std::string key = tags.empty() ? std::string(kGeoKey) : TagKey(tags[0]);
+  const int fetch = tags.size() <= 1 ? limit : std::min(limit * 4, 1000);
   QRCLOUD_ASSIGN_OR_RETURN(
       cache::Reply hits,
-      redis_.Command({"GEOSEARCH", kGeoKey, "FROMLONLAT", absl::StrCat(lng), absl::StrCat(lat), "BYRADIUS",
+      redis_.Command({"GEOSEARCH", key, "FROMLONLAT", absl::StrCat(lng), absl::StrCat(lat), "BYRADIUS",
                       absl::StrCat(radius_m), "m", "ASC", "COUNT", absl::StrCat(fetch), "WITHDIST"}));
+  v1::NearbyCampaignsResponse out;
+  if (hits.size() == 0) return out;
   std::vector<std::pair<std::string, double>> found;
   for (size_t i = 0; i < hits.size(); ++i) {
     double d = 0;
     (void)absl::SimpleAtod(hits[i][1].view(), &d);
     found.emplace_back(hits[i][0].str(), d);
   }
-  v1::NearbyCampaignsResponse out;
-  if (found.empty()) return out;
   std::vector<cache::Args> commands;
-  for (const auto& [id, d] : found) {
-    commands.push_back({"HGET", kCopyKey, id});
-    for (const auto& t : tags) commands.push_back({"SISMEMBER", TagKey(t), id});
+  cache::Args copies = {"HMGET", kCopyKey};
+  for (const auto& [id, d] : found) copies.push_back(id);
+  commands.push_back(std::move(copies));
+  for (size_t t = 1; t < tags.size(); ++t) {
+    for (const auto& [id, d] : found) commands.push_back({"ZSCORE", TagKey(tags[t]), id});
   }
   QRCLOUD_ASSIGN_OR_RETURN(auto replies, redis_.Pipeline(commands));
-  size_t r = 0;
-  for (const auto& [id, d] : found) {
-    const cache::Reply& copy = replies[r++];
+  const cache::Reply& copy = replies[0];
+  for (size_t i = 0; i < found.size() && out.results_size() < limit; ++i) {
     bool match = true;
-    for (size_t t = 0; t < tags.size(); ++t) match &= replies[r++].integer() == 1;
-    if (!match || copy.is_nil() || out.results_size() >= limit) continue;
+    for (size_t t = 1; t < tags.size(); ++t) match &= !replies[1 + (t - 1) * found.size() + i].is_nil();
+    const cache::Reply bytes = copy[i];
+    if (!match || bytes.is_nil()) continue;
     auto* result = out.add_results();
-    if (!result->mutable_campaign()->ParseFromArray(copy.view().data(), static_cast<int>(copy.view().size()))) {
+    if (!result->mutable_campaign()->ParseFromArray(bytes.view().data(), static_cast<int>(bytes.view().size()))) {
       out.mutable_results()->RemoveLast();
       continue;
     }
-    result->set_distance_m(d);
+    result->set_distance_m(found[i].second);
   }
   return out;
 }

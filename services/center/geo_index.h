@@ -1,9 +1,9 @@
 // The Redis geo index of published campaigns, and the nearby search over it.
 //
 // Each published campaign with a place (its fence origin, else its
-// merchant's location) is a member of one GEO set; a copy of the campaign
-// (protobuf bytes) sits beside it in a hash, and its tags in sets, so a
-// nearby search needs no MySQL at all.
+// merchant's location) is a member of one GEO set, and of a GEO set per tag;
+// a copy of the campaign (protobuf bytes) sits beside it in a hash, so a
+// nearby search is one GEOSEARCH and one HMGET, without MySQL.
 #ifndef QRCLOUD_SERVICES_CENTER_GEO_INDEX_H_
 #define QRCLOUD_SERVICES_CENTER_GEO_INDEX_H_
 

@@ -34,14 +34,17 @@ core::Counter& TurnedAway() {
 
 }  // namespace
 
-absl::StatusOr<int64_t> StockGate::StockLeft(const std::string& campaign_id) {
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  QRCLOUD_ASSIGN_OR_RETURN(store::Row row, conn->QueryOne("SELECT stock_left FROM campaigns WHERE id = ?", {campaign_id}));
-  return row.Int("stock_left");
+StockGate::StockLoader StockGate::FromMysql(store::MysqlPool& mysql) {
+  return [&mysql](const std::string& campaign_id) -> absl::StatusOr<int64_t> {
+    QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql.Acquire());
+    QRCLOUD_ASSIGN_OR_RETURN(store::Row row,
+                             conn->QueryOne("SELECT stock_left FROM campaigns WHERE id = ?", {campaign_id}));
+    return row.Int("stock_left");
+  };
 }
 
 absl::Status StockGate::Reconcile(const std::string& campaign_id) {
-  QRCLOUD_ASSIGN_OR_RETURN(int64_t left, StockLeft(campaign_id));
+  QRCLOUD_ASSIGN_OR_RETURN(int64_t left, stock_left_(campaign_id));
   return redis_.Pipeline({{"SET", GateKey(campaign_id), absl::StrCat(left)}, {"SADD", kGateSet, campaign_id}}).status();
 }
 
@@ -55,7 +58,7 @@ absl::StatusOr<StockGate::Verdict> StockGate::Take(const std::string& campaign_i
       return Verdict::kSoldOut;
     }
     // Not set yet: set it from MySQL (only if still unset) and try again.
-    QRCLOUD_ASSIGN_OR_RETURN(int64_t left, StockLeft(campaign_id));
+    QRCLOUD_ASSIGN_OR_RETURN(int64_t left, stock_left_(campaign_id));
     QRCLOUD_RETURN_IF_ERROR(
         redis_.Pipeline({{"SET", GateKey(campaign_id), absl::StrCat(left), "NX"}, {"SADD", kGateSet, campaign_id}})
             .status());

@@ -20,7 +20,12 @@ namespace qrcloud::center {
 
 class StockGate {
  public:
-  StockGate(cache::RedisPool& redis, store::MysqlPool& mysql) : redis_(redis), mysql_(mysql) {}
+  // How many units MySQL says are left; the authority the gate follows.
+  using StockLoader = std::function<absl::StatusOr<int64_t>(const std::string& campaign_id)>;
+
+  StockGate(cache::RedisPool& redis, StockLoader stock_left) : redis_(redis), stock_left_(std::move(stock_left)) {}
+  // The loader that reads campaigns.stock_left.
+  static StockLoader FromMysql(store::MysqlPool& mysql);
   ~StockGate() { StopReconciler(); }
 
   enum class Verdict { kTaken, kSoldOut };
@@ -40,10 +45,8 @@ class StockGate {
   absl::Status ReconcileAll();
 
  private:
-  absl::StatusOr<int64_t> StockLeft(const std::string& campaign_id);
-
   cache::RedisPool& redis_;
-  store::MysqlPool& mysql_;
+  StockLoader stock_left_;
   absl::Notification stop_;
   std::thread reconciler_;
 };

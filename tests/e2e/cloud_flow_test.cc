@@ -94,10 +94,10 @@ TEST_CASE("A campaign goes from draft through audit to a live page and code, edi
 
   // Pause stops the code and the orders; resume brings them back; end is final.
   REQUIRE(merchant->Post("/v1/campaigns/" + id + ":pause", "{}").At("state") == "PAUSED");
-  CHECK(anon.Get("/s/" + code.At("slug")).status == 410);
+  CHECK(WaitFor([&] { return anon.Get("/s/" + code.At("slug")).status == 410; }, absl::Seconds(2)));
   CHECK(person->Post("/v1/campaigns/" + id + "/orders", Order(core::NewId(), 1, kInside)).status == 400);
   REQUIRE(merchant->Post("/v1/campaigns/" + id + ":resume", "{}").At("state") == "PUBLISHED");
-  CHECK(anon.Get("/s/" + code.At("slug")).status == 302);
+  CHECK(WaitFor([&] { return anon.Get("/s/" + code.At("slug")).status == 302; }, absl::Seconds(2)));
   REQUIRE(merchant->Post("/v1/campaigns/" + id + ":end", "{}").At("state") == "ENDED");
   CHECK(merchant->Post("/v1/campaigns/" + id + ":resume", "{}").status == 400);
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Committed orders per second at 64 concurrent buyers, through the whole
+# path: gateway → center → Redis (session, idempotency, stock gate) → MySQL
+# (the order's transaction, committed with fsync). Also how fast a sold-out
+# campaign turns a rush away end to end.
+#
+#   tools/bench/orders_bench.sh [seconds]      (default 10)
+#
+# Starts its own MariaDB, Redis, center and gateway under build/bench-env.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+seconds=${1:-10}
+env_dir=$root/build/bench-env
+center_port=15093
+gateway_port=18093
+
+./tools/build qrcloud-center qrcloud-gateway qrcloud-qr-decode bench_decide >/dev/null
+./tools/deps start "$env_dir" auto auto
+set -a; . "$env_dir/env"; set +a
+export QRCLOUD_MYSQL_DATABASE=qrcloud_center_ordersbench QRCLOUD_LOG_LEVEL=warn
+redis-cli -p "$QRCLOUD_REDIS_PORT" FLUSHALL >/dev/null
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  ./tools/deps stop "$env_dir" >/dev/null
+}
+trap cleanup EXIT
+
+build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_address=127.0.0.1 \
+  --public_url=http://127.0.0.1:$gateway_port --receipt_key_file="$env_dir/receipt.key" \
+  --media_dir="$env_dir" --workers=64 --mysql_pool_size=48 --scan_rollup=false ${CENTER_FLAGS:-} \
+  >"$env_dir/center.log" 2>&1 &
+pids+=($!)
+build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
+  --center_address=127.0.0.1:$center_port --rate_limit_per_token=0 --rate_limit_per_address=0 \
+  --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} >"$env_dir/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$gateway_port/readyz" && break; sleep 0.1; done
+gw=http://127.0.0.1:$gateway_port
+
+# A qualified merchant, approved as the audit service would, with two
+# campaigns: plenty of stock, and none.
+admin_pw="$env_dir/admin-password"
+build/bin/qrcloud-center ensure-admin admin@qrcloud.local "$admin_pw" >/dev/null
+admin=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"admin@qrcloud.local\",\"password\":\"$(cat "$admin_pw")\"}" | jq -r .token)
+login="ordersbench-$$@example.com"
+curl -fsS -X POST $gw/v1/accounts -d "{\"kind\":\"MERCHANT\",\"login\":\"$login\",\"password\":\"bench-password\"}" >/dev/null
+session=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"$login\",\"password\":\"bench-password\"}")
+token=$(jq -r .token <<<"$session"); mid=$(jq -r .account.merchantId <<<"$session")
+curl -fsS -X POST $gw/v1/merchants/$mid/qualification -H "authorization: Bearer $token" \
+  -d '{"licenseNumber":"91350100M000100Y43","legalName":"Bench"}' >/dev/null
+decide() {  # decide <type> <subject id>: approve its latest submission, as the audit service would
+  build/bin/bench_decide --center=127.0.0.1:$center_port --token="$admin" --redis_port="$QRCLOUD_REDIS_PORT" \
+    --type="$1" --subject="$2"
+}
+decide qualification.submitted "$mid"
+publish() {  # publish <stock>
+  local id
+  id=$(curl -fsS -X POST $gw/v1/merchants/$mid/campaigns -H "authorization: Bearer $token" \
+    -d "{\"title\":\"Bench\",\"mode\":\"ORDER\",\"price\":{\"currency\":\"CNY\",\"minor\":\"100\"},\"stock\":\"$1\"}" | jq -r .id)
+  curl -fsS -X POST $gw/v1/campaigns/$id:submit -H "authorization: Bearer $token" -d '{}' >/dev/null
+  decide campaign.submitted "$id"
+  echo "$id"
+}
+plenty=$(publish 100000000)
+none=$(publish 1)
+
+# Buyers: sessions for 640 people.
+tokens="$env_dir/buyers.txt"
+: > "$tokens"
+for i in $(seq 1 640); do
+  b="buyer-$$-$i@example.com"
+  curl -fsS -X POST $gw/v1/accounts -d "{\"kind\":\"PERSON\",\"login\":\"$b\",\"password\":\"bench-password\"}" >/dev/null &
+  (( i % 16 == 0 )) && wait
+done
+wait
+for i in $(seq 1 640); do
+  curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"buyer-$$-$i@example.com\",\"password\":\"bench-password\"}" | jq -r .token >> "$tokens" &
+  (( i % 16 == 0 )) && wait
+done
+wait
+# Sell out the second campaign.
+curl -fsS -X POST $gw/v1/campaigns/$none/orders -H "authorization: Bearer $(head -1 "$tokens")" \
+  -d '{"requestId":"sellout","quantity":1}' >/dev/null
+
+wrk -t2 -c64 -d2s -s tools/bench/orders.lua "$gw/v1/campaigns/$plenty/orders" -- "$tokens" >/dev/null
+count() { mariadb --no-defaults -h127.0.0.1 -P"$QRCLOUD_MYSQL_PORT" -u"$QRCLOUD_MYSQL_USER" -p"$QRCLOUD_MYSQL_PASSWORD" \
+  -N -e "SELECT COUNT(*) FROM qrcloud_center_ordersbench.orders WHERE campaign_id = '$1'"; }
+before=$(count "$plenty")
+out=$(wrk -t2 -c64 -d${seconds}s --latency -s tools/bench/orders.lua "$gw/v1/campaigns/$plenty/orders" -- "$tokens")
+after=$(count "$plenty")
+committed=$(( after - before ))
+echo "$out" | grep -E "Requests/sec|50%|99%|non200|requests in"
+echo "committed orders: $committed in ${seconds}s = $(( committed / seconds ))/s"
+sold=$(wrk -t2 -c64 -d${seconds}s --latency -s tools/bench/orders.lua "$gw/v1/campaigns/$none/orders" -- "$tokens")
+echo "sold-out campaign, end to end:"
+echo "$sold" | grep -E "Requests/sec|50%|99%|non200"
