@@ -1,6 +1,8 @@
 // qrcloud-gateway: the public REST front of qrcloud. HTTP/1.1 in, gRPC out,
 // transcoded from the services' google.api.http rules.
+#include <algorithm>
 #include <csignal>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_split.h"
@@ -12,7 +14,7 @@
 
 ABSL_FLAG(std::string, http_address, "0.0.0.0", "Address to listen on");
 ABSL_FLAG(int, http_port, 8080, "HTTP port");
-ABSL_FLAG(int, io_threads, 4, "HTTP I/O threads");
+ABSL_FLAG(int, io_threads, 0, "HTTP I/O threads (0: one per core)");
 ABSL_FLAG(int64_t, max_body_bytes, 4 << 20, "Largest request body accepted, in bytes");
 ABSL_FLAG(std::string, center_address, "localhost:50051", "The center's gRPC address");
 ABSL_FLAG(std::string, center_services,
@@ -50,6 +52,9 @@ int main(int argc, char** argv) {
   options.http.address = absl::GetFlag(FLAGS_http_address);
   options.http.port = static_cast<uint16_t>(absl::GetFlag(FLAGS_http_port));
   options.http.io_threads = absl::GetFlag(FLAGS_io_threads);
+  if (options.http.io_threads <= 0) {
+    options.http.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
   options.http.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   for (absl::string_view service : absl::StrSplit(absl::GetFlag(FLAGS_center_services), ',', absl::SkipEmpty())) {
     options.backends.emplace_back(std::string(service), absl::GetFlag(FLAGS_center_address));

@@ -138,17 +138,15 @@ void SlugResolver::Forget(const std::string& slug) {
   cache_.erase(slug);
 }
 
-absl::StatusOr<std::optional<Resolution>> SlugResolver::Resolve(const std::string& slug) {
+absl::StatusOr<std::shared_ptr<const Resolved>> SlugResolver::Resolve(const std::string& slug) {
   const absl::Time now = absl::Now();
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(slug);
-    if (it != cache_.end() && it->second.expires > now) {
-      if (it->second.resolution.code_id().empty()) return std::optional<Resolution>();
-      return std::optional<Resolution>(it->second.resolution);
-    }
+    if (it != cache_.end() && it->second.expires > now) return it->second.resolved;
   }
-  Resolution resolution;
+  auto resolved = std::make_shared<Resolved>();
+  Resolution& resolution = resolved->resolution;
   bool found = false;
   if (redis_ != nullptr) {
     auto cached = redis_->Command({"GET", absl::StrCat(kSlugKeyPrefix, slug)});
@@ -162,14 +160,18 @@ absl::StatusOr<std::optional<Resolution>> SlugResolver::Resolve(const std::strin
     grpc::Status s = center_->ResolveSlug(&ctx, req, &resolution);
     if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
       absl::MutexLock lock(&mu_);
-      cache_[slug] = Entry{Resolution(), now + kNegativeTtl};
-      return std::optional<Resolution>();
+      cache_[slug] = Entry{nullptr, now + kNegativeTtl};
+      return std::shared_ptr<const Resolved>();
     }
     if (!s.ok()) return core::FromGrpcStatus(s);
   }
+  if (!resolution.location().empty()) {
+    const std::string href = HtmlEscape(resolution.location());
+    resolved->redirect_body = absl::StrCat("<a href=\"", href, "\">", href, "</a>\n");
+  }
   absl::MutexLock lock(&mu_);
-  cache_[slug] = Entry{resolution, now + ttl_};
-  return std::optional<Resolution>(std::move(resolution));
+  cache_[slug] = Entry{resolved, now + ttl_};
+  return std::shared_ptr<const Resolved>(std::move(resolved));
 }
 
 // ScanRecorder ----------------------------------------------------------------
@@ -286,6 +288,13 @@ void ScanRecorder::ReplaySpool() {
 
 // ScanPath --------------------------------------------------------------------
 
+ScanPath::ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis, ScanOptions options)
+    : resolver_(resolver),
+      recorder_(recorder),
+      redis_(redis),
+      options_(std::move(options)),
+      device_key_(core::Sha256(options_.address_salt)) {}
+
 void ScanPath::Handle(const http::Request& req, const std::string& slug_text, const std::string& client_address,
                       http::Responder respond) {
   const auto slug = core::NormalizeSlug(slug_text);
@@ -299,8 +308,8 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text, co
     return respond(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
                             "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
   }
-  if (!resolved->has_value()) return respond(not_found());
-  const Resolution& r = **resolved;
+  if (*resolved == nullptr) return respond(not_found());
+  const Resolution& r = (*resolved)->resolution;
   const absl::Time now = absl::Now();
   if (r.state() == v1::Code::PAUSED) {
     return respond(ScanPage(410, "这个二维码已暂停", "This code is paused",
@@ -322,7 +331,7 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text, co
   event.client = core::ClassifyUserAgent(user_agent);
   event.bot = event.client == core::ClientClass::kBot;
   event.head = req.method == "HEAD";
-  event.device = core::Sha256Hex(absl::StrCat(options_.address_salt, "|", client_address, "|", user_agent)).substr(0, 24);
+  event.device = core::KeyedHashHex(device_key_, absl::StrCat(client_address, "|", user_agent), 16);
   event.referer_host = RefererHost(std::string(req.Header("referer")));
 
   if (r.scan_limit() > 0 && !event.flagged()) {
@@ -346,7 +355,7 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text, co
     response.headers = {{"location", r.location()},
                         {"cache-control", "no-store"},
                         {"content-type", "text/html; charset=utf-8"}};
-    response.body = absl::StrCat("<a href=\"", HtmlEscape(r.location()), "\">", HtmlEscape(r.location()), "</a>\n");
+    response.body = (*resolved)->redirect_body;
   } else {
     const bool wifi = absl::StartsWith(r.payload(), "WIFI:");
     response = ScanPage(200, wifi ? "Wi-Fi 网络" : "二维码内容", wifi ? "Wi-Fi network" : "What this code says",

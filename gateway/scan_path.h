@@ -50,6 +50,13 @@ struct ScanOptions {
 // What a slug leads to (a copy of the center's ResolveSlugResponse).
 using Resolution = v1::ResolveSlugResponse;
 
+// A resolution as the scan path serves it: shared by every request for the
+// slug while it is cached, with the redirect's body made once.
+struct Resolved {
+  Resolution resolution;
+  std::string redirect_body;  // empty unless resolution.location() is set
+};
+
 class SlugResolver {
  public:
   // `redis` may be null (then only the center is asked).
@@ -57,9 +64,9 @@ class SlugResolver {
                std::shared_ptr<grpc::Channel> center, absl::Duration ttl);
   ~SlugResolver();
 
-  // The resolution, nullopt for an unknown slug, or an error when neither
+  // The resolution, null for an unknown slug, or an error when neither
   // Redis nor the center can answer.
-  absl::StatusOr<std::optional<Resolution>> Resolve(const std::string& slug);
+  absl::StatusOr<std::shared_ptr<const Resolved>> Resolve(const std::string& slug);
   void Forget(const std::string& slug);
 
  private:
@@ -70,7 +77,7 @@ class SlugResolver {
   std::unique_ptr<v1::CodeService::Stub> center_;
   absl::Duration ttl_;
   struct Entry {
-    Resolution resolution;
+    std::shared_ptr<const Resolved> resolved;  // null: known to be unknown
     absl::Time expires;
   };
   absl::Mutex mu_;
@@ -114,8 +121,7 @@ class ScanRecorder {
 class ScanPath {
  public:
   // `redis` counts scans of codes with a scan limit; may be null.
-  ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis, ScanOptions options)
-      : resolver_(resolver), recorder_(recorder), redis_(redis), options_(std::move(options)) {}
+  ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis, ScanOptions options);
 
   // Handles GET or HEAD /s/{slug}; `slug_text` is the path segment.
   void Handle(const http::Request& req, const std::string& slug_text, const std::string& client_address,
@@ -126,6 +132,7 @@ class ScanPath {
   ScanRecorder& recorder_;
   cache::RedisPool* redis_;
   ScanOptions options_;
+  std::string device_key_;  // keys the device hash; derived from the salt
 };
 
 // Friendly pages for people who scanned something that leads nowhere.

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace qrcloud::core {
@@ -12,13 +13,12 @@ void EnsureSodium() {
 }
 
 std::string HexEncode(absl::string_view bytes) {
-  EnsureSodium();
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  std::string out(bytes.size() * 2, '\0');
+  char* p = out.data();
   for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
+    *p++ = kDigits[c >> 4];
+    *p++ = kDigits[c & 15];
   }
   return out;
 }
@@ -68,5 +68,15 @@ std::string Sha256(absl::string_view data) {
 }
 
 std::string Sha256Hex(absl::string_view data) { return HexEncode(Sha256(data)); }
+
+std::string KeyedHashHex(absl::string_view key, absl::string_view data, size_t bytes) {
+  EnsureSodium();
+  unsigned char out[crypto_generichash_BYTES_MAX];
+  bytes = std::clamp<size_t>(bytes, crypto_generichash_BYTES_MIN, crypto_generichash_BYTES_MAX);
+  key = key.substr(0, crypto_generichash_KEYBYTES_MAX);
+  crypto_generichash(out, bytes, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  return HexEncode(absl::string_view(reinterpret_cast<const char*>(out), bytes));
+}
 
 }  // namespace qrcloud::core

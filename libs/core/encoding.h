@@ -23,6 +23,9 @@ std::optional<std::string> Base64UrlDecode(absl::string_view text);
 std::string Sha256(absl::string_view data);
 // SHA-256 of `data`, as 64 lower-case hex characters.
 std::string Sha256Hex(absl::string_view data);
+// BLAKE2b of `data` keyed with (up to 64 bytes of) `key`, `bytes` long
+// (16..64 bytes; clamped), in lowercase hex.
+std::string KeyedHashHex(absl::string_view key, absl::string_view data, size_t bytes);
 
 }  // namespace qrcloud::core
 

@@ -20,5 +20,12 @@ TEST_CASE("SHA-256 matches the FIPS 180-2 test vector") {
   CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_CASE("The keyed hash is BLAKE2b and depends on its key") {
+  // Reference: Python's hashlib.blake2b(b"abc", key=b"key", digest_size=16).
+  CHECK(KeyedHashHex("key", "abc", 16) == "2cf02ae16ac225ee731f9d359d8a1c38");
+  CHECK(KeyedHashHex("other", "abc", 16) != KeyedHashHex("key", "abc", 16));
+  CHECK(HexEncode(std::string("\x00\xff\x10", 3)) == "00ff10");
+}
+
 }  // namespace
 }  // namespace qrcloud::core

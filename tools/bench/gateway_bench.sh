@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_address=127.0.0.1 \
-  >"$env_dir/center.log" 2>&1 &
+  --media_dir="$env_dir/media" --receipt_key_file="$env_dir/receipt.key" >"$env_dir/center.log" 2>&1 &
 center_pid=$!; pids+=($center_pid)
 # Rate limits stay on (they are part of the real path), set high enough
 # that the benchmark's single token and address are never refused.

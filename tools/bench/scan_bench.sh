@@ -6,8 +6,11 @@
 #   tools/bench/scan_bench.sh [seconds] [rounds]      (default 10 s, 3 rounds)
 #
 # Starts its own MariaDB, Redis, center, gateway and nginx on loopback ports
-# under build/bench-env and stops them afterwards. Checks that every scan
-# wrk got an answer for is in the stream. Prints a Markdown table.
+# under build/bench-env and stops them afterwards. The center's scan rollup
+# (the stream's consumer) is off by default, as it would run on another node
+# than the gateway: SCAN_ROLLUP=1 runs it here too, on the same two cores.
+# Checks that every scan wrk got an answer for is in the stream. Prints a
+# Markdown table.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -21,6 +24,9 @@ nginx_port=18099
 ./tools/build qrcloud-center qrcloud-gateway >/dev/null
 ./tools/deps start "$env_dir" auto auto
 set -a; . "$env_dir/env"; set +a
+# Start from an empty Redis: the bench's stream must not carry earlier runs.
+for _ in $(seq 1 600); do [ "$(redis-cli -p "$QRCLOUD_REDIS_PORT" PING 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+redis-cli -p "$QRCLOUD_REDIS_PORT" FLUSHALL >/dev/null
 export QRCLOUD_MYSQL_DATABASE=qrcloud_center_scanbench QRCLOUD_LOG_LEVEL=warn
 
 pids=()
@@ -33,7 +39,9 @@ cleanup() {
 trap cleanup EXIT
 
 build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_address=127.0.0.1 \
-  --public_url=http://127.0.0.1:$gateway_port ${CENTER_FLAGS:-} >"$env_dir/center.log" 2>&1 &
+  --public_url=http://127.0.0.1:$gateway_port --media_dir="$env_dir/media" \
+  --receipt_key_file="$env_dir/receipt.key" \
+  --scan_rollup=$([ "${SCAN_ROLLUP:-0}" = 1 ] && echo true || echo false) ${CENTER_FLAGS:-} >"$env_dir/center.log" 2>&1 &
 pids+=($!)
 build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
   --center_address=127.0.0.1:$center_port --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} \
@@ -69,9 +77,12 @@ run() {  # run <url> → "req/s p50 p99 requests"
   local out; out=$(wrk -t2 -c64 -d${seconds}s --latency "$1")
   echo "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")") $(awk '/requests in/ {print $1}' <<<"$out")"
 }
-# Scans in the stream: each entry is a batch, one line per scan.
-stream_len() {
-  redis-cli -p "$QRCLOUD_REDIS_PORT" --raw XRANGE scans - + | grep -c '^eid=' || true
+# Scans in the stream after entry id $1: each entry is a batch, one line per scan.
+last_id() { redis-cli -p "$QRCLOUD_REDIS_PORT" --raw XREVRANGE scans + - COUNT 1 | head -1; }
+scans_after() {
+  local from=${1:--}
+  [ "$from" != - ] && from="($from"
+  redis-cli -p "$QRCLOUD_REDIS_PORT" --raw XRANGE scans "$from" + | grep -c '^eid=' || true
 }
 
 wrk -t2 -c64 -d2s "$gw/s/$slug" >/dev/null
@@ -80,9 +91,9 @@ wrk -t2 -c64 -d2s "http://127.0.0.1:$nginx_port/" >/dev/null
 rows=(); ratios=(); gw_all=(); ng_all=()
 for round in $(seq 1 "$rounds"); do
   read -r ng_rps ng_p50 ng_p99 _ <<<"$(run "http://127.0.0.1:$nginx_port/")"
-  before=$(stream_len)
+  before=$(last_id)
   read -r gw_rps gw_p50 gw_p99 gw_requests <<<"$(run "$gw/s/$slug")"
-  recorded=$(( $(stream_len) - before ))
+  recorded=$(scans_after "${before:--}")
   # wrk counts a request when its answer arrived; each answer follows its record.
   if (( recorded < gw_requests )); then
     echo "scan_bench: only $recorded scans recorded for $gw_requests answers" >&2
@@ -97,6 +108,7 @@ median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+
 
 echo
 echo "GET /s/{slug} vs nginx return 302, wrk -t2 -c64, ${seconds} s per run, $rounds rounds;"
+echo "scan rollup on this machine during the run: $([ "${SCAN_ROLLUP:-0}" = 1 ] && echo yes || echo no)"
 echo "$(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/,"",$2); print $2}')), everything on this one machine."
 echo
 echo "| round | server | req/s | p50 ms | p99 ms | scans |"
