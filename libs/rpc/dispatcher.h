@@ -20,6 +20,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -71,6 +72,11 @@ class Dispatcher {
 
   using Logic = std::function<absl::Status(const CallContext&)>;
 
+  // `method` keeps its own durable idempotency (a unique request id in its
+  // database, answering a retry with the first result), so its request id
+  // skips the Redis layer. Call before serving.
+  void KeepsOwnIdempotency(std::string method) { own_idempotency_.push_back(std::move(method)); }
+
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, absl::string_view method,
                                   const google::protobuf::Message* request,
                                   google::protobuf::Message* response, AuthMode mode, Logic logic);
@@ -86,6 +92,7 @@ class Dispatcher {
 
   const std::string service_;
   DispatcherDeps deps_;
+  std::vector<std::string> own_idempotency_;
 };
 
 // The value of a client metadata entry, or "".

@@ -106,6 +106,7 @@ Connection::Connection(std::unique_ptr<sql::Connection> conn)
 
 Connection::~Connection() {
   statements_.clear();  // statements before their connection
+  plain_.reset();
   conn_.reset();
 }
 
@@ -211,8 +212,8 @@ absl::StatusOr<int64_t> Connection::Execute(absl::string_view sql, const Params&
 absl::Status Connection::ExecuteUnprepared(absl::string_view sql) {
   last_used_ = absl::Now();
   try {
-    std::unique_ptr<sql::Statement> st(conn_->createStatement());
-    st->execute(std::string(sql));
+    if (!plain_) plain_.reset(conn_->createStatement());
+    plain_->execute(std::string(sql));
     return absl::OkStatus();
   } catch (const std::exception& e) {
     return Translate(e, sql);

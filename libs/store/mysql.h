@@ -28,6 +28,7 @@
 namespace sql {
 class Connection;
 class PreparedStatement;
+class Statement;
 }  // namespace sql
 
 namespace qrcloud::store {
@@ -103,6 +104,7 @@ class Connection {
 
   std::unique_ptr<sql::Connection> conn_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> statements_;
+  std::unique_ptr<sql::Statement> plain_;  // for ExecuteUnprepared, made once
   bool broken_ = false;
   absl::Time last_used_;
 };

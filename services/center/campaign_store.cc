@@ -132,6 +132,45 @@ absl::StatusOr<CampaignRecord> CampaignStore::Get(store::Connection& conn, absl:
   return FromRow(*row);
 }
 
+absl::StatusOr<CampaignStore::OrderTerms> CampaignStore::GetOrderTerms(store::Connection& conn,
+                                                                      absl::string_view id,
+                                                                      const std::string& account_id,
+                                                                      const std::string& request_id) {
+  auto row = conn.QueryOne(
+      "SELECT id, merchant_id, state, mode, currency, price_minor, stock, per_person_limit, start_time, end_time, "
+      "fence_lat, fence_lng, fence_radius_m, (SELECT o.id FROM orders o WHERE o.account_id = ? AND "
+      "o.request_id = ?) AS existing_order FROM campaigns WHERE id = ?",
+      {account_id, request_id, std::string(id)});
+  if (row.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("campaign ", id, " not found"));
+  }
+  if (!row.ok()) return row.status();
+  const store::Row& r = *row;
+  OrderTerms terms;
+  terms.existing_order_id = r.String("existing_order");
+  v1::Campaign& c = terms.campaign;
+  c.set_id(r.String("id"));
+  c.set_merchant_id(r.String("merchant_id"));
+  v1::Campaign::State state = v1::Campaign::DRAFT;
+  v1::Campaign::State_Parse(r.String("state"), &state);
+  c.set_state(state);
+  v1::Campaign::Mode mode = v1::Campaign::MODE_UNSPECIFIED;
+  v1::Campaign::Mode_Parse(r.String("mode"), &mode);
+  c.set_mode(mode);
+  c.mutable_price()->set_currency(r.String("currency"));
+  c.mutable_price()->set_minor(r.Int("price_minor"));
+  c.set_stock(r.Int("stock"));
+  c.set_per_person_limit(static_cast<int32_t>(r.Int("per_person_limit")));
+  if (!r.IsNull("start_time")) core::ToProto(r.Time("start_time"), c.mutable_start_time());
+  if (!r.IsNull("end_time")) core::ToProto(r.Time("end_time"), c.mutable_end_time());
+  if (!r.IsNull("fence_radius_m")) {
+    c.mutable_fence()->mutable_origin()->set_lat(r.Double("fence_lat"));
+    c.mutable_fence()->mutable_origin()->set_lng(r.Double("fence_lng"));
+    c.mutable_fence()->set_radius_m(static_cast<int32_t>(r.Int("fence_radius_m")));
+  }
+  return terms;
+}
+
 absl::StatusOr<CampaignRecord> CampaignStore::Get(absl::string_view id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   return Get(*conn, id, false);

@@ -29,6 +29,17 @@ class CampaignStore {
   // NOT_FOUND naming the id.
   absl::StatusOr<CampaignRecord> Get(store::Connection& conn, absl::string_view id, bool for_update = false);
   absl::StatusOr<CampaignRecord> Get(absl::string_view id);
+  // Only what an order is checked against (id, merchant, state, mode, price,
+  // stock, per-person limit, window, fence), from their columns: no content
+  // to parse on the order path. NOT_FOUND naming the id. In the same query,
+  // the id of the order `account_id` already placed with `request_id` (any
+  // campaign), or "" if none.
+  struct OrderTerms {
+    v1::Campaign campaign;
+    std::string existing_order_id;
+  };
+  absl::StatusOr<OrderTerms> GetOrderTerms(store::Connection& conn, absl::string_view id,
+                                           const std::string& account_id, const std::string& request_id);
   absl::StatusOr<CampaignRecord> GetByPageSlug(absl::string_view slug);
   absl::StatusOr<std::vector<v1::Campaign>> ListForMerchant(absl::string_view merchant_id, absl::string_view state,
                                                             absl::string_view after_id, int limit);

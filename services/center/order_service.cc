@@ -102,22 +102,33 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
     return core::InvalidField("platformCode", "1 to 32 of A-Z a-z 0-9 _ -");
   }
 
-  // The same request id returns the same order, whatever happened since.
+  // The same request id returns the same order, whatever happened since:
+  // looked up in the same query as the campaign's terms.
+  Campaign c;
   {
     QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-    auto existing = LoadOrder(*conn, "account_id = ? AND request_id = ?", {caller.account_id, req.request_id()}, false);
-    if (existing.ok()) {
-      if (existing->campaign_id() != req.campaign_id()) {
+    auto terms = campaigns_.GetOrderTerms(*conn, req.campaign_id(), caller.account_id, req.request_id());
+    std::string existing_id;
+    if (terms.ok()) {
+      existing_id = terms->existing_order_id;
+    } else if (terms.status().code() == absl::StatusCode::kNotFound) {
+      // No such campaign; a retry naming another campaign still hears so.
+      auto existing = LoadOrder(*conn, "account_id = ? AND request_id = ?", {caller.account_id, req.request_id()}, false);
+      if (!existing.ok() && existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+      if (existing.ok()) existing_id = existing->id();
+    }
+    if (!existing_id.empty()) {
+      QRCLOUD_ASSIGN_OR_RETURN(Order existing, LoadOrder(*conn, "id = ?", {existing_id}, false));
+      if (existing.campaign_id() != req.campaign_id()) {
         return core::InvalidField("requestId", "was already used for an order of another campaign");
       }
-      *resp.mutable_order() = *std::move(existing);
+      *resp.mutable_order() = std::move(existing);
       return absl::OkStatus();
     }
-    if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+    if (!terms.ok()) return terms.status();
+    c = std::move(terms->campaign);
   }
 
-  QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(req.campaign_id()));
-  const Campaign& c = rec.campaign;
   const absl::Time now = core::ToMicros(clock_.Now());
   if (c.state() != Campaign::PUBLISHED) {
     if (c.state() == Campaign::DRAFT || c.state() == Campaign::PENDING_AUDIT || c.state() == Campaign::REJECTED) {
@@ -191,15 +202,6 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
         return absl::FailedPreconditionError("limit");  // rolls back, not retried
       }
     }
-    // No oversell, ever: stock is taken only while it lasts, in this transaction.
-    QRCLOUD_ASSIGN_OR_RETURN(int64_t taken,
-                             conn.Execute("UPDATE campaigns SET stock_left = stock_left - ? WHERE id = ? AND state = "
-                                          "'PUBLISHED' AND (stock = 0 OR stock_left >= ?)",
-                                          {static_cast<int64_t>(quantity), c.id(), static_cast<int64_t>(quantity)}));
-    if (taken == 0) {
-      outcome = Outcome::kSoldOut;
-      return absl::FailedPreconditionError("sold out");
-    }
     for (int attempt = 0;; ++attempt) {
       order.mutable_receipt()->set_number(NewReceiptNumber());
       auto inserted = conn.Execute(
@@ -215,6 +217,16 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
         return absl::FailedPreconditionError("duplicate");
       }
       if (attempt == 5) return absl::InternalError("could not find a free receipt number");
+    }
+    // No oversell, ever: stock is taken only while it lasts, in this
+    // transaction. Last, so the campaign's row is locked only until COMMIT.
+    QRCLOUD_ASSIGN_OR_RETURN(int64_t taken,
+                             conn.Execute("UPDATE campaigns SET stock_left = stock_left - ? WHERE id = ? AND state = "
+                                          "'PUBLISHED' AND (stock = 0 OR stock_left >= ?)",
+                                          {static_cast<int64_t>(quantity), c.id(), static_cast<int64_t>(quantity)}));
+    if (taken == 0) {
+      outcome = Outcome::kSoldOut;
+      return absl::FailedPreconditionError("sold out");
     }
     return absl::OkStatus();
   });

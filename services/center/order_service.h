@@ -66,7 +66,10 @@ class OrderLogic {
 class OrderServiceImpl : public v1::OrderService::CallbackService {
  public:
   OrderServiceImpl(OrderLogic& logic, rpc::DispatcherDeps deps)
-      : logic_(logic), dispatcher_("qrcloud.v1.OrderService", deps) {}
+      : logic_(logic), dispatcher_("qrcloud.v1.OrderService", deps) {
+    // orders.request_id is unique per account: MySQL answers a retry.
+    dispatcher_.KeepsOwnIdempotency("CreateOrder");
+  }
 
   grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext*, const v1::CreateOrderRequest*,
                                         v1::CreateOrderResponse*) override;

@@ -24,7 +24,7 @@ redis-cli -p "$QRCLOUD_REDIS_PORT" FLUSHALL >/dev/null
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
   ./tools/deps stop "$env_dir" >/dev/null
 }
 trap cleanup EXIT
@@ -65,23 +65,27 @@ publish() {  # publish <stock>
   decide campaign.submitted "$id"
   echo "$id"
 }
-plenty=$(publish 100000000)
+plenty=$(publish 10000000)
 none=$(publish 1)
+[[ "$plenty" =~ ^[A-Za-z0-9_-]+$ && "$none" =~ ^[A-Za-z0-9_-]+$ ]] || { echo "orders_bench: could not publish the campaigns" >&2; exit 1; }
 
 # Buyers: sessions for 640 people.
 tokens="$env_dir/buyers.txt"
 : > "$tokens"
+# (`wait` takes the curl jobs' pids: a bare `wait` would wait for the servers.)
+batch=()
 for i in $(seq 1 640); do
   b="buyer-$$-$i@example.com"
   curl -fsS -X POST $gw/v1/accounts -d "{\"kind\":\"PERSON\",\"login\":\"$b\",\"password\":\"bench-password\"}" >/dev/null &
-  (( i % 16 == 0 )) && wait
+  batch+=($!)
+  if (( i % 16 == 0 )); then wait "${batch[@]}"; batch=(); fi
 done
-wait
 for i in $(seq 1 640); do
   curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"buyer-$$-$i@example.com\",\"password\":\"bench-password\"}" | jq -r .token >> "$tokens" &
-  (( i % 16 == 0 )) && wait
+  batch+=($!)
+  if (( i % 16 == 0 )); then wait "${batch[@]}"; batch=(); fi
 done
-wait
+[ "$(grep -c . "$tokens")" -eq 640 ] || { echo "orders_bench: could not sign in every buyer" >&2; exit 1; }
 # Sell out the second campaign.
 curl -fsS -X POST $gw/v1/campaigns/$none/orders -H "authorization: Bearer $(head -1 "$tokens")" \
   -d '{"requestId":"sellout","quantity":1}' >/dev/null
