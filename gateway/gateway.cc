@@ -112,6 +112,11 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
     services.push_back(service);
   }
   QRCLOUD_ASSIGN_OR_RETURN(g->routes_, RouteTable::ForServices(services));
+  const auto& disabled = g->options_.disabled_subsystems;
+  g->switched_off_ = g->routes_.Extract([&](const Route& r) {
+    const auto sub = core::SubsystemOf(r.grpc_path);
+    return sub.has_value() && disabled.count(*sub) > 0;
+  });
   g->openapi_ = OpenApiJson(g->routes_, g->options_.public_url);
   if (g->options_.rate_limits.per_token > 0 || g->options_.rate_limits.per_address > 0) {
     g->limiter_ = std::make_unique<RateLimiter>(redis, g->options_.rate_limits);
@@ -217,6 +222,13 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
           405);
       r.headers.emplace_back("allow", absl::StrJoin(allowed, ", "));
       return reply(std::move(r));
+    }
+    RouteTable::Miss off_miss;
+    if (auto off = switched_off_.Find(req.method, path, &off_miss, &allowed)) {
+      const auto sub = core::SubsystemOf(off->route->grpc_path);
+      return reply(ErrorResponse(absl::NotFoundError(absl::StrCat(
+          "no route for ", req.method, " ", path, ": ", sub ? core::SubsystemTitle(*sub) : "its subsystem",
+          " is switched off in this deployment"))));
     }
     return reply(ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", path))));
   }

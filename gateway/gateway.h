@@ -4,6 +4,7 @@
 #define QRCLOUD_GATEWAY_GATEWAY_H_
 
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "gateway/rate_limiter.h"
 #include "gateway/scan_path.h"
 #include "gateway/routes.h"
+#include "libs/core/subsystems.h"
 #include "libs/cache/redis.h"
 #include "libs/http/server.h"
 
@@ -38,6 +40,9 @@ struct GatewayOptions {
   std::string center_address = "localhost:50051";
   cache::RedisOptions redis;
   ScanOptions scan;
+  // Subsystems switched off in this deployment: their routes are not served
+  // (404 naming the subsystem) and not in /openapi.json.
+  std::set<core::Subsystem> disabled_subsystems;
 };
 
 class Gateway {
@@ -62,6 +67,7 @@ class Gateway {
 
   GatewayOptions options_;
   RouteTable routes_;
+  RouteTable switched_off_;  // routes of disabled subsystems, to explain a 404
   std::unique_ptr<Backends> backends_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<SlugResolver> resolver_;

@@ -9,6 +9,7 @@
 #include "absl/synchronization/notification.h"
 #include "gateway/gateway.h"
 #include "libs/cache/redis_flags.h"
+#include "libs/core/subsystems.h"
 #include "libs/core/config.h"
 #include "libs/core/log.h"
 
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   gateway::GatewayOptions options;
   options.http.address = absl::GetFlag(FLAGS_http_address);
   options.http.port = static_cast<uint16_t>(absl::GetFlag(FLAGS_http_port));
+  options.disabled_subsystems = core::DisabledSubsystems();
   options.http.io_threads = absl::GetFlag(FLAGS_io_threads);
   if (options.http.io_threads <= 0) {
     options.http.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

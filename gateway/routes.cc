@@ -42,6 +42,14 @@ absl::Status AddRule(const google::api::HttpRule& rule, const google::protobuf::
 
 }  // namespace
 
+RouteTable RouteTable::Extract(const std::function<bool(const Route&)>& remove) {
+  RouteTable out;
+  std::vector<std::unique_ptr<Route>> kept;
+  for (auto& r : routes_) (remove(*r) ? out.routes_ : kept).push_back(std::move(r));
+  routes_ = std::move(kept);
+  return out;
+}
+
 absl::StatusOr<RouteTable> RouteTable::ForServices(const std::vector<std::string>& services) {
   RouteTable table;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();

@@ -3,6 +3,7 @@
 #ifndef QRCLOUD_GATEWAY_ROUTES_H_
 #define QRCLOUD_GATEWAY_ROUTES_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,10 @@ class RouteTable {
                                  std::vector<std::string>* allowed) const;
 
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+  // Moves the routes `remove` picks out of this table into the returned one
+  // (keeping their order).
+  RouteTable Extract(const std::function<bool(const Route&)>& remove);
 
  private:
   std::vector<std::unique_ptr<Route>> routes_;  // most specific first

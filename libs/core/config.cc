@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "libs/core/encoding.h"
 #include "libs/core/log.h"
+#include "libs/core/subsystems.h"
 
 namespace qrcloud::core {
 
@@ -34,6 +35,10 @@ std::vector<std::string> InitProcess(int argc, char** argv, absl::string_view us
     std::exit(2);
   }
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = ValidateSubsystemsFlag(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    std::exit(2);
+  }
   // Debian's Abseil is built with mutex deadlock detection on, which records
   // a lock graph on every acquisition. Production locking is checked by the
   // tests and sanitizers instead.

@@ -10,6 +10,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "libs/core/encoding.h"
 #include "libs/core/ids.h"
+#include "libs/core/subsystems.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 
@@ -84,6 +85,10 @@ void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method
   };
 
   if (ctx->IsCancelled()) return finish(absl::CancelledError("the client cancelled the call"));
+  // A subsystem switched off in this deployment answers UNIMPLEMENTED.
+  if (!core::DisabledSubsystems().empty()) {
+    if (absl::Status s = core::CheckMethodEnabled(absl::StrCat(service_, "/", method)); !s.ok()) return finish(s);
+  }
   if (deps_.clock->Now() >= call.deadline) {
     return finish(absl::DeadlineExceededError("the call's deadline passed before it started"));
   }

@@ -70,6 +70,11 @@ absl::Status CenterClient::Send(v1::AuditTask::Subject subject, const v1::AuditD
       status = campaigns_->RecordAuditDecision(&ctx, decision, &campaign);
       break;
     }
+    case v1::AuditTask::LANDING_BUSINESS: {
+      v1::Merchant merchant;
+      status = merchants_->RecordLandingDecision(&ctx, decision, &merchant);
+      break;
+    }
     default:
       return absl::UnimplementedError(absl::StrCat("no service takes decisions on ",
                                                    v1::AuditTask::Subject_Name(subject), " yet"));

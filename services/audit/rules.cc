@@ -171,6 +171,19 @@ std::vector<Finding> Rules::CheckQualification(const v1::Merchant& merchant) con
   return out;
 }
 
+std::vector<Finding> Rules::CheckLandingRequest(const v1::Merchant& merchant) const {
+  std::vector<Finding> out;
+  if (merchant.qualification().state() != v1::Qualification::APPROVED) {
+    Reject(out, "qualification: must be approved before landing business");
+  }
+  if (!merchant.has_location() || absl::StripAsciiWhitespace(merchant.address()).empty()) {
+    Reject(out, "location: the shop's location and address are needed for an on-premise node "
+                "(PUT /v1/merchants/{id}/location)");
+  }
+  CheckWords("displayName", merchant.display_name(), out);
+  return out;
+}
+
 std::vector<Finding> Rules::CheckCampaign(const v1::Campaign& c, absl::Time now) const {
   std::vector<Finding> out;
   // Required fields and their ranges.
@@ -188,12 +201,15 @@ std::vector<Finding> Rules::CheckCampaign(const v1::Campaign& c, absl::Time now)
   if (c.mode() == v1::Campaign::EXTERNAL && c.external_url().empty()) {
     Reject(out, "externalUrl: is required for mode EXTERNAL");
   }
-  if (c.mode() == v1::Campaign::ORDER && !c.has_price()) {
+  // An empty price object (as the center stores a campaign without one) is
+  // no price.
+  const bool priced = c.has_price() && !(c.price().currency().empty() && c.price().minor() == 0);
+  if (c.mode() == v1::Campaign::ORDER && !priced) {
     Reject(out,
            "price: is required for mode ORDER ({\"currency\":\"CNY\",\"minor\":\"0\"} for a free "
            "claim)");
   }
-  if (c.has_price()) {
+  if (priced) {
     if (c.price().currency() != kCny) {
       Reject(out, absl::StrCat("price.currency: must be CNY (got \"", c.price().currency(), "\")"));
     } else if (c.price().minor() < 0) {

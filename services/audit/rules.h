@@ -58,6 +58,9 @@ class Rules {
   // price, stock and media an auditor should confirm. `now` decides whether
   // the end time has passed.
   std::vector<Finding> CheckCampaign(const v1::Campaign& campaign, absl::Time now) const;
+  // A request for landing business: an approved qualification, and the
+  // shop's location and address (the node runs in the shop).
+  std::vector<Finding> CheckLandingRequest(const v1::Merchant& merchant) const;
 
   const RuleOptions& options() const { return options_; }
 

@@ -117,6 +117,40 @@ TEST_CASE("Qualification: the licence number, the legal name and prohibited word
   RequireOne(rules.CheckQualification(m), Severity::kReject, "displayName:", "\"counterfeit\"");
 }
 
+TEST_CASE("A showcase needs no price, and an empty price object is none") {
+  const Rules rules = TestRules();
+  v1::Campaign c;
+  c.set_title("Spring menu");
+  c.set_mode(v1::Campaign::SHOWCASE);
+  c.set_template_("showcase");
+  CHECK(rules.CheckCampaign(c, absl::Now()).empty());
+  c.mutable_price();  // {} as stored
+  CHECK(rules.CheckCampaign(c, absl::Now()).empty());
+  c.set_mode(v1::Campaign::ORDER);
+  RequireOne(rules.CheckCampaign(c, absl::Now()), Severity::kReject, "price: is required");
+}
+
+TEST_CASE("Landing business: an approved qualification and a shop address") {
+  const Rules rules = TestRules();
+  v1::Merchant m = CleanMerchant();
+  m.mutable_qualification()->set_state(v1::Qualification::APPROVED);
+  m.mutable_location()->set_lat(26.07);
+  m.mutable_location()->set_lng(119.29);
+  m.set_address("福州市鼓楼区 1 号");
+  CHECK(rules.CheckLandingRequest(m).empty());
+
+  v1::Merchant pending = m;
+  pending.mutable_qualification()->set_state(v1::Qualification::PENDING_AUDIT);
+  RequireOne(rules.CheckLandingRequest(pending), Severity::kReject, "qualification:", "approved");
+
+  v1::Merchant nowhere = m;
+  nowhere.set_address("  ");
+  RequireOne(rules.CheckLandingRequest(nowhere), Severity::kReject, "location:", "address");
+  nowhere = m;
+  nowhere.clear_location();
+  RequireOne(rules.CheckLandingRequest(nowhere), Severity::kReject, "location:");
+}
+
 TEST_CASE("Campaign: required fields and their ranges are rejected by name") {
   const Rules rules = TestRules();
   struct Case {

@@ -59,6 +59,10 @@ absl::StatusOr<IntakeOutcome> SubmissionIntake::Accept(absl::string_view event_i
     QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &campaign));
     sub = {v1::AuditTask::CAMPAIGN, campaign.id(), campaign.merchant_id(),
            rules_.CheckCampaign(campaign, now)};
+  } else if (type == kLandingRequested) {
+    v1::Merchant merchant;
+    QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &merchant));
+    sub = {v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(), rules_.CheckLandingRequest(merchant)};
   } else {
     return IntakeOutcome::kSkipped;
   }

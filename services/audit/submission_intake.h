@@ -16,6 +16,7 @@ namespace qrcloud::audit {
 // Event types on the `audit` stream (written by the center's outbox).
 inline constexpr char kQualificationSubmitted[] = "qualification.submitted";  // data: a v1.Merchant
 inline constexpr char kCampaignSubmitted[] = "campaign.submitted";            // data: a v1.Campaign
+inline constexpr char kLandingRequested[] = "landing.requested";              // data: a v1.Merchant
 
 enum class IntakeOutcome {
   kCreated,   // a new task (decided, or queued for an auditor)

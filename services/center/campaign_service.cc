@@ -358,6 +358,9 @@ absl::Status CampaignLogic::Submit(const rpc::CallContext& call, const v1::Campa
           "the merchant's qualification must be approved first: submit the business licence "
           "(POST /v1/merchants/{id}/qualification)");
     }
+    if (!merchant.cloud_business_enabled()) {
+      return absl::FailedPreconditionError("cloud business is switched off for this merchant");
+    }
     QRCLOUD_RETURN_IF_ERROR(Validate(c, ""));
     c.set_state(Campaign::PENDING_AUDIT);
     c.clear_reject_reasons();

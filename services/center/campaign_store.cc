@@ -139,7 +139,8 @@ absl::StatusOr<CampaignStore::OrderTerms> CampaignStore::GetOrderTerms(store::Co
   auto row = conn.QueryOne(
       "SELECT id, merchant_id, state, mode, currency, price_minor, stock, per_person_limit, start_time, end_time, "
       "fence_lat, fence_lng, fence_radius_m, (SELECT o.id FROM orders o WHERE o.account_id = ? AND "
-      "o.request_id = ?) AS existing_order FROM campaigns WHERE id = ?",
+      "o.request_id = ?) AS existing_order, (SELECT m.cloud_business_enabled FROM merchants m WHERE m.id = "
+      "campaigns.merchant_id) AS cloud_business_enabled FROM campaigns WHERE id = ?",
       {account_id, request_id, std::string(id)});
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("campaign ", id, " not found"));
@@ -148,6 +149,7 @@ absl::StatusOr<CampaignStore::OrderTerms> CampaignStore::GetOrderTerms(store::Co
   const store::Row& r = *row;
   OrderTerms terms;
   terms.existing_order_id = r.String("existing_order");
+  terms.cloud_business_enabled = r.Bool("cloud_business_enabled");
   v1::Campaign& c = terms.campaign;
   c.set_id(r.String("id"));
   c.set_merchant_id(r.String("merchant_id"));

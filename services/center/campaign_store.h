@@ -33,10 +33,11 @@ class CampaignStore {
   // stock, per-person limit, window, fence), from their columns: no content
   // to parse on the order path. NOT_FOUND naming the id. In the same query,
   // the id of the order `account_id` already placed with `request_id` (any
-  // campaign), or "" if none.
+  // campaign), or "" if none, and whether the merchant's cloud business is on.
   struct OrderTerms {
     v1::Campaign campaign;
     std::string existing_order_id;
+    bool cloud_business_enabled = false;
   };
   absl::StatusOr<OrderTerms> GetOrderTerms(store::Connection& conn, absl::string_view id,
                                            const std::string& account_id, const std::string& request_id);

@@ -178,13 +178,73 @@ absl::Status MerchantLogic::List(const rpc::CallContext& call, const v1::ListMer
 absl::Status MerchantLogic::SetBusinessSwitches(const rpc::CallContext& call,
                                                 const v1::SetBusinessSwitchesRequest& req,
                                                 v1::Merchant& resp) {
-  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAdmin));
-  return merchants_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(
-        conn, req.id(),
-        {{"cloud_business_enabled", req.cloud_business_enabled()},
-         {"landing_business_enabled", req.landing_business_enabled()}}));
+  // The owner (role merchant) or an administrator; staff may not.
+  QRCLOUD_RETURN_IF_ERROR(auth::CheckMerchantAccess(call.caller(), req.id(), Access::kWrite));
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kMerchant));
+  bool asked = false;
+  QRCLOUD_RETURN_IF_ERROR(merchants_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    asked = false;
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant current, merchants_.Get(conn, req.id(), /*for_update=*/true));
+    std::vector<std::pair<std::string, store::Value>> columns = {
+        {"cloud_business_enabled", req.cloud_business_enabled()}};
+    if (!req.landing_business_enabled()) {
+      // Off at once; a pending request is withdrawn (its decision will find
+      // nothing to apply).
+      columns.push_back({"landing_business_enabled", false});
+      if (current.landing_review().state() == v1::LandingReview::PENDING_AUDIT) {
+        columns.push_back({"landing_review_state", std::string("NONE")});
+        columns.push_back({"landing_submission_id", nullptr});
+      }
+    } else if (!current.landing_business_enabled() &&
+               current.landing_review().state() != v1::LandingReview::PENDING_AUDIT) {
+      if (current.qualification().state() != v1::Qualification::APPROVED) {
+        return absl::FailedPreconditionError(
+            "landing business needs an approved qualification first (POST /v1/merchants/{id}/qualification)");
+      }
+      // On only through audit: ask, and stay off until approved.
+      columns.push_back({"landing_review_state", std::string("PENDING_AUDIT")});
+      columns.push_back({"landing_review_reasons", nullptr});
+      columns.push_back({"landing_submitted_at", clock_.Now()});
+      columns.push_back({"landing_decided_at", nullptr});
+      asked = true;
+    }
+    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(conn, req.id(), columns));
     QRCLOUD_ASSIGN_OR_RETURN(resp, merchants_.Get(conn, req.id()));
+    if (!asked) return absl::OkStatus();
+    std::string data;
+    (void)google::protobuf::util::MessageToJsonString(resp, &data);
+    QRCLOUD_ASSIGN_OR_RETURN(std::string submission,
+                             store::AppendToOutbox(conn, {"audit", "landing.requested", data}));
+    return merchants_.Update(conn, req.id(), {{"landing_submission_id", submission}});
+  }));
+  if (asked && relay_ != nullptr) relay_->Nudge();
+  return absl::OkStatus();
+}
+
+absl::Status MerchantLogic::RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                                  v1::Merchant& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
+  if (!req.approve() && req.reasons().empty()) {
+    return core::InvalidField("reasons", "a rejection needs at least one reason");
+  }
+  return merchants_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant current, merchants_.Get(conn, req.subject_id(), /*for_update=*/true));
+    QRCLOUD_ASSIGN_OR_RETURN(store::Row row, conn.QueryOne("SELECT landing_submission_id AS s FROM merchants WHERE id = ?",
+                                                           {req.subject_id()}));
+    if (current.landing_review().state() != v1::LandingReview::PENDING_AUDIT || row.String("s") != req.submission_id()) {
+      // A decision on a request since withdrawn or replaced changes nothing.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "submission ", req.submission_id(), " is not the merchant's pending request for landing business"));
+    }
+    std::string reasons;
+    for (const auto& r : req.reasons()) absl::StrAppend(&reasons, reasons.empty() ? "" : "\n", r);
+    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(
+        conn, req.subject_id(),
+        {{"landing_review_state", std::string(req.approve() ? "APPROVED" : "REJECTED")},
+         {"landing_review_reasons", req.approve() ? store::Value(nullptr) : store::Value(reasons)},
+         {"landing_business_enabled", req.approve()},
+         {"landing_decided_at", clock_.Now()}}));
+    QRCLOUD_ASSIGN_OR_RETURN(resp, merchants_.Get(conn, req.subject_id()));
     return absl::OkStatus();
   });
 }
@@ -282,6 +342,13 @@ grpc::ServerUnaryReactor* MerchantServiceImpl::SetBusinessSwitches(
     v1::Merchant* resp) {
   return dispatcher_.Unary(ctx, "SetBusinessSwitches", req, resp, AuthMode::kRequired,
                            [=, this](const CallContext& c) { return logic_.SetBusinessSwitches(c, *req, *resp); });
+}
+
+grpc::ServerUnaryReactor* MerchantServiceImpl::RecordLandingDecision(grpc::CallbackServerContext* ctx,
+                                                                     const v1::AuditDecision* req,
+                                                                     v1::Merchant* resp) {
+  return dispatcher_.Unary(ctx, "RecordLandingDecision", req, resp, AuthMode::kRequired,
+                           [=, this](const CallContext& c) { return logic_.RecordLandingDecision(c, *req, *resp); });
 }
 
 }  // namespace qrcloud::center

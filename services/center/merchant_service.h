@@ -35,6 +35,9 @@ class MerchantLogic {
   // The audit service's verdict on the pending qualification.
   absl::Status RecordQualificationDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
                                            v1::Merchant& resp);
+  // The audit service's verdict on the pending request for landing business.
+  absl::Status RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                     v1::Merchant& resp);
 
  private:
   MerchantStore& merchants_;
@@ -72,6 +75,8 @@ class MerchantServiceImpl : public v1::MerchantService::CallbackService {
   grpc::ServerUnaryReactor* RecordQualificationDecision(grpc::CallbackServerContext* ctx,
                                                         const v1::AuditDecision* req,
                                                         v1::Merchant* resp) override;
+  grpc::ServerUnaryReactor* RecordLandingDecision(grpc::CallbackServerContext* ctx, const v1::AuditDecision* req,
+                                                  v1::Merchant* resp) override;
 
  private:
   MerchantLogic& logic_;

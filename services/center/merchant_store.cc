@@ -13,7 +13,8 @@ constexpr char kColumns[] =
     "id, owner_account_id, display_name, description, contact_phone, contact_email, website_url, "
     "qualification_state, license_number, legal_name, qualification_reasons, "
     "qualification_submitted_at, qualification_decided_at, lat, lng, address, "
-    "cloud_business_enabled, landing_business_enabled, agent_id, created_at, updated_at";
+    "cloud_business_enabled, landing_business_enabled, agent_id, created_at, updated_at, "
+    "landing_review_state, landing_review_reasons, landing_submitted_at, landing_decided_at";
 
 // Columns callers may set through Update(): a fixed list, so a column name
 // never comes from input.
@@ -23,7 +24,9 @@ constexpr absl::string_view kUpdatable[] = {
     "license_number",     "legal_name",          "qualification_reasons",
     "qualification_submitted_at", "qualification_decided_at", "lat",
     "lng",                "address",             "cloud_business_enabled",
-    "landing_business_enabled",   "agent_id",            "qualification_submission_id"};
+    "landing_business_enabled",   "agent_id",            "qualification_submission_id",
+    "landing_review_state", "landing_review_reasons", "landing_submission_id",
+    "landing_submitted_at", "landing_decided_at"};
 
 v1::Merchant FromRow(const store::Row& r) {
   v1::Merchant m;
@@ -57,6 +60,15 @@ v1::Merchant FromRow(const store::Row& r) {
   m.set_cloud_business_enabled(r.Bool("cloud_business_enabled"));
   m.set_landing_business_enabled(r.Bool("landing_business_enabled"));
   m.set_agent_id(r.String("agent_id"));
+  auto* landing = m.mutable_landing_review();
+  v1::LandingReview::State landing_state = v1::LandingReview::NONE;
+  v1::LandingReview::State_Parse(r.String("landing_review_state"), &landing_state);
+  landing->set_state(landing_state);
+  for (absl::string_view reason : absl::StrSplit(r.String("landing_review_reasons"), '\n', absl::SkipEmpty())) {
+    landing->add_reasons(std::string(reason));
+  }
+  if (!r.IsNull("landing_submitted_at")) core::ToProto(r.Time("landing_submitted_at"), landing->mutable_submit_time());
+  if (!r.IsNull("landing_decided_at")) core::ToProto(r.Time("landing_decided_at"), landing->mutable_decide_time());
   core::ToProto(r.Time("created_at"), m.mutable_create_time());
   core::ToProto(r.Time("updated_at"), m.mutable_update_time());
   return m;

@@ -126,6 +126,10 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
       return absl::OkStatus();
     }
     if (!terms.ok()) return terms.status();
+    if (!terms->cloud_business_enabled) {
+      return absl::FailedPreconditionError(
+          "this merchant's cloud business is switched off: the offer takes no orders online");
+    }
     c = std::move(terms->campaign);
   }
 

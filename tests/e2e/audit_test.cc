@@ -226,6 +226,71 @@ TEST_CASE(
   CHECK(FindTask(auditor, "state=QUEUED", b.id).empty());
 }
 
+TEST_CASE("Campaigns through the audit service: clean ones publish, doubtful ones wait for an auditor") {
+  World world;
+  Api auditor = world.Auditor();
+  Merchant m = world.NewMerchant();
+  SubmitQualification(m, "福州小店有限公司");
+  AwaitQualification(m, "APPROVED");
+  const auto await_state = [&](const std::string& id, const std::string& state) {
+    ApiResponse last;
+    const bool reached = WaitFor(
+        [&] {
+          last = m.api.Get("/v1/campaigns/" + id);
+          return last.At("state") == state;
+        },
+        kDeadline, absl::Milliseconds(100));
+    INFO(last.body);
+    REQUIRE(reached);
+    return last;
+  };
+  const auto submit = [&](const std::string& json) {
+    ApiResponse draft = m.api.Post("/v1/merchants/" + m.id + "/campaigns", json);
+    INFO(draft.body);
+    REQUIRE(draft.status == 200);
+    REQUIRE(m.api.Post("/v1/campaigns/" + draft.At("id") + ":submit", "{}").status == 200);
+    return draft.At("id");
+  };
+
+  // Clean: the automatic checks approve it, and it gets its page and code.
+  const std::string clean = submit(R"({"title":"Tea for two","mode":"ORDER","template":"coupon",
+    "price":{"currency":"CNY","minor":"3800"},"stock":"20"})");
+  ApiResponse live = await_state(clean, "PUBLISHED");
+  CHECK(!live.At("codeId").empty());
+  const std::string page_url = live.At("pageUrl");
+  REQUIRE(page_url.find("/m/") != std::string::npos);
+  ApiResponse code = m.api.Get("/v1/codes/" + live.At("codeId"));
+  REQUIRE(code.status == 200);
+  Api visitor = world.NewApi();
+  ApiResponse scanned = visitor.Get("/s/" + code.At("slug"));
+  CHECK(scanned.status == 302);
+  CHECK(scanned.Header("location") == page_url);
+  ApiResponse page = visitor.Get(page_url.substr(page_url.find("/m/")));
+  CHECK(page.status == 200);
+  CHECK(page.body.find("Tea for two") != std::string::npos);
+
+  // A price above the review line waits for a person, who approves it.
+  const std::string doubtful = submit(R"({"title":"Banquet hall","mode":"ORDER","template":"coupon",
+    "price":{"currency":"CNY","minor":"20000000"},"stock":"2"})");
+  std::string task;
+  REQUIRE(WaitFor(
+      [&] {
+        task = FindTask(auditor, "state=QUEUED&subject=CAMPAIGN", doubtful);
+        return !task.empty();
+      },
+      kDeadline, absl::Milliseconds(100)));
+  CHECK(m.api.Get("/v1/campaigns/" + doubtful).At("state") == "PENDING_AUDIT");
+  ApiResponse decided = auditor.Post("/v1/audit/tasks/" + task + ":decide", R"({"approve":true})");
+  REQUIRE(decided.status == 200);
+  CHECK(!await_state(doubtful, "PUBLISHED").At("pageUrl").empty());
+
+  // A prohibited word is rejected automatically, with the reason.
+  const std::string banned = submit(R"({"title":"赌场 night","mode":"SHOWCASE","template":"showcase"})");
+  ApiResponse rejected = await_state(banned, "REJECTED");
+  INFO(rejected.body);
+  CHECK(rejected.At("rejectReasons.0").find("赌场") != std::string::npos);
+}
+
 TEST_CASE("A decision made while the center is down reaches it once the center is back") {
   World world({"--auto_approve=false"});
   Api auditor = world.Auditor();

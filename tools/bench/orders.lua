@@ -1,5 +1,5 @@
 -- wrk script: every request is a new order (its own requestId) of one unit,
--- from one of many buyers (a session token per wrk connection, round robin).
+-- from one of many buyers (a session token per request, taken in turn).
 -- wrk -s orders.lua <gateway>/v1/campaigns/<id>/orders -- <tokens-file>
 local tokens = {}
 local counter = 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Committed orders per second at 64 concurrent buyers, through the whole
-# path: gateway → center → Redis (session, idempotency, stock gate) → MySQL
-# (the order's transaction, committed with fsync). Also how fast a sold-out
+# path: gateway → center → Redis (session, stock gate) → MySQL (the retry
+# lookup, then the order's transaction, committed with fsync). Also how fast a sold-out
 # campaign turns a rush away end to end.
 #
 #   tools/bench/orders_bench.sh [seconds]      (default 10)
