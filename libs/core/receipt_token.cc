@@ -51,6 +51,9 @@ absl::StatusOr<std::string> Base32Decode(absl::string_view text) {
       bits -= 8;
     }
   }
+  // Canonical only: the bits after the last whole byte are zero, so no two
+  // texts decode to the same bytes (an altered last character is refused).
+  if (bits >= 5 || (buffer & ((1u << bits) - 1)) != 0) return absl::InvalidArgumentError("not canonical base32");
   return out;
 }
 

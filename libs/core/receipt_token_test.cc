@@ -43,6 +43,17 @@ TEST_CASE("An altered, truncated or foreign token is refused") {
     CHECK(s.code() == absl::StatusCode::kInvalidArgument);
     CHECK(FieldViolations(s).at(0).field == "token");
   }
+  // Every character counts, the last one's spare bits included.
+  for (size_t i = 0; i < token.size(); ++i) {
+    for (char c : {'A', 'B', 'Q', 'Z', '7'}) {
+      if (token[i] == c) continue;
+      std::string altered = token;
+      altered[i] = c;
+      INFO("position " << i << " as " << c);
+      CHECK_FALSE(VerifyReceipt(altered, signer.public_key()).ok());
+    }
+  }
+  CHECK_FALSE(VerifyReceipt(token + "A", signer.public_key()).ok());
   CHECK_FALSE(VerifyReceipt(token.substr(0, 180), signer.public_key()).ok());
   CHECK_FALSE(VerifyReceipt(token, other.public_key()).ok());
   CHECK_FALSE(VerifyReceipt("hello world!", signer.public_key()).ok());

@@ -65,7 +65,7 @@ absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& 
   c->codes_ = std::make_unique<CodeStore>(*c->mysql_, *c->redis_, options.public_url);
   c->code_logic_ = std::make_unique<CodeLogic>(
       *c->codes_, *c->merchants_, clock,
-      options.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode") : options.qr_decoder);
+      options.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode") : options.qr_decoder, options.media_dir);
   c->code_service_ = std::make_unique<CodeServiceImpl>(*c->code_logic_, deps);
 
   const std::string decoder = options.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode") : options.qr_decoder;

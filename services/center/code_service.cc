@@ -1,7 +1,11 @@
 #include "services/center/code_service.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "libs/auth/access.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
@@ -9,6 +13,7 @@
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
+#include "libs/qr/code_style.h"
 #include "libs/qr/decoder.h"
 #include "libs/qr/encoder.h"
 #include "libs/qr/isolated_decoder.h"
@@ -309,12 +314,26 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
   if (!req.lang().empty() && req.lang() != "zh" && req.lang() != "en") {
     return core::InvalidField("lang", "accepted: zh, en");
   }
-  qr::EncodeOptions encode;
-  encode.level = LevelOf(row.code.error_correction());
-  QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(SymbolContent(row), encode));
   qr::CodeStyle style;
   if (!req.foreground().empty()) style.foreground = req.foreground();
   if (!req.background().empty()) style.background = req.background();
+  if (req.logo_area() != 0 && req.logo().empty()) {
+    return core::InvalidField("logoArea", "is only for a logo: give logo (an uploaded PNG's id) too");
+  }
+  if (!req.logo().empty()) {
+    const double area = req.logo_area() == 0 ? 0.06 : req.logo_area();
+    if (!(area > 0) || area > qr::kMaxLogoArea) {
+      return core::InvalidField(
+          "logoArea", absl::StrFormat("is %g: the logo is too large; it may cover more than 0 and at most %.2f of "
+                                      "the code, or the code stops reading", area, qr::kMaxLogoArea));
+    }
+    QRCLOUD_ASSIGN_OR_RETURN(std::string png, LogoPng(row, req.logo()));
+    style.logo = qr::Logo{std::move(png), area};
+  }
+  qr::EncodeOptions encode;
+  // A logo hides modules: only level H recovers them.
+  encode.level = style.logo ? qr::EcLevel::kHigh : LevelOf(row.code.error_correction());
+  QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(SymbolContent(row), encode));
   if (style_name == "sticker") {
     qr::StickerText text;
     text.caption = req.caption().empty() ? row.code.label() : req.caption();
@@ -346,6 +365,27 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
     resp.set_content_type("application/pdf");
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> CodeLogic::LogoPng(const CodeRow& row, const std::string& media_id) {
+  // Only the code's merchant's own uploads; anyone else's look like none.
+  const auto not_found = [&] {
+    return core::InvalidField("logo", absl::StrCat("\"", media_id, "\" is not an image this merchant uploaded"));
+  };
+  if (!core::IsValidId(media_id) || row.code.merchant_id().empty()) return not_found();
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, codes_.mysql().Acquire());
+  auto media = conn->QueryOne("SELECT content_type FROM media WHERE id = ? AND merchant_id = ?",
+                              {media_id, row.code.merchant_id()});
+  if (media.status().code() == absl::StatusCode::kNotFound) return not_found();
+  if (!media.ok()) return media.status();
+  if (media->String("content_type") != "image/png") {
+    return core::InvalidField("logo", absl::StrCat("is ", media->String("content_type"), "; a logo must be a PNG"));
+  }
+  std::ifstream in(absl::StrCat(media_dir_, "/", media_id), std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("media ", media_id, " is missing from the store"));
+  std::stringstream data;
+  data << in.rdbuf();
+  return data.str();
 }
 
 absl::StatusOr<std::string> CodeLogic::MerchantName(const CodeRow& row) {

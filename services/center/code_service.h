@@ -17,9 +17,15 @@ inline constexpr int kMaxBatchCodes = 10000;
 
 class CodeLogic {
  public:
-  // `decoder_binary` is qrcloud-qr-decode, which decodes uploads in a child process.
-  CodeLogic(CodeStore& codes, MerchantStore& merchants, const core::Clock& clock, std::string decoder_binary)
-      : codes_(codes), merchants_(merchants), clock_(clock), decoder_binary_(std::move(decoder_binary)) {}
+  // `decoder_binary` is qrcloud-qr-decode, which decodes uploads in a child
+  // process; `media_dir` holds uploaded media (logos).
+  CodeLogic(CodeStore& codes, MerchantStore& merchants, const core::Clock& clock, std::string decoder_binary,
+            std::string media_dir)
+      : codes_(codes),
+        merchants_(merchants),
+        clock_(clock),
+        decoder_binary_(std::move(decoder_binary)),
+        media_dir_(std::move(media_dir)) {}
 
   absl::Status Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req, v1::Code& resp);
   absl::Status BatchCreate(const rpc::CallContext& call, const v1::BatchCreateCodesRequest& req,
@@ -44,12 +50,15 @@ class CodeLogic {
   absl::Status FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req, CodeRow& row,
                           absl::string_view field_prefix);
   absl::StatusOr<CodeRow> Owned(const rpc::CallContext& call, absl::string_view id);
+  // The PNG bytes of `media_id`, an upload of the code's merchant.
+  absl::StatusOr<std::string> LogoPng(const CodeRow& row, const std::string& media_id);
   absl::StatusOr<std::string> MerchantName(const CodeRow& row);
 
   CodeStore& codes_;
   MerchantStore& merchants_;
   const core::Clock& clock_;
   std::string decoder_binary_;
+  std::string media_dir_;
 };
 
 class CodeServiceImpl : public v1::CodeService::CallbackService {

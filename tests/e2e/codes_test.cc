@@ -241,6 +241,48 @@ TEST_CASE("Images in every format decode with an independent decoder, uploads de
   CHECK(api.Post("/v1/codes:decode", R"({"image":"bm90IGFuIGltYWdl"})").status == 400);
 }
 
+TEST_CASE("A logo in the middle: the merchant's own PNG, not too large, and the code still reads") {
+  World w;
+  Api api = w.SignedInMerchant();
+  const std::string mid = api.Get("/v1/me").At("account.merchantId");
+  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})");
+  const std::string image = "/v1/codes/" + code.At("id") + "/image?format=png&size=400&logo=";
+  // Any small PNG serves as a logo: the code's own image.
+  ApiResponse small = api.Get("/v1/codes/" + code.At("id") + "/image?format=png&size=64");
+  REQUIRE(small.status == 200);
+  ApiResponse uploaded = api.Post("/v1/merchants/" + mid + "/media",
+                                  absl::StrCat(R"({"contentType":"image/png","data":")", absl::Base64Escape(small.body), R"("})"));
+  INFO(uploaded.body);
+  REQUIRE(uploaded.status == 200);
+  const std::string logo = uploaded.At("id");
+
+  ApiResponse with_logo = api.Get(image + logo);
+  REQUIRE(with_logo.status == 200);
+  CHECK(with_logo.body != api.Get("/v1/codes/" + code.At("id") + "/image?format=png&size=400").body);
+  const std::string dir = absl::StrCat(Env().dir, "/", UniqueName("logo"));
+  REQUIRE(std::system(absl::StrCat("mkdir -p ", dir).c_str()) == 0);
+  std::ofstream(dir + "/logo.png") << with_logo.body;
+  REQUIRE(std::system(absl::StrCat("cd ", dir, " && zbarimg --raw -q logo.png > out.txt").c_str()) == 0);
+  std::ifstream out(dir + "/out.txt");
+  std::string line;
+  std::getline(out, line);
+  CHECK(line == code.At("shortUrl"));
+
+  // Too large, not a logo, someone else's: refused, naming the field.
+  ApiResponse large = api.Get(image + logo + "&logoArea=0.2");
+  CHECK(large.status == 400);
+  CHECK(large.At("details.0.fieldViolations.0.field") == "logoArea");
+  CHECK(large.At("message").find("too large") != std::string::npos);
+  ApiResponse nothing = api.Get(image + "01jq0000000000000000000000");
+  CHECK(nothing.status == 400);
+  CHECK(nothing.At("details.0.fieldViolations.0.field") == "logo");
+  Api other = w.SignedInMerchant();
+  ApiResponse other_code = other.Post("/v1/codes", R"({"targetUrl":"https://other.example.com/"})");
+  ApiResponse borrowed = other.Get("/v1/codes/" + other_code.At("id") + "/image?format=png&logo=" + logo);
+  CHECK(borrowed.status == 400);
+  CHECK(borrowed.At("details.0.fieldViolations.0.field") == "logo");
+}
+
 TEST_CASE("Another merchant can neither see nor change a code") {
   World w;
   Api owner = w.SignedInMerchant();

@@ -3,7 +3,8 @@
 // cluster needed) and checks what an operator would notice if it broke: a
 // missing probe, a Service that selects nothing, a ConfigMap reference left
 // pointing at a name kustomize renamed, a datastore host that resolves to no
-// Service, a second public entry point.
+// Service, a second public entry point, a gateway route to a backend that is
+// not there, a file flag naming a path nothing is mounted at.
 //
 //   node tests/k8s/kustomize_test.js <repo-root>
 //
@@ -228,58 +229,113 @@ function imageName(image) {
 
 const CENTER = 'qrcloud-center';
 const GATEWAY = 'qrcloud-gateway';
+const AUDIT = 'qrcloud-audit';
+const AUDIT_SERVICE = 'qrcloud.v1.AuditService';
+
+// The names --disabled_subsystems accepts (libs/core/subsystems.cc); any
+// other stops every process at start.
+const SUBSYSTEMS = ['landing', 'partner', 'agent', 'merchant-front', 'personal-front'];
+
+// Problems with a gRPC service's probes: startup (optional) and liveness ask
+// for the process (""), readiness for "qrcloud.ready", which follows MySQL and
+// Redis, so a database outage takes pods out of rotation without restarting
+// them. All on `port`.
+function grpcProbeProblems(c, port) {
+  const p = [];
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const probe = c[kind];
+    if (!probe) {
+      if (kind !== 'startupProbe') p.push(`no ${kind}`);
+      continue;
+    }
+    if (!probe.grpc) p.push(`${kind} is not a grpc probe`);
+    else if (resolvePort(c, probe.grpc.port) !== port) {
+      p.push(`${kind} checks port ${probe.grpc.port}, not ${port}`);
+    }
+  }
+  if (c.readinessProbe?.grpc && c.readinessProbe.grpc.service !== 'qrcloud.ready') {
+    p.push(`readinessProbe asks for service "${c.readinessProbe.grpc.service || ''}", not "qrcloud.ready"`);
+  }
+  for (const kind of ['livenessProbe', 'startupProbe']) {
+    if (c[kind]?.grpc?.service) {
+      p.push(`${kind} asks for service "${c[kind].grpc.service}"; it must check the process ("")`);
+    }
+  }
+  return p;
+}
+
+// --extra_backends: "service=address" pairs, comma-separated, as
+// gateway/main.cc splits them.
+function extraBackends(value) {
+  const out = {};
+  for (const pair of String(value || '').split(',').filter((x) => x !== '')) {
+    const i = pair.indexOf('=');
+    out[i < 0 ? pair : pair.slice(0, i)] = i < 0 ? '' : pair.slice(i + 1);
+  }
+  return out;
+}
+
+// What a file path in a container is: the volume mounted over it, the key the
+// file shows, and whether the mount is read-only. Null when no mount covers it.
+function mountedFile(w, c, file) {
+  const mounts = (c.volumeMounts || [])
+      .filter((m) => file.startsWith(m.mountPath.replace(/\/$/, '') + '/'))
+      .sort((a, b) => b.mountPath.length - a.mountPath.length);
+  if (mounts.length === 0) return null;
+  const m = mounts[0];
+  const rest = file.slice(m.mountPath.replace(/\/$/, '').length + 1);
+  const v = (podTemplate(w).spec.volumes || []).find((x) => x.name === m.name) || {};
+  const source = v.secret || v.configMap;
+  let key;
+  if (source) {
+    const items = source.items;
+    key = items ? (items.find((it) => it.path === rest) || {}).key : rest;
+  }
+  return { mount: m, volume: v, key, readOnly: m.readOnly === true, subPath: m.subPath };
+}
 
 function checkAll(tag, docs, kustomizations) {
   const t = (s) => `${tag}: ${s}`;
   const center = find(docs, 'Deployment', CENTER);
   const gateway = find(docs, 'Deployment', GATEWAY);
+  const audit = find(docs, 'Deployment', AUDIT);
 
-  check(t('Deployments qrcloud-center and qrcloud-gateway exist, each with a container'), () => {
+  check(t('Deployments qrcloud-center, qrcloud-gateway and qrcloud-audit exist, each with a container'), () => {
     const p = [];
-    for (const [n, d] of [[CENTER, center], [GATEWAY, gateway]]) {
+    for (const [n, d] of [[CENTER, center], [GATEWAY, gateway], [AUDIT, audit]]) {
       if (!d) p.push(`no Deployment ${n}`);
       else if (!mainContainer(d)) p.push(`Deployment ${n} has no container`);
     }
     return p;
   });
-  if (!center || !gateway || !mainContainer(center) || !mainContainer(gateway)) return;
+  if (![center, gateway, audit].every((d) => d && mainContainer(d))) return;
   const cc = mainContainer(center);
   const gc = mainContainer(gateway);
+  const ac = mainContainer(audit);
   const cenv = environment(docs, cc);
   const genv = environment(docs, gc);
+  const aenv = environment(docs, ac);
+  // Every qrcloud process, for the settings they must share.
+  const all = [[center, cc, cenv], [gateway, gc, genv], [audit, ac, aenv]];
 
-  check(t('qrcloud-center exposes gRPC 50051 and metrics 9051; the gateway HTTP 8080'), () => {
+  check(t('qrcloud-center exposes gRPC 50051 and metrics 9051, qrcloud-audit 50055 and 9055; the gateway HTTP 8080'), () => {
     const p = [];
     const ports = (c) => (c.ports || []).map((x) => x.containerPort);
-    if (!ports(cc).includes(50051)) p.push(`center ports ${ports(cc)} lack 50051`);
-    if (!ports(cc).includes(9051)) p.push(`center ports ${ports(cc)} lack 9051`);
-    if (!ports(gc).includes(8080)) p.push(`gateway ports ${ports(gc)} lack 8080`);
+    const want = [
+      ['center', cc, 'grpc', 50051], ['center', cc, 'metrics', 9051],
+      ['audit', ac, 'grpc', 50055], ['audit', ac, 'metrics', 9055],
+      ['gateway', gc, 'http', 8080],
+    ];
+    for (const [who, c, name, port] of want) {
+      if (!ports(c).includes(port)) p.push(`${who} ports ${ports(c)} lack ${port}`);
+      else if (resolvePort(c, name) !== port) p.push(`${who}: port ${name} is ${resolvePort(c, name)}, not ${port}`);
+    }
     return p;
   });
 
-  check(t('qrcloud-center has gRPC liveness and readiness probes on 50051'), () => {
-    const p = [];
-    for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-      const probe = cc[kind];
-      if (!probe) {
-        if (kind !== 'startupProbe') p.push(`no ${kind}`);
-        continue;
-      }
-      if (!probe.grpc) p.push(`${kind} is not a grpc probe`);
-      else if (resolvePort(cc, probe.grpc.port) !== 50051) {
-        p.push(`${kind} checks port ${probe.grpc.port}, not 50051`);
-      }
-    }
-    // Readiness follows the databases ("qrcloud.ready"); liveness only the
-    // process (""), so a database outage never restarts the pods.
-    if (cc.readinessProbe?.grpc && cc.readinessProbe.grpc.service !== 'qrcloud.ready') {
-      p.push(`readinessProbe asks for service "${cc.readinessProbe.grpc.service || ''}", not "qrcloud.ready"`);
-    }
-    if (cc.livenessProbe?.grpc?.service) {
-      p.push(`livenessProbe asks for service "${cc.livenessProbe.grpc.service}"; it must check the process ("")`);
-    }
-    return p;
-  });
+  check(t('qrcloud-center has gRPC liveness and readiness probes on 50051'), () => grpcProbeProblems(cc, 50051));
+
+  check(t('qrcloud-audit has gRPC liveness and readiness probes on 50055'), () => grpcProbeProblems(ac, 50055));
 
   check(t('qrcloud-gateway probes GET /healthz (liveness) and /readyz (readiness) on 8080'), () => {
     const p = [];
@@ -301,6 +357,8 @@ function checkAll(tag, docs, kustomizations) {
     const want = [
       [cc, cenv.env, 'QRCLOUD_GRPC_PORT', 'grpc'],
       [cc, cenv.env, 'QRCLOUD_METRICS_PORT', 'metrics'],
+      [ac, aenv.env, 'QRCLOUD_GRPC_PORT', 'grpc'],
+      [ac, aenv.env, 'QRCLOUD_METRICS_PORT', 'metrics'],
       [gc, genv.env, 'QRCLOUD_HTTP_PORT', 'http'],
     ];
     for (const [c, env, key, portName] of want) {
@@ -335,6 +393,8 @@ function checkAll(tag, docs, kustomizations) {
     const want = [
       [cc, cenv, 'QRCLOUD_MYSQL_PASSWORD', 'mysql-password'],
       [cc, cenv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
+      [ac, aenv, 'QRCLOUD_MYSQL_PASSWORD', 'mysql-password'],
+      [ac, aenv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
       [gc, genv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
     ];
     for (const [c, e, name, key] of want) {
@@ -389,15 +449,140 @@ function checkAll(tag, docs, kustomizations) {
 
   check(t('qrcloud settings: JSON logs, and the gateway\'s backend addresses name Services'), () => {
     const p = [];
-    for (const [c, e] of [[cc, cenv], [gc, genv]]) {
+    for (const [, c, e] of all) {
       if (e.env.QRCLOUD_LOG_FORMAT !== 'json') p.push(`${c.name}: QRCLOUD_LOG_FORMAT=${e.env.QRCLOUD_LOG_FORMAT}`);
     }
     const addresses = Object.entries(genv.env).filter(([k]) => /^QRCLOUD_.*_ADDRESS$/.test(k));
     if (!addresses.some(([k]) => k === 'QRCLOUD_CENTER_ADDRESS')) p.push('gateway has no QRCLOUD_CENTER_ADDRESS');
+    for (const [service, address] of Object.entries(extraBackends(genv.env.QRCLOUD_EXTRA_BACKENDS))) {
+      if (!/^qrcloud\.v1\.[A-Za-z]+Service$/.test(service)) p.push(`gateway QRCLOUD_EXTRA_BACKENDS: "${service}" is not a qrcloud.v1 service name`);
+      addresses.push([`QRCLOUD_EXTRA_BACKENDS ${service}`, address]);
+    }
     for (const [k, v] of addresses) {
       const problem = serviceAddressProblem(docs, v);
       if (problem) p.push(`gateway ${k}=${v}: ${problem}`);
     }
+    return p;
+  });
+
+  check(t(`the gateway routes ${AUDIT_SERVICE} to qrcloud-audit:50055, which reaches the audit pods' gRPC port`), () => {
+    const p = [];
+    const routes = extraBackends(genv.env.QRCLOUD_EXTRA_BACKENDS);
+    if (routes[AUDIT_SERVICE] !== 'qrcloud-audit:50055') {
+      p.push(`QRCLOUD_EXTRA_BACKENDS=${genv.env.QRCLOUD_EXTRA_BACKENDS}: ${AUDIT_SERVICE} -> ${routes[AUDIT_SERVICE]}, want qrcloud-audit:50055`);
+    }
+    const svc = find(docs, 'Service', AUDIT);
+    if (!svc) return [...p, `no Service ${AUDIT}`];
+    if (svc.spec.type && svc.spec.type !== 'ClusterIP') p.push(`Service ${AUDIT} is ${svc.spec.type}, want ClusterIP`);
+    if (!serviceSelects(svc, podLabels(audit))) p.push(`Service ${AUDIT} does not select the audit pods`);
+    for (const w of workloads(docs)) {
+      if (w !== audit && serviceSelects(svc, podLabels(w))) p.push(`Service ${AUDIT} also selects ${where(w)}`);
+    }
+    const want = [[50055, 'grpc', 50055], [9055, 'metrics', 9055]];
+    for (const [port, name, containerPort] of want) {
+      const sp = (svc.spec.ports || []).find((x) => x.port === port);
+      if (!sp) {
+        p.push(`Service ${AUDIT} has no port ${port}`);
+        continue;
+      }
+      const target = resolvePort(ac, sp.targetPort === undefined ? sp.port : sp.targetPort);
+      if (target !== containerPort) p.push(`Service ${AUDIT} port ${port} targets ${sp.targetPort} (${target}), want ${name} ${containerPort}`);
+    }
+    // The gateway and the probes ask the same server.
+    if (resolvePort(ac, ac.readinessProbe?.grpc?.port) !== 50055) p.push('the readiness probe does not check the port the gateway calls');
+    return p;
+  });
+
+  check(t('qrcloud-audit: the center address, its API key file (a read-only Secret mount) and its word list (a ConfigMap mount)'), () => {
+    const p = [];
+    const e = aenv.env;
+    const centerAddress = e.QRCLOUD_CENTER_ADDRESS;
+    const problem = serviceAddressProblem(docs, centerAddress);
+    if (problem) p.push(`QRCLOUD_CENTER_ADDRESS=${centerAddress}: ${problem}`);
+    else {
+      const svc = find(docs, 'Service', centerAddress.split(':')[0].split('.')[0]);
+      if (!serviceSelects(svc, podLabels(center))) p.push(`QRCLOUD_CENTER_ADDRESS=${centerAddress}: Service does not select the center pods`);
+    }
+    if (e.QRCLOUD_MYSQL_DATABASE !== 'qrcloud_audit') p.push(`QRCLOUD_MYSQL_DATABASE=${e.QRCLOUD_MYSQL_DATABASE}, want qrcloud_audit`);
+    if (cenv.env.QRCLOUD_MYSQL_DATABASE === e.QRCLOUD_MYSQL_DATABASE) p.push('the audit service and the center share a database');
+
+    const keyFile = e.QRCLOUD_CENTER_API_KEY_FILE;
+    const key = keyFile && mountedFile(audit, ac, keyFile);
+    if (!keyFile) p.push('no QRCLOUD_CENTER_API_KEY_FILE (the service does not start without a key)');
+    else if (!key) p.push(`QRCLOUD_CENTER_API_KEY_FILE=${keyFile}: no volume is mounted there`);
+    else {
+      if (!key.volume.secret || !String(key.volume.secret.secretName).startsWith('qrcloud-secrets')) {
+        p.push(`${keyFile}: volume ${key.mount.name} is not the qrcloud-secrets Secret`);
+      } else if (key.key !== 'audit-api-key') {
+        p.push(`${keyFile}: shows Secret key ${key.key}, want audit-api-key`);
+      }
+      if (!key.readOnly) p.push(`${keyFile}: mount ${key.mount.name} is not readOnly`);
+      // A subPath mount never sees a rotated key.
+      if (key.subPath) p.push(`${keyFile}: mounted with subPath, so a rotated Secret never reaches the pod`);
+      const mode = key.volume.secret && key.volume.secret.defaultMode;
+      if (mode !== undefined && (mode & 0o007) !== 0) p.push(`${keyFile}: mode ${mode.toString(8)} lets every user read the key`);
+      if (mode !== undefined && (mode & 0o070) !== 0 && podTemplate(audit).spec.securityContext?.fsGroup === undefined) {
+        p.push(`${keyFile}: group-readable only, but no fsGroup makes the pod's group own it`);
+      }
+    }
+
+    const wordsFile = e.QRCLOUD_BANNED_WORDS_FILE;
+    // Empty turns the prohibited-words check off; the default path is
+    // relative to a working directory the image does not have.
+    if (!wordsFile) p.push('QRCLOUD_BANNED_WORDS_FILE is not set or empty (no word check, or a path not in the image)');
+    else {
+      const words = mountedFile(audit, ac, wordsFile);
+      if (!words) p.push(`QRCLOUD_BANNED_WORDS_FILE=${wordsFile}: no volume is mounted there`);
+      else if (!words.volume.configMap) p.push(`${wordsFile}: volume ${words.mount.name} is not a ConfigMap`);
+      else {
+        const cm = find(docs, 'ConfigMap', words.volume.configMap.name);
+        if (!cm || !cm.data || typeof cm.data[words.key] !== 'string') {
+          p.push(`${wordsFile}: ConfigMap ${words.volume.configMap.name} has no key ${words.key}`);
+        } else if (!/\S/.test(cm.data[words.key].replace(/^#.*$/gm, ''))) {
+          p.push(`${wordsFile}: the list holds no words`);
+        }
+        if (!words.readOnly) p.push(`${wordsFile}: mount ${words.mount.name} is not readOnly`);
+      }
+    }
+    return p;
+  });
+
+  check(t('QRCLOUD_PUBLIC_URL is one origin for the gateway, the center and the audit service'), () => {
+    const p = [];
+    const urls = new Set();
+    for (const [, c, e] of all) {
+      const url = e.env.QRCLOUD_PUBLIC_URL;
+      if (url === undefined) p.push(`${c.name}: no QRCLOUD_PUBLIC_URL (the binary's default is http://localhost:8080)`);
+      else if (!/^https?:\/\/[^/\s]+$/.test(url)) p.push(`${c.name}: QRCLOUD_PUBLIC_URL=${url} is not an http(s) origin without a path`);
+      urls.add(url);
+    }
+    if (urls.size > 1) p.push(`they differ: ${[...urls].join(', ')}`);
+    return p;
+  });
+
+  check(t('QRCLOUD_DISABLED_SUBSYSTEMS is set once, in qrcloud-config, for every qrcloud process, naming known subsystems'), () => {
+    const p = [];
+    const values = new Set();
+    const qrcloud = ofKind(docs, 'Deployment').filter((d) => (mainContainer(d)?.args || [])[0]?.startsWith('qrcloud-'));
+    for (const d of qrcloud) {
+      const c = mainContainer(d);
+      const { env, sources } = environment(docs, c);
+      const value = env.QRCLOUD_DISABLED_SUBSYSTEMS;
+      if (value === undefined) {
+        p.push(`${where(d, c)}: no QRCLOUD_DISABLED_SUBSYSTEMS`);
+        continue;
+      }
+      const from = sources.QRCLOUD_DISABLED_SUBSYSTEMS || {};
+      if (!String(from.envFrom || '').startsWith('qrcloud-config')) {
+        p.push(`${where(d, c)}: QRCLOUD_DISABLED_SUBSYSTEMS comes from ${JSON.stringify(from)}, not the shared qrcloud-config`);
+      }
+      for (const name of value.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+        if (!SUBSYSTEMS.includes(name.toLowerCase())) p.push(`${where(d, c)}: unknown subsystem "${name}" (accepted: ${SUBSYSTEMS.join(', ')})`);
+      }
+      values.add(value);
+    }
+    if (!qrcloud.some((d) => d.metadata.name === AUDIT)) p.push('no qrcloud Deployment runs qrcloud-audit');
+    if (values.size > 1) p.push(`processes see different values: ${[...values].map((v) => JSON.stringify(v)).join(', ')}`);
     return p;
   });
 
@@ -483,14 +668,43 @@ function checkAll(tag, docs, kustomizations) {
     return p;
   });
 
-  check(t('NetworkPolicies let gateway pods reach qrcloud-center on gRPC 50051'), () => {
-    const ok = ofKind(docs, 'NetworkPolicy').some((np) =>
-      selects(np.spec.podSelector, podLabels(center)) &&
-      (np.spec.ingress || []).some((r) =>
-        (r.from || []).some((f) => f.podSelector && !f.namespaceSelector &&
-            selects(f.podSelector, podLabels(gateway))) &&
-        (!r.ports || r.ports.some((pt) => resolvePort(cc, pt.port) === 50051))));
-    return ok ? [] : ['no ingress rule selecting center pods admits gateway pods on 50051'];
+  // Whether some NetworkPolicy lets pods of `from` into pods of `to` on `port`.
+  const admits = (from, to, toContainer, port) => ofKind(docs, 'NetworkPolicy').some((np) =>
+    selects(np.spec.podSelector, podLabels(to)) &&
+    (np.spec.ingress || []).some((r) =>
+      (r.from || []).some((f) => f.podSelector && !f.namespaceSelector &&
+          selects(f.podSelector, podLabels(from))) &&
+      (!r.ports || r.ports.some((pt) => resolvePort(toContainer, pt.port) === port))));
+
+  check(t('NetworkPolicies let gateway and audit pods reach qrcloud-center on gRPC 50051'), () => {
+    const p = [];
+    if (!admits(gateway, center, cc, 50051)) p.push('no ingress rule selecting center pods admits gateway pods on 50051');
+    if (!admits(audit, center, cc, 50051)) p.push('no ingress rule selecting center pods admits audit pods on 50051');
+    return p;
+  });
+
+  check(t('NetworkPolicies let only gateway pods reach qrcloud-audit on gRPC 50055'), () => {
+    const p = [];
+    if (!admits(gateway, audit, ac, 50055)) p.push('no ingress rule selecting audit pods admits gateway pods on 50055');
+    for (const np of ofKind(docs, 'NetworkPolicy')) {
+      if (!selects(np.spec.podSelector, podLabels(audit))) continue;
+      for (const r of np.spec.ingress || []) {
+        if (r.ports && !r.ports.some((pt) => resolvePort(ac, pt.port) === 50055)) continue;
+        if (!r.from || r.from.length === 0) {
+          p.push(`NetworkPolicy ${np.metadata.name} opens the audit gRPC port to every source`);
+          continue;
+        }
+        for (const f of r.from) {
+          const others = workloads(docs).filter((w) => w !== gateway && f.podSelector && selects(f.podSelector, podLabels(w)));
+          if (!f.podSelector || f.namespaceSelector || f.ipBlock) {
+            p.push(`NetworkPolicy ${np.metadata.name} admits ${JSON.stringify(f)} to the audit gRPC port`);
+          } else if (others.length > 0) {
+            p.push(`NetworkPolicy ${np.metadata.name} admits ${others.map((w) => where(w)).join(', ')} to the audit gRPC port`);
+          }
+        }
+      }
+    }
+    return p;
   });
 
   check(t('PodDisruptionBudgets select pods and still allow a node drain'), () => {
@@ -544,7 +758,7 @@ function checkAll(tag, docs, kustomizations) {
     return p;
   });
 
-  return { center, gateway, cc, gc, cenv, genv };
+  return { center, gateway, audit, cc, gc, ac, cenv, genv, aenv };
 }
 
 // Service names an Ingress routes to (default backend and every path).
@@ -577,10 +791,10 @@ function checkBase(docs) {
   check(t('holds no Secret values (Secrets are referenced, created per environment)'), () =>
     ofKind(docs, 'Secret').map((s) => `Secret ${s.metadata.name} is in the base`));
 
-  check(t('HorizontalPodAutoscalers scale qrcloud-center and qrcloud-gateway, which leave replicas to them'), () => {
+  check(t('HorizontalPodAutoscalers scale qrcloud-center, qrcloud-gateway and qrcloud-audit, which leave replicas to them'), () => {
     const p = [];
     const hpas = ofKind(docs, 'HorizontalPodAutoscaler');
-    for (const name of [CENTER, GATEWAY]) {
+    for (const name of [CENTER, GATEWAY, AUDIT]) {
       const hpa = hpas.find((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
       if (!hpa) p.push(`no HPA targets Deployment ${name}`);
       else if (!(hpa.spec.minReplicas >= 2)) p.push(`HPA ${hpa.metadata.name}: minReplicas ${hpa.spec.minReplicas} < 2`);
@@ -593,15 +807,33 @@ function checkBase(docs) {
     return p;
   });
 
-  check(t('PodDisruptionBudgets cover qrcloud-center and qrcloud-gateway'), () => {
+  check(t('PodDisruptionBudgets cover qrcloud-center, qrcloud-gateway and qrcloud-audit'), () => {
     const p = [];
-    for (const name of [CENTER, GATEWAY]) {
+    for (const name of [CENTER, GATEWAY, AUDIT]) {
       const d = find(docs, 'Deployment', name);
       if (!ofKind(docs, 'PodDisruptionBudget').some((pdb) => selects(pdb.spec.selector, podLabels(d)))) {
         p.push(`no PDB selects ${name} pods`);
       }
     }
     return p;
+  });
+
+  check(t('all subsystems are on (QRCLOUD_DISABLED_SUBSYSTEMS is empty in qrcloud-config)'), () => {
+    const cm = ofKind(docs, 'ConfigMap').find((c) => c.metadata.name.startsWith('qrcloud-config'));
+    if (!cm) return ['no qrcloud-config ConfigMap'];
+    const v = (cm.data || {}).QRCLOUD_DISABLED_SUBSYSTEMS;
+    if (v === undefined) return [`ConfigMap ${cm.metadata.name} has no QRCLOUD_DISABLED_SUBSYSTEMS`];
+    return v === '' ? [] : [`QRCLOUD_DISABLED_SUBSYSTEMS=${v}; the base switches nothing off, overlays do`];
+  });
+
+  check(t('the audit word list is the starting list in deploy/local/banned_words.txt'), () => {
+    const file = path.join(root, 'deploy', 'local', 'banned_words.txt');
+    if (!fs.existsSync(file)) return [];  // nothing to compare with
+    const cm = ofKind(docs, 'ConfigMap').find((c) => c.metadata.name.startsWith('qrcloud-audit-banned-words'));
+    if (!cm) return ['no qrcloud-audit-banned-words ConfigMap'];
+    const data = Object.values(cm.data || {});
+    return data.length === 1 && data[0] === fs.readFileSync(file, 'utf8') ? [] :
+      ['k8s/base/audit/banned_words.txt differs from deploy/local/banned_words.txt; copy it over'];
   });
 }
 
@@ -613,6 +845,18 @@ function checkDev(docs, shared) {
     const p = [];
     let refs = 0;
     for (const w of workloads(docs)) {
+      for (const v of podTemplate(w).spec.volumes || []) {
+        if (!v.secret || v.secret.optional) continue;
+        refs++;
+        const s = find(docs, 'Secret', v.secret.secretName);
+        if (!s) {
+          p.push(`${where(w)}: volume ${v.name} mounts Secret ${v.secret.secretName}, not in the output`);
+          continue;
+        }
+        for (const it of v.secret.items || []) {
+          if (!(s.data && it.key in s.data)) p.push(`${where(w)}: volume ${v.name}: Secret ${s.metadata.name} has no key ${it.key}`);
+        }
+      }
       for (const c of containersOf(w)) {
         for (const e of c.env || []) {
           const r = e.valueFrom && e.valueFrom.secretKeyRef;
@@ -648,6 +892,8 @@ function checkDev(docs, shared) {
     const targets = [
       ['center', shared.cenv.env, 'MYSQL', 'mariadb'],
       ['center', shared.cenv.env, 'REDIS', 'redis'],
+      ['audit', shared.aenv.env, 'MYSQL', 'mariadb'],
+      ['audit', shared.aenv.env, 'REDIS', 'redis'],
       ['gateway', shared.genv.env, 'REDIS', 'redis'],
     ];
     for (const [who, env, kind, ssName] of targets) {
@@ -675,16 +921,19 @@ function checkDev(docs, shared) {
     const rdenv = environment(docs, mainContainer(rd)).env;
     const c = shared.cenv.env;
     const g = shared.genv.env;
-    if (!c.QRCLOUD_MYSQL_USER || dbenv.MARIADB_USER !== c.QRCLOUD_MYSQL_USER) {
-      p.push(`MARIADB_USER ${dbenv.MARIADB_USER} != QRCLOUD_MYSQL_USER ${c.QRCLOUD_MYSQL_USER}`);
-    }
-    if (!c.QRCLOUD_MYSQL_PASSWORD || dbenv.MARIADB_PASSWORD !== c.QRCLOUD_MYSQL_PASSWORD) {
-      p.push('MARIADB_PASSWORD differs from the center\'s QRCLOUD_MYSQL_PASSWORD');
+    const a = shared.aenv.env;
+    for (const [who, env] of [['center', c], ['audit', a]]) {
+      if (!env.QRCLOUD_MYSQL_USER || dbenv.MARIADB_USER !== env.QRCLOUD_MYSQL_USER) {
+        p.push(`MARIADB_USER ${dbenv.MARIADB_USER} != ${who}'s QRCLOUD_MYSQL_USER ${env.QRCLOUD_MYSQL_USER}`);
+      }
+      if (!env.QRCLOUD_MYSQL_PASSWORD || dbenv.MARIADB_PASSWORD !== env.QRCLOUD_MYSQL_PASSWORD) {
+        p.push(`MARIADB_PASSWORD differs from the ${who}'s QRCLOUD_MYSQL_PASSWORD`);
+      }
     }
     const redisPass = rdenv.REDISCLI_AUTH;
     const args = (mainContainer(rd).args || []).join(' ');
     if (!/--requirepass \$\(REDISCLI_AUTH\)/.test(args)) p.push('redis is not started with --requirepass $(REDISCLI_AUTH)');
-    for (const [who, env] of [['center', c], ['gateway', g]]) {
+    for (const [who, env] of [['center', c], ['gateway', g], ['audit', a]]) {
       if (!env.QRCLOUD_REDIS_PASSWORD || env.QRCLOUD_REDIS_PASSWORD !== redisPass) {
         p.push(`${who}'s QRCLOUD_REDIS_PASSWORD differs from redis's`);
       }
