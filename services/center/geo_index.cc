@@ -1,5 +1,6 @@
 #include "services/center/geo_index.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/numbers.h"
@@ -50,10 +51,17 @@ absl::StatusOr<v1::NearbyCampaignsResponse> GeoIndex::Nearby(double lat, double 
   // are checked per candidate, so ask for more than the limit then.
   const std::string key = tags.empty() ? std::string(kGeoKey) : TagKey(tags[0]);
   const int fetch = tags.size() <= 1 ? limit : std::min(limit * 4, 1000);
-  QRCLOUD_ASSIGN_OR_RETURN(
-      cache::Reply hits,
-      redis_.Command({"GEOSEARCH", key, "FROMLONLAT", absl::StrCat(lng), absl::StrCat(lat), "BYRADIUS",
-                      absl::StrCat(radius_m), "m", "ASC", "COUNT", absl::StrCat(fetch), "WITHDIST"}));
+  // Redis sorts every member inside the circle before taking the nearest
+  // `fetch`, so a wide circle in a dense city is slow. Ask a quarter of the
+  // radius first, then half, then all of it: once a circle holds `fetch`
+  // members they are the nearest `fetch` of the whole circle too.
+  cache::Reply hits;
+  for (int r = radius_m >= 1000 ? radius_m / 4 : radius_m;; r = std::min(radius_m, r * 2)) {
+    QRCLOUD_ASSIGN_OR_RETURN(
+        hits, redis_.Command({"GEOSEARCH", key, "FROMLONLAT", absl::StrCat(lng), absl::StrCat(lat), "BYRADIUS",
+                              absl::StrCat(r), "m", "ASC", "COUNT", absl::StrCat(fetch), "WITHDIST"}));
+    if (r >= radius_m || static_cast<int>(hits.size()) >= fetch) break;
+  }
   v1::NearbyCampaignsResponse out;
   if (hits.size() == 0) return out;
   std::vector<std::pair<std::string, double>> found;
