@@ -36,15 +36,20 @@ store::Value OrNull(const std::string& s) {
   return s;
 }
 
-absl::StatusOr<CampaignRecord> FromRow(const store::Row& r) {
-  CampaignRecord rec;
-  QRCLOUD_ASSIGN_OR_RETURN(rec.campaign, FromJson(r.String("content")));
-  v1::Campaign& c = rec.campaign;
+// Id, merchant and state: the columns every read of a campaign takes.
+void SetIdentity(const store::Row& r, v1::Campaign& c) {
   c.set_id(r.String("id"));
   c.set_merchant_id(r.String("merchant_id"));
   v1::Campaign::State state = v1::Campaign::DRAFT;
   v1::Campaign::State_Parse(r.String("state"), &state);
   c.set_state(state);
+}
+
+absl::StatusOr<CampaignRecord> FromRow(const store::Row& r) {
+  CampaignRecord rec;
+  QRCLOUD_ASSIGN_OR_RETURN(rec.campaign, FromJson(r.String("content")));
+  v1::Campaign& c = rec.campaign;
+  SetIdentity(r, c);
   c.set_stock_left(r.Int("stock_left"));
   c.clear_reject_reasons();
   for (absl::string_view reason : absl::StrSplit(r.String("reject_reasons"), '\n', absl::SkipEmpty())) {
@@ -151,11 +156,7 @@ absl::StatusOr<CampaignStore::OrderTerms> CampaignStore::GetOrderTerms(store::Co
   terms.existing_order_id = r.String("existing_order");
   terms.cloud_business_enabled = r.Bool("cloud_business_enabled");
   v1::Campaign& c = terms.campaign;
-  c.set_id(r.String("id"));
-  c.set_merchant_id(r.String("merchant_id"));
-  v1::Campaign::State state = v1::Campaign::DRAFT;
-  v1::Campaign::State_Parse(r.String("state"), &state);
-  c.set_state(state);
+  SetIdentity(r, c);
   v1::Campaign::Mode mode = v1::Campaign::MODE_UNSPECIFIED;
   v1::Campaign::Mode_Parse(r.String("mode"), &mode);
   c.set_mode(mode);

@@ -221,59 +221,60 @@ absl::Status MerchantLogic::SetBusinessSwitches(const rpc::CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status MerchantLogic::RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
-                                                  v1::Merchant& resp) {
+// Both audited requests of a merchant (its qualification, landing business)
+// are decided the same way; `Decided` names the request's columns.
+struct MerchantLogic::Decided {
+  absl::string_view what;               // for the error, e.g. "qualification"
+  absl::string_view prefix;             // "qualification" or "landing": the columns' prefix
+  absl::string_view state_column;       // "<prefix>_state" or "landing_review_state"
+  absl::string_view reasons_column;
+  bool (*pending)(const v1::Merchant&);
+  std::vector<std::pair<std::string, store::Value>> on_decision;  // extra columns to set
+};
+
+absl::Status MerchantLogic::RecordDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                           const Decided& d, v1::Merchant& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
   if (!req.approve() && req.reasons().empty()) {
     return core::InvalidField("reasons", "a rejection needs at least one reason");
   }
   return merchants_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant current, merchants_.Get(conn, req.subject_id(), /*for_update=*/true));
-    QRCLOUD_ASSIGN_OR_RETURN(store::Row row, conn.QueryOne("SELECT landing_submission_id AS s FROM merchants WHERE id = ?",
-                                                           {req.subject_id()}));
-    if (current.landing_review().state() != v1::LandingReview::PENDING_AUDIT || row.String("s") != req.submission_id()) {
-      // A decision on a request since withdrawn or replaced changes nothing.
-      return absl::FailedPreconditionError(absl::StrCat(
-          "submission ", req.submission_id(), " is not the merchant's pending request for landing business"));
+    QRCLOUD_ASSIGN_OR_RETURN(store::Row row,
+                             conn.QueryOne(absl::StrCat("SELECT ", d.prefix, "_submission_id AS s FROM merchants WHERE id = ?"),
+                                           {req.subject_id()}));
+    if (!d.pending(current) || row.String("s") != req.submission_id()) {
+      // A decision on a request since replaced or withdrawn changes nothing.
+      return absl::FailedPreconditionError(
+          absl::StrCat("submission ", req.submission_id(), " is not the merchant's pending ", d.what));
     }
     std::string reasons;
     for (const auto& r : req.reasons()) absl::StrAppend(&reasons, reasons.empty() ? "" : "\n", r);
-    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(
-        conn, req.subject_id(),
-        {{"landing_review_state", std::string(req.approve() ? "APPROVED" : "REJECTED")},
-         {"landing_review_reasons", req.approve() ? store::Value(nullptr) : store::Value(reasons)},
-         {"landing_business_enabled", req.approve()},
-         {"landing_decided_at", clock_.Now()}}));
+    std::vector<std::pair<std::string, store::Value>> columns = {
+        {std::string(d.state_column), std::string(req.approve() ? "APPROVED" : "REJECTED")},
+        {std::string(d.reasons_column), req.approve() ? store::Value(nullptr) : store::Value(reasons)},
+        {absl::StrCat(d.prefix, "_decided_at"), clock_.Now()}};
+    columns.insert(columns.end(), d.on_decision.begin(), d.on_decision.end());
+    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(conn, req.subject_id(), columns));
     QRCLOUD_ASSIGN_OR_RETURN(resp, merchants_.Get(conn, req.subject_id()));
     return absl::OkStatus();
   });
 }
 
+absl::Status MerchantLogic::RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                                  v1::Merchant& resp) {
+  const Decided landing{"request for landing business", "landing", "landing_review_state", "landing_review_reasons",
+                        [](const v1::Merchant& m) { return m.landing_review().state() == v1::LandingReview::PENDING_AUDIT; },
+                        {{"landing_business_enabled", req.approve()}}};
+  return RecordDecision(call, req, landing, resp);
+}
+
 absl::Status MerchantLogic::RecordQualificationDecision(const rpc::CallContext& call,
                                                         const v1::AuditDecision& req, v1::Merchant& resp) {
-  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
-  if (!req.approve() && req.reasons().empty()) {
-    return core::InvalidField("reasons", "a rejection needs at least one reason");
-  }
-  return merchants_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant current, merchants_.Get(conn, req.subject_id(), /*for_update=*/true));
-    QRCLOUD_ASSIGN_OR_RETURN(store::Row row, conn.QueryOne("SELECT qualification_submission_id AS s FROM merchants WHERE id = ?",
-                                                           {req.subject_id()}));
-    if (current.qualification().state() != v1::Qualification::PENDING_AUDIT || row.String("s") != req.submission_id()) {
-      // A decision on a submission that has since been replaced changes nothing.
-      return absl::FailedPreconditionError(absl::StrCat(
-          "submission ", req.submission_id(), " is not the merchant's pending qualification"));
-    }
-    std::string reasons;
-    for (const auto& r : req.reasons()) absl::StrAppend(&reasons, reasons.empty() ? "" : "\n", r);
-    QRCLOUD_RETURN_IF_ERROR(merchants_.Update(
-        conn, req.subject_id(),
-        {{"qualification_state", std::string(req.approve() ? "APPROVED" : "REJECTED")},
-         {"qualification_reasons", req.approve() ? store::Value(nullptr) : store::Value(reasons)},
-         {"qualification_decided_at", clock_.Now()}}));
-    QRCLOUD_ASSIGN_OR_RETURN(resp, merchants_.Get(conn, req.subject_id()));
-    return absl::OkStatus();
-  });
+  const Decided qualification{
+      "qualification", "qualification", "qualification_state", "qualification_reasons",
+      [](const v1::Merchant& m) { return m.qualification().state() == v1::Qualification::PENDING_AUDIT; }, {}};
+  return RecordDecision(call, req, qualification, resp);
 }
 
 absl::Status MerchantLogic::Stats(const rpc::CallContext& call, const v1::GetMerchantStatsRequest& req,

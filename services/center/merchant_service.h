@@ -40,6 +40,10 @@ class MerchantLogic {
                                      v1::Merchant& resp);
 
  private:
+  struct Decided;
+  absl::Status RecordDecision(const rpc::CallContext& call, const v1::AuditDecision& req, const Decided& d,
+                              v1::Merchant& resp);
+
   MerchantStore& merchants_;
   store::OutboxRelay* relay_;
   const core::Clock& clock_;
