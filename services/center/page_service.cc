@@ -13,6 +13,15 @@ namespace qrcloud::center {
 namespace {
 
 constexpr absl::Duration kPageTtl = absl::Hours(24);
+// A page that shows stock left (an order page with limited stock) is kept
+// only this long: orders and cancellations change the number, and a page
+// saying "10 left" after the last one sold misleads.
+constexpr absl::Duration kLiveStockPageTtl = absl::Seconds(5);
+
+std::string PageTtlSeconds(const v1::Campaign& c) {
+  const bool shows_stock = c.mode() == v1::Campaign::ORDER && c.stock() > 0;
+  return absl::StrCat(absl::ToInt64Seconds(shows_stock ? kLiveStockPageTtl : kPageTtl));
+}
 
 std::string PageKey(absl::string_view slug, absl::string_view lang) {
   return absl::StrCat("qrcloud:page:", slug, ":", lang);
@@ -66,8 +75,7 @@ absl::Status PageLogic::Refresh(const v1::Campaign& c) {
   std::vector<cache::Args> writes;
   for (const std::string lang : {"zh", "en"}) {
     QRCLOUD_ASSIGN_OR_RETURN(std::string html, Render(c, lang));
-    writes.push_back({"SET", PageKey(SlugOf(c), lang), std::move(html), "EX",
-                      absl::StrCat(absl::ToInt64Seconds(kPageTtl))});
+    writes.push_back({"SET", PageKey(SlugOf(c), lang), std::move(html), "EX", PageTtlSeconds(c)});
   }
   return redis_.Pipeline(writes).status();
 }
@@ -92,7 +100,7 @@ absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageR
   } else {
     QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.GetByPageSlug(*slug));
     QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), Render(rec.campaign, lang));
-    (void)redis_.Command({"SET", PageKey(*slug, lang), resp.data(), "EX", absl::StrCat(absl::ToInt64Seconds(kPageTtl))});
+    (void)redis_.Command({"SET", PageKey(*slug, lang), resp.data(), "EX", PageTtlSeconds(rec.campaign)});
   }
   // Page views for the merchant's statistics, counted by the page's slug.
   (void)redis_.Command({"HINCRBY", PageViewsKey(*slug), LocalDay(absl::Now()), "1"});

@@ -301,6 +301,10 @@ TEST_CASE("The campaign's page is served at /m/{slug}, and the merchant's statis
   CHECK(stats.At("days.0.redemptions") == "1");
   CHECK(buyer->Get("/v1/merchants/" + mid + "/stats").status == 404);
   CHECK(merchant->Get("/v1/merchants/" + mid + "/stats?fromDay=yesterday").status == 400);
+
+  // The page's stock follows the orders within seconds, not a day later.
+  CHECK(page.body.find("剩余 10 份") != std::string::npos);
+  CHECK(WaitFor([&] { return anon.Get(page_path).body.find("剩余 9 份") != std::string::npos; }, absl::Seconds(15)));
 }
 
 }  // namespace
