@@ -115,6 +115,9 @@ absl::Status Connection::Translate(const std::exception& e, absl::string_view sq
   const int code = se ? se->getErrorCode() : 0;
   if (code == 1062) return absl::AlreadyExistsError(e.what());
   if (code == 1213 || code == 1205) return absl::AbortedError(absl::StrCat("MySQL: ", e.what()));
+  // SIGNAL SQLSTATE '45000' from a trigger: a rule of the data refused the
+  // statement; the message says which.
+  if (code == 1644) return absl::FailedPreconditionError(e.what());
   if (IsConnectionError(code) || (se && se->getSQLState().substr(0, 2) == "08")) {
     broken_ = true;
     return absl::UnavailableError(absl::StrCat("database unavailable: ", e.what()));

@@ -190,50 +190,42 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
   const absl::Time expire_at = absl::FromUnixSeconds(absl::ToUnixSeconds(expiry) / 60 * 60);
   core::ToProto(now, order.mutable_create_time());
 
+  // One autocommit INSERT: the trigger orders_take_stock (migration 0009)
+  // counts the buyer against the per-person limit and takes the stock only
+  // while it lasts, inside the same statement, so the order, the count and
+  // the stock commit together. No oversell, ever: MySQL decides.
   enum class Outcome { kCreated, kSoldOut, kLimit, kDuplicate };
   Outcome outcome = Outcome::kCreated;
-  absl::Status s = mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
-    outcome = Outcome::kCreated;
-    if (c.per_person_limit() > 0) {
-      QRCLOUD_RETURN_IF_ERROR(conn.Execute("INSERT INTO campaign_buyers (campaign_id, account_id, quantity) "
-                                           "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE quantity = quantity + VALUES(quantity)",
-                                           {c.id(), caller.account_id, static_cast<int64_t>(quantity)})
-                                  .status());
-      QRCLOUD_ASSIGN_OR_RETURN(store::Row bought, conn.QueryOne("SELECT quantity FROM campaign_buyers WHERE campaign_id = ? "
-                                                                "AND account_id = ?", {c.id(), caller.account_id}));
-      if (bought.Int("quantity") > c.per_person_limit()) {
-        outcome = Outcome::kLimit;
-        return absl::FailedPreconditionError("limit");  // rolls back, not retried
-      }
-    }
+  absl::Status s;
+  {
+    QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
     for (int attempt = 0;; ++attempt) {
       order.mutable_receipt()->set_number(NewReceiptNumber());
-      auto inserted = conn.Execute(
-          absl::StrCat("INSERT INTO orders (", kOrderColumns, ", request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "'CLOUD', ?, ?, NULL, NULL, ?)"),
-          {order.id(), c.id(), c.merchant_id(), caller.account_id, static_cast<int64_t>(quantity), total.currency(),
-           total.minor(), std::string("CONFIRMED"), order.receipt().number(), token, expire_at, req.platform_code(), now,
-           req.request_id()});
-      if (inserted.ok()) break;
-      if (inserted.status().code() != absl::StatusCode::kAlreadyExists) return inserted.status();
-      if (absl::StrContains(inserted.status().message(), "orders_request")) {
+      s = conn->Execute(
+                  absl::StrCat("INSERT INTO orders (", kOrderColumns, ", request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                               "?, 'CLOUD', ?, ?, NULL, NULL, ?)"),
+                  {order.id(), c.id(), c.merchant_id(), caller.account_id, static_cast<int64_t>(quantity),
+                   total.currency(), total.minor(), std::string("CONFIRMED"), order.receipt().number(), token,
+                   expire_at, req.platform_code(), now, req.request_id()})
+              .status();
+      if (s.ok()) break;
+      const absl::string_view message = s.message();
+      if (s.code() == absl::StatusCode::kFailedPrecondition && absl::StrContains(message, "qrcloud:sold-out")) {
+        outcome = Outcome::kSoldOut;
+      } else if (s.code() == absl::StatusCode::kFailedPrecondition && absl::StrContains(message, "qrcloud:limit")) {
+        outcome = Outcome::kLimit;
+      } else if (s.code() == absl::StatusCode::kAlreadyExists && absl::StrContains(message, "orders_request")) {
         outcome = Outcome::kDuplicate;  // a concurrent retry of this request won
-        return absl::FailedPreconditionError("duplicate");
+      } else if (s.code() == absl::StatusCode::kAlreadyExists && attempt < 5) {
+        continue;  // the receipt number is taken: draw another
+      } else if (s.code() == absl::StatusCode::kAlreadyExists) {
+        s = absl::InternalError("could not find a free receipt number");
+      } else if (s.code() == absl::StatusCode::kAborted && attempt < 3) {
+        continue;  // a deadlock: InnoDB rolled the statement back whole
       }
-      if (attempt == 5) return absl::InternalError("could not find a free receipt number");
+      break;
     }
-    // No oversell, ever: stock is taken only while it lasts, in this
-    // transaction. Last, so the campaign's row is locked only until COMMIT.
-    QRCLOUD_ASSIGN_OR_RETURN(int64_t taken,
-                             conn.Execute("UPDATE campaigns SET stock_left = stock_left - ? WHERE id = ? AND state = "
-                                          "'PUBLISHED' AND (stock = 0 OR stock_left >= ?)",
-                                          {static_cast<int64_t>(quantity), c.id(), static_cast<int64_t>(quantity)}));
-    if (taken == 0) {
-      outcome = Outcome::kSoldOut;
-      return absl::FailedPreconditionError("sold out");
-    }
-    return absl::OkStatus();
-  });
+  }
   if (outcome != Outcome::kCreated || !s.ok()) {
     if (gate_taken) {
       if (outcome == Outcome::kSoldOut) {

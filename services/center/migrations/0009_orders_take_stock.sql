@@ -1,0 +1,14 @@
+-- An order takes its stock in the same statement that inserts it: this
+-- trigger runs inside the INSERT, so the order row, the buyer's count and the
+-- campaign's stock commit together or not at all, in one round trip.
+--
+-- For cloud orders (source CLOUD), after the row is in:
+--   1. the per-person limit: the buyer's count grows by the quantity and may
+--      not pass the campaign's limit (0: no limit);
+--   2. no oversell, ever: stock_left shrinks only while it lasts and only
+--      while the campaign is PUBLISHED (stock 0 means unlimited).
+-- Either refusal is SQLSTATE 45000 with the message 'qrcloud:limit' or
+-- 'qrcloud:sold-out', which OrderLogic::Create turns into its answers. The
+-- campaign's row is locked last, so it is held only until the commit.
+-- (One line per statement: the migration runner splits at a line's final ';'.)
+CREATE TRIGGER orders_take_stock AFTER INSERT ON orders FOR EACH ROW BEGIN DECLARE lim INT DEFAULT 0; DECLARE bought BIGINT DEFAULT 0; IF NEW.source = 'CLOUD' THEN SELECT per_person_limit INTO lim FROM campaigns WHERE id = NEW.campaign_id; IF lim > 0 THEN INSERT INTO campaign_buyers (campaign_id, account_id, quantity) VALUES (NEW.campaign_id, NEW.account_id, NEW.quantity) ON DUPLICATE KEY UPDATE quantity = quantity + VALUES(quantity); SELECT quantity INTO bought FROM campaign_buyers WHERE campaign_id = NEW.campaign_id AND account_id = NEW.account_id; IF bought > lim THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'qrcloud:limit'; END IF; END IF; UPDATE campaigns SET stock_left = stock_left - NEW.quantity WHERE id = NEW.campaign_id AND state = 'PUBLISHED' AND (stock = 0 OR stock_left >= NEW.quantity); IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'qrcloud:sold-out'; END IF; END IF; END;
