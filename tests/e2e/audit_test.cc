@@ -291,6 +291,87 @@ TEST_CASE("Campaigns through the audit service: clean ones publish, doubtful one
   CHECK(rejected.At("rejectReasons.0").find("赌场") != std::string::npos);
 }
 
+TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and an auditor") {
+  // Automatic approval off: the checks run on every submission and record
+  // their findings, and an auditor decides each through REST.
+  World world({"--auto_approve=false"});
+  Api auditor = world.Auditor();
+  Merchant m = world.NewMerchant();
+  SubmitQualification(m, "福州小店有限公司");
+  const std::string qualification_task = AwaitQueuedTask(auditor, m.id);
+  REQUIRE(auditor.Post("/v1/audit/tasks/" + qualification_task + ":decide", R"({"approve":true})").status == 200);
+  AwaitQualification(m, "APPROVED");
+
+  // A campaign fenced to 500 m around the shop, one per person.
+  ApiResponse draft = m.api.Post("/v1/merchants/" + m.id + "/campaigns", R"({"title":"鱼丸汤 Fish ball soup",
+    "mode":"ORDER","template":"coupon","price":{"currency":"CNY","minor":"1500"},"stock":"20","perPersonLimit":1,
+    "fence":{"origin":{"lat":26.0745,"lng":119.2965},"radiusM":500}})");
+  REQUIRE(draft.status == 200);
+  const std::string id = draft.At("id");
+  REQUIRE(m.api.Post("/v1/campaigns/" + id + ":submit", "{}").status == 200);
+  std::string task;
+  REQUIRE(WaitFor(
+      [&] {
+        task = FindTask(auditor, "state=QUEUED&subject=CAMPAIGN", id);
+        return !task.empty();
+      },
+      kDeadline, absl::Milliseconds(100)));
+  CHECK(m.api.Get("/v1/campaigns/" + id).At("state") == "PENDING_AUDIT");
+  REQUIRE(auditor.Post("/v1/audit/tasks/" + task + ":decide", R"({"approve":true})").status == 200);
+  ApiResponse live;
+  REQUIRE(WaitFor(
+      [&] {
+        live = m.api.Get("/v1/campaigns/" + id);
+        return live.At("state") == "PUBLISHED" && !live.At("codeId").empty();
+      },
+      kDeadline, absl::Milliseconds(100)));
+
+  // Page and code; a scan leads to the page.
+  Api person = world.NewApi();
+  const std::string page_url = live.At("pageUrl");
+  CHECK(person.Get(page_url.substr(page_url.find("/m/"))).status == 200);
+  ApiResponse code = m.api.Get("/v1/codes/" + live.At("codeId"));
+  ApiResponse scanned = person.Get("/s/" + code.At("slug"));
+  CHECK(scanned.status == 302);
+  CHECK(scanned.Header("location") == page_url);
+
+  // A person orders: outside the fence refused, inside a receipt, a retry
+  // the same order, a second order over the limit refused.
+  const std::string login = absl::StrCat(UniqueName("buyer"), "@example.com");
+  REQUIRE(person.Post("/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", login,
+                                                   R"(","password":"correct-horse"})")).status == 200);
+  person.set_token(person.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+                       .At("token"));
+  const std::string orders = "/v1/campaigns/" + id + "/orders";
+  ApiResponse outside = person.Post(orders, R"({"requestId":"flow-0","location":{"lat":26.0900,"lng":119.2965}})");
+  CHECK(outside.status == 403);
+  CHECK(outside.At("message").find("within 500 m") != std::string::npos);
+  const std::string inside = R"({"requestId":"flow-1","location":{"lat":26.0760,"lng":119.2970}})";
+  ApiResponse first = person.Post(orders, inside);
+  REQUIRE(first.status == 200);
+  const std::string token = first.At("order.receipt.token");
+  REQUIRE(!token.empty());
+  CHECK(person.Post(orders, inside).At("order.id") == first.At("order.id"));
+  ApiResponse over = person.Post(orders, R"({"requestId":"flow-2","location":{"lat":26.0760,"lng":119.2970}})");
+  CHECK(over.status == 400);
+  CHECK(over.At("message").find("limit is 1 per person") != std::string::npos);
+  CHECK(m.api.Get("/v1/campaigns/" + id).At("stockLeft") == "19");
+
+  // Redeemed once; again 409; another merchant and an altered token refused.
+  const std::string redeem = absl::StrCat(R"({"token":")", token, R"("})");
+  ApiResponse redeemed = m.api.Post("/v1/receipts:redeem", redeem);
+  REQUIRE(redeemed.status == 200);
+  CHECK(redeemed.At("order.state") == "REDEEMED");
+  CHECK(m.api.Post("/v1/receipts:redeem", redeem).status == 409);
+  Merchant other = world.NewMerchant();
+  CHECK(other.api.Post("/v1/receipts:redeem", redeem).status == 404);
+  std::string altered = token;
+  altered[60] = altered[60] == 'A' ? 'B' : 'A';
+  ApiResponse fake = m.api.Post("/v1/receipts:redeem", absl::StrCat(R"({"token":")", altered, R"("})"));
+  CHECK(fake.status == 400);
+  CHECK(fake.At("details.0.fieldViolations.0.field") == "token");
+}
+
 TEST_CASE("A decision made while the center is down reaches it once the center is back") {
   World world({"--auto_approve=false"});
   Api auditor = world.Auditor();
