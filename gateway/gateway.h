@@ -16,10 +16,10 @@
 #include "absl/time/time.h"
 #include "gateway/backends.h"
 #include "gateway/rate_limiter.h"
-#include "gateway/scan_path.h"
 #include "gateway/routes.h"
-#include "libs/core/subsystems.h"
+#include "gateway/scan_path.h"
 #include "libs/cache/redis.h"
+#include "libs/core/subsystems.h"
 #include "libs/http/server.h"
 
 namespace qrcloud::gateway {

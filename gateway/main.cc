@@ -9,9 +9,9 @@
 #include "absl/synchronization/notification.h"
 #include "gateway/gateway.h"
 #include "libs/cache/redis_flags.h"
-#include "libs/core/subsystems.h"
 #include "libs/core/config.h"
 #include "libs/core/log.h"
+#include "libs/core/subsystems.h"
 
 ABSL_FLAG(std::string, http_address, "0.0.0.0", "Address to listen on");
 ABSL_FLAG(int, http_port, 8080, "HTTP port");
