@@ -105,6 +105,7 @@ Connection::Connection(std::unique_ptr<sql::Connection> conn)
     : conn_(std::move(conn)), last_used_(absl::Now()) {}
 
 Connection::~Connection() {
+  columns_.clear();
   statements_.clear();  // statements before their connection
   plain_.reset();
   conn_.reset();
@@ -176,8 +177,12 @@ absl::StatusOr<std::vector<Row>> Connection::Query(absl::string_view sql, const 
     std::unique_ptr<sql::ResultSet> rs((*ps)->executeQuery());
     sql::ResultSetMetaData* meta = rs->getMetaData();
     const unsigned int n = meta->getColumnCount();
-    auto columns = std::make_shared<std::map<std::string, int, std::less<>>>();
-    for (unsigned int i = 1; i <= n; ++i) (*columns)[meta->getColumnLabel(i).asStdString()] = i - 1;
+    auto& columns = columns_[*ps];
+    if (columns == nullptr || columns->size() != n) {
+      auto made = std::make_shared<std::map<std::string, int, std::less<>>>();
+      for (unsigned int i = 1; i <= n; ++i) (*made)[meta->getColumnLabel(i).asStdString()] = i - 1;
+      columns = std::move(made);
+    }
     std::vector<Row> rows;
     rows.reserve(rs->rowsCount());
     while (rs->next()) {

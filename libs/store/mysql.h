@@ -105,6 +105,9 @@ class Connection {
   std::unique_ptr<sql::Connection> conn_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> statements_;
   std::unique_ptr<sql::Statement> plain_;  // for ExecuteUnprepared, made once
+  // Column name → index of each prepared query's results, made on its first
+  // run and shared by the rows of every later one.
+  std::map<const sql::PreparedStatement*, std::shared_ptr<const std::map<std::string, int, std::less<>>>> columns_;
   bool broken_ = false;
   absl::Time last_used_;
 };
