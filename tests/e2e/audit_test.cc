@@ -108,12 +108,14 @@ std::string FindTask(Api& auditor, const std::string& query, const std::string& 
   return "";
 }
 
-// Waits for the worker to queue the merchant's submission for an auditor.
-std::string AwaitQueuedTask(Api& auditor, const std::string& merchant_id) {
+// Waits for the worker to queue a submission about `subject_id` (the
+// merchant's qualification, or a campaign) for an auditor.
+std::string AwaitQueuedTask(Api& auditor, const std::string& subject_id,
+                            const std::string& subject = "QUALIFICATION") {
   std::string id;
   REQUIRE(WaitFor(
       [&] {
-        id = FindTask(auditor, "state=QUEUED&subject=QUALIFICATION", merchant_id);
+        id = FindTask(auditor, "state=QUEUED&subject=" + subject, subject_id);
         return !id.empty();
       },
       kDeadline, absl::Milliseconds(100)));
@@ -272,13 +274,7 @@ TEST_CASE("Campaigns through the audit service: clean ones publish, doubtful one
   // A price above the review line waits for a person, who approves it.
   const std::string doubtful = submit(R"({"title":"Banquet hall","mode":"ORDER","template":"coupon",
     "price":{"currency":"CNY","minor":"20000000"},"stock":"2"})");
-  std::string task;
-  REQUIRE(WaitFor(
-      [&] {
-        task = FindTask(auditor, "state=QUEUED&subject=CAMPAIGN", doubtful);
-        return !task.empty();
-      },
-      kDeadline, absl::Milliseconds(100)));
+  const std::string task = AwaitQueuedTask(auditor, doubtful, "CAMPAIGN");
   CHECK(m.api.Get("/v1/campaigns/" + doubtful).At("state") == "PENDING_AUDIT");
   ApiResponse decided = auditor.Post("/v1/audit/tasks/" + task + ":decide", R"({"approve":true})");
   REQUIRE(decided.status == 200);
@@ -309,13 +305,7 @@ TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and
   REQUIRE(draft.status == 200);
   const std::string id = draft.At("id");
   REQUIRE(m.api.Post("/v1/campaigns/" + id + ":submit", "{}").status == 200);
-  std::string task;
-  REQUIRE(WaitFor(
-      [&] {
-        task = FindTask(auditor, "state=QUEUED&subject=CAMPAIGN", id);
-        return !task.empty();
-      },
-      kDeadline, absl::Milliseconds(100)));
+  const std::string task = AwaitQueuedTask(auditor, id, "CAMPAIGN");
   CHECK(m.api.Get("/v1/campaigns/" + id).At("state") == "PENDING_AUDIT");
   REQUIRE(auditor.Post("/v1/audit/tasks/" + task + ":decide", R"({"approve":true})").status == 200);
   ApiResponse live;
