@@ -1,5 +1,6 @@
 #include "services/audit/submission_consumer.h"
 
+#include "libs/cache/consumer_loop.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
 #include "libs/core/status.h"
@@ -18,20 +19,12 @@ core::Counter& Events(absl::string_view outcome) {
 }  // namespace
 
 void SubmissionConsumer::Start() {
-  thread_ = std::thread([this] {
-    absl::Duration backoff = absl::Milliseconds(100);
-    while (!stop_.HasBeenNotified()) {
-      auto n = RunOnce(absl::Seconds(1));
-      if (n.ok()) {
-        backoff = absl::Milliseconds(100);
-        continue;
-      }
-      spdlog::warn("audit stream: {}", n.status().message());
-      redis_.reset();  // reconnect on the next round
-      if (stop_.WaitForNotificationWithTimeout(backoff)) return;
-      backoff = std::min(backoff * 2, absl::Seconds(5));
-    }
-  });
+  thread_ = cache::StartConsumerLoop(
+      stop_, [this] { return RunOnce(absl::Seconds(1)).status(); },
+      [this](const absl::Status& s) {
+        spdlog::warn("audit stream: {}", s.message());
+        redis_.reset();  // reconnect on the next round
+      });
 }
 
 void SubmissionConsumer::Stop() {

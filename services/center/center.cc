@@ -7,6 +7,7 @@
 #include "libs/core/metrics.h"
 #include "libs/core/status.h"
 #include "libs/qr/isolated_decoder.h"
+#include "libs/rpc/metrics_server.h"
 #include "libs/store/migrations.h"
 
 namespace qrcloud::center {
@@ -15,30 +16,6 @@ std::vector<store::Migration> Migrations();  // generated from migrations/*.sql
 
 absl::Status MigrateCenter(store::MysqlPool& mysql) {
   return store::Migrate(mysql, "center", Migrations());
-}
-
-// A small HTTP server for /metrics and /healthz beside the gRPC port.
-std::unique_ptr<http::Server> StartMetricsServer(const std::string& address, int port,
-                                                 absl::Status* status) {
-  http::ServerOptions o;
-  o.address = address;
-  o.port = static_cast<uint16_t>(port);
-  o.io_threads = 1;
-  auto server = std::make_unique<http::Server>(o, [](http::Request&& req, http::Responder respond) {
-    http::Response r;
-    if (req.path == "/metrics") {
-      r.headers.emplace_back("content-type", "text/plain; version=0.0.4");
-      r.body = core::MetricsRegistry::Global().Render();
-    } else if (req.path == "/healthz") {
-      r.body = "ok\n";
-    } else {
-      r.status = 404;
-      r.body = "not found\n";
-    }
-    respond(std::move(r));
-  });
-  *status = server->Start();
-  return server;
 }
 
 absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& config,
@@ -121,9 +98,7 @@ absl::StatusOr<std::unique_ptr<Center>> Center::Start(const rpc::ServiceConfig& 
   }
 
   if (config.metrics_port > 0) {
-    absl::Status s;
-    c->metrics_ = StartMetricsServer(config.listen_address, config.metrics_port, &s);
-    QRCLOUD_RETURN_IF_ERROR(s);
+    QRCLOUD_ASSIGN_OR_RETURN(c->metrics_, rpc::StartMetricsServer(config.listen_address, config.metrics_port));
   }
   spdlog::info("center: gRPC on {}:{}, metrics on {}", config.listen_address, c->grpc_port(),
                c->metrics_port());

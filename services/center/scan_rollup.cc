@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "libs/cache/consumer_loop.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
 #include "libs/core/scan_event.h"
@@ -87,20 +88,12 @@ absl::Status MarkApplied(store::Connection& conn, const std::vector<std::string>
 }  // namespace
 
 void ScanRollup::Start() {
-  thread_ = std::thread([this] {
-    absl::Duration backoff = absl::Milliseconds(100);
-    while (!stop_.HasBeenNotified()) {
-      auto n = RunOnce(absl::Seconds(1));
-      if (n.ok()) {
-        backoff = absl::Milliseconds(100);
-        continue;
-      }
-      spdlog::warn("scan rollup: {}", n.status().message());
-      redis_.reset();  // reconnect on the next round
-      if (stop_.WaitForNotificationWithTimeout(backoff)) return;
-      backoff = std::min(backoff * 2, absl::Seconds(5));
-    }
-  });
+  thread_ = cache::StartConsumerLoop(
+      stop_, [this] { return RunOnce(absl::Seconds(1)).status(); },
+      [this](const absl::Status& s) {
+        spdlog::warn("scan rollup: {}", s.message());
+        redis_.reset();  // reconnect on the next round
+      });
 }
 
 void ScanRollup::Stop() {
