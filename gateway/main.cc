@@ -37,12 +37,6 @@ ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL
 
 namespace {
 
-absl::Notification* g_stop = nullptr;
-
-void OnSignal(int) {
-  if (g_stop != nullptr && !g_stop->HasBeenNotified()) g_stop->Notify();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,11 +79,7 @@ int main(int argc, char** argv) {
     spdlog::critical("gateway failed to start: {}", gw.status().message());
     return 1;
   }
-  absl::Notification stop;
-  g_stop = &stop;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  stop.WaitForNotification();
+  core::WaitForTerminationSignal();
   spdlog::info("gateway: shutting down");
   (*gw)->Shutdown(absl::Seconds(5));
   return 0;

@@ -1,5 +1,9 @@
 #include "libs/core/config.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -46,6 +50,29 @@ std::vector<std::string> InitProcess(int argc, char** argv, absl::string_view us
   EnsureSodium();
   InitLogging();
   return std::vector<std::string>(rest.begin(), rest.end());
+}
+
+namespace {
+int g_signal_pipe[2] = {-1, -1};
+
+void OnTerminationSignal(int) {
+  const int saved = errno;
+  const char byte = 1;
+  (void)!write(g_signal_pipe[1], &byte, 1);
+  errno = saved;
+}
+}  // namespace
+
+void WaitForTerminationSignal() {
+  if (g_signal_pipe[0] < 0 && pipe(g_signal_pipe) != 0) {
+    std::perror("pipe");
+    return;
+  }
+  std::signal(SIGTERM, OnTerminationSignal);
+  std::signal(SIGINT, OnTerminationSignal);
+  char byte;
+  while (read(g_signal_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
 }
 
 }  // namespace qrcloud::core

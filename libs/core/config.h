@@ -21,6 +21,11 @@ absl::Status ApplyEnvironment();
 // positional arguments (argv[0] first).
 std::vector<std::string> InitProcess(int argc, char** argv, absl::string_view usage);
 
+// Blocks until the process gets SIGTERM or SIGINT (the handler only writes
+// to a pipe, which is safe in a signal handler), then returns so the caller
+// can shut down gracefully.
+void WaitForTerminationSignal();
+
 }  // namespace qrcloud::core
 
 #endif  // QRCLOUD_LIBS_CORE_CONFIG_H_

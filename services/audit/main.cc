@@ -41,12 +41,6 @@ ABSL_FLAG(absl::Duration, delivery_max_backoff, absl::Seconds(30),
 namespace qrcloud::audit {
 namespace {
 
-absl::Notification* g_stop = nullptr;
-
-void OnSignal(int) {
-  if (g_stop != nullptr && !g_stop->HasBeenNotified()) g_stop->Notify();
-}
-
 int Serve(const rpc::ServiceConfig& config) {
   AuditOptions options;
   options.center_address = absl::GetFlag(FLAGS_center_address);
@@ -76,11 +70,7 @@ int Serve(const rpc::ServiceConfig& config) {
     spdlog::critical("audit failed to start: {}", audit.status().message());
     return 1;
   }
-  absl::Notification stop;
-  g_stop = &stop;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  stop.WaitForNotification();
+  core::WaitForTerminationSignal();
   spdlog::info("audit: shutting down");
   (*audit)->Shutdown();
   return 0;

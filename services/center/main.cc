@@ -38,12 +38,6 @@ ABSL_FLAG(std::string, receipt_key_file, "receipt-signing.key",
 namespace qrcloud::center {
 namespace {
 
-absl::Notification* g_stop = nullptr;
-
-void OnSignal(int) {
-  if (g_stop != nullptr && !g_stop->HasBeenNotified()) g_stop->Notify();
-}
-
 int EnsureAdmin(const rpc::ServiceConfig& config, const std::string& login,
                 const std::string& password_file) {
   std::string password;
@@ -166,11 +160,7 @@ int Serve(const rpc::ServiceConfig& config) {
     spdlog::critical("center failed to start: {}", center.status().message());
     return 1;
   }
-  absl::Notification stop;
-  g_stop = &stop;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  stop.WaitForNotification();
+  core::WaitForTerminationSignal();
   spdlog::info("center: shutting down");
   (*center)->Shutdown();
   return 0;
