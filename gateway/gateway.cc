@@ -56,23 +56,27 @@ grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
+// The bytes of `buffer`: a view of its one slice when it has one (the usual
+// case for a small answer), else a copy joined in `scratch`.
+absl::string_view BytesOf(const grpc::ByteBuffer& buffer, grpc::Slice* slice, std::string* scratch) {
+  if (buffer.TrySingleSlice(slice).ok()) {
+    return absl::string_view(reinterpret_cast<const char*>(slice->begin()), slice->size());
+  }
   std::vector<grpc::Slice> slices;
   (void)buffer.Dump(&slices);
-  std::string out;
-  out.reserve(buffer.Length());
-  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return out;
+  scratch->reserve(buffer.Length());
+  for (const auto& s : slices) scratch->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return *scratch;
 }
 
 }  // namespace
 
 // The HTTP answer for a finished backend call.
 http::Response Gateway::Answer(const grpc::Status& status, const google::protobuf::Descriptor* output,
-                               const grpc::ByteBuffer& response) {
+                               absl::string_view response) {
   http::Response r;
   if (status.ok()) {
-    auto payload = RenderResponse(output, FromByteBuffer(response));
+    auto payload = RenderResponse(output, response);
     if (!payload.ok()) return ErrorResponse(payload.status());
     r.headers.emplace_back("content-type", payload->content_type);
     r.body = std::move(payload->body);
@@ -142,6 +146,16 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
       http_options, [self](http::Request&& req, http::Responder respond) {
         self->Handle(std::move(req), std::move(respond));
       });
+  if (g->options_.own_backend_client) {
+    // At least a connection per io thread, so that each thread's calls find
+    // their connection's strand free and answer in the same turn.
+    const int connections = std::max(g->options_.channels_per_backend, http_options.io_threads);
+    for (const auto& [service, address] : g->options_.backends) {
+      auto& channel = g->h2_by_address_[address];
+      if (!channel) channel = std::make_unique<H2Channel>(g->server_->io_context(), address, connections);
+      g->h2_by_service_[service] = channel.get();
+    }
+  }
   QRCLOUD_RETURN_IF_ERROR(g->server_->Start());
   spdlog::info("gateway: HTTP on port {}, {} routes to {} services", g->server_->port(),
                g->routes_.routes().size(), services.size());
@@ -153,7 +167,11 @@ Gateway::~Gateway() { Shutdown(absl::Seconds(1)); }
 void Gateway::Shutdown(absl::Duration grace) {
   // The HTTP server first: scans in flight finish recording before the
   // recorder goes.
-  if (server_) server_->Shutdown(grace);
+  if (server_) {
+    server_->Shutdown(grace, [this] {
+      for (auto& [address, channel] : h2_by_address_) channel->Close();
+    });
+  }
   scan_path_.reset();
   recorder_.reset();
   resolver_.reset();
@@ -243,19 +261,46 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
     r.headers.emplace_back(kRequestIdHeader, request_id);
     return respond(std::move(r));
   }
-  grpc::GenericStub* stub = backends_->StubFor(match.route->method->service()->full_name());
+  const std::string& service = match.route->method->service()->full_name();
+  const absl::Time deadline = absl::Now() + options_.call_timeout;
+  const std::string_view authorization = req.Header("authorization");
+  const google::protobuf::Descriptor* output = match.route->method->output_type();
+  if (options_.own_backend_client) {
+    auto channel = h2_by_service_.find(service);
+    if (channel == h2_by_service_.end()) {
+      http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
+      r.headers.emplace_back(kRequestIdHeader, request_id);
+      return respond(std::move(r));
+    }
+    UnaryCall call;
+    call.path = match.route->grpc_path;
+    call.deadline = deadline;
+    call.metadata.reserve(3);
+    call.metadata.emplace_back(kRequestIdHeader, request_id);
+    if (!authorization.empty()) call.metadata.emplace_back("authorization", std::string(authorization));
+    call.metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+    call.request = (*request)->SerializeAsString();
+    channel->second->Call(std::move(call), [output, request_id, respond = std::make_shared<http::Responder>(
+                                                                   std::move(respond))](grpc::Status status,
+                                                                                        std::string response) {
+      http::Response r = Answer(status, output, response);
+      r.headers.emplace_back(kRequestIdHeader, request_id);
+      (*respond)(std::move(r));
+    });
+    return;
+  }
+
+  grpc::GenericStub* stub = backends_->StubFor(service);
   if (stub == nullptr) {
     http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
     r.headers.emplace_back(kRequestIdHeader, request_id);
     return respond(std::move(r));
   }
-
   auto* call = new Call(std::move(respond));
   call->request_id = std::move(request_id);
-  call->output = match.route->method->output_type();
-  call->context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  call->output = output;
+  call->context.set_deadline(absl::ToChronoTime(deadline));
   call->context.AddMetadata(kRequestIdHeader, call->request_id);
-  const std::string_view authorization = req.Header("authorization");
   if (!authorization.empty()) call->context.AddMetadata("authorization", std::string(authorization));
   call->context.AddMetadata("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
   call->request = ToByteBuffer((*request)->SerializeAsString());
@@ -263,7 +308,9 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   stub->UnaryCall(&call->context, match.route->grpc_path, grpc::StubOptions(), &call->request,
                   &call->response, [call](grpc::Status status) {
                     std::unique_ptr<Call> owned(call);
-                    http::Response r = Answer(status, owned->output, owned->response);
+                    grpc::Slice slice;
+                    std::string scratch;
+                    http::Response r = Answer(status, owned->output, BytesOf(owned->response, &slice, &scratch));
                     r.headers.emplace_back(kRequestIdHeader, owned->request_id);
                     owned->respond(std::move(r));
                   });

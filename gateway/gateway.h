@@ -3,6 +3,7 @@
 #ifndef QRCLOUD_GATEWAY_GATEWAY_H_
 #define QRCLOUD_GATEWAY_GATEWAY_H_
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/backends.h"
+#include "gateway/h2_client.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
 #include "gateway/scan_path.h"
@@ -35,6 +37,9 @@ struct GatewayOptions {
   // The public base URL, for /openapi.json.
   std::string public_url;
   int channels_per_backend = 4;
+  // Backend calls through the gateway's own gRPC client (H2Channel), on the
+  // HTTP io threads; false: through grpc++'s generic stub.
+  bool own_backend_client = true;
   // The scan path /s/{slug}; resolves slugs at the center (CodeService).
   bool scans = true;
   std::string center_address = "localhost:50051";
@@ -63,12 +68,14 @@ class Gateway {
                http::Responder respond);
   http::Response Ready();
   static http::Response Answer(const grpc::Status& status, const google::protobuf::Descriptor* output,
-                               const grpc::ByteBuffer& response);
+                               absl::string_view response);
 
   GatewayOptions options_;
   RouteTable routes_;
   RouteTable switched_off_;  // routes of disabled subsystems, to explain a 404
-  std::unique_ptr<Backends> backends_;
+  std::unique_ptr<Backends> backends_;  // grpc++ channels: readiness, and calls unless own_backend_client
+  std::map<std::string, std::unique_ptr<H2Channel>> h2_by_address_;
+  std::map<std::string, H2Channel*, std::less<>> h2_by_service_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<SlugResolver> resolver_;
   std::unique_ptr<ScanRecorder> recorder_;

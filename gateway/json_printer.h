@@ -10,6 +10,7 @@
 #define QRCLOUD_GATEWAY_JSON_PRINTER_H_
 
 #include <string>
+#include "absl/strings/string_view.h"
 
 #include "google/protobuf/message.h"
 
@@ -17,6 +18,14 @@ namespace qrcloud::gateway {
 
 // Appends the JSON of `message` to `out`.
 void PrintJson(const google::protobuf::Message& message, std::string* out);
+
+// Appends the JSON of the message of type `type` serialized in `bytes`, read
+// straight off the wire format, with no message built in between: the
+// gateway's path for responses. Returns false, leaving `out` as it was, for
+// bytes it does not take on (a field out of number order or given twice, Any
+// or Struct values, malformed bytes); the caller then parses the message and
+// calls PrintJson, which prints the same JSON.
+bool PrintJsonFromWire(const google::protobuf::Descriptor* type, absl::string_view bytes, std::string* out);
 
 }  // namespace qrcloud::gateway
 

@@ -29,7 +29,12 @@ ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10), "Deadline of each bac
 ABSL_FLAG(int, rate_limit_per_token, 1200, "Requests per minute per bearer token (0: no limit)");
 ABSL_FLAG(int, rate_limit_per_address, 2400, "Requests per minute per client address (0: no limit)");
 ABSL_FLAG(bool, trust_forwarded_for, false, "Take the client address from X-Forwarded-For");
-ABSL_FLAG(int, channels_per_backend, 2, "HTTP/2 connections to each backend, used in turn");
+ABSL_FLAG(int, channels_per_backend, 2,
+          "HTTP/2 connections to each backend, used in turn (with --backend_client=h2, at least one per "
+          "io thread)");
+ABSL_FLAG(std::string, backend_client, "h2",
+          "How backend calls are made: h2 (the gateway's own gRPC client on its io threads) or grpc "
+          "(grpc++'s generic stub)");
 ABSL_FLAG(std::string, scan_address_salt, "qrcloud-scan",
           "Salt for hashing client addresses of scans (the same on every replica)");
 ABSL_FLAG(std::string, scan_spool, "scans.spool", "Where scans wait while Redis is unreachable");
@@ -65,6 +70,12 @@ int main(int argc, char** argv) {
   options.trust_forwarded_for = absl::GetFlag(FLAGS_trust_forwarded_for);
   options.public_url = absl::GetFlag(FLAGS_public_url);
   options.channels_per_backend = absl::GetFlag(FLAGS_channels_per_backend);
+  const std::string backend_client = absl::GetFlag(FLAGS_backend_client);
+  if (backend_client != "h2" && backend_client != "grpc") {
+    spdlog::critical("--backend_client must be h2 or grpc, not \"{}\"", backend_client);
+    return 2;
+  }
+  options.own_backend_client = backend_client == "h2";
   options.center_address = absl::GetFlag(FLAGS_center_address);
   options.redis = cache::RedisOptionsFromFlags();
   options.scan.address_salt = absl::GetFlag(FLAGS_scan_address_salt);

@@ -309,19 +309,21 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match, a
   return request;
 }
 
-absl::StatusOr<HttpPayload> RenderResponse(const Descriptor* type, const std::string& serialized) {
+absl::StatusOr<HttpPayload> RenderResponse(const Descriptor* type, absl::string_view serialized) {
   if (type->full_name() == "google.api.HttpBody") {
     google::api::HttpBody body;
-    if (!body.ParseFromString(serialized)) return absl::InternalError("the service sent a broken HttpBody");
+    if (!body.ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) return absl::InternalError("the service sent a broken HttpBody");
     return HttpPayload{body.content_type().empty() ? "application/octet-stream" : body.content_type(),
                        body.data()};
   }
+  HttpPayload out{"application/json", ""};
+  out.body.reserve(serialized.size() * 2 + 64);
+  if (PrintJsonFromWire(type, serialized, &out.body)) return out;
   const Message* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
   std::unique_ptr<Message> message(prototype->New());
-  if (!message->ParseFromString(serialized)) {
+  if (!message->ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) {
     return absl::InternalError("the service sent a response that does not parse");
   }
-  HttpPayload out{"application/json", ""};
   PrintJson(*message, &out.body);
   return out;
 }

@@ -27,9 +27,10 @@ struct HttpPayload {
   std::string body;
 };
 
-// Parses the serialized response of `method` and renders it for HTTP.
+// Renders the serialized response of type `type` for HTTP: the body of a
+// google.api.HttpBody as it is, anything else as JSON.
 absl::StatusOr<HttpPayload> RenderResponse(const google::protobuf::Descriptor* type,
-                                           const std::string& serialized);
+                                           absl::string_view serialized);
 
 // A status as the JSON of google.rpc.Status: {"code":3,"message":"…","details":[…]}.
 std::string StatusJson(const absl::Status& status);

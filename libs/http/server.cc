@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -137,8 +138,9 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   ServerState(ServerOptions options, Handler handler);
 
   absl::Status Start();
-  void Shutdown(absl::Duration grace);
+  void Shutdown(absl::Duration grace, const std::function<void()>& before_join);
   uint16_t port() const { return port_; }
+  net::io_context& io_context() { return ioc_; }
 
   const ServerOptions& options() const { return options_; }
   const Handler& handler() const { return handler_; }
@@ -154,10 +156,16 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   // Removes `c` if present. Idempotent.
   void Unregister(Connection* c);
 
-  // Runs `f` on `strand` unless the io threads are winding down, in which
-  // case `f` is destroyed unrun.
+  // Runs `f` on `strand`: at once when called on an io thread and the
+  // strand is free (an answer from a backend connection is written in the
+  // same turn, with no thread woken), else queued, unless the io threads
+  // are winding down, in which case `f` is destroyed unrun.
   template <typename F>
-  void PostIfRunning(const Strand& strand, F&& f) {
+  void DispatchIfRunning(const Strand& strand, F&& f) {
+    if (ioc_.get_executor().running_in_this_thread()) {
+      net::dispatch(strand, std::forward<F>(f));  // the threads run: one of them is this
+      return;
+    }
     absl::MutexLock lock(&mu_);
     if (running_) net::post(strand, std::forward<F>(f));
   }
@@ -472,7 +480,7 @@ void Connection::Deliver(std::shared_ptr<Connection> self, std::optional<Respons
   }
   const Strand& strand = self->strand_;
   ServerState& server = *self->server_;
-  server.PostIfRunning(strand, [self = std::move(self), r = std::move(response)]() mutable {
+  server.DispatchIfRunning(strand, [self = std::move(self), r = std::move(response)]() mutable {
     self->Respond(std::move(r));
   });
 }
@@ -714,7 +722,7 @@ std::vector<std::shared_ptr<Connection>> ServerState::Connections() {
   return out;
 }
 
-void ServerState::Shutdown(absl::Duration grace) {
+void ServerState::Shutdown(absl::Duration grace, const std::function<void()>& before_join) {
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return;
@@ -747,6 +755,7 @@ void ServerState::Shutdown(absl::Duration grace) {
     running_ = false;
   }
   net::post(acceptor_.get_executor(), [self = shared_from_this()] { self->sweep_timer_.cancel(); });
+  if (before_join) before_join();
   // With every socket closed and no Responder able to post, the io threads
   // run out of work and return.
   work_.reset();
@@ -788,12 +797,16 @@ Server::Server(ServerOptions options, Handler handler) {
   state_ = std::make_shared<internal::ServerState>(std::move(options), std::move(handler));
 }
 
-Server::~Server() { Shutdown(absl::ZeroDuration()); }
+Server::~Server() { Shutdown(absl::ZeroDuration(), nullptr); }
 
 absl::Status Server::Start() { return state_->Start(); }
 
 uint16_t Server::port() const { return state_->port(); }
 
-void Server::Shutdown(absl::Duration grace) { state_->Shutdown(grace); }
+void Server::Shutdown(absl::Duration grace, const std::function<void()>& before_join) {
+  state_->Shutdown(grace, before_join);
+}
+
+boost::asio::io_context& Server::io_context() { return state_->io_context(); }
 
 }  // namespace qrcloud::http

@@ -26,6 +26,10 @@
 #include "absl/time/time.h"
 #include "libs/http/http_types.h"
 
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
 namespace qrcloud::http {
 
 namespace internal {
@@ -98,13 +102,21 @@ class Server {
   // The bound port; valid after a successful Start().
   uint16_t port() const;
 
+  // The io_context the io threads run, for clients that should answer on
+  // them (the gateway's backend connections). Their work must end in
+  // Shutdown's `before_join`.
+  boost::asio::io_context& io_context();
+
   // Graceful: stops accepting (new connections are refused), closes idle
   // keep-alive connections at once, lets requests in flight finish and their
   // responses be written (with Connection: close) for up to `grace`, then
   // force-closes the rest and joins the io threads. Idempotent; must not race
   // with Start(), and must not be called from a handler (it joins the thread
-  // the handler runs on).
-  void Shutdown(absl::Duration grace);
+  // the handler runs on). `before_join`, if given, runs once the HTTP
+  // connections are closed and before the io threads are joined: the place
+  // to end other work on io_context(), without which the threads never run
+  // out of work.
+  void Shutdown(absl::Duration grace, const std::function<void()>& before_join = nullptr);
 
  private:
   std::shared_ptr<internal::ServerState> state_;

@@ -223,6 +223,28 @@ TEST_CASE("A merchant can neither read nor change another merchant, and nothing 
   CHECK(own.At("displayName") == "Secret Shop B");  // unchanged by A's attempts
 }
 
+TEST_CASE("The gateway answers alike through grpc++'s client (--backend_client=grpc)") {
+  // Every other test goes through the gateway's own client (the default).
+  auto stack = StartStack({.gateway_flags = {"--backend_client=grpc"}});
+  Api api = ApiFor(*stack);
+  Merchant a = NewMerchant(api, "Shop A");
+  Merchant b = NewMerchant(api, "Secret Shop B");
+  api.set_token(a.token);
+  ApiResponse own = api.Get("/v1/merchants/" + a.merchant_id);
+  CHECK(own.status == 200);
+  CHECK(own.At("displayName") == "Shop A");
+  CHECK(own.At("qualification.state") == "NONE");
+  ApiResponse others = api.Get("/v1/merchants/" + b.merchant_id);
+  CHECK(others.status == 404);
+  CHECK(others.body.find("Secret Shop B") == std::string::npos);
+  ApiResponse bad = api.Post("/v1/merchants/" + a.merchant_id + "/qualification",
+                             R"({"licenseNumber":"91350100M000100Y44","legalName":"X"})");
+  CHECK(bad.status == 400);
+  CHECK(bad.At("details.0.fieldViolations.0.field") == "licenseNumber");
+  api.set_token("");
+  CHECK(api.Get("/v1/merchants/" + a.merchant_id).status == 401);
+}
+
 TEST_CASE("The administrator (also an auditor) reads any merchant and lists pending qualifications") {
   auto stack = StartStack();
   const std::string password_file = absl::StrCat(Env().dir, "/", UniqueName("admin-password"));
