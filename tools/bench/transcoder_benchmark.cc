@@ -2,6 +2,9 @@
 // the gRPC request from path and query, and rendering the JSON response.
 #include <benchmark/benchmark.h>
 
+#include <google/protobuf/util/json_util.h>
+
+#include "gateway/json_printer.h"
 #include "gateway/routes.h"
 #include "gateway/transcoder.h"
 #include "qrcloud/v1/merchant.pb.h"
@@ -37,7 +40,8 @@ void BM_BuildGetMerchant(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildGetMerchant);
 
-void BM_RenderMerchant(benchmark::State& state) {
+// A merchant as GET /v1/merchants/{id} answers it, serialized.
+std::string MerchantBytes() {
   v1::Merchant merchant;
   merchant.set_id("01m8brmwptthmyakmhvj3pdv03");
   merchant.set_display_name("福州小店");
@@ -48,13 +52,46 @@ void BM_RenderMerchant(benchmark::State& state) {
   merchant.mutable_location()->set_lat(26.0745);
   merchant.mutable_location()->set_lng(119.2965);
   merchant.mutable_create_time()->set_seconds(1795691283);
-  const std::string bytes = merchant.SerializeAsString();
+  merchant.mutable_update_time()->set_seconds(1795691283);
+  merchant.mutable_update_time()->set_nanos(969043000);
+  return merchant.SerializeAsString();
+}
+
+// The gateway's path: JSON straight from the wire bytes.
+void BM_RenderMerchant(benchmark::State& state) {
+  const std::string bytes = MerchantBytes();
   for (auto _ : state) {
     auto out = RenderResponse(v1::Merchant::descriptor(), bytes);
     benchmark::DoNotOptimize(out);
   }
 }
 BENCHMARK(BM_RenderMerchant);
+
+// The fallback: parse, then the reflection printer.
+void BM_RenderMerchantParsed(benchmark::State& state) {
+  const std::string bytes = MerchantBytes();
+  for (auto _ : state) {
+    v1::Merchant m;
+    m.ParseFromString(bytes);
+    std::string out;
+    PrintJson(m, &out);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_RenderMerchantParsed);
+
+// The reference: protobuf's own printer, after the same parse.
+void BM_RenderMerchantProtobuf(benchmark::State& state) {
+  const std::string bytes = MerchantBytes();
+  for (auto _ : state) {
+    v1::Merchant m;
+    m.ParseFromString(bytes);
+    std::string out;
+    (void)google::protobuf::util::MessageToJsonString(m, &out);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_RenderMerchantProtobuf);
 
 }  // namespace
 }  // namespace qrcloud::gateway
