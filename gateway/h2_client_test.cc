@@ -145,6 +145,18 @@ Answer Wait(std::future<Answer> f) {
   return f.get();
 }
 
+// Calls until a call succeeds (the channel reconnecting after its backoff),
+// for at most `within`; the last answer.
+Answer CallUntilOk(H2Channel& channel, const std::string& method, const std::string& request,
+                   absl::Duration within = absl::Seconds(10)) {
+  const absl::Time deadline = absl::Now() + within;
+  for (;;) {
+    Answer a = Wait(Start(channel, method, request));
+    if (a.status.ok() || absl::Now() >= deadline) return a;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 TEST_CASE("Calls reach a real gRPC server and bring its answers back, many at once") {
   IoThreads io;
   TestServer server;
@@ -230,12 +242,7 @@ TEST_CASE("With no server calls fail fast naming the address, and work once it i
   CHECK(absl::Now() - start < absl::Seconds(1));
 
   TestServer server(port);
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  Answer up;
-  do {
-    up = Wait(Start(channel, "Echo", "back"));
-  } while (!up.status.ok() && absl::Now() < deadline &&
-           (std::this_thread::sleep_for(std::chrono::milliseconds(20)), true));
+  Answer up = CallUntilOk(channel, "Echo", "back");
   CHECK(up.status.ok());
   CHECK(up.response == "-|-|back");
   channel.Close();
@@ -254,12 +261,7 @@ TEST_CASE("When the server goes away calls in flight end, and later calls reach 
   CHECK(ended.status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED);
 
   server = std::make_unique<TestServer>(port);
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  Answer again;
-  do {
-    again = Wait(Start(channel, "Echo", "again"));
-  } while (!again.status.ok() && absl::Now() < deadline &&
-           (std::this_thread::sleep_for(std::chrono::milliseconds(20)), true));
+  Answer again = CallUntilOk(channel, "Echo", "again");
   CHECK(again.status.ok());
   CHECK(again.response == "-|-|again");
   channel.Close();

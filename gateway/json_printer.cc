@@ -172,6 +172,20 @@ void AppendDuration(int64_t seconds, int32_t nanos, std::string* out) {
   out->append("s\"");
 }
 
+// An enum value by name; a number the enum does not name as the number;
+// google.protobuf.NullValue as null.
+void AppendEnum(const google::protobuf::EnumDescriptor* type, int number, std::string* out) {
+  if (type->full_name() == "google.protobuf.NullValue") {
+    out->append("null");
+  } else if (const auto* value = type->FindValueByNumber(number)) {
+    out->push_back('"');
+    out->append(value->name());
+    out->push_back('"');
+  } else {
+    absl::StrAppend(out, number);
+  }
+}
+
 // A FieldMask: its paths joined by commas, each in lowerCamelCase.
 template <typename Paths>
 void AppendFieldMask(const Paths& paths, std::string* out) {
@@ -218,20 +232,9 @@ void AppendScalar(const Message& m, const FieldDescriptor* f, int index, std::st
     case FieldDescriptor::CPPTYPE_BOOL:
       out->append((rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false");
       break;
-    case FieldDescriptor::CPPTYPE_ENUM: {
-      const int number = rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f);
-      const auto* value = f->enum_type()->FindValueByNumber(number);
-      if (f->enum_type()->full_name() == "google.protobuf.NullValue") {
-        out->append("null");
-      } else if (value != nullptr) {
-        out->push_back('"');
-        out->append(value->name());
-        out->push_back('"');
-      } else {
-        absl::StrAppend(out, number);
-      }
+    case FieldDescriptor::CPPTYPE_ENUM:
+      AppendEnum(f->enum_type(), rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f), out);
       break;
-    }
     case FieldDescriptor::CPPTYPE_STRING: {
       std::string scratch;
       const std::string& s = rep ? r->GetRepeatedStringReference(m, f, index, &scratch)
@@ -583,19 +586,7 @@ bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, st
     case FieldDescriptor::TYPE_FLOAT:
       AppendFloating(absl::bit_cast<float>(static_cast<uint32_t>(v.bits)), out);
       break;
-    case FieldDescriptor::TYPE_ENUM: {
-      const int number = static_cast<int32_t>(v.bits);
-      if (f->enum_type()->full_name() == "google.protobuf.NullValue") {
-        out->append("null");
-      } else if (const auto* value = f->enum_type()->FindValueByNumber(number)) {
-        out->push_back('"');
-        out->append(value->name());
-        out->push_back('"');
-      } else {
-        absl::StrAppend(out, number);
-      }
-      break;
-    }
+    case FieldDescriptor::TYPE_ENUM: AppendEnum(f->enum_type(), static_cast<int32_t>(v.bits), out); break;
     case FieldDescriptor::TYPE_STRING:
       if (!ValidUtf8(v.bytes)) return false;  // the parse that follows refuses it
       AppendString(v.bytes, out);
