@@ -172,6 +172,9 @@ void Gateway::Shutdown(absl::Duration grace) {
       for (auto& [address, channel] : h2_by_address_) channel->Close();
     });
   }
+  // While the server's io_context still exists.
+  h2_by_service_.clear();
+  h2_by_address_.clear();
   scan_path_.reset();
   recorder_.reset();
   resolver_.reset();

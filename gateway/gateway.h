@@ -74,14 +74,15 @@ class Gateway {
   RouteTable routes_;
   RouteTable switched_off_;  // routes of disabled subsystems, to explain a 404
   std::unique_ptr<Backends> backends_;  // grpc++ channels: readiness, and calls unless own_backend_client
-  std::map<std::string, std::unique_ptr<H2Channel>> h2_by_address_;
-  std::map<std::string, H2Channel*, std::less<>> h2_by_service_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<SlugResolver> resolver_;
   std::unique_ptr<ScanRecorder> recorder_;
   std::unique_ptr<ScanPath> scan_path_;
   std::string openapi_;
   std::unique_ptr<http::Server> server_;
+  // After server_, so they go first: their connections live on its io_context.
+  std::map<std::string, std::unique_ptr<H2Channel>> h2_by_address_;
+  std::map<std::string, H2Channel*, std::less<>> h2_by_service_;
 };
 
 // An error response in the contract's shape: google.rpc.Status JSON.

@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <deque>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
@@ -36,6 +37,7 @@ constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
 constexpr absl::Duration kFirstBackoff = absl::Milliseconds(200);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
 constexpr auto kSweepPeriod = std::chrono::milliseconds(50);
+constexpr absl::Duration kPingTimeout = absl::Seconds(5);
 
 // The gRPC status for an answer without grpc-status, from its HTTP status
 // (gRPC's "HTTP to gRPC status code mapping").
@@ -101,6 +103,7 @@ struct Stream {
   std::string data;  // DATA received: gRPC frames
   bool headers_seen = false;
   bool retried = false;  // sent again once after REFUSED_STREAM
+  bool too_big = false;  // answer over the limit: reset, and nothing more read into it
   absl::Time started;
 };
 
@@ -214,6 +217,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     going_away_ = false;
     backoff_ = absl::ZeroDuration();
     last_frame_ = absl::Now();
+    ping_sent_.reset();
     ++generation_;
     auto waiting = std::move(waiting_);
     waiting_.clear();
@@ -229,8 +233,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     spdlog::warn("gateway: connection to {} lost: {}", authority_, why);
     boost::system::error_code ignored;
     socket_.close(ignored);
+    ++generation_;  // what is still queued for the old socket is ignored
     state_ = State::kIdle;
     writing_ = false;
+    ping_sent_.reset();
     FailStreams(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                              absl::StrCat("connection to ", authority_, " lost: ", why)));
     if (session_ != nullptr) nghttp2_session_del(session_);
@@ -304,25 +310,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (n == 0) break;
       out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
     }
-    if (out_.empty()) {
-      MaybeRecycle();
-      return;
+    if (!out_.empty()) {
+      writing_ = true;
+      net::async_write(socket_, net::buffer(out_),
+                       [self = shared_from_this(), generation = generation_](boost::system::error_code ec, size_t) {
+                         if (generation != self->generation_ || self->closed_) return;
+                         self->writing_ = false;
+                         if (ec) return self->Lost(ec.message());
+                         self->Flush();
+                       });
     }
-    writing_ = true;
-    net::async_write(socket_, net::buffer(out_),
-                     [self = shared_from_this(), generation = generation_](boost::system::error_code ec, size_t) {
-                       if (generation != self->generation_ || self->closed_) return;
-                       self->writing_ = false;
-                       if (ec) return self->Lost(ec.message());
-                       self->Flush();
-                     });
+    // Sending can close streams too (a reset of ours, a request refused
+    // after a GOAWAY): hand those on now, not at the next read.
+    RunCompleted();
   }
 
   // ------------------------------------------------------------ receiving
   void Read() {
     socket_.async_read_some(
         net::buffer(in_), [self = shared_from_this(), generation = generation_](boost::system::error_code ec, size_t n) {
-          if (generation != self->generation_ || self->closed_) return;
+          if (generation != self->generation_ || self->closed_ || self->session_ == nullptr) return;
           if (ec) return self->Lost(ec == net::error::eof ? "closed by the server" : ec.message());
           self->last_frame_ = absl::Now();
           const ssize_t used = nghttp2_session_mem_recv(self->session_, self->in_.data(), n);
@@ -347,7 +354,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static int OnHeader(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name, size_t namelen,
                       const uint8_t* value, size_t valuelen, uint8_t, void*) {
     Stream* s = StreamOf(session, frame->hd.stream_id);
-    if (s == nullptr) return 0;
+    if (s == nullptr || s->too_big) return 0;
     const absl::string_view n(reinterpret_cast<const char*>(name), namelen);
     const absl::string_view v(reinterpret_cast<const char*>(value), valuelen);
     if (n == ":status") {
@@ -366,8 +373,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   static int OnData(nghttp2_session* session, uint8_t, int32_t id, const uint8_t* data, size_t len, void*) {
     Stream* s = StreamOf(session, id);
-    if (s == nullptr) return 0;
+    if (s == nullptr || s->too_big) return 0;
     if (s->data.size() + len > kMaxResponseBytes + 5) {
+      s->too_big = true;
       s->data.clear();
       s->has_grpc_status = true;
       s->grpc_status = grpc::StatusCode::RESOURCE_EXHAUSTED;
@@ -410,8 +418,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Finish(std::move(s), std::move(status));
     }
     if (!retry_.empty()) {
-      for (auto& s : retry_) waiting_.push_back(std::move(s));
+      auto retry = std::move(retry_);
       retry_.clear();
+      if (state_ == State::kReady && !going_away_) {
+        for (auto& s : retry) Submit(std::move(s));
+        Flush();
+      } else {
+        for (auto& s : retry) waiting_.push_back(std::move(s));
+        if (state_ == State::kIdle && !closed_) Connect();
+      }
     }
     MaybeRecycle();
   }
@@ -494,44 +509,55 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // Every 50 ms while calls are open: ends calls past their deadline (a
+  // reset for those on the wire), gives up a connect that takes too long,
+  // and checks a connection that seems dead with a PING. Answers are handed
+  // on only after the lists are done with, as `done` may start new calls.
   void Sweep() {
     const absl::Time now = absl::Now();
-    bool stale = false;
-    std::vector<int32_t> expired;
-    for (const auto& [id, s] : streams_) {
-      if (s->call.deadline > now) continue;
-      expired.push_back(id);
-      // Nothing heard on the connection since the call began: take it as dead.
-      if (last_frame_ < s->started) stale = true;
-    }
-    for (int32_t id : expired) {
-      auto it = streams_.find(id);
-      std::unique_ptr<Stream> s = std::move(it->second);
-      streams_.erase(it);
-      nghttp2_session_set_stream_user_data(session_, id, nullptr);
-      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
-      Finish(std::move(s), grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"));
+    std::vector<std::unique_ptr<Stream>> expired;
+    bool quiet = false;  // a call expired with nothing heard on the connection since it began
+    for (auto it = streams_.begin(); it != streams_.end();) {
+      if (it->second->call.deadline > now) {
+        ++it;
+        continue;
+      }
+      if (last_frame_ < it->second->started) quiet = true;
+      nghttp2_session_set_stream_user_data(session_, it->first, nullptr);
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, it->first, NGHTTP2_CANCEL);
+      expired.push_back(std::move(it->second));
+      streams_.erase(it++);
     }
     for (auto it = waiting_.begin(); it != waiting_.end();) {
       if ((*it)->call.deadline <= now) {
-        std::unique_ptr<Stream> s = std::move(*it);
+        expired.push_back(std::move(*it));
         it = waiting_.erase(it);
-        Finish(std::move(s), grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"));
       } else {
         ++it;
       }
     }
+    bool dead = false;
+    if (state_ == State::kReady) {
+      if (ping_sent_ && last_frame_ >= *ping_sent_) ping_sent_.reset();  // answered
+      if (ping_sent_ && now - *ping_sent_ >= kPingTimeout) {
+        dead = true;
+      } else if (quiet && !ping_sent_) {
+        nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr);
+        ping_sent_ = now;
+      }
+    }
+    for (auto& s : expired) Finish(std::move(s), grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"));
     if (state_ == State::kConnecting && now >= connect_deadline_) {
       ++connect_attempt_;
       resolver_.cancel();
       ConnectFailed(absl::StrCat("no connection within ", absl::FormatDuration(kConnectTimeout)));
     }
-    if (stale) {
-      Lost("no answer from the server");
-    } else if (!expired.empty()) {
+    if (dead) {
+      Lost(absl::StrCat("no answer to a PING within ", absl::FormatDuration(kPingTimeout)));
+    } else if (state_ == State::kReady) {
       Flush();
     }
-    if (!streams_.empty() || !waiting_.empty() || state_ == State::kConnecting) ScheduleSweep();
+    if (!streams_.empty() || !waiting_.empty() || ping_sent_ || state_ == State::kConnecting) ScheduleSweep();
   }
 
   Strand strand_;
@@ -551,6 +577,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   absl::Time retry_at_;
   absl::Time connect_deadline_;
   absl::Time last_frame_;
+  std::optional<absl::Time> ping_sent_;  // a PING awaiting any answer
   absl::Duration backoff_;
   std::string last_error_;
   std::string out_;

@@ -17,7 +17,10 @@
 //   DEADLINE_EXCEEDED);
 // - a lost connection fails its calls in flight with UNAVAILABLE; a GOAWAY
 //   lets the calls in flight finish, and calls the server refused unprocessed
-//   (REFUSED_STREAM) are sent again on the next connection;
+//   (REFUSED_STREAM) are sent again, once;
+// - a call that reaches its deadline on a connection that has heard nothing
+//   since the call began sends a PING; no answer within 5 s and the
+//   connection counts as lost;
 // - answers: grpc-status, grpc-message (percent-decoded) and
 //   grpc-status-details-bin, or a status derived from the HTTP status, as
 //   the gRPC HTTP/2 protocol says. Answers are never compressed (no

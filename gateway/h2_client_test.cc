@@ -6,6 +6,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -280,6 +282,76 @@ TEST_CASE("Close ends calls in flight, refuses new ones, and lets the io threads
   Answer refused = Wait(Start(channel, "Echo", "x"));
   CHECK(refused.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   io.Join();  // returns: the channel left no work behind
+}
+
+// A TCP listener that accepts connections and never says a word.
+class Blackhole {
+ public:
+  Blackhole() : acceptor_(ioc_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
+    Accept();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~Blackhole() {
+    boost::asio::post(ioc_, [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      for (auto& s : sockets_) s.close(ignored);
+    });
+    thread_.join();
+  }
+  int port() const { return acceptor_.local_endpoint().port(); }
+  int accepted() const { return accepted_.load(); }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+      if (ec) return;
+      sockets_.push_back(std::move(socket));
+      accepted_.fetch_add(1);
+      Accept();
+    });
+  }
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<boost::asio::ip::tcp::socket> sockets_;
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
+
+TEST_CASE("A connection that answers nothing is given up once a PING goes unanswered") {
+  IoThreads io;
+  Blackhole hole;
+  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", hole.port()), 1);
+  Answer first = Wait(Start(channel, "Echo", "x", absl::Milliseconds(200)));
+  CHECK(first.status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+  CHECK(hole.accepted() == 1);
+  // The expired call sent a PING; five seconds without an answer and the
+  // connection counts as lost, so a later call opens a new one.
+  const absl::Time deadline = absl::Now() + absl::Seconds(15);
+  while (hole.accepted() < 2 && absl::Now() < deadline) {
+    Answer a = Wait(Start(channel, "Echo", "x", absl::Milliseconds(200)));
+    CHECK(a.status.error_code() != grpc::StatusCode::OK);
+  }
+  CHECK(hole.accepted() >= 2);
+  channel.Close();
+}
+
+TEST_CASE("A call's deadline ends that call only, not its neighbours on the connection") {
+  IoThreads io;
+  TestServer server;
+  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 1);
+  REQUIRE(Wait(Start(channel, "Echo", "warm")).status.ok());
+  auto slow = Start(channel, "Slow", "", absl::Milliseconds(300));
+  auto neighbour = Start(channel, "Slow", "", absl::Seconds(2));
+  Answer expired = Wait(std::move(slow));
+  CHECK(expired.status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The neighbour runs to its own deadline, not cut short by the first.
+  const absl::Time after_first = absl::Now();
+  Answer second = Wait(std::move(neighbour));
+  CHECK(second.status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+  CHECK(absl::Now() - after_first >= absl::Milliseconds(1500));
+  CHECK(Wait(Start(channel, "Echo", "still")).status.ok());
+  channel.Close();
 }
 
 }  // namespace
