@@ -121,6 +121,14 @@ class IoThreads {
   std::vector<std::thread> threads_;
 };
 
+// Io threads, a server, and a channel to it with `connections` connections.
+struct Rig {
+  explicit Rig(int connections) : channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), connections) {}
+  IoThreads io;
+  TestServer server;
+  H2Channel channel;
+};
+
 struct Answer {
   grpc::Status status;
   std::string response;
@@ -160,9 +168,8 @@ Answer CallUntilOk(H2Channel& channel, const std::string& method, const std::str
 }
 
 TEST_CASE("Calls reach a real gRPC server and bring its answers back, many at once") {
-  IoThreads io;
-  TestServer server;
-  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 2);
+  Rig rig(2);
+  H2Channel& channel = rig.channel;
   std::vector<std::future<Answer>> calls;
   for (int i = 0; i < 300; ++i) {
     calls.push_back(Start(channel, "Echo", absl::StrCat("request ", i), absl::Seconds(10),
@@ -180,9 +187,8 @@ TEST_CASE("Calls reach a real gRPC server and bring its answers back, many at on
 }
 
 TEST_CASE("A server's error arrives with its code, its message and its binary details") {
-  IoThreads io;
-  TestServer server;
-  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 1);
+  Rig rig(1);
+  H2Channel& channel = rig.channel;
   Answer a = Wait(Start(channel, "Fail", ""));
   CHECK(a.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(a.status.error_message() == "sold out: 100% gone, 售罄");
@@ -192,9 +198,8 @@ TEST_CASE("A server's error arrives with its code, its message and its binary de
 }
 
 TEST_CASE("A call past its deadline ends DEADLINE_EXCEEDED, and the connection serves on") {
-  IoThreads io;
-  TestServer server;
-  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 1);
+  Rig rig(1);
+  H2Channel& channel = rig.channel;
   REQUIRE(Wait(Start(channel, "Echo", "warm")).status.ok());
   const absl::Time start = absl::Now();
   Answer slow = Wait(Start(channel, "Slow", "", absl::Milliseconds(300)));
@@ -209,9 +214,8 @@ TEST_CASE("A call past its deadline ends DEADLINE_EXCEEDED, and the connection s
 }
 
 TEST_CASE("Answers and requests of megabytes arrive whole") {
-  IoThreads io;
-  TestServer server;
-  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 1);
+  Rig rig(1);
+  H2Channel& channel = rig.channel;
   std::vector<std::future<Answer>> calls;
   for (int i = 0; i < 4; ++i) calls.push_back(Start(channel, "Big", std::to_string(8 * 1024 * 1024 + i)));
   for (int i = 0; i < 4; ++i) {
@@ -270,9 +274,8 @@ TEST_CASE("When the server goes away calls in flight end, and later calls reach 
 }
 
 TEST_CASE("Close ends calls in flight, refuses new ones, and lets the io threads finish") {
-  IoThreads io;
-  TestServer server;
-  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 2);
+  Rig rig(2);
+  H2Channel& channel = rig.channel;
   REQUIRE(Wait(Start(channel, "Echo", "x")).status.ok());
   auto hanging = Start(channel, "Slow", "", absl::Seconds(30));
   // The call is on the wire before Close: its answer is the cancellation.
@@ -281,7 +284,7 @@ TEST_CASE("Close ends calls in flight, refuses new ones, and lets the io threads
   CHECK(ended.status.error_code() == grpc::StatusCode::CANCELLED);
   Answer refused = Wait(Start(channel, "Echo", "x"));
   CHECK(refused.status.error_code() == grpc::StatusCode::UNAVAILABLE);
-  io.Join();  // returns: the channel left no work behind
+  rig.io.Join();  // returns: the channel left no work behind
 }
 
 // A TCP listener that accepts connections and never says a word.
@@ -337,9 +340,8 @@ TEST_CASE("A connection that answers nothing is given up once a PING goes unansw
 }
 
 TEST_CASE("A call's deadline ends that call only, not its neighbours on the connection") {
-  IoThreads io;
-  TestServer server;
-  H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), 1);
+  Rig rig(1);
+  H2Channel& channel = rig.channel;
   REQUIRE(Wait(Start(channel, "Echo", "warm")).status.ok());
   auto slow = Start(channel, "Slow", "", absl::Milliseconds(300));
   auto neighbour = Start(channel, "Slow", "", absl::Seconds(2));
