@@ -93,16 +93,12 @@ http::Response ErrorResponse(const absl::Status& status, int http_status) {
   return Json(http_status ? http_status : core::HttpStatusFor(status.code()), StatusJson(status));
 }
 
-// One forwarded call: lives until gRPC completes it.
-struct Gateway::Call {
+// One call through grpc++ (--backend_client=grpc): lives until gRPC
+// completes it.
+struct Gateway::GrpcCall {
   grpc::ClientContext context;
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
-  const google::protobuf::Descriptor* output = nullptr;
-  std::string request_id;
-  http::Responder respond;
-
-  explicit Call(http::Responder r) : respond(std::move(r)) {}
 };
 
 absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
@@ -265,57 +261,55 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
     return respond(std::move(r));
   }
   const std::string& service = match.route->method->service()->full_name();
-  const absl::Time deadline = absl::Now() + options_.call_timeout;
-  const std::string_view authorization = req.Header("authorization");
-  const google::protobuf::Descriptor* output = match.route->method->output_type();
+  H2Channel* channel = nullptr;
+  grpc::GenericStub* stub = nullptr;
   if (options_.own_backend_client) {
-    auto channel = h2_by_service_.find(service);
-    if (channel == h2_by_service_.end()) {
-      http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
-      r.headers.emplace_back(kRequestIdHeader, request_id);
-      return respond(std::move(r));
-    }
-    UnaryCall call;
-    call.path = match.route->grpc_path;
-    call.deadline = deadline;
-    call.metadata.reserve(3);
-    call.metadata.emplace_back(kRequestIdHeader, request_id);
-    if (!authorization.empty()) call.metadata.emplace_back("authorization", std::string(authorization));
-    call.metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
-    call.request = (*request)->SerializeAsString();
-    channel->second->Call(std::move(call), [output, request_id, respond = std::make_shared<http::Responder>(
-                                                                   std::move(respond))](grpc::Status status,
-                                                                                        std::string response) {
-      http::Response r = Answer(status, output, response);
-      r.headers.emplace_back(kRequestIdHeader, request_id);
-      (*respond)(std::move(r));
-    });
-    return;
+    auto it = h2_by_service_.find(service);
+    if (it != h2_by_service_.end()) channel = it->second;
+  } else {
+    stub = backends_->StubFor(service);
   }
-
-  grpc::GenericStub* stub = backends_->StubFor(service);
-  if (stub == nullptr) {
+  if (channel == nullptr && stub == nullptr) {
     http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
     r.headers.emplace_back(kRequestIdHeader, request_id);
     return respond(std::move(r));
   }
-  auto* call = new Call(std::move(respond));
-  call->request_id = std::move(request_id);
-  call->output = output;
-  call->context.set_deadline(absl::ToChronoTime(deadline));
-  call->context.AddMetadata(kRequestIdHeader, call->request_id);
-  if (!authorization.empty()) call->context.AddMetadata("authorization", std::string(authorization));
-  call->context.AddMetadata("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
-  call->request = ToByteBuffer((*request)->SerializeAsString());
 
-  stub->UnaryCall(&call->context, match.route->grpc_path, grpc::StubOptions(), &call->request,
-                  &call->response, [call](grpc::Status status) {
-                    std::unique_ptr<Call> owned(call);
+  UnaryCall call;
+  call.path = match.route->grpc_path;
+  call.deadline = absl::Now() + options_.call_timeout;
+  call.metadata.reserve(3);
+  call.metadata.emplace_back(kRequestIdHeader, request_id);
+  if (const std::string_view authorization = req.Header("authorization"); !authorization.empty()) {
+    call.metadata.emplace_back("authorization", std::string(authorization));
+  }
+  call.metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  call.request = (*request)->SerializeAsString();
+  // The HTTP answer, once the backend's is in.
+  auto answer = [output = match.route->method->output_type(), request_id,
+                 respond = std::make_shared<http::Responder>(std::move(respond))](const grpc::Status& status,
+                                                                                  absl::string_view response) {
+    http::Response r = Answer(status, output, response);
+    r.headers.emplace_back(kRequestIdHeader, request_id);
+    (*respond)(std::move(r));
+  };
+
+  if (channel != nullptr) {
+    channel->Call(std::move(call), [answer = std::move(answer)](grpc::Status status, std::string response) {
+      answer(status, response);
+    });
+    return;
+  }
+  auto* grpc_call = new GrpcCall;
+  grpc_call->context.set_deadline(absl::ToChronoTime(call.deadline));
+  for (const auto& [name, value] : call.metadata) grpc_call->context.AddMetadata(name, value);
+  grpc_call->request = ToByteBuffer(call.request);
+  stub->UnaryCall(&grpc_call->context, call.path, grpc::StubOptions(), &grpc_call->request, &grpc_call->response,
+                  [grpc_call, answer = std::move(answer)](grpc::Status status) {
+                    std::unique_ptr<GrpcCall> owned(grpc_call);
                     grpc::Slice slice;
                     std::string scratch;
-                    http::Response r = Answer(status, owned->output, BytesOf(owned->response, &slice, &scratch));
-                    r.headers.emplace_back(kRequestIdHeader, owned->request_id);
-                    owned->respond(std::move(r));
+                    answer(status, BytesOf(owned->response, &slice, &scratch));
                   });
 }
 

@@ -61,7 +61,7 @@ class Gateway {
   void Shutdown(absl::Duration grace);
 
  private:
-  struct Call;
+  struct GrpcCall;
   Gateway() = default;
   void Handle(http::Request&& req, http::Responder respond);
   void Forward(const RouteMatch& match, http::Request&& req, std::string request_id,

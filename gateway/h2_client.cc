@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/path_template.h"
 #include "libs/core/log.h"
 
 namespace qrcloud::gateway {
@@ -53,29 +54,6 @@ grpc::StatusCode FromHttpStatus(int http) {
     case 504: return grpc::StatusCode::UNAVAILABLE;
     default: return grpc::StatusCode::UNKNOWN;
   }
-}
-
-// grpc-message is percent-encoded (RFC 3986 style, any byte may be).
-std::string PercentDecode(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    int hi = 0, lo = 0;
-    auto hex = [](char c, int* v) {
-      if (c >= '0' && c <= '9') *v = c - '0';
-      else if (c >= 'a' && c <= 'f') *v = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') *v = c - 'A' + 10;
-      else return false;
-      return true;
-    };
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1], &hi) && hex(s[i + 2], &lo)) {
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 // grpc-timeout: at most 8 digits and a unit.
@@ -362,7 +340,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     } else if (n == "grpc-status") {
       s->has_grpc_status = absl::SimpleAtoi(v, &s->grpc_status);
     } else if (n == "grpc-message") {
-      s->grpc_message = PercentDecode(v);
+      // Percent-encoded; a malformed escape is kept as it came, as gRPC says.
+      s->grpc_message = PercentDecode(v).value_or(std::string(v));
     } else if (n == "grpc-status-details-bin") {
       std::string padded(v);
       while (padded.size() % 4 != 0) padded.push_back('=');

@@ -19,6 +19,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/validate.h"
 
 namespace qrcloud::gateway {
 namespace {
@@ -520,45 +521,6 @@ bool IsDefault(const FieldDescriptor* f, const WireValue& v) {
   }
 }
 
-// Well-formed UTF-8 (no overlong forms, surrogates or code points above
-// U+10FFFF), which protobuf demands of string fields when it parses.
-bool ValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<uint8_t>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len = 0;
-    uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (int k = 1; k < len; ++k) {
-      const auto cc = static_cast<uint8_t>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 bool PrintWireMessage(const Descriptor* d, absl::string_view bytes, int depth, std::string* out);
 
 bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, std::string* out) {
@@ -588,7 +550,7 @@ bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, st
       break;
     case FieldDescriptor::TYPE_ENUM: AppendEnum(f->enum_type(), static_cast<int32_t>(v.bits), out); break;
     case FieldDescriptor::TYPE_STRING:
-      if (!ValidUtf8(v.bytes)) return false;  // the parse that follows refuses it
+      if (!core::IsValidUtf8(v.bytes)) return false;  // the parse that follows refuses it
       AppendString(v.bytes, out);
       break;
     case FieldDescriptor::TYPE_BYTES:
@@ -758,7 +720,7 @@ bool PrintWireMessage(const Descriptor* d, absl::string_view bytes, int depth, s
         absl::string_view path;
         if (!in.Tag(&number, &wire_type)) return false;
         if (number == 1 && wire_type == 2) {
-          if (!in.Delimited(&path) || !ValidUtf8(path)) return false;
+          if (!in.Delimited(&path) || !core::IsValidUtf8(path)) return false;
           paths.push_back(path);
         } else if (number == 1 || !in.Skip(wire_type)) {
           return false;
