@@ -15,6 +15,7 @@
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
 #include "libs/core/status.h"
+#include "libs/service/policy.h"
 
 namespace qrcloud::gateway {
 namespace {
@@ -114,8 +115,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
   QRCLOUD_ASSIGN_OR_RETURN(g->routes_, RouteTable::ForServices(services));
   const auto& disabled = g->options_.disabled_subsystems;
   g->switched_off_ = g->routes_.Extract([&](const Route& r) {
-    const auto sub = core::SubsystemOf(r.grpc_path);
-    return sub.has_value() && disabled.count(*sub) > 0;
+    const auto policy = service::PolicyOf(r.grpc_path);
+    return policy.ok() && policy->subsystem && disabled.count(*policy->subsystem) > 0;
   });
   g->openapi_ = OpenApiJson(g->routes_, g->options_.public_url);
   if (g->options_.rate_limits.per_token > 0 || g->options_.rate_limits.per_address > 0) {
@@ -242,9 +243,11 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
     }
     RouteTable::Miss off_miss;
     if (auto off = switched_off_.Find(req.method, path, &off_miss, &allowed)) {
-      const auto sub = core::SubsystemOf(off->route->grpc_path);
+      const auto policy = service::PolicyOf(off->route->grpc_path);
       return reply(ErrorResponse(absl::NotFoundError(absl::StrCat(
-          "no route for ", req.method, " ", path, ": ", sub ? core::SubsystemTitle(*sub) : "its subsystem",
+          "no route for ", req.method, " ", path, ": ",
+          policy.ok() && policy->subsystem ? core::SubsystemTitle(*policy->subsystem)
+                                           : "its subsystem",
           " is switched off in this deployment"))));
     }
     return reply(ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", path))));

@@ -5,26 +5,19 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "gateway/gateway.h"
 #include "libs/cache/redis_flags.h"
 #include "libs/core/config.h"
 #include "libs/core/log.h"
 #include "libs/core/subsystems.h"
+#include "libs/service/policy.h"
+#include "libs/service/registry.h"
 
 ABSL_FLAG(std::string, http_address, "0.0.0.0", "Address to listen on");
 ABSL_FLAG(int, http_port, 8080, "HTTP port");
 ABSL_FLAG(int, io_threads, 0, "HTTP I/O threads (0: one per core)");
 ABSL_FLAG(int64_t, max_body_bytes, 4 << 20, "Largest request body accepted, in bytes");
-ABSL_FLAG(std::string, center_address, "localhost:50051", "The center's gRPC address");
-ABSL_FLAG(std::string, center_services,
-          "qrcloud.v1.AuthService,qrcloud.v1.MerchantService,qrcloud.v1.CodeService,"
-          "qrcloud.v1.CampaignService,qrcloud.v1.OrderService,qrcloud.v1.GeoService,qrcloud.v1.PageService",
-          "Services the center serves, routed to --center_address");
-ABSL_FLAG(std::string, extra_backends, "",
-          "More routes as service=address pairs, comma-separated "
-          "(e.g. qrcloud.v1.PersonalService=localhost:50052)");
 ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10), "Deadline of each backend call");
 ABSL_FLAG(int, rate_limit_per_token, 1200, "Requests per minute per bearer token (0: no limit)");
 ABSL_FLAG(int, rate_limit_per_address, 2400, "Requests per minute per client address (0: no limit)");
@@ -42,6 +35,25 @@ ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL
 
 namespace {
 
+// Every contract service whose process (its proto's service_policy) is
+// reachable by --backends / --backend_address_template, with that address.
+// The scan path resolves slugs at the process serving CodeService.
+absl::Status RouteToBackends(qrcloud::gateway::GatewayOptions& options) {
+  using namespace qrcloud;
+  auto processes = service::BackendAddresses();
+  if (!processes.ok()) return processes.status();
+  for (const auto* contract : service::ContractServices()) {
+    auto process = service::ProcessOf(*contract);
+    if (!process.ok()) return process.status();
+    for (const auto& [name, address] : *processes) {
+      if (name != *process) continue;
+      options.backends.emplace_back(contract->full_name(), address);
+      if (contract->full_name() == "qrcloud.v1.CodeService") options.center_address = address;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,12 +69,9 @@ int main(int argc, char** argv) {
     options.http.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   options.http.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
-  for (absl::string_view service : absl::StrSplit(absl::GetFlag(FLAGS_center_services), ',', absl::SkipEmpty())) {
-    options.backends.emplace_back(std::string(service), absl::GetFlag(FLAGS_center_address));
-  }
-  for (absl::string_view pair : absl::StrSplit(absl::GetFlag(FLAGS_extra_backends), ',', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
-    options.backends.push_back(kv);
+  if (absl::Status s = RouteToBackends(options); !s.ok()) {
+    spdlog::critical("gateway: {}", s.message());
+    return 2;
   }
   options.call_timeout = absl::GetFlag(FLAGS_call_timeout);
   options.rate_limits.per_token = absl::GetFlag(FLAGS_rate_limit_per_token);
@@ -76,7 +85,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.own_backend_client = backend_client == "h2";
-  options.center_address = absl::GetFlag(FLAGS_center_address);
   options.redis = cache::RedisOptionsFromFlags();
   options.scan.address_salt = absl::GetFlag(FLAGS_scan_address_salt);
   options.scan.spool_path = absl::GetFlag(FLAGS_scan_spool);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "libs/service/policy.h"
 #include "google/api/annotations.pb.h"
 #include "google/api/http.pb.h"
 
@@ -52,6 +53,8 @@ RouteTable RouteTable::Extract(const std::function<bool(const Route&)>& remove) 
 
 absl::StatusOr<RouteTable> RouteTable::ForServices(const std::vector<std::string>& services) {
   RouteTable table;
+  // Asking for the contracts links every one of them into the pool.
+  (void)service::ContractServices();
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const std::string& name : services) {
     const auto* service = pool->FindServiceByName(name);

@@ -1,8 +1,12 @@
-# The local ports of tools/up (DESIGN.md section 4). Sourced by tools/up.
+# The local ports of tools/up (DESIGN.md section 4). Sourced by tools/up and
+# tools/down from the repository root. Each service's gRPC and metrics ports
+# are its line in services/services.txt (the binaries default to them).
 QRCLOUD_LOCAL_GATEWAY_PORT=${QRCLOUD_LOCAL_GATEWAY_PORT:-8080}
-QRCLOUD_LOCAL_CENTER_PORT=${QRCLOUD_LOCAL_CENTER_PORT:-50051}
-QRCLOUD_LOCAL_CENTER_METRICS_PORT=${QRCLOUD_LOCAL_CENTER_METRICS_PORT:-9051}
-QRCLOUD_LOCAL_AUDIT_PORT=${QRCLOUD_LOCAL_AUDIT_PORT:-50055}
-QRCLOUD_LOCAL_AUDIT_METRICS_PORT=${QRCLOUD_LOCAL_AUDIT_METRICS_PORT:-9055}
 QRCLOUD_LOCAL_MYSQL_PORT=${QRCLOUD_LOCAL_MYSQL_PORT:-3390}
 QRCLOUD_LOCAL_REDIS_PORT=${QRCLOUD_LOCAL_REDIS_PORT:-6390}
+
+# Prints the service list without comments: one line per process,
+# "name grpc_port metrics_port database center_roles".
+qrcloud_services() {
+  sed -e 's/#.*//' services/services.txt | awk 'NF == 5 { print $1, $2, $3, $4, $5 }'
+}

@@ -40,6 +40,10 @@ class Authenticator {
                 absl::Duration api_key_cache_ttl = absl::Minutes(5))
       : sessions_(sessions), redis_(redis), resolver_(resolver), cache_ttl_(api_key_cache_ttl) {}
 
+  // Where keys not in the cache are looked up (the service that owns them);
+  // before the first call.
+  void set_resolver(ApiKeyResolver* resolver) { resolver_ = resolver; }
+
   // `authorization` is the Authorization header or metadata value. Errors:
   // UNAUTHENTICATED (missing, malformed, unknown), UNAVAILABLE (Redis or the
   // key store down).

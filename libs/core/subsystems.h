@@ -3,12 +3,12 @@
 // and the personal front. `--disabled_subsystems` (or
 // QRCLOUD_DISABLED_SUBSYSTEMS) lists the ones switched off, comma-separated;
 // the gateway then serves none of their routes and every service refuses
-// their methods. Which method belongs to which subsystem is decided here,
-// once, for the gateway and the services alike (docs/switches.md).
+// their methods. Which method belongs to which subsystem is declared in the
+// protos (`qrcloud.v1.method_policy`, read by libs/service/policy.h), once,
+// for the gateway and the services alike (docs/switches.md).
 #ifndef QRCLOUD_LIBS_CORE_SUBSYSTEMS_H_
 #define QRCLOUD_LIBS_CORE_SUBSYSTEMS_H_
 
-#include <optional>
 #include <set>
 #include <string>
 
@@ -25,12 +25,6 @@ absl::string_view SubsystemName(Subsystem s);
 // What people call it in an error message, e.g. "the personal front".
 absl::string_view SubsystemTitle(Subsystem s);
 
-// The subsystem a gRPC method ("qrcloud.v1.OrderService/CreateOrder" or
-// "/qrcloud.v1.OrderService/CreateOrder") belongs to; nullopt for the
-// platform's own methods (accounts, sign-in, audit, shared reads), which no
-// switch turns off.
-std::optional<Subsystem> SubsystemOf(absl::string_view full_method);
-
 // Parses a comma-separated list of names; INVALID_ARGUMENT naming an unknown
 // one and listing those accepted.
 absl::StatusOr<std::set<Subsystem>> ParseSubsystems(absl::string_view list);
@@ -39,9 +33,8 @@ absl::StatusOr<std::set<Subsystem>> ParseSubsystems(absl::string_view list);
 // name was refused at start by InitProcess).
 const std::set<Subsystem>& DisabledSubsystems();
 
-// OK, or UNIMPLEMENTED saying which subsystem is switched off, for a method
-// of a switched-off subsystem.
-absl::Status CheckMethodEnabled(absl::string_view full_method);
+// OK, or UNIMPLEMENTED saying that `s` is switched off in this deployment.
+absl::Status CheckSubsystemEnabled(Subsystem s);
 
 // For InitProcess: refuses an unknown name in the flag.
 absl::Status ValidateSubsystemsFlag();

@@ -10,7 +10,6 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "libs/core/encoding.h"
 #include "libs/core/ids.h"
-#include "libs/core/subsystems.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 
@@ -48,15 +47,32 @@ std::optional<std::string> RequestIdField(const google::protobuf::Message& m) {
   return m.GetReflection()->GetString(m, field);
 }
 
+Dispatcher::Dispatcher(std::string service, DispatcherDeps deps)
+    : service_(std::move(service)), deps_(deps) {
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_);
+  if (descriptor == nullptr) {
+    policy_status_ = absl::InternalError(absl::StrCat(service_, " is not in the contracts"));
+    return;
+  }
+  for (int i = 0; i < descriptor->method_count(); ++i) {
+    auto policy = service::PolicyOf(*descriptor->method(i));
+    if (!policy.ok()) {
+      policy_status_ = policy.status();
+      continue;
+    }
+    policies_.emplace(descriptor->method(i)->name(), *std::move(policy));
+  }
+}
+
 grpc::ServerUnaryReactor* Dispatcher::Unary(grpc::CallbackServerContext* ctx,
                                             absl::string_view method,
                                             const google::protobuf::Message* request,
-                                            google::protobuf::Message* response, AuthMode mode,
-                                            Logic logic) {
+                                            google::protobuf::Message* response, Logic logic) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const bool queued = deps_.workers->TrySubmit(
-      [this, ctx, method = std::string(method), request, response, mode, logic = std::move(logic),
-       reactor] { Run(ctx, method, request, response, mode, logic, reactor); });
+      [this, ctx, method = std::string(method), request, response, logic = std::move(logic),
+       reactor] { Run(ctx, method, request, response, logic, reactor); });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "the server is at capacity; retry with backoff"));
@@ -64,9 +80,24 @@ grpc::ServerUnaryReactor* Dispatcher::Unary(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
+absl::StatusOr<std::optional<auth::Principal>> Dispatcher::Authenticate(
+    grpc::CallbackServerContext* ctx, service::Auth auth) {
+  const std::string authorization = Metadata(ctx, "authorization");
+  if (auth == service::Auth::kOptional && authorization.empty()) return std::nullopt;
+  if (deps_.authenticator == nullptr) {
+    return absl::InternalError("this service has no authenticator configured");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auth::Principal who, deps_.authenticator->Authenticate(authorization));
+  if (auth == service::Auth::kApiKey && who.credential != "api_key") {
+    return absl::PermissionDeniedError(
+        "this method is called with an API key (Authorization: Bearer qrk_...), not a session");
+  }
+  return who;
+}
+
 void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method,
                      const google::protobuf::Message* request, google::protobuf::Message* response,
-                     AuthMode mode, const Logic& logic, grpc::ServerUnaryReactor* reactor) {
+                     const Logic& logic, grpc::ServerUnaryReactor* reactor) {
   CallContext call;
   call.request_id = Metadata(ctx, kRequestIdHeader);
   if (call.request_id.empty()) call.request_id = core::NewId();
@@ -85,25 +116,19 @@ void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method
   };
 
   if (ctx->IsCancelled()) return finish(absl::CancelledError("the client cancelled the call"));
-  // A subsystem switched off in this deployment answers UNIMPLEMENTED.
-  if (!core::DisabledSubsystems().empty()) {
-    if (absl::Status s = core::CheckMethodEnabled(absl::StrCat(service_, "/", method)); !s.ok()) return finish(s);
+  auto policy = policies_.find(method);
+  if (policy == policies_.end()) {
+    return finish(absl::InternalError(absl::StrCat(service_, "/", method, " has no policy")));
   }
+  // A subsystem switched off in this deployment answers UNIMPLEMENTED.
+  if (absl::Status s = service::CheckEnabled(policy->second); !s.ok()) return finish(s);
   if (deps_.clock->Now() >= call.deadline) {
     return finish(absl::DeadlineExceededError("the call's deadline passed before it started"));
   }
 
-  std::optional<auth::Principal> principal;
-  const std::string authorization = Metadata(ctx, "authorization");
-  if (mode == AuthMode::kRequired || !authorization.empty()) {
-    if (deps_.authenticator == nullptr) {
-      return finish(absl::InternalError("this service has no authenticator configured"));
-    }
-    auto who = deps_.authenticator->Authenticate(authorization);
-    if (!who.ok()) return finish(who.status());
-    principal = *std::move(who);
-    call.principal = &*principal;
-  }
+  auto principal = Authenticate(ctx, policy->second.auth);
+  if (!principal.ok()) return finish(principal.status());
+  if (*principal) call.principal = &**principal;
 
   const std::optional<std::string> request_id = RequestIdField(*request);
   if (request_id && !request_id->empty() && deps_.redis != nullptr &&

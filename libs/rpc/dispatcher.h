@@ -4,13 +4,15 @@
 //   grpc::ServerUnaryReactor* GetMerchant(grpc::CallbackServerContext* ctx,
 //                                         const GetMerchantRequest* req,
 //                                         Merchant* resp) override {
-//     return dispatcher_.Unary(ctx, "GetMerchant", req, resp, AuthMode::kRequired,
+//     return dispatcher_.Unary(ctx, "GetMerchant", req, resp,
 //                              [=](const CallContext& c) { return logic_.Get(c, *req, *resp); });
 //   }
 //
 // and the dispatcher, on a worker thread: refuses calls past their deadline or
-// cancelled, carries or makes the request id, authenticates the caller, makes
-// calls carrying a `request_id` field idempotent, runs the logic, and maps its
+// cancelled, and calls of a subsystem switched off in this deployment;
+// carries or makes the request id; authenticates the caller as the method's
+// policy asks (its proto options, libs/service/policy.h); makes calls
+// carrying a `request_id` field idempotent; runs the logic; and maps its
 // absl::Status to gRPC once.
 #ifndef QRCLOUD_LIBS_RPC_DISPATCHER_H_
 #define QRCLOUD_LIBS_RPC_DISPATCHER_H_
@@ -18,6 +20,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,27 +34,21 @@
 #include "libs/cache/redis.h"
 #include "libs/core/clock.h"
 #include "libs/rpc/worker_pool.h"
+#include "libs/service/policy.h"
 
 namespace qrcloud::rpc {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
-enum class AuthMode {
-  // The call fails with UNAUTHENTICATED without valid credentials.
-  kRequired,
-  // Anonymous calls are allowed; credentials, if sent, must be valid.
-  kOptional,
-};
-
 // What the business logic learns about the call.
 struct CallContext {
-  // Null only for anonymous calls to kOptional methods.
+  // Null only for anonymous calls to methods whose auth is OPTIONAL.
   const auth::Principal* principal = nullptr;
   std::string request_id;
   absl::Time deadline = absl::InfiniteFuture();
   std::string peer;
 
-  // For kRequired methods, where it is never null.
+  // For methods whose auth is REQUIRED or API_KEY, where it is never null.
   const auth::Principal& caller() const { return *principal; }
 };
 
@@ -67,8 +64,13 @@ struct DispatcherDeps {
 
 class Dispatcher {
  public:
-  // `service` is the full service name, e.g. "qrcloud.v1.MerchantService".
-  Dispatcher(std::string service, DispatcherDeps deps) : service_(std::move(service)), deps_(deps) {}
+  // `service` is the full service name, e.g. "qrcloud.v1.MerchantService";
+  // its methods' policies are read from the generated descriptor pool.
+  Dispatcher(std::string service, DispatcherDeps deps);
+
+  // OK when every method of the service has a policy (a server checks this
+  // before it serves); else what is missing.
+  const absl::Status& policy_status() const { return policy_status_; }
 
   using Logic = std::function<absl::Status(const CallContext&)>;
 
@@ -79,12 +81,16 @@ class Dispatcher {
 
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, absl::string_view method,
                                   const google::protobuf::Message* request,
-                                  google::protobuf::Message* response, AuthMode mode, Logic logic);
+                                  google::protobuf::Message* response, Logic logic);
 
  private:
   void Run(grpc::CallbackServerContext* ctx, const std::string& method,
            const google::protobuf::Message* request, google::protobuf::Message* response,
-           AuthMode mode, const Logic& logic, grpc::ServerUnaryReactor* reactor);
+           const Logic& logic, grpc::ServerUnaryReactor* reactor);
+  // The caller as the method's auth asks: nullopt for an anonymous call to
+  // an OPTIONAL method.
+  absl::StatusOr<std::optional<auth::Principal>> Authenticate(grpc::CallbackServerContext* ctx,
+                                                              service::Auth auth);
   absl::Status RunIdempotent(const CallContext& call, const std::string& method,
                              const std::string& request_id,
                              const google::protobuf::Message& request,
@@ -93,6 +99,8 @@ class Dispatcher {
   const std::string service_;
   DispatcherDeps deps_;
   std::vector<std::string> own_idempotency_;
+  std::map<std::string, service::MethodPolicy, std::less<>> policies_;
+  absl::Status policy_status_;
 };
 
 // The value of a client metadata entry, or "".

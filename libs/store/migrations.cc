@@ -32,8 +32,35 @@ std::vector<std::string> SplitStatements(absl::string_view sql) {
   return out;
 }
 
+namespace {
+
+// The table that records applied migrations, keyed by (component, version).
+// A database made before components existed gets the column ("" for the
+// service's own migrations, which is what its rows were).
+absl::Status EnsureMigrationTable(Connection& conn) {
+  QRCLOUD_RETURN_IF_ERROR(conn.ExecuteUnprepared(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " component VARCHAR(64) NOT NULL DEFAULT '',"
+      " version INT NOT NULL,"
+      " name VARCHAR(255) NOT NULL,"
+      " checksum CHAR(64) NOT NULL,"
+      " applied_at DATETIME(6) NOT NULL,"
+      " PRIMARY KEY (component, version)"
+      ") ENGINE=InnoDB"));
+  QRCLOUD_ASSIGN_OR_RETURN(
+      Row has, conn.QueryOne("SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE "
+                             "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations' AND "
+                             "COLUMN_NAME = 'component'"));
+  if (has.Int("n") > 0) return absl::OkStatus();
+  return conn.ExecuteUnprepared(
+      "ALTER TABLE schema_migrations ADD COLUMN component VARCHAR(64) NOT NULL DEFAULT '' FIRST, "
+      "DROP PRIMARY KEY, ADD PRIMARY KEY (component, version)");
+}
+
+}  // namespace
+
 absl::Status Migrate(MysqlPool& pool, absl::string_view service,
-                     const std::vector<Migration>& migrations) {
+                     const std::vector<Migration>& migrations, absl::string_view component) {
   auto lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   Connection& conn = **lease;
@@ -49,15 +76,11 @@ absl::Status Migrate(MysqlPool& pool, absl::string_view service,
     ~Unlock() { (void)conn.Query("SELECT RELEASE_LOCK(?)", {name}); }
   } unlock{conn, lock_name};
 
-  QRCLOUD_RETURN_IF_ERROR(conn.ExecuteUnprepared(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INT NOT NULL PRIMARY KEY,"
-      " name VARCHAR(255) NOT NULL,"
-      " checksum CHAR(64) NOT NULL,"
-      " applied_at DATETIME(6) NOT NULL"
-      ") ENGINE=InnoDB"));
-  QRCLOUD_ASSIGN_OR_RETURN(auto applied_rows,
-                           conn.Query("SELECT version, name, checksum FROM schema_migrations"));
+  QRCLOUD_RETURN_IF_ERROR(EnsureMigrationTable(conn));
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto applied_rows,
+      conn.Query("SELECT version, name, checksum FROM schema_migrations WHERE component = ?",
+                 {std::string(component)}));
   std::map<int, Row> applied;
   for (auto& r : applied_rows) applied.emplace(static_cast<int>(r.Int("version")), std::move(r));
 
@@ -93,9 +116,9 @@ absl::Status Migrate(MysqlPool& pool, absl::string_view service,
       }
     }
     QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-                     "VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
-                     {static_cast<int64_t>(m->version), m->name, checksum})
+        conn.Execute("INSERT INTO schema_migrations (component, version, name, checksum, applied_at) "
+                     "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                     {std::string(component), static_cast<int64_t>(m->version), m->name, checksum})
             .status());
   }
   for (const auto& [version, row] : applied) {

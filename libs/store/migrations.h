@@ -25,8 +25,12 @@ struct Migration {
 
 // Applies pending migrations. Concurrent starters of the same service wait on
 // a MySQL named lock, so each migration runs once.
+//
+// `component` names a set of migrations with versions of its own: "" for the
+// service's own, another name for a set the kit shares between services (the
+// outbox's), so shared versions never meet the service's.
 absl::Status Migrate(MysqlPool& pool, absl::string_view service,
-                     const std::vector<Migration>& migrations);
+                     const std::vector<Migration>& migrations, absl::string_view component = "");
 
 // Splits migration text into statements: at ';' ending a line, skipping
 // blank lines and lines that start with "--".

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "libs/core/encoding.h"
+#include "libs/store/outbox.h"
 #include "tests/support/test_env.h"
 
 namespace qrcloud::store {
@@ -60,6 +62,50 @@ TEST_CASE("Migrations apply once, in order, and refuse a changed history") {
     auto c = (*pool)->Acquire();
     CHECK((*c)->QueryOne("SELECT COUNT(*) AS n FROM schema_migrations")->Int("n") == 3);
   }
+}
+
+TEST_CASE("A shared component keeps versions of its own beside the service's") {
+  auto pool = MysqlPool::Create(testing::FreshDatabase("migrate_parts"));
+  REQUIRE(pool.ok());
+  std::vector<Migration> own = {{1, "0001_own.sql", "CREATE TABLE own_t (x INT PRIMARY KEY);"}};
+  REQUIRE(Migrate(**pool, "svc", own).ok());
+  // The shared outbox, also version 1, in its own component.
+  REQUIRE(Migrate(**pool, "svc", outbox::Migrations(), "outbox").ok());
+  REQUIRE(Migrate(**pool, "svc", outbox::Migrations(), "outbox").ok());
+  // Neither set takes the other's version 1 for its own.
+  REQUIRE(Migrate(**pool, "svc", own).ok());
+  auto c = (*pool)->Acquire();
+  CHECK((*c)->QueryOne("SELECT COUNT(*) AS n FROM schema_migrations")->Int("n") == 2);
+  CHECK((*c)->Execute("INSERT INTO outbox (event_id, stream, type, data, created_at) VALUES "
+                      "('01h00000000000000000000000', 's', 't', '{}', UTC_TIMESTAMP(6))")
+            .ok());
+}
+
+TEST_CASE("A migration table from before components gains the column and keeps its rows") {
+  auto pool = MysqlPool::Create(testing::FreshDatabase("migrate_old"));
+  REQUIRE(pool.ok());
+  {
+    auto c = (*pool)->Acquire();
+    REQUIRE((*c)->ExecuteUnprepared("CREATE TABLE schema_migrations (version INT NOT NULL PRIMARY "
+                                    "KEY, name VARCHAR(255) NOT NULL, checksum CHAR(64) NOT NULL, "
+                                    "applied_at DATETIME(6) NOT NULL)")
+                .ok());
+  }
+  std::vector<Migration> own = {{1, "0001_own.sql", "CREATE TABLE own_t (x INT PRIMARY KEY);"}};
+  {
+    auto c = (*pool)->Acquire();
+    REQUIRE((*c)->ExecuteUnprepared("CREATE TABLE own_t (x INT PRIMARY KEY)").ok());
+    REQUIRE((*c)->Execute("INSERT INTO schema_migrations VALUES (1, '0001_own.sql', ?, "
+                          "UTC_TIMESTAMP(6))",
+                          {core::Sha256Hex(own[0].sql)})
+                .ok());
+  }
+  // The old row counts as the service's own: nothing is applied twice.
+  REQUIRE(Migrate(**pool, "svc", own).ok());
+  REQUIRE(Migrate(**pool, "svc", outbox::Migrations(), "outbox").ok());
+  auto c = (*pool)->Acquire();
+  CHECK((*c)->QueryOne("SELECT COUNT(*) AS n FROM schema_migrations WHERE component = ''")->Int(
+            "n") == 1);
 }
 
 }  // namespace

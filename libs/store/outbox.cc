@@ -18,6 +18,15 @@ absl::StatusOr<std::string> AppendToOutbox(Connection& conn, const OutboxEvent& 
   return id;
 }
 
+OutboxRelay::OutboxRelay(MysqlPool& mysql, cache::RedisPool& redis, absl::Duration poll)
+    : mysql_(mysql),
+      redis_(redis),
+      loop_({.name = "outbox relay", .interval = poll, .first_wait = poll, .first_backoff = poll},
+            [this]() -> absl::StatusOr<bool> {
+              QRCLOUD_ASSIGN_OR_RETURN(int n, PublishPending());
+              return n > 0;  // there may be more
+            }) {}
+
 absl::StatusOr<int> OutboxRelay::PublishPending(int limit) {
   int published = 0;
   absl::Status s = mysql_.Transaction([&](Connection& conn) -> absl::Status {
@@ -44,44 +53,6 @@ absl::StatusOr<int> OutboxRelay::PublishPending(int limit) {
   });
   if (!s.ok()) return s;
   return published;
-}
-
-void OutboxRelay::Start() {
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void OutboxRelay::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxRelay::Nudge() {
-  absl::MutexLock lock(&mu_);
-  nudged_ = true;
-}
-
-void OutboxRelay::Loop() {
-  absl::Duration backoff = poll_;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || nudged_; };
-      mu_.AwaitWithTimeout(absl::Condition(&wake), backoff);
-      if (stopping_) return;
-      nudged_ = false;
-    }
-    auto n = PublishPending();
-    if (!n.ok()) {
-      spdlog::warn("outbox relay: {}", n.status().message());
-      backoff = std::min(backoff * 2, absl::Seconds(5));
-      continue;
-    }
-    backoff = poll_;
-    if (*n > 0) Nudge();  // there may be more
-  }
 }
 
 }  // namespace qrcloud::store

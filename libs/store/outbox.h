@@ -9,14 +9,14 @@
 #define QRCLOUD_LIBS_STORE_OUTBOX_H_
 
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "libs/cache/redis.h"
+#include "libs/core/background_loop.h"
+#include "libs/store/migrations.h"
 #include "libs/store/mysql.h"
 
 namespace qrcloud::store {
@@ -30,37 +30,30 @@ struct OutboxEvent {
 // Appends `event` inside the caller's transaction; returns its event id.
 absl::StatusOr<std::string> AppendToOutbox(Connection& conn, const OutboxEvent& event);
 
-// A service using the outbox creates this table in one of its migrations:
-//   CREATE TABLE outbox (
-//     id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-//     event_id CHAR(26) NOT NULL UNIQUE,
-//     stream VARCHAR(64) NOT NULL, type VARCHAR(64) NOT NULL, data MEDIUMTEXT NOT NULL,
-//     created_at DATETIME(6) NOT NULL, published_at DATETIME(6) NULL,
-//     KEY outbox_pending (published_at, id));
+// The table's migrations (libs/store/migrations/), applied as the component
+// "outbox" of a service's database: the service kit applies them for every
+// service that sets `outbox` (libs/service/host.h); nobody re-types the DDL.
+namespace outbox {
+std::vector<Migration> Migrations();
+}  // namespace outbox
 
+// Publishes pending events every `poll`, at once when nudged, and again at
+// once while a round found a full batch.
 class OutboxRelay {
  public:
-  OutboxRelay(MysqlPool& mysql, cache::RedisPool& redis, absl::Duration poll = absl::Milliseconds(200))
-      : mysql_(mysql), redis_(redis), poll_(poll) {}
-  ~OutboxRelay() { Stop(); }
+  OutboxRelay(MysqlPool& mysql, cache::RedisPool& redis, absl::Duration poll = absl::Milliseconds(200));
 
-  void Start();
-  void Stop();
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
   // Wakes the relay now (after a commit that appended events).
-  void Nudge();
+  void Nudge() { loop_.Nudge(); }
   // Publishes what is pending, once; returns how many events went out.
   absl::StatusOr<int> PublishPending(int limit = 200);
 
  private:
-  void Loop();
-
   MysqlPool& mysql_;
   cache::RedisPool& redis_;
-  absl::Duration poll_;
-  absl::Mutex mu_;
-  bool nudged_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  core::BackgroundLoop loop_;
 };
 
 }  // namespace qrcloud::store

@@ -8,7 +8,13 @@
 #include "absl/synchronization/mutex.h"
 #include "libs/core/ids.h"
 #include "libs/core/status.h"
-#include "services/audit/audit.h"
+#include "services/audit/audit_service.h"
+#include "services/audit/audit_store.h"
+#include "services/audit/decision_applier.h"
+#include "services/audit/migrations.h"
+#include "services/audit/rules.h"
+#include "services/audit/submission_consumer.h"
+#include "services/audit/submission_intake.h"
 #include "tests/support/test_env.h"
 
 namespace qrcloud::audit {
@@ -32,7 +38,7 @@ struct Db {
 Db FreshAuditDb() {
   auto mysql = store::MysqlPool::Create(FreshDatabase("audit"));
   REQUIRE(mysql.ok());
-  REQUIRE(MigrateAudit(**mysql).ok());
+  REQUIRE(store::Migrate(**mysql, "audit", Migrations()).ok());
   Db db;
   db.mysql = *std::move(mysql);
   db.store = std::make_unique<AuditStore>(*db.mysql);

@@ -152,14 +152,13 @@ absl::Status AuditLogic::ListAuditLog(const rpc::CallContext& call,
 
 // gRPC adapters -------------------------------------------------------------
 
-using rpc::AuthMode;
 using rpc::CallContext;
 
 grpc::ServerUnaryReactor* AuditServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
                                                       const v1::ListTasksRequest* req,
                                                       v1::ListTasksResponse* resp) {
   return dispatcher_.Unary(
-      ctx, "ListTasks", req, resp, AuthMode::kRequired,
+      ctx, "ListTasks", req, resp,
       [=, this](const CallContext& c) { return logic_.ListTasks(c, *req, *resp); });
 }
 
@@ -167,7 +166,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::DecideTask(grpc::CallbackServerConte
                                                        const v1::DecideTaskRequest* req,
                                                        v1::AuditTask* resp) {
   return dispatcher_.Unary(
-      ctx, "DecideTask", req, resp, AuthMode::kRequired,
+      ctx, "DecideTask", req, resp,
       [=, this](const CallContext& c) { return logic_.DecideTask(c, *req, *resp); });
 }
 
@@ -175,7 +174,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditLog(grpc::CallbackServerCon
                                                          const v1::ListAuditLogRequest* req,
                                                          v1::ListAuditLogResponse* resp) {
   return dispatcher_.Unary(
-      ctx, "ListAuditLog", req, resp, AuthMode::kRequired,
+      ctx, "ListAuditLog", req, resp,
       [=, this](const CallContext& c) { return logic_.ListAuditLog(c, *req, *resp); });
 }
 

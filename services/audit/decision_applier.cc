@@ -35,45 +35,23 @@ absl::Duration RetryDelay(int attempts, const ApplierOptions& options) {
   return std::min(d, options.max_backoff);
 }
 
-void DecisionApplier::Start() {
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void DecisionApplier::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void DecisionApplier::Nudge() {
-  absl::MutexLock lock(&mu_);
-  nudged_ = true;
-}
-
-void DecisionApplier::Loop() {
-  absl::Duration wait =
-      absl::ZeroDuration();  // look at once: decisions may wait from before a restart
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || nudged_; };
-      mu_.AwaitWithTimeout(absl::Condition(&wake), wait);
-      if (stopping_) return;
-      nudged_ = false;
-    }
-    auto n = ApplyDue();
-    if (!n.ok()) {
-      // Our own MySQL is unreachable; the decisions wait there.
-      spdlog::warn("audit: cannot read pending decisions: {}", n.status().message());
-      wait = std::min(options_.poll * 4, absl::Seconds(5));
-      continue;
-    }
-    wait = options_.poll;
-    if (auto count = store_.CountUndelivered(); count.ok()) Undelivered().Set(*count);
-  }
-}
+DecisionApplier::DecisionApplier(AuditStore& store, DecisionTarget& target,
+                                 const core::Clock& clock, ApplierOptions options)
+    : store_(store),
+      target_(target),
+      clock_(clock),
+      options_(options),
+      // Looks at once: decisions may wait from before a restart. A failed
+      // round means our own MySQL is unreachable; the decisions wait there.
+      loop_({.name = "audit: pending decisions",
+             .interval = options.poll,
+             .first_backoff = options.poll,
+             .max_backoff = absl::Seconds(5)},
+            [this]() -> absl::StatusOr<bool> {
+              QRCLOUD_RETURN_IF_ERROR(ApplyDue().status());
+              if (auto count = store_.CountUndelivered(); count.ok()) Undelivered().Set(*count);
+              return false;
+            }) {}
 
 absl::StatusOr<int> DecisionApplier::ApplyDue(int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto due, store_.ClaimDueDecisions(clock_.Now(), options_.lease, limit));

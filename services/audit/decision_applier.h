@@ -11,11 +11,10 @@
 #ifndef QRCLOUD_SERVICES_AUDIT_DECISION_APPLIER_H_
 #define QRCLOUD_SERVICES_AUDIT_DECISION_APPLIER_H_
 
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "libs/core/background_loop.h"
 #include "libs/core/clock.h"
 #include "qrcloud/v1/audit.pb.h"
 #include "qrcloud/v1/common.pb.h"
@@ -47,20 +46,17 @@ absl::Duration RetryDelay(int attempts, const ApplierOptions& options);
 class DecisionApplier {
  public:
   DecisionApplier(AuditStore& store, DecisionTarget& target, const core::Clock& clock,
-                  ApplierOptions options = {})
-      : store_(store), target_(target), clock_(clock), options_(options) {}
-  ~DecisionApplier() { Stop(); }
+                  ApplierOptions options = {});
 
-  void Start();
-  void Stop();
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
   // Looks for due decisions now (after a commit that queued one).
-  void Nudge();
+  void Nudge() { loop_.Nudge(); }
 
   // Sends each due decision once; returns how many were delivered.
   absl::StatusOr<int> ApplyDue(int limit = 50);
 
  private:
-  void Loop();
   // Sends one claimed decision and records what became of it.
   absl::Status Deliver(const DecisionRecord& d);
 
@@ -68,10 +64,7 @@ class DecisionApplier {
   DecisionTarget& target_;
   const core::Clock& clock_;
   const ApplierOptions options_;
-  absl::Mutex mu_;
-  bool nudged_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  core::BackgroundLoop loop_;
 };
 
 }  // namespace qrcloud::audit

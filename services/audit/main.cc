@@ -4,22 +4,21 @@
 // decision to the center. See docs/audit.md.
 //
 //   qrcloud-audit --center_api_key_file=var/audit-api-key [flags]
-#include <csignal>
-#include <cstdio>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/notification.h"
-#include "libs/core/config.h"
 #include "libs/core/log.h"
-#include "services/audit/audit.h"
+#include "libs/core/status.h"
+#include "libs/service/host.h"
+#include "services/audit/audit_service.h"
+#include "services/audit/audit_store.h"
+#include "services/audit/center_client.h"
+#include "services/audit/decision_applier.h"
+#include "services/audit/migrations.h"
+#include "services/audit/rules.h"
+#include "services/audit/submission_consumer.h"
+#include "services/audit/submission_intake.h"
 
-ABSL_FLAG(std::string, center_address, "localhost:50051", "The center's gRPC address");
-ABSL_FLAG(std::string, center_api_key_file, "",
-          "File holding the API key of the audit service's account at the center (role auditor), "
-          "as written by "
-          "`qrcloud-center ensure-service-account svc-audit@qrcloud.local auditor <file>`");
 ABSL_FLAG(std::string, banned_words_file, "deploy/local/banned_words.txt",
           "Prohibited words, one per line (UTF-8); relative to the working directory. Empty: no "
           "word list");
@@ -41,50 +40,62 @@ ABSL_FLAG(absl::Duration, delivery_max_backoff, absl::Seconds(30),
 namespace qrcloud::audit {
 namespace {
 
-int Serve(const rpc::ServiceConfig& config) {
-  AuditOptions options;
-  options.center_address = absl::GetFlag(FLAGS_center_address);
-  options.center_api_key_file = absl::GetFlag(FLAGS_center_api_key_file);
-  options.auto_approve = absl::GetFlag(FLAGS_auto_approve);
-  options.worker = absl::GetFlag(FLAGS_audit_worker);
-  options.applier.max_backoff = absl::GetFlag(FLAGS_delivery_max_backoff);
-  options.rules.public_url = absl::GetFlag(FLAGS_public_url);
+absl::StatusOr<RuleOptions> RulesFromFlags() {
+  RuleOptions rules;
+  rules.public_url = absl::GetFlag(FLAGS_public_url);
   for (absl::string_view host :
        absl::StrSplit(absl::GetFlag(FLAGS_video_hosts), ',', absl::SkipWhitespace())) {
-    options.rules.video_hosts.emplace_back(absl::StripAsciiWhitespace(host));
+    rules.video_hosts.emplace_back(absl::StripAsciiWhitespace(host));
   }
-  if (const std::string path = absl::GetFlag(FLAGS_banned_words_file); !path.empty()) {
-    auto words = BannedWords::Load(path);
-    if (!words.ok()) {
-      spdlog::critical("audit failed to start: {}", words.status().message());
-      return 1;
-    }
-    spdlog::info("audit: {} prohibited words from {}", words->size(), path);
-    options.rules.banned_words = *std::move(words);
-  } else {
+  const std::string path = absl::GetFlag(FLAGS_banned_words_file);
+  if (path.empty()) {
     spdlog::warn("audit: no banned words file; prohibited words are not checked");
+    return rules;
   }
+  QRCLOUD_ASSIGN_OR_RETURN(rules.banned_words, BannedWords::Load(path));
+  spdlog::info("audit: {} prohibited words from {}", rules.banned_words.size(), path);
+  return rules;
+}
 
-  auto audit = Audit::Start(config, std::move(options));
-  if (!audit.ok()) {
-    spdlog::critical("audit failed to start: {}", audit.status().message());
-    return 1;
+// The audit service: AuditService, the intake of the `audit` stream, and the
+// loop that delivers decisions to the center.
+absl::Status Build(service::Host& host) {
+  // The key first: without it no decision could ever be delivered.
+  QRCLOUD_ASSIGN_OR_RETURN(std::string center, host.AddressOf("center"));
+  QRCLOUD_ASSIGN_OR_RETURN(auto client,
+                           CenterClient::Create(center, host.config().center_api_key_file));
+  QRCLOUD_ASSIGN_OR_RETURN(RuleOptions rule_options, RulesFromFlags());
+  const bool auto_approve = absl::GetFlag(FLAGS_auto_approve);
+
+  auto& store = host.Own(std::make_unique<AuditStore>(host.mysql()));
+  auto& rules = host.Own(std::make_unique<Rules>(std::move(rule_options)));
+  auto& intake =
+      host.Own(std::make_unique<SubmissionIntake>(store, rules, host.clock(), auto_approve));
+  auto& target = host.Own(std::move(client));
+  ApplierOptions applier_options;
+  applier_options.max_backoff = absl::GetFlag(FLAGS_delivery_max_backoff);
+  auto& applier = host.Own(
+      std::make_unique<DecisionApplier>(store, target, host.clock(), applier_options));
+  auto& logic = host.Own(std::make_unique<AuditLogic>(store, &applier, host.clock()));
+  auto& api = host.Own(std::make_unique<AuditServiceImpl>(logic, host.dispatcher_deps()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::AuditService>(api));
+
+  host.AddWorker(applier);
+  if (absl::GetFlag(FLAGS_audit_worker)) {
+    host.AddConsumer({.stream = kAuditStream, .group = kAuditGroup},
+                     SubmissionHandler(intake, [&applier] { applier.Nudge(); }));
   }
-  core::WaitForTerminationSignal();
-  spdlog::info("audit: shutting down");
-  (*audit)->Shutdown();
-  return 0;
+  spdlog::info("audit: center at {}, automatic approval {}", center, auto_approve ? "on" : "off");
+  return absl::OkStatus();
 }
 
 }  // namespace
 }  // namespace qrcloud::audit
 
 int main(int argc, char** argv) {
-  auto args = qrcloud::core::InitProcess(argc, argv, "qrcloud-audit [flags]");
-  if (args.size() > 1) {
-    std::fprintf(stderr, "qrcloud-audit takes no commands (got %s)\n", args[1].c_str());
-    return 2;
-  }
-  return qrcloud::audit::Serve(
-      qrcloud::rpc::ServiceConfigFromFlags(qrcloud::audit::kAuditDefaults));
+  return qrcloud::service::Main(argc, argv,
+                                {.name = "audit",
+                                 .usage = "qrcloud-audit [flags]",
+                                 .migrations = qrcloud::audit::Migrations(),
+                                 .build = qrcloud::audit::Build});
 }

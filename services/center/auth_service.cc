@@ -262,55 +262,54 @@ absl::StatusOr<std::string> AuthLogic::EnsureServiceAccount(absl::string_view ra
 
 // gRPC adapters -------------------------------------------------------------
 
-using rpc::AuthMode;
 using rpc::CallContext;
 
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateAccount(grpc::CallbackServerContext* ctx,
                                                          const v1::CreateAccountRequest* req,
                                                          v1::CreateAccountResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateAccount", req, resp, AuthMode::kOptional,
+  return dispatcher_.Unary(ctx, "CreateAccount", req, resp,
                            [=, this](const CallContext& c) { return logic_.CreateAccount(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateSession(grpc::CallbackServerContext* ctx,
                                                          const v1::CreateSessionRequest* req,
                                                          v1::CreateSessionResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateSession", req, resp, AuthMode::kOptional,
+  return dispatcher_.Unary(ctx, "CreateSession", req, resp,
                            [=, this](const CallContext& c) { return logic_.CreateSession(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::DeleteSession(grpc::CallbackServerContext* ctx,
                                                          const v1::DeleteSessionRequest* req,
                                                          v1::DeleteSessionResponse* resp) {
-  return dispatcher_.Unary(ctx, "DeleteSession", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "DeleteSession", req, resp,
                            [=, this](const CallContext& c) { return logic_.DeleteSession(c); });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::GetCurrentAccount(
     grpc::CallbackServerContext* ctx, const v1::GetCurrentAccountRequest* req,
     v1::GetCurrentAccountResponse* resp) {
-  return dispatcher_.Unary(ctx, "GetCurrentAccount", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "GetCurrentAccount", req, resp,
                            [=, this](const CallContext& c) { return logic_.GetCurrentAccount(c, *resp); });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateApiKey(grpc::CallbackServerContext* ctx,
                                                         const v1::CreateApiKeyRequest* req,
                                                         v1::CreateApiKeyResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateApiKey", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "CreateApiKey", req, resp,
                            [=, this](const CallContext& c) { return logic_.CreateApiKey(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListApiKeys(grpc::CallbackServerContext* ctx,
                                                        const v1::ListApiKeysRequest* req,
                                                        v1::ListApiKeysResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListApiKeys", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "ListApiKeys", req, resp,
                            [=, this](const CallContext& c) { return logic_.ListApiKeys(c, *resp); });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::DeleteApiKey(grpc::CallbackServerContext* ctx,
                                                         const v1::DeleteApiKeyRequest* req,
                                                         v1::DeleteApiKeyResponse* resp) {
-  return dispatcher_.Unary(ctx, "DeleteApiKey", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "DeleteApiKey", req, resp,
                            [=, this](const CallContext& c) { return logic_.DeleteApiKey(c, *req); });
 }
 

@@ -581,28 +581,27 @@ void CampaignLogic::AfterChange(const Campaign& c) {
 
 // gRPC adapters -------------------------------------------------------------
 
-using rpc::AuthMode;
 using rpc::CallContext;
 
-#define QRCLOUD_CAMPAIGN_METHOD(Method, Req, Resp, Mode, Call)                                        \
+#define QRCLOUD_CAMPAIGN_METHOD(Method, Req, Resp, Call)                                        \
   grpc::ServerUnaryReactor* CampaignServiceImpl::Method(grpc::CallbackServerContext* ctx, const Req* req, \
                                                         Resp* resp) {                                    \
-    return dispatcher_.Unary(ctx, #Method, req, resp, AuthMode::Mode,                                   \
+    return dispatcher_.Unary(ctx, #Method, req, resp,                                   \
                              [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); });   \
   }
 
-QRCLOUD_CAMPAIGN_METHOD(CreateCampaign, v1::CreateCampaignRequest, v1::Campaign, kRequired, Create)
-QRCLOUD_CAMPAIGN_METHOD(GetCampaign, v1::GetCampaignRequest, v1::Campaign, kOptional, Get)
-QRCLOUD_CAMPAIGN_METHOD(UpdateCampaign, v1::UpdateCampaignRequest, v1::Campaign, kRequired, Update)
-QRCLOUD_CAMPAIGN_METHOD(ListCampaigns, v1::ListCampaignsRequest, v1::ListCampaignsResponse, kRequired, List)
-QRCLOUD_CAMPAIGN_METHOD(SubmitCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, Submit)
-QRCLOUD_CAMPAIGN_METHOD(PauseCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, Pause)
-QRCLOUD_CAMPAIGN_METHOD(ResumeCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, Resume)
-QRCLOUD_CAMPAIGN_METHOD(EndCampaign, v1::CampaignActionRequest, v1::Campaign, kRequired, End)
-QRCLOUD_CAMPAIGN_METHOD(SearchCampaigns, v1::SearchCampaignsRequest, v1::SearchCampaignsResponse, kOptional, Search)
-QRCLOUD_CAMPAIGN_METHOD(UploadMedia, v1::UploadMediaRequest, v1::Media, kRequired, UploadMedia)
-QRCLOUD_CAMPAIGN_METHOD(GetMedia, v1::GetMediaRequest, google::api::HttpBody, kOptional, GetMedia)
-QRCLOUD_CAMPAIGN_METHOD(RecordAuditDecision, v1::AuditDecision, v1::Campaign, kRequired, RecordAuditDecision)
+QRCLOUD_CAMPAIGN_METHOD(CreateCampaign, v1::CreateCampaignRequest, v1::Campaign, Create)
+QRCLOUD_CAMPAIGN_METHOD(GetCampaign, v1::GetCampaignRequest, v1::Campaign, Get)
+QRCLOUD_CAMPAIGN_METHOD(UpdateCampaign, v1::UpdateCampaignRequest, v1::Campaign, Update)
+QRCLOUD_CAMPAIGN_METHOD(ListCampaigns, v1::ListCampaignsRequest, v1::ListCampaignsResponse, List)
+QRCLOUD_CAMPAIGN_METHOD(SubmitCampaign, v1::CampaignActionRequest, v1::Campaign, Submit)
+QRCLOUD_CAMPAIGN_METHOD(PauseCampaign, v1::CampaignActionRequest, v1::Campaign, Pause)
+QRCLOUD_CAMPAIGN_METHOD(ResumeCampaign, v1::CampaignActionRequest, v1::Campaign, Resume)
+QRCLOUD_CAMPAIGN_METHOD(EndCampaign, v1::CampaignActionRequest, v1::Campaign, End)
+QRCLOUD_CAMPAIGN_METHOD(SearchCampaigns, v1::SearchCampaignsRequest, v1::SearchCampaignsResponse, Search)
+QRCLOUD_CAMPAIGN_METHOD(UploadMedia, v1::UploadMediaRequest, v1::Media, UploadMedia)
+QRCLOUD_CAMPAIGN_METHOD(GetMedia, v1::GetMediaRequest, google::api::HttpBody, GetMedia)
+QRCLOUD_CAMPAIGN_METHOD(RecordAuditDecision, v1::AuditDecision, v1::Campaign, RecordAuditDecision)
 
 #undef QRCLOUD_CAMPAIGN_METHOD
 

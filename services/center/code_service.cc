@@ -470,27 +470,26 @@ absl::Status CodeLogic::Resolve(const rpc::CallContext& call, const v1::ResolveS
 
 // gRPC adapters -------------------------------------------------------------
 
-using rpc::AuthMode;
 using rpc::CallContext;
 
-#define QRCLOUD_CODE_METHOD(Method, Req, Resp, Mode, Call)                                   \
+#define QRCLOUD_CODE_METHOD(Method, Req, Resp, Call)                                   \
   grpc::ServerUnaryReactor* CodeServiceImpl::Method(grpc::CallbackServerContext* ctx,       \
                                                     const Req* req, Resp* resp) {           \
-    return dispatcher_.Unary(ctx, #Method, req, resp, AuthMode::Mode,                        \
+    return dispatcher_.Unary(ctx, #Method, req, resp,                        \
                              [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); }); \
   }
 
-QRCLOUD_CODE_METHOD(CreateCode, v1::CreateCodeRequest, v1::Code, kRequired, Create)
-QRCLOUD_CODE_METHOD(BatchCreateCodes, v1::BatchCreateCodesRequest, v1::BatchCreateCodesResponse, kRequired, BatchCreate)
-QRCLOUD_CODE_METHOD(GetCode, v1::GetCodeRequest, v1::Code, kRequired, Get)
-QRCLOUD_CODE_METHOD(ListCodes, v1::ListCodesRequest, v1::ListCodesResponse, kRequired, List)
-QRCLOUD_CODE_METHOD(UpdateCode, v1::UpdateCodeRequest, v1::Code, kRequired, Update)
-QRCLOUD_CODE_METHOD(GetCodeImage, v1::GetCodeImageRequest, google::api::HttpBody, kRequired, Image)
-QRCLOUD_CODE_METHOD(GetBatchSheet, v1::GetBatchSheetRequest, google::api::HttpBody, kRequired, BatchSheet)
-QRCLOUD_CODE_METHOD(GetCodeStats, v1::GetCodeStatsRequest, v1::CodeStats, kRequired, Stats)
-QRCLOUD_CODE_METHOD(DecodeImage, v1::DecodeImageRequest, v1::DecodeImageResponse, kRequired, Decode)
+QRCLOUD_CODE_METHOD(CreateCode, v1::CreateCodeRequest, v1::Code, Create)
+QRCLOUD_CODE_METHOD(BatchCreateCodes, v1::BatchCreateCodesRequest, v1::BatchCreateCodesResponse, BatchCreate)
+QRCLOUD_CODE_METHOD(GetCode, v1::GetCodeRequest, v1::Code, Get)
+QRCLOUD_CODE_METHOD(ListCodes, v1::ListCodesRequest, v1::ListCodesResponse, List)
+QRCLOUD_CODE_METHOD(UpdateCode, v1::UpdateCodeRequest, v1::Code, Update)
+QRCLOUD_CODE_METHOD(GetCodeImage, v1::GetCodeImageRequest, google::api::HttpBody, Image)
+QRCLOUD_CODE_METHOD(GetBatchSheet, v1::GetBatchSheetRequest, google::api::HttpBody, BatchSheet)
+QRCLOUD_CODE_METHOD(GetCodeStats, v1::GetCodeStatsRequest, v1::CodeStats, Stats)
+QRCLOUD_CODE_METHOD(DecodeImage, v1::DecodeImageRequest, v1::DecodeImageResponse, Decode)
 // Resolution is what /s/{slug} reveals to anyone; the gateway asks without a user.
-QRCLOUD_CODE_METHOD(ResolveSlug, v1::ResolveSlugRequest, v1::ResolveSlugResponse, kOptional, Resolve)
+QRCLOUD_CODE_METHOD(ResolveSlug, v1::ResolveSlugRequest, v1::ResolveSlugResponse, Resolve)
 
 #undef QRCLOUD_CODE_METHOD
 

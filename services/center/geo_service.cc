@@ -23,7 +23,7 @@ absl::Status GeoLogic::Nearby(const rpc::CallContext& call, const v1::NearbyCamp
 grpc::ServerUnaryReactor* GeoServiceImpl::NearbyCampaigns(grpc::CallbackServerContext* ctx,
                                                           const v1::NearbyCampaignsRequest* req,
                                                           v1::NearbyCampaignsResponse* resp) {
-  return dispatcher_.Unary(ctx, "NearbyCampaigns", req, resp, rpc::AuthMode::kOptional,
+  return dispatcher_.Unary(ctx, "NearbyCampaigns", req, resp,
                            [=, this](const rpc::CallContext& c) { return logic_.Nearby(c, *req, *resp); });
 }
 

@@ -1,6 +1,5 @@
 // qrcloud-center: the cloud computing center (patent claim 1): accounts,
-// merchants and, as later issues land, campaigns, codes, pages, orders, geo
-// and landing management, over gRPC.
+// merchants, campaigns, codes, pages, orders and geo, over gRPC.
 //
 //   qrcloud-center                                  serve
 //   qrcloud-center ensure-admin <login> <password-file>
@@ -9,72 +8,73 @@
 //   qrcloud-center ensure-service-account <login> <roles> <key-file>
 //       create the account a worker (e.g. the audit service) calls the center
 //       as, and write a working API key for it to <key-file> (mode 0600).
-#include <csignal>
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
-#include <sys/stat.h>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
-#include "absl/synchronization/notification.h"
-#include "libs/core/config.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
-#include "libs/core/receipt_token.h"
 #include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/core/receipt_token.h"
+#include "libs/service/host.h"
 #include "services/center/center.h"
 
-ABSL_FLAG(absl::Duration, session_ttl, absl::Hours(24), "How long a sign-in session lasts");
 ABSL_FLAG(std::string, public_url, "http://localhost:8080",
           "The gateway's public base URL, for the short links of codes");
 ABSL_FLAG(bool, scan_rollup, true, "Roll the scans stream up into code statistics");
-ABSL_FLAG(std::string, media_dir, "media", "Where uploaded media files are kept");
+ABSL_FLAG(std::string, media_dir, "media",
+          "Where uploaded media files are kept (relative: below --data_dir)");
 ABSL_FLAG(std::string, receipt_key_file, "receipt-signing.key",
-          "The Ed25519 seed receipts are signed with (base64); created if missing");
+          "The Ed25519 seed receipts are signed with (base64; relative: below --data_dir); "
+          "created if missing");
+ABSL_FLAG(absl::Duration, gate_reconcile_interval, absl::Seconds(5),
+          "How often the stock gates are re-set from MySQL");
 
 namespace qrcloud::center {
 namespace {
 
-int EnsureAdmin(const rpc::ServiceConfig& config, const std::string& login,
-                const std::string& password_file) {
-  std::string password;
-  if (std::ifstream in(password_file); in) {
-    std::stringstream ss;
-    ss << in.rdbuf();
-    password = std::string(absl::StripAsciiWhitespace(ss.str()));
-  } else {
+// Writes `text` to `path` with mode 0600, through a temporary file.
+bool WriteSecret(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << text << "\n";
+    if (!out) return false;
+  }
+  chmod(tmp.c_str(), 0600);
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+std::string FirstLine(const std::string& path) {
+  std::string line;
+  if (std::ifstream in(path); in) std::getline(in, line);
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+
+AuthLogic MakeAuthLogic(service::Host& host, AccountStore& accounts) {
+  return AuthLogic(host.mysql(), host.redis(), accounts, host.sessions(), host.authenticator(),
+                   host.clock());
+}
+
+int EnsureAdmin(service::Host& host, const std::vector<std::string>& args) {
+  const std::string& login = args[0];
+  const std::string& password_file = args[1];
+  std::string password = FirstLine(password_file);
+  if (password.empty()) {
     password = core::RandomBase64Url(18);
-    std::ofstream out(password_file);
-    out << password << "\n";
-    if (!out) {
+    if (!WriteSecret(password_file, password)) {
       std::fprintf(stderr, "cannot write %s\n", password_file.c_str());
       return 1;
     }
-    chmod(password_file.c_str(), 0600);
   }
-  auto mysql = rpc::ConnectMysql(config);
-  if (!mysql.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(mysql.status().message()).c_str());
-    return 1;
-  }
-  if (absl::Status s = MigrateCenter(**mysql); !s.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-    return 1;
-  }
-  // EnsureAdmin needs only the account store; sessions are not touched.
-  auto redis = rpc::ConnectRedis(config);
-  if (!redis.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(redis.status().message()).c_str());
-    return 1;
-  }
-  AccountStore accounts(**mysql);
-  auth::SessionStore sessions(**redis, core::Clock::Real(), absl::Hours(1));
-  auth::Authenticator authenticator(sessions, **redis, &accounts);
-  AuthLogic logic(**mysql, **redis, accounts, sessions, authenticator, core::Clock::Real());
-  if (absl::Status s = logic.EnsureAdmin(login, password); !s.ok()) {
+  AccountStore accounts(host.mysql());
+  if (absl::Status s = MakeAuthLogic(host, accounts).EnsureAdmin(login, password); !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 1;
   }
@@ -82,40 +82,19 @@ int EnsureAdmin(const rpc::ServiceConfig& config, const std::string& login,
   return 0;
 }
 
-int EnsureServiceAccount(const rpc::ServiceConfig& config, const std::string& login, const std::string& roles,
-                         const std::string& key_file) {
-  std::string existing;
-  if (std::ifstream in(key_file); in) std::getline(in, existing);
-  auto mysql = rpc::ConnectMysql(config);
-  auto redis = mysql.ok() ? rpc::ConnectRedis(config) : absl::StatusOr<std::unique_ptr<cache::RedisPool>>(mysql.status());
-  if (!redis.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(redis.status().message()).c_str());
-    return 1;
-  }
-  if (absl::Status s = MigrateCenter(**mysql); !s.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-    return 1;
-  }
-  AccountStore accounts(**mysql);
-  auth::SessionStore sessions(**redis, core::Clock::Real(), absl::Hours(1));
-  auth::Authenticator authenticator(sessions, **redis, &accounts);
-  AuthLogic logic(**mysql, **redis, accounts, sessions, authenticator, core::Clock::Real());
-  auto key = logic.EnsureServiceAccount(login, roles, existing);
+int EnsureServiceAccount(service::Host& host, const std::vector<std::string>& args) {
+  const std::string& login = args[0];
+  const std::string& key_file = args[2];
+  const std::string existing = FirstLine(key_file);
+  AccountStore accounts(host.mysql());
+  auto key = MakeAuthLogic(host, accounts).EnsureServiceAccount(login, args[1], existing);
   if (!key.ok()) {
     std::fprintf(stderr, "%s\n", std::string(key.status().message()).c_str());
     return 1;
   }
-  if (*key != existing) {
-    const std::string tmp = key_file + ".tmp";
-    {
-      std::ofstream out(tmp);
-      out << *key << "\n";
-    }
-    chmod(tmp.c_str(), 0600);
-    if (std::rename(tmp.c_str(), key_file.c_str()) != 0) {
-      std::fprintf(stderr, "cannot write %s\n", key_file.c_str());
-      return 1;
-    }
+  if (*key != existing && !WriteSecret(key_file, *key)) {
+    std::fprintf(stderr, "cannot write %s\n", key_file.c_str());
+    return 1;
   }
   std::printf("service account %s ready (API key in %s)\n", login.c_str(), key_file.c_str());
   return 0;
@@ -125,73 +104,75 @@ int EnsureServiceAccount(const rpc::ServiceConfig& config, const std::string& lo
 // Every replica must use the same key: give them the same file (a Secret).
 absl::StatusOr<std::string> LoadOrCreateReceiptSeed(const std::string& path) {
   if (std::ifstream in(path); in) {
-    std::string text;
-    std::getline(in, text);
     std::string seed;
-    if (!absl::Base64Unescape(absl::StripAsciiWhitespace(text), &seed) || seed.size() != 32) {
+    if (!absl::Base64Unescape(FirstLine(path), &seed) || seed.size() != 32) {
       return absl::InvalidArgumentError(absl::StrCat(path, " does not hold a base64 32-byte seed"));
     }
     return seed;
   }
   const std::string seed = core::ReceiptSigner::NewSeed();
-  std::ofstream out(path);
-  out << absl::Base64Escape(seed) << "\n";
-  if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
-  chmod(path.c_str(), 0600);
+  if (!WriteSecret(path, absl::Base64Escape(seed))) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
   spdlog::info("created a receipt signing key in {}", path);
   return seed;
 }
 
-int Serve(const rpc::ServiceConfig& config) {
+absl::StatusOr<CenterOptions> OptionsFromFlags(const service::ServiceConfig& config) {
   CenterOptions options;
-  options.session_ttl = absl::GetFlag(FLAGS_session_ttl);
   options.public_url = absl::GetFlag(FLAGS_public_url);
-  options.scan_rollup = absl::GetFlag(FLAGS_scan_rollup);
-  options.media_dir = absl::GetFlag(FLAGS_media_dir);
-  auto seed = LoadOrCreateReceiptSeed(absl::GetFlag(FLAGS_receipt_key_file));
-  if (!seed.ok()) {
-    spdlog::critical("receipt signing key: {}", seed.status().message());
-    return 1;
-  }
-  options.receipt_seed = *seed;
+  options.media_dir = service::DataPath(config, absl::GetFlag(FLAGS_media_dir));
   mkdir(options.media_dir.c_str(), 0755);
-  auto center = Center::Start(config, options);
-  if (!center.ok()) {
-    spdlog::critical("center failed to start: {}", center.status().message());
-    return 1;
+  auto seed = LoadOrCreateReceiptSeed(service::DataPath(config, absl::GetFlag(FLAGS_receipt_key_file)));
+  if (!seed.ok()) return seed.status();
+  options.receipt_seed = *std::move(seed);
+  return options;
+}
+
+// The center: its services and its workers.
+absl::Status Build(service::Host& host) {
+  QRCLOUD_ASSIGN_OR_RETURN(CenterOptions options, OptionsFromFlags(host.config()));
+  QRCLOUD_ASSIGN_OR_RETURN(auto made, Center::Create(host, std::move(options)));
+  Center& center = host.Own(std::move(made));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::AuthService>(center.auth_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::MerchantService>(center.merchant_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::CodeService>(center.code_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::CampaignService>(center.campaign_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::OrderService>(center.order_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::GeoService>(center.geo_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::PageService>(center.page_service()));
+
+  const absl::Duration reconcile = absl::GetFlag(FLAGS_gate_reconcile_interval);
+  StockGate& gate = center.gate();
+  host.AddLoop({.name = "stock gate reconcile", .interval = reconcile, .first_wait = reconcile},
+               [&gate]() -> absl::StatusOr<bool> {
+                 QRCLOUD_RETURN_IF_ERROR(gate.ReconcileAll());
+                 return false;
+               });
+  if (absl::GetFlag(FLAGS_scan_rollup)) {
+    ScanRollup& rollup = center.rollup();
+    host.AddConsumer(ScanRollup::ConsumerOptions(),
+                     [&rollup](const std::vector<cache::StreamEntry>& batch,
+                               cache::RedisPool& redis) { return rollup.Apply(batch, redis); });
   }
-  core::WaitForTerminationSignal();
-  spdlog::info("center: shutting down");
-  (*center)->Shutdown();
-  return 0;
+  return absl::OkStatus();
 }
 
 }  // namespace
 }  // namespace qrcloud::center
 
 int main(int argc, char** argv) {
-  auto args = qrcloud::core::InitProcess(
+  using qrcloud::center::Build;
+  using qrcloud::center::EnsureAdmin;
+  using qrcloud::center::EnsureServiceAccount;
+  return qrcloud::service::Main(
       argc, argv,
-      "qrcloud-center [flags] | qrcloud-center ensure-admin <login> <password-file> | "
-      "qrcloud-center ensure-service-account <login> <roles> <key-file>");
-  const auto config = qrcloud::rpc::ServiceConfigFromFlags(qrcloud::center::kCenterDefaults);
-  if (args.size() >= 2 && args[1] == "ensure-admin") {
-    if (args.size() != 4) {
-      std::fprintf(stderr, "usage: qrcloud-center ensure-admin <login> <password-file>\n");
-      return 2;
-    }
-    return qrcloud::center::EnsureAdmin(config, args[2], args[3]);
-  }
-  if (args.size() >= 2 && args[1] == "ensure-service-account") {
-    if (args.size() != 5) {
-      std::fprintf(stderr, "usage: qrcloud-center ensure-service-account <login> <roles> <key-file>\n");
-      return 2;
-    }
-    return qrcloud::center::EnsureServiceAccount(config, args[2], args[3], args[4]);
-  }
-  if (args.size() > 1) {
-    std::fprintf(stderr, "unknown command %s\n", args[1].c_str());
-    return 2;
-  }
-  return qrcloud::center::Serve(config);
+      {.name = "center",
+       .usage = "qrcloud-center [flags]",
+       .migrations = qrcloud::center::Migrations(),
+       .outbox = true,
+       .build = Build,
+       .commands = {{"ensure-admin", "<login> <password-file>", 2, EnsureAdmin},
+                    {"ensure-service-account", "<login> <roles> <key-file>", 3,
+                     EnsureServiceAccount}}});
 }

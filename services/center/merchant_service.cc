@@ -287,68 +287,67 @@ absl::Status MerchantLogic::Stats(const rpc::CallContext& call, const v1::GetMer
 
 // gRPC adapters -------------------------------------------------------------
 
-using rpc::AuthMode;
 using rpc::CallContext;
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::GetMerchant(grpc::CallbackServerContext* ctx,
                                                            const v1::GetMerchantRequest* req,
                                                            v1::Merchant* resp) {
-  return dispatcher_.Unary(ctx, "GetMerchant", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "GetMerchant", req, resp,
                            [=, this](const CallContext& c) { return logic_.Get(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::UpdateMerchant(grpc::CallbackServerContext* ctx,
                                                               const v1::UpdateMerchantRequest* req,
                                                               v1::Merchant* resp) {
-  return dispatcher_.Unary(ctx, "UpdateMerchant", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "UpdateMerchant", req, resp,
                            [=, this](const CallContext& c) { return logic_.Update(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::SubmitQualification(
     grpc::CallbackServerContext* ctx, const v1::SubmitQualificationRequest* req,
     v1::SubmitQualificationResponse* resp) {
-  return dispatcher_.Unary(ctx, "SubmitQualification", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "SubmitQualification", req, resp,
                            [=, this](const CallContext& c) { return logic_.SubmitQualification(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::SetLocation(grpc::CallbackServerContext* ctx,
                                                            const v1::SetLocationRequest* req,
                                                            v1::SetLocationResponse* resp) {
-  return dispatcher_.Unary(ctx, "SetLocation", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "SetLocation", req, resp,
                            [=, this](const CallContext& c) { return logic_.SetLocation(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::ListMerchants(grpc::CallbackServerContext* ctx,
                                                              const v1::ListMerchantsRequest* req,
                                                              v1::ListMerchantsResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListMerchants", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "ListMerchants", req, resp,
                            [=, this](const CallContext& c) { return logic_.List(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::GetMerchantStats(grpc::CallbackServerContext* ctx,
                                                                 const v1::GetMerchantStatsRequest* req,
                                                                 v1::GetMerchantStatsResponse* resp) {
-  return dispatcher_.Unary(ctx, "GetMerchantStats", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "GetMerchantStats", req, resp,
                            [=, this](const CallContext& c) { return logic_.Stats(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::RecordQualificationDecision(
     grpc::CallbackServerContext* ctx, const v1::AuditDecision* req, v1::Merchant* resp) {
-  return dispatcher_.Unary(ctx, "RecordQualificationDecision", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "RecordQualificationDecision", req, resp,
                            [=, this](const CallContext& c) { return logic_.RecordQualificationDecision(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::SetBusinessSwitches(
     grpc::CallbackServerContext* ctx, const v1::SetBusinessSwitchesRequest* req,
     v1::Merchant* resp) {
-  return dispatcher_.Unary(ctx, "SetBusinessSwitches", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "SetBusinessSwitches", req, resp,
                            [=, this](const CallContext& c) { return logic_.SetBusinessSwitches(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* MerchantServiceImpl::RecordLandingDecision(grpc::CallbackServerContext* ctx,
                                                                      const v1::AuditDecision* req,
                                                                      v1::Merchant* resp) {
-  return dispatcher_.Unary(ctx, "RecordLandingDecision", req, resp, AuthMode::kRequired,
+  return dispatcher_.Unary(ctx, "RecordLandingDecision", req, resp,
                            [=, this](const CallContext& c) { return logic_.RecordLandingDecision(c, *req, *resp); });
 }
 

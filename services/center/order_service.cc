@@ -482,13 +482,12 @@ absl::Status OrderLogic::ReceiptImage(const rpc::CallContext& call, const v1::Ge
 
 // gRPC adapters -------------------------------------------------------------
 
-using rpc::AuthMode;
 using rpc::CallContext;
 
 #define QRCLOUD_ORDER_METHOD(Method, Req, Resp, Call)                                                    \
   grpc::ServerUnaryReactor* OrderServiceImpl::Method(grpc::CallbackServerContext* ctx, const Req* req,    \
                                                      Resp* resp) {                                        \
-    return dispatcher_.Unary(ctx, #Method, req, resp, AuthMode::kRequired,                               \
+    return dispatcher_.Unary(ctx, #Method, req, resp,                               \
                              [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); });   \
   }
 

@@ -123,20 +123,20 @@ absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call, const v1::
 grpc::ServerUnaryReactor* PageServiceImpl::ListTemplates(grpc::CallbackServerContext* ctx,
                                                          const v1::ListTemplatesRequest* req,
                                                          v1::ListTemplatesResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListTemplates", req, resp, rpc::AuthMode::kOptional,
+  return dispatcher_.Unary(ctx, "ListTemplates", req, resp,
                            [=, this](const rpc::CallContext& c) { return logic_.ListTemplates(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* PageServiceImpl::GetPage(grpc::CallbackServerContext* ctx, const v1::GetPageRequest* req,
                                                    google::api::HttpBody* resp) {
-  return dispatcher_.Unary(ctx, "GetPage", req, resp, rpc::AuthMode::kOptional,
+  return dispatcher_.Unary(ctx, "GetPage", req, resp,
                            [=, this](const rpc::CallContext& c) { return logic_.GetPage(c, *req, *resp); });
 }
 
 grpc::ServerUnaryReactor* PageServiceImpl::GetMerchantCard(grpc::CallbackServerContext* ctx,
                                                            const v1::GetMerchantCardRequest* req,
                                                            v1::MerchantCard* resp) {
-  return dispatcher_.Unary(ctx, "GetMerchantCard", req, resp, rpc::AuthMode::kOptional,
+  return dispatcher_.Unary(ctx, "GetMerchantCard", req, resp,
                            [=, this](const rpc::CallContext& c) { return logic_.GetMerchantCard(c, *req, *resp); });
 }
 

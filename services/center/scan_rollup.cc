@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "libs/cache/consumer_loop.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
 #include "libs/core/scan_event.h"
@@ -87,42 +86,25 @@ absl::Status MarkApplied(store::Connection& conn, const std::vector<std::string>
 
 }  // namespace
 
-void ScanRollup::Start() {
-  thread_ = cache::StartConsumerLoop(
-      stop_, [this] { return RunOnce(absl::Seconds(1)).status(); },
-      [this](const absl::Status& s) {
-        spdlog::warn("scan rollup: {}", s.message());
-        redis_.reset();  // reconnect on the next round
-      });
+cache::StreamConsumerOptions ScanRollup::ConsumerOptions() {
+  return {.stream = core::kScanStream,
+          .group = kRollupGroup,
+          .consumer = cache::ConsumerName(),
+          .batch = kBatch};
 }
 
-void ScanRollup::Stop() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (thread_.joinable()) thread_.join();
+cache::Handled ScanRollup::Apply(const std::vector<cache::StreamEntry>& entries,
+                                 cache::RedisPool& redis) {
+  absl::StatusOr<int> applied = ApplyBatch(entries, redis);
+  if (!applied.ok()) return {0, applied.status()};
+  return {entries.size(), absl::OkStatus()};
 }
 
-absl::StatusOr<int> ScanRollup::RunOnce(absl::Duration block) {
-  if (!redis_) {
-    // A pool of its own: the blocking read holds a connection for a second.
-    cache::RedisOptions o = redis_options_;
-    o.pool_size = 2;
-    QRCLOUD_ASSIGN_OR_RETURN(redis_, cache::RedisPool::Create(o));
-    QRCLOUD_RETURN_IF_ERROR(redis_->EnsureGroup(core::kScanStream, kRollupGroup));
-  }
-  QRCLOUD_ASSIGN_OR_RETURN(auto stale, redis_->ClaimStale(core::kScanStream, kRollupGroup, consumer_,
-                                                          absl::Minutes(1), kBatch));
-  if (!stale.empty()) return Apply(stale);
-  QRCLOUD_ASSIGN_OR_RETURN(auto fresh, redis_->ReadGroup(core::kScanStream, kRollupGroup, consumer_, kBatch, block));
-  if (fresh.empty()) return 0;
-  return Apply(fresh);
-}
-
-absl::StatusOr<int> ScanRollup::Apply(const std::vector<cache::StreamEntry>& entries) {
+absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>& entries,
+                                           cache::RedisPool& redis) {
   // Each entry is one gateway batch of events.
   std::vector<core::ScanEvent> events;
-  std::vector<std::string> entry_ids;
   for (const auto& e : entries) {
-    entry_ids.push_back(e.id);
     for (auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField))) events.push_back(std::move(ev));
   }
 
@@ -137,7 +119,7 @@ absl::StatusOr<int> ScanRollup::Apply(const std::vector<cache::StreamEntry>& ent
   }
   std::vector<cache::Reply> replies;
   if (!marks.empty()) {
-    QRCLOUD_ASSIGN_OR_RETURN(replies, redis_->Pipeline(marks));
+    QRCLOUD_ASSIGN_OR_RETURN(replies, redis.Pipeline(marks));
   }
   std::vector<bool> unique(events.size(), false);
   for (size_t i = 0, m = 0; i < events.size(); ++i) {
@@ -182,7 +164,6 @@ absl::StatusOr<int> ScanRollup::Apply(const std::vector<cache::StreamEntry>& ent
     }
     return absl::OkStatus();
   }));
-  QRCLOUD_RETURN_IF_ERROR(redis_->Ack(core::kScanStream, kRollupGroup, entry_ids));
   Applied().Inc(applied);
   return static_cast<int>(events.size());
 }

@@ -12,12 +12,12 @@
 #define QRCLOUD_SERVICES_CENTER_SCAN_ROLLUP_H_
 
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "libs/cache/redis.h"
+#include "libs/cache/stream_consumer.h"
 #include "libs/store/mysql.h"
 
 namespace qrcloud::center {
@@ -27,26 +27,18 @@ inline constexpr absl::Duration kUniqueWindow = absl::Minutes(30);
 
 class ScanRollup {
  public:
-  ScanRollup(store::MysqlPool& mysql, cache::RedisOptions redis_options, std::string consumer)
-      : mysql_(mysql), redis_options_(std::move(redis_options)), consumer_(std::move(consumer)) {}
-  ~ScanRollup() { Stop(); }
+  explicit ScanRollup(store::MysqlPool& mysql) : mysql_(mysql) {}
 
-  void Start();
-  void Stop();
-
-  // Reads and applies one batch (new entries, or stale ones of dead
-  // consumers); returns how many entries it handled.
-  absl::StatusOr<int> RunOnce(absl::Duration block);
+  // Where it reads: the `scans` stream, group center-rollup.
+  static cache::StreamConsumerOptions ConsumerOptions();
+  // The stream handler: a batch is applied whole or not at all.
+  cache::Handled Apply(const std::vector<cache::StreamEntry>& entries, cache::RedisPool& redis);
 
  private:
-  absl::StatusOr<int> Apply(const std::vector<cache::StreamEntry>& entries);
+  absl::StatusOr<int> ApplyBatch(const std::vector<cache::StreamEntry>& entries,
+                                 cache::RedisPool& redis);
 
   store::MysqlPool& mysql_;
-  cache::RedisOptions redis_options_;
-  std::string consumer_;
-  std::unique_ptr<cache::RedisPool> redis_;
-  absl::Notification stop_;
-  std::thread thread_;
 };
 
 }  // namespace qrcloud::center

@@ -85,17 +85,4 @@ absl::Status StockGate::ReconcileAll() {
   return absl::OkStatus();
 }
 
-void StockGate::StartReconciler(absl::Duration interval) {
-  reconciler_ = std::thread([this, interval] {
-    while (!stop_.WaitForNotificationWithTimeout(interval)) {
-      if (absl::Status s = ReconcileAll(); !s.ok()) spdlog::warn("stock gate reconcile: {}", s.message());
-    }
-  });
-}
-
-void StockGate::StopReconciler() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (reconciler_.joinable()) reconciler_.join();
-}
-
 }  // namespace qrcloud::center

@@ -9,10 +9,9 @@
 
 #include <functional>
 #include <string>
-#include <thread>
+#include <optional>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "libs/cache/redis.h"
 #include "libs/store/mysql.h"
 
@@ -26,7 +25,6 @@ class StockGate {
   StockGate(cache::RedisPool& redis, StockLoader stock_left) : redis_(redis), stock_left_(std::move(stock_left)) {}
   // The loader that reads campaigns.stock_left.
   static StockLoader FromMysql(store::MysqlPool& mysql);
-  ~StockGate() { StopReconciler(); }
 
   enum class Verdict { kTaken, kSoldOut };
   // Takes `quantity` from the gate. On a gate Redis cannot answer for, the
@@ -39,16 +37,12 @@ class StockGate {
   // The gate's current value, or nullopt if it has none.
   absl::StatusOr<std::optional<int64_t>> Peek(const std::string& campaign_id);
 
-  // Re-sets every gate from MySQL every `interval`.
-  void StartReconciler(absl::Duration interval);
-  void StopReconciler();
+  // Re-sets every gate from MySQL (the center runs it every few seconds).
   absl::Status ReconcileAll();
 
  private:
   cache::RedisPool& redis_;
   StockLoader stock_left_;
-  absl::Notification stop_;
-  std::thread reconciler_;
 };
 
 }  // namespace qrcloud::center

@@ -10,14 +10,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <fstream>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "libs/core/status.h"
+#include "libs/service/registry.h"
 #include "tests/support/test_env.h"
 
 extern char** environ;
@@ -25,16 +29,24 @@ extern char** environ;
 namespace qrcloud::testing {
 
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  // Ports handed out before, by this process: the kernel may offer a port
+  // again once its probe socket closed, before the first taker has bound it.
+  static absl::Mutex mu;
+  static auto* given = new std::set<int>;
+  absl::MutexLock lock(&mu);
+  for (;;) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    socklen_t len = sizeof(addr);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    const int port = ntohs(addr.sin_port);
+    if (given->insert(port).second) return port;
+  }
 }
 
 namespace {
@@ -94,6 +106,7 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(const std::string& binar
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addchdir_np(&actions, QRCLOUD_SOURCE_DIR);
   auto p = std::unique_ptr<Process>(new Process);
   p->log_path_ = log_path;
   const int rc = posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), envp.data());
@@ -158,94 +171,131 @@ void Process::Kill() {
   Reaped(status);
 }
 
-std::string Stack::center_address() const { return absl::StrCat("127.0.0.1:", center_port_); }
-
 http::Client Stack::Http() const { return http::Client("127.0.0.1", static_cast<uint16_t>(gateway_port_)); }
+
+int Stack::port(const std::string& process) const {
+  auto it = runs_.find(process);
+  return it == runs_.end() ? 0 : it->second.port;
+}
+
+std::string Stack::database_of(const std::string& process) const {
+  auto it = runs_.find(process);
+  return it == runs_.end() ? "" : it->second.database;
+}
+
+std::string Stack::address(const std::string& process) const {
+  return absl::StrCat("127.0.0.1:", port(process));
+}
+
+Process* Stack::process(const std::string& name) {
+  auto it = runs_.find(name);
+  return it == runs_.end() ? nullptr : it->second.process.get();
+}
+
+std::string Stack::Backends() const {
+  std::vector<std::string> pairs;
+  for (const std::string& name : order_) pairs.push_back(absl::StrCat(name, "=", address(name)));
+  return absl::StrJoin(pairs, ",");
+}
 
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const StackOptions& options) {
   const TestEnv& env = Env();
   auto s = std::unique_ptr<Stack>(new Stack);
   s->options_ = options;
-  s->database_ = UniqueName("qrcloud_center_t");
   // A database of its own: the stack's streams and consumer groups must not
   // meet another stack's.
   s->redis_db_ = ExclusiveRedisDb();
-  s->dir_ = absl::StrCat(env.dir, "/", s->database_);
+  s->dir_ = absl::StrCat(env.dir, "/", UniqueName("stack"));
   mkdir(s->dir_.c_str(), 0755);
-  s->center_port_ = FreePort();
+  if (options.gateway) s->gateway_port_ = FreePort();
   s->env_ = {
       absl::StrCat("QRCLOUD_MYSQL_HOST=", env.mysql.host),
       absl::StrCat("QRCLOUD_MYSQL_PORT=", env.mysql.port),
       absl::StrCat("QRCLOUD_MYSQL_USER=", env.mysql.user),
       absl::StrCat("QRCLOUD_MYSQL_PASSWORD=", env.mysql.password),
-      absl::StrCat("QRCLOUD_MYSQL_DATABASE=", s->database_),
       absl::StrCat("QRCLOUD_REDIS_HOST=", env.redis.host),
       absl::StrCat("QRCLOUD_REDIS_PORT=", env.redis.port),
       absl::StrCat("QRCLOUD_REDIS_DB=", s->redis_db_),
+      absl::StrCat("QRCLOUD_PUBLIC_URL=http://127.0.0.1:", s->gateway_port_),
       "QRCLOUD_LOG_LEVEL=info",
   };
-  s->center_args_ = {absl::StrCat("--grpc_port=", s->center_port_), "--metrics_port=0",
-                     "--listen_address=127.0.0.1",
-                     absl::StrCat("--receipt_key_file=", s->dir_, "/receipt.key"),
-                     absl::StrCat("--media_dir=", s->dir_, "/media")};
-  s->center_args_.insert(s->center_args_.end(), options.center_flags.begin(),
-                         options.center_flags.end());
-  QRCLOUD_ASSIGN_OR_RETURN(s->center_, Process::Spawn("qrcloud-center", s->center_args_, s->env_,
-                                                      s->dir_ + "/center.log"));
-  if (options.gateway) s->gateway_port_ = FreePort();
-  if (options.audit) {
-    if (absl::Status st = s->StartAudit(); !st.ok()) return st;
+
+  // The processes, the center first; each from its line of the list.
+  std::vector<std::string> names = {"center"};
+  if (options.audit) names.push_back("audit");
+  for (const std::string& n : options.processes) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  for (const std::string& name : names) {
+    auto info = service::FindProcess(name);
+    if (!info.ok()) return info.status();
+    Run& run = s->runs_[name];
+    run.name = name;
+    run.port = FreePort();
+    run.database = UniqueName(absl::StrCat(info->database, "_t"));
+    s->order_.push_back(name);
+  }
+  // The center's database for commands run beside the stack (`qrcloud-center
+  // ensure-admin`, say); every process is also given its own by flag.
+  s->env_.push_back(absl::StrCat("QRCLOUD_MYSQL_DATABASE=", s->database()));
+  for (const std::string& name : names) {
+    Run& run = s->runs_[name];
+    QRCLOUD_ASSIGN_OR_RETURN(auto info, service::FindProcess(name));
+    const std::string data_dir = absl::StrCat(s->dir_, "/", name);
+    mkdir(data_dir.c_str(), 0755);
+    run.args = {absl::StrCat("--grpc_port=", run.port), "--metrics_port=0",
+                "--listen_address=127.0.0.1", absl::StrCat("--mysql_database=", run.database),
+                absl::StrCat("--data_dir=", data_dir), absl::StrCat("--backends=", s->Backends())};
+    if (!info.center_roles.empty()) {
+      // The account it calls the center as, with its API key, as tools/up
+      // makes it.
+      const std::string key_file = absl::StrCat(s->dir_, "/", name, "-api-key");
+      QRCLOUD_RETURN_IF_ERROR(RunToCompletion(
+          "qrcloud-center",
+          {"ensure-service-account", absl::StrCat("svc-", name, "@qrcloud.local"),
+           absl::StrJoin(info.center_roles, ","), key_file},
+          s->env_, absl::StrCat(s->dir_, "/ensure-service-account-", name, ".log")));
+      run.args.push_back(absl::StrCat("--center_api_key_file=", key_file));
+    }
+    if (name == "center") run.args.insert(run.args.end(), options.center_flags.begin(), options.center_flags.end());
+    if (name == "audit") run.args.insert(run.args.end(), options.audit_flags.begin(), options.audit_flags.end());
+    if (auto more = options.flags.find(name); more != options.flags.end()) {
+      run.args.insert(run.args.end(), more->second.begin(), more->second.end());
+    }
+    QRCLOUD_RETURN_IF_ERROR(s->StartProcess(run));
   }
   if (options.gateway) {
     if (absl::Status st = s->StartGateway(); !st.ok()) return st;
-  } else {
-    // Without a gateway, wait for the ports to accept connections.
-    if (!WaitForPort(s->center_port_, absl::Seconds(60))) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("center did not start:\n", Tail(s->dir_ + "/center.log")));
-    }
-    if (options.audit && !WaitForPort(s->audit_port_, absl::Seconds(60))) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("audit did not start:\n", Tail(s->dir_ + "/audit.log")));
+    return s;
+  }
+  // Without a gateway, wait for the ports to accept connections.
+  for (const std::string& name : s->order_) {
+    if (!WaitForPort(s->port(name), absl::Seconds(60))) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          name, " did not start:\n", Tail(absl::StrCat(s->dir_, "/", name, ".log"))));
     }
   }
   return s;
 }
 
-absl::Status Stack::StartAudit() {
-  audit_database_ = UniqueName("qrcloud_audit_t");
-  audit_port_ = FreePort();
-  // The audit service calls the center as a service account with the
-  // auditor role, by API key, as tools/up sets it up.
-  const std::string key_file = dir_ + "/audit-api-key";
-  QRCLOUD_RETURN_IF_ERROR(RunToCompletion(
-      "qrcloud-center", {"ensure-service-account", "svc-audit@qrcloud.local", "auditor", key_file},
-      env_, dir_ + "/ensure-service-account.log"));
-  std::vector<std::string> args = {
-      absl::StrCat("--grpc_port=", audit_port_),
-      "--metrics_port=0",
-      "--listen_address=127.0.0.1",
-      absl::StrCat("--mysql_database=", audit_database_),
-      absl::StrCat("--center_address=", center_address()),
-      absl::StrCat("--center_api_key_file=", key_file),
-      absl::StrCat("--banned_words_file=", QRCLOUD_SOURCE_DIR, "/deploy/local/banned_words.txt"),
-      absl::StrCat("--public_url=http://127.0.0.1:", gateway_port_),
-  };
-  args.insert(args.end(), options_.audit_flags.begin(), options_.audit_flags.end());
-  QRCLOUD_ASSIGN_OR_RETURN(audit_,
-                           Process::Spawn("qrcloud-audit", args, env_, dir_ + "/audit.log"));
+absl::Status Stack::StartProcess(Run& run) {
+  QRCLOUD_ASSIGN_OR_RETURN(run.process,
+                           Process::Spawn(absl::StrCat("qrcloud-", run.name), run.args, env_,
+                                          absl::StrCat(dir_, "/", run.name, ".log")));
   return absl::OkStatus();
 }
 
 void Stack::StopCenter() {
-  if (center_) center_->Stop();
+  if (Process* center = process("center")) center->Stop();
 }
 
 absl::Status Stack::StartCenter() {
-  if (center_ && center_->Alive()) return absl::FailedPreconditionError("the center is running");
-  QRCLOUD_ASSIGN_OR_RETURN(
-      center_, Process::Spawn("qrcloud-center", center_args_, env_, dir_ + "/center.log"));
-  if (!WaitForPort(center_port_, absl::Seconds(60))) {
+  Run& run = runs_.at("center");
+  if (run.process && run.process->Alive()) {
+    return absl::FailedPreconditionError("the center is running");
+  }
+  QRCLOUD_RETURN_IF_ERROR(StartProcess(run));
+  if (!WaitForPort(run.port, absl::Seconds(60))) {
     return absl::DeadlineExceededError(
         absl::StrCat("center did not start again:\n", Tail(dir_ + "/center.log")));
   }
@@ -255,13 +305,11 @@ absl::Status Stack::StartCenter() {
 absl::Status Stack::StartGateway() {
   std::vector<std::string> args = {absl::StrCat("--http_port=", gateway_port_),
                                    "--http_address=127.0.0.1",
-                                   absl::StrCat("--center_address=", center_address())};
-  if (audit_) {
-    args.push_back(absl::StrCat("--extra_backends=qrcloud.v1.AuditService=127.0.0.1:", audit_port_));
-  }
+                                   absl::StrCat("--backends=", Backends()),
+                                   absl::StrCat("--scan_spool=", dir_, "/scans.spool")};
   args.insert(args.end(), options_.gateway_flags.begin(), options_.gateway_flags.end());
   QRCLOUD_ASSIGN_OR_RETURN(gateway_, Process::Spawn("qrcloud-gateway", args, env_, dir_ + "/gateway.log"));
-  // Ready once the gateway answers /readyz with 200 (the center is ready too).
+  // Ready once the gateway answers /readyz with 200 (every backend is ready too).
   const bool ready = WaitFor(
       [&] {
         auto r = http::Fetch("127.0.0.1", static_cast<uint16_t>(gateway_port_), "GET", "/readyz");
@@ -269,10 +317,12 @@ absl::Status Stack::StartGateway() {
       },
       absl::Seconds(60), absl::Milliseconds(50));
   if (!ready) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("the stack did not become ready.\ncenter:\n", Tail(dir_ + "/center.log"),
-                     "\ngateway:\n", Tail(dir_ + "/gateway.log"),
-                     audit_ ? absl::StrCat("\naudit:\n", Tail(dir_ + "/audit.log")) : ""));
+    std::string logs;
+    for (const std::string& name : order_) {
+      absl::StrAppend(&logs, "\n", name, ":\n", Tail(absl::StrCat(dir_, "/", name, ".log")));
+    }
+    return absl::DeadlineExceededError(absl::StrCat("the stack did not become ready.", logs,
+                                                    "\ngateway:\n", Tail(dir_ + "/gateway.log")));
   }
   return absl::OkStatus();
 }
@@ -285,8 +335,10 @@ absl::Status Stack::RestartGateway() {
 
 Stack::~Stack() {
   if (gateway_) gateway_->Stop();
-  if (audit_) audit_->Stop();
-  if (center_) center_->Stop();
+  // The other processes before the center they call.
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+    if (Process* p = process(*it)) p->Stop();
+  }
 }
 
 }  // namespace qrcloud::testing

@@ -1,11 +1,14 @@
-// Starts the real qrcloud binaries (center, gateway, and optionally audit) as
-// child processes against the `deps` fixture's MariaDB and Redis, each stack
-// with databases and a Redis db of its own, for end-to-end tests.
+// Starts the real qrcloud binaries as child processes against the `deps`
+// fixture's MariaDB and Redis, each stack with databases and a Redis db of its
+// own, for end-to-end tests: the center, any other process of
+// services/services.txt a test asks for (each started alike, from its line in
+// the list), and the gateway routing to them.
 #ifndef QRCLOUD_TESTS_SUPPORT_STACK_H_
 #define QRCLOUD_TESTS_SUPPORT_STACK_H_
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,7 +26,9 @@ int FreePort();
 // One child process; killed (SIGTERM, then SIGKILL) when destroyed.
 class Process {
  public:
-  // `binary` is a name in the build's bin directory.
+  // `binary` is a name in the build's bin directory. It runs in the source
+  // tree's root, as tools/up runs it, so relative default paths mean the
+  // same in both.
   static absl::StatusOr<std::unique_ptr<Process>> Spawn(const std::string& binary,
                                                         const std::vector<std::string>& args,
                                                         const std::vector<std::string>& env,
@@ -58,11 +63,18 @@ struct StackOptions {
   bool gateway = true;
   std::vector<std::string> center_flags;
   std::vector<std::string> gateway_flags;
-  // Also start qrcloud-audit: a database of its own, the stack's Redis db,
-  // calling the center as a service account (role auditor) made with
-  // `qrcloud-center ensure-service-account`, and routed by the gateway.
+  // Also start qrcloud-audit (as if it were named in `processes`).
   bool audit = false;
   std::vector<std::string> audit_flags;
+  // More processes of services/services.txt to start besides the center.
+  // Each gets a database of its own, the stack's Redis db, free ports, the
+  // addresses of the others (--backends), and, if its line names center
+  // roles, a service account at the center made with `qrcloud-center
+  // ensure-service-account` (--center_api_key_file). The gateway routes to
+  // every process started.
+  std::vector<std::string> processes;
+  // Flags for any process, by name (added after the stack's own).
+  std::map<std::string, std::vector<std::string>> flags;
 };
 
 class Stack {
@@ -72,20 +84,27 @@ class Stack {
   static absl::StatusOr<std::unique_ptr<Stack>> Start(const StackOptions& options = {});
   ~Stack();
 
-  int center_port() const { return center_port_; }
+  // A started process's gRPC port and database; 0 and "" for one not started.
+  int port(const std::string& process) const;
+  std::string database_of(const std::string& process) const;
+  std::string address(const std::string& process) const;
+
+  int center_port() const { return port("center"); }
   int gateway_port() const { return gateway_port_; }
-  std::string center_address() const;
-  const std::string& database() const { return database_; }
+  std::string center_address() const { return address("center"); }
+  const std::string& database() const { return runs_.at("center").database; }
   // With StackOptions::audit.
-  int audit_port() const { return audit_port_; }
-  const std::string& audit_database() const { return audit_database_; }
+  int audit_port() const { return port("audit"); }
+  std::string audit_database() const { return database_of("audit"); }
   int redis_db() const { return redis_db_; }
   // The environment the processes run with (QRCLOUD_* variables).
   const std::vector<std::string>& env() const { return env_; }
 
-  Process& center() { return *center_; }
+  Process& center() { return *runs_.at("center").process; }
   Process* gateway() { return gateway_.get(); }
-  Process* audit() { return audit_.get(); }
+  Process* audit() { return process("audit"); }
+  // A started process, or null.
+  Process* process(const std::string& name);
   // Where the stack keeps its logs and files.
   const std::string& dir() const { return dir_; }
 
@@ -101,22 +120,28 @@ class Stack {
   absl::Status StartCenter();
 
  private:
+  // One process of the list, as this stack runs it.
+  struct Run {
+    std::string name;
+    int port = 0;
+    std::string database;
+    std::vector<std::string> args;
+    std::unique_ptr<Process> process;
+  };
+
+  absl::Status StartProcess(Run& run);
   absl::Status StartGateway();
-  absl::Status StartAudit();
+  // --backends for every process of the stack.
+  std::string Backends() const;
 
   StackOptions options_;
   std::string dir_;
-  std::string database_;
   int redis_db_ = 0;
-  int center_port_ = 0;
   int gateway_port_ = 0;
-  int audit_port_ = 0;
-  std::string audit_database_;
   std::vector<std::string> env_;
-  std::vector<std::string> center_args_;
-  std::unique_ptr<Process> center_;
+  std::vector<std::string> order_;  // the processes, in the order started
+  std::map<std::string, Run> runs_;
   std::unique_ptr<Process> gateway_;
-  std::unique_ptr<Process> audit_;
 };
 
 // The last `lines` lines of a file, for failure messages.

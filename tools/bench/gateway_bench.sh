@@ -44,7 +44,7 @@ center_pid=$!; pids+=($center_pid)
 start_gateway() {  # <port> <flags...>
   local port=$1; shift
   build/bin/qrcloud-gateway --http_port=$port --http_address=127.0.0.1 \
-    --center_address=127.0.0.1:$center_port \
+    --backends=center=127.0.0.1:$center_port \
     --rate_limit_per_token=100000000 --rate_limit_per_address=100000000 "$@" ${GATEWAY_FLAGS:-} \
     >"$env_dir/gateway-$port.log" 2>&1 &
   pids+=($!)

@@ -36,7 +36,7 @@ build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_addr
   >"$env_dir/center.log" 2>&1 &
 pids+=($!)
 build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
-  --center_address=127.0.0.1:$center_port --rate_limit_per_token=0 --rate_limit_per_address=0 \
+  --backends=center=127.0.0.1:$center_port --rate_limit_per_token=0 --rate_limit_per_address=0 \
   --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} >"$env_dir/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$gateway_port/readyz" && break; sleep 0.1; done

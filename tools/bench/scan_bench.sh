@@ -44,7 +44,7 @@ build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_addr
   --scan_rollup=$([ "${SCAN_ROLLUP:-0}" = 1 ] && echo true || echo false) ${CENTER_FLAGS:-} >"$env_dir/center.log" 2>&1 &
 pids+=($!)
 build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
-  --center_address=127.0.0.1:$center_port --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} \
+  --backends=center=127.0.0.1:$center_port --scan_spool="$env_dir/scans.spool" ${GATEWAY_FLAGS:-} \
   >"$env_dir/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$gateway_port/readyz" && break; sleep 0.1; done

@@ -1,8 +1,8 @@
-#include "libs/rpc/metrics_server.h"
+#include "libs/service/metrics_server.h"
 
 #include "libs/core/metrics.h"
 
-namespace qrcloud::rpc {
+namespace qrcloud::service {
 
 absl::StatusOr<std::unique_ptr<http::Server>> StartMetricsServer(const std::string& address,
                                                                  int port) {
@@ -27,4 +27,4 @@ absl::StatusOr<std::unique_ptr<http::Server>> StartMetricsServer(const std::stri
   return server;
 }
 
-}  // namespace qrcloud::rpc
+}  // namespace qrcloud::service

@@ -1,4 +1,4 @@
-#include "libs/rpc/server.h"
+#include "libs/service/grpc_server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -13,7 +13,7 @@
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
 
-namespace qrcloud::rpc {
+namespace qrcloud::service {
 namespace {
 
 constexpr int kCodes = 17;
@@ -157,7 +157,7 @@ void GrpcServer::AddReadinessCheck(std::string name, std::function<absl::Status(
 }
 
 void GrpcServer::StartReadinessChecks(absl::Duration interval) {
-  auto run_checks = [this] {
+  auto run_checks = [this]() -> absl::StatusOr<bool> {
     bool all_ok = true;
     for (auto& [name, check] : checks_) {
       absl::Status s = check();
@@ -170,16 +170,22 @@ void GrpcServer::StartReadinessChecks(absl::Duration interval) {
       spdlog::info("readiness: now {}", all_ok ? "SERVING" : "NOT_SERVING");
     }
     SetReadiness(all_ok);
+    return false;
   };
-  run_checks();
-  checker_ = std::thread([this, interval, run_checks] {
-    while (!stop_checks_.WaitForNotificationWithTimeout(interval)) run_checks();
-  });
+  (void)run_checks();
+  checker_ = std::make_unique<core::BackgroundLoop>(
+      core::LoopOptions{.name = "readiness", .interval = interval, .first_wait = interval},
+      run_checks);
+  checker_->Start();
+}
+
+void GrpcServer::StopServingReadiness() {
+  if (checker_) checker_->Stop();
+  SetReadiness(false);
 }
 
 void GrpcServer::Shutdown(absl::Duration grace) {
-  if (!stop_checks_.HasBeenNotified()) stop_checks_.Notify();
-  if (checker_.joinable()) checker_.join();
+  if (checker_) checker_->Stop();
   if (server_ && !shut_down_.exchange(true)) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
@@ -190,4 +196,4 @@ void GrpcServer::Wait() {
   if (server_) server_->Wait();
 }
 
-}  // namespace qrcloud::rpc
+}  // namespace qrcloud::service

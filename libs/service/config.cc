@@ -1,6 +1,8 @@
-#include "libs/rpc/service_config.h"
+#include "libs/service/config.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/cache/redis_flags.h"
 #include "libs/core/log.h"
@@ -18,11 +20,19 @@ ABSL_FLAG(std::string, mysql_database, "", "MySQL database (default: the service
 ABSL_FLAG(int, mysql_pool_size, 16, "MySQL connections per process");
 ABSL_FLAG(absl::Duration, startup_timeout, absl::Seconds(60),
           "How long to wait for MySQL and Redis at start");
+ABSL_FLAG(absl::Duration, session_ttl, absl::Hours(24), "How long a sign-in session lasts");
+ABSL_FLAG(std::string, data_dir, ".",
+          "Where the service keeps its files; relative file flags are taken below it");
+ABSL_FLAG(std::string, center_api_key_file, "",
+          "File holding the API key of the service account this process calls the center as (the "
+          "roles in services/services.txt), as written by `qrcloud-center "
+          "ensure-service-account <login> <roles> <file>`");
 
-namespace qrcloud::rpc {
+namespace qrcloud::service {
 
-ServiceConfig ServiceConfigFromFlags(const ServiceDefaults& d) {
+ServiceConfig ServiceConfigFromFlags(const ProcessInfo& d) {
   ServiceConfig c;
+  c.name = d.name;
   c.listen_address = absl::GetFlag(FLAGS_listen_address);
   c.grpc_port = absl::GetFlag(FLAGS_grpc_port) > 0 ? absl::GetFlag(FLAGS_grpc_port) : d.grpc_port;
   c.metrics_port = absl::GetFlag(FLAGS_metrics_port) >= 0 ? absl::GetFlag(FLAGS_metrics_port) : d.metrics_port;
@@ -37,7 +47,17 @@ ServiceConfig ServiceConfigFromFlags(const ServiceDefaults& d) {
   c.mysql.pool_size = absl::GetFlag(FLAGS_mysql_pool_size);
   c.redis = cache::RedisOptionsFromFlags();
   c.startup_timeout = absl::GetFlag(FLAGS_startup_timeout);
+  c.session_ttl = absl::GetFlag(FLAGS_session_ttl);
+  c.data_dir = absl::GetFlag(FLAGS_data_dir);
+  c.center_api_key_file = absl::GetFlag(FLAGS_center_api_key_file);
   return c;
+}
+
+std::string DataPath(const ServiceConfig& config, absl::string_view path) {
+  if (absl::StartsWith(path, "/") || config.data_dir.empty() || config.data_dir == ".") {
+    return std::string(path);
+  }
+  return absl::StrCat(config.data_dir, "/", path);
 }
 
 template <typename T>
@@ -67,4 +87,4 @@ absl::StatusOr<std::unique_ptr<cache::RedisPool>> ConnectRedis(const ServiceConf
       "Redis", config.startup_timeout, [&] { return cache::RedisPool::Create(config.redis); });
 }
 
-}  // namespace qrcloud::rpc
+}  // namespace qrcloud::service

@@ -2,8 +2,8 @@
 // grpc.health.v1.Health, server reflection, and an interceptor that counts and
 // times every call (grpc_server_handled_total, grpc_server_handling_seconds)
 // and logs failures with their request id.
-#ifndef QRCLOUD_LIBS_RPC_SERVER_H_
-#define QRCLOUD_LIBS_RPC_SERVER_H_
+#ifndef QRCLOUD_LIBS_SERVICE_GRPC_SERVER_H_
+#define QRCLOUD_LIBS_SERVICE_GRPC_SERVER_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -11,14 +11,13 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "libs/core/background_loop.h"
 
-namespace qrcloud::rpc {
+namespace qrcloud::service {
 
 struct GrpcServerOptions {
   std::string address = "0.0.0.0";
@@ -49,6 +48,9 @@ class GrpcServer {
   // The last readiness verdict.
   bool ready() const { return ready_.load(); }
 
+  // Readiness NOT_SERVING from now on (the first step of a graceful stop:
+  // load balancers route elsewhere while calls under way finish).
+  void StopServingReadiness();
   // Stops taking calls; waits up to `grace` for running ones.
   void Shutdown(absl::Duration grace);
   void Wait();
@@ -63,10 +65,9 @@ class GrpcServer {
   std::vector<std::pair<std::string, std::function<absl::Status()>>> checks_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> shut_down_{false};
-  absl::Notification stop_checks_;
-  std::thread checker_;
+  std::unique_ptr<core::BackgroundLoop> checker_;
 };
 
-}  // namespace qrcloud::rpc
+}  // namespace qrcloud::service
 
-#endif  // QRCLOUD_LIBS_RPC_SERVER_H_
+#endif  // QRCLOUD_LIBS_SERVICE_GRPC_SERVER_H_
