@@ -3,14 +3,18 @@
 // cluster needed) and checks what an operator would notice if it broke: a
 // missing probe, a Service that selects nothing, a ConfigMap reference left
 // pointing at a name kustomize renamed, a datastore host that resolves to no
-// Service, a second public entry point, a gateway route to a backend that is
-// not there, a file flag naming a path nothing is mounted at.
+// Service, a second public entry point, a backend address that reaches no
+// process, a file flag naming a path nothing is mounted at. The processes come
+// from services/services.txt: each must render as Deployment and Service
+// qrcloud-<name> with the ports, database and labels of its line.
 //
 //   node tests/k8s/kustomize_test.js <repo-root>
 //
 // Prints `ok - ...` / `not ok - ...` per check (with the reasons under a
 // failure), then `N passed, M failed`; exits 1 if any check failed or could
-// not run. KUBECTL may name the kubectl binary.
+// not run. KUBECTL may name the kubectl binary, or several separated by `:`
+// (say Debian 12's kubectl 1.20, with kustomize v2.0.3, and a current one):
+// then every check runs with each, and the renders must agree.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -58,32 +62,89 @@ try {
   finish();
 }
 
-const kubectl = process.env.KUBECTL || 'kubectl';
+const kubectls = (process.env.KUBECTL || 'kubectl').split(':').filter((k) => k !== '');
 
-function render(rel) {
-  const dir = path.join(root, rel);
-  const r = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8' });
-  if (r.error && r.error.code === 'ENOENT') {
-    // Without kubectl nothing can be checked; that is a failure, not a skip.
-    report(false, 'kubectl is installed', [`${kubectl} not found; install kubectl (it embeds kustomize)`]);
-    finish();
+// The client's version, for telling several kubectls apart; null if it does
+// not run.
+function kubectlVersion(kubectl) {
+  const r = spawnSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return null;
+  try {
+    const v = JSON.parse(r.stdout);
+    const kustomize = v.kustomizeVersion ? `, kustomize ${v.kustomizeVersion}` : '';
+    return `${v.clientVersion.gitVersion}${kustomize}`;
+  } catch (e) {
+    return 'unknown version';
   }
+}
+
+// The rendered objects, or null (reported) when kubectl fails. Warnings on
+// stderr (current kustomize warns about `bases:` and the other fields kept
+// for kustomize v2.0.3) are not failures; a non-zero exit is.
+function render(kubectl, rel, tag) {
+  const dir = path.join(root, rel);
+  const r = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const name = `${tag}kubectl kustomize ${rel} renders`;
   if (r.error) {
-    report(false, `kubectl kustomize ${rel} renders`, [String(r.error)]);
+    report(false, name, [String(r.error)]);
     return null;
   }
   if (r.status !== 0) {
-    report(false, `kubectl kustomize ${rel} renders`, r.stderr.trim().split('\n'));
+    report(false, name, r.stderr.trim().split('\n'));
     return null;
   }
   const docs = yaml.loadAll(r.stdout).filter((d) => d && d.kind);
-  report(docs.length > 0, `kubectl kustomize ${rel} renders`, ['rendered nothing']);
+  report(docs.length > 0, name, ['rendered nothing']);
   return docs.length > 0 ? docs : null;
 }
 
 function readKustomization(rel) {
   const file = path.join(root, rel, 'kustomization.yaml');
   return yaml.load(fs.readFileSync(file, 'utf8')) || {};
+}
+
+// The kustomization at `rel` and every one it builds on (through `bases:` or
+// directory `resources:`), bases first, as kustomize applies them.
+function kustomizationChain(rel, seen = new Set()) {
+  const dir = path.normalize(rel);
+  if (seen.has(dir)) return [];
+  seen.add(dir);
+  const k = readKustomization(dir);
+  const out = [];
+  for (const entry of [...(k.bases || []), ...(k.resources || [])]) {
+    const sub = path.join(dir, entry);
+    if (fs.existsSync(path.join(root, sub, 'kustomization.yaml'))) out.push(...kustomizationChain(sub, seen));
+  }
+  out.push(k);
+  return out;
+}
+
+// services/services.txt: one process a line, `name grpc_port metrics_port
+// database center_roles`, whitespace-separated; `#` starts a comment.
+function readServices() {
+  const file = path.join(root, 'services', 'services.txt');
+  const entries = [];
+  const problems = [];
+  if (!fs.existsSync(file)) return { entries, problems: [`${file} is missing`] };
+  fs.readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return;
+    const f = line.split(/\s+/);
+    if (f.length !== 5 || !/^[a-z][a-z0-9-]*$/.test(f[0]) || !/^\d+$/.test(f[1]) || !/^\d+$/.test(f[2])) {
+      problems.push(`services/services.txt:${i + 1}: "${raw}" is not "name grpc_port metrics_port database center_roles"`);
+      return;
+    }
+    entries.push({
+      name: f[0],
+      process: `qrcloud-${f[0]}`,
+      grpcPort: Number(f[1]),
+      metricsPort: Number(f[2]),
+      database: f[3],
+      centerRoles: f[4],
+    });
+  });
+  if (entries.length === 0 && problems.length === 0) problems.push('services/services.txt lists no process');
+  return { entries, problems };
 }
 
 // --- reading rendered objects -----------------------------------------------
@@ -158,6 +219,12 @@ function decode(b64) {
   return Buffer.from(b64, 'base64').toString('utf8');
 }
 
+// A Secret's values, decoded: `data`, overridden by `stringData` as the API
+// server does.
+function secretData(s) {
+  return { ...mapValues(s.data, decode), ...(s.stringData || {}) };
+}
+
 // The environment a container starts with, as far as the output determines
 // it. A value from a Secret or ConfigMap missing from the output is
 // undefined; `sources` records where each variable came from.
@@ -167,7 +234,7 @@ function environment(docs, container) {
   for (const from of container.envFrom || []) {
     const ref = from.configMapRef || from.secretRef;
     const obj = find(docs, from.configMapRef ? 'ConfigMap' : 'Secret', ref.name);
-    const data = obj ? (from.configMapRef ? obj.data : mapValues(obj.data, decode)) : {};
+    const data = obj ? (from.configMapRef ? obj.data : secretData(obj)) : {};
     for (const [k, v] of Object.entries(data || {})) {
       env[(from.prefix || '') + k] = v;
       sources[(from.prefix || '') + k] = { envFrom: ref.name };
@@ -182,7 +249,7 @@ function environment(docs, container) {
     } else if (e.valueFrom && e.valueFrom.secretKeyRef) {
       const r = e.valueFrom.secretKeyRef;
       const s = find(docs, 'Secret', r.name);
-      env[e.name] = s && s.data && s.data[r.key] !== undefined ? decode(s.data[r.key]) : undefined;
+      env[e.name] = s ? secretData(s)[r.key] : undefined;
     } else if (!e.valueFrom) {
       env[e.name] = e.value;
     }
@@ -230,7 +297,11 @@ function imageName(image) {
 const CENTER = 'qrcloud-center';
 const GATEWAY = 'qrcloud-gateway';
 const AUDIT = 'qrcloud-audit';
-const AUDIT_SERVICE = 'qrcloud.v1.AuditService';
+
+// Flags every process dropped for --backend_address_template and --backends;
+// a process ignores variables for flags it does not define, so a leftover
+// would silently do nothing.
+const STALE_FLAGS = ['QRCLOUD_CENTER_ADDRESS', 'QRCLOUD_CENTER_SERVICES', 'QRCLOUD_EXTRA_BACKENDS'];
 
 // The names --disabled_subsystems accepts (libs/core/subsystems.cc); any
 // other stops every process at start.
@@ -264,15 +335,24 @@ function grpcProbeProblems(c, port) {
   return p;
 }
 
-// --extra_backends: "service=address" pairs, comma-separated, as
-// gateway/main.cc splits them.
-function extraBackends(value) {
+// --backends: "name=host:port" pairs, comma-separated.
+function backendsFlag(value) {
   const out = {};
-  for (const pair of String(value || '').split(',').filter((x) => x !== '')) {
+  for (const pair of String(value || '').split(',').map((x) => x.trim()).filter((x) => x !== '')) {
     const i = pair.indexOf('=');
     out[i < 0 ? pair : pair.slice(0, i)] = i < 0 ? '' : pair.slice(i + 1);
   }
   return out;
+}
+
+// Where a process with environment `env` calls the listed process `s`: its
+// --backends entry, else --backend_address_template (default
+// localhost:{port}) with {name} and {port} filled in.
+function backendAddress(env, s) {
+  const named = backendsFlag(env.QRCLOUD_BACKENDS)[s.name];
+  if (named !== undefined) return named;
+  const template = env.QRCLOUD_BACKEND_ADDRESS_TEMPLATE ?? 'localhost:{port}';
+  return template.split('{name}').join(s.name).split('{port}').join(String(s.grpcPort));
 }
 
 // What a file path in a container is: the volume mounted over it, the key the
@@ -294,38 +374,51 @@ function mountedFile(w, c, file) {
   return { mount: m, volume: v, key, readOnly: m.readOnly === true, subPath: m.subPath };
 }
 
-function checkAll(tag, docs, kustomizations) {
-  const t = (s) => `${tag}: ${s}`;
-  const center = find(docs, 'Deployment', CENTER);
-  const gateway = find(docs, 'Deployment', GATEWAY);
-  const audit = find(docs, 'Deployment', AUDIT);
 
-  check(t('Deployments qrcloud-center, qrcloud-gateway and qrcloud-audit exist, each with a container'), () => {
+function checkAll(tag, docs, kustomizations, services) {
+  const t = (s) => `${tag}: ${s}`;
+  const gateway = find(docs, 'Deployment', GATEWAY);
+  // Every listed process, with its Deployment, Service, container and
+  // environment as far as they rendered.
+  const procs = services.map((s) => {
+    const d = find(docs, 'Deployment', s.process);
+    const c = d && mainContainer(d);
+    return { ...s, d, c, svc: find(docs, 'Service', s.process), env: c ? environment(docs, c) : undefined };
+  });
+  const byName = Object.fromEntries(procs.map((x) => [x.process, x]));
+
+  check(t(`Deployment ${GATEWAY}, and a Deployment and Service qrcloud-<name> for every process in services/services.txt (${services.map((s) => s.name).join(', ')}), each with a container`), () => {
     const p = [];
-    for (const [n, d] of [[CENTER, center], [GATEWAY, gateway], [AUDIT, audit]]) {
-      if (!d) p.push(`no Deployment ${n}`);
-      else if (!mainContainer(d)) p.push(`Deployment ${n} has no container`);
+    if (!gateway) p.push(`no Deployment ${GATEWAY}`);
+    else if (!mainContainer(gateway)) p.push(`Deployment ${GATEWAY} has no container`);
+    for (const n of [CENTER, AUDIT]) {
+      if (!byName[n]) p.push(`services/services.txt lists no ${n.replace('qrcloud-', '')}`);
+    }
+    for (const x of procs) {
+      if (!x.d) p.push(`no Deployment ${x.process}`);
+      else if (!x.c) p.push(`Deployment ${x.process} has no container`);
+      if (!x.svc) p.push(`no Service ${x.process}`);
     }
     return p;
   });
-  if (![center, gateway, audit].every((d) => d && mainContainer(d))) return;
-  const cc = mainContainer(center);
+  if (!gateway || !mainContainer(gateway) || !byName[CENTER] || !byName[AUDIT] || !procs.every((x) => x.c && x.svc)) return null;
   const gc = mainContainer(gateway);
-  const ac = mainContainer(audit);
-  const cenv = environment(docs, cc);
   const genv = environment(docs, gc);
-  const aenv = environment(docs, ac);
+  const center = byName[CENTER];
+  const audit = byName[AUDIT];
   // Every qrcloud process, for the settings they must share.
-  const all = [[center, cc, cenv], [gateway, gc, genv], [audit, ac, aenv]];
+  const all = [[gateway, gc, genv], ...procs.map((x) => [x.d, x.c, x.env])];
 
-  check(t('qrcloud-center exposes gRPC 50051 and metrics 9051, qrcloud-audit 50055 and 9055; the gateway HTTP 8080'), () => {
+  check(t('each listed process runs its binary qrcloud-<name>, with gRPC and metrics on its ports in services/services.txt; the gateway HTTP 8080'), () => {
     const p = [];
     const ports = (c) => (c.ports || []).map((x) => x.containerPort);
-    const want = [
-      ['center', cc, 'grpc', 50051], ['center', cc, 'metrics', 9051],
-      ['audit', ac, 'grpc', 50055], ['audit', ac, 'metrics', 9055],
-      ['gateway', gc, 'http', 8080],
-    ];
+    const want = [['gateway', gc, 'http', 8080]];
+    for (const x of procs) {
+      const args = x.c.args || [];
+      if (args[0] !== x.process) p.push(`${where(x.d, x.c)}: args ${JSON.stringify(args)}, want ["${x.process}"]`);
+      if (x.c.command) p.push(`${where(x.d, x.c)}: sets command, which replaces the image's tini`);
+      want.push([x.name, x.c, 'grpc', x.grpcPort], [x.name, x.c, 'metrics', x.metricsPort]);
+    }
     for (const [who, c, name, port] of want) {
       if (!ports(c).includes(port)) p.push(`${who} ports ${ports(c)} lack ${port}`);
       else if (resolvePort(c, name) !== port) p.push(`${who}: port ${name} is ${resolvePort(c, name)}, not ${port}`);
@@ -333,9 +426,9 @@ function checkAll(tag, docs, kustomizations) {
     return p;
   });
 
-  check(t('qrcloud-center has gRPC liveness and readiness probes on 50051'), () => grpcProbeProblems(cc, 50051));
-
-  check(t('qrcloud-audit has gRPC liveness and readiness probes on 50055'), () => grpcProbeProblems(ac, 50055));
+  for (const x of procs) {
+    check(t(`${x.process} has gRPC liveness and readiness probes on ${x.grpcPort}`), () => grpcProbeProblems(x.c, x.grpcPort));
+  }
 
   check(t('qrcloud-gateway probes GET /healthz (liveness) and /readyz (readiness) on 8080'), () => {
     const p = [];
@@ -352,19 +445,33 @@ function checkAll(tag, docs, kustomizations) {
     return p;
   });
 
-  check(t("each service's port settings match its container ports"), () => {
+  check(t("each process's port settings match its container ports and services/services.txt"), () => {
     const p = [];
-    const want = [
-      [cc, cenv.env, 'QRCLOUD_GRPC_PORT', 'grpc'],
-      [cc, cenv.env, 'QRCLOUD_METRICS_PORT', 'metrics'],
-      [ac, aenv.env, 'QRCLOUD_GRPC_PORT', 'grpc'],
-      [ac, aenv.env, 'QRCLOUD_METRICS_PORT', 'metrics'],
-      [gc, genv.env, 'QRCLOUD_HTTP_PORT', 'http'],
-    ];
-    for (const [c, env, key, portName] of want) {
-      if (env[key] === undefined) continue;  // the binary's default applies
+    const want = [[gc, genv.env, 'QRCLOUD_HTTP_PORT', 'http', 8080]];
+    for (const x of procs) {
+      want.push([x.c, x.env.env, 'QRCLOUD_GRPC_PORT', 'grpc', x.grpcPort]);
+      want.push([x.c, x.env.env, 'QRCLOUD_METRICS_PORT', 'metrics', x.metricsPort]);
+    }
+    for (const [c, env, key, portName, listed] of want) {
+      // Unset, the binary's default applies, which is the listed port.
+      const value = env[key] === undefined ? listed : Number(env[key]);
       const port = resolvePort(c, portName);
-      if (Number(env[key]) !== port) p.push(`${c.name}: ${key}=${env[key]} but port ${portName} is ${port}`);
+      if (value !== port) p.push(`${c.name}: ${key}=${env[key]} but port ${portName} is ${port}`);
+      if (value !== listed) p.push(`${c.name}: ${key}=${env[key]}, but services/services.txt says ${listed}`);
+    }
+    return p;
+  });
+
+  check(t('each listed process uses its database from services/services.txt, and no two share one'), () => {
+    const p = [];
+    const owners = {};
+    for (const x of procs) {
+      const db = x.env.env.QRCLOUD_MYSQL_DATABASE;
+      if (db !== x.database) p.push(`${x.process}: QRCLOUD_MYSQL_DATABASE=${db}, want ${x.database}`);
+      if (db !== undefined) {
+        if (owners[db]) p.push(`${x.process} and ${owners[db]} share database ${db}`);
+        owners[db] = x.process;
+      }
     }
     return p;
   });
@@ -390,13 +497,11 @@ function checkAll(tag, docs, kustomizations) {
 
   check(t('passwords come from the qrcloud-secrets Secret by secretKeyRef, never literals'), () => {
     const p = [];
-    const want = [
-      [cc, cenv, 'QRCLOUD_MYSQL_PASSWORD', 'mysql-password'],
-      [cc, cenv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
-      [ac, aenv, 'QRCLOUD_MYSQL_PASSWORD', 'mysql-password'],
-      [ac, aenv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
-      [gc, genv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password'],
-    ];
+    const want = [[gc, genv, 'QRCLOUD_REDIS_PASSWORD', 'redis-password']];
+    for (const x of procs) {
+      want.push([x.c, x.env, 'QRCLOUD_MYSQL_PASSWORD', 'mysql-password']);
+      want.push([x.c, x.env, 'QRCLOUD_REDIS_PASSWORD', 'redis-password']);
+    }
     for (const [c, e, name, key] of want) {
       const ref = e.sources[name] && e.sources[name].secretKeyRef;
       if (!ref) p.push(`${c.name}: ${name} is not set from a secretKeyRef`);
@@ -447,67 +552,85 @@ function checkAll(tag, docs, kustomizations) {
     return p;
   });
 
-  check(t('qrcloud settings: JSON logs, and the gateway\'s backend addresses name Services'), () => {
+  check(t('qrcloud settings: JSON logs, one shared QRCLOUD_BACKEND_ADDRESS_TEMPLATE (in qrcloud-config), no leftover backend flags'), () => {
     const p = [];
-    for (const [, c, e] of all) {
+    const templates = new Set();
+    for (const [w, c, e] of all) {
       if (e.env.QRCLOUD_LOG_FORMAT !== 'json') p.push(`${c.name}: QRCLOUD_LOG_FORMAT=${e.env.QRCLOUD_LOG_FORMAT}`);
-    }
-    const addresses = Object.entries(genv.env).filter(([k]) => /^QRCLOUD_.*_ADDRESS$/.test(k));
-    if (!addresses.some(([k]) => k === 'QRCLOUD_CENTER_ADDRESS')) p.push('gateway has no QRCLOUD_CENTER_ADDRESS');
-    for (const [service, address] of Object.entries(extraBackends(genv.env.QRCLOUD_EXTRA_BACKENDS))) {
-      if (!/^qrcloud\.v1\.[A-Za-z]+Service$/.test(service)) p.push(`gateway QRCLOUD_EXTRA_BACKENDS: "${service}" is not a qrcloud.v1 service name`);
-      addresses.push([`QRCLOUD_EXTRA_BACKENDS ${service}`, address]);
-    }
-    for (const [k, v] of addresses) {
-      const problem = serviceAddressProblem(docs, v);
-      if (problem) p.push(`gateway ${k}=${v}: ${problem}`);
-    }
-    return p;
-  });
-
-  check(t(`the gateway routes ${AUDIT_SERVICE} to qrcloud-audit:50055, which reaches the audit pods' gRPC port`), () => {
-    const p = [];
-    const routes = extraBackends(genv.env.QRCLOUD_EXTRA_BACKENDS);
-    if (routes[AUDIT_SERVICE] !== 'qrcloud-audit:50055') {
-      p.push(`QRCLOUD_EXTRA_BACKENDS=${genv.env.QRCLOUD_EXTRA_BACKENDS}: ${AUDIT_SERVICE} -> ${routes[AUDIT_SERVICE]}, want qrcloud-audit:50055`);
-    }
-    const svc = find(docs, 'Service', AUDIT);
-    if (!svc) return [...p, `no Service ${AUDIT}`];
-    if (svc.spec.type && svc.spec.type !== 'ClusterIP') p.push(`Service ${AUDIT} is ${svc.spec.type}, want ClusterIP`);
-    if (!serviceSelects(svc, podLabels(audit))) p.push(`Service ${AUDIT} does not select the audit pods`);
-    for (const w of workloads(docs)) {
-      if (w !== audit && serviceSelects(svc, podLabels(w))) p.push(`Service ${AUDIT} also selects ${where(w)}`);
-    }
-    const want = [[50055, 'grpc', 50055], [9055, 'metrics', 9055]];
-    for (const [port, name, containerPort] of want) {
-      const sp = (svc.spec.ports || []).find((x) => x.port === port);
-      if (!sp) {
-        p.push(`Service ${AUDIT} has no port ${port}`);
-        continue;
+      const from = e.sources.QRCLOUD_BACKEND_ADDRESS_TEMPLATE || {};
+      if (e.env.QRCLOUD_BACKEND_ADDRESS_TEMPLATE === undefined) {
+        p.push(`${where(w, c)}: no QRCLOUD_BACKEND_ADDRESS_TEMPLATE (the default, localhost:{port}, reaches nothing in a pod)`);
+      } else if (!String(from.envFrom || '').startsWith('qrcloud-config')) {
+        p.push(`${where(w, c)}: QRCLOUD_BACKEND_ADDRESS_TEMPLATE comes from ${JSON.stringify(from)}, not the shared qrcloud-config`);
       }
-      const target = resolvePort(ac, sp.targetPort === undefined ? sp.port : sp.targetPort);
-      if (target !== containerPort) p.push(`Service ${AUDIT} port ${port} targets ${sp.targetPort} (${target}), want ${name} ${containerPort}`);
+      templates.add(e.env.QRCLOUD_BACKEND_ADDRESS_TEMPLATE);
+      for (const k of STALE_FLAGS) {
+        if (e.env[k] !== undefined) p.push(`${where(w, c)}: ${k} is set, a flag no process has any more (--backend_address_template, --backends)`);
+      }
     }
-    // The gateway and the probes ask the same server.
-    if (resolvePort(ac, ac.readinessProbe?.grpc?.port) !== 50055) p.push('the readiness probe does not check the port the gateway calls');
+    if (templates.size > 1) p.push(`processes see different templates: ${[...templates].join(', ')}`);
     return p;
   });
 
-  check(t('qrcloud-audit: the center address, its API key file (a read-only Secret mount) and its word list (a ConfigMap mount)'), () => {
+  check(t('every process reaches every listed process at a Service:port that selects only its pods on their gRPC port'), () => {
     const p = [];
-    const e = aenv.env;
-    const centerAddress = e.QRCLOUD_CENTER_ADDRESS;
-    const problem = serviceAddressProblem(docs, centerAddress);
-    if (problem) p.push(`QRCLOUD_CENTER_ADDRESS=${centerAddress}: ${problem}`);
-    else {
-      const svc = find(docs, 'Service', centerAddress.split(':')[0].split('.')[0]);
-      if (!serviceSelects(svc, podLabels(center))) p.push(`QRCLOUD_CENTER_ADDRESS=${centerAddress}: Service does not select the center pods`);
+    for (const [w, c, e] of all) {
+      const names = backendsFlag(e.env.QRCLOUD_BACKENDS);
+      for (const n of Object.keys(names)) {
+        if (!services.some((s) => s.name === n)) p.push(`${where(w, c)}: QRCLOUD_BACKENDS names ${n}, not in services/services.txt`);
+      }
+      for (const x of procs) {
+        const address = backendAddress(e.env, x);
+        const problem = serviceAddressProblem(docs, address);
+        if (problem) {
+          p.push(`${where(w, c)} calls ${x.name} at ${address}: ${problem}`);
+          continue;
+        }
+        const [host, port] = address.replace(/^dns:\/\/\//, '').split(':');
+        const svc = find(docs, 'Service', host.split('.')[0]);
+        if (!serviceSelects(svc, podLabels(x.d))) p.push(`${where(w, c)} calls ${x.name} at ${address}: Service ${svc.metadata.name} does not select ${x.process} pods`);
+        for (const other of workloads(docs)) {
+          if (other !== x.d && serviceSelects(svc, podLabels(other))) p.push(`Service ${svc.metadata.name} (for ${x.name}) also selects ${where(other)}`);
+        }
+        const sp = svc.spec.ports.find((q) => q.port === Number(port));
+        const target = resolvePort(x.c, sp.targetPort === undefined ? sp.port : sp.targetPort);
+        if (target !== x.grpcPort) p.push(`${where(w, c)} calls ${x.name} at ${address}, which targets ${sp.targetPort} (${target}), not its gRPC port ${x.grpcPort}`);
+      }
     }
-    if (e.QRCLOUD_MYSQL_DATABASE !== 'qrcloud_audit') p.push(`QRCLOUD_MYSQL_DATABASE=${e.QRCLOUD_MYSQL_DATABASE}, want qrcloud_audit`);
-    if (cenv.env.QRCLOUD_MYSQL_DATABASE === e.QRCLOUD_MYSQL_DATABASE) p.push('the audit service and the center share a database');
+    return [...new Set(p)];
+  });
 
+  check(t('each listed process has a ClusterIP Service qrcloud-<name> with its gRPC port (appProtocol grpc) and metrics port, as its probes and settings say'), () => {
+    const p = [];
+    for (const x of procs) {
+      const svc = x.svc;
+      if (svc.spec.type && svc.spec.type !== 'ClusterIP') p.push(`Service ${x.process} is ${svc.spec.type}, want ClusterIP`);
+      if (!serviceSelects(svc, podLabels(x.d))) p.push(`Service ${x.process} does not select the ${x.name} pods`);
+      for (const w of workloads(docs)) {
+        if (w !== x.d && serviceSelects(svc, podLabels(w))) p.push(`Service ${x.process} also selects ${where(w)}`);
+      }
+      const want = [[x.grpcPort, 'grpc', x.grpcPort], [x.metricsPort, 'metrics', x.metricsPort]];
+      for (const [port, name, containerPort] of want) {
+        const sp = (svc.spec.ports || []).find((q) => q.port === port);
+        if (!sp) {
+          p.push(`Service ${x.process} has no port ${port}`);
+          continue;
+        }
+        const target = resolvePort(x.c, sp.targetPort === undefined ? sp.port : sp.targetPort);
+        if (target !== containerPort) p.push(`Service ${x.process} port ${port} targets ${sp.targetPort} (${target}), want ${name} ${containerPort}`);
+        if (name === 'grpc' && sp.appProtocol !== 'grpc') p.push(`Service ${x.process} port ${port}: appProtocol ${sp.appProtocol}, want grpc`);
+      }
+      // Callers and the probes ask the same server.
+      if (resolvePort(x.c, x.c.readinessProbe?.grpc?.port) !== x.grpcPort) p.push(`${x.process}: the readiness probe does not check the port callers use`);
+    }
+    return p;
+  });
+
+  check(t('qrcloud-audit: its API key file (a read-only Secret mount) and its word list (a ConfigMap mount)'), () => {
+    const p = [];
+    const e = audit.env.env;
     const keyFile = e.QRCLOUD_CENTER_API_KEY_FILE;
-    const key = keyFile && mountedFile(audit, ac, keyFile);
+    const key = keyFile && mountedFile(audit.d, audit.c, keyFile);
     if (!keyFile) p.push('no QRCLOUD_CENTER_API_KEY_FILE (the service does not start without a key)');
     else if (!key) p.push(`QRCLOUD_CENTER_API_KEY_FILE=${keyFile}: no volume is mounted there`);
     else {
@@ -521,7 +644,7 @@ function checkAll(tag, docs, kustomizations) {
       if (key.subPath) p.push(`${keyFile}: mounted with subPath, so a rotated Secret never reaches the pod`);
       const mode = key.volume.secret && key.volume.secret.defaultMode;
       if (mode !== undefined && (mode & 0o007) !== 0) p.push(`${keyFile}: mode ${mode.toString(8)} lets every user read the key`);
-      if (mode !== undefined && (mode & 0o070) !== 0 && podTemplate(audit).spec.securityContext?.fsGroup === undefined) {
+      if (mode !== undefined && (mode & 0o070) !== 0 && podTemplate(audit.d).spec.securityContext?.fsGroup === undefined) {
         p.push(`${keyFile}: group-readable only, but no fsGroup makes the pod's group own it`);
       }
     }
@@ -531,7 +654,7 @@ function checkAll(tag, docs, kustomizations) {
     // relative to a working directory the image does not have.
     if (!wordsFile) p.push('QRCLOUD_BANNED_WORDS_FILE is not set or empty (no word check, or a path not in the image)');
     else {
-      const words = mountedFile(audit, ac, wordsFile);
+      const words = mountedFile(audit.d, audit.c, wordsFile);
       if (!words) p.push(`QRCLOUD_BANNED_WORDS_FILE=${wordsFile}: no volume is mounted there`);
       else if (!words.volume.configMap) p.push(`${wordsFile}: volume ${words.mount.name} is not a ConfigMap`);
       else {
@@ -547,7 +670,7 @@ function checkAll(tag, docs, kustomizations) {
     return p;
   });
 
-  check(t('QRCLOUD_PUBLIC_URL is one origin for the gateway, the center and the audit service'), () => {
+  check(t(`QRCLOUD_PUBLIC_URL is one origin for the gateway and every listed process`), () => {
     const p = [];
     const urls = new Set();
     for (const [, c, e] of all) {
@@ -581,7 +704,9 @@ function checkAll(tag, docs, kustomizations) {
       }
       values.add(value);
     }
-    if (!qrcloud.some((d) => d.metadata.name === AUDIT)) p.push('no qrcloud Deployment runs qrcloud-audit');
+    for (const x of procs) {
+      if (!qrcloud.includes(x.d)) p.push(`Deployment ${x.process} does not run a qrcloud binary`);
+    }
     if (values.size > 1) p.push(`processes see different values: ${[...values].map((v) => JSON.stringify(v)).join(', ')}`);
     return p;
   });
@@ -676,20 +801,28 @@ function checkAll(tag, docs, kustomizations) {
           selects(f.podSelector, podLabels(from))) &&
       (!r.ports || r.ports.some((pt) => resolvePort(toContainer, pt.port) === port))));
 
-  check(t('NetworkPolicies let gateway and audit pods reach qrcloud-center on gRPC 50051'), () => {
+  check(t('NetworkPolicies let gateway pods reach every listed process on its gRPC port (it routes to each)'), () =>
+    procs.filter((x) => !admits(gateway, x.d, x.c, x.grpcPort))
+        .map((x) => `no ingress rule selecting ${x.process} pods admits gateway pods on ${x.grpcPort}`));
+
+  const centerClients = procs.filter((x) => x.centerRoles !== '-');
+  check(t(`the center's callers (the gateway and each process with center_roles: ${centerClients.map((x) => x.name).join(', ') || 'none'}) carry qrcloud/center-client: "true" and NetworkPolicies let them reach qrcloud-center on gRPC ${center.grpcPort}`), () => {
     const p = [];
-    if (!admits(gateway, center, cc, 50051)) p.push('no ingress rule selecting center pods admits gateway pods on 50051');
-    if (!admits(audit, center, cc, 50051)) p.push('no ingress rule selecting center pods admits audit pods on 50051');
+    for (const [w, name] of [[gateway, 'gateway'], ...centerClients.map((x) => [x.d, x.name])]) {
+      if (podLabels(w)['qrcloud/center-client'] !== 'true') p.push(`${where(w)}: pods lack the label qrcloud/center-client: "true"`);
+      if (!admits(w, center.d, center.c, center.grpcPort)) p.push(`no ingress rule selecting center pods admits ${name} pods on ${center.grpcPort}`);
+    }
     return p;
   });
 
-  check(t('NetworkPolicies let only gateway pods reach qrcloud-audit on gRPC 50055'), () => {
+  check(t(`NetworkPolicies let only gateway pods reach qrcloud-audit on gRPC ${audit.grpcPort}`), () => {
     const p = [];
-    if (!admits(gateway, audit, ac, 50055)) p.push('no ingress rule selecting audit pods admits gateway pods on 50055');
+    const port = audit.grpcPort;
+    if (!admits(gateway, audit.d, audit.c, port)) p.push(`no ingress rule selecting audit pods admits gateway pods on ${port}`);
     for (const np of ofKind(docs, 'NetworkPolicy')) {
-      if (!selects(np.spec.podSelector, podLabels(audit))) continue;
+      if (!selects(np.spec.podSelector, podLabels(audit.d))) continue;
       for (const r of np.spec.ingress || []) {
-        if (r.ports && !r.ports.some((pt) => resolvePort(ac, pt.port) === 50055)) continue;
+        if (r.ports && !r.ports.some((pt) => resolvePort(audit.c, pt.port) === port)) continue;
         if (!r.from || r.from.length === 0) {
           p.push(`NetworkPolicy ${np.metadata.name} opens the audit gRPC port to every source`);
           continue;
@@ -754,11 +887,34 @@ function checkAll(tag, docs, kustomizations) {
       if (!pl['app.kubernetes.io/name'] || pl['app.kubernetes.io/part-of'] !== 'qrcloud') {
         p.push(`${where(w)}: pod template lacks name or part-of label`);
       }
+      for (const v of w.spec.volumeClaimTemplates || []) {
+        if ((v.metadata.labels || {})['app.kubernetes.io/part-of'] !== 'qrcloud') p.push(`${where(w)}: volume claim template ${v.metadata.name} has no part-of label`);
+      }
     }
     return p;
   });
 
-  return { center, gateway, audit, cc, gc, ac, cenv, genv, aenv };
+  check(t("each listed process's objects carry its name label qrcloud-<name>, and selectors select by it"), () => {
+    const p = [];
+    for (const x of procs) {
+      const want = { 'app.kubernetes.io/name': x.process };
+      if (podLabels(x.d)['app.kubernetes.io/name'] !== x.process) p.push(`${where(x.d)}: pods labelled ${podLabels(x.d)['app.kubernetes.io/name']}`);
+      if (JSON.stringify(x.d.spec.selector.matchLabels) !== JSON.stringify(want)) p.push(`${where(x.d)}: selector ${JSON.stringify(x.d.spec.selector)}, want the name label only (selectors are immutable)`);
+      for (const tsc of podTemplate(x.d).spec.topologySpreadConstraints || []) {
+        if (!selects(tsc.labelSelector, podLabels(x.d))) p.push(`${where(x.d)}: topology spread constraint does not select its own pods`);
+        for (const w of workloads(docs)) {
+          if (w !== x.d && selects(tsc.labelSelector, podLabels(w))) p.push(`${where(x.d)}: topology spread constraint also selects ${where(w)}`);
+        }
+      }
+      for (const kind of ['Service', 'PodDisruptionBudget', 'NetworkPolicy', 'HorizontalPodAutoscaler']) {
+        const o = find(docs, kind, x.process);
+        if (o && (o.metadata.labels || {})['app.kubernetes.io/name'] !== x.process) p.push(`${kind}/${x.process}: name label ${(o.metadata.labels || {})['app.kubernetes.io/name']}`);
+      }
+    }
+    return p;
+  });
+
+  return { gateway, gc, genv, procs, byName };
 }
 
 // Service names an Ingress routes to (default backend and every path).
@@ -786,15 +942,27 @@ function serviceAddressProblem(docs, address) {
   return null;
 }
 
-function checkBase(docs) {
-  const t = (s) => `base: ${s}`;
+
+// The audit word list as mounted: the ConfigMap and key behind
+// QRCLOUD_BANNED_WORDS_FILE.
+function bannedWords(docs, shared) {
+  const audit = shared.byName[AUDIT];
+  const file = audit.env.env.QRCLOUD_BANNED_WORDS_FILE;
+  const m = file && mountedFile(audit.d, audit.c, file);
+  const cm = m && m.volume.configMap && find(docs, 'ConfigMap', m.volume.configMap.name);
+  return cm && cm.data ? { cm, text: cm.data[m.key] } : null;
+}
+
+function checkBase(tag, docs, shared) {
+  const t = (s) => `${tag}base: ${s}`;
+  const names = [GATEWAY, ...shared.procs.map((x) => x.process)];
   check(t('holds no Secret values (Secrets are referenced, created per environment)'), () =>
     ofKind(docs, 'Secret').map((s) => `Secret ${s.metadata.name} is in the base`));
 
-  check(t('HorizontalPodAutoscalers scale qrcloud-center, qrcloud-gateway and qrcloud-audit, which leave replicas to them'), () => {
+  check(t(`HorizontalPodAutoscalers scale ${names.join(', ')}, which leave replicas to them`), () => {
     const p = [];
     const hpas = ofKind(docs, 'HorizontalPodAutoscaler');
-    for (const name of [CENTER, GATEWAY, AUDIT]) {
+    for (const name of names) {
       const hpa = hpas.find((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
       if (!hpa) p.push(`no HPA targets Deployment ${name}`);
       else if (!(hpa.spec.minReplicas >= 2)) p.push(`HPA ${hpa.metadata.name}: minReplicas ${hpa.spec.minReplicas} < 2`);
@@ -807,9 +975,9 @@ function checkBase(docs) {
     return p;
   });
 
-  check(t('PodDisruptionBudgets cover qrcloud-center, qrcloud-gateway and qrcloud-audit'), () => {
+  check(t(`PodDisruptionBudgets cover ${names.join(', ')}`), () => {
     const p = [];
-    for (const name of [CENTER, GATEWAY, AUDIT]) {
+    for (const name of names) {
       const d = find(docs, 'Deployment', name);
       if (!ofKind(docs, 'PodDisruptionBudget').some((pdb) => selects(pdb.spec.selector, podLabels(d)))) {
         p.push(`no PDB selects ${name} pods`);
@@ -829,16 +997,15 @@ function checkBase(docs) {
   check(t('the audit word list is the starting list in deploy/local/banned_words.txt'), () => {
     const file = path.join(root, 'deploy', 'local', 'banned_words.txt');
     if (!fs.existsSync(file)) return [];  // nothing to compare with
-    const cm = ofKind(docs, 'ConfigMap').find((c) => c.metadata.name.startsWith('qrcloud-audit-banned-words'));
-    if (!cm) return ['no qrcloud-audit-banned-words ConfigMap'];
-    const data = Object.values(cm.data || {});
-    return data.length === 1 && data[0] === fs.readFileSync(file, 'utf8') ? [] :
+    const words = bannedWords(docs, shared);
+    if (!words) return ['no ConfigMap is mounted at QRCLOUD_BANNED_WORDS_FILE'];
+    return Object.keys(words.cm.data).length === 1 && words.text === fs.readFileSync(file, 'utf8') ? [] :
       ['k8s/base/audit/banned_words.txt differs from deploy/local/banned_words.txt; copy it over'];
   });
 }
 
-function checkDev(docs, shared) {
-  const t = (s) => `dev: ${s}`;
+function checkDev(tag, docs, shared) {
+  const t = (s) => `${tag}dev: ${s}`;
   const NS = 'qrcloud-dev';
 
   check(t('every Secret key a pod reads exists in the output (generated names rewritten)'), () => {
@@ -854,7 +1021,7 @@ function checkDev(docs, shared) {
           continue;
         }
         for (const it of v.secret.items || []) {
-          if (!(s.data && it.key in s.data)) p.push(`${where(w)}: volume ${v.name}: Secret ${s.metadata.name} has no key ${it.key}`);
+          if (!(it.key in secretData(s))) p.push(`${where(w)}: volume ${v.name}: Secret ${s.metadata.name} has no key ${it.key}`);
         }
       }
       for (const c of containersOf(w)) {
@@ -864,7 +1031,7 @@ function checkDev(docs, shared) {
           refs++;
           const s = find(docs, 'Secret', r.name);
           if (!s) p.push(`${where(w, c)}: ${e.name} reads Secret ${r.name}, not in the output`);
-          else if (!(s.data && r.key in s.data)) p.push(`${where(w, c)}: Secret ${r.name} has no key ${r.key}`);
+          else if (!(r.key in secretData(s))) p.push(`${where(w, c)}: Secret ${r.name} has no key ${r.key}`);
         }
       }
     }
@@ -889,13 +1056,10 @@ function checkDev(docs, shared) {
 
   check(t('QRCLOUD_MYSQL_HOST/PORT and QRCLOUD_REDIS_HOST/PORT name Services selecting mariadb and redis'), () => {
     const p = [];
-    const targets = [
-      ['center', shared.cenv.env, 'MYSQL', 'mariadb'],
-      ['center', shared.cenv.env, 'REDIS', 'redis'],
-      ['audit', shared.aenv.env, 'MYSQL', 'mariadb'],
-      ['audit', shared.aenv.env, 'REDIS', 'redis'],
-      ['gateway', shared.genv.env, 'REDIS', 'redis'],
-    ];
+    const targets = [['gateway', shared.genv.env, 'REDIS', 'redis']];
+    for (const x of shared.procs) {
+      targets.push([x.name, x.env.env, 'MYSQL', 'mariadb'], [x.name, x.env.env, 'REDIS', 'redis']);
+    }
     for (const [who, env, kind, ssName] of targets) {
       const host = env[`QRCLOUD_${kind}_HOST`];
       const port = env[`QRCLOUD_${kind}_PORT`];
@@ -919,21 +1083,19 @@ function checkDev(docs, shared) {
     if (!db || !rd) return ['datastore StatefulSets missing'];
     const dbenv = environment(docs, mainContainer(db)).env;
     const rdenv = environment(docs, mainContainer(rd)).env;
-    const c = shared.cenv.env;
-    const g = shared.genv.env;
-    const a = shared.aenv.env;
-    for (const [who, env] of [['center', c], ['audit', a]]) {
+    for (const x of shared.procs) {
+      const env = x.env.env;
       if (!env.QRCLOUD_MYSQL_USER || dbenv.MARIADB_USER !== env.QRCLOUD_MYSQL_USER) {
-        p.push(`MARIADB_USER ${dbenv.MARIADB_USER} != ${who}'s QRCLOUD_MYSQL_USER ${env.QRCLOUD_MYSQL_USER}`);
+        p.push(`MARIADB_USER ${dbenv.MARIADB_USER} != ${x.name}'s QRCLOUD_MYSQL_USER ${env.QRCLOUD_MYSQL_USER}`);
       }
       if (!env.QRCLOUD_MYSQL_PASSWORD || dbenv.MARIADB_PASSWORD !== env.QRCLOUD_MYSQL_PASSWORD) {
-        p.push(`MARIADB_PASSWORD differs from the ${who}'s QRCLOUD_MYSQL_PASSWORD`);
+        p.push(`MARIADB_PASSWORD differs from the ${x.name}'s QRCLOUD_MYSQL_PASSWORD`);
       }
     }
     const redisPass = rdenv.REDISCLI_AUTH;
     const args = (mainContainer(rd).args || []).join(' ');
     if (!/--requirepass \$\(REDISCLI_AUTH\)/.test(args)) p.push('redis is not started with --requirepass $(REDISCLI_AUTH)');
-    for (const [who, env] of [['center', c], ['gateway', g], ['audit', a]]) {
+    for (const [who, env] of [['gateway', shared.genv.env], ...shared.procs.map((x) => [x.name, x.env.env])]) {
       if (!env.QRCLOUD_REDIS_PASSWORD || env.QRCLOUD_REDIS_PASSWORD !== redisPass) {
         p.push(`${who}'s QRCLOUD_REDIS_PASSWORD differs from redis's`);
       }
@@ -941,10 +1103,13 @@ function checkDev(docs, shared) {
     return p;
   });
 
-  check(t('one replica of each qrcloud Deployment and no autoscalers'), () => {
+  // Without an autoscaler, a Deployment with no replicas field runs one pod
+  // (the API server's default); the overlay builds on k8s/base/common and so
+  // sets none.
+  check(t('one replica of each qrcloud Deployment (replicas 1, or unset and so 1) and no autoscalers'), () => {
     const p = [];
     for (const d of ofKind(docs, 'Deployment')) {
-      if (d.spec.replicas !== 1) p.push(`${where(d)}: replicas ${d.spec.replicas}`);
+      if (d.spec.replicas !== undefined && d.spec.replicas !== 1) p.push(`${where(d)}: replicas ${d.spec.replicas}`);
     }
     for (const h of ofKind(docs, 'HorizontalPodAutoscaler')) p.push(`HPA ${h.metadata.name} present`);
     return p;
@@ -962,6 +1127,57 @@ function checkDev(docs, shared) {
   });
 }
 
+// --- agreement between kubectls ---------------------------------------------
+
+// A render keyed by kind/namespace/name, comparable across kustomize versions:
+// the hash suffix of generated names replaced by "<hash>" (each version
+// computes its own; a reference left without one stays different), Secret
+// values decoded, empty annotations dropped, keys sorted.
+function canonical(docs) {
+  const unhashed = {};
+  for (const d of docs) {
+    if (d.kind === 'ConfigMap' || d.kind === 'Secret') {
+      unhashed[d.metadata.name] = d.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>');
+    }
+  }
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.keys(v).sort()
+          .filter((k) => !(k === 'annotations' && v[k] && Object.keys(v[k]).length === 0))
+          .map((k) => [k, walk(v[k])]));
+    }
+    return typeof v === 'string' && unhashed[v] !== undefined ? unhashed[v] : v;
+  };
+  const out = {};
+  for (const d of docs) {
+    const c = walk(d);
+    if (c.kind === 'Secret') {
+      c.data = secretData({ data: mapValues(d.data, (x) => String(x).replace(/\s/g, '')), stringData: d.stringData });
+      delete c.stringData;
+    }
+    out[`${c.kind}/${c.metadata.namespace || ''}/${c.metadata.name}`] = c;
+  }
+  return out;
+}
+
+function renderDifferences(a, b) {
+  const ca = canonical(a);
+  const cb = canonical(b);
+  const p = [];
+  for (const k of new Set([...Object.keys(ca), ...Object.keys(cb)])) {
+    if (!ca[k] || !cb[k]) {
+      p.push(`${k} only in the ${ca[k] ? 'first' : 'second'}`);
+      continue;
+    }
+    const ya = yaml.dump(ca[k]).split('\n');
+    const yb = yaml.dump(cb[k]).split('\n');
+    const i = ya.findIndex((line, n) => line !== yb[n]);
+    if (i >= 0 || ya.length !== yb.length) p.push(`${k} differs near line ${i + 1}: "${(ya[i] || '').trim()}" vs "${(yb[i] || '').trim()}"`);
+  }
+  return p;
+}
+
 // --- main -------------------------------------------------------------------
 
 if (!fs.existsSync(path.join(root, 'k8s', 'base', 'kustomization.yaml'))) {
@@ -969,15 +1185,36 @@ if (!fs.existsSync(path.join(root, 'k8s', 'base', 'kustomization.yaml'))) {
   finish();
 }
 
-const base = render('k8s/base');
-if (base) {
-  const shared = checkAll('base', base, [readKustomization('k8s/base')]);
-  if (shared) checkBase(base);
+const { entries: services, problems: serviceProblems } = readServices();
+check('services/services.txt lists the gRPC service processes', () => serviceProblems);
+if (services.length === 0) finish();
+
+const TARGETS = [
+  ['k8s/base', (tag, docs, shared) => checkBase(tag, docs, shared)],
+  ['k8s/overlays/dev', (tag, docs, shared) => checkDev(tag, docs, shared)],
+];
+const renders = {};  // rel -> [[kubectl, docs]]
+for (const kubectl of kubectls) {
+  const version = kubectlVersion(kubectl);
+  if (version === null) {
+    // Without kubectl nothing can be checked; that is a failure, not a skip.
+    report(false, `kubectl is installed (${kubectl})`, [`${kubectl} does not run; install kubectl (it embeds kustomize): tools/setup`]);
+    continue;
+  }
+  console.log(`# ${kubectl}: ${version}`);
+  const tag = kubectls.length > 1 ? `[${version.split(',')[0]}] ` : '';
+  for (const [rel, more] of TARGETS) {
+    const docs = render(kubectl, rel, tag);
+    if (!docs) continue;
+    (renders[rel] = renders[rel] || []).push([`${kubectl} (${version})`, docs]);
+    const where = rel === 'k8s/base' ? 'base' : 'dev';
+    const shared = checkAll(`${tag}${where}`, docs, kustomizationChain(rel), services);
+    if (shared) more(tag, docs, shared);
+  }
 }
-const dev = render('k8s/overlays/dev');
-if (dev) {
-  const ks = [readKustomization('k8s/base'), readKustomization('k8s/overlays/dev')];
-  const shared = checkAll('dev', dev, ks);
-  if (shared) checkDev(dev, shared);
+for (const [rel, list] of Object.entries(renders)) {
+  for (const [name, docs] of list.slice(1)) {
+    check(`${rel} renders the same with ${list[0][0]} and ${name}`, () => renderDifferences(list[0][1], docs));
+  }
 }
 finish();
