@@ -37,7 +37,8 @@ grpc::GenericStub* Backends::StubFor(absl::string_view service) {
   return b->stubs[b->next.fetch_add(1, std::memory_order_relaxed) % b->stubs.size()].get();
 }
 
-absl::Status Backends::CheckReady(absl::Duration timeout, std::map<std::string, std::string>* verdicts) {
+absl::Status Backends::CheckReady(absl::Duration timeout,
+                                  std::map<std::string, std::string>* verdicts) {
   bool all = true;
   for (auto& [address, backend] : by_address_) {
     auto stub = grpc::health::v1::Health::NewStub(backend->channels[0]);

@@ -59,7 +59,8 @@ grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
 
 // The bytes of `buffer`: a view of its one slice when it has one (the usual
 // case for a small answer), else a copy joined in `scratch`.
-absl::string_view BytesOf(const grpc::ByteBuffer& buffer, grpc::Slice* slice, std::string* scratch) {
+absl::string_view BytesOf(const grpc::ByteBuffer& buffer, grpc::Slice* slice,
+                          std::string* scratch) {
   if (buffer.TrySingleSlice(slice).ok()) {
     return absl::string_view(reinterpret_cast<const char*>(slice->begin()), slice->size());
   }
@@ -73,7 +74,8 @@ absl::string_view BytesOf(const grpc::ByteBuffer& buffer, grpc::Slice* slice, st
 }  // namespace
 
 // The HTTP answer for a finished backend call.
-http::Response Gateway::Answer(const grpc::Status& status, const google::protobuf::Descriptor* output,
+http::Response Gateway::Answer(const grpc::Status& status,
+                               const google::protobuf::Descriptor* output,
                                absl::string_view response) {
   http::Response r;
   if (status.ok()) {
@@ -84,7 +86,8 @@ http::Response Gateway::Answer(const grpc::Status& status, const google::protobu
     return r;
   }
   absl::Status s = core::FromGrpcStatus(status);
-  if (s.code() == absl::StatusCode::kUnavailable && absl::StrContains(s.message(), "failed to connect")) {
+  if (s.code() == absl::StatusCode::kUnavailable &&
+      absl::StrContains(s.message(), "failed to connect")) {
     s = absl::UnavailableError("the service is unavailable; retry shortly");
   }
   return ErrorResponse(s);
@@ -125,31 +128,35 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
 
   if (g->options_.scans) {
     g->resolver_ = std::make_unique<SlugResolver>(
-        redis, g->options_.redis, grpc::CreateChannel(g->options_.center_address, grpc::InsecureChannelCredentials()),
+        redis, g->options_.redis,
+        grpc::CreateChannel(g->options_.center_address, grpc::InsecureChannelCredentials()),
         g->options_.scan.cache_ttl);
     g->recorder_ = std::make_unique<ScanRecorder>(redis, g->options_.scan);
-    g->scan_path_ = std::make_unique<ScanPath>(*g->resolver_, *g->recorder_, redis, g->options_.scan);
+    g->scan_path_ =
+        std::make_unique<ScanPath>(*g->resolver_, *g->recorder_, redis, g->options_.scan);
   }
 
   http::ServerOptions http_options = g->options_.http;
   http_options.error_response = [](int status, std::string_view message) {
-    const absl::StatusCode code = status == 503 ? absl::StatusCode::kUnavailable
+    const absl::StatusCode code = status == 503   ? absl::StatusCode::kUnavailable
                                   : status >= 500 ? absl::StatusCode::kInternal
                                                   : absl::StatusCode::kInvalidArgument;
-    return ErrorResponse(absl::Status(code, absl::string_view(message.data(), message.size())), status);
+    return ErrorResponse(absl::Status(code, absl::string_view(message.data(), message.size())),
+                         status);
   };
   Gateway* self = g.get();
-  g->server_ = std::make_unique<http::Server>(
-      http_options, [self](http::Request&& req, http::Responder respond) {
-        self->Handle(std::move(req), std::move(respond));
-      });
+  g->server_ = std::make_unique<http::Server>(http_options,
+                                              [self](http::Request&& req, http::Responder respond) {
+                                                self->Handle(std::move(req), std::move(respond));
+                                              });
   if (g->options_.own_backend_client) {
     // At least a connection per io thread, so that each thread's calls find
     // their connection's strand free and answer in the same turn.
     const int connections = std::max(g->options_.channels_per_backend, http_options.io_threads);
     for (const auto& [service, address] : g->options_.backends) {
       auto& channel = g->h2_by_address_[address];
-      if (!channel) channel = std::make_unique<H2Channel>(g->server_->io_context(), address, connections);
+      if (!channel)
+        channel = std::make_unique<H2Channel>(g->server_->io_context(), address, connections);
       g->h2_by_service_[service] = channel.get();
     }
   }
@@ -184,8 +191,9 @@ http::Response Gateway::Ready() {
   for (const auto& [address, verdict] : verdicts) {
     parts.push_back(absl::StrCat("\"", address, "\":\"", absl::CHexEscape(verdict), "\""));
   }
-  return Json(s.ok() ? 200 : 503, absl::StrCat("{\"status\":\"", s.ok() ? "ready" : "not ready",
-                                               "\",\"backends\":{", absl::StrJoin(parts, ","), "}}"));
+  return Json(s.ok() ? 200 : 503,
+              absl::StrCat("{\"status\":\"", s.ok() ? "ready" : "not ready", "\",\"backends\":{",
+                           absl::StrJoin(parts, ","), "}}"));
 }
 
 void Gateway::Handle(http::Request&& req, http::Responder respond) {
@@ -218,12 +226,14 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
   const std::string authorization(req.Header("authorization"));
   const std::string token(auth::Authenticator::BearerToken(authorization));
   if (limiter_) {
-    const absl::Duration wait = limiter_->Hit(token, ClientAddress(req, options_.trust_forwarded_for));
+    const absl::Duration wait =
+        limiter_->Hit(token, ClientAddress(req, options_.trust_forwarded_for));
     if (wait > absl::ZeroDuration()) {
       RateLimitedCounter().Inc();
-      const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))));
-      http::Response r = ErrorResponse(absl::ResourceExhaustedError(absl::StrCat(
-          "too many requests; retry after ", seconds, " s")));
+      const int64_t seconds =
+          std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))));
+      http::Response r = ErrorResponse(absl::ResourceExhaustedError(
+          absl::StrCat("too many requests; retry after ", seconds, " s")));
       r.headers.emplace_back("retry-after", absl::StrCat(seconds));
       return reply(std::move(r));
     }
@@ -244,13 +254,14 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
     RouteTable::Miss off_miss;
     if (auto off = switched_off_.Find(req.method, path, &off_miss, &allowed)) {
       const auto policy = service::PolicyOf(off->route->grpc_path);
-      return reply(ErrorResponse(absl::NotFoundError(absl::StrCat(
-          "no route for ", req.method, " ", path, ": ",
-          policy.ok() && policy->subsystem ? core::SubsystemTitle(*policy->subsystem)
-                                           : "its subsystem",
-          " is switched off in this deployment"))));
+      return reply(ErrorResponse(absl::NotFoundError(
+          absl::StrCat("no route for ", req.method, " ", path, ": ",
+                       policy.ok() && policy->subsystem ? core::SubsystemTitle(*policy->subsystem)
+                                                        : "its subsystem",
+                       " is switched off in this deployment"))));
     }
-    return reply(ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", path))));
+    return reply(
+        ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", path))));
   }
   Forward(*match, std::move(req), std::move(request_id), std::move(respond));
 }
@@ -290,24 +301,26 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   call.request = (*request)->SerializeAsString();
   // The HTTP answer, once the backend's is in.
   auto answer = [output = match.route->method->output_type(), request_id,
-                 respond = std::make_shared<http::Responder>(std::move(respond))](const grpc::Status& status,
-                                                                                  absl::string_view response) {
+                 respond = std::make_shared<http::Responder>(std::move(respond))](
+                    const grpc::Status& status, absl::string_view response) {
     http::Response r = Answer(status, output, response);
     r.headers.emplace_back(kRequestIdHeader, request_id);
     (*respond)(std::move(r));
   };
 
   if (channel != nullptr) {
-    channel->Call(std::move(call), [answer = std::move(answer)](grpc::Status status, std::string response) {
-      answer(status, response);
-    });
+    channel->Call(std::move(call),
+                  [answer = std::move(answer)](grpc::Status status, std::string response) {
+                    answer(status, response);
+                  });
     return;
   }
   auto* grpc_call = new GrpcCall;
   grpc_call->context.set_deadline(absl::ToChronoTime(call.deadline));
   for (const auto& [name, value] : call.metadata) grpc_call->context.AddMetadata(name, value);
   grpc_call->request = ToByteBuffer(call.request);
-  stub->UnaryCall(&grpc_call->context, call.path, grpc::StubOptions(), &grpc_call->request, &grpc_call->response,
+  stub->UnaryCall(&grpc_call->context, call.path, grpc::StubOptions(), &grpc_call->request,
+                  &grpc_call->response,
                   [grpc_call, answer = std::move(answer)](grpc::Status status) {
                     std::unique_ptr<GrpcCall> owned(grpc_call);
                     grpc::Slice slice;

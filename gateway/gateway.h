@@ -67,13 +67,15 @@ class Gateway {
   void Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
                http::Responder respond);
   http::Response Ready();
-  static http::Response Answer(const grpc::Status& status, const google::protobuf::Descriptor* output,
+  static http::Response Answer(const grpc::Status& status,
+                               const google::protobuf::Descriptor* output,
                                absl::string_view response);
 
   GatewayOptions options_;
   RouteTable routes_;
   RouteTable switched_off_;  // routes of disabled subsystems, to explain a 404
-  std::unique_ptr<Backends> backends_;  // grpc++ channels: readiness, and calls unless own_backend_client
+  std::unique_ptr<Backends>
+      backends_;  // grpc++ channels: readiness, and calls unless own_backend_client
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<SlugResolver> resolver_;
   std::unique_ptr<ScanRecorder> recorder_;

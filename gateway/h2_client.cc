@@ -44,21 +44,28 @@ constexpr absl::Duration kPingTimeout = absl::Seconds(5);
 // (gRPC's "HTTP to gRPC status code mapping").
 grpc::StatusCode FromHttpStatus(int http) {
   switch (http) {
-    case 400: return grpc::StatusCode::INTERNAL;
-    case 401: return grpc::StatusCode::UNAUTHENTICATED;
-    case 403: return grpc::StatusCode::PERMISSION_DENIED;
-    case 404: return grpc::StatusCode::UNIMPLEMENTED;
+    case 400:
+      return grpc::StatusCode::INTERNAL;
+    case 401:
+      return grpc::StatusCode::UNAUTHENTICATED;
+    case 403:
+      return grpc::StatusCode::PERMISSION_DENIED;
+    case 404:
+      return grpc::StatusCode::UNIMPLEMENTED;
     case 429:
     case 502:
     case 503:
-    case 504: return grpc::StatusCode::UNAVAILABLE;
-    default: return grpc::StatusCode::UNKNOWN;
+    case 504:
+      return grpc::StatusCode::UNAVAILABLE;
+    default:
+      return grpc::StatusCode::UNKNOWN;
   }
 }
 
 // grpc-timeout: at most 8 digits and a unit.
 std::string TimeoutHeader(absl::Duration left) {
-  int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))));
+  int64_t ms =
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))));
   if (ms < 100000000) return absl::StrCat(ms, "m");
   const int64_t s = std::min<int64_t>(99999999, ms / 1000);
   return absl::StrCat(s, "S");
@@ -104,7 +111,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // On the strand.
   void Start(std::unique_ptr<Stream> s) {
-    if (closed_) return Finish(std::move(s), grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"));
+    if (closed_)
+      return Finish(std::move(s),
+                    grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"));
     s->started = absl::Now();
     if (state_ == State::kReady && !going_away_) {
       Submit(std::move(s));
@@ -114,7 +123,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (state_ == State::kBackoff) {
       if (absl::Now() < retry_at_) {
         return Finish(std::move(s), grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                                 absl::StrCat("failed to connect to ", authority_, ": ", last_error_)));
+                                                 absl::StrCat("failed to connect to ", authority_,
+                                                              ": ", last_error_)));
       }
       state_ = State::kIdle;
     }
@@ -140,18 +150,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Connect() {
     state_ = State::kConnecting;
     connect_deadline_ = absl::Now() + kConnectTimeout;
-    const uint64_t attempt = ++connect_attempt_;  // a late answer to an abandoned attempt is ignored
-    resolver_.async_resolve(host_, port_, [self = shared_from_this(), attempt](boost::system::error_code ec,
-                                                                               tcp::resolver::results_type results) {
-      if (self->closed_ || attempt != self->connect_attempt_) return;
-      if (ec) return self->ConnectFailed(absl::StrCat("cannot resolve ", self->host_, ": ", ec.message()));
-      net::async_connect(self->socket_, results,
-                         [self, attempt](boost::system::error_code ec2, const tcp::endpoint&) {
-                           if (self->closed_ || attempt != self->connect_attempt_) return;
-                           if (ec2) return self->ConnectFailed(ec2.message());
-                           self->Connected();
-                         });
-    });
+    const uint64_t attempt =
+        ++connect_attempt_;  // a late answer to an abandoned attempt is ignored
+    resolver_.async_resolve(
+        host_, port_,
+        [self = shared_from_this(), attempt](boost::system::error_code ec,
+                                             tcp::resolver::results_type results) {
+          if (self->closed_ || attempt != self->connect_attempt_) return;
+          if (ec)
+            return self->ConnectFailed(
+                absl::StrCat("cannot resolve ", self->host_, ": ", ec.message()));
+          net::async_connect(self->socket_, results,
+                             [self, attempt](boost::system::error_code ec2, const tcp::endpoint&) {
+                               if (self->closed_ || attempt != self->connect_attempt_) return;
+                               if (ec2) return self->ConnectFailed(ec2.message());
+                               self->Connected();
+                             });
+        });
   }
 
   void ConnectFailed(const std::string& why) {
@@ -159,11 +174,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     boost::system::error_code ignored;
     socket_.close(ignored);
     last_error_ = why;
-    backoff_ = backoff_ == absl::ZeroDuration() ? kFirstBackoff : std::min(backoff_ * 2, kMaxBackoff);
+    backoff_ =
+        backoff_ == absl::ZeroDuration() ? kFirstBackoff : std::min(backoff_ * 2, kMaxBackoff);
     retry_at_ = absl::Now() + backoff_;
     state_ = State::kBackoff;
     spdlog::warn("gateway: cannot connect to {}: {}", authority_, why);
-    const grpc::Status status(grpc::StatusCode::UNAVAILABLE, absl::StrCat("failed to connect to ", authority_, ": ", why));
+    const grpc::Status status(grpc::StatusCode::UNAVAILABLE,
+                              absl::StrCat("failed to connect to ", authority_, ": ", why));
     auto waiting = std::move(waiting_);
     waiting_.clear();
     for (auto& s : waiting) Finish(std::move(s), status);
@@ -229,17 +246,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     s->body.reserve(5 + msg.size());
     s->body.push_back('\0');
     const auto n = static_cast<uint32_t>(msg.size());
-    for (int shift = 24; shift >= 0; shift -= 8) s->body.push_back(static_cast<char>((n >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      s->body.push_back(static_cast<char>((n >> shift) & 0xff));
     s->body.append(msg);
     s->sent = 0;
-    const std::string timeout =
-        s->call.deadline == absl::InfiniteFuture() ? "" : TimeoutHeader(s->call.deadline - absl::Now());
+    const std::string timeout = s->call.deadline == absl::InfiniteFuture()
+                                    ? ""
+                                    : TimeoutHeader(s->call.deadline - absl::Now());
     std::vector<nghttp2_nv> nv;
     nv.reserve(8 + s->call.metadata.size());
     auto add = [&nv](absl::string_view name, absl::string_view value) {
       nv.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
-                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
-                    NGHTTP2_NV_FLAG_NONE});
+                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(),
+                    value.size(), NGHTTP2_NV_FLAG_NONE});
     };
     add(":method", "POST");
     add(":scheme", "http");
@@ -254,12 +273,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     provider.source.ptr = s.get();
     provider.read_callback = &ReadBody;
     Stream* raw = s.get();
-    const int32_t id = nghttp2_submit_request(session_, nullptr, nv.data(), nv.size(), &provider, raw);
+    const int32_t id =
+        nghttp2_submit_request(session_, nullptr, nv.data(), nv.size(), &provider, raw);
     if (id < 0) {
       if (id == NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE) going_away_ = true;
       return Finish(std::move(s), grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                               absl::StrCat("cannot start a call to ", authority_, ": ",
-                                                            nghttp2_strerror(id))));
+                                               absl::StrCat("cannot start a call to ", authority_,
+                                                            ": ", nghttp2_strerror(id))));
     }
     raw->id = id;
     streams_.emplace(id, std::move(s));
@@ -291,7 +311,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!out_.empty()) {
       writing_ = true;
       net::async_write(socket_, net::buffer(out_),
-                       [self = shared_from_this(), generation = generation_](boost::system::error_code ec, size_t) {
+                       [self = shared_from_this(), generation = generation_](
+                           boost::system::error_code ec, size_t) {
                          if (generation != self->generation_ || self->closed_) return;
                          self->writing_ = false;
                          if (ec) return self->Lost(ec.message());
@@ -305,18 +326,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // ------------------------------------------------------------ receiving
   void Read() {
-    socket_.async_read_some(
-        net::buffer(in_), [self = shared_from_this(), generation = generation_](boost::system::error_code ec, size_t n) {
-          if (generation != self->generation_ || self->closed_ || self->session_ == nullptr) return;
-          if (ec) return self->Lost(ec == net::error::eof ? "closed by the server" : ec.message());
-          self->last_frame_ = absl::Now();
-          const ssize_t used = nghttp2_session_mem_recv(self->session_, self->in_.data(), n);
-          self->RunCompleted();
-          if (used < 0) return self->Lost(absl::StrCat("HTTP/2: ", nghttp2_strerror(static_cast<int>(used))));
-          if (self->state_ != State::kReady) return;
-          self->Flush();
-          self->Read();
-        });
+    socket_.async_read_some(net::buffer(in_), [self = shared_from_this(), generation = generation_](
+                                                  boost::system::error_code ec, size_t n) {
+      if (generation != self->generation_ || self->closed_ || self->session_ == nullptr) return;
+      if (ec) return self->Lost(ec == net::error::eof ? "closed by the server" : ec.message());
+      self->last_frame_ = absl::Now();
+      const ssize_t used = nghttp2_session_mem_recv(self->session_, self->in_.data(), n);
+      self->RunCompleted();
+      if (used < 0)
+        return self->Lost(absl::StrCat("HTTP/2: ", nghttp2_strerror(static_cast<int>(used))));
+      if (self->state_ != State::kReady) return;
+      self->Flush();
+      self->Read();
+    });
   }
 
   static Stream* StreamOf(nghttp2_session* session, int32_t id) {
@@ -329,8 +351,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return 0;
   }
 
-  static int OnHeader(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name, size_t namelen,
-                      const uint8_t* value, size_t valuelen, uint8_t, void*) {
+  static int OnHeader(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name,
+                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
     Stream* s = StreamOf(session, frame->hd.stream_id);
     if (s == nullptr || s->too_big) return 0;
     const absl::string_view n(reinterpret_cast<const char*>(name), namelen);
@@ -350,7 +372,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return 0;
   }
 
-  static int OnData(nghttp2_session* session, uint8_t, int32_t id, const uint8_t* data, size_t len, void*) {
+  static int OnData(nghttp2_session* session, uint8_t, int32_t id, const uint8_t* data, size_t len,
+                    void*) {
     Stream* s = StreamOf(session, id);
     if (s == nullptr || s->too_big) return 0;
     if (s->data.size() + len > kMaxResponseBytes + 5) {
@@ -358,7 +381,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       s->data.clear();
       s->has_grpc_status = true;
       s->grpc_status = grpc::StatusCode::RESOURCE_EXHAUSTED;
-      s->grpc_message = absl::StrCat("the answer exceeds the limit of ", kMaxResponseBytes, " bytes");
+      s->grpc_message =
+          absl::StrCat("the answer exceeds the limit of ", kMaxResponseBytes, " bytes");
       nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
       return 0;
     }
@@ -413,12 +437,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   grpc::Status StatusOf(Stream& s, uint32_t error_code) {
     if (!s.has_grpc_status) {
       if (s.http_status != 0 && s.http_status != 200) {
-        return grpc::Status(FromHttpStatus(s.http_status), absl::StrCat("the backend answered HTTP ", s.http_status));
+        return grpc::Status(FromHttpStatus(s.http_status),
+                            absl::StrCat("the backend answered HTTP ", s.http_status));
       }
       if (error_code == NGHTTP2_REFUSED_STREAM) {
-        return grpc::Status(grpc::StatusCode::UNAVAILABLE, absl::StrCat(authority_, " refused the call"));
+        return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            absl::StrCat(authority_, " refused the call"));
       }
-      if (error_code == NGHTTP2_CANCEL) return grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled");
+      if (error_code == NGHTTP2_CANCEL)
+        return grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled");
       return grpc::Status(grpc::StatusCode::INTERNAL,
                           absl::StrCat("the call ended without a status (HTTP/2 error ",
                                        nghttp2_http2_strerror(error_code), ")"));
@@ -427,12 +454,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return grpc::Status(static_cast<grpc::StatusCode>(s.grpc_status), s.grpc_message, s.details);
     }
     // OK: exactly one uncompressed message.
-    if (s.data.size() < 5) return grpc::Status(grpc::StatusCode::INTERNAL, "the backend sent no answer message");
-    if (s.data[0] != 0) return grpc::Status(grpc::StatusCode::INTERNAL, "the backend sent a compressed answer");
+    if (s.data.size() < 5)
+      return grpc::Status(grpc::StatusCode::INTERNAL, "the backend sent no answer message");
+    if (s.data[0] != 0)
+      return grpc::Status(grpc::StatusCode::INTERNAL, "the backend sent a compressed answer");
     uint32_t n = 0;
     for (int i = 1; i <= 4; ++i) n = (n << 8) | static_cast<uint8_t>(s.data[i]);
     if (s.data.size() != 5 + static_cast<size_t>(n)) {
-      return grpc::Status(grpc::StatusCode::INTERNAL, "the backend's answer is not one whole message");
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          "the backend's answer is not one whole message");
     }
     s.data.erase(0, 5);
     return grpc::Status::OK;
@@ -525,7 +555,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         ping_sent_ = now;
       }
     }
-    for (auto& s : expired) Finish(std::move(s), grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"));
+    for (auto& s : expired)
+      Finish(std::move(s), grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"));
     if (state_ == State::kConnecting && now >= connect_deadline_) {
       ++connect_attempt_;
       resolver_.cancel();
@@ -536,7 +567,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     } else if (state_ == State::kReady) {
       Flush();
     }
-    if (!streams_.empty() || !waiting_.empty() || ping_sent_ || state_ == State::kConnecting) ScheduleSweep();
+    if (!streams_.empty() || !waiting_.empty() || ping_sent_ || state_ == State::kConnecting)
+      ScheduleSweep();
   }
 
   Strand strand_;
@@ -577,7 +609,8 @@ H2Channel::H2Channel(boost::asio::io_context& ioc, std::string address, int conn
     host = address_.substr(0, colon);
     port = address_.substr(colon + 1);
   }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   for (int i = 0; i < std::max(1, connections); ++i) {
     connections_.push_back(std::make_shared<h2::Connection>(ioc, host, port, address_));
   }
@@ -590,7 +623,8 @@ H2Channel::~H2Channel() { Close(); }
 
 void H2Channel::Call(UnaryCall call, UnaryDone done) {
   if (closed_.load(std::memory_order_acquire)) {
-    done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"), std::string());
+    done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"),
+         std::string());
     return;
   }
   // Each thread keeps to one connection, so its calls rarely wait on
@@ -601,7 +635,8 @@ void H2Channel::Call(UnaryCall call, UnaryDone done) {
   auto stream = std::make_unique<h2::Stream>();
   stream->call = std::move(call);
   stream->done = std::move(done);
-  boost::asio::dispatch(c->strand(), [c, s = std::move(stream)]() mutable { c->Start(std::move(s)); });
+  boost::asio::dispatch(c->strand(),
+                        [c, s = std::move(stream)]() mutable { c->Start(std::move(s)); });
 }
 
 void H2Channel::Close() {

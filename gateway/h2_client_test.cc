@@ -39,7 +39,9 @@ class TestService : public grpc::CallbackGenericService {
       if (method == "/t.T/Echo") {
         auto meta = [&](const char* name) {
           auto it = ctx_->client_metadata().find(name);
-          return it == ctx_->client_metadata().end() ? std::string("-") : std::string(it->second.data(), it->second.size());
+          return it == ctx_->client_metadata().end()
+                     ? std::string("-")
+                     : std::string(it->second.data(), it->second.size());
         };
         Reply(absl::StrCat(meta("authorization"), "|", meta("x-request-id"), "|", body));
       } else if (method == "/t.T/Fail") {
@@ -82,14 +84,16 @@ class TestServer {
   // On `port`, or a free one when 0.
   explicit TestServer(int port = 0) {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(absl::StrCat("127.0.0.1:", port), grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(absl::StrCat("127.0.0.1:", port), grpc::InsecureServerCredentials(),
+                             &port_);
     builder.RegisterCallbackGenericService(&service_);
     server_ = builder.BuildAndStart();
     REQUIRE(server_ != nullptr);
   }
   ~TestServer() { Stop(); }
   void Stop() {
-    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    if (server_)
+      server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
     server_.reset();
   }
   int port() const { return port_; }
@@ -123,7 +127,8 @@ class IoThreads {
 
 // Io threads, a server, and a channel to it with `connections` connections.
 struct Rig {
-  explicit Rig(int connections) : channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), connections) {}
+  explicit Rig(int connections)
+      : channel(io.ioc(), absl::StrCat("127.0.0.1:", server.port()), connections) {}
   IoThreads io;
   TestServer server;
   H2Channel channel;
@@ -217,7 +222,8 @@ TEST_CASE("Answers and requests of megabytes arrive whole") {
   Rig rig(1);
   H2Channel& channel = rig.channel;
   std::vector<std::future<Answer>> calls;
-  for (int i = 0; i < 4; ++i) calls.push_back(Start(channel, "Big", std::to_string(8 * 1024 * 1024 + i)));
+  for (int i = 0; i < 4; ++i)
+    calls.push_back(Start(channel, "Big", std::to_string(8 * 1024 * 1024 + i)));
   for (int i = 0; i < 4; ++i) {
     Answer a = Wait(std::move(calls[i]));
     REQUIRE(a.status.ok());
@@ -241,7 +247,8 @@ TEST_CASE("With no server calls fail fast naming the address, and work once it i
   H2Channel channel(io.ioc(), absl::StrCat("127.0.0.1:", port), 1);
   Answer down = Wait(Start(channel, "Echo", "x"));
   CHECK(down.status.error_code() == grpc::StatusCode::UNAVAILABLE);
-  CHECK_THAT(down.status.error_message(), Catch::Contains("failed to connect to 127.0.0.1:" + std::to_string(port)));
+  CHECK_THAT(down.status.error_message(),
+             Catch::Contains("failed to connect to 127.0.0.1:" + std::to_string(port)));
   // In backoff: refused at once, not after the deadline.
   const absl::Time start = absl::Now();
   CHECK(Wait(Start(channel, "Echo", "x")).status.error_code() == grpc::StatusCode::UNAVAILABLE);
@@ -290,7 +297,9 @@ TEST_CASE("Close ends calls in flight, refuses new ones, and lets the io threads
 // A TCP listener that accepts connections and never says a word.
 class Blackhole {
  public:
-  Blackhole() : acceptor_(ioc_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
+  Blackhole()
+      : acceptor_(ioc_,
+                  boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
     Accept();
     thread_ = std::thread([this] { ioc_.run(); });
   }
@@ -307,12 +316,13 @@ class Blackhole {
 
  private:
   void Accept() {
-    acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
-      if (ec) return;
-      sockets_.push_back(std::move(socket));
-      accepted_.fetch_add(1);
-      Accept();
-    });
+    acceptor_.async_accept(
+        [this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+          if (ec) return;
+          sockets_.push_back(std::move(socket));
+          accepted_.fetch_add(1);
+          Accept();
+        });
   }
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;

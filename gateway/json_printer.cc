@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <cmath>
 #include <memory>
 #include <system_error>
 #include <type_traits>
-#include <cmath>
 #include <vector>
 
 #include "absl/base/casts.h"
@@ -47,16 +47,34 @@ void AppendString(absl::string_view s, std::string* out) {
     i = run;
     const unsigned char c = s[i];
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       // As protobuf does: '<' and '>' escaped, so JSON can sit inside HTML.
-      case '<': out->append("\\u003c"); break;
-      case '>': out->append("\\u003e"); break;
+      case '<':
+        out->append("\\u003c");
+        break;
+      case '>':
+        out->append("\\u003e");
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out->append("\\u00");
@@ -88,11 +106,13 @@ void AppendFloating(T v, std::string* out) {
   } else {
     constexpr bool kFloat = std::is_same_v<T, float>;
     char buf[64];
-    auto printed = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, kFloat ? 6 : 15);
+    auto printed =
+        std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, kFloat ? 6 : 15);
     T back{};
     const auto read = std::from_chars(buf, printed.ptr, back);
     if (read.ec != std::errc() || back != v) {
-      printed = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, kFloat ? 9 : 17);
+      printed =
+          std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, kFloat ? 9 : 17);
     }
     out->append(buf, printed.ptr);
   }
@@ -222,7 +242,8 @@ void AppendScalar(const Message& m, const FieldDescriptor* f, int index, std::st
       absl::StrAppend(out, "\"", rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f), "\"");
       break;
     case FieldDescriptor::CPPTYPE_UINT64:
-      absl::StrAppend(out, "\"", rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f), "\"");
+      absl::StrAppend(out, "\"", rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f),
+                      "\"");
       break;
     case FieldDescriptor::CPPTYPE_DOUBLE:
       AppendFloating(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f), out);
@@ -234,7 +255,8 @@ void AppendScalar(const Message& m, const FieldDescriptor* f, int index, std::st
       out->append((rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false");
       break;
     case FieldDescriptor::CPPTYPE_ENUM:
-      AppendEnum(f->enum_type(), rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f), out);
+      AppendEnum(f->enum_type(), rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f),
+                 out);
       break;
     case FieldDescriptor::CPPTYPE_STRING: {
       std::string scratch;
@@ -277,7 +299,7 @@ struct Plan {
   // printer uses), each with its JSON key already quoted: "name":
   std::vector<std::pair<const FieldDescriptor*, std::string>> fields;
   // For the wire printer: a field's place in `fields` by its number.
-  std::vector<int> index_by_number;                // numbers up to kDenseNumbers
+  std::vector<int> index_by_number;  // numbers up to kDenseNumbers
   absl::flat_hash_map<int, int> index_by_large_number;
   static constexpr int kDenseNumbers = 512;
 
@@ -318,7 +340,8 @@ Plan MakePlan(const Descriptor* d) {
   for (size_t i = 0; i < plan.fields.size(); ++i) {
     const int number = plan.fields[i].first->number();
     if (number < Plan::kDenseNumbers) {
-      if (plan.index_by_number.size() <= static_cast<size_t>(number)) plan.index_by_number.resize(number + 1, -1);
+      if (plan.index_by_number.size() <= static_cast<size_t>(number))
+        plan.index_by_number.resize(number + 1, -1);
       plan.index_by_number[number] = static_cast<int>(i);
     } else {
       plan.index_by_large_number[number] = static_cast<int>(i);
@@ -340,8 +363,10 @@ const Plan& PlanFor(const Descriptor* d) {
 void PrintMessage(const Message& m, std::string* out) {
   const Plan& plan = PlanFor(m.GetDescriptor());
   switch (plan.kind) {
-    case Plan::kStruct: return PrintStructValue(m, out);
-    case Plan::kWrapper: return AppendScalar(m, plan.fields[0].first, -1, out);
+    case Plan::kStruct:
+      return PrintStructValue(m, out);
+    case Plan::kWrapper:
+      return AppendScalar(m, plan.fields[0].first, -1, out);
     case Plan::kTimestamp:
     case Plan::kDuration: {
       const Reflection* r = m.GetReflection();
@@ -351,9 +376,12 @@ void PrintMessage(const Message& m, std::string* out) {
                                            : AppendDuration(seconds, nanos, out);
     }
     case Plan::kFieldMask:
-      return AppendFieldMask(m.GetReflection()->GetRepeatedFieldRef<std::string>(m, plan.fields[0].first), out);
-    case Plan::kAny: throw NeedsResolver();
-    case Plan::kObject: break;
+      return AppendFieldMask(
+          m.GetReflection()->GetRepeatedFieldRef<std::string>(m, plan.fields[0].first), out);
+    case Plan::kAny:
+      throw NeedsResolver();
+    case Plan::kObject:
+      break;
   }
   const Reflection* r = m.GetReflection();
   out->push_back('{');
@@ -403,7 +431,6 @@ void PrintStructValue(const Message& m, std::string* out) {
   out->append(json);
 }
 
-
 // ------------------------------------------------------------- wire printer
 //
 // Prints straight from the wire format, with no message built in between.
@@ -415,7 +442,8 @@ void PrintStructValue(const Message& m, std::string* out) {
 
 class WireReader {
  public:
-  explicit WireReader(absl::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  explicit WireReader(absl::string_view bytes)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
   bool done() const { return p_ == end_; }
 
   bool Varint(uint64_t* v) {
@@ -459,11 +487,16 @@ class WireReader {
     uint64_t ignored = 0;
     absl::string_view bytes;
     switch (wire_type) {
-      case 0: return Varint(&ignored);
-      case 1: return Fixed(8, &ignored);
-      case 2: return Delimited(&bytes);
-      case 5: return Fixed(4, &ignored);
-      default: return false;  // groups
+      case 0:
+        return Varint(&ignored);
+      case 1:
+        return Fixed(8, &ignored);
+      case 2:
+        return Delimited(&bytes);
+      case 5:
+        return Fixed(4, &ignored);
+      default:
+        return false;  // groups
     }
   }
 
@@ -484,25 +517,35 @@ int WireTypeOf(const FieldDescriptor* f) {
   switch (f->type()) {
     case FieldDescriptor::TYPE_DOUBLE:
     case FieldDescriptor::TYPE_FIXED64:
-    case FieldDescriptor::TYPE_SFIXED64: return 1;
+    case FieldDescriptor::TYPE_SFIXED64:
+      return 1;
     case FieldDescriptor::TYPE_FLOAT:
     case FieldDescriptor::TYPE_FIXED32:
-    case FieldDescriptor::TYPE_SFIXED32: return 5;
+    case FieldDescriptor::TYPE_SFIXED32:
+      return 5;
     case FieldDescriptor::TYPE_STRING:
     case FieldDescriptor::TYPE_BYTES:
-    case FieldDescriptor::TYPE_MESSAGE: return 2;
-    case FieldDescriptor::TYPE_GROUP: return -1;
-    default: return 0;
+    case FieldDescriptor::TYPE_MESSAGE:
+      return 2;
+    case FieldDescriptor::TYPE_GROUP:
+      return -1;
+    default:
+      return 0;
   }
 }
 
 bool ReadValue(WireReader& in, int wire_type, WireValue* v) {
   switch (wire_type) {
-    case 0: return in.Varint(&v->bits);
-    case 1: return in.Fixed(8, &v->bits);
-    case 5: return in.Fixed(4, &v->bits);
-    case 2: return in.Delimited(&v->bytes);
-    default: return false;
+    case 0:
+      return in.Varint(&v->bits);
+    case 1:
+      return in.Fixed(8, &v->bits);
+    case 5:
+      return in.Fixed(4, &v->bits);
+    case 2:
+      return in.Delimited(&v->bytes);
+    default:
+      return false;
   }
 }
 
@@ -516,8 +559,10 @@ bool IsDefault(const FieldDescriptor* f, const WireValue& v) {
     case FieldDescriptor::TYPE_SINT32:
     case FieldDescriptor::TYPE_FIXED32:
     case FieldDescriptor::TYPE_SFIXED32:
-    case FieldDescriptor::TYPE_FLOAT: return static_cast<uint32_t>(v.bits) == 0;
-    default: return v.bits == 0;
+    case FieldDescriptor::TYPE_FLOAT:
+      return static_cast<uint32_t>(v.bits) == 0;
+    default:
+      return v.bits == 0;
   }
 }
 
@@ -526,14 +571,18 @@ bool PrintWireMessage(const Descriptor* d, absl::string_view bytes, int depth, s
 bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, std::string* out) {
   switch (f->type()) {
     case FieldDescriptor::TYPE_INT32:
-    case FieldDescriptor::TYPE_SFIXED32: absl::StrAppend(out, static_cast<int32_t>(v.bits)); break;
+    case FieldDescriptor::TYPE_SFIXED32:
+      absl::StrAppend(out, static_cast<int32_t>(v.bits));
+      break;
     case FieldDescriptor::TYPE_SINT32: {
       const auto u = static_cast<uint32_t>(v.bits);
       absl::StrAppend(out, static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1)));
       break;
     }
     case FieldDescriptor::TYPE_UINT32:
-    case FieldDescriptor::TYPE_FIXED32: absl::StrAppend(out, static_cast<uint32_t>(v.bits)); break;
+    case FieldDescriptor::TYPE_FIXED32:
+      absl::StrAppend(out, static_cast<uint32_t>(v.bits));
+      break;
     case FieldDescriptor::TYPE_INT64:
     case FieldDescriptor::TYPE_SFIXED64:
       absl::StrAppend(out, "\"", static_cast<int64_t>(v.bits), "\"");
@@ -542,13 +591,21 @@ bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, st
       absl::StrAppend(out, "\"", static_cast<int64_t>((v.bits >> 1) ^ (~(v.bits & 1) + 1)), "\"");
       break;
     case FieldDescriptor::TYPE_UINT64:
-    case FieldDescriptor::TYPE_FIXED64: absl::StrAppend(out, "\"", v.bits, "\""); break;
-    case FieldDescriptor::TYPE_BOOL: out->append(v.bits != 0 ? "true" : "false"); break;
-    case FieldDescriptor::TYPE_DOUBLE: AppendFloating(absl::bit_cast<double>(v.bits), out); break;
+    case FieldDescriptor::TYPE_FIXED64:
+      absl::StrAppend(out, "\"", v.bits, "\"");
+      break;
+    case FieldDescriptor::TYPE_BOOL:
+      out->append(v.bits != 0 ? "true" : "false");
+      break;
+    case FieldDescriptor::TYPE_DOUBLE:
+      AppendFloating(absl::bit_cast<double>(v.bits), out);
+      break;
     case FieldDescriptor::TYPE_FLOAT:
       AppendFloating(absl::bit_cast<float>(static_cast<uint32_t>(v.bits)), out);
       break;
-    case FieldDescriptor::TYPE_ENUM: AppendEnum(f->enum_type(), static_cast<int32_t>(v.bits), out); break;
+    case FieldDescriptor::TYPE_ENUM:
+      AppendEnum(f->enum_type(), static_cast<int32_t>(v.bits), out);
+      break;
     case FieldDescriptor::TYPE_STRING:
       if (!core::IsValidUtf8(v.bytes)) return false;  // the parse that follows refuses it
       AppendString(v.bytes, out);
@@ -558,8 +615,10 @@ bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, st
       out->append(absl::Base64Escape(v.bytes));
       out->push_back('"');
       break;
-    case FieldDescriptor::TYPE_MESSAGE: return PrintWireMessage(f->message_type(), v.bytes, depth + 1, out);
-    case FieldDescriptor::TYPE_GROUP: return false;
+    case FieldDescriptor::TYPE_MESSAGE:
+      return PrintWireMessage(f->message_type(), v.bytes, depth + 1, out);
+    case FieldDescriptor::TYPE_GROUP:
+      return false;
   }
   return true;
 }
@@ -567,8 +626,8 @@ bool AppendWireValue(const FieldDescriptor* f, const WireValue& v, int depth, st
 // Reads fields 1 and 2 of a small message (Timestamp, Duration, map entry,
 // wrapper), the last value of each winning as in a parse. False on
 // malformed bytes or a value of the wrong wire type.
-bool ReadPair(absl::string_view bytes, int type1, int type2, WireValue* first, WireValue* second, bool* has1,
-              bool* has2) {
+bool ReadPair(absl::string_view bytes, int type1, int type2, WireValue* first, WireValue* second,
+              bool* has1, bool* has2) {
   WireReader in(bytes);
   while (!in.done()) {
     uint64_t number = 0;
@@ -648,14 +707,16 @@ bool PrintWireObject(const Plan& plan, absl::string_view bytes, int depth, std::
       WireValue entry_bytes, k, v;
       bool has_key = false, has_value = false;
       if (wire_type != 2 || !in.Delimited(&entry_bytes.bytes) ||
-          !ReadPair(entry_bytes.bytes, WireTypeOf(key), WireTypeOf(value), &k, &v, &has_key, &has_value)) {
+          !ReadPair(entry_bytes.bytes, WireTypeOf(key), WireTypeOf(value), &k, &v, &has_key,
+                    &has_value)) {
         return false;
       }
       std::string key_text;
       if (!AppendWireValue(key, k, depth, &key_text)) return false;
       if (key_text.front() != '"') key_text = absl::StrCat("\"", key_text, "\"");
       if (!map_keys) map_keys = std::make_unique<absl::flat_hash_set<std::string>>();
-      if (!map_keys->insert(absl::StrCat(number, ":", key_text)).second) return false;  // the last would win
+      if (!map_keys->insert(absl::StrCat(number, ":", key_text)).second)
+        return false;  // the last would win
       out->append(key_text);
       out->push_back(':');
       if (!AppendWireValue(value, v, depth, out)) return false;
@@ -687,9 +748,11 @@ bool PrintWireMessage(const Descriptor* d, absl::string_view bytes, int depth, s
   if (depth > 64) return false;
   const Plan& plan = PlanFor(d);
   switch (plan.kind) {
-    case Plan::kObject: return PrintWireObject(plan, bytes, depth, out);
+    case Plan::kObject:
+      return PrintWireObject(plan, bytes, depth, out);
     case Plan::kStruct:
-    case Plan::kAny: return false;
+    case Plan::kAny:
+      return false;
     case Plan::kTimestamp:
     case Plan::kDuration: {
       WireValue seconds, nanos;
@@ -708,7 +771,8 @@ bool PrintWireMessage(const Descriptor* d, absl::string_view bytes, int depth, s
       const FieldDescriptor* f = plan.fields[0].first;
       WireValue value, unused;
       bool has_value = false, has_unused = false;
-      if (!ReadPair(bytes, WireTypeOf(f), -1, &value, &unused, &has_value, &has_unused)) return false;
+      if (!ReadPair(bytes, WireTypeOf(f), -1, &value, &unused, &has_value, &has_unused))
+        return false;
       return AppendWireValue(f, value, depth, out);  // absent: the default
     }
     case Plan::kFieldMask: {

@@ -25,7 +25,8 @@ void PrintJson(const google::protobuf::Message& message, std::string* out);
 // bytes it does not take on (a field out of number order or given twice, Any
 // or Struct values, malformed bytes); the caller then parses the message and
 // calls PrintJson, which prints the same JSON.
-bool PrintJsonFromWire(const google::protobuf::Descriptor* type, absl::string_view bytes, std::string* out);
+bool PrintJsonFromWire(const google::protobuf::Descriptor* type, absl::string_view bytes,
+                       std::string* out);
 
 }  // namespace qrcloud::gateway
 

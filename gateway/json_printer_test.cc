@@ -3,14 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <google/protobuf/descriptor.pb.h>
-#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/duration.pb.h>
+#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/timestamp.pb.h>
-#include <google/protobuf/wrappers.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/wrappers.pb.h>
 
 #include <cmath>
 #include <random>
@@ -119,22 +119,26 @@ TEST_CASE("Messages holding Any fall back to protobuf's resolver") {
   google::rpc::BadRequest bad;
   bad.add_field_violations()->set_field("x");
   status.add_details()->PackFrom(bad);
-  CHECK(Fast(status).find(R"("@type":"type.googleapis.com/google.rpc.BadRequest")") != std::string::npos);
+  CHECK(Fast(status).find(R"("@type":"type.googleapis.com/google.rpc.BadRequest")") !=
+        std::string::npos);
   CheckAgreesWithProtobuf(status);
 }
 
 TEST_CASE("Timestamps and durations print as protobuf prints them, across the calendar") {
   // Leap days, century years, the epoch, before it, and the ends of the
   // range a Timestamp may hold; each nanosecond precision protobuf uses.
-  const int64_t seconds[] = {0,          -1,          951782400,   951868799,  4107542399,
-                             -62135596800, 253402300799, 1795691283, -2208988800, 1709164800};
+  const int64_t seconds[] = {0,           -1,           951782400,    951868799,
+                             4107542399,  -62135596800, 253402300799, 1795691283,
+                             -2208988800, 1709164800};
   const int32_t nanos[] = {0, 5, 969043000, 123456000, 1000};
   int64_t x = 88172645463325252;  // xorshift: a spread of dates between the ends
   for (int i = 0; i < 2000; ++i) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    const int64_t s = i < 10 ? seconds[i] : -62135596800 + static_cast<int64_t>(static_cast<uint64_t>(x) % 315537897600);
+    const int64_t s =
+        i < 10 ? seconds[i]
+               : -62135596800 + static_cast<int64_t>(static_cast<uint64_t>(x) % 315537897600);
     google::protobuf::Timestamp t;
     t.set_seconds(s);
     t.set_nanos(nanos[i % 5]);
@@ -167,7 +171,6 @@ TEST_CASE("Strings escape exactly what protobuf escapes, in long runs too") {
   REQUIRE(google::protobuf::util::MessageToJsonString(m, &reference).ok());
   CHECK(Fast(m) == reference);
 }
-
 
 // ------------------------------------------------------------ wire printer
 
@@ -211,11 +214,13 @@ const google::protobuf::Descriptor* AllKinds() {
     all->set_name("All");
     const auto kRep = FieldDescriptorProto::LABEL_REPEATED;
     int number = 1;
-    for (auto t : {FieldDescriptorProto::TYPE_INT32, FieldDescriptorProto::TYPE_INT64, FieldDescriptorProto::TYPE_UINT32,
-                   FieldDescriptorProto::TYPE_UINT64, FieldDescriptorProto::TYPE_SINT32, FieldDescriptorProto::TYPE_SINT64,
+    for (auto t : {FieldDescriptorProto::TYPE_INT32, FieldDescriptorProto::TYPE_INT64,
+                   FieldDescriptorProto::TYPE_UINT32, FieldDescriptorProto::TYPE_UINT64,
+                   FieldDescriptorProto::TYPE_SINT32, FieldDescriptorProto::TYPE_SINT64,
                    FieldDescriptorProto::TYPE_FIXED32, FieldDescriptorProto::TYPE_FIXED64,
-                   FieldDescriptorProto::TYPE_SFIXED32, FieldDescriptorProto::TYPE_SFIXED64, FieldDescriptorProto::TYPE_BOOL,
-                   FieldDescriptorProto::TYPE_FLOAT, FieldDescriptorProto::TYPE_DOUBLE, FieldDescriptorProto::TYPE_STRING,
+                   FieldDescriptorProto::TYPE_SFIXED32, FieldDescriptorProto::TYPE_SFIXED64,
+                   FieldDescriptorProto::TYPE_BOOL, FieldDescriptorProto::TYPE_FLOAT,
+                   FieldDescriptorProto::TYPE_DOUBLE, FieldDescriptorProto::TYPE_STRING,
                    FieldDescriptorProto::TYPE_BYTES}) {
       add(all, "f" + std::to_string(number), number, t);
       add(all, "r" + std::to_string(number), number + 100, t, "", kRep);  // packed where it can be
@@ -225,7 +230,9 @@ const google::protobuf::Descriptor* AllKinds() {
     add(all, "inner", 17, FieldDescriptorProto::TYPE_MESSAGE, ".wiretest.Inner");
     add(all, "colors", 18, FieldDescriptorProto::TYPE_ENUM, ".wiretest.Color", kRep);
     add(all, "inners", 19, FieldDescriptorProto::TYPE_MESSAGE, ".wiretest.Inner", kRep);
-    add(all, "unpacked", 20, FieldDescriptorProto::TYPE_INT32, "", kRep)->mutable_options()->set_packed(false);
+    add(all, "unpacked", 20, FieldDescriptorProto::TYPE_INT32, "", kRep)
+        ->mutable_options()
+        ->set_packed(false);
     // Maps: an entry type each, as protoc would write it.
     auto add_map = [&](const std::string& name, int field_number, FieldDescriptorProto::Type key,
                        FieldDescriptorProto::Type value, const std::string& value_type = "") {
@@ -236,15 +243,18 @@ const google::protobuf::Descriptor* AllKinds() {
       entry->mutable_options()->set_map_entry(true);
       add(entry, "key", 1, key);
       add(entry, "value", 2, value, value_type);
-      add(all, name, field_number, FieldDescriptorProto::TYPE_MESSAGE, ".wiretest.All." + entry_name, kRep);
+      add(all, name, field_number, FieldDescriptorProto::TYPE_MESSAGE,
+          ".wiretest.All." + entry_name, kRep);
     };
     add_map("byName", 21, FieldDescriptorProto::TYPE_STRING, FieldDescriptorProto::TYPE_INT32);
-    add_map("byId", 22, FieldDescriptorProto::TYPE_INT64, FieldDescriptorProto::TYPE_MESSAGE, ".wiretest.Inner");
+    add_map("byId", 22, FieldDescriptorProto::TYPE_INT64, FieldDescriptorProto::TYPE_MESSAGE,
+            ".wiretest.Inner");
     add_map("byFlag", 23, FieldDescriptorProto::TYPE_BOOL, FieldDescriptorProto::TYPE_STRING);
     // A oneof, and a proto3 optional (a synthetic oneof of its own).
     all->add_oneof_decl()->set_name("choice");
     add(all, "cStr", 24, FieldDescriptorProto::TYPE_STRING)->set_oneof_index(0);
-    add(all, "cInner", 25, FieldDescriptorProto::TYPE_MESSAGE, ".wiretest.Inner")->set_oneof_index(0);
+    add(all, "cInner", 25, FieldDescriptorProto::TYPE_MESSAGE, ".wiretest.Inner")
+        ->set_oneof_index(0);
     all->add_oneof_decl()->set_name("_opt");
     auto* opt = add(all, "opt", 26, FieldDescriptorProto::TYPE_INT32);
     opt->set_oneof_index(1);
@@ -255,7 +265,8 @@ const google::protobuf::Descriptor* AllKinds() {
     add(all, "wStr", 30, FieldDescriptorProto::TYPE_MESSAGE, ".google.protobuf.StringValue");
     add(all, "mask", 31, FieldDescriptorProto::TYPE_MESSAGE, ".google.protobuf.FieldMask");
     add(all, "far", 100000, FieldDescriptorProto::TYPE_UINT32);  // beyond the dense lookup
-    static google::protobuf::DescriptorPool pool(google::protobuf::DescriptorPool::generated_pool());
+    static google::protobuf::DescriptorPool pool(
+        google::protobuf::DescriptorPool::generated_pool());
     const google::protobuf::FileDescriptor* built = pool.BuildFile(file);
     REQUIRE(built != nullptr);
     return built->FindMessageTypeByName("All");
@@ -269,7 +280,8 @@ void Fill(google::protobuf::Message* m, std::mt19937_64& rng, int depth = 0) {
   const auto* r = m->GetReflection();
   const auto* d = m->GetDescriptor();
   auto text = [&] {
-    static const char* const kPieces[] = {"a", "福", "\"", "<", "\n", "\xe2\x80\xa8", "_x", "€", "\x7f", " "};
+    static const char* const kPieces[] = {"a",  "福", "\"",   "<", "\n", "\xe2\x80\xa8",
+                                          "_x", "€",  "\x7f", " "};
     std::string t;
     for (int i = rng() % 6; i > 0; --i) t += kPieces[rng() % 10];
     return t;
@@ -284,37 +296,51 @@ void Fill(google::protobuf::Message* m, std::mt19937_64& rng, int depth = 0) {
       const bool zero = rng() % 4 == 0;  // defaults, which proto3 leaves off the wire
       const uint64_t bits = zero ? 0 : rng() >> (rng() % 64);
       switch (f->cpp_type()) {
-#define QR_SET(T, ADD, SET, V) \
-  f->is_repeated() ? r->ADD(m, f, V) : r->SET(m, f, V);                                          \
+#define QR_SET(T, ADD, SET, V)                          \
+  f->is_repeated() ? r->ADD(m, f, V) : r->SET(m, f, V); \
   break;
-        case FieldDescriptor::CPPTYPE_INT32: QR_SET(int32_t, AddInt32, SetInt32, static_cast<int32_t>(bits))
-        case FieldDescriptor::CPPTYPE_INT64: QR_SET(int64_t, AddInt64, SetInt64, static_cast<int64_t>(bits * (rng() % 2 ? 1 : -1)))
-        case FieldDescriptor::CPPTYPE_UINT32: QR_SET(uint32_t, AddUInt32, SetUInt32, static_cast<uint32_t>(bits))
-        case FieldDescriptor::CPPTYPE_UINT64: QR_SET(uint64_t, AddUInt64, SetUInt64, bits)
-        case FieldDescriptor::CPPTYPE_BOOL: QR_SET(bool, AddBool, SetBool, bits % 2 == 1)
-        case FieldDescriptor::CPPTYPE_FLOAT: QR_SET(float, AddFloat, SetFloat, zero ? 0.0f : static_cast<float>(bits % 100000) / 7.0f)
-        case FieldDescriptor::CPPTYPE_DOUBLE: QR_SET(double, AddDouble, SetDouble, zero ? 0.0 : static_cast<double>(bits) / 3.0)
-        case FieldDescriptor::CPPTYPE_ENUM: QR_SET(int, AddEnumValue, SetEnumValue, zero ? 0 : static_cast<int>(bits % 4))
+        case FieldDescriptor::CPPTYPE_INT32:
+          QR_SET(int32_t, AddInt32, SetInt32, static_cast<int32_t>(bits))
+        case FieldDescriptor::CPPTYPE_INT64:
+          QR_SET(int64_t, AddInt64, SetInt64, static_cast<int64_t>(bits * (rng() % 2 ? 1 : -1)))
+        case FieldDescriptor::CPPTYPE_UINT32:
+          QR_SET(uint32_t, AddUInt32, SetUInt32, static_cast<uint32_t>(bits))
+        case FieldDescriptor::CPPTYPE_UINT64:
+          QR_SET(uint64_t, AddUInt64, SetUInt64, bits)
+        case FieldDescriptor::CPPTYPE_BOOL:
+          QR_SET(bool, AddBool, SetBool, bits % 2 == 1)
+        case FieldDescriptor::CPPTYPE_FLOAT:
+          QR_SET(float, AddFloat, SetFloat, zero ? 0.0f : static_cast<float>(bits % 100000) / 7.0f)
+        case FieldDescriptor::CPPTYPE_DOUBLE:
+          QR_SET(double, AddDouble, SetDouble, zero ? 0.0 : static_cast<double>(bits) / 3.0)
+        case FieldDescriptor::CPPTYPE_ENUM:
+          QR_SET(int, AddEnumValue, SetEnumValue, zero ? 0 : static_cast<int>(bits % 4))
         case FieldDescriptor::CPPTYPE_STRING: {
           std::string v = zero ? "" : text();
-          if (f->type() == FieldDescriptor::TYPE_BYTES && !zero) v.push_back(static_cast<char>(rng()));
+          if (f->type() == FieldDescriptor::TYPE_BYTES && !zero)
+            v.push_back(static_cast<char>(rng()));
           QR_SET(std::string, AddString, SetString, v)
         }
 #undef QR_SET
         case FieldDescriptor::CPPTYPE_MESSAGE: {
           if (depth > 3) break;
-          google::protobuf::Message* sub = f->is_repeated() ? r->AddMessage(m, f) : r->MutableMessage(m, f);
+          google::protobuf::Message* sub =
+              f->is_repeated() ? r->AddMessage(m, f) : r->MutableMessage(m, f);
           const std::string& type = f->message_type()->full_name();
           if (type == "google.protobuf.Timestamp") {
-            sub->GetReflection()->SetInt64(sub, sub->GetDescriptor()->field(0), static_cast<int64_t>(rng() % 253402300799));
-            sub->GetReflection()->SetInt32(sub, sub->GetDescriptor()->field(1), static_cast<int32_t>(rng() % 1000) * 1000000);
+            sub->GetReflection()->SetInt64(sub, sub->GetDescriptor()->field(0),
+                                           static_cast<int64_t>(rng() % 253402300799));
+            sub->GetReflection()->SetInt32(sub, sub->GetDescriptor()->field(1),
+                                           static_cast<int32_t>(rng() % 1000) * 1000000);
           } else if (type == "google.protobuf.Duration") {
             const int64_t sec = static_cast<int64_t>(rng() % 100000) - 50000;
             sub->GetReflection()->SetInt64(sub, sub->GetDescriptor()->field(0), sec);
-            sub->GetReflection()->SetInt32(sub, sub->GetDescriptor()->field(1), sec < 0 ? -5000 : 5000);
+            sub->GetReflection()->SetInt32(sub, sub->GetDescriptor()->field(1),
+                                           sec < 0 ? -5000 : 5000);
           } else if (type == "google.protobuf.FieldMask") {
             sub->GetReflection()->AddString(sub, sub->GetDescriptor()->field(0), "display_name");
-            sub->GetReflection()->AddString(sub, sub->GetDescriptor()->field(0), "qualification.legal_name");
+            sub->GetReflection()->AddString(sub, sub->GetDescriptor()->field(0),
+                                            "qualification.legal_name");
           } else {
             Fill(sub, rng, depth + 1);
           }
@@ -369,13 +395,19 @@ TEST_CASE("Bytes a serializer would not write go the parse-and-print way, never 
     Fill(b.get(), rng);
     std::string bytes;
     switch (i % 4) {
-      case 0: bytes = a->SerializeAsString() + b->SerializeAsString(); break;  // a merge
-      case 1: bytes = a->SerializeAsString().substr(0, rng() % (a->ByteSizeLong() + 1)); break;
+      case 0:
+        bytes = a->SerializeAsString() + b->SerializeAsString();
+        break;  // a merge
+      case 1:
+        bytes = a->SerializeAsString().substr(0, rng() % (a->ByteSizeLong() + 1));
+        break;
       case 2:  // a flipped byte
         bytes = a->SerializeAsString();
         if (!bytes.empty()) bytes[rng() % bytes.size()] ^= static_cast<char>(1 << (rng() % 8));
         break;
-      case 3: bytes = b->SerializeAsString() + a->SerializeAsString().substr(0, 3); break;
+      case 3:
+        bytes = b->SerializeAsString() + a->SerializeAsString().substr(0, 3);
+        break;
     }
     std::string wire;
     const bool ok = PrintJsonFromWire(AllKinds(), bytes, &wire);

@@ -20,14 +20,17 @@ ABSL_FLAG(int, io_threads, 0, "HTTP I/O threads (0: one per core)");
 ABSL_FLAG(int64_t, max_body_bytes, 4 << 20, "Largest request body accepted, in bytes");
 ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10), "Deadline of each backend call");
 ABSL_FLAG(int, rate_limit_per_token, 1200, "Requests per minute per bearer token (0: no limit)");
-ABSL_FLAG(int, rate_limit_per_address, 2400, "Requests per minute per client address (0: no limit)");
+ABSL_FLAG(int, rate_limit_per_address, 2400,
+          "Requests per minute per client address (0: no limit)");
 ABSL_FLAG(bool, trust_forwarded_for, false, "Take the client address from X-Forwarded-For");
-ABSL_FLAG(int, channels_per_backend, 2,
-          "HTTP/2 connections to each backend, used in turn (with --backend_client=h2, at least one per "
-          "io thread)");
-ABSL_FLAG(std::string, backend_client, "h2",
-          "How backend calls are made: h2 (the gateway's own gRPC client on its io threads) or grpc "
-          "(grpc++'s generic stub)");
+ABSL_FLAG(
+    int, channels_per_backend, 2,
+    "HTTP/2 connections to each backend, used in turn (with --backend_client=h2, at least one per "
+    "io thread)");
+ABSL_FLAG(
+    std::string, backend_client, "h2",
+    "How backend calls are made: h2 (the gateway's own gRPC client on its io threads) or grpc "
+    "(grpc++'s generic stub)");
 ABSL_FLAG(std::string, scan_address_salt, "qrcloud-scan",
           "Salt for hashing client addresses of scans (the same on every replica)");
 ABSL_FLAG(std::string, scan_spool, "scans.spool", "Where scans wait while Redis is unreachable");
@@ -92,7 +95,8 @@ int main(int argc, char** argv) {
   // Redis holds the rate-limit counters. The gateway starts without it (the
   // limits then let requests through) rather than refuse to serve.
   auto redis = cache::RedisPool::Create(cache::RedisOptionsFromFlags());
-  if (!redis.ok()) spdlog::warn("gateway: rate limits off until Redis answers: {}", redis.status().message());
+  if (!redis.ok())
+    spdlog::warn("gateway: rate limits off until Redis answers: {}", redis.status().message());
   auto gw = gateway::Gateway::Start(options, redis.ok() ? redis->get() : nullptr);
   if (!gw.ok()) {
     spdlog::critical("gateway failed to start: {}", gw.status().message());

@@ -89,7 +89,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
       const size_t eq = inner.find('=');
       Variable v;
       v.field_path = std::string(inner.substr(0, eq));
-      if (!ValidIdentifierPath(v.field_path)) return bad(absl::StrCat("bad variable \"", inner, "\""));
+      if (!ValidIdentifierPath(v.field_path))
+        return bad(absl::StrCat("bad variable \"", inner, "\""));
       v.first = t.segments_.size();
       if (eq == absl::string_view::npos) {
         t.segments_.push_back({Kind::kSingle, ""});
@@ -103,7 +104,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
       i = close + 1;
     } else {
       const size_t slash = rest.find('/', i);
-      absl::string_view seg = rest.substr(i, slash == absl::string_view::npos ? absl::string_view::npos : slash - i);
+      absl::string_view seg =
+          rest.substr(i, slash == absl::string_view::npos ? absl::string_view::npos : slash - i);
       if (absl::Status s = parse_segment(seg); !s.ok()) return s;
       i += seg.size();
     }
@@ -146,10 +148,12 @@ std::optional<PathTemplate::Bindings> PathTemplate::Match(const SplitPath& path)
   if (!verb_.empty() && path.verb != verb_) return std::nullopt;
   const std::vector<absl::string_view>& parts = verb_.empty() ? path.parts : path.stripped;
   const bool multi = !segments_.empty() && segments_.back().kind == Kind::kMulti;
-  if (multi ? parts.size() < segments_.size() : parts.size() != segments_.size()) return std::nullopt;
+  if (multi ? parts.size() < segments_.size() : parts.size() != segments_.size())
+    return std::nullopt;
   for (size_t k = 0; k < segments_.size(); ++k) {
     if (parts[k].empty()) return std::nullopt;
-    if (segments_[k].kind == Kind::kLiteral && parts[k] != segments_[k].literal) return std::nullopt;
+    if (segments_[k].kind == Kind::kLiteral && parts[k] != segments_[k].literal)
+      return std::nullopt;
   }
   Bindings bindings;
   bindings.reserve(variables_.size());

@@ -66,7 +66,8 @@ absl::Duration RateLimiter::Hit(absl::string_view token, absl::string_view addre
     // Keyed by a hash: the token itself is never stored. BLAKE2b with a fixed
     // key (every replica must name a token alike): a quarter of SHA-256's cost.
     static constexpr absl::string_view kTokenKey = "qrcloud rate-limit token key v1";
-    allowed &= Count(absl::StrCat("tok:", core::KeyedHashHex(kTokenKey, token, 16)), options_.per_token, slot);
+    allowed &= Count(absl::StrCat("tok:", core::KeyedHashHex(kTokenKey, token, 16)),
+                     options_.per_token, slot);
   }
   if (allowed) return absl::ZeroDuration();
   return absl::Milliseconds((slot + 1) * window_ms - now_ms);

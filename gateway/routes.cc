@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "libs/service/policy.h"
 #include "google/api/annotations.pb.h"
 #include "google/api/http.pb.h"
+#include "libs/service/policy.h"
 
 namespace qrcloud::gateway {
 namespace {
@@ -15,13 +15,32 @@ absl::Status AddRule(const google::api::HttpRule& rule, const google::protobuf::
   std::string verb;
   std::string path;
   switch (rule.pattern_case()) {
-    case google::api::HttpRule::kGet: verb = "GET"; path = rule.get(); break;
-    case google::api::HttpRule::kPost: verb = "POST"; path = rule.post(); break;
-    case google::api::HttpRule::kPut: verb = "PUT"; path = rule.put(); break;
-    case google::api::HttpRule::kPatch: verb = "PATCH"; path = rule.patch(); break;
-    case google::api::HttpRule::kDelete: verb = "DELETE"; path = rule.delete_(); break;
-    case google::api::HttpRule::kCustom: verb = rule.custom().kind(); path = rule.custom().path(); break;
-    default: return absl::OkStatus();
+    case google::api::HttpRule::kGet:
+      verb = "GET";
+      path = rule.get();
+      break;
+    case google::api::HttpRule::kPost:
+      verb = "POST";
+      path = rule.post();
+      break;
+    case google::api::HttpRule::kPut:
+      verb = "PUT";
+      path = rule.put();
+      break;
+    case google::api::HttpRule::kPatch:
+      verb = "PATCH";
+      path = rule.patch();
+      break;
+    case google::api::HttpRule::kDelete:
+      verb = "DELETE";
+      path = rule.delete_();
+      break;
+    case google::api::HttpRule::kCustom:
+      verb = rule.custom().kind();
+      path = rule.custom().path();
+      break;
+    default:
+      return absl::OkStatus();
   }
   auto tmpl = PathTemplate::Parse(path);
   if (!tmpl.ok()) {
@@ -32,8 +51,9 @@ absl::Status AddRule(const google::api::HttpRule& rule, const google::protobuf::
     return absl::InvalidArgumentError(
         absl::StrCat(m->full_name(), ": body field \"", rule.body(), "\" does not exist"));
   }
-  auto route = std::make_unique<Route>(Route{verb, *std::move(tmpl), m, rule.body(),
-                                             absl::StrCat("/", m->service()->full_name(), "/", m->name())});
+  auto route =
+      std::make_unique<Route>(Route{verb, *std::move(tmpl), m, rule.body(),
+                                    absl::StrCat("/", m->service()->full_name(), "/", m->name())});
   out.push_back(std::move(route));
   for (const auto& extra : rule.additional_bindings()) {
     if (absl::Status s = AddRule(extra, m, out); !s.ok()) return s;
@@ -59,7 +79,8 @@ absl::StatusOr<RouteTable> RouteTable::ForServices(const std::vector<std::string
   for (const std::string& name : services) {
     const auto* service = pool->FindServiceByName(name);
     if (service == nullptr) {
-      return absl::NotFoundError(absl::StrCat("service ", name, " is not in the gateway's contracts"));
+      return absl::NotFoundError(
+          absl::StrCat("service ", name, " is not in the gateway's contracts"));
     }
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* m = service->method(i);

@@ -34,9 +34,11 @@ struct Metrics {
   core::Counter& recorded = core::MetricsRegistry::Global().GetCounter(
       "gateway_scans_recorded_total", "Scans appended to the scans stream.");
   core::Counter& spooled = core::MetricsRegistry::Global().GetCounter(
-      "gateway_scans_spooled_total", "Scans written to the local spool while Redis was unreachable.");
+      "gateway_scans_spooled_total",
+      "Scans written to the local spool while Redis was unreachable.");
   core::Counter& refused = core::MetricsRegistry::Global().GetCounter(
-      "gateway_scans_refused_total", "Scans answered 503 because neither Redis nor the spool took them.");
+      "gateway_scans_refused_total",
+      "Scans answered 503 because neither Redis nor the spool took them.");
   core::Histogram& batch = core::MetricsRegistry::Global().GetHistogram(
       "gateway_scan_batch_size", "Scans per group-commit batch.", {},
       {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
@@ -51,12 +53,23 @@ std::string HtmlEscape(absl::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -65,7 +78,8 @@ std::string HtmlEscape(absl::string_view s) {
 std::string QueryParam(absl::string_view query, absl::string_view name) {
   for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return std::string(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
+    if (pair.substr(0, eq) == name)
+      return std::string(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
   }
   return "";
 }
@@ -88,11 +102,16 @@ http::Response ScanPage(int status, absl::string_view title_zh, absl::string_vie
   r.body = absl::StrCat(
       "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-      "<title>", HtmlEscape(title_zh), " · ", HtmlEscape(title_en), "</title>"
-      "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;"
+      "<title>",
+      HtmlEscape(title_zh), " · ", HtmlEscape(title_en),
+      "</title>"
+      "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 "
+      "1rem;"
       "color:#222;line-height:1.5}h1{font-size:1.4rem}p.en{color:#555}pre{white-space:pre-wrap;"
-      "word-break:break-all;background:#f4f4f4;padding:.75rem;border-radius:.5rem}</style></head><body>"
-      "<h1>", HtmlEscape(title_zh), "</h1><p class=\"en\" lang=\"en\">", HtmlEscape(title_en), "</p>",
+      "word-break:break-all;background:#f4f4f4;padding:.75rem;border-radius:.5rem}</style></"
+      "head><body>"
+      "<h1>",
+      HtmlEscape(title_zh), "</h1><p class=\"en\" lang=\"en\">", HtmlEscape(title_en), "</p>",
       body_html, "</body></html>");
   return r;
 }
@@ -208,7 +227,8 @@ void ScanRecorder::FlushLoop() {
     bool replay = false;
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
       mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(1));
       if (stopping_ && queue_.empty()) return;
       batch.swap(queue_);
@@ -225,8 +245,8 @@ void ScanRecorder::FlushLoop() {
           M().spooled.Inc(batch.size());
         } else {
           M().refused.Inc(batch.size());
-          spdlog::error("scans: {} refused, neither Redis nor the spool took them: {}", batch.size(),
-                        status.message());
+          spdlog::error("scans: {} refused, neither Redis nor the spool took them: {}",
+                        batch.size(), status.message());
         }
       }
       for (Pending& p : batch) p.done(status);
@@ -242,8 +262,8 @@ absl::Status ScanRecorder::Append(const std::vector<Pending>& batch) {
   std::string packed;
   for (const Pending& p : batch) packed += p.event.ToLine();
   return redis_
-      ->Command({"XADD", core::kScanStream, "MAXLEN", "~", absl::StrCat(options_.stream_max_len), "*",
-                 core::kScanEventsField, std::move(packed)})
+      ->Command({"XADD", core::kScanStream, "MAXLEN", "~", absl::StrCat(options_.stream_max_len),
+                 "*", core::kScanEventsField, std::move(packed)})
       .status();
 }
 
@@ -251,7 +271,8 @@ absl::Status ScanRecorder::Spool(const std::vector<Pending>& batch) {
   std::string text;
   for (const Pending& p : batch) text += p.event.ToLine();
   const int fd = open(options_.spool_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot open the scan spool ", options_.spool_path));
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat("cannot open the scan spool ", options_.spool_path));
   size_t written = 0;
   while (written < text.size()) {
     const ssize_t n = write(fd, text.data() + written, text.size() - written);
@@ -288,36 +309,42 @@ void ScanRecorder::ReplaySpool() {
 
 // ScanPath --------------------------------------------------------------------
 
-ScanPath::ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis, ScanOptions options)
+ScanPath::ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis,
+                   ScanOptions options)
     : resolver_(resolver),
       recorder_(recorder),
       redis_(redis),
       options_(std::move(options)),
       device_key_(core::Sha256(options_.address_salt)) {}
 
-void ScanPath::Handle(const http::Request& req, const std::string& slug_text, const std::string& client_address,
-                      http::Responder respond) {
+void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
+                      const std::string& client_address, http::Responder respond) {
   const auto slug = core::NormalizeSlug(slug_text);
   const auto not_found = [] {
     return ScanPage(404, "没有找到这个二维码", "This code is not known",
-                    "<p>请检查二维码是否完整。</p><p class=\"en\">Check that the code is complete and not damaged.</p>");
+                    "<p>请检查二维码是否完整。</p><p class=\"en\">Check that the code is complete "
+                    "and not damaged.</p>");
   };
   if (!slug) return respond(not_found());
   auto resolved = resolver_.Resolve(*slug);
   if (!resolved.ok()) {
-    return respond(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
-                            "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+    return respond(
+        ScanPage(503, "暂时无法打开", "Temporarily unavailable",
+                 "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
   }
   if (*resolved == nullptr) return respond(not_found());
   const Resolution& r = (*resolved)->resolution;
   const absl::Time now = absl::Now();
   if (r.state() == v1::Code::PAUSED) {
-    return respond(ScanPage(410, "这个二维码已暂停", "This code is paused",
-                            "<p>商家暂停了这个二维码。</p><p class=\"en\">The merchant has paused this code.</p>"));
+    return respond(ScanPage(
+        410, "这个二维码已暂停", "This code is paused",
+        "<p>商家暂停了这个二维码。</p><p class=\"en\">The merchant has paused this code.</p>"));
   }
-  if (r.state() == v1::Code::EXPIRED || (r.has_end_time() && core::FromProto(r.end_time()) <= now)) {
-    return respond(ScanPage(410, "这个二维码已过期", "This code has expired",
-                            "<p>活动已经结束。</p><p class=\"en\">The offer behind it has ended.</p>"));
+  if (r.state() == v1::Code::EXPIRED ||
+      (r.has_end_time() && core::FromProto(r.end_time()) <= now)) {
+    return respond(
+        ScanPage(410, "这个二维码已过期", "This code has expired",
+                 "<p>活动已经结束。</p><p class=\"en\">The offer behind it has ended.</p>"));
   }
 
   core::ScanEvent event;
@@ -340,8 +367,9 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text, co
     auto count = redis_ ? redis_->Command({"INCR", absl::StrCat("qrcloud:scancount:", r.code_id())})
                         : absl::StatusOr<cache::Reply>(absl::UnavailableError("no Redis"));
     if (!count.ok()) {
-      return respond(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
-                              "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+      return respond(
+          ScanPage(503, "暂时无法打开", "Temporarily unavailable",
+                   "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
     }
     if (count->integer() > r.scan_limit()) {
       return respond(ScanPage(410, "这个二维码的次数已用完", "This code has reached its scan limit",
@@ -358,23 +386,27 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text, co
     response.body = (*resolved)->redirect_body;
   } else {
     const bool wifi = absl::StartsWith(r.payload(), "WIFI:");
-    response = ScanPage(200, wifi ? "Wi-Fi 网络" : "二维码内容", wifi ? "Wi-Fi network" : "What this code says",
-                        absl::StrCat(wifi ? "<p>用手机相机扫描二维码即可加入网络。</p><p class=\"en\">Scan the code "
-                                            "with the phone camera to join the network.</p>"
-                                          : "",
-                                     "<pre>", HtmlEscape(r.payload()), "</pre>"));
+    response = ScanPage(
+        200, wifi ? "Wi-Fi 网络" : "二维码内容", wifi ? "Wi-Fi network" : "What this code says",
+        absl::StrCat(wifi
+                         ? "<p>用手机相机扫描二维码即可加入网络。</p><p class=\"en\">Scan the code "
+                           "with the phone camera to join the network.</p>"
+                         : "",
+                     "<pre>", HtmlEscape(r.payload()), "</pre>"));
   }
   // The event id goes back to the client, so a scan can be traced to its record.
   response.headers.emplace_back("x-scan-id", event.event_id);
   auto shared = std::make_shared<http::Responder>(std::move(respond));
-  recorder_.Record(std::move(event), [shared, response = std::move(response)](absl::Status s) mutable {
-    if (s.ok()) {
-      (*shared)(std::move(response));
-    } else {
-      (*shared)(ScanPage(503, "暂时无法打开", "Temporarily unavailable",
-                         "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
-    }
-  });
+  recorder_.Record(
+      std::move(event), [shared, response = std::move(response)](absl::Status s) mutable {
+        if (s.ok()) {
+          (*shared)(std::move(response));
+        } else {
+          (*shared)(ScanPage(
+              503, "暂时无法打开", "Temporarily unavailable",
+              "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+        }
+      });
 }
 
 }  // namespace qrcloud::gateway

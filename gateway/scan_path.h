@@ -121,11 +121,12 @@ class ScanRecorder {
 class ScanPath {
  public:
   // `redis` counts scans of codes with a scan limit; may be null.
-  ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis, ScanOptions options);
+  ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis,
+           ScanOptions options);
 
   // Handles GET or HEAD /s/{slug}; `slug_text` is the path segment.
-  void Handle(const http::Request& req, const std::string& slug_text, const std::string& client_address,
-              http::Responder respond);
+  void Handle(const http::Request& req, const std::string& slug_text,
+              const std::string& client_address, http::Responder respond);
 
  private:
   SlugResolver& resolver_;

@@ -58,8 +58,10 @@ absl::Status JsonError(const Descriptor* root, absl::string_view prefix, absl::s
       field = message.substr(1, close - 1);
       message = std::string(absl::StripAsciiWhitespace(message.substr(close + 2)));
     }
-  } else if (const size_t colon = message.find(": "); colon != std::string::npos &&
-             message.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]") == colon) {
+  } else if (const size_t colon = message.find(": ");
+             colon != std::string::npos &&
+             message.find_first_not_of(
+                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]") == colon) {
     field = message.substr(0, colon);
     message = message.substr(colon + 2);
   }
@@ -68,12 +70,14 @@ absl::Status JsonError(const Descriptor* root, absl::string_view prefix, absl::s
                                 : (prefix.empty() ? field : absl::StrCat(prefix, ".", field));
   if (absl::StartsWith(message, "Cannot find field")) {
     const std::string unknown = field.substr(field.rfind('.') + 1);
-    return core::InvalidField(where, absl::StrCat("unknown field \"", unknown,
-                                                  "\"; field names are lowerCamelCase as in the API reference"));
+    return core::InvalidField(
+        where, absl::StrCat("unknown field \"", unknown,
+                            "\"; field names are lowerCamelCase as in the API reference"));
   }
   if (field.empty()) {
-    return core::InvalidField(where, absl::StrCat("the request body is not valid JSON for this call: ",
-                                                  absl::StripAsciiWhitespace(message)));
+    return core::InvalidField(where,
+                              absl::StrCat("the request body is not valid JSON for this call: ",
+                                           absl::StripAsciiWhitespace(message)));
   }
   // Say what the field accepts: the names of an enum, or the expected type.
   std::string hint;
@@ -88,13 +92,14 @@ absl::Status JsonError(const Descriptor* root, absl::string_view prefix, absl::s
   if (f != nullptr && f->enum_type() != nullptr) {
     const size_t quote = message.find('"');
     const size_t end = message.find('"', quote + 1);
-    const std::string value = quote == std::string::npos ? "" : message.substr(quote, end - quote + 1);
+    const std::string value =
+        quote == std::string::npos ? "" : message.substr(quote, end - quote + 1);
     message = absl::StrCat(value.empty() ? "an unknown value" : value, " is not a known value");
     hint = absl::StrCat("; accepted: ", EnumNames(f->enum_type()));
   } else if (f != nullptr) {
-    hint = absl::StrCat("; expected ", f->is_repeated() ? "a list of " : "",
-                        f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? "an object"
-                                                                          : f->cpp_type_name());
+    hint = absl::StrCat(
+        "; expected ", f->is_repeated() ? "a list of " : "",
+        f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? "an object" : f->cpp_type_name());
   }
   return core::InvalidField(JsonPath(where), absl::StrCat(message, hint));
 }
@@ -118,7 +123,8 @@ absl::Status ParseNumber(absl::string_view text, T* out, absl::string_view what)
   } else {
     ok = absl::SimpleAtoi(text, out);
   }
-  return ok ? absl::OkStatus() : absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not ", what));
+  return ok ? absl::OkStatus()
+            : absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not ", what));
 }
 
 absl::Status SetLeaf(Message* m, const FieldDescriptor* f, absl::string_view v) {
@@ -217,7 +223,8 @@ absl::Status SetLeaf(Message* m, const FieldDescriptor* f, absl::string_view v) 
 
 // Field mask paths for the top-level keys of a JSON object body, for PATCH
 // calls that leave update_mask out.
-absl::Status InferUpdateMask(Message* request, const FieldDescriptor* body_field, absl::string_view body) {
+absl::Status InferUpdateMask(Message* request, const FieldDescriptor* body_field,
+                             absl::string_view body) {
   const FieldDescriptor* mask_field = request->GetDescriptor()->FindFieldByName("update_mask");
   if (mask_field == nullptr || mask_field->message_type() == nullptr ||
       mask_field->message_type()->full_name() != "google.protobuf.FieldMask") {
@@ -248,7 +255,8 @@ absl::Status SetFieldFromText(Message* message, absl::string_view path, absl::st
     const FieldDescriptor* f = FindField(m->GetDescriptor(), parts[i]);
     const bool leaf = i + 1 == parts.size();
     const std::string json_path = JsonPath(path);
-    if (f == nullptr || (!leaf && (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()))) {
+    if (f == nullptr ||
+        (!leaf && (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()))) {
       return core::InvalidField(json_path, absl::StrCat("unknown ", source, " \"", path, "\""));
     }
     if (!leaf) {
@@ -262,17 +270,19 @@ absl::Status SetFieldFromText(Message* message, absl::string_view path, absl::st
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match, absl::string_view query,
+absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match,
+                                                      absl::string_view query,
                                                       absl::string_view body) {
   const Route& route = *match.route;
   const Descriptor* type = route.method->input_type();
-  const Message* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
+  const Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
   std::unique_ptr<Message> request(prototype->New());
 
   const bool has_body = !absl::StripAsciiWhitespace(body).empty();
   if (route.body.empty() && has_body) {
-    return core::InvalidField("body", absl::StrCat(route.http_method, " ", route.path.text(),
-                                                   " takes no request body"));
+    return core::InvalidField(
+        "body", absl::StrCat(route.http_method, " ", route.path.text(), " takes no request body"));
   }
   if (route.body == "*" && has_body) {
     QRCLOUD_RETURN_IF_ERROR(ParseJsonInto(body, request.get(), ""));
@@ -280,7 +290,8 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match, a
     const FieldDescriptor* f = type->FindFieldByName(route.body);
     Message* sub = request->GetReflection()->MutableMessage(request.get(), f);
     QRCLOUD_RETURN_IF_ERROR(ParseJsonInto(body, sub, ""));
-    if (route.http_method == "PATCH") QRCLOUD_RETURN_IF_ERROR(InferUpdateMask(request.get(), f, body));
+    if (route.http_method == "PATCH")
+      QRCLOUD_RETURN_IF_ERROR(InferUpdateMask(request.get(), f, body));
   }
 
   for (const auto& [path, value] : match.bindings) {
@@ -289,7 +300,8 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match, a
 
   if (!query.empty()) {
     if (route.body == "*") {
-      return core::InvalidField("query", "this call takes its fields in the JSON body, not the query");
+      return core::InvalidField("query",
+                                "this call takes its fields in the JSON body, not the query");
     }
     for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
       const size_t eq = pair.find('=');
@@ -312,14 +324,17 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match, a
 absl::StatusOr<HttpPayload> RenderResponse(const Descriptor* type, absl::string_view serialized) {
   if (type->full_name() == "google.api.HttpBody") {
     google::api::HttpBody body;
-    if (!body.ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) return absl::InternalError("the service sent a broken HttpBody");
-    return HttpPayload{body.content_type().empty() ? "application/octet-stream" : body.content_type(),
-                       body.data()};
+    if (!body.ParseFromArray(serialized.data(), static_cast<int>(serialized.size())))
+      return absl::InternalError("the service sent a broken HttpBody");
+    return HttpPayload{
+        body.content_type().empty() ? "application/octet-stream" : body.content_type(),
+        body.data()};
   }
   HttpPayload out{"application/json", ""};
   out.body.reserve(serialized.size() * 2 + 64);
   if (PrintJsonFromWire(type, serialized, &out.body)) return out;
-  const Message* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
+  const Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(type);
   std::unique_ptr<Message> message(prototype->New());
   if (!message->ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) {
     return absl::InternalError("the service sent a response that does not parse");

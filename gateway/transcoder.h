@@ -19,8 +19,9 @@ namespace qrcloud::gateway {
 // INVALID_ARGUMENT naming the field (or parameter) for anything that does not
 // fit the request message: malformed JSON, a wrong type, an unknown field or
 // enum value, an unknown query parameter.
-absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildRequest(
-    const RouteMatch& match, absl::string_view query, absl::string_view body);
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildRequest(const RouteMatch& match,
+                                                                        absl::string_view query,
+                                                                        absl::string_view body);
 
 struct HttpPayload {
   std::string content_type;

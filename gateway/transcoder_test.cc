@@ -89,8 +89,9 @@ TEST_CASE("Query parameters fill scalar, repeated, enum and nested fields") {
   CHECK(n.tags_size() == 2);
   CHECK(n.tags(1) == "noodles");
 
-  auto list = BuildRequest(f.Find("GET", "/v1/merchants"),
-                           "qualificationState=PENDING_AUDIT&page.pageSize=10&page.page_token=abc%3D", "");
+  auto list =
+      BuildRequest(f.Find("GET", "/v1/merchants"),
+                   "qualificationState=PENDING_AUDIT&page.pageSize=10&page.page_token=abc%3D", "");
   REQUIRE(list.ok());
   const auto& l = static_cast<const v1::ListMerchantsRequest&>(**list);
   CHECK(l.qualification_state() == v1::Qualification::PENDING_AUDIT);

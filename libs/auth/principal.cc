@@ -14,9 +14,14 @@ struct RoleEntry {
 };
 
 constexpr RoleEntry kRoles[] = {
-    {Role::kPerson, "person"},   {Role::kMerchant, "merchant"}, {Role::kMerchantStaff, "merchant_staff"},
-    {Role::kAgent, "agent"},     {Role::kPartner, "partner"},   {Role::kAuditor, "auditor"},
-    {Role::kAdmin, "admin"},     {Role::kLandingNode, "landing_node"},
+    {Role::kPerson, "person"},
+    {Role::kMerchant, "merchant"},
+    {Role::kMerchantStaff, "merchant_staff"},
+    {Role::kAgent, "agent"},
+    {Role::kPartner, "partner"},
+    {Role::kAuditor, "auditor"},
+    {Role::kAdmin, "admin"},
+    {Role::kLandingNode, "landing_node"},
 };
 
 constexpr absl::string_view kVersion = "p1";

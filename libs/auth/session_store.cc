@@ -10,7 +10,9 @@ namespace qrcloud::auth {
 namespace {
 
 std::string SessionKey(absl::string_view hash) { return absl::StrCat("qrcloud:sess:", hash); }
-std::string AccountKey(absl::string_view account) { return absl::StrCat("qrcloud:acct-sess:", account); }
+std::string AccountKey(absl::string_view account) {
+  return absl::StrCat("qrcloud:acct-sess:", account);
+}
 
 absl::Status BadToken() {
   return absl::UnauthenticatedError("the session token is unknown or expired; sign in again");
@@ -58,9 +60,11 @@ absl::Status SessionStore::RevokeHash(absl::string_view token_hash) {
 }
 
 absl::Status SessionStore::RevokeAll(absl::string_view account_id) {
-  QRCLOUD_ASSIGN_OR_RETURN(cache::Reply members, redis_.Command({"SMEMBERS", AccountKey(account_id)}));
+  QRCLOUD_ASSIGN_OR_RETURN(cache::Reply members,
+                           redis_.Command({"SMEMBERS", AccountKey(account_id)}));
   std::vector<cache::Args> cmds;
-  for (size_t i = 0; i < members.size(); ++i) cmds.push_back({"DEL", SessionKey(members[i].view())});
+  for (size_t i = 0; i < members.size(); ++i)
+    cmds.push_back({"DEL", SessionKey(members[i].view())});
   cmds.push_back({"DEL", AccountKey(account_id)});
   return redis_.Pipeline(cmds).status();
 }

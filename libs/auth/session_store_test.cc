@@ -39,7 +39,8 @@ TEST_CASE("A session token signs in until it is revoked") {
   // Redis holds the hash, never the token.
   auto raw = f.redis->Command({"GET", "qrcloud:sess:" + s->token});
   CHECK(raw->is_nil());
-  CHECK_FALSE(f.redis->Command({"GET", "qrcloud:sess:" + SessionStore::TokenHash(s->token)})->is_nil());
+  CHECK_FALSE(
+      f.redis->Command({"GET", "qrcloud:sess:" + SessionStore::TokenHash(s->token)})->is_nil());
 
   REQUIRE(f.sessions.Revoke(s->token).ok());
   CHECK(f.sessions.Lookup(s->token).status().code() == absl::StatusCode::kUnauthenticated);
@@ -49,7 +50,8 @@ TEST_CASE("A session expires after its time to live") {
   Fixture f;
   auto s = f.sessions.Create(f.Someone());
   REQUIRE(s.ok());
-  CHECK(f.redis->Command({"PTTL", "qrcloud:sess:" + SessionStore::TokenHash(s->token)})->integer() > 0);
+  CHECK(f.redis->Command({"PTTL", "qrcloud:sess:" + SessionStore::TokenHash(s->token)})->integer() >
+        0);
   CHECK(testing::WaitFor([&] { return !f.sessions.Lookup(s->token).ok(); }, absl::Seconds(5)));
   CHECK(f.sessions.Lookup(s->token).status().code() == absl::StatusCode::kUnauthenticated);
 }
@@ -101,12 +103,15 @@ TEST_CASE("The authenticator accepts session tokens and API keys and explains re
   // Revoked: gone from the store and forgotten by the cache.
   resolver.keys.clear();
   REQUIRE(auth.ForgetApiKey(key.hash).ok());
-  CHECK(auth.Authenticate("Bearer " + key.secret).status().code() == absl::StatusCode::kUnauthenticated);
+  CHECK(auth.Authenticate("Bearer " + key.secret).status().code() ==
+        absl::StatusCode::kUnauthenticated);
 
-  CHECK(auth.Authenticate("").status().message().find("Authorization: Bearer") != std::string::npos);
+  CHECK(auth.Authenticate("").status().message().find("Authorization: Bearer") !=
+        std::string::npos);
   CHECK(auth.Authenticate("Basic abc").status().code() == absl::StatusCode::kUnauthenticated);
   CHECK(auth.Authenticate("Bearer nonsense").status().code() == absl::StatusCode::kUnauthenticated);
-  CHECK(auth.Authenticate("Bearer qrs_forged").status().code() == absl::StatusCode::kUnauthenticated);
+  CHECK(auth.Authenticate("Bearer qrs_forged").status().code() ==
+        absl::StatusCode::kUnauthenticated);
 }
 
 }  // namespace

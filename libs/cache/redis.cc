@@ -59,8 +59,7 @@ std::string StreamEntry::Field(absl::string_view name) const {
 
 // RedisConnection --------------------------------------------------------------
 
-absl::StatusOr<std::unique_ptr<RedisConnection>> RedisConnection::Connect(
-    const RedisOptions& o) {
+absl::StatusOr<std::unique_ptr<RedisConnection>> RedisConnection::Connect(const RedisOptions& o) {
   redisContext* c = redisConnectWithTimeout(o.host.c_str(), o.port, AsTimeval(o.connect_timeout));
   if (c == nullptr || c->err) {
     std::string why = c ? c->errstr : "out of memory";
@@ -288,7 +287,8 @@ absl::StatusOr<std::unique_ptr<RedisSubscriber>> RedisSubscriber::Connect(
   if (c == nullptr || c->err) {
     std::string why = c ? c->errstr : "out of memory";
     if (c) redisFree(c);
-    return absl::UnavailableError(absl::StrCat("cannot connect to Redis at ", o.host, ":", o.port, ": ", why));
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to Redis at ", o.host, ":", o.port, ": ", why));
   }
   std::unique_ptr<RedisSubscriber> sub(new RedisSubscriber(c));
   redisSetTimeout(c, AsTimeval(o.command_timeout));
@@ -299,7 +299,8 @@ absl::StatusOr<std::unique_ptr<RedisSubscriber>> RedisSubscriber::Connect(
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    auto* r = static_cast<redisReply*>(
+        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
     if (r == nullptr) return absl::UnavailableError(absl::StrCat("Redis unavailable: ", c->errstr));
     const bool error = r->type == REDIS_REPLY_ERROR;
     const std::string msg = error ? std::string(r->str, r->len) : "";
@@ -313,7 +314,8 @@ absl::StatusOr<std::unique_ptr<RedisSubscriber>> RedisSubscriber::Connect(
   QRCLOUD_RETURN_IF_ERROR(command(subscribe));
   for (size_t i = 1; i < channels.size(); ++i) {
     void* r = nullptr;
-    if (redisGetReply(c, &r) != REDIS_OK) return absl::UnavailableError("Redis subscription failed");
+    if (redisGetReply(c, &r) != REDIS_OK)
+      return absl::UnavailableError("Redis subscription failed");
     freeReplyObject(r);
   }
   return sub;
@@ -339,9 +341,11 @@ absl::StatusOr<std::optional<std::string>> RedisSubscriber::Next(absl::Duration 
       return absl::UnavailableError(absl::StrCat("Redis subscription: ", ctx_->errstr));
     }
   }
-  std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw), freeReplyObject);
+  std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw),
+                                                     freeReplyObject);
   // ["message", channel, payload]
-  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 && reply->element[2]->type == REDIS_REPLY_STRING) {
+  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
+      reply->element[2]->type == REDIS_REPLY_STRING) {
     return std::optional<std::string>(std::string(reply->element[2]->str, reply->element[2]->len));
   }
   return std::optional<std::string>();
@@ -355,7 +359,8 @@ std::vector<StreamEntry> ParseEntries(const Reply& entries) {
     StreamEntry entry;
     entry.id = e[0].str();
     Reply kv = e[1];
-    for (size_t j = 0; j + 1 < kv.size(); j += 2) entry.fields.emplace_back(kv[j].str(), kv[j + 1].str());
+    for (size_t j = 0; j + 1 < kv.size(); j += 2)
+      entry.fields.emplace_back(kv[j].str(), kv[j + 1].str());
     out.push_back(std::move(entry));
   }
   return out;
@@ -363,11 +368,11 @@ std::vector<StreamEntry> ParseEntries(const Reply& entries) {
 
 absl::StatusOr<std::vector<StreamEntry>> RedisPool::ReadGroup(absl::string_view stream,
                                                               absl::string_view group,
-                                                              absl::string_view consumer,
-                                                              int count, absl::Duration block) {
+                                                              absl::string_view consumer, int count,
+                                                              absl::Duration block) {
   QRCLOUD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-  Args argv = {"XREADGROUP", "GROUP", std::string(group), std::string(consumer),
-               "COUNT",      absl::StrCat(count)};
+  Args argv = {"XREADGROUP",          "GROUP", std::string(group),
+               std::string(consumer), "COUNT", absl::StrCat(count)};
   if (block > absl::ZeroDuration()) {
     argv.insert(argv.end(), {"BLOCK", absl::StrCat(absl::ToInt64Milliseconds(block))});
     lease->SetTimeout(block + options_.command_timeout);
@@ -383,12 +388,11 @@ absl::StatusOr<std::vector<StreamEntry>> RedisPool::ReadGroup(absl::string_view 
 absl::StatusOr<std::vector<StreamEntry>> RedisPool::ClaimStale(absl::string_view stream,
                                                                absl::string_view group,
                                                                absl::string_view consumer,
-                                                               absl::Duration min_idle,
-                                                               int count) {
+                                                               absl::Duration min_idle, int count) {
   QRCLOUD_ASSIGN_OR_RETURN(
-      Reply r, Command({"XAUTOCLAIM", std::string(stream), std::string(group), std::string(consumer),
-                        absl::StrCat(absl::ToInt64Milliseconds(min_idle)), "0", "COUNT",
-                        absl::StrCat(count)}));
+      Reply r, Command({"XAUTOCLAIM", std::string(stream), std::string(group),
+                        std::string(consumer), absl::StrCat(absl::ToInt64Milliseconds(min_idle)),
+                        "0", "COUNT", absl::StrCat(count)}));
   return ParseEntries(r[1]);
 }
 

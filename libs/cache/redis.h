@@ -161,14 +161,15 @@ class RedisPool {
   std::vector<std::unique_ptr<RedisConnection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Mutex scripts_mu_;
-  std::vector<std::pair<std::string, std::string>> shas_ ABSL_GUARDED_BY(scripts_mu_);  // source, sha
+  std::vector<std::pair<std::string, std::string>> shas_
+      ABSL_GUARDED_BY(scripts_mu_);  // source, sha
 };
 
 // A connection in subscribe mode, for Redis pub/sub. Not thread-safe.
 class RedisSubscriber {
  public:
-  static absl::StatusOr<std::unique_ptr<RedisSubscriber>> Connect(const RedisOptions& options,
-                                                                 const std::vector<std::string>& channels);
+  static absl::StatusOr<std::unique_ptr<RedisSubscriber>> Connect(
+      const RedisOptions& options, const std::vector<std::string>& channels);
   ~RedisSubscriber();
   // The next message published on a channel, nullopt if none came within
   // `wait`; UNAVAILABLE when the connection is lost (connect again).

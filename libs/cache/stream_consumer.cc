@@ -33,9 +33,9 @@ absl::StatusOr<int> StreamConsumer::RunOnce() {
                            redis_->ClaimStale(options_.stream, options_.group, options_.consumer,
                                               options_.reclaim_after, options_.batch));
   if (batch.empty()) {
-    QRCLOUD_ASSIGN_OR_RETURN(batch, redis_->ReadGroup(options_.stream, options_.group,
-                                                      options_.consumer, options_.batch,
-                                                      options_.block));
+    QRCLOUD_ASSIGN_OR_RETURN(
+        batch, redis_->ReadGroup(options_.stream, options_.group, options_.consumer, options_.batch,
+                                 options_.block));
   }
   if (batch.empty()) return 0;
   const Handled handled = handler_(batch, *redis_);

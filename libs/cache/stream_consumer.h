@@ -49,7 +49,8 @@ struct Handled {
 };
 
 // `redis` is the consumer's own pool, for work the handler does in Redis.
-using StreamHandler = std::function<Handled(const std::vector<StreamEntry>& batch, RedisPool& redis)>;
+using StreamHandler =
+    std::function<Handled(const std::vector<StreamEntry>& batch, RedisPool& redis)>;
 
 class StreamConsumer {
  public:

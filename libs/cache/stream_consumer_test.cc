@@ -62,14 +62,14 @@ TEST_CASE("A started consumer handles entries as they arrive until stopped") {
   const std::string stream = testing::UniqueName("live");
   absl::Mutex mu;
   int handled = 0;
-  StreamConsumer consumer(testing::Env().redis,
-                          {.stream = stream, .group = "g", .consumer = ConsumerName(),
-                           .block = absl::Milliseconds(50)},
-                          [&](const std::vector<StreamEntry>& batch, RedisPool&) {
-                            absl::MutexLock lock(&mu);
-                            handled += static_cast<int>(batch.size());
-                            return Handled{batch.size(), absl::OkStatus()};
-                          });
+  StreamConsumer consumer(
+      testing::Env().redis,
+      {.stream = stream, .group = "g", .consumer = ConsumerName(), .block = absl::Milliseconds(50)},
+      [&](const std::vector<StreamEntry>& batch, RedisPool&) {
+        absl::MutexLock lock(&mu);
+        handled += static_cast<int>(batch.size());
+        return Handled{batch.size(), absl::OkStatus()};
+      });
   consumer.Start();
   for (int i = 0; i < 3; ++i) REQUIRE(pool->XAdd(stream, {{"n", std::to_string(i)}}).ok());
   {

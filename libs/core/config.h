@@ -5,8 +5,8 @@
 #define QRCLOUD_LIBS_CORE_CONFIG_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 

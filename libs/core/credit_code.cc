@@ -38,8 +38,8 @@ std::optional<char> CreditCodeCheckCharacter(absl::string_view first17) {
 absl::Status ValidateCreditCode(absl::string_view raw, absl::string_view field) {
   const std::string code = NormalizeCreditCode(raw);
   if (code.size() != 18) {
-    return InvalidField(field, absl::StrCat("a unified social credit code has 18 characters; got ",
-                                            code.size()));
+    return InvalidField(
+        field, absl::StrCat("a unified social credit code has 18 characters; got ", code.size()));
   }
   for (size_t i = 0; i < code.size(); ++i) {
     if (ValueOf(code[i]) < 0) {
@@ -51,10 +51,10 @@ absl::Status ValidateCreditCode(absl::string_view raw, absl::string_view field) 
   }
   const char expected = *CreditCodeCheckCharacter(absl::string_view(code).substr(0, 17));
   if (code[17] != expected) {
-    return InvalidField(field, absl::StrCat("the check character (the 18th) should be '",
-                                            std::string(1, expected), "' but is '",
-                                            code.substr(17, 1),
-                                            "'; please check the number against the licence"));
+    return InvalidField(
+        field, absl::StrCat("the check character (the 18th) should be '", std::string(1, expected),
+                            "' but is '", code.substr(17, 1),
+                            "'; please check the number against the licence"));
   }
   return absl::OkStatus();
 }

@@ -19,11 +19,21 @@ void AppendJsonString(absl::string_view s, spdlog::memory_buf_t& dest) {
   dest.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': dest.append(absl::string_view("\\\"")); break;
-      case '\\': dest.append(absl::string_view("\\\\")); break;
-      case '\n': dest.append(absl::string_view("\\n")); break;
-      case '\r': dest.append(absl::string_view("\\r")); break;
-      case '\t': dest.append(absl::string_view("\\t")); break;
+      case '"':
+        dest.append(absl::string_view("\\\""));
+        break;
+      case '\\':
+        dest.append(absl::string_view("\\\\"));
+        break;
+      case '\n':
+        dest.append(absl::string_view("\\n"));
+        break;
+      case '\r':
+        dest.append(absl::string_view("\\r"));
+        break;
+      case '\t':
+        dest.append(absl::string_view("\\t"));
+        break;
       default:
         if (c < 0x20) {
           const std::string esc = absl::StrFormat("\\u%04x", c);
@@ -59,8 +69,8 @@ class JsonFormatter : public spdlog::formatter {
 }  // namespace
 
 void InitLogging() {
-  auto logger = std::make_shared<spdlog::logger>(
-      "qrcloud", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("qrcloud",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (absl::GetFlag(FLAGS_log_format) == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {

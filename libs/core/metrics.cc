@@ -70,7 +70,8 @@ std::vector<uint64_t> Histogram::CumulativeCounts() const {
 double Histogram::sum() const { return sum_micro_.load(std::memory_order_relaxed) / 1e6; }
 
 std::vector<double> LatencyBuckets() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 MetricsRegistry& MetricsRegistry::Global() {
@@ -99,7 +100,8 @@ Counter& MetricsRegistry::GetCounter(absl::string_view name, absl::string_view h
   return *slot;
 }
 
-Gauge& MetricsRegistry::GetGauge(absl::string_view name, absl::string_view help, const Labels& labels) {
+Gauge& MetricsRegistry::GetGauge(absl::string_view name, absl::string_view help,
+                                 const Labels& labels) {
   absl::MutexLock lock(&mu_);
   auto& slot = FamilyFor(name, "gauge", help).gauges[RenderLabels(labels)];
   if (!slot) slot = std::make_unique<Gauge>();
@@ -118,17 +120,22 @@ std::string MetricsRegistry::Render() const {
   absl::MutexLock lock(&mu_);
   std::string out;
   for (const auto& [name, family] : families_) {
-    absl::StrAppend(&out, "# HELP ", name, " ", family.help, "\n# TYPE ", name, " ", family.type, "\n");
-    for (const auto& [labels, c] : family.counters) absl::StrAppend(&out, name, labels, " ", c->value(), "\n");
-    for (const auto& [labels, g] : family.gauges) absl::StrAppend(&out, name, labels, " ", g->value(), "\n");
+    absl::StrAppend(&out, "# HELP ", name, " ", family.help, "\n# TYPE ", name, " ", family.type,
+                    "\n");
+    for (const auto& [labels, c] : family.counters)
+      absl::StrAppend(&out, name, labels, " ", c->value(), "\n");
+    for (const auto& [labels, g] : family.gauges)
+      absl::StrAppend(&out, name, labels, " ", g->value(), "\n");
     for (const auto& [labels, h] : family.histograms) {
       const auto counts = h->CumulativeCounts();
       for (size_t i = 0; i < h->bounds().size(); ++i) {
-        absl::StrAppend(&out, name, "_bucket",
-                        WithExtraLabel(labels, absl::StrCat("le=\"", FormatDouble(h->bounds()[i]), "\"")),
-                        " ", counts[i], "\n");
+        absl::StrAppend(
+            &out, name, "_bucket",
+            WithExtraLabel(labels, absl::StrCat("le=\"", FormatDouble(h->bounds()[i]), "\"")), " ",
+            counts[i], "\n");
       }
-      absl::StrAppend(&out, name, "_bucket", WithExtraLabel(labels, "le=\"+Inf\""), " ", counts.back(), "\n");
+      absl::StrAppend(&out, name, "_bucket", WithExtraLabel(labels, "le=\"+Inf\""), " ",
+                      counts.back(), "\n");
       absl::StrAppend(&out, name, "_sum", labels, " ", FormatDouble(h->sum()), "\n");
       absl::StrAppend(&out, name, "_count", labels, " ", counts.back(), "\n");
     }

@@ -10,17 +10,20 @@ namespace qrcloud::core {
 namespace {
 
 bool ValidCurrency(absl::string_view c) {
-  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+  return c.size() == 3 &&
+         std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
 }
 
-absl::Status Overflow() { return absl::OutOfRangeError("money amount out of range (int64 minor units)"); }
+absl::Status Overflow() {
+  return absl::OutOfRangeError("money amount out of range (int64 minor units)");
+}
 
 }  // namespace
 
 absl::StatusOr<Money> Money::Of(absl::string_view currency, int64_t minor) {
   if (!ValidCurrency(currency)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("currency \"", currency, "\" is not an ISO 4217 code (three letters, e.g. CNY)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "currency \"", currency, "\" is not an ISO 4217 code (three letters, e.g. CNY)"));
   }
   return Money(std::string(currency), minor);
 }
@@ -49,7 +52,8 @@ absl::StatusOr<Money> Money::Parse(absl::string_view currency, absl::string_view
     }
     if (c < '0' || c > '9') return bad();
     if (fraction_digits >= 0 && ++fraction_digits > 2) return bad();
-    if (__builtin_mul_overflow(units, 10, &units) || __builtin_add_overflow(units, c - '0', &units)) {
+    if (__builtin_mul_overflow(units, 10, &units) ||
+        __builtin_add_overflow(units, c - '0', &units)) {
       return Overflow();
     }
   }

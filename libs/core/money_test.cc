@@ -70,8 +70,8 @@ TEST_CASE("Allocation never loses or creates a fen") {
 
 TEST_CASE("Basis-point shares round half away from zero") {
   CHECK(Cny(1990).Share(1000)->minor() == 199);
-  CHECK(Cny(5).Share(1000)->minor() == 1);   // 0.5 → 1
-  CHECK(Cny(4).Share(1000)->minor() == 0);   // 0.4 → 0
+  CHECK(Cny(5).Share(1000)->minor() == 1);  // 0.5 → 1
+  CHECK(Cny(4).Share(1000)->minor() == 0);  // 0.4 → 0
   CHECK(Cny(-5).Share(1000)->minor() == -1);
   CHECK(Cny(INT64_MAX).Share(10000)->minor() == INT64_MAX);
   CHECK_FALSE(Cny(1).Share(10001).ok());

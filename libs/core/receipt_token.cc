@@ -53,7 +53,8 @@ absl::StatusOr<std::string> Base32Decode(absl::string_view text) {
   }
   // Canonical only: the bits after the last whole byte are zero, so no two
   // texts decode to the same bytes (an altered last character is refused).
-  if (bits >= 5 || (buffer & ((1u << bits) - 1)) != 0) return absl::InvalidArgumentError("not canonical base32");
+  if (bits >= 5 || (buffer & ((1u << bits) - 1)) != 0)
+    return absl::InvalidArgumentError("not canonical base32");
   return out;
 }
 
@@ -94,7 +95,8 @@ std::string ReceiptSigner::NewSeed() {
 absl::StatusOr<ReceiptSigner> ReceiptSigner::FromSeed(absl::string_view seed) {
   EnsureSodium();
   if (seed.size() != crypto_sign_SEEDBYTES) {
-    return absl::InvalidArgumentError(absl::StrCat("a receipt signing seed has ", crypto_sign_SEEDBYTES, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a receipt signing seed has ", crypto_sign_SEEDBYTES, " bytes"));
   }
   ReceiptSigner s;
   s.secret_key_.resize(crypto_sign_SECRETKEYBYTES);
@@ -112,7 +114,8 @@ absl::StatusOr<std::string> ReceiptSigner::Sign(const ReceiptClaims& claims) con
     message += b;
   }
   const uint32_t minutes = static_cast<uint32_t>(absl::ToUnixSeconds(claims.expire_time) / 60);
-  for (int shift = 24; shift >= 0; shift -= 8) message.push_back(static_cast<char>((minutes >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    message.push_back(static_cast<char>((minutes >> shift) & 0xff));
   std::string signature(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,
                        reinterpret_cast<const unsigned char*>(message.data()), message.size(),
@@ -130,7 +133,8 @@ absl::StatusOr<ReceiptClaims> VerifyReceipt(absl::string_view token, absl::strin
   const absl::string_view signature(raw->data() + kClaimsBytes, crypto_sign_BYTES);
   if (public_key.size() != crypto_sign_PUBLICKEYBYTES ||
       crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
-                                  reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                                  reinterpret_cast<const unsigned char*>(message.data()),
+                                  message.size(),
                                   reinterpret_cast<const unsigned char*>(public_key.data())) != 0) {
     return BadToken("the signature does not match");
   }

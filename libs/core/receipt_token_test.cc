@@ -8,9 +8,7 @@
 namespace qrcloud::core {
 namespace {
 
-ReceiptClaims Claims() {
-  return {NewId(), NewId(), NewId(), absl::FromUnixSeconds(1800000000)};
-}
+ReceiptClaims Claims() { return {NewId(), NewId(), NewId(), absl::FromUnixSeconds(1800000000)}; }
 
 TEST_CASE("A receipt token round-trips and fits the QR alphanumeric set") {
   auto signer = ReceiptSigner::FromSeed(ReceiptSigner::NewSeed());

@@ -1,9 +1,9 @@
 #include "libs/core/scan_event.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -12,10 +12,14 @@ namespace qrcloud::core {
 
 absl::string_view ClientClassName(ClientClass c) {
   switch (c) {
-    case ClientClass::kBrowser: return "browser";
-    case ClientClass::kApp: return "app";
-    case ClientClass::kBot: return "bot";
-    case ClientClass::kOther: return "other";
+    case ClientClass::kBrowser:
+      return "browser";
+    case ClientClass::kApp:
+      return "app";
+    case ClientClass::kBot:
+      return "bot";
+    case ClientClass::kOther:
+      return "other";
   }
   return "other";
 }
@@ -23,7 +27,8 @@ absl::string_view ClientClassName(ClientClass c) {
 namespace {
 
 std::optional<ClientClass> ClassFromName(absl::string_view name) {
-  for (ClientClass c : {ClientClass::kBrowser, ClientClass::kApp, ClientClass::kBot, ClientClass::kOther}) {
+  for (ClientClass c :
+       {ClientClass::kBrowser, ClientClass::kApp, ClientClass::kBot, ClientClass::kOther}) {
     if (ClientClassName(c) == name) return c;
   }
   return std::nullopt;
@@ -88,7 +93,8 @@ std::string ScanEvent::ToLine() const {
 
 std::optional<ScanEvent> ScanEvent::FromLine(absl::string_view line) {
   std::vector<std::pair<std::string, std::string>> fields;
-  for (absl::string_view part : absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), '\t', absl::SkipEmpty())) {
+  for (absl::string_view part :
+       absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), '\t', absl::SkipEmpty())) {
     const size_t eq = part.find('=');
     if (eq == absl::string_view::npos) return std::nullopt;
     std::string value;
@@ -119,9 +125,9 @@ ClientClass ClassifyUserAgent(absl::string_view ua) {
   // Generic HTTP libraries (curl, okhttp, ...) are not listed: apps and
   // people use them too.
   static constexpr absl::string_view kBots[] = {
-      "bot",         "crawler",         "spider",        "slurp",     "facebookexternalhit",
-      "whatsapp",    "linkpreview",     "headlesschrome", "lighthouse", "scrapy",
-      "feedfetcher", "bingpreview",     "embedly",       "skypeuripreview", "google-inspectiontool"};
+      "bot",         "crawler",     "spider",         "slurp",           "facebookexternalhit",
+      "whatsapp",    "linkpreview", "headlesschrome", "lighthouse",      "scrapy",
+      "feedfetcher", "bingpreview", "embedly",        "skypeuripreview", "google-inspectiontool"};
   for (absl::string_view b : kBots) {
     if (absl::StrContains(lower, b)) return ClientClass::kBot;
   }

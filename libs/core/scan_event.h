@@ -25,13 +25,13 @@ struct ScanEvent {
   std::string event_id;
   std::string code_id;
   std::string slug;
-  int64_t time_ms = 0;         // when the gateway saw it, Unix milliseconds
-  std::string platform_code;   // from ?p=, validated; "" for direct scans
+  int64_t time_ms = 0;        // when the gateway saw it, Unix milliseconds
+  std::string platform_code;  // from ?p=, validated; "" for direct scans
   ClientClass client = ClientClass::kOther;
-  std::string device;          // hash of (salted client address, user agent)
-  std::string referer_host;    // host part of Referer, or ""
-  bool head = false;           // a HEAD request: recorded, not counted
-  bool bot = false;            // a known crawler or link previewer: recorded, not counted
+  std::string device;        // hash of (salted client address, user agent)
+  std::string referer_host;  // host part of Referer, or ""
+  bool head = false;         // a HEAD request: recorded, not counted
+  bool bot = false;          // a known crawler or link previewer: recorded, not counted
 
   // Flagged scans are recorded but never counted.
   bool flagged() const { return head || bot; }

@@ -9,8 +9,8 @@
 #define QRCLOUD_LIBS_CORE_STATUS_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include <grpcpp/support/status.h>
 
@@ -48,8 +48,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define QRCLOUD_RETURN_IF_ERROR(expr)                \
-  do {                                               \
+#define QRCLOUD_RETURN_IF_ERROR(expr)                     \
+  do {                                                    \
     if (absl::Status _st = (expr); !_st.ok()) return _st; \
   } while (0)
 

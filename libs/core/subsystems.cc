@@ -59,9 +59,9 @@ absl::StatusOr<std::set<Subsystem>> ParseSubsystems(absl::string_view list) {
       }
     }
     if (!known) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "disabled_subsystems: unknown subsystem \"", part,
-          "\"; accepted: landing, partner, agent, merchant-front, personal-front"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("disabled_subsystems: unknown subsystem \"", part,
+                       "\"; accepted: landing, partner, agent, merchant-front, personal-front"));
     }
   }
   return out;
@@ -77,8 +77,8 @@ const std::set<Subsystem>& DisabledSubsystems() {
 
 absl::Status CheckSubsystemEnabled(Subsystem s) {
   if (DisabledSubsystems().count(s) == 0) return absl::OkStatus();
-  return absl::UnimplementedError(absl::StrCat(SubsystemTitle(s), " is switched off in this deployment (",
-                                               SubsystemName(s), ")"));
+  return absl::UnimplementedError(absl::StrCat(
+      SubsystemTitle(s), " is switched off in this deployment (", SubsystemName(s), ")"));
 }
 
 absl::Status ValidateSubsystemsFlag() {

@@ -8,7 +8,8 @@ namespace {
 TEST_CASE("Subsystem names parse, case and spaces aside, and an unknown one is named") {
   auto parsed = ParseSubsystems(" Landing, personal-front ,agent");
   REQUIRE(parsed.ok());
-  CHECK(*parsed == std::set<Subsystem>{Subsystem::kLanding, Subsystem::kPersonalFront, Subsystem::kAgent});
+  CHECK(*parsed ==
+        std::set<Subsystem>{Subsystem::kLanding, Subsystem::kPersonalFront, Subsystem::kAgent});
   CHECK(ParseSubsystems("").value().empty());
   auto bad = ParseSubsystems("landing,shop-front");
   REQUIRE(bad.status().code() == absl::StatusCode::kInvalidArgument);

@@ -64,7 +64,8 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, size
                                                              " characters (got ", n, ")"));
   }
   if (n > max_chars) {
-    return InvalidField(field, absl::StrCat("must be at most ", max_chars, " characters (got ", n, ")"));
+    return InvalidField(field,
+                        absl::StrCat("must be at most ", max_chars, " characters (got ", n, ")"));
   }
   return absl::OkStatus();
 }
@@ -75,14 +76,16 @@ absl::Status ValidateEmail(absl::string_view field, absl::string_view value) {
   };
   if (value.size() > 254 || value.size() < 6) return bad();
   const size_t at = value.find('@');
-  if (at == absl::string_view::npos || at == 0 || value.find('@', at + 1) != absl::string_view::npos) {
+  if (at == absl::string_view::npos || at == 0 ||
+      value.find('@', at + 1) != absl::string_view::npos) {
     return bad();
   }
   absl::string_view domain = value.substr(at + 1);
   const size_t dot = domain.rfind('.');
   if (dot == absl::string_view::npos || dot == 0 || dot + 2 > domain.size()) return bad();
   for (char c : value) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c)) ||
+        absl::ascii_iscntrl(static_cast<unsigned char>(c))) {
       return bad();
     }
   }
@@ -117,23 +120,24 @@ absl::Status ValidateWebUrl(absl::string_view field, absl::string_view value) {
   } else if (absl::StartsWith(lower, "http://")) {
     rest = value.substr(7);
   } else {
-    return InvalidField(field, "must be an absolute http:// or https:// URL; other schemes "
-                               "(javascript:, data:, file:, ...) are not accepted");
+    return InvalidField(field,
+                        "must be an absolute http:// or https:// URL; other schemes "
+                        "(javascript:, data:, file:, ...) are not accepted");
   }
   const size_t end = rest.find_first_of("/?#");
   absl::string_view authority = rest.substr(0, end);
   if (const size_t at = authority.rfind('@'); at != absl::string_view::npos) {
     return InvalidField(field, "must not carry a user name or password before the host");
   }
-  absl::string_view host = authority.substr(0, authority.rfind(':') == absl::string_view::npos
-                                                   ? authority.size()
-                                                   : authority.rfind(':'));
+  absl::string_view host = authority.substr(
+      0, authority.rfind(':') == absl::string_view::npos ? authority.size() : authority.rfind(':'));
   if (host.empty()) return InvalidField(field, "must name a host, as in https://example.com/");
   for (char c : value) {
     const unsigned char u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\') {
-      return InvalidField(field, "must not contain spaces, quotes, angle brackets or backslashes "
-                                 "(percent-encode them)");
+      return InvalidField(field,
+                          "must not contain spaces, quotes, angle brackets or backslashes "
+                          "(percent-encode them)");
     }
   }
   return absl::OkStatus();

@@ -13,10 +13,10 @@ TEST_CASE("Web URLs: http and https with a host only") {
   CHECK(ValidateWebUrl("u", "https://example.com").ok());
   CHECK(ValidateWebUrl("u", "HTTP://example.com:8080/a?b=c#d").ok());
   CHECK(ValidateWebUrl("u", "https://例子.cn/菜单").ok());
-  for (const char* bad : {"javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd",
-                          "example.com", "//example.com", "https://", "https:///path",
-                          "https://user:pw@example.com/", "https://exa mple.com",
-                          "https://example.com/\"onload"}) {
+  for (const char* bad :
+       {"javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd", "example.com",
+        "//example.com", "https://", "https:///path", "https://user:pw@example.com/",
+        "https://exa mple.com", "https://example.com/\"onload"}) {
     INFO(bad);
     absl::Status s = ValidateWebUrl("targetUrl", bad);
     CHECK(s.code() == absl::StatusCode::kInvalidArgument);

@@ -21,7 +21,8 @@ namespace qrcloud::qr {
 
 std::string FormatDecoded(const std::vector<DecodedCode>& codes) {
   std::string out;
-  for (const auto& c : codes) absl::StrAppend(&out, c.format, "\t", absl::Base64Escape(c.text), "\n");
+  for (const auto& c : codes)
+    absl::StrAppend(&out, c.format, "\t", absl::Base64Escape(c.text), "\n");
   return out;
 }
 
@@ -105,8 +106,8 @@ absl::StatusOr<std::vector<DecodedCode>> DecodeIsolated(absl::string_view image_
   int status = 0;
   waitpid(pid, &status, 0);
   if (timed_out) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("decoding took longer than ", absl::FormatDuration(timeout), "; try a smaller image"));
+    return absl::DeadlineExceededError(absl::StrCat(
+        "decoding took longer than ", absl::FormatDuration(timeout), "; try a smaller image"));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) == 3) {
     return core::InvalidField("image", "could not be read as a PNG or JPEG image");

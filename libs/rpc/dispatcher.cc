@@ -132,7 +132,8 @@ void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method
 
   const std::optional<std::string> request_id = RequestIdField(*request);
   if (request_id && !request_id->empty() && deps_.redis != nullptr &&
-      std::find(own_idempotency_.begin(), own_idempotency_.end(), method) == own_idempotency_.end()) {
+      std::find(own_idempotency_.begin(), own_idempotency_.end(), method) ==
+          own_idempotency_.end()) {
     return finish(RunIdempotent(call, method, *request_id, *request, response, logic));
   }
   finish(logic(call));

@@ -8,11 +8,11 @@
 
 #include <atomic>
 
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "libs/auth/session_store.h"
 #include "libs/core/ids.h"
 #include "libs/core/status.h"
 #include "libs/service/grpc_server.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "qrcloud/v1/campaign.grpc.pb.h"
 #include "qrcloud/v1/landing_admin.grpc.pb.h"
 #include "tests/support/test_env.h"
@@ -261,8 +261,7 @@ TEST_CASE("A method that takes an API key refuses a session, and every method ha
   CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
   CHECK(s.error_message().find("API key") != std::string::npos);
   grpc::ClientContext anonymous;
-  CHECK(stub->SyncOrders(&anonymous, req, &resp).error_code() ==
-        grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(stub->SyncOrders(&anonymous, req, &resp).error_code() == grpc::StatusCode::UNAUTHENTICATED);
 
   // A service the contracts do not hold cannot be dispatched.
   Dispatcher unknown("qrcloud.v1.NoSuchService", h.deps);

@@ -35,15 +35,17 @@ ServiceConfig ServiceConfigFromFlags(const ProcessInfo& d) {
   c.name = d.name;
   c.listen_address = absl::GetFlag(FLAGS_listen_address);
   c.grpc_port = absl::GetFlag(FLAGS_grpc_port) > 0 ? absl::GetFlag(FLAGS_grpc_port) : d.grpc_port;
-  c.metrics_port = absl::GetFlag(FLAGS_metrics_port) >= 0 ? absl::GetFlag(FLAGS_metrics_port) : d.metrics_port;
+  c.metrics_port =
+      absl::GetFlag(FLAGS_metrics_port) >= 0 ? absl::GetFlag(FLAGS_metrics_port) : d.metrics_port;
   c.workers = absl::GetFlag(FLAGS_workers);
   c.max_queue = absl::GetFlag(FLAGS_max_queue);
   c.mysql.host = absl::GetFlag(FLAGS_mysql_host);
   c.mysql.port = absl::GetFlag(FLAGS_mysql_port);
   c.mysql.user = absl::GetFlag(FLAGS_mysql_user);
   c.mysql.password = absl::GetFlag(FLAGS_mysql_password);
-  c.mysql.database = absl::GetFlag(FLAGS_mysql_database).empty() ? d.database
-                                                                  : absl::GetFlag(FLAGS_mysql_database);
+  c.mysql.database = absl::GetFlag(FLAGS_mysql_database).empty()
+                         ? d.database
+                         : absl::GetFlag(FLAGS_mysql_database);
   c.mysql.pool_size = absl::GetFlag(FLAGS_mysql_pool_size);
   c.redis = cache::RedisOptionsFromFlags();
   c.startup_timeout = absl::GetFlag(FLAGS_startup_timeout);

@@ -19,11 +19,23 @@ namespace {
 constexpr int kCodes = 17;
 
 absl::string_view CodeName(int code) {
-  static constexpr absl::string_view kNames[kCodes] = {
-      "OK",           "CANCELLED",        "UNKNOWN",        "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-      "NOT_FOUND",    "ALREADY_EXISTS",   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",    "INTERNAL",
-      "UNAVAILABLE",  "DATA_LOSS",        "UNAUTHENTICATED"};
+  static constexpr absl::string_view kNames[kCodes] = {"OK",
+                                                       "CANCELLED",
+                                                       "UNKNOWN",
+                                                       "INVALID_ARGUMENT",
+                                                       "DEADLINE_EXCEEDED",
+                                                       "NOT_FOUND",
+                                                       "ALREADY_EXISTS",
+                                                       "PERMISSION_DENIED",
+                                                       "RESOURCE_EXHAUSTED",
+                                                       "FAILED_PRECONDITION",
+                                                       "ABORTED",
+                                                       "OUT_OF_RANGE",
+                                                       "UNIMPLEMENTED",
+                                                       "INTERNAL",
+                                                       "UNAVAILABLE",
+                                                       "DATA_LOSS",
+                                                       "UNAUTHENTICATED"};
   return code >= 0 && code < kCodes ? kNames[code] : "UNKNOWN";
 }
 
@@ -61,7 +73,8 @@ class MetricsTable {
       slot = std::make_unique<MethodMetrics>();
       slot->method = method;
       slot->latency = &core::MetricsRegistry::Global().GetHistogram("grpc_server_handling_seconds",
-                                             "gRPC call latency, by method.", {{"grpc_method", method}});
+                                                                    "gRPC call latency, by method.",
+                                                                    {{"grpc_method", method}});
     }
     return *slot;
   }
@@ -113,9 +126,7 @@ class ObservingFactory : public grpc::experimental::ServerInterceptorFactoryInte
 
 GrpcServer::GrpcServer(GrpcServerOptions options) : options_(std::move(options)) {}
 
-GrpcServer::~GrpcServer() {
-  Shutdown(absl::ZeroDuration());
-}
+GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
 void GrpcServer::Register(grpc::Service* service, std::string full_name) {
   services_.emplace_back(service, std::move(full_name));

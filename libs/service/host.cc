@@ -12,8 +12,7 @@
 
 namespace qrcloud::service {
 
-absl::StatusOr<std::unique_ptr<Host>> Host::Connect(const ServiceSpec& spec,
-                                                    ServiceConfig config) {
+absl::StatusOr<std::unique_ptr<Host>> Host::Connect(const ServiceSpec& spec, ServiceConfig config) {
   std::unique_ptr<Host> h(new Host(std::move(config)));
   h->name_ = spec.name;
   QRCLOUD_ASSIGN_OR_RETURN(h->mysql_, ConnectMysql(h->config_));
@@ -50,15 +49,15 @@ rpc::DispatcherDeps Host::dispatcher_deps() {
 }
 
 absl::Status Host::ServeNamed(grpc::Service& impl, absl::string_view full_name) {
-  const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-      std::string(full_name));
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(std::string(full_name));
   if (descriptor == nullptr) {
     return absl::InternalError(absl::StrCat(full_name, " is not in the contracts"));
   }
   QRCLOUD_ASSIGN_OR_RETURN(std::string process, ProcessOf(*descriptor));
   if (process != name_) {
-    return absl::FailedPreconditionError(absl::StrCat(full_name, " is served by ", process,
-                                                      " (its proto says so), not by ", name_));
+    return absl::FailedPreconditionError(
+        absl::StrCat(full_name, " is served by ", process, " (its proto says so), not by ", name_));
   }
   for (int i = 0; i < descriptor->method_count(); ++i) {
     QRCLOUD_RETURN_IF_ERROR(PolicyOf(*descriptor->method(i)).status());

@@ -8,8 +8,8 @@
 //         .migrations = qrcloud::hello::Migrations(),   // migrations/*.sql
 //         .build = [](qrcloud::service::Host& host) -> absl::Status {
 //           auto& logic = host.Own(std::make_unique<HelloLogic>(host.mysql(), host.clock()));
-//           auto& api = host.Own(std::make_unique<HelloServiceImpl>(logic, host.dispatcher_deps()));
-//           return host.Serve<qrcloud::v1::HelloService>(api);
+//           auto& api = host.Own(std::make_unique<HelloServiceImpl>(logic,
+//           host.dispatcher_deps())); return host.Serve<qrcloud::v1::HelloService>(api);
 //         }});
 //   }
 //

@@ -49,10 +49,10 @@ Auth ToAuth(Policy::Auth a) {
 }
 
 absl::Status Unclassified(const MethodDescriptor& method, absl::string_view what) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      method.full_name(), " has no ", what, ": declare it in the proto with option ",
-      "(qrcloud.v1.method_policy) or its service's (qrcloud.v1.service_policy); see "
-      "protos/qrcloud/v1/options.proto"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(method.full_name(), " has no ", what, ": declare it in the proto with option ",
+                   "(qrcloud.v1.method_policy) or its service's (qrcloud.v1.service_policy); see "
+                   "protos/qrcloud/v1/options.proto"));
 }
 
 }  // namespace
@@ -72,8 +72,8 @@ absl::StatusOr<MethodPolicy> PolicyOf(const MethodDescriptor& method) {
   const Policy& own = method.options().GetExtension(v1::method_policy);
   const Policy& inherited = method.service()->options().GetExtension(v1::service_policy);
   if (!own.process().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        method.full_name(), ": a process is named on the service, not on a method"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(method.full_name(), ": a process is named on the service, not on a method"));
   }
   const Policy::Subsystem sub =
       own.subsystem() != Policy::SUBSYSTEM_UNSPECIFIED ? own.subsystem() : inherited.subsystem();
@@ -92,11 +92,10 @@ absl::StatusOr<MethodPolicy> PolicyOf(const MethodDescriptor& method) {
 absl::StatusOr<MethodPolicy> PolicyOf(absl::string_view full_method) {
   absl::ConsumePrefix(&full_method, "/");
   const size_t slash = full_method.find('/');
-  const ServiceDescriptor* service =
-      slash == absl::string_view::npos
-          ? nullptr
-          : DescriptorPool::generated_pool()->FindServiceByName(
-                std::string(full_method.substr(0, slash)));
+  const ServiceDescriptor* service = slash == absl::string_view::npos
+                                         ? nullptr
+                                         : DescriptorPool::generated_pool()->FindServiceByName(
+                                               std::string(full_method.substr(0, slash)));
   const MethodDescriptor* method =
       service == nullptr ? nullptr
                          : service->FindMethodByName(std::string(full_method.substr(slash + 1)));

@@ -15,9 +15,10 @@ ABSL_FLAG(std::string, backends, "",
           "The processes this one reaches, as name=host:port pairs, comma-separated (e.g. "
           "center=10.0.0.5:50051); only those are reached. Empty: every process in "
           "services/services.txt, at --backend_address_template");
-ABSL_FLAG(std::string, backend_address_template, "localhost:{port}",
-          "Where each listed process is reached when --backends is empty: {name} and {port} are "
-          "replaced by the process's name and gRPC port (e.g. qrcloud-{name}:{port} in Kubernetes)");
+ABSL_FLAG(
+    std::string, backend_address_template, "localhost:{port}",
+    "Where each listed process is reached when --backends is empty: {name} and {port} are "
+    "replaced by the process's name and gRPC port (e.g. qrcloud-{name}:{port} in Kubernetes)");
 
 namespace qrcloud::service {
 
@@ -121,8 +122,8 @@ absl::StatusOr<ProcessInfo> FindProcess(absl::string_view name) {
   for (const ProcessInfo& p : Processes()) {
     if (p.name == name) return p;
   }
-  return absl::NotFoundError(absl::StrCat("no process \"", name,
-                                          "\" in services/services.txt; listed: ", KnownNames()));
+  return absl::NotFoundError(
+      absl::StrCat("no process \"", name, "\" in services/services.txt; listed: ", KnownNames()));
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseBackends(
@@ -144,8 +145,8 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseBackends(
 }
 
 std::string ExpandAddressTemplate(absl::string_view address_template, const ProcessInfo& process) {
-  return absl::StrReplaceAll(address_template, {{"{name}", process.name},
-                                                {"{port}", absl::StrCat(process.grpc_port)}});
+  return absl::StrReplaceAll(
+      address_template, {{"{name}", process.name}, {"{port}", absl::StrCat(process.grpc_port)}});
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> BackendAddresses() {

@@ -52,8 +52,8 @@ TEST_CASE("The compiled-in list holds the center and audit with their ports") {
 TEST_CASE("Backend addresses: explicit pairs, or the template for every listed process") {
   auto pairs = ParseBackends("center=127.0.0.1:1234, audit=10.0.0.2:50055");
   REQUIRE(pairs.ok());
-  CHECK(*pairs == std::vector<std::pair<std::string, std::string>>{
-                      {"center", "127.0.0.1:1234"}, {"audit", "10.0.0.2:50055"}});
+  CHECK(*pairs == std::vector<std::pair<std::string, std::string>>{{"center", "127.0.0.1:1234"},
+                                                                   {"audit", "10.0.0.2:50055"}});
   CHECK_FALSE(ParseBackends("centre=127.0.0.1:1").ok());
   CHECK_FALSE(ParseBackends("center=127.0.0.1").ok());
 

@@ -38,15 +38,15 @@ namespace {
 // A database made before components existed gets the column ("" for the
 // service's own migrations, which is what its rows were).
 absl::Status EnsureMigrationTable(Connection& conn) {
-  QRCLOUD_RETURN_IF_ERROR(conn.ExecuteUnprepared(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " component VARCHAR(64) NOT NULL DEFAULT '',"
-      " version INT NOT NULL,"
-      " name VARCHAR(255) NOT NULL,"
-      " checksum CHAR(64) NOT NULL,"
-      " applied_at DATETIME(6) NOT NULL,"
-      " PRIMARY KEY (component, version)"
-      ") ENGINE=InnoDB"));
+  QRCLOUD_RETURN_IF_ERROR(
+      conn.ExecuteUnprepared("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             " component VARCHAR(64) NOT NULL DEFAULT '',"
+                             " version INT NOT NULL,"
+                             " name VARCHAR(255) NOT NULL,"
+                             " checksum CHAR(64) NOT NULL,"
+                             " applied_at DATETIME(6) NOT NULL,"
+                             " PRIMARY KEY (component, version)"
+                             ") ENGINE=InnoDB"));
   QRCLOUD_ASSIGN_OR_RETURN(
       Row has, conn.QueryOne("SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE "
                              "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations' AND "
@@ -68,7 +68,8 @@ absl::Status Migrate(MysqlPool& pool, absl::string_view service,
   const std::string lock_name = absl::StrCat("qrcloud_migrate_", service);
   QRCLOUD_ASSIGN_OR_RETURN(Row got, conn.QueryOne("SELECT GET_LOCK(?, 60) AS got", {lock_name}));
   if (got.Int("got") != 1) {
-    return absl::UnavailableError(absl::StrCat("another ", service, " instance holds the migration lock"));
+    return absl::UnavailableError(
+        absl::StrCat("another ", service, " instance holds the migration lock"));
   }
   struct Unlock {
     Connection& conn;
@@ -90,9 +91,9 @@ absl::Status Migrate(MysqlPool& pool, absl::string_view service,
             [](const Migration* a, const Migration* b) { return a->version < b->version; });
   for (size_t i = 1; i < ordered.size(); ++i) {
     if (ordered[i]->version == ordered[i - 1]->version) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "two migrations share version ", ordered[i]->version, ": ", ordered[i - 1]->name, " and ",
-          ordered[i]->name));
+      return absl::FailedPreconditionError(
+          absl::StrCat("two migrations share version ", ordered[i]->version, ": ",
+                       ordered[i - 1]->name, " and ", ordered[i]->name));
     }
   }
 
@@ -112,13 +113,15 @@ absl::Status Migrate(MysqlPool& pool, absl::string_view service,
     for (const std::string& statement : SplitStatements(m->sql)) {
       absl::Status s = conn.ExecuteUnprepared(statement);
       if (!s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("migration ", m->name, " failed: ", s.message()));
+        return absl::Status(s.code(),
+                            absl::StrCat("migration ", m->name, " failed: ", s.message()));
       }
     }
     QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute("INSERT INTO schema_migrations (component, version, name, checksum, applied_at) "
-                     "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
-                     {std::string(component), static_cast<int64_t>(m->version), m->name, checksum})
+        conn.Execute(
+                "INSERT INTO schema_migrations (component, version, name, checksum, applied_at) "
+                "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
+                {std::string(component), static_cast<int64_t>(m->version), m->name, checksum})
             .status());
   }
   for (const auto& [version, row] : applied) {

@@ -11,7 +11,8 @@ namespace {
 
 TEST_CASE("SplitStatements splits at line-ending semicolons and skips comments") {
   auto parts = SplitStatements(
-      "-- a comment\nCREATE TABLE a (\n  x INT -- inline\n);\n\nINSERT INTO a VALUES (1);\nSELECT 1");
+      "-- a comment\nCREATE TABLE a (\n  x INT -- inline\n);\n\nINSERT INTO a VALUES (1);\nSELECT "
+      "1");
   REQUIRE(parts.size() == 3);
   CHECK(parts[0] == "CREATE TABLE a (\n  x INT -- inline\n)");
   CHECK(parts[1] == "INSERT INTO a VALUES (1)");
@@ -104,8 +105,8 @@ TEST_CASE("A migration table from before components gains the column and keeps i
   REQUIRE(Migrate(**pool, "svc", own).ok());
   REQUIRE(Migrate(**pool, "svc", outbox::Migrations(), "outbox").ok());
   auto c = (*pool)->Acquire();
-  CHECK((*c)->QueryOne("SELECT COUNT(*) AS n FROM schema_migrations WHERE component = ''")->Int(
-            "n") == 1);
+  CHECK((*c)->QueryOne("SELECT COUNT(*) AS n FROM schema_migrations WHERE component = ''")
+            ->Int("n") == 1);
 }
 
 }  // namespace

@@ -236,8 +236,9 @@ absl::StatusOr<std::unique_ptr<MysqlPool>> MysqlPool::Create(MysqlOptions option
   if (o.create_database && !o.database.empty()) {
     auto admin = pool->Connect(/*with_database=*/false);
     if (!admin.ok()) return admin.status();
-    absl::Status s = (*admin)->ExecuteUnprepared(absl::StrCat(
-        "CREATE DATABASE IF NOT EXISTS `", o.database, "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"));
+    absl::Status s =
+        (*admin)->ExecuteUnprepared(absl::StrCat("CREATE DATABASE IF NOT EXISTS `", o.database,
+                                                 "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"));
     if (!s.ok()) return s;
   }
   auto first = pool->Connect(/*with_database=*/true);
@@ -266,7 +267,8 @@ absl::StatusOr<std::unique_ptr<Connection>> MysqlPool::Connect(bool with_databas
   opts["hostName"] = sql::SQLString(absl::StrCat("tcp://", options_.host, ":", options_.port));
   opts["userName"] = sql::SQLString(options_.user);
   opts["password"] = sql::SQLString(options_.password);
-  if (with_database && !options_.database.empty()) opts["schema"] = sql::SQLString(options_.database);
+  if (with_database && !options_.database.empty())
+    opts["schema"] = sql::SQLString(options_.database);
   opts["OPT_CONNECT_TIMEOUT"] = seconds(options_.connect_timeout);
   opts["OPT_READ_TIMEOUT"] = seconds(options_.read_timeout);
   opts["OPT_WRITE_TIMEOUT"] = seconds(options_.read_timeout);

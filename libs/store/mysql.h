@@ -107,7 +107,9 @@ class Connection {
   std::unique_ptr<sql::Statement> plain_;  // for ExecuteUnprepared, made once
   // Column name → index of each prepared query's results, made on its first
   // run and shared by the rows of every later one.
-  std::map<const sql::PreparedStatement*, std::shared_ptr<const std::map<std::string, int, std::less<>>>> columns_;
+  std::map<const sql::PreparedStatement*,
+           std::shared_ptr<const std::map<std::string, int, std::less<>>>>
+      columns_;
   bool broken_ = false;
   absl::Time last_used_;
 };
@@ -122,7 +124,8 @@ class MysqlPool {
   // A connection returned to the pool when the lease is destroyed.
   class Lease {
    public:
-    Lease(MysqlPool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(MysqlPool* pool, std::unique_ptr<Connection> conn)
+        : pool_(pool), conn_(std::move(conn)) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = default;
     ~Lease();

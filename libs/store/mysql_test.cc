@@ -16,9 +16,10 @@ std::unique_ptr<MysqlPool> NewPool(int size = 4) {
   REQUIRE(pool.ok());
   auto lease = (*pool)->Acquire();
   REQUIRE(lease.ok());
-  REQUIRE((*lease)->ExecuteUnprepared(
-                     "CREATE TABLE things (id VARCHAR(32) PRIMARY KEY, n BIGINT, name TEXT, "
-                     "flag BOOLEAN, at DATETIME(6) NULL)")
+  REQUIRE((*lease)
+              ->ExecuteUnprepared(
+                  "CREATE TABLE things (id VARCHAR(32) PRIMARY KEY, n BIGINT, name TEXT, "
+                  "flag BOOLEAN, at DATETIME(6) NULL)")
               .ok());
   return *std::move(pool);
 }
@@ -28,12 +29,14 @@ TEST_CASE("Prepared statements bind and return every value type") {
   auto conn = pool->Acquire();
   REQUIRE(conn.ok());
   const absl::Time at = absl::FromUnixMicros(1767225600123456);
-  auto n = (*conn)->Execute("INSERT INTO things VALUES (?, ?, ?, ?, ?)",
-                            {std::string("a"), int64_t{-42}, std::string("名字 'quoted' \"x\""), true, at});
+  auto n = (*conn)->Execute(
+      "INSERT INTO things VALUES (?, ?, ?, ?, ?)",
+      {std::string("a"), int64_t{-42}, std::string("名字 'quoted' \"x\""), true, at});
   REQUIRE(n.ok());
   CHECK(*n == 1);
-  REQUIRE((*conn)->Execute("INSERT INTO things VALUES (?, ?, ?, ?, ?)",
-                           {std::string("b"), nullptr, nullptr, false, nullptr})
+  REQUIRE((*conn)
+              ->Execute("INSERT INTO things VALUES (?, ?, ?, ?, ?)",
+                        {std::string("b"), nullptr, nullptr, false, nullptr})
               .ok());
   auto row = (*conn)->QueryOne("SELECT * FROM things WHERE id = ?", {std::string("a")});
   REQUIRE(row.ok());
@@ -46,8 +49,9 @@ TEST_CASE("Prepared statements bind and return every value type") {
   CHECK(nulls->IsNull("n"));
   CHECK(nulls->IsNull("at"));
   CHECK_FALSE(nulls->Bool("flag"));
-  CHECK((*conn)->QueryOne("SELECT * FROM things WHERE id = ?", {std::string("zz")}).status().code() ==
-        absl::StatusCode::kNotFound);
+  CHECK(
+      (*conn)->QueryOne("SELECT * FROM things WHERE id = ?", {std::string("zz")}).status().code() ==
+      absl::StatusCode::kNotFound);
 }
 
 TEST_CASE("Input never becomes SQL") {
@@ -55,7 +59,9 @@ TEST_CASE("Input never becomes SQL") {
   auto conn = pool->Acquire();
   REQUIRE(conn.ok());
   const std::string evil = "x'); DROP TABLE things; --";
-  REQUIRE((*conn)->Execute("INSERT INTO things (id, name) VALUES (?, ?)", {std::string("e"), evil}).ok());
+  REQUIRE((*conn)
+              ->Execute("INSERT INTO things (id, name) VALUES (?, ?)", {std::string("e"), evil})
+              .ok());
   auto row = (*conn)->QueryOne("SELECT name FROM things WHERE id = ?", {std::string("e")});
   REQUIRE(row.ok());
   CHECK(row->String("name") == evil);
@@ -74,7 +80,8 @@ TEST_CASE("Transactions commit on OK and roll back on error") {
   auto pool = NewPool();
   REQUIRE(pool->Transaction([](Connection& c) {
                 return c.Execute("INSERT INTO things (id) VALUES ('kept')").status();
-              }).ok());
+              })
+              .ok());
   absl::Status failed = pool->Transaction([](Connection& c) -> absl::Status {
     if (auto s = c.Execute("INSERT INTO things (id) VALUES ('gone')"); !s.ok()) return s.status();
     return absl::FailedPreconditionError("changed my mind");
@@ -94,7 +101,8 @@ TEST_CASE("The pool hands out at most pool_size connections and waits for a free
   auto b = pool->Acquire();
   REQUIRE(a.ok());
   REQUIRE(b.ok());
-  CHECK(pool->Acquire(absl::Milliseconds(50)).status().code() == absl::StatusCode::kResourceExhausted);
+  CHECK(pool->Acquire(absl::Milliseconds(50)).status().code() ==
+        absl::StatusCode::kResourceExhausted);
   std::thread releaser([lease = std::move(*a)]() mutable {
     absl::SleepFor(absl::Milliseconds(50));
     auto gone = std::move(lease);

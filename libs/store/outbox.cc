@@ -33,21 +33,24 @@ absl::StatusOr<int> OutboxRelay::PublishPending(int limit) {
     // SKIP LOCKED lets several replicas relay side by side without
     // publishing the same rows at the same time.
     QRCLOUD_ASSIGN_OR_RETURN(
-        auto rows, conn.Query("SELECT id, event_id, stream, type, data FROM outbox "
-                              "WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-                              {static_cast<int64_t>(limit)}));
+        auto rows,
+        conn.Query("SELECT id, event_id, stream, type, data FROM outbox "
+                   "WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+                   {static_cast<int64_t>(limit)}));
     if (rows.empty()) return absl::OkStatus();
     std::vector<cache::Args> commands;
     std::vector<std::string> ids;
     for (const Row& r : rows) {
       commands.push_back({"XADD", r.String("stream"), "MAXLEN", "~", "1000000", "*", "event_id",
-                          r.String("event_id"), "type", r.String("type"), "data", r.String("data")});
+                          r.String("event_id"), "type", r.String("type"), "data",
+                          r.String("data")});
       ids.push_back(r.String("id"));
     }
     QRCLOUD_RETURN_IF_ERROR(redis_.Pipeline(commands).status());
     QRCLOUD_RETURN_IF_ERROR(
         conn.ExecuteUnprepared(absl::StrCat("UPDATE outbox SET published_at = UTC_TIMESTAMP(6) "
-                                            "WHERE id IN (", absl::StrJoin(ids, ","), ")")));
+                                            "WHERE id IN (",
+                                            absl::StrJoin(ids, ","), ")")));
     published = static_cast<int>(rows.size());
     return absl::OkStatus();
   });

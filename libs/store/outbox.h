@@ -41,7 +41,8 @@ std::vector<Migration> Migrations();
 // once while a round found a full batch.
 class OutboxRelay {
  public:
-  OutboxRelay(MysqlPool& mysql, cache::RedisPool& redis, absl::Duration poll = absl::Milliseconds(200));
+  OutboxRelay(MysqlPool& mysql, cache::RedisPool& redis,
+              absl::Duration poll = absl::Milliseconds(200));
 
   void Start() { loop_.Start(); }
   void Stop() { loop_.Stop(); }

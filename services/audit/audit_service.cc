@@ -157,25 +157,25 @@ using rpc::CallContext;
 grpc::ServerUnaryReactor* AuditServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
                                                       const v1::ListTasksRequest* req,
                                                       v1::ListTasksResponse* resp) {
-  return dispatcher_.Unary(
-      ctx, "ListTasks", req, resp,
-      [=, this](const CallContext& c) { return logic_.ListTasks(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "ListTasks", req, resp, [=, this](const CallContext& c) {
+    return logic_.ListTasks(c, *req, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditServiceImpl::DecideTask(grpc::CallbackServerContext* ctx,
                                                        const v1::DecideTaskRequest* req,
                                                        v1::AuditTask* resp) {
-  return dispatcher_.Unary(
-      ctx, "DecideTask", req, resp,
-      [=, this](const CallContext& c) { return logic_.DecideTask(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "DecideTask", req, resp, [=, this](const CallContext& c) {
+    return logic_.DecideTask(c, *req, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditLog(grpc::CallbackServerContext* ctx,
                                                          const v1::ListAuditLogRequest* req,
                                                          v1::ListAuditLogResponse* resp) {
-  return dispatcher_.Unary(
-      ctx, "ListAuditLog", req, resp,
-      [=, this](const CallContext& c) { return logic_.ListAuditLog(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "ListAuditLog", req, resp, [=, this](const CallContext& c) {
+    return logic_.ListAuditLog(c, *req, *resp);
+  });
 }
 
 }  // namespace qrcloud::audit

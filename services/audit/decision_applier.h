@@ -11,7 +11,6 @@
 #ifndef QRCLOUD_SERVICES_AUDIT_DECISION_APPLIER_H_
 #define QRCLOUD_SERVICES_AUDIT_DECISION_APPLIER_H_
 
-
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/core/background_loop.h"

@@ -74,8 +74,8 @@ absl::Status Build(service::Host& host) {
   auto& target = host.Own(std::move(client));
   ApplierOptions applier_options;
   applier_options.max_backoff = absl::GetFlag(FLAGS_delivery_max_backoff);
-  auto& applier = host.Own(
-      std::make_unique<DecisionApplier>(store, target, host.clock(), applier_options));
+  auto& applier =
+      host.Own(std::make_unique<DecisionApplier>(store, target, host.clock(), applier_options));
   auto& logic = host.Own(std::make_unique<AuditLogic>(store, &applier, host.clock()));
   auto& api = host.Own(std::make_unique<AuditServiceImpl>(logic, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::AuditService>(api));

@@ -177,8 +177,9 @@ std::vector<Finding> Rules::CheckLandingRequest(const v1::Merchant& merchant) co
     Reject(out, "qualification: must be approved before landing business");
   }
   if (!merchant.has_location() || absl::StripAsciiWhitespace(merchant.address()).empty()) {
-    Reject(out, "location: the shop's location and address are needed for an on-premise node "
-                "(PUT /v1/merchants/{id}/location)");
+    Reject(out,
+           "location: the shop's location and address are needed for an on-premise node "
+           "(PUT /v1/merchants/{id}/location)");
   }
   CheckWords("displayName", merchant.display_name(), out);
   return out;

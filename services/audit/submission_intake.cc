@@ -62,7 +62,8 @@ absl::StatusOr<IntakeOutcome> SubmissionIntake::Accept(absl::string_view event_i
   } else if (type == kLandingRequested) {
     v1::Merchant merchant;
     QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &merchant));
-    sub = {v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(), rules_.CheckLandingRequest(merchant)};
+    sub = {v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(),
+           rules_.CheckLandingRequest(merchant)};
   } else {
     return IntakeOutcome::kSkipped;
   }

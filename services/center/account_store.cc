@@ -81,7 +81,8 @@ absl::Status AccountStore::Insert(store::Connection& conn, const AccountRecord& 
       "INSERT INTO accounts (id, kind, login, password_hash, display_name, roles, merchant_id, "
       "agent_id, partner_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {a.id, a.kind, a.login, a.password_hash, a.display_name, RolesToText(a.roles),
-       OrNull(a.merchant_id), OrNull(a.agent_id), OrNull(a.partner_id), a.created_at, a.created_at});
+       OrNull(a.merchant_id), OrNull(a.agent_id), OrNull(a.partner_id), a.created_at,
+       a.created_at});
   if (n.status().code() == absl::StatusCode::kAlreadyExists) {
     return absl::AlreadyExistsError(
         absl::StrCat("the login ", a.login, " is already registered; sign in instead"));
@@ -91,8 +92,9 @@ absl::Status AccountStore::Insert(store::Connection& conn, const AccountRecord& 
 
 absl::StatusOr<AccountRecord> AccountStore::FindByLogin(absl::string_view login) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  auto row = conn->QueryOne(absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE login = ?"),
-                            {std::string(login)});
+  auto row =
+      conn->QueryOne(absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE login = ?"),
+                     {std::string(login)});
   if (!row.ok()) return row.status();
   return FromRow(*row);
 }
@@ -124,9 +126,10 @@ absl::Status AccountStore::UpsertStaff(const AccountRecord& a) {
 absl::Status AccountStore::InsertApiKey(const ApiKeyRecord& k) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   return conn
-      ->Execute("INSERT INTO api_keys (id, account_id, name, key_hash, prefix, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                {k.id, k.account_id, k.name, k.key_hash, k.prefix, k.created_at})
+      ->Execute(
+          "INSERT INTO api_keys (id, account_id, name, key_hash, prefix, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          {k.id, k.account_id, k.name, k.key_hash, k.prefix, k.created_at})
       .status();
 }
 
@@ -163,8 +166,9 @@ absl::StatusOr<std::string> AccountStore::RevokeApiKey(absl::string_view account
     }
     if (!row.ok()) return row.status();
     hash = row->String("key_hash");
-    return conn.Execute("UPDATE api_keys SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ?",
-                        {std::string(key_id)})
+    return conn
+        .Execute("UPDATE api_keys SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ?",
+                 {std::string(key_id)})
         .status();
   });
   if (!s.ok()) return s;
@@ -191,11 +195,12 @@ void AccountStore::Log(absl::string_view account_id, absl::string_view action,
   absl::Status s = conn.status();
   if (conn.ok()) {
     s = (*conn)
-            ->Execute("INSERT INTO security_log (at, account_id, action, subject, peer, request_id) "
-                      "VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?)",
-                      {account_id.empty() ? store::Value(nullptr) : std::string(account_id),
-                       std::string(action), std::string(subject).substr(0, 255),
-                       std::string(peer).substr(0, 255), std::string(request_id).substr(0, 128)})
+            ->Execute(
+                "INSERT INTO security_log (at, account_id, action, subject, peer, request_id) "
+                "VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?)",
+                {account_id.empty() ? store::Value(nullptr) : std::string(account_id),
+                 std::string(action), std::string(subject).substr(0, 255),
+                 std::string(peer).substr(0, 255), std::string(request_id).substr(0, 128)})
             .status();
   }
   if (!s.ok()) spdlog::warn("security log write failed ({} {}): {}", action, subject, s.message());

@@ -25,7 +25,8 @@ std::string FailureKey(absl::string_view login) {
 }
 
 absl::Status ValidateLogin(absl::string_view login) {
-  if (login.empty()) return core::InvalidField("login", "is required (an e-mail address or a mobile number)");
+  if (login.empty())
+    return core::InvalidField("login", "is required (an e-mail address or a mobile number)");
   if (login.find('@') != absl::string_view::npos) return core::ValidateEmail("login", login);
   if (core::ValidatePhone("login", login).ok()) return absl::OkStatus();
   return core::InvalidField("login", "must be an e-mail address or a mobile number");
@@ -33,11 +34,16 @@ absl::Status ValidateLogin(absl::string_view login) {
 
 uint32_t RolesFor(v1::Account::Kind kind) {
   switch (kind) {
-    case v1::Account::PERSON: return static_cast<uint32_t>(Role::kPerson);
-    case v1::Account::MERCHANT: return static_cast<uint32_t>(Role::kMerchant);
-    case v1::Account::AGENT: return static_cast<uint32_t>(Role::kAgent);
-    case v1::Account::PARTNER: return static_cast<uint32_t>(Role::kPartner);
-    default: return 0;
+    case v1::Account::PERSON:
+      return static_cast<uint32_t>(Role::kPerson);
+    case v1::Account::MERCHANT:
+      return static_cast<uint32_t>(Role::kMerchant);
+    case v1::Account::AGENT:
+      return static_cast<uint32_t>(Role::kAgent);
+    case v1::Account::PARTNER:
+      return static_cast<uint32_t>(Role::kPartner);
+    default:
+      return 0;
   }
 }
 
@@ -52,8 +58,9 @@ absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
                                       v1::CreateAccountResponse& resp) {
   const v1::Account::Kind kind = req.kind();
   if (kind == v1::Account::STAFF) {
-    return core::InvalidField("kind", "STAFF accounts are made by administrators; register as "
-                                      "PERSON, MERCHANT, AGENT or PARTNER");
+    return core::InvalidField("kind",
+                              "STAFF accounts are made by administrators; register as "
+                              "PERSON, MERCHANT, AGENT or PARTNER");
   }
   if (RolesFor(kind) == 0) {
     return core::InvalidField("kind", "is required: PERSON, MERCHANT, AGENT or PARTNER");
@@ -83,10 +90,10 @@ absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
     QRCLOUD_RETURN_IF_ERROR(accounts_.Insert(conn, account));
     if (account.merchant_id.empty()) return absl::OkStatus();
     return conn
-        .Execute("INSERT INTO merchants (id, owner_account_id, display_name, description, "
-                 "created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)",
-                 {account.merchant_id, account.id, display_name, account.created_at,
-                  account.created_at})
+        .Execute(
+            "INSERT INTO merchants (id, owner_account_id, display_name, description, "
+            "created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)",
+            {account.merchant_id, account.id, display_name, account.created_at, account.created_at})
         .status();
   }));
   accounts_.Log(account.id, "account.created", account.kind, call.peer, call.request_id);
@@ -97,16 +104,17 @@ absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
 absl::Status AuthLogic::CheckSignInThrottle(absl::string_view login) {
   QRCLOUD_ASSIGN_OR_RETURN(cache::Reply r, redis_.Command({"GET", FailureKey(login)}));
   if (!r.is_nil() && r.integer() >= kMaxFailedSignIns) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many failed sign-ins for this login; try again in ",
-        absl::ToInt64Minutes(kSignInWindow), " minutes"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many failed sign-ins for this login; try again in ",
+                     absl::ToInt64Minutes(kSignInWindow), " minutes"));
   }
   return absl::OkStatus();
 }
 
 void AuthLogic::RecordSignInFailure(absl::string_view login) {
-  (void)redis_.Pipeline({{"INCR", FailureKey(login)},
-                         {"EXPIRE", FailureKey(login), absl::StrCat(absl::ToInt64Seconds(kSignInWindow)), "NX"}});
+  (void)redis_.Pipeline(
+      {{"INCR", FailureKey(login)},
+       {"EXPIRE", FailureKey(login), absl::StrCat(absl::ToInt64Seconds(kSignInWindow)), "NX"}});
 }
 
 absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
@@ -192,7 +200,8 @@ absl::Status AuthLogic::ListApiKeys(const rpc::CallContext& call, v1::ListApiKey
     out->set_name(k.name);
     out->set_prefix(k.prefix);
     core::ToProto(k.created_at, out->mutable_create_time());
-    if (k.last_used_at != absl::InfinitePast()) core::ToProto(k.last_used_at, out->mutable_last_use_time());
+    if (k.last_used_at != absl::InfinitePast())
+      core::ToProto(k.last_used_at, out->mutable_last_use_time());
   }
   return absl::OkStatus();
 }
@@ -223,7 +232,8 @@ absl::Status AuthLogic::EnsureAdmin(absl::string_view raw_login, absl::string_vi
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> AuthLogic::EnsureServiceAccount(absl::string_view raw_login, absl::string_view roles,
+absl::StatusOr<std::string> AuthLogic::EnsureServiceAccount(absl::string_view raw_login,
+                                                            absl::string_view roles,
                                                             absl::string_view existing_key) {
   const std::string login = NormalizeLogin(raw_login);
   QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
@@ -232,7 +242,8 @@ absl::StatusOr<std::string> AuthLogic::EnsureServiceAccount(absl::string_view ra
   account.login = login;
   account.display_name = login.substr(0, login.find('@'));
   account.roles = RolesFromText(roles);
-  if (account.roles == 0) return core::InvalidField("roles", "name at least one role, e.g. auditor");
+  if (account.roles == 0)
+    return core::InvalidField("roles", "name at least one role, e.g. auditor");
   account.created_at = core::ToMicros(clock_.Now());
   // Service accounts sign in with API keys only: a random password nobody knows.
   QRCLOUD_ASSIGN_OR_RETURN(account.password_hash, auth::HashPassword(core::RandomBase64Url(32)));
@@ -267,15 +278,17 @@ using rpc::CallContext;
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateAccount(grpc::CallbackServerContext* ctx,
                                                          const v1::CreateAccountRequest* req,
                                                          v1::CreateAccountResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateAccount", req, resp,
-                           [=, this](const CallContext& c) { return logic_.CreateAccount(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "CreateAccount", req, resp, [=, this](const CallContext& c) {
+    return logic_.CreateAccount(c, *req, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateSession(grpc::CallbackServerContext* ctx,
                                                          const v1::CreateSessionRequest* req,
                                                          v1::CreateSessionResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateSession", req, resp,
-                           [=, this](const CallContext& c) { return logic_.CreateSession(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "CreateSession", req, resp, [=, this](const CallContext& c) {
+    return logic_.CreateSession(c, *req, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::DeleteSession(grpc::CallbackServerContext* ctx,
@@ -288,29 +301,33 @@ grpc::ServerUnaryReactor* AuthServiceImpl::DeleteSession(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* AuthServiceImpl::GetCurrentAccount(
     grpc::CallbackServerContext* ctx, const v1::GetCurrentAccountRequest* req,
     v1::GetCurrentAccountResponse* resp) {
-  return dispatcher_.Unary(ctx, "GetCurrentAccount", req, resp,
-                           [=, this](const CallContext& c) { return logic_.GetCurrentAccount(c, *resp); });
+  return dispatcher_.Unary(ctx, "GetCurrentAccount", req, resp, [=, this](const CallContext& c) {
+    return logic_.GetCurrentAccount(c, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::CreateApiKey(grpc::CallbackServerContext* ctx,
                                                         const v1::CreateApiKeyRequest* req,
                                                         v1::CreateApiKeyResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateApiKey", req, resp,
-                           [=, this](const CallContext& c) { return logic_.CreateApiKey(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "CreateApiKey", req, resp, [=, this](const CallContext& c) {
+    return logic_.CreateApiKey(c, *req, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::ListApiKeys(grpc::CallbackServerContext* ctx,
                                                        const v1::ListApiKeysRequest* req,
                                                        v1::ListApiKeysResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListApiKeys", req, resp,
-                           [=, this](const CallContext& c) { return logic_.ListApiKeys(c, *resp); });
+  return dispatcher_.Unary(ctx, "ListApiKeys", req, resp, [=, this](const CallContext& c) {
+    return logic_.ListApiKeys(c, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* AuthServiceImpl::DeleteApiKey(grpc::CallbackServerContext* ctx,
                                                         const v1::DeleteApiKeyRequest* req,
                                                         v1::DeleteApiKeyResponse* resp) {
-  return dispatcher_.Unary(ctx, "DeleteApiKey", req, resp,
-                           [=, this](const CallContext& c) { return logic_.DeleteApiKey(c, *req); });
+  return dispatcher_.Unary(ctx, "DeleteApiKey", req, resp, [=, this](const CallContext& c) {
+    return logic_.DeleteApiKey(c, *req);
+  });
 }
 
 }  // namespace qrcloud::center

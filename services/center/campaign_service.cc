@@ -60,17 +60,28 @@ void CopyContent(const Campaign& from, Campaign& to) {
   *to.mutable_price() = from.price();
   to.set_stock(from.stock());
   to.set_per_person_limit(from.per_person_limit());
-  if (from.has_start_time()) *to.mutable_start_time() = from.start_time(); else to.clear_start_time();
-  if (from.has_end_time()) *to.mutable_end_time() = from.end_time(); else to.clear_end_time();
+  if (from.has_start_time())
+    *to.mutable_start_time() = from.start_time();
+  else
+    to.clear_start_time();
+  if (from.has_end_time())
+    *to.mutable_end_time() = from.end_time();
+  else
+    to.clear_end_time();
   *to.mutable_tags() = from.tags();
-  if (from.has_fence()) *to.mutable_fence() = from.fence(); else to.clear_fence();
+  if (from.has_fence())
+    *to.mutable_fence() = from.fence();
+  else
+    to.clear_fence();
   *to.mutable_menu_items() = from.menu_items();
 }
 
 std::string DefaultTemplate(Campaign::Mode mode) {
   switch (mode) {
-    case Campaign::ORDER: return "coupon";
-    default: return "showcase";
+    case Campaign::ORDER:
+      return "coupon";
+    default:
+      return "showcase";
   }
 }
 
@@ -80,7 +91,8 @@ void ResolveMediaIds(Campaign& c, const std::string& public_url) {
     if (core::IsValidId(url)) url = absl::StrCat(public_url, "/media/", url);
   }
   for (auto& item : *c.mutable_menu_items()) {
-    if (core::IsValidId(item.image_url())) item.set_image_url(absl::StrCat(public_url, "/media/", item.image_url()));
+    if (core::IsValidId(item.image_url()))
+      item.set_image_url(absl::StrCat(public_url, "/media/", item.image_url()));
   }
 }
 
@@ -100,7 +112,8 @@ absl::Status RequireMerchantWriter(const auth::Principal& p, absl::string_view m
 // Who may see a campaign: anyone once it is live; before that its merchant,
 // auditors and administrators.
 bool Visible(const Campaign& c, const auth::Principal* p) {
-  if (c.state() == Campaign::PUBLISHED || c.state() == Campaign::PAUSED || c.state() == Campaign::ENDED) {
+  if (c.state() == Campaign::PUBLISHED || c.state() == Campaign::PAUSED ||
+      c.state() == Campaign::ENDED) {
     return true;
   }
   return p != nullptr && auth::CheckMerchantAccess(*p, c.merchant_id(), Access::kRead).ok();
@@ -109,7 +122,8 @@ bool Visible(const Campaign& c, const auth::Principal* p) {
 std::string SniffImageType(absl::string_view data) {
   if (absl::StartsWith(data, "\x89PNG\r\n\x1a\n")) return "image/png";
   if (absl::StartsWith(data, "\xff\xd8\xff")) return "image/jpeg";
-  if (data.size() > 12 && data.substr(0, 4) == "RIFF" && data.substr(8, 4) == "WEBP") return "image/webp";
+  if (data.size() > 12 && data.substr(0, 4) == "RIFF" && data.substr(8, 4) == "WEBP")
+    return "image/webp";
   return "";
 }
 
@@ -117,7 +131,8 @@ std::string SniffImageType(absl::string_view data) {
 
 absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
   QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, "title"), c.title(), 1, 60));
-  QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, "description"), c.description(), 0, web::kMaxDescriptionChars));
+  QRCLOUD_RETURN_IF_ERROR(
+      core::ValidateText(F(p, "description"), c.description(), 0, web::kMaxDescriptionChars));
   if (c.mode() == Campaign::MODE_UNSPECIFIED) {
     return core::InvalidField(F(p, "mode"), "is required: SHOWCASE, ORDER or EXTERNAL");
   }
@@ -126,44 +141,57 @@ absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
     return core::InvalidField(F(p, "template"), "accepted: showcase, coupon, menu, event");
   }
   if (c.mode() == Campaign::EXTERNAL) {
-    if (c.external_url().empty()) return core::InvalidField(F(p, "externalUrl"), "is required for mode EXTERNAL");
+    if (c.external_url().empty())
+      return core::InvalidField(F(p, "externalUrl"), "is required for mode EXTERNAL");
   }
-  if (!c.external_url().empty()) QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, "externalUrl"), c.external_url()));
+  if (!c.external_url().empty())
+    QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, "externalUrl"), c.external_url()));
   if (c.image_urls_size() > kMaxImages) {
     return core::InvalidField(F(p, "imageUrls"), absl::StrCat("at most ", kMaxImages, " images"));
   }
   for (int i = 0; i < c.image_urls_size(); ++i) {
-    QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, absl::StrCat("imageUrls[", i, "]")), c.image_urls(i)));
+    QRCLOUD_RETURN_IF_ERROR(
+        ValidateLink(F(p, absl::StrCat("imageUrls[", i, "]")), c.image_urls(i)));
   }
   if (c.video_urls_size() > kMaxVideos) {
-    return core::InvalidField(F(p, "videoUrls"), absl::StrCat("at most ", kMaxVideos, " video links"));
+    return core::InvalidField(F(p, "videoUrls"),
+                              absl::StrCat("at most ", kMaxVideos, " video links"));
   }
   for (int i = 0; i < c.video_urls_size(); ++i) {
-    QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, absl::StrCat("videoUrls[", i, "]")), c.video_urls(i)));
+    QRCLOUD_RETURN_IF_ERROR(
+        ValidateLink(F(p, absl::StrCat("videoUrls[", i, "]")), c.video_urls(i)));
   }
   if (c.mode() == Campaign::ORDER) {
     if (c.price().currency() != "CNY") {
       return core::InvalidField(F(p, "price.currency"), "an order campaign is priced in CNY");
     }
   }
-  if (c.price().minor() < 0) return core::InvalidField(F(p, "price.minor"), "must be 0 (free) or more");
-  if (c.price().minor() > 100'000'000'00) return core::InvalidField(F(p, "price.minor"), "must be at most 100000000.00");
+  if (c.price().minor() < 0)
+    return core::InvalidField(F(p, "price.minor"), "must be 0 (free) or more");
+  if (c.price().minor() > 100'000'000'00)
+    return core::InvalidField(F(p, "price.minor"), "must be at most 100000000.00");
   if (c.stock() < 0 || c.stock() > 10'000'000) {
     return core::InvalidField(F(p, "stock"), "must be 0 (unlimited) to 10000000");
   }
-  if (c.per_person_limit() < 0) return core::InvalidField(F(p, "perPersonLimit"), "must be 0 (no limit) or more");
-  if (c.has_start_time() && c.has_end_time() && core::FromProto(c.end_time()) <= core::FromProto(c.start_time())) {
+  if (c.per_person_limit() < 0)
+    return core::InvalidField(F(p, "perPersonLimit"), "must be 0 (no limit) or more");
+  if (c.has_start_time() && c.has_end_time() &&
+      core::FromProto(c.end_time()) <= core::FromProto(c.start_time())) {
     return core::InvalidField(F(p, "endTime"), "must be after startTime");
   }
-  if (c.tags_size() > kMaxTags) return core::InvalidField(F(p, "tags"), absl::StrCat("at most ", kMaxTags, " tags"));
+  if (c.tags_size() > kMaxTags)
+    return core::InvalidField(F(p, "tags"), absl::StrCat("at most ", kMaxTags, " tags"));
   for (int i = 0; i < c.tags_size(); ++i) {
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, absl::StrCat("tags[", i, "]")), c.tags(i), 1, 20));
+    QRCLOUD_RETURN_IF_ERROR(
+        core::ValidateText(F(p, absl::StrCat("tags[", i, "]")), c.tags(i), 1, 20));
     if (c.tags(i).find_first_of(" ,#") != std::string::npos) {
-      return core::InvalidField(F(p, absl::StrCat("tags[", i, "]")), "is one word, without spaces, commas or '#'");
+      return core::InvalidField(F(p, absl::StrCat("tags[", i, "]")),
+                                "is one word, without spaces, commas or '#'");
     }
   }
   if (c.has_fence()) {
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng(F(p, "fence.origin"), c.fence().origin().lat(), c.fence().origin().lng()));
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng(F(p, "fence.origin"), c.fence().origin().lat(),
+                                                 c.fence().origin().lng()));
     if (c.fence().radius_m() < 10 || c.fence().radius_m() > 100000) {
       return core::InvalidField(F(p, "fence.radiusM"), "must be 10 to 100000 metres");
     }
@@ -173,19 +201,21 @@ absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
   }
   for (int i = 0; i < c.menu_items_size(); ++i) {
     const std::string item = F(p, absl::StrCat("menuItems[", i, "]"));
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".name", c.menu_items(i).name(), 1, web::kMaxMenuItemNameChars));
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".description", c.menu_items(i).description(), 0,
-                                               web::kMaxMenuItemDescriptionChars));
+    QRCLOUD_RETURN_IF_ERROR(
+        core::ValidateText(item + ".name", c.menu_items(i).name(), 1, web::kMaxMenuItemNameChars));
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".description", c.menu_items(i).description(),
+                                               0, web::kMaxMenuItemDescriptionChars));
     if (!c.menu_items(i).image_url().empty()) {
       QRCLOUD_RETURN_IF_ERROR(ValidateLink(item + ".imageUrl", c.menu_items(i).image_url()));
     }
-    if (c.menu_items(i).price().minor() < 0) return core::InvalidField(item + ".price.minor", "must be 0 or more");
+    if (c.menu_items(i).price().minor() < 0)
+      return core::InvalidField(item + ".price.minor", "must be 0 or more");
   }
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::Create(const rpc::CallContext& call, const v1::CreateCampaignRequest& req,
-                                   v1::Campaign& resp) {
+absl::Status CampaignLogic::Create(const rpc::CallContext& call,
+                                   const v1::CreateCampaignRequest& req, v1::Campaign& resp) {
   QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), req.merchant_id()));
   Campaign content = req.campaign();
   NormalizeTags(content);
@@ -212,7 +242,8 @@ absl::Status CampaignLogic::Create(const rpc::CallContext& call, const v1::Creat
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::Get(const rpc::CallContext& call, const v1::GetCampaignRequest& req, v1::Campaign& resp) {
+absl::Status CampaignLogic::Get(const rpc::CallContext& call, const v1::GetCampaignRequest& req,
+                                v1::Campaign& resp) {
   if (req.id().empty()) return core::InvalidField("id", "is required");
   QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(req.id()));
   if (!Visible(rec.campaign, call.principal)) {
@@ -222,121 +253,140 @@ absl::Status CampaignLogic::Get(const rpc::CallContext& call, const v1::GetCampa
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::Change(const rpc::CallContext& call, absl::string_view id,
-                                   const std::function<absl::Status(store::Connection&, CampaignRecord&)>& change,
-                                   v1::Campaign& resp) {
+absl::Status CampaignLogic::Change(
+    const rpc::CallContext& call, absl::string_view id,
+    const std::function<absl::Status(store::Connection&, CampaignRecord&)>& change,
+    v1::Campaign& resp) {
   if (id.empty()) return core::InvalidField("id", "is required");
-  QRCLOUD_RETURN_IF_ERROR(campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(conn, id, /*for_update=*/true));
-    QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), rec.campaign.merchant_id()));
-    QRCLOUD_RETURN_IF_ERROR(change(conn, rec));
-    rec.campaign.set_has_pending_revision(rec.pending.has_value());
-    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
-    resp = rec.campaign;
-    return absl::OkStatus();
-  }));
+  QRCLOUD_RETURN_IF_ERROR(
+      campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+        QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(conn, id, /*for_update=*/true));
+        QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), rec.campaign.merchant_id()));
+        QRCLOUD_RETURN_IF_ERROR(change(conn, rec));
+        rec.campaign.set_has_pending_revision(rec.pending.has_value());
+        QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
+        resp = rec.campaign;
+        return absl::OkStatus();
+      }));
   if (relay_ != nullptr) relay_->Nudge();
   AfterChange(resp);
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::SendToAudit(store::Connection& conn, CampaignRecord& rec, const Campaign& content) {
+absl::Status CampaignLogic::SendToAudit(store::Connection& conn, CampaignRecord& rec,
+                                        const Campaign& content) {
   Campaign snapshot = rec.campaign;
   CopyContent(content, snapshot);
   std::string data;
   (void)google::protobuf::util::MessageToJsonString(snapshot, &data);
-  QRCLOUD_ASSIGN_OR_RETURN(rec.submission_id, store::AppendToOutbox(conn, {"audit", "campaign.submitted", data}));
+  QRCLOUD_ASSIGN_OR_RETURN(rec.submission_id,
+                           store::AppendToOutbox(conn, {"audit", "campaign.submitted", data}));
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::Update(const rpc::CallContext& call, const v1::UpdateCampaignRequest& req,
-                                   v1::Campaign& resp) {
+absl::Status CampaignLogic::Update(const rpc::CallContext& call,
+                                   const v1::UpdateCampaignRequest& req, v1::Campaign& resp) {
   if (req.update_mask().paths().empty()) {
-    return core::InvalidField("updateMask", "name the fields to change (over REST: the fields in the body)");
+    return core::InvalidField("updateMask",
+                              "name the fields to change (over REST: the fields in the body)");
   }
-  return Change(call, req.id(), [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
-    Campaign& live = rec.campaign;
-    if (live.state() == Campaign::PENDING_AUDIT) {
-      return absl::FailedPreconditionError("the campaign is being audited; change it once the audit is done");
-    }
-    if (live.state() == Campaign::ENDED) return absl::FailedPreconditionError("an ended campaign cannot change");
-    const bool live_now = live.state() == Campaign::PUBLISHED || live.state() == Campaign::PAUSED;
-    // Start from the latest content: the pending edit if there is one.
-    Campaign next = live_now && rec.pending ? *rec.pending : live;
-    const Campaign& in = req.campaign();
-    for (const std::string& path : req.update_mask().paths()) {
-      const auto* field = Campaign::descriptor()->FindFieldByName(path);
-      static const std::set<std::string> kEditable = {
-          "title", "description", "image_urls", "video_urls", "external_url", "mode", "template", "price",
-          "stock", "per_person_limit", "start_time", "end_time", "tags", "fence", "menu_items"};
-      if (field == nullptr || kEditable.count(path) == 0) {
-        return core::InvalidField("updateMask", absl::StrCat("\"", core::JsonFieldName(path), "\" cannot be changed"));
-      }
-      const auto* r = next.GetReflection();
-      r->ClearField(&next, field);
-      if (field->is_repeated()) {
-        for (int i = 0; i < in.GetReflection()->FieldSize(in, field); ++i) {
-          if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-            r->AddMessage(&next, field)->CopyFrom(in.GetReflection()->GetRepeatedMessage(in, field, i));
+  return Change(
+      call, req.id(),
+      [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
+        Campaign& live = rec.campaign;
+        if (live.state() == Campaign::PENDING_AUDIT) {
+          return absl::FailedPreconditionError(
+              "the campaign is being audited; change it once the audit is done");
+        }
+        if (live.state() == Campaign::ENDED)
+          return absl::FailedPreconditionError("an ended campaign cannot change");
+        const bool live_now =
+            live.state() == Campaign::PUBLISHED || live.state() == Campaign::PAUSED;
+        // Start from the latest content: the pending edit if there is one.
+        Campaign next = live_now && rec.pending ? *rec.pending : live;
+        const Campaign& in = req.campaign();
+        for (const std::string& path : req.update_mask().paths()) {
+          const auto* field = Campaign::descriptor()->FindFieldByName(path);
+          static const std::set<std::string> kEditable = {
+              "title",      "description", "image_urls", "video_urls", "external_url",
+              "mode",       "template",    "price",      "stock",      "per_person_limit",
+              "start_time", "end_time",    "tags",       "fence",      "menu_items"};
+          if (field == nullptr || kEditable.count(path) == 0) {
+            return core::InvalidField("updateMask", absl::StrCat("\"", core::JsonFieldName(path),
+                                                                 "\" cannot be changed"));
+          }
+          const auto* r = next.GetReflection();
+          r->ClearField(&next, field);
+          if (field->is_repeated()) {
+            for (int i = 0; i < in.GetReflection()->FieldSize(in, field); ++i) {
+              if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+                r->AddMessage(&next, field)
+                    ->CopyFrom(in.GetReflection()->GetRepeatedMessage(in, field, i));
+              } else {
+                r->AddString(&next, field, in.GetReflection()->GetRepeatedString(in, field, i));
+              }
+            }
+          } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+            if (in.GetReflection()->HasField(in, field)) {
+              r->MutableMessage(&next, field)->CopyFrom(in.GetReflection()->GetMessage(in, field));
+            }
           } else {
-            r->AddString(&next, field, in.GetReflection()->GetRepeatedString(in, field, i));
+            switch (field->cpp_type()) {
+              case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
+                r->SetString(&next, field, in.GetReflection()->GetString(in, field));
+                break;
+              case google::protobuf::FieldDescriptor::CPPTYPE_INT64:
+                r->SetInt64(&next, field, in.GetReflection()->GetInt64(in, field));
+                break;
+              case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
+                r->SetInt32(&next, field, in.GetReflection()->GetInt32(in, field));
+                break;
+              case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
+                r->SetEnumValue(&next, field, in.GetReflection()->GetEnumValue(in, field));
+                break;
+              default:
+                return absl::InternalError(absl::StrCat("field ", path, " has an unexpected type"));
+            }
           }
         }
-      } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-        if (in.GetReflection()->HasField(in, field)) {
-          r->MutableMessage(&next, field)->CopyFrom(in.GetReflection()->GetMessage(in, field));
+        NormalizeTags(next);
+        ResolveMediaIds(next, options_.public_url);
+        QRCLOUD_RETURN_IF_ERROR(Validate(next, "campaign"));
+        if (!live_now) {
+          // A draft or a rejected campaign changes in place and is a draft again.
+          const int64_t sold = live.stock() - live.stock_left();
+          CopyContent(next, live);
+          live.set_stock_left(std::max<int64_t>(0, live.stock() - sold));
+          live.set_state(Campaign::DRAFT);
+          live.clear_reject_reasons();
+          return absl::OkStatus();
         }
-      } else {
-        switch (field->cpp_type()) {
-          case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
-            r->SetString(&next, field, in.GetReflection()->GetString(in, field));
-            break;
-          case google::protobuf::FieldDescriptor::CPPTYPE_INT64:
-            r->SetInt64(&next, field, in.GetReflection()->GetInt64(in, field));
-            break;
-          case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
-            r->SetInt32(&next, field, in.GetReflection()->GetInt32(in, field));
-            break;
-          case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
-            r->SetEnumValue(&next, field, in.GetReflection()->GetEnumValue(in, field));
-            break;
-          default:
-            return absl::InternalError(absl::StrCat("field ", path, " has an unexpected type"));
+        if (next.stock() != 0 && next.stock() < live.stock() - live.stock_left()) {
+          return core::InvalidField("campaign.stock",
+                                    absl::StrCat(live.stock() - live.stock_left(),
+                                                 " are already sold; stock cannot go below that"));
         }
-      }
-    }
-    NormalizeTags(next);
-    ResolveMediaIds(next, options_.public_url);
-    QRCLOUD_RETURN_IF_ERROR(Validate(next, "campaign"));
-    if (!live_now) {
-      // A draft or a rejected campaign changes in place and is a draft again.
-      const int64_t sold = live.stock() - live.stock_left();
-      CopyContent(next, live);
-      live.set_stock_left(std::max<int64_t>(0, live.stock() - sold));
-      live.set_state(Campaign::DRAFT);
-      live.clear_reject_reasons();
-      return absl::OkStatus();
-    }
-    if (next.stock() != 0 && next.stock() < live.stock() - live.stock_left()) {
-      return core::InvalidField("campaign.stock", absl::StrCat(live.stock() - live.stock_left(),
-                                                               " are already sold; stock cannot go below that"));
-    }
-    // A live campaign stays as it is; the edit waits for the audit.
-    rec.pending = next;
-    live.clear_reject_reasons();
-    return SendToAudit(conn, rec, next);
-  }, resp);
+        // A live campaign stays as it is; the edit waits for the audit.
+        rec.pending = next;
+        live.clear_reject_reasons();
+        return SendToAudit(conn, rec, next);
+      },
+      resp);
 }
 
 absl::Status CampaignLogic::List(const rpc::CallContext& call, const v1::ListCampaignsRequest& req,
                                  v1::ListCampaignsResponse& resp) {
-  QRCLOUD_RETURN_IF_ERROR(auth::CheckMerchantAccess(call.caller(), req.merchant_id(), Access::kRead));
+  QRCLOUD_RETURN_IF_ERROR(
+      auth::CheckMerchantAccess(call.caller(), req.merchant_id(), Access::kRead));
   int size = req.page().page_size();
-  if (size < 0 || size > kMaxPageSize) return core::InvalidField("page.pageSize", "must be 1 to 200");
+  if (size < 0 || size > kMaxPageSize)
+    return core::InvalidField("page.pageSize", "must be 1 to 200");
   if (size == 0) size = kDefaultPageSize;
   const std::string state =
       req.state() == Campaign::STATE_UNSPECIFIED ? "" : Campaign::State_Name(req.state());
-  QRCLOUD_ASSIGN_OR_RETURN(auto list, campaigns_.ListForMerchant(req.merchant_id(), state, req.page().page_token(), size + 1));
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto list,
+      campaigns_.ListForMerchant(req.merchant_id(), state, req.page().page_token(), size + 1));
   const bool more = static_cast<int>(list.size()) > size;
   if (more) list.pop_back();
   for (auto& c : list) *resp.add_campaigns() = std::move(c);
@@ -344,76 +394,95 @@ absl::Status CampaignLogic::List(const rpc::CallContext& call, const v1::ListCam
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::Submit(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
-                                   v1::Campaign& resp) {
-  return Change(call, req.id(), [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
-    Campaign& c = rec.campaign;
-    if (c.state() != Campaign::DRAFT && c.state() != Campaign::REJECTED) {
-      return absl::FailedPreconditionError(absl::StrCat("a ", Campaign::State_Name(c.state()),
-                                                        " campaign cannot be submitted; only a DRAFT or REJECTED one"));
-    }
-    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
-    if (merchant.qualification().state() != v1::Qualification::APPROVED) {
-      return absl::FailedPreconditionError(
-          "the merchant's qualification must be approved first: submit the business licence "
-          "(POST /v1/merchants/{id}/qualification)");
-    }
-    if (!merchant.cloud_business_enabled()) {
-      return absl::FailedPreconditionError("cloud business is switched off for this merchant");
-    }
-    QRCLOUD_RETURN_IF_ERROR(Validate(c, ""));
-    c.set_state(Campaign::PENDING_AUDIT);
-    c.clear_reject_reasons();
-    return SendToAudit(conn, rec, c);
-  }, resp);
+absl::Status CampaignLogic::Submit(const rpc::CallContext& call,
+                                   const v1::CampaignActionRequest& req, v1::Campaign& resp) {
+  return Change(
+      call, req.id(),
+      [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
+        Campaign& c = rec.campaign;
+        if (c.state() != Campaign::DRAFT && c.state() != Campaign::REJECTED) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("a ", Campaign::State_Name(c.state()),
+                           " campaign cannot be submitted; only a DRAFT or REJECTED one"));
+        }
+        QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
+        if (merchant.qualification().state() != v1::Qualification::APPROVED) {
+          return absl::FailedPreconditionError(
+              "the merchant's qualification must be approved first: submit the business licence "
+              "(POST /v1/merchants/{id}/qualification)");
+        }
+        if (!merchant.cloud_business_enabled()) {
+          return absl::FailedPreconditionError("cloud business is switched off for this merchant");
+        }
+        QRCLOUD_RETURN_IF_ERROR(Validate(c, ""));
+        c.set_state(Campaign::PENDING_AUDIT);
+        c.clear_reject_reasons();
+        return SendToAudit(conn, rec, c);
+      },
+      resp);
 }
 
-absl::Status CampaignLogic::Pause(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
-                                  v1::Campaign& resp) {
-  return Change(call, req.id(), [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
-    if (rec.campaign.state() != Campaign::PUBLISHED) {
-      return absl::FailedPreconditionError("only a PUBLISHED campaign can be paused");
-    }
-    rec.campaign.set_state(Campaign::PAUSED);
-    return absl::OkStatus();
-  }, resp);
+absl::Status CampaignLogic::Pause(const rpc::CallContext& call,
+                                  const v1::CampaignActionRequest& req, v1::Campaign& resp) {
+  return Change(
+      call, req.id(),
+      [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+        if (rec.campaign.state() != Campaign::PUBLISHED) {
+          return absl::FailedPreconditionError("only a PUBLISHED campaign can be paused");
+        }
+        rec.campaign.set_state(Campaign::PAUSED);
+        return absl::OkStatus();
+      },
+      resp);
 }
 
-absl::Status CampaignLogic::Resume(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
-                                   v1::Campaign& resp) {
-  return Change(call, req.id(), [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
-    if (rec.campaign.state() != Campaign::PAUSED) {
-      return absl::FailedPreconditionError("only a PAUSED campaign can be resumed");
-    }
-    rec.campaign.set_state(Campaign::PUBLISHED);
-    return absl::OkStatus();
-  }, resp);
+absl::Status CampaignLogic::Resume(const rpc::CallContext& call,
+                                   const v1::CampaignActionRequest& req, v1::Campaign& resp) {
+  return Change(
+      call, req.id(),
+      [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+        if (rec.campaign.state() != Campaign::PAUSED) {
+          return absl::FailedPreconditionError("only a PAUSED campaign can be resumed");
+        }
+        rec.campaign.set_state(Campaign::PUBLISHED);
+        return absl::OkStatus();
+      },
+      resp);
 }
 
 absl::Status CampaignLogic::End(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
                                 v1::Campaign& resp) {
-  return Change(call, req.id(), [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
-    if (rec.campaign.state() != Campaign::PUBLISHED && rec.campaign.state() != Campaign::PAUSED) {
-      return absl::FailedPreconditionError("only a PUBLISHED or PAUSED campaign can be ended");
-    }
-    rec.campaign.set_state(Campaign::ENDED);
-    rec.pending.reset();
-    return absl::OkStatus();
-  }, resp);
+  return Change(
+      call, req.id(),
+      [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+        if (rec.campaign.state() != Campaign::PUBLISHED &&
+            rec.campaign.state() != Campaign::PAUSED) {
+          return absl::FailedPreconditionError("only a PUBLISHED or PAUSED campaign can be ended");
+        }
+        rec.campaign.set_state(Campaign::ENDED);
+        rec.pending.reset();
+        return absl::OkStatus();
+      },
+      resp);
 }
 
-absl::Status CampaignLogic::Search(const rpc::CallContext& call, const v1::SearchCampaignsRequest& req,
+absl::Status CampaignLogic::Search(const rpc::CallContext& call,
+                                   const v1::SearchCampaignsRequest& req,
                                    v1::SearchCampaignsResponse& resp) {
   (void)call;
   QRCLOUD_RETURN_IF_ERROR(core::ValidateText("q", req.q(), 0, 100));
   std::vector<std::string> words;
-  for (absl::string_view w : absl::StrSplit(req.q(), ' ', absl::SkipWhitespace())) words.emplace_back(w);
-  if (words.empty() && req.tags().empty()) return core::InvalidField("q", "give words to search for, or tags");
+  for (absl::string_view w : absl::StrSplit(req.q(), ' ', absl::SkipWhitespace()))
+    words.emplace_back(w);
+  if (words.empty() && req.tags().empty())
+    return core::InvalidField("q", "give words to search for, or tags");
   int size = req.page().page_size();
-  if (size < 0 || size > kMaxPageSize) return core::InvalidField("page.pageSize", "must be 1 to 200");
+  if (size < 0 || size > kMaxPageSize)
+    return core::InvalidField("page.pageSize", "must be 1 to 200");
   if (size == 0) size = kDefaultPageSize;
   std::vector<std::string> tags(req.tags().begin(), req.tags().end());
-  QRCLOUD_ASSIGN_OR_RETURN(auto found, campaigns_.Search(words, tags, req.page().page_token(), size + 1));
+  QRCLOUD_ASSIGN_OR_RETURN(auto found,
+                           campaigns_.Search(words, tags, req.page().page_token(), size + 1));
   const bool more = static_cast<int>(found.size()) > size;
   if (more) found.pop_back();
   for (auto& c : found) *resp.add_campaigns() = std::move(c);
@@ -421,18 +490,22 @@ absl::Status CampaignLogic::Search(const rpc::CallContext& call, const v1::Searc
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call, const v1::UploadMediaRequest& req,
-                                        v1::Media& resp) {
+absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call,
+                                        const v1::UploadMediaRequest& req, v1::Media& resp) {
   QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), req.merchant_id()));
-  if (req.data().empty()) return core::InvalidField("data", "is required: the image bytes (base64 in JSON)");
+  if (req.data().empty())
+    return core::InvalidField("data", "is required: the image bytes (base64 in JSON)");
   if (req.data().size() > kMaxMediaBytes) {
-    return core::InvalidField("data", absl::StrCat("is ", req.data().size(), " bytes; at most ", kMaxMediaBytes, " (5 MiB)"));
+    return core::InvalidField("data", absl::StrCat("is ", req.data().size(), " bytes; at most ",
+                                                   kMaxMediaBytes, " (5 MiB)"));
   }
   const std::string sniffed = SniffImageType(req.data());
   if (sniffed.empty()) return core::InvalidField("data", "is not a PNG, JPEG or WebP image");
   if (req.content_type() != sniffed) {
-    return core::InvalidField("contentType", absl::StrCat("says ", req.content_type().empty() ? "nothing" : req.content_type(),
-                                                          " but the data is ", sniffed));
+    return core::InvalidField(
+        "contentType",
+        absl::StrCat("says ", req.content_type().empty() ? "nothing" : req.content_type(),
+                     " but the data is ", sniffed));
   }
   resp.set_id(core::NewId());
   resp.set_merchant_id(req.merchant_id());
@@ -450,16 +523,18 @@ absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call, const v1::
   }
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
   return conn
-      ->Execute("INSERT INTO media (id, merchant_id, content_type, size_bytes, sha256, created_at) "
-                "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-                {resp.id(), resp.merchant_id(), resp.content_type(), resp.size_bytes(), resp.sha256()})
+      ->Execute(
+          "INSERT INTO media (id, merchant_id, content_type, size_bytes, sha256, created_at) "
+          "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+          {resp.id(), resp.merchant_id(), resp.content_type(), resp.size_bytes(), resp.sha256()})
       .status();
 }
 
 absl::Status CampaignLogic::GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req,
                                      google::api::HttpBody& resp) {
   (void)call;
-  if (!core::IsValidId(req.id())) return absl::NotFoundError(absl::StrCat("media ", req.id(), " not found"));
+  if (!core::IsValidId(req.id()))
+    return absl::NotFoundError(absl::StrCat("media ", req.id(), " not found"));
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
   auto row = conn->QueryOne("SELECT content_type FROM media WHERE id = ?", {req.id()});
   if (row.status().code() == absl::StatusCode::kNotFound) {
@@ -467,7 +542,8 @@ absl::Status CampaignLogic::GetMedia(const rpc::CallContext& call, const v1::Get
   }
   if (!row.ok()) return row.status();
   std::ifstream in(absl::StrCat(options_.media_dir, "/", req.id()), std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("media ", req.id(), " is missing from the store"));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("media ", req.id(), " is missing from the store"));
   std::stringstream data;
   data << in.rdbuf();
   resp.set_content_type(row->String("content_type"));
@@ -477,7 +553,8 @@ absl::Status CampaignLogic::GetMedia(const rpc::CallContext& call, const v1::Get
 
 absl::Status CampaignLogic::Publish(store::Connection& conn, CampaignRecord& rec) {
   Campaign& c = rec.campaign;
-  if (c.page_url().empty()) c.set_page_url(absl::StrCat(options_.public_url, "/m/", core::NewSlug()));
+  if (c.page_url().empty())
+    c.set_page_url(absl::StrCat(options_.public_url, "/m/", core::NewSlug()));
   if (c.code_id().empty()) {
     QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
     CodeRow code;
@@ -500,49 +577,51 @@ absl::Status CampaignLogic::Publish(store::Connection& conn, CampaignRecord& rec
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::RecordAuditDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
-                                                v1::Campaign& resp) {
+absl::Status CampaignLogic::RecordAuditDecision(const rpc::CallContext& call,
+                                                const v1::AuditDecision& req, v1::Campaign& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), Role::kAuditor));
   if (!req.approve() && req.reasons().empty()) {
     return core::InvalidField("reasons", "a rejection needs at least one reason");
   }
-  QRCLOUD_RETURN_IF_ERROR(campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(conn, req.subject_id(), /*for_update=*/true));
-    if (rec.submission_id != req.submission_id()) {
-      return absl::FailedPreconditionError(absl::StrCat("submission ", req.submission_id(),
-                                                        " is not the campaign's pending submission"));
-    }
-    Campaign& c = rec.campaign;
-    const bool revision = rec.pending.has_value();
-    if (!revision && c.state() != Campaign::PENDING_AUDIT) {
-      return absl::FailedPreconditionError("the campaign has no submission waiting for audit");
-    }
-    rec.submission_id.clear();
-    if (!req.approve()) {
-      c.clear_reject_reasons();
-      for (const auto& r : req.reasons()) c.add_reject_reasons(r);
-      if (revision) {
-        rec.pending.reset();  // the live campaign stays; the edit is refused
-      } else {
-        c.set_state(Campaign::REJECTED);
-      }
-    } else {
-      if (revision) {
-        const int64_t sold = c.stock() - c.stock_left();
-        CopyContent(*rec.pending, c);
-        c.set_stock_left(std::max<int64_t>(0, c.stock() - sold));
-        rec.pending.reset();
-      } else {
-        c.set_state(Campaign::PUBLISHED);
-      }
-      c.clear_reject_reasons();
-      QRCLOUD_RETURN_IF_ERROR(Publish(conn, rec));
-    }
-    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
-    resp = c;
-    resp.set_has_pending_revision(rec.pending.has_value());
-    return absl::OkStatus();
-  }));
+  QRCLOUD_RETURN_IF_ERROR(
+      campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+        QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec,
+                                 campaigns_.Get(conn, req.subject_id(), /*for_update=*/true));
+        if (rec.submission_id != req.submission_id()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "submission ", req.submission_id(), " is not the campaign's pending submission"));
+        }
+        Campaign& c = rec.campaign;
+        const bool revision = rec.pending.has_value();
+        if (!revision && c.state() != Campaign::PENDING_AUDIT) {
+          return absl::FailedPreconditionError("the campaign has no submission waiting for audit");
+        }
+        rec.submission_id.clear();
+        if (!req.approve()) {
+          c.clear_reject_reasons();
+          for (const auto& r : req.reasons()) c.add_reject_reasons(r);
+          if (revision) {
+            rec.pending.reset();  // the live campaign stays; the edit is refused
+          } else {
+            c.set_state(Campaign::REJECTED);
+          }
+        } else {
+          if (revision) {
+            const int64_t sold = c.stock() - c.stock_left();
+            CopyContent(*rec.pending, c);
+            c.set_stock_left(std::max<int64_t>(0, c.stock() - sold));
+            rec.pending.reset();
+          } else {
+            c.set_state(Campaign::PUBLISHED);
+          }
+          c.clear_reject_reasons();
+          QRCLOUD_RETURN_IF_ERROR(Publish(conn, rec));
+        }
+        QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
+        resp = c;
+        resp.set_has_pending_revision(rec.pending.has_value());
+        return absl::OkStatus();
+      }));
   AfterChange(resp);
   return absl::OkStatus();
 }
@@ -554,8 +633,8 @@ void CampaignLogic::AfterChange(const Campaign& c) {
     auto code = codes_.Get(c.code_id());
     if (code.ok()) {
       code->code.set_state(c.state() == Campaign::PUBLISHED ? v1::Code::ACTIVE
-                                                            : c.state() == Campaign::ENDED ? v1::Code::EXPIRED
-                                                                                           : v1::Code::PAUSED);
+                           : c.state() == Campaign::ENDED   ? v1::Code::EXPIRED
+                                                            : v1::Code::PAUSED);
       if (auto conn = codes_.mysql().Acquire(); conn.ok()) (void)codes_.Update(**conn, *code);
       if (absl::Status s = codes_.PublishResolution(*code); !s.ok()) {
         spdlog::warn("campaign {}: code resolution not published: {}", c.id(), s.message());
@@ -583,11 +662,12 @@ void CampaignLogic::AfterChange(const Campaign& c) {
 
 using rpc::CallContext;
 
-#define QRCLOUD_CAMPAIGN_METHOD(Method, Req, Resp, Call)                                        \
-  grpc::ServerUnaryReactor* CampaignServiceImpl::Method(grpc::CallbackServerContext* ctx, const Req* req, \
-                                                        Resp* resp) {                                    \
-    return dispatcher_.Unary(ctx, #Method, req, resp,                                   \
-                             [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); });   \
+#define QRCLOUD_CAMPAIGN_METHOD(Method, Req, Resp, Call)                                  \
+  grpc::ServerUnaryReactor* CampaignServiceImpl::Method(grpc::CallbackServerContext* ctx, \
+                                                        const Req* req, Resp* resp) {     \
+    return dispatcher_.Unary(ctx, #Method, req, resp, [=, this](const CallContext& c) {   \
+      return logic_.Call(c, *req, *resp);                                                 \
+    });                                                                                   \
   }
 
 QRCLOUD_CAMPAIGN_METHOD(CreateCampaign, v1::CreateCampaignRequest, v1::Campaign, Create)
@@ -598,7 +678,8 @@ QRCLOUD_CAMPAIGN_METHOD(SubmitCampaign, v1::CampaignActionRequest, v1::Campaign,
 QRCLOUD_CAMPAIGN_METHOD(PauseCampaign, v1::CampaignActionRequest, v1::Campaign, Pause)
 QRCLOUD_CAMPAIGN_METHOD(ResumeCampaign, v1::CampaignActionRequest, v1::Campaign, Resume)
 QRCLOUD_CAMPAIGN_METHOD(EndCampaign, v1::CampaignActionRequest, v1::Campaign, End)
-QRCLOUD_CAMPAIGN_METHOD(SearchCampaigns, v1::SearchCampaignsRequest, v1::SearchCampaignsResponse, Search)
+QRCLOUD_CAMPAIGN_METHOD(SearchCampaigns, v1::SearchCampaignsRequest, v1::SearchCampaignsResponse,
+                        Search)
 QRCLOUD_CAMPAIGN_METHOD(UploadMedia, v1::UploadMediaRequest, v1::Media, UploadMedia)
 QRCLOUD_CAMPAIGN_METHOD(GetMedia, v1::GetMediaRequest, google::api::HttpBody, GetMedia)
 QRCLOUD_CAMPAIGN_METHOD(RecordAuditDecision, v1::AuditDecision, v1::Campaign, RecordAuditDecision)

@@ -43,20 +43,30 @@ class CampaignLogic {
 
   void set_listener(CampaignListener listener) { listener_ = std::move(listener); }
 
-  absl::Status Create(const rpc::CallContext& call, const v1::CreateCampaignRequest& req, v1::Campaign& resp);
-  absl::Status Get(const rpc::CallContext& call, const v1::GetCampaignRequest& req, v1::Campaign& resp);
-  absl::Status Update(const rpc::CallContext& call, const v1::UpdateCampaignRequest& req, v1::Campaign& resp);
+  absl::Status Create(const rpc::CallContext& call, const v1::CreateCampaignRequest& req,
+                      v1::Campaign& resp);
+  absl::Status Get(const rpc::CallContext& call, const v1::GetCampaignRequest& req,
+                   v1::Campaign& resp);
+  absl::Status Update(const rpc::CallContext& call, const v1::UpdateCampaignRequest& req,
+                      v1::Campaign& resp);
   absl::Status List(const rpc::CallContext& call, const v1::ListCampaignsRequest& req,
                     v1::ListCampaignsResponse& resp);
-  absl::Status Submit(const rpc::CallContext& call, const v1::CampaignActionRequest& req, v1::Campaign& resp);
-  absl::Status Pause(const rpc::CallContext& call, const v1::CampaignActionRequest& req, v1::Campaign& resp);
-  absl::Status Resume(const rpc::CallContext& call, const v1::CampaignActionRequest& req, v1::Campaign& resp);
-  absl::Status End(const rpc::CallContext& call, const v1::CampaignActionRequest& req, v1::Campaign& resp);
+  absl::Status Submit(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                      v1::Campaign& resp);
+  absl::Status Pause(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                     v1::Campaign& resp);
+  absl::Status Resume(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                      v1::Campaign& resp);
+  absl::Status End(const rpc::CallContext& call, const v1::CampaignActionRequest& req,
+                   v1::Campaign& resp);
   absl::Status Search(const rpc::CallContext& call, const v1::SearchCampaignsRequest& req,
                       v1::SearchCampaignsResponse& resp);
-  absl::Status UploadMedia(const rpc::CallContext& call, const v1::UploadMediaRequest& req, v1::Media& resp);
-  absl::Status GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req, google::api::HttpBody& resp);
-  absl::Status RecordAuditDecision(const rpc::CallContext& call, const v1::AuditDecision& req, v1::Campaign& resp);
+  absl::Status UploadMedia(const rpc::CallContext& call, const v1::UploadMediaRequest& req,
+                           v1::Media& resp);
+  absl::Status GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req,
+                        google::api::HttpBody& resp);
+  absl::Status RecordAuditDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                   v1::Campaign& resp);
 
   // Validates a campaign's content as a merchant edits it; `prefix` names
   // the fields ("" or "campaign").
@@ -64,10 +74,12 @@ class CampaignLogic {
 
  private:
   // Loads for change, checks the caller may write, runs `change`, saves.
-  absl::Status Change(const rpc::CallContext& call, absl::string_view id,
-                      const std::function<absl::Status(store::Connection&, CampaignRecord&)>& change,
-                      v1::Campaign& resp);
-  absl::Status SendToAudit(store::Connection& conn, CampaignRecord& rec, const v1::Campaign& content);
+  absl::Status Change(
+      const rpc::CallContext& call, absl::string_view id,
+      const std::function<absl::Status(store::Connection&, CampaignRecord&)>& change,
+      v1::Campaign& resp);
+  absl::Status SendToAudit(store::Connection& conn, CampaignRecord& rec,
+                           const v1::Campaign& content);
   // Page URL, code, geo index: what a campaign gets when it goes live.
   absl::Status Publish(store::Connection& conn, CampaignRecord& rec);
   void AfterChange(const v1::Campaign& c);
@@ -87,30 +99,36 @@ class CampaignServiceImpl : public v1::CampaignService::CallbackService {
   CampaignServiceImpl(CampaignLogic& logic, rpc::DispatcherDeps deps)
       : logic_(logic), dispatcher_("qrcloud.v1.CampaignService", deps) {}
 
-  grpc::ServerUnaryReactor* CreateCampaign(grpc::CallbackServerContext*, const v1::CreateCampaignRequest*,
+  grpc::ServerUnaryReactor* CreateCampaign(grpc::CallbackServerContext*,
+                                           const v1::CreateCampaignRequest*,
                                            v1::Campaign*) override;
   grpc::ServerUnaryReactor* GetCampaign(grpc::CallbackServerContext*, const v1::GetCampaignRequest*,
                                         v1::Campaign*) override;
-  grpc::ServerUnaryReactor* UpdateCampaign(grpc::CallbackServerContext*, const v1::UpdateCampaignRequest*,
+  grpc::ServerUnaryReactor* UpdateCampaign(grpc::CallbackServerContext*,
+                                           const v1::UpdateCampaignRequest*,
                                            v1::Campaign*) override;
-  grpc::ServerUnaryReactor* ListCampaigns(grpc::CallbackServerContext*, const v1::ListCampaignsRequest*,
+  grpc::ServerUnaryReactor* ListCampaigns(grpc::CallbackServerContext*,
+                                          const v1::ListCampaignsRequest*,
                                           v1::ListCampaignsResponse*) override;
-  grpc::ServerUnaryReactor* SubmitCampaign(grpc::CallbackServerContext*, const v1::CampaignActionRequest*,
+  grpc::ServerUnaryReactor* SubmitCampaign(grpc::CallbackServerContext*,
+                                           const v1::CampaignActionRequest*,
                                            v1::Campaign*) override;
-  grpc::ServerUnaryReactor* PauseCampaign(grpc::CallbackServerContext*, const v1::CampaignActionRequest*,
-                                          v1::Campaign*) override;
-  grpc::ServerUnaryReactor* ResumeCampaign(grpc::CallbackServerContext*, const v1::CampaignActionRequest*,
+  grpc::ServerUnaryReactor* PauseCampaign(grpc::CallbackServerContext*,
+                                          const v1::CampaignActionRequest*, v1::Campaign*) override;
+  grpc::ServerUnaryReactor* ResumeCampaign(grpc::CallbackServerContext*,
+                                           const v1::CampaignActionRequest*,
                                            v1::Campaign*) override;
-  grpc::ServerUnaryReactor* EndCampaign(grpc::CallbackServerContext*, const v1::CampaignActionRequest*,
-                                        v1::Campaign*) override;
-  grpc::ServerUnaryReactor* SearchCampaigns(grpc::CallbackServerContext*, const v1::SearchCampaignsRequest*,
+  grpc::ServerUnaryReactor* EndCampaign(grpc::CallbackServerContext*,
+                                        const v1::CampaignActionRequest*, v1::Campaign*) override;
+  grpc::ServerUnaryReactor* SearchCampaigns(grpc::CallbackServerContext*,
+                                            const v1::SearchCampaignsRequest*,
                                             v1::SearchCampaignsResponse*) override;
   grpc::ServerUnaryReactor* UploadMedia(grpc::CallbackServerContext*, const v1::UploadMediaRequest*,
                                         v1::Media*) override;
   grpc::ServerUnaryReactor* GetMedia(grpc::CallbackServerContext*, const v1::GetMediaRequest*,
                                      google::api::HttpBody*) override;
-  grpc::ServerUnaryReactor* RecordAuditDecision(grpc::CallbackServerContext*, const v1::AuditDecision*,
-                                                v1::Campaign*) override;
+  grpc::ServerUnaryReactor* RecordAuditDecision(grpc::CallbackServerContext*,
+                                                const v1::AuditDecision*, v1::Campaign*) override;
 
  private:
   CampaignLogic& logic_;

@@ -52,7 +52,8 @@ absl::StatusOr<CampaignRecord> FromRow(const store::Row& r) {
   SetIdentity(r, c);
   c.set_stock_left(r.Int("stock_left"));
   c.clear_reject_reasons();
-  for (absl::string_view reason : absl::StrSplit(r.String("reject_reasons"), '\n', absl::SkipEmpty())) {
+  for (absl::string_view reason :
+       absl::StrSplit(r.String("reject_reasons"), '\n', absl::SkipEmpty())) {
     c.add_reject_reasons(std::string(reason));
   }
   c.set_code_id(r.String("code_id"));
@@ -69,26 +70,29 @@ absl::StatusOr<CampaignRecord> FromRow(const store::Row& r) {
 store::Params ColumnValues(const CampaignRecord& rec) {
   const v1::Campaign& c = rec.campaign;
   std::string reasons;
-  for (const auto& r : c.reject_reasons()) absl::StrAppend(&reasons, reasons.empty() ? "" : "\n", r);
-  return {v1::Campaign::State_Name(c.state()),
-          ToJson(c),
-          rec.pending ? store::Value(ToJson(*rec.pending)) : store::Value(nullptr),
-          OrNull(rec.submission_id),
-          OrNull(reasons),
-          SearchText(c),
-          v1::Campaign::Mode_Name(c.mode()),
-          c.price().currency().empty() ? std::string("CNY") : c.price().currency(),
-          c.price().minor(),
-          c.stock(),
-          c.stock_left(),
-          static_cast<int64_t>(c.per_person_limit()),
-          c.has_start_time() ? store::Value(core::FromProto(c.start_time())) : store::Value(nullptr),
-          c.has_end_time() ? store::Value(core::FromProto(c.end_time())) : store::Value(nullptr),
-          c.has_fence() ? store::Value(c.fence().origin().lat()) : store::Value(nullptr),
-          c.has_fence() ? store::Value(c.fence().origin().lng()) : store::Value(nullptr),
-          c.has_fence() ? store::Value(static_cast<int64_t>(c.fence().radius_m())) : store::Value(nullptr),
-          OrNull(c.page_url().empty() ? "" : c.page_url().substr(c.page_url().rfind('/') + 1)),
-          OrNull(c.code_id())};
+  for (const auto& r : c.reject_reasons())
+    absl::StrAppend(&reasons, reasons.empty() ? "" : "\n", r);
+  return {
+      v1::Campaign::State_Name(c.state()),
+      ToJson(c),
+      rec.pending ? store::Value(ToJson(*rec.pending)) : store::Value(nullptr),
+      OrNull(rec.submission_id),
+      OrNull(reasons),
+      SearchText(c),
+      v1::Campaign::Mode_Name(c.mode()),
+      c.price().currency().empty() ? std::string("CNY") : c.price().currency(),
+      c.price().minor(),
+      c.stock(),
+      c.stock_left(),
+      static_cast<int64_t>(c.per_person_limit()),
+      c.has_start_time() ? store::Value(core::FromProto(c.start_time())) : store::Value(nullptr),
+      c.has_end_time() ? store::Value(core::FromProto(c.end_time())) : store::Value(nullptr),
+      c.has_fence() ? store::Value(c.fence().origin().lat()) : store::Value(nullptr),
+      c.has_fence() ? store::Value(c.fence().origin().lng()) : store::Value(nullptr),
+      c.has_fence() ? store::Value(static_cast<int64_t>(c.fence().radius_m()))
+                    : store::Value(nullptr),
+      OrNull(c.page_url().empty() ? "" : c.page_url().substr(c.page_url().rfind('/') + 1)),
+      OrNull(c.code_id())};
 }
 
 }  // namespace
@@ -106,11 +110,15 @@ absl::Status CampaignStore::Insert(store::Connection& conn, const CampaignRecord
   params.push_back(created);
   params.push_back(created);
   return conn
-      .Execute("INSERT INTO campaigns (id, merchant_id, state, content, pending_content, submission_id, "
-               "reject_reasons, search_text, mode, currency, price_minor, stock, stock_left, per_person_limit, "
-               "start_time, end_time, fence_lat, fence_lng, fence_radius_m, page_slug, code_id, created_at, "
-               "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               params)
+      .Execute(
+          "INSERT INTO campaigns (id, merchant_id, state, content, pending_content, submission_id, "
+          "reject_reasons, search_text, mode, currency, price_minor, stock, stock_left, "
+          "per_person_limit, "
+          "start_time, end_time, fence_lat, fence_lng, fence_radius_m, page_slug, code_id, "
+          "created_at, "
+          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?)",
+          params)
       .status();
 }
 
@@ -118,18 +126,23 @@ absl::Status CampaignStore::Save(store::Connection& conn, const CampaignRecord& 
   store::Params params = ColumnValues(rec);
   params.push_back(rec.campaign.id());
   return conn
-      .Execute("UPDATE campaigns SET state = ?, content = ?, pending_content = ?, submission_id = ?, "
-               "reject_reasons = ?, search_text = ?, mode = ?, currency = ?, price_minor = ?, stock = ?, "
-               "stock_left = ?, per_person_limit = ?, start_time = ?, end_time = ?, fence_lat = ?, fence_lng = ?, "
-               "fence_radius_m = ?, page_slug = ?, code_id = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-               params)
+      .Execute(
+          "UPDATE campaigns SET state = ?, content = ?, pending_content = ?, submission_id = ?, "
+          "reject_reasons = ?, search_text = ?, mode = ?, currency = ?, price_minor = ?, stock = "
+          "?, "
+          "stock_left = ?, per_person_limit = ?, start_time = ?, end_time = ?, fence_lat = ?, "
+          "fence_lng = ?, "
+          "fence_radius_m = ?, page_slug = ?, code_id = ?, updated_at = UTC_TIMESTAMP(6) WHERE id "
+          "= ?",
+          params)
       .status();
 }
 
-absl::StatusOr<CampaignRecord> CampaignStore::Get(store::Connection& conn, absl::string_view id, bool for_update) {
-  auto row = conn.QueryOne(
-      absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE id = ?", for_update ? " FOR UPDATE" : ""),
-      {std::string(id)});
+absl::StatusOr<CampaignRecord> CampaignStore::Get(store::Connection& conn, absl::string_view id,
+                                                  bool for_update) {
+  auto row = conn.QueryOne(absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE id = ?",
+                                        for_update ? " FOR UPDATE" : ""),
+                           {std::string(id)});
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("campaign ", id, " not found"));
   }
@@ -137,16 +150,18 @@ absl::StatusOr<CampaignRecord> CampaignStore::Get(store::Connection& conn, absl:
   return FromRow(*row);
 }
 
-absl::StatusOr<CampaignStore::OrderTerms> CampaignStore::GetOrderTerms(store::Connection& conn,
-                                                                      absl::string_view id,
-                                                                      const std::string& account_id,
-                                                                      const std::string& request_id) {
-  auto row = conn.QueryOne(
-      "SELECT id, merchant_id, state, mode, currency, price_minor, stock, per_person_limit, start_time, end_time, "
+absl::StatusOr<OrderTerms> CampaignStore::GetOrderTerms(absl::string_view id,
+                                                        absl::string_view account_id,
+                                                        absl::string_view request_id) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  auto row = conn->QueryOne(
+      "SELECT id, merchant_id, state, mode, currency, price_minor, stock, per_person_limit, "
+      "start_time, end_time, "
       "fence_lat, fence_lng, fence_radius_m, (SELECT o.id FROM orders o WHERE o.account_id = ? AND "
-      "o.request_id = ?) AS existing_order, (SELECT m.cloud_business_enabled FROM merchants m WHERE m.id = "
+      "o.request_id = ?) AS existing_order, (SELECT m.cloud_business_enabled FROM merchants m "
+      "WHERE m.id = "
       "campaigns.merchant_id) AS cloud_business_enabled FROM campaigns WHERE id = ?",
-      {account_id, request_id, std::string(id)});
+      {std::string(account_id), std::string(request_id), std::string(id)});
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("campaign ", id, " not found"));
   }
@@ -181,8 +196,9 @@ absl::StatusOr<CampaignRecord> CampaignStore::Get(absl::string_view id) {
 
 absl::StatusOr<CampaignRecord> CampaignStore::GetByPageSlug(absl::string_view slug) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  auto row = conn->QueryOne(absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE page_slug = ?"),
-                            {std::string(slug)});
+  auto row =
+      conn->QueryOne(absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE page_slug = ?"),
+                     {std::string(slug)});
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("no page at /m/", slug));
   }
@@ -190,11 +206,11 @@ absl::StatusOr<CampaignRecord> CampaignStore::GetByPageSlug(absl::string_view sl
   return FromRow(*row);
 }
 
-absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::ListForMerchant(absl::string_view merchant_id,
-                                                                         absl::string_view state,
-                                                                         absl::string_view after_id, int limit) {
+absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::ListForMerchant(
+    absl::string_view merchant_id, absl::string_view state, absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  std::string sql = absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE merchant_id = ? AND id > ?");
+  std::string sql =
+      absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE merchant_id = ? AND id > ?");
   store::Params params = {std::string(merchant_id), std::string(after_id)};
   if (!state.empty()) {
     sql += " AND state = ?";
@@ -211,11 +227,12 @@ absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::ListForMerchant(absl::s
   return out;
 }
 
-absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::Search(const std::vector<std::string>& words,
-                                                                const std::vector<std::string>& tags,
-                                                                absl::string_view after_id, int limit) {
+absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::Search(
+    const std::vector<std::string>& words, const std::vector<std::string>& tags,
+    absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  std::string sql = absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE state = 'PUBLISHED' AND id > ?");
+  std::string sql =
+      absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE state = 'PUBLISHED' AND id > ?");
   store::Params params = {std::string(after_id)};
   // LIKE with the input escaped: a word is matched literally, % and _ included.
   auto like = [](const std::string& w) {

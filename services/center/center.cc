@@ -5,8 +5,7 @@
 
 namespace qrcloud::center {
 
-absl::StatusOr<std::unique_ptr<Center>> Center::Create(service::Host& host,
-                                                      CenterOptions options) {
+absl::StatusOr<std::unique_ptr<Center>> Center::Create(service::Host& host, CenterOptions options) {
   auto signer = core::ReceiptSigner::FromSeed(options.receipt_seed);
   if (!signer.ok()) return signer.status();
   std::unique_ptr<Center> center(new Center(std::move(options)));
@@ -19,9 +18,8 @@ void Center::Make(service::Host& host, core::ReceiptSigner signer) {
   cache::RedisPool& redis = host.redis();
   const core::Clock& clock = host.clock();
   const rpc::DispatcherDeps deps = host.dispatcher_deps();
-  const std::string decoder = options_.qr_decoder.empty()
-                                  ? qr::SiblingBinary("qrcloud-qr-decode")
-                                  : options_.qr_decoder;
+  const std::string decoder =
+      options_.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode") : options_.qr_decoder;
 
   accounts_ = std::make_unique<AccountStore>(mysql);
   // The center owns the API keys: keys not yet cached are looked up here.
@@ -32,19 +30,23 @@ void Center::Make(service::Host& host, core::ReceiptSigner signer) {
   geo_ = std::make_unique<GeoIndex>(redis);
   gate_ = std::make_unique<StockGate>(redis, StockGate::FromMysql(mysql));
   signer_ = std::make_unique<core::ReceiptSigner>(std::move(signer));
-  payments_ = std::make_unique<PayAtShop>();
+  payments_ = std::make_unique<ordering::PayAtShop>();
+  orders_ = std::make_unique<MysqlOrderStore>(mysql);
+  runner_ = std::make_unique<store::MysqlTxRunner>(mysql, host.outbox());
+  order_book_ = std::make_unique<ordering::OrderBook>(
+      *runner_, *orders_, *signer_, *payments_, clock, ordering::OrderBookOptions{}, gate_.get());
   rollup_ = std::make_unique<ScanRollup>(mysql);
 
   auth_logic_ = std::make_unique<AuthLogic>(mysql, redis, *accounts_, host.sessions(),
                                             host.authenticator(), clock);
   merchant_logic_ = std::make_unique<MerchantLogic>(*merchants_, host.outbox(), clock, &redis);
-  code_logic_ = std::make_unique<CodeLogic>(*codes_, *merchants_, clock, decoder,
-                                            options_.media_dir);
+  code_logic_ =
+      std::make_unique<CodeLogic>(*codes_, *merchants_, clock, decoder, options_.media_dir);
   campaign_logic_ = std::make_unique<CampaignLogic>(
       *campaigns_, *merchants_, *codes_, *geo_, host.outbox(), clock,
       CampaignOptions{options_.public_url, options_.media_dir});
-  order_logic_ = std::make_unique<OrderLogic>(mysql, *campaigns_, *gate_, *signer_, *payments_,
-                                              clock, OrderOptions{absl::Hours(24 * 30), decoder});
+  order_logic_ = std::make_unique<OrderLogic>(*order_book_, *orders_, *campaigns_, *signer_,
+                                              OrderOptions{decoder});
   geo_logic_ = std::make_unique<GeoLogic>(*geo_);
   page_logic_ = std::make_unique<PageLogic>(*campaigns_, *merchants_, redis, options_.public_url);
   StockGate* gate = gate_.get();

@@ -9,7 +9,10 @@
 
 #include "absl/time/time.h"
 #include "libs/core/receipt_token.h"
+#include "libs/ordering/order_book.h"
+#include "libs/ordering/payment.h"
 #include "libs/service/host.h"
+#include "libs/store/tx.h"
 #include "services/center/account_store.h"
 #include "services/center/auth_service.h"
 #include "services/center/campaign_service.h"
@@ -20,7 +23,9 @@
 #include "services/center/geo_service.h"
 #include "services/center/merchant_service.h"
 #include "services/center/merchant_store.h"
+#include "services/center/order_logic.h"
 #include "services/center/order_service.h"
+#include "services/center/order_store.h"
 #include "services/center/page_service.h"
 #include "services/center/scan_rollup.h"
 #include "services/center/stock_gate.h"
@@ -46,8 +51,7 @@ class Center {
   // Makes every store, logic and adapter on the host's pools. The host must
   // outlive the center (it owns it: Host::Own). INVALID_ARGUMENT for a
   // receipt seed that is not 32 bytes.
-  static absl::StatusOr<std::unique_ptr<Center>> Create(service::Host& host,
-                                                        CenterOptions options);
+  static absl::StatusOr<std::unique_ptr<Center>> Create(service::Host& host, CenterOptions options);
 
   AuthLogic& auth_logic() { return *auth_logic_; }
   StockGate& gate() { return *gate_; }
@@ -72,8 +76,11 @@ class Center {
   std::unique_ptr<CampaignStore> campaigns_;
   std::unique_ptr<GeoIndex> geo_;
   std::unique_ptr<StockGate> gate_;
+  std::unique_ptr<MysqlOrderStore> orders_;
+  std::unique_ptr<store::MysqlTxRunner> runner_;
   std::unique_ptr<core::ReceiptSigner> signer_;
-  std::unique_ptr<PayAtShop> payments_;
+  std::unique_ptr<ordering::PayAtShop> payments_;
+  std::unique_ptr<ordering::OrderBook> order_book_;
   std::unique_ptr<ScanRollup> rollup_;
 
   std::unique_ptr<AuthLogic> auth_logic_;

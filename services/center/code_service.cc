@@ -18,8 +18,8 @@
 #include "libs/qr/encoder.h"
 #include "libs/qr/isolated_decoder.h"
 #include "libs/qr/pdf_renderer.h"
-#include "libs/qr/sticker.h"
 #include "libs/qr/png_renderer.h"
+#include "libs/qr/sticker.h"
 #include "libs/qr/svg_renderer.h"
 #include "libs/qr/wifi.h"
 
@@ -35,10 +35,14 @@ constexpr size_t kMaxDecodeBytes = 3 * 1024 * 1024;
 
 qr::EcLevel LevelOf(v1::Code::ErrorCorrection ec) {
   switch (ec) {
-    case v1::Code::L: return qr::EcLevel::kLow;
-    case v1::Code::Q: return qr::EcLevel::kQuartile;
-    case v1::Code::H: return qr::EcLevel::kHigh;
-    default: return qr::EcLevel::kMedium;
+    case v1::Code::L:
+      return qr::EcLevel::kLow;
+    case v1::Code::Q:
+      return qr::EcLevel::kQuartile;
+    case v1::Code::H:
+      return qr::EcLevel::kHigh;
+    default:
+      return qr::EcLevel::kMedium;
   }
 }
 
@@ -68,7 +72,8 @@ absl::Status ValidateWifi(const v1::WifiNetwork& wifi, absl::string_view prefix)
       break;
     case v1::WifiNetwork::NONE:
       if (!wifi.password().empty()) {
-        return core::InvalidField(p + ".password", "an open network (security NONE) has no password");
+        return core::InvalidField(p + ".password",
+                                  "an open network (security NONE) has no password");
       }
       break;
     default:
@@ -79,9 +84,12 @@ absl::Status ValidateWifi(const v1::WifiNetwork& wifi, absl::string_view prefix)
 
 absl::string_view SecurityName(v1::WifiNetwork::Security s) {
   switch (s) {
-    case v1::WifiNetwork::WEP: return "WEP";
-    case v1::WifiNetwork::NONE: return "nopass";
-    default: return "WPA";
+    case v1::WifiNetwork::WEP:
+      return "WEP";
+    case v1::WifiNetwork::NONE:
+      return "nopass";
+    default:
+      return "WPA";
   }
 }
 
@@ -99,11 +107,12 @@ absl::Status CheckCodeAccess(const auth::Principal& p, const CodeRow& row) {
 absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
                                    CodeRow& row, absl::string_view prefix) {
   const std::string p = prefix.empty() ? "" : absl::StrCat(prefix, ".");
-  const int targets = !req.target_url().empty() + !req.campaign_id().empty() + !req.merchant_id().empty() +
-                      !req.payload().empty() + req.has_wifi();
+  const int targets = !req.target_url().empty() + !req.campaign_id().empty() +
+                      !req.merchant_id().empty() + !req.payload().empty() + req.has_wifi();
   if (targets != 1) {
-    return core::InvalidField(p + "targetUrl", "give exactly one target: targetUrl, campaignId, "
-                                               "merchantId, payload or wifi");
+    return core::InvalidField(p + "targetUrl",
+                              "give exactly one target: targetUrl, campaignId, "
+                              "merchantId, payload or wifi");
   }
   v1::Code& c = row.code;
   if (!req.target_url().empty()) {
@@ -114,8 +123,8 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
     std::string payload = req.payload();
     if (req.has_wifi()) {
       QRCLOUD_RETURN_IF_ERROR(ValidateWifi(req.wifi(), p + "wifi"));
-      payload = qr::WifiPayload(req.wifi().ssid(), req.wifi().password(), SecurityName(req.wifi().security()),
-                                req.wifi().hidden());
+      payload = qr::WifiPayload(req.wifi().ssid(), req.wifi().password(),
+                                SecurityName(req.wifi().security()), req.wifi().hidden());
     } else if (!core::IsValidUtf8(payload)) {
       return core::InvalidField(p + "payload", "must be UTF-8 text");
     }
@@ -124,7 +133,8 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
     options.level = LevelOf(req.error_correction());
     auto encoded = qr::Encode(payload, options);
     if (!encoded.ok()) {
-      return core::InvalidField(p + (req.has_wifi() ? "wifi" : "payload"), encoded.status().message());
+      return core::InvalidField(p + (req.has_wifi() ? "wifi" : "payload"),
+                                encoded.status().message());
     }
     row.target_kind = "PAYLOAD";
     c.set_payload(payload);
@@ -139,7 +149,8 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
   return absl::OkStatus();
 }
 
-absl::Status CodeLogic::Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req, v1::Code& resp) {
+absl::Status CodeLogic::Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
+                               v1::Code& resp) {
   const auth::Principal& caller = call.caller();
   QRCLOUD_RETURN_IF_ERROR(
       auth::RequireAnyRole(caller, {Role::kMerchant, Role::kMerchantStaff, Role::kPartner}));
@@ -187,7 +198,8 @@ absl::Status CodeLogic::Create(const rpc::CallContext& call, const v1::CreateCod
   return absl::OkStatus();
 }
 
-absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call, const v1::BatchCreateCodesRequest& req,
+absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call,
+                                    const v1::BatchCreateCodesRequest& req,
                                     v1::BatchCreateCodesResponse& resp) {
   const auth::Principal& caller = call.caller();
   QRCLOUD_RETURN_IF_ERROR(auth::RequireAnyRole(caller, {Role::kMerchant, Role::kMerchantStaff}));
@@ -216,9 +228,11 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call, const v1::Batc
     c.set_merchant_id(caller.merchant_id);
     c.set_state(v1::Code::ACTIVE);
     c.set_number(first + i);
-    c.set_label(req.caption().empty() ? absl::StrCat(first + i) : absl::StrCat(req.caption(), " ", first + i));
+    c.set_label(req.caption().empty() ? absl::StrCat(first + i)
+                                      : absl::StrCat(req.caption(), " ", first + i));
     c.set_batch_id(batch_id);
-    c.set_error_correction(req.template_().error_correction() == v1::Code::ERROR_CORRECTION_UNSPECIFIED
+    c.set_error_correction(req.template_().error_correction() ==
+                                   v1::Code::ERROR_CORRECTION_UNSPECIFIED
                                ? v1::Code::M
                                : req.template_().error_correction());
     core::ToProto(now, c.mutable_create_time());
@@ -226,11 +240,13 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call, const v1::Batc
   }
   QRCLOUD_RETURN_IF_ERROR(codes_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
     QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute("INSERT INTO code_batches (id, owner_account_id, merchant_id, count, first_number, "
-                     "caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     {batch_id, caller.account_id,
-                      caller.merchant_id.empty() ? store::Value(nullptr) : caller.merchant_id,
-                      static_cast<int64_t>(req.count()), static_cast<int64_t>(first), req.caption(), now})
+        conn.Execute(
+                "INSERT INTO code_batches (id, owner_account_id, merchant_id, count, first_number, "
+                "caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                {batch_id, caller.account_id,
+                 caller.merchant_id.empty() ? store::Value(nullptr) : caller.merchant_id,
+                 static_cast<int64_t>(req.count()), static_cast<int64_t>(first), req.caption(),
+                 now})
             .status());
     return codes_.InsertMany(conn, rows);
   }));
@@ -256,7 +272,8 @@ absl::StatusOr<CodeRow> CodeLogic::Owned(const rpc::CallContext& call, absl::str
   return row;
 }
 
-absl::Status CodeLogic::Get(const rpc::CallContext& call, const v1::GetCodeRequest& req, v1::Code& resp) {
+absl::Status CodeLogic::Get(const rpc::CallContext& call, const v1::GetCodeRequest& req,
+                            v1::Code& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, Owned(call, req.id()));
   resp = std::move(row.code);
   return absl::OkStatus();
@@ -267,8 +284,8 @@ absl::Status CodeLogic::List(const rpc::CallContext& call, const v1::ListCodesRe
   int size = req.page_size();
   if (size < 0 || size > kMaxPageSize) return core::InvalidField("pageSize", "must be 1 to 200");
   if (size == 0) size = kDefaultPageSize;
-  QRCLOUD_ASSIGN_OR_RETURN(auto rows, codes_.List(call.caller().account_id, req.campaign_id(), req.batch_id(),
-                                                  req.page_token(), size + 1));
+  QRCLOUD_ASSIGN_OR_RETURN(auto rows, codes_.List(call.caller().account_id, req.campaign_id(),
+                                                  req.batch_id(), req.page_token(), size + 1));
   const bool more = static_cast<int>(rows.size()) > size;
   if (more) rows.pop_back();
   for (auto& r : rows) *resp.add_codes() = std::move(r.code);
@@ -276,7 +293,8 @@ absl::Status CodeLogic::List(const rpc::CallContext& call, const v1::ListCodesRe
   return absl::OkStatus();
 }
 
-absl::Status CodeLogic::Update(const rpc::CallContext& call, const v1::UpdateCodeRequest& req, v1::Code& resp) {
+absl::Status CodeLogic::Update(const rpc::CallContext& call, const v1::UpdateCodeRequest& req,
+                               v1::Code& resp) {
   if (req.state() != v1::Code::STATE_UNSPECIFIED && req.state() != v1::Code::ACTIVE &&
       req.state() != v1::Code::PAUSED) {
     return core::InvalidField("state", "can be set to ACTIVE or PAUSED (EXPIRED follows endTime)");
@@ -305,11 +323,13 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
   QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, Owned(call, req.id()));
   const std::string format = req.format().empty() ? "svg" : absl::AsciiStrToLower(req.format());
   if (format != "svg" && format != "png" && format != "pdf") {
-    return core::InvalidField("format", absl::StrCat("\"", req.format(), "\" is not a format; accepted: svg, png, pdf"));
+    return core::InvalidField(
+        "format", absl::StrCat("\"", req.format(), "\" is not a format; accepted: svg, png, pdf"));
   }
   const std::string style_name = req.style().empty() ? "plain" : req.style();
   if (style_name != "plain" && style_name != "sticker") {
-    return core::InvalidField("style", absl::StrCat("\"", req.style(), "\" is not a style; accepted: plain, sticker"));
+    return core::InvalidField(
+        "style", absl::StrCat("\"", req.style(), "\" is not a style; accepted: plain, sticker"));
   }
   if (!req.lang().empty() && req.lang() != "zh" && req.lang() != "en") {
     return core::InvalidField("lang", "accepted: zh, en");
@@ -318,14 +338,18 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
   if (!req.foreground().empty()) style.foreground = req.foreground();
   if (!req.background().empty()) style.background = req.background();
   if (req.logo_area() != 0 && req.logo().empty()) {
-    return core::InvalidField("logoArea", "is only for a logo: give logo (an uploaded PNG's id) too");
+    return core::InvalidField("logoArea",
+                              "is only for a logo: give logo (an uploaded PNG's id) too");
   }
   if (!req.logo().empty()) {
     const double area = req.logo_area() == 0 ? 0.06 : req.logo_area();
     if (!(area > 0) || area > qr::kMaxLogoArea) {
       return core::InvalidField(
-          "logoArea", absl::StrFormat("is %g: the logo is too large; it may cover more than 0 and at most %.2f of "
-                                      "the code, or the code stops reading", area, qr::kMaxLogoArea));
+          "logoArea",
+          absl::StrFormat(
+              "is %g: the logo is too large; it may cover more than 0 and at most %.2f of "
+              "the code, or the code stops reading",
+              area, qr::kMaxLogoArea));
     }
     QRCLOUD_ASSIGN_OR_RETURN(std::string png, LogoPng(row, req.logo()));
     style.logo = qr::Logo{std::move(png), area};
@@ -342,9 +366,13 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
     if (req.lang() == "zh") text.instruction = "扫码查看优惠";
     qr::StickerOptions options;
     options.style = style;
-    const qr::Format f = format == "png" ? qr::Format::kPng : format == "pdf" ? qr::Format::kPdf : qr::Format::kSvg;
+    const qr::Format f = format == "png"   ? qr::Format::kPng
+                         : format == "pdf" ? qr::Format::kPdf
+                                           : qr::Format::kSvg;
     QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderSticker(matrix, text, f, options));
-    resp.set_content_type(format == "png" ? "image/png" : format == "pdf" ? "application/pdf" : "image/svg+xml");
+    resp.set_content_type(format == "png"   ? "image/png"
+                          : format == "pdf" ? "application/pdf"
+                                            : "image/svg+xml");
     return absl::OkStatus();
   }
   if (format == "svg") {
@@ -370,7 +398,8 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
 absl::StatusOr<std::string> CodeLogic::LogoPng(const CodeRow& row, const std::string& media_id) {
   // Only the code's merchant's own uploads; anyone else's look like none.
   const auto not_found = [&] {
-    return core::InvalidField("logo", absl::StrCat("\"", media_id, "\" is not an image this merchant uploaded"));
+    return core::InvalidField(
+        "logo", absl::StrCat("\"", media_id, "\" is not an image this merchant uploaded"));
   };
   if (!core::IsValidId(media_id) || row.code.merchant_id().empty()) return not_found();
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, codes_.mysql().Acquire());
@@ -379,10 +408,12 @@ absl::StatusOr<std::string> CodeLogic::LogoPng(const CodeRow& row, const std::st
   if (media.status().code() == absl::StatusCode::kNotFound) return not_found();
   if (!media.ok()) return media.status();
   if (media->String("content_type") != "image/png") {
-    return core::InvalidField("logo", absl::StrCat("is ", media->String("content_type"), "; a logo must be a PNG"));
+    return core::InvalidField(
+        "logo", absl::StrCat("is ", media->String("content_type"), "; a logo must be a PNG"));
   }
   std::ifstream in(absl::StrCat(media_dir_, "/", media_id), std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("media ", media_id, " is missing from the store"));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("media ", media_id, " is missing from the store"));
   std::stringstream data;
   data << in.rdbuf();
   return data.str();
@@ -396,18 +427,21 @@ absl::StatusOr<std::string> CodeLogic::MerchantName(const CodeRow& row) {
   return merchant->display_name();
 }
 
-absl::Status CodeLogic::BatchSheet(const rpc::CallContext& call, const v1::GetBatchSheetRequest& req,
+absl::Status CodeLogic::BatchSheet(const rpc::CallContext& call,
+                                   const v1::GetBatchSheetRequest& req,
                                    google::api::HttpBody& resp) {
   if (req.batch_id().empty()) return core::InvalidField("batchId", "is required");
   std::vector<CodeRow> rows;
   std::string after;
   while (true) {
-    QRCLOUD_ASSIGN_OR_RETURN(auto page, codes_.List(call.caller().account_id, "", req.batch_id(), after, 1000));
+    QRCLOUD_ASSIGN_OR_RETURN(
+        auto page, codes_.List(call.caller().account_id, "", req.batch_id(), after, 1000));
     if (page.empty()) break;
     after = page.back().code.id();
     for (auto& r : page) rows.push_back(std::move(r));
   }
-  if (rows.empty()) return absl::NotFoundError(absl::StrCat("batch ", req.batch_id(), " not found"));
+  if (rows.empty())
+    return absl::NotFoundError(absl::StrCat("batch ", req.batch_id(), " not found"));
   std::sort(rows.begin(), rows.end(),
             [](const CodeRow& a, const CodeRow& b) { return a.code.number() < b.code.number(); });
   QRCLOUD_ASSIGN_OR_RETURN(std::string merchant_name, MerchantName(rows.front()));
@@ -464,7 +498,8 @@ absl::Status CodeLogic::Resolve(const rpc::CallContext& call, const v1::ResolveS
   QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, codes_.GetBySlug(*slug));
   resp = codes_.Resolution(row);
   // Cache for the next gateway; a failure here only costs a later lookup.
-  (void)codes_.redis().Command({"SET", absl::StrCat(kSlugKeyPrefix, *slug), resp.SerializeAsString()});
+  (void)codes_.redis().Command(
+      {"SET", absl::StrCat(kSlugKeyPrefix, *slug), resp.SerializeAsString()});
   return absl::OkStatus();
 }
 
@@ -472,15 +507,17 @@ absl::Status CodeLogic::Resolve(const rpc::CallContext& call, const v1::ResolveS
 
 using rpc::CallContext;
 
-#define QRCLOUD_CODE_METHOD(Method, Req, Resp, Call)                                   \
-  grpc::ServerUnaryReactor* CodeServiceImpl::Method(grpc::CallbackServerContext* ctx,       \
-                                                    const Req* req, Resp* resp) {           \
-    return dispatcher_.Unary(ctx, #Method, req, resp,                        \
-                             [=, this](const CallContext& c) { return logic_.Call(c, *req, *resp); }); \
+#define QRCLOUD_CODE_METHOD(Method, Req, Resp, Call)                                    \
+  grpc::ServerUnaryReactor* CodeServiceImpl::Method(grpc::CallbackServerContext* ctx,   \
+                                                    const Req* req, Resp* resp) {       \
+    return dispatcher_.Unary(ctx, #Method, req, resp, [=, this](const CallContext& c) { \
+      return logic_.Call(c, *req, *resp);                                               \
+    });                                                                                 \
   }
 
 QRCLOUD_CODE_METHOD(CreateCode, v1::CreateCodeRequest, v1::Code, Create)
-QRCLOUD_CODE_METHOD(BatchCreateCodes, v1::BatchCreateCodesRequest, v1::BatchCreateCodesResponse, BatchCreate)
+QRCLOUD_CODE_METHOD(BatchCreateCodes, v1::BatchCreateCodesRequest, v1::BatchCreateCodesResponse,
+                    BatchCreate)
 QRCLOUD_CODE_METHOD(GetCode, v1::GetCodeRequest, v1::Code, Get)
 QRCLOUD_CODE_METHOD(ListCodes, v1::ListCodesRequest, v1::ListCodesResponse, List)
 QRCLOUD_CODE_METHOD(UpdateCode, v1::UpdateCodeRequest, v1::Code, Update)

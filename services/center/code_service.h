@@ -19,21 +19,23 @@ class CodeLogic {
  public:
   // `decoder_binary` is qrcloud-qr-decode, which decodes uploads in a child
   // process; `media_dir` holds uploaded media (logos).
-  CodeLogic(CodeStore& codes, MerchantStore& merchants, const core::Clock& clock, std::string decoder_binary,
-            std::string media_dir)
+  CodeLogic(CodeStore& codes, MerchantStore& merchants, const core::Clock& clock,
+            std::string decoder_binary, std::string media_dir)
       : codes_(codes),
         merchants_(merchants),
         clock_(clock),
         decoder_binary_(std::move(decoder_binary)),
         media_dir_(std::move(media_dir)) {}
 
-  absl::Status Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req, v1::Code& resp);
+  absl::Status Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
+                      v1::Code& resp);
   absl::Status BatchCreate(const rpc::CallContext& call, const v1::BatchCreateCodesRequest& req,
                            v1::BatchCreateCodesResponse& resp);
   absl::Status Get(const rpc::CallContext& call, const v1::GetCodeRequest& req, v1::Code& resp);
   absl::Status List(const rpc::CallContext& call, const v1::ListCodesRequest& req,
                     v1::ListCodesResponse& resp);
-  absl::Status Update(const rpc::CallContext& call, const v1::UpdateCodeRequest& req, v1::Code& resp);
+  absl::Status Update(const rpc::CallContext& call, const v1::UpdateCodeRequest& req,
+                      v1::Code& resp);
   absl::Status Image(const rpc::CallContext& call, const v1::GetCodeImageRequest& req,
                      google::api::HttpBody& resp);
   absl::Status BatchSheet(const rpc::CallContext& call, const v1::GetBatchSheetRequest& req,
@@ -47,8 +49,8 @@ class CodeLogic {
 
  private:
   // Validates a create request's target and fills `row`'s target fields.
-  absl::Status FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req, CodeRow& row,
-                          absl::string_view field_prefix);
+  absl::Status FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
+                          CodeRow& row, absl::string_view field_prefix);
   absl::StatusOr<CodeRow> Owned(const rpc::CallContext& call, absl::string_view id);
   // The PNG bytes of `media_id`, an upload of the code's merchant.
   absl::StatusOr<std::string> LogoPng(const CodeRow& row, const std::string& media_id);
@@ -66,17 +68,18 @@ class CodeServiceImpl : public v1::CodeService::CallbackService {
   CodeServiceImpl(CodeLogic& logic, rpc::DispatcherDeps deps)
       : logic_(logic), dispatcher_("qrcloud.v1.CodeService", deps) {}
 
-  grpc::ServerUnaryReactor* CreateCode(grpc::CallbackServerContext* ctx, const v1::CreateCodeRequest* req,
-                                       v1::Code* resp) override;
+  grpc::ServerUnaryReactor* CreateCode(grpc::CallbackServerContext* ctx,
+                                       const v1::CreateCodeRequest* req, v1::Code* resp) override;
   grpc::ServerUnaryReactor* BatchCreateCodes(grpc::CallbackServerContext* ctx,
                                              const v1::BatchCreateCodesRequest* req,
                                              v1::BatchCreateCodesResponse* resp) override;
   grpc::ServerUnaryReactor* GetCode(grpc::CallbackServerContext* ctx, const v1::GetCodeRequest* req,
                                     v1::Code* resp) override;
-  grpc::ServerUnaryReactor* ListCodes(grpc::CallbackServerContext* ctx, const v1::ListCodesRequest* req,
+  grpc::ServerUnaryReactor* ListCodes(grpc::CallbackServerContext* ctx,
+                                      const v1::ListCodesRequest* req,
                                       v1::ListCodesResponse* resp) override;
-  grpc::ServerUnaryReactor* UpdateCode(grpc::CallbackServerContext* ctx, const v1::UpdateCodeRequest* req,
-                                       v1::Code* resp) override;
+  grpc::ServerUnaryReactor* UpdateCode(grpc::CallbackServerContext* ctx,
+                                       const v1::UpdateCodeRequest* req, v1::Code* resp) override;
   grpc::ServerUnaryReactor* GetCodeImage(grpc::CallbackServerContext* ctx,
                                          const v1::GetCodeImageRequest* req,
                                          google::api::HttpBody* resp) override;
@@ -84,10 +87,13 @@ class CodeServiceImpl : public v1::CodeService::CallbackService {
                                           const v1::GetBatchSheetRequest* req,
                                           google::api::HttpBody* resp) override;
   grpc::ServerUnaryReactor* GetCodeStats(grpc::CallbackServerContext* ctx,
-                                         const v1::GetCodeStatsRequest* req, v1::CodeStats* resp) override;
-  grpc::ServerUnaryReactor* DecodeImage(grpc::CallbackServerContext* ctx, const v1::DecodeImageRequest* req,
+                                         const v1::GetCodeStatsRequest* req,
+                                         v1::CodeStats* resp) override;
+  grpc::ServerUnaryReactor* DecodeImage(grpc::CallbackServerContext* ctx,
+                                        const v1::DecodeImageRequest* req,
                                         v1::DecodeImageResponse* resp) override;
-  grpc::ServerUnaryReactor* ResolveSlug(grpc::CallbackServerContext* ctx, const v1::ResolveSlugRequest* req,
+  grpc::ServerUnaryReactor* ResolveSlug(grpc::CallbackServerContext* ctx,
+                                        const v1::ResolveSlugRequest* req,
                                         v1::ResolveSlugResponse* resp) override;
 
  private:

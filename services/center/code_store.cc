@@ -27,10 +27,14 @@ store::Value TimeOrNull(const google::protobuf::Timestamp& t, bool has) {
 
 std::string EcLetter(v1::Code::ErrorCorrection ec) {
   switch (ec) {
-    case v1::Code::L: return "L";
-    case v1::Code::Q: return "Q";
-    case v1::Code::H: return "H";
-    default: return "M";
+    case v1::Code::L:
+      return "L";
+    case v1::Code::Q:
+      return "Q";
+    case v1::Code::H:
+      return "H";
+    default:
+      return "M";
   }
 }
 
@@ -78,13 +82,30 @@ absl::Status CodeStore::Insert(store::Connection& conn, const CodeRow& row) {
   const v1::Code& c = row.code;
   const absl::Time created = core::FromProto(c.create_time());
   return conn
-      .Execute(absl::StrCat("INSERT INTO codes (", kColumns,
-                            ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-               {c.id(), c.slug(), c.owner_account_id(), OrNull(c.merchant_id()), row.target_kind,
-                c.target_url(), OrNull(c.campaign_id()), nullptr, OrNull(c.payload()), c.label(),
-                v1::Code::State_Name(c.state()), TimeOrNull(c.start_time(), c.has_start_time()),
-                TimeOrNull(c.end_time(), c.has_end_time()), c.scan_limit(), EcLetter(c.error_correction()),
-                c.platform_code(), static_cast<int64_t>(c.number()), OrNull(c.batch_id()), created, created})
+      .Execute(
+          absl::StrCat(
+              "INSERT INTO codes (", kColumns,
+              ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          {c.id(),
+           c.slug(),
+           c.owner_account_id(),
+           OrNull(c.merchant_id()),
+           row.target_kind,
+           c.target_url(),
+           OrNull(c.campaign_id()),
+           nullptr,
+           OrNull(c.payload()),
+           c.label(),
+           v1::Code::State_Name(c.state()),
+           TimeOrNull(c.start_time(), c.has_start_time()),
+           TimeOrNull(c.end_time(), c.has_end_time()),
+           c.scan_limit(),
+           EcLetter(c.error_correction()),
+           c.platform_code(),
+           static_cast<int64_t>(c.number()),
+           OrNull(c.batch_id()),
+           created,
+           created})
       .status();
 }
 
@@ -100,16 +121,28 @@ absl::Status CodeStore::InsertMany(store::Connection& conn, const std::vector<Co
       const CodeRow& row = rows[start + i];
       const v1::Code& c = row.code;
       const absl::Time created = core::FromProto(c.create_time());
-      absl::StrAppend(&sql, i ? "," : "", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (store::Value v : {store::Value(c.id()), store::Value(c.slug()), store::Value(c.owner_account_id()),
-                             OrNull(c.merchant_id()), store::Value(row.target_kind), store::Value(c.target_url()),
-                             OrNull(c.campaign_id()), store::Value(nullptr), OrNull(c.payload()),
-                             store::Value(c.label()), store::Value(v1::Code::State_Name(c.state())),
+      absl::StrAppend(&sql, i ? "," : "",
+                      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (store::Value v : {store::Value(c.id()),
+                             store::Value(c.slug()),
+                             store::Value(c.owner_account_id()),
+                             OrNull(c.merchant_id()),
+                             store::Value(row.target_kind),
+                             store::Value(c.target_url()),
+                             OrNull(c.campaign_id()),
+                             store::Value(nullptr),
+                             OrNull(c.payload()),
+                             store::Value(c.label()),
+                             store::Value(v1::Code::State_Name(c.state())),
                              TimeOrNull(c.start_time(), c.has_start_time()),
-                             TimeOrNull(c.end_time(), c.has_end_time()), store::Value(c.scan_limit()),
-                             store::Value(EcLetter(c.error_correction())), store::Value(c.platform_code()),
-                             store::Value(static_cast<int64_t>(c.number())), OrNull(c.batch_id()),
-                             store::Value(created), store::Value(created)}) {
+                             TimeOrNull(c.end_time(), c.has_end_time()),
+                             store::Value(c.scan_limit()),
+                             store::Value(EcLetter(c.error_correction())),
+                             store::Value(c.platform_code()),
+                             store::Value(static_cast<int64_t>(c.number())),
+                             OrNull(c.batch_id()),
+                             store::Value(created),
+                             store::Value(created)}) {
         params.push_back(std::move(v));
       }
     }
@@ -123,7 +156,8 @@ absl::StatusOr<CodeRow> CodeStore::Get(absl::string_view id) {
   return Get(*conn, id, false);
 }
 
-absl::StatusOr<CodeRow> CodeStore::Get(store::Connection& conn, absl::string_view id, bool for_update) {
+absl::StatusOr<CodeRow> CodeStore::Get(store::Connection& conn, absl::string_view id,
+                                       bool for_update) {
   auto r = conn.QueryOne(absl::StrCat("SELECT ", kColumns, " FROM codes WHERE id = ?",
                                       for_update ? " FOR UPDATE" : ""),
                          {std::string(id)});
@@ -136,7 +170,8 @@ absl::StatusOr<CodeRow> CodeStore::Get(store::Connection& conn, absl::string_vie
 
 absl::StatusOr<CodeRow> CodeStore::GetBySlug(absl::string_view slug) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  auto r = conn->QueryOne(absl::StrCat("SELECT ", kColumns, " FROM codes WHERE slug = ?"), {std::string(slug)});
+  auto r = conn->QueryOne(absl::StrCat("SELECT ", kColumns, " FROM codes WHERE slug = ?"),
+                          {std::string(slug)});
   if (r.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("no code has the link /s/", slug));
   }
@@ -144,11 +179,13 @@ absl::StatusOr<CodeRow> CodeStore::GetBySlug(absl::string_view slug) {
   return FromRow(*r, *this);
 }
 
-absl::StatusOr<std::vector<CodeRow>> CodeStore::List(absl::string_view owner, absl::string_view campaign_id,
-                                                     absl::string_view batch_id, absl::string_view after_id,
-                                                     int limit) {
+absl::StatusOr<std::vector<CodeRow>> CodeStore::List(absl::string_view owner,
+                                                     absl::string_view campaign_id,
+                                                     absl::string_view batch_id,
+                                                     absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  std::string sql = absl::StrCat("SELECT ", kColumns, " FROM codes WHERE owner_account_id = ? AND id > ?");
+  std::string sql =
+      absl::StrCat("SELECT ", kColumns, " FROM codes WHERE owner_account_id = ? AND id > ?");
   store::Params params = {std::string(owner), std::string(after_id)};
   if (!campaign_id.empty()) {
     sql += " AND campaign_id = ?";
@@ -170,8 +207,11 @@ absl::StatusOr<std::vector<CodeRow>> CodeStore::List(absl::string_view owner, ab
 absl::Status CodeStore::Update(store::Connection& conn, const CodeRow& row) {
   const v1::Code& c = row.code;
   return conn
-      .Execute("UPDATE codes SET state = ?, label = ?, end_time = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-               {v1::Code::State_Name(c.state()), c.label(), TimeOrNull(c.end_time(), c.has_end_time()), c.id()})
+      .Execute(
+          "UPDATE codes SET state = ?, label = ?, end_time = ?, updated_at = UTC_TIMESTAMP(6) "
+          "WHERE id = ?",
+          {v1::Code::State_Name(c.state()), c.label(), TimeOrNull(c.end_time(), c.has_end_time()),
+           c.id()})
       .status();
 }
 
@@ -201,9 +241,10 @@ absl::Status CodeStore::PublishResolution(const CodeRow& row) {
 absl::StatusOr<v1::CodeStats> CodeStore::Stats(absl::string_view code_id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   QRCLOUD_ASSIGN_OR_RETURN(
-      auto rows, conn->Query("SELECT hour, platform_code, scans, unique_scans, flagged FROM code_scan_hours "
-                             "WHERE code_id = ? ORDER BY hour, platform_code",
-                             {std::string(code_id)}));
+      auto rows,
+      conn->Query("SELECT hour, platform_code, scans, unique_scans, flagged FROM code_scan_hours "
+                  "WHERE code_id = ? ORDER BY hour, platform_code",
+                  {std::string(code_id)}));
   v1::CodeStats stats;
   stats.set_code_id(std::string(code_id));
   std::map<std::string, v1::CodeStats::PlatformCount> platforms;

@@ -19,22 +19,13 @@ std::string TagKey(absl::string_view tag) { return absl::StrCat("qrcloud:geo:tag
 
 }  // namespace
 
-double DistanceMeters(double lat1, double lng1, double lat2, double lng2) {
-  constexpr double kEarthRadius = 6371008.8;
-  constexpr double kRad = M_PI / 180.0;
-  const double dlat = (lat2 - lat1) * kRad;
-  const double dlng = (lng2 - lng1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlng / 2) * std::sin(dlng / 2);
-  return 2 * kEarthRadius * std::asin(std::min(1.0, std::sqrt(a)));
-}
-
 absl::Status GeoIndex::Put(const v1::Campaign& c, const v1::GeoPoint& where) {
   std::vector<cache::Args> commands = {
       {"GEOADD", kGeoKey, absl::StrCat(where.lng()), absl::StrCat(where.lat()), c.id()},
       {"HSET", kCopyKey, c.id(), c.SerializeAsString()}};
   for (const auto& t : c.tags()) {
-    commands.push_back({"GEOADD", TagKey(t), absl::StrCat(where.lng()), absl::StrCat(where.lat()), c.id()});
+    commands.push_back(
+        {"GEOADD", TagKey(t), absl::StrCat(where.lng()), absl::StrCat(where.lat()), c.id()});
   }
   return redis_.Pipeline(commands).status();
 }
@@ -46,7 +37,8 @@ absl::Status GeoIndex::Remove(const v1::Campaign& c) {
 }
 
 absl::StatusOr<v1::NearbyCampaignsResponse> GeoIndex::Nearby(double lat, double lng, int radius_m,
-                                                             const std::vector<std::string>& tags, int limit) {
+                                                             const std::vector<std::string>& tags,
+                                                             int limit) {
   // Search the first tag's set (or all campaigns); the other tags, if any,
   // are checked per candidate, so ask for more than the limit then.
   const std::string key = tags.empty() ? std::string(kGeoKey) : TagKey(tags[0]);
@@ -58,8 +50,9 @@ absl::StatusOr<v1::NearbyCampaignsResponse> GeoIndex::Nearby(double lat, double 
   cache::Reply hits;
   for (int r = radius_m >= 1000 ? radius_m / 4 : radius_m;; r = std::min(radius_m, r * 2)) {
     QRCLOUD_ASSIGN_OR_RETURN(
-        hits, redis_.Command({"GEOSEARCH", key, "FROMLONLAT", absl::StrCat(lng), absl::StrCat(lat), "BYRADIUS",
-                              absl::StrCat(r), "m", "ASC", "COUNT", absl::StrCat(fetch), "WITHDIST"}));
+        hits, redis_.Command({"GEOSEARCH", key, "FROMLONLAT", absl::StrCat(lng), absl::StrCat(lat),
+                              "BYRADIUS", absl::StrCat(r), "m", "ASC", "COUNT", absl::StrCat(fetch),
+                              "WITHDIST"}));
     if (r >= radius_m || static_cast<int>(hits.size()) >= fetch) break;
   }
   v1::NearbyCampaignsResponse out;
@@ -81,11 +74,13 @@ absl::StatusOr<v1::NearbyCampaignsResponse> GeoIndex::Nearby(double lat, double 
   const cache::Reply& copy = replies[0];
   for (size_t i = 0; i < found.size() && out.results_size() < limit; ++i) {
     bool match = true;
-    for (size_t t = 1; t < tags.size(); ++t) match &= !replies[1 + (t - 1) * found.size() + i].is_nil();
+    for (size_t t = 1; t < tags.size(); ++t)
+      match &= !replies[1 + (t - 1) * found.size() + i].is_nil();
     const cache::Reply bytes = copy[i];
     if (!match || bytes.is_nil()) continue;
     auto* result = out.add_results();
-    if (!result->mutable_campaign()->ParseFromArray(bytes.view().data(), static_cast<int>(bytes.view().size()))) {
+    if (!result->mutable_campaign()->ParseFromArray(bytes.view().data(),
+                                                    static_cast<int>(bytes.view().size()))) {
       out.mutable_results()->RemoveLast();
       continue;
     }

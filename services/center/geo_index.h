@@ -27,14 +27,12 @@ class GeoIndex {
   absl::Status Put(const v1::Campaign& campaign, const v1::GeoPoint& where);
   absl::Status Remove(const v1::Campaign& campaign);
   absl::StatusOr<v1::NearbyCampaignsResponse> Nearby(double lat, double lng, int radius_m,
-                                                     const std::vector<std::string>& tags, int limit);
+                                                     const std::vector<std::string>& tags,
+                                                     int limit);
 
  private:
   cache::RedisPool& redis_;
 };
-
-// Great-circle distance in metres (haversine, mean Earth radius).
-double DistanceMeters(double lat1, double lng1, double lat2, double lng2);
 
 }  // namespace qrcloud::center
 

@@ -11,7 +11,8 @@ absl::Status GeoLogic::Nearby(const rpc::CallContext& call, const v1::NearbyCamp
   (void)call;
   QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng("", req.lat(), req.lng()));
   const int radius = req.radius_m() == 0 ? 2000 : req.radius_m();
-  if (radius < 1 || radius > 50000) return core::InvalidField("radiusM", "must be 1 to 50000 metres (default 2000)");
+  if (radius < 1 || radius > 50000)
+    return core::InvalidField("radiusM", "must be 1 to 50000 metres (default 2000)");
   const int limit = req.limit() == 0 ? 50 : req.limit();
   if (limit < 1 || limit > 200) return core::InvalidField("limit", "must be 1 to 200 (default 50)");
   std::vector<std::string> tags;
@@ -23,8 +24,9 @@ absl::Status GeoLogic::Nearby(const rpc::CallContext& call, const v1::NearbyCamp
 grpc::ServerUnaryReactor* GeoServiceImpl::NearbyCampaigns(grpc::CallbackServerContext* ctx,
                                                           const v1::NearbyCampaignsRequest* req,
                                                           v1::NearbyCampaignsResponse* resp) {
-  return dispatcher_.Unary(ctx, "NearbyCampaigns", req, resp,
-                           [=, this](const rpc::CallContext& c) { return logic_.Nearby(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "NearbyCampaigns", req, resp, [=, this](const rpc::CallContext& c) {
+    return logic_.Nearby(c, *req, *resp);
+  });
 }
 
 }  // namespace qrcloud::center

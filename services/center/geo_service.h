@@ -20,8 +20,10 @@ class GeoLogic {
 
 class GeoServiceImpl : public v1::GeoService::CallbackService {
  public:
-  GeoServiceImpl(GeoLogic& logic, rpc::DispatcherDeps deps) : logic_(logic), dispatcher_("qrcloud.v1.GeoService", deps) {}
-  grpc::ServerUnaryReactor* NearbyCampaigns(grpc::CallbackServerContext* ctx, const v1::NearbyCampaignsRequest* req,
+  GeoServiceImpl(GeoLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.GeoService", deps) {}
+  grpc::ServerUnaryReactor* NearbyCampaigns(grpc::CallbackServerContext* ctx,
+                                            const v1::NearbyCampaignsRequest* req,
                                             v1::NearbyCampaignsResponse* resp) override;
 
  private:

@@ -20,8 +20,8 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
-#include "libs/core/status.h"
 #include "libs/core/receipt_token.h"
+#include "libs/core/status.h"
 #include "libs/service/host.h"
 #include "services/center/center.h"
 
@@ -123,7 +123,8 @@ absl::StatusOr<CenterOptions> OptionsFromFlags(const service::ServiceConfig& con
   options.public_url = absl::GetFlag(FLAGS_public_url);
   options.media_dir = service::DataPath(config, absl::GetFlag(FLAGS_media_dir));
   mkdir(options.media_dir.c_str(), 0755);
-  auto seed = LoadOrCreateReceiptSeed(service::DataPath(config, absl::GetFlag(FLAGS_receipt_key_file)));
+  auto seed =
+      LoadOrCreateReceiptSeed(service::DataPath(config, absl::GetFlag(FLAGS_receipt_key_file)));
   if (!seed.ok()) return seed.status();
   options.receipt_seed = *std::move(seed);
   return options;
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
        .migrations = qrcloud::center::Migrations(),
        .outbox = true,
        .build = Build,
-       .commands = {{"ensure-admin", "<login> <password-file>", 2, EnsureAdmin},
-                    {"ensure-service-account", "<login> <roles> <key-file>", 3,
-                     EnsureServiceAccount}}});
+       .commands = {
+           {"ensure-admin", "<login> <password-file>", 2, EnsureAdmin},
+           {"ensure-service-account", "<login> <roles> <key-file>", 3, EnsureServiceAccount}}});
 }

@@ -33,16 +33,16 @@ class MerchantLogic {
   absl::Status Stats(const rpc::CallContext& call, const v1::GetMerchantStatsRequest& req,
                      v1::GetMerchantStatsResponse& resp);
   // The audit service's verdict on the pending qualification.
-  absl::Status RecordQualificationDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
-                                           v1::Merchant& resp);
+  absl::Status RecordQualificationDecision(const rpc::CallContext& call,
+                                           const v1::AuditDecision& req, v1::Merchant& resp);
   // The audit service's verdict on the pending request for landing business.
   absl::Status RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
                                      v1::Merchant& resp);
 
  private:
   struct Decided;
-  absl::Status RecordDecision(const rpc::CallContext& call, const v1::AuditDecision& req, const Decided& d,
-                              v1::Merchant& resp);
+  absl::Status RecordDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                              const Decided& d, v1::Merchant& resp);
 
   MerchantStore& merchants_;
   store::OutboxRelay* relay_;
@@ -79,7 +79,8 @@ class MerchantServiceImpl : public v1::MerchantService::CallbackService {
   grpc::ServerUnaryReactor* RecordQualificationDecision(grpc::CallbackServerContext* ctx,
                                                         const v1::AuditDecision* req,
                                                         v1::Merchant* resp) override;
-  grpc::ServerUnaryReactor* RecordLandingDecision(grpc::CallbackServerContext* ctx, const v1::AuditDecision* req,
+  grpc::ServerUnaryReactor* RecordLandingDecision(grpc::CallbackServerContext* ctx,
+                                                  const v1::AuditDecision* req,
                                                   v1::Merchant* resp) override;
 
  private:

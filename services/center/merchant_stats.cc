@@ -26,7 +26,8 @@ absl::StatusOr<absl::Time> ParseDay(absl::string_view field, absl::string_view d
 
 }  // namespace
 
-absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mysql, cache::RedisPool& redis,
+absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mysql,
+                                                           cache::RedisPool& redis,
                                                            const v1::GetMerchantStatsRequest& req,
                                                            const core::Clock& clock) {
   const absl::Time today = absl::FromCivil(absl::ToCivilDay(clock.Now(), kShanghai), kShanghai);
@@ -40,7 +41,8 @@ absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mys
     QRCLOUD_ASSIGN_OR_RETURN(from, ParseDay("fromDay", req.from_day()));
   }
   if (from >= to) return core::InvalidField("fromDay", "must not be after toDay");
-  if (to - from > absl::Hours(24 * 366)) return core::InvalidField("fromDay", "a range covers at most 366 days");
+  if (to - from > absl::Hours(24 * 366))
+    return core::InvalidField("fromDay", "a range covers at most 366 days");
 
   // (campaign, day) → figures.
   std::map<std::pair<std::string, std::string>, v1::CampaignDayStats> days;
@@ -72,9 +74,12 @@ absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mys
     params.push_back(to);
     QRCLOUD_ASSIGN_OR_RETURN(
         auto scans,
-        conn->Query(absl::StrCat("SELECT code_id, DATE(CONVERT_TZ(hour, '+00:00', ", kLocal, ")) AS day, "
-                                 "SUM(scans) AS scans, SUM(unique_scans) AS uniques FROM code_scan_hours WHERE code_id IN (",
-                                 absl::StrJoin(marks, ","), ") AND hour >= ? AND hour < ? GROUP BY code_id, day"),
+        conn->Query(absl::StrCat("SELECT code_id, DATE(CONVERT_TZ(hour, '+00:00', ", kLocal,
+                                 ")) AS day, "
+                                 "SUM(scans) AS scans, SUM(unique_scans) AS uniques FROM "
+                                 "code_scan_hours WHERE code_id IN (",
+                                 absl::StrJoin(marks, ","),
+                                 ") AND hour >= ? AND hour < ? GROUP BY code_id, day"),
                     params));
     for (const auto& r : scans) {
       auto& d = at(campaign_of_code[r.String("code_id")], r.String("day"));
@@ -87,19 +92,29 @@ absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mys
   store::Params params = {req.id(), from, to};
   if (!req.campaign_id().empty()) params.push_back(req.campaign_id());
   QRCLOUD_ASSIGN_OR_RETURN(
-      auto orders, conn->Query(absl::StrCat("SELECT campaign_id, DATE(CONVERT_TZ(created_at, '+00:00', ", kLocal,
-                                            ")) AS day, COUNT(*) AS n FROM orders WHERE merchant_id = ? AND created_at >= ? "
-                                            "AND created_at < ? AND state <> 'CANCELLED'", filter, " GROUP BY campaign_id, day"),
-                               params));
+      auto orders,
+      conn->Query(
+          absl::StrCat(
+              "SELECT campaign_id, DATE(CONVERT_TZ(created_at, '+00:00', ", kLocal,
+              ")) AS day, COUNT(*) AS n FROM orders WHERE merchant_id = ? AND created_at >= ? "
+              "AND created_at < ? AND state <> 'CANCELLED'",
+              filter, " GROUP BY campaign_id, day"),
+          params));
   for (const auto& r : orders) at(r.String("campaign_id"), r.String("day")).set_orders(r.Int("n"));
   QRCLOUD_ASSIGN_OR_RETURN(
       auto redeemed,
-      conn->Query(absl::StrCat("SELECT o.campaign_id AS campaign_id, DATE(CONVERT_TZ(r.redeemed_at, '+00:00', ", kLocal,
-                               ")) AS day, COUNT(*) AS n FROM redemptions r JOIN orders o ON o.id = r.order_id WHERE "
-                               "r.merchant_id = ? AND r.redeemed_at >= ? AND r.redeemed_at < ?",
-                               req.campaign_id().empty() ? "" : " AND o.campaign_id = ?", " GROUP BY o.campaign_id, day"),
-                  params));
-  for (const auto& r : redeemed) at(r.String("campaign_id"), r.String("day")).set_redemptions(r.Int("n"));
+      conn->Query(
+          absl::StrCat(
+              "SELECT o.campaign_id AS campaign_id, DATE(CONVERT_TZ(r.redeemed_at, '+00:00', ",
+              kLocal,
+              ")) AS day, COUNT(*) AS n FROM redemptions r JOIN orders o ON o.id = r.order_id "
+              "WHERE "
+              "r.merchant_id = ? AND r.redeemed_at >= ? AND r.redeemed_at < ?",
+              req.campaign_id().empty() ? "" : " AND o.campaign_id = ?",
+              " GROUP BY o.campaign_id, day"),
+          params));
+  for (const auto& r : redeemed)
+    at(r.String("campaign_id"), r.String("day")).set_redemptions(r.Int("n"));
 
   const std::string first_day = absl::FormatTime("%Y-%m-%d", from, kShanghai);
   const std::string last_day = absl::FormatTime("%Y-%m-%d", to - absl::Hours(24), kShanghai);

@@ -12,7 +12,8 @@
 
 namespace qrcloud::center {
 
-absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mysql, cache::RedisPool& redis,
+absl::StatusOr<v1::GetMerchantStatsResponse> MerchantStats(store::MysqlPool& mysql,
+                                                           cache::RedisPool& redis,
                                                            const v1::GetMerchantStatsRequest& req,
                                                            const core::Clock& clock);
 

@@ -18,15 +18,29 @@ constexpr char kColumns[] =
 
 // Columns callers may set through Update(): a fixed list, so a column name
 // never comes from input.
-constexpr absl::string_view kUpdatable[] = {
-    "display_name",       "description",         "contact_phone",
-    "contact_email",      "website_url",         "qualification_state",
-    "license_number",     "legal_name",          "qualification_reasons",
-    "qualification_submitted_at", "qualification_decided_at", "lat",
-    "lng",                "address",             "cloud_business_enabled",
-    "landing_business_enabled",   "agent_id",            "qualification_submission_id",
-    "landing_review_state", "landing_review_reasons", "landing_submission_id",
-    "landing_submitted_at", "landing_decided_at"};
+constexpr absl::string_view kUpdatable[] = {"display_name",
+                                            "description",
+                                            "contact_phone",
+                                            "contact_email",
+                                            "website_url",
+                                            "qualification_state",
+                                            "license_number",
+                                            "legal_name",
+                                            "qualification_reasons",
+                                            "qualification_submitted_at",
+                                            "qualification_decided_at",
+                                            "lat",
+                                            "lng",
+                                            "address",
+                                            "cloud_business_enabled",
+                                            "landing_business_enabled",
+                                            "agent_id",
+                                            "qualification_submission_id",
+                                            "landing_review_state",
+                                            "landing_review_reasons",
+                                            "landing_submission_id",
+                                            "landing_submitted_at",
+                                            "landing_decided_at"};
 
 v1::Merchant FromRow(const store::Row& r) {
   v1::Merchant m;
@@ -43,7 +57,8 @@ v1::Merchant FromRow(const store::Row& r) {
   q->set_state(state);
   q->set_license_number(r.String("license_number"));
   q->set_legal_name(r.String("legal_name"));
-  for (absl::string_view reason : absl::StrSplit(r.String("qualification_reasons"), '\n', absl::SkipEmpty())) {
+  for (absl::string_view reason :
+       absl::StrSplit(r.String("qualification_reasons"), '\n', absl::SkipEmpty())) {
     q->add_reasons(std::string(reason));
   }
   if (!r.IsNull("qualification_submitted_at")) {
@@ -64,11 +79,14 @@ v1::Merchant FromRow(const store::Row& r) {
   v1::LandingReview::State landing_state = v1::LandingReview::NONE;
   v1::LandingReview::State_Parse(r.String("landing_review_state"), &landing_state);
   landing->set_state(landing_state);
-  for (absl::string_view reason : absl::StrSplit(r.String("landing_review_reasons"), '\n', absl::SkipEmpty())) {
+  for (absl::string_view reason :
+       absl::StrSplit(r.String("landing_review_reasons"), '\n', absl::SkipEmpty())) {
     landing->add_reasons(std::string(reason));
   }
-  if (!r.IsNull("landing_submitted_at")) core::ToProto(r.Time("landing_submitted_at"), landing->mutable_submit_time());
-  if (!r.IsNull("landing_decided_at")) core::ToProto(r.Time("landing_decided_at"), landing->mutable_decide_time());
+  if (!r.IsNull("landing_submitted_at"))
+    core::ToProto(r.Time("landing_submitted_at"), landing->mutable_submit_time());
+  if (!r.IsNull("landing_decided_at"))
+    core::ToProto(r.Time("landing_decided_at"), landing->mutable_decide_time());
   core::ToProto(r.Time("created_at"), m.mutable_create_time());
   core::ToProto(r.Time("updated_at"), m.mutable_update_time());
   return m;
@@ -93,12 +111,14 @@ absl::StatusOr<v1::Merchant> MerchantStore::Get(store::Connection& conn, absl::s
   return FromRow(*row);
 }
 
-absl::Status MerchantStore::Update(store::Connection& conn, absl::string_view id,
-                                   const std::vector<std::pair<std::string, store::Value>>& columns) {
+absl::Status MerchantStore::Update(
+    store::Connection& conn, absl::string_view id,
+    const std::vector<std::pair<std::string, store::Value>>& columns) {
   std::vector<std::string> sets;
   store::Params params;
   for (const auto& [column, value] : columns) {
-    const bool allowed = std::find(std::begin(kUpdatable), std::end(kUpdatable), column) != std::end(kUpdatable);
+    const bool allowed =
+        std::find(std::begin(kUpdatable), std::end(kUpdatable), column) != std::end(kUpdatable);
     // Only code names columns; a column outside the list is a programming error.
     assert(allowed);
     if (!allowed) return absl::InternalError(absl::StrCat("column ", column, " is not updatable"));
@@ -118,7 +138,8 @@ absl::Status MerchantStore::Update(store::Connection& conn, absl::string_view id
 }
 
 absl::StatusOr<std::vector<v1::Merchant>> MerchantStore::List(absl::string_view qualification_state,
-                                                              absl::string_view after_id, int limit) {
+                                                              absl::string_view after_id,
+                                                              int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   std::string sql = absl::StrCat("SELECT ", kColumns, " FROM merchants WHERE id > ?");
   store::Params params = {std::string(after_id)};

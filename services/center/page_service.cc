@@ -29,23 +29,31 @@ std::string PageKey(absl::string_view slug, absl::string_view lang) {
 
 std::string Lang(const std::string& lang) { return lang == "en" ? "en" : "zh"; }
 
-std::string SlugOf(const v1::Campaign& c) { return c.page_url().substr(c.page_url().rfind('/') + 1); }
+std::string SlugOf(const v1::Campaign& c) {
+  return c.page_url().substr(c.page_url().rfind('/') + 1);
+}
 
 // The page for a campaign that stopped taking visitors.
 std::string Notice(absl::string_view zh, absl::string_view en) {
   return absl::StrCat(
       "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-      "content=\"width=device-width,initial-scale=1\"><title>", zh, "</title><style>body{font-family:system-ui,"
-      "sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}</style></head><body><main><h1>", zh,
-      "</h1><p lang=\"en\">", en, "</p></main></body></html>");
+      "content=\"width=device-width,initial-scale=1\"><title>",
+      zh,
+      "</title><style>body{font-family:system-ui,"
+      "sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}</style></head><body><main><h1>",
+      zh, "</h1><p lang=\"en\">", en, "</p></main></body></html>");
 }
 
 // Asia/Shanghai has no daylight saving: UTC+8 all year.
-std::string LocalDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::FixedTimeZone(8 * 3600)); }
+std::string LocalDay(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d", t, absl::FixedTimeZone(8 * 3600));
+}
 
 }  // namespace
 
-std::string PageViewsKey(absl::string_view page_slug) { return absl::StrCat("qrcloud:pageviews:", page_slug); }
+std::string PageViewsKey(absl::string_view page_slug) {
+  return absl::StrCat("qrcloud:pageviews:", page_slug);
+}
 
 absl::Status PageLogic::ListTemplates(const rpc::CallContext&, const v1::ListTemplatesRequest&,
                                       v1::ListTemplatesResponse& resp) {
@@ -61,7 +69,8 @@ absl::Status PageLogic::ListTemplates(const rpc::CallContext&, const v1::ListTem
 
 absl::StatusOr<std::string> PageLogic::Render(const v1::Campaign& c, const std::string& lang) {
   if (c.state() == v1::Campaign::ENDED) return Notice("活动已结束", "This offer has ended.");
-  if (c.state() == v1::Campaign::PAUSED) return Notice("活动暂停中", "This offer is paused for now.");
+  if (c.state() == v1::Campaign::PAUSED)
+    return Notice("活动暂停中", "This offer is paused for now.");
   web::PageContext ctx;
   ctx.campaign = c;
   QRCLOUD_ASSIGN_OR_RETURN(ctx.merchant, merchants_.Get(c.merchant_id()));
@@ -89,7 +98,8 @@ absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageR
     // A merchant's business card.
     auto merchant = merchants_.Get(req.slug());
     if (!merchant.ok()) return merchant.status();
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), web::RenderMerchantCard(*merchant, lang, PageUrl(req.slug())));
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(),
+                             web::RenderMerchantCard(*merchant, lang, PageUrl(req.slug())));
     return absl::OkStatus();
   }
   const auto slug = core::NormalizeSlug(req.slug());
@@ -100,14 +110,16 @@ absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageR
   } else {
     QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.GetByPageSlug(*slug));
     QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), Render(rec.campaign, lang));
-    (void)redis_.Command({"SET", PageKey(*slug, lang), resp.data(), "EX", PageTtlSeconds(rec.campaign)});
+    (void)redis_.Command(
+        {"SET", PageKey(*slug, lang), resp.data(), "EX", PageTtlSeconds(rec.campaign)});
   }
   // Page views for the merchant's statistics, counted by the page's slug.
   (void)redis_.Command({"HINCRBY", PageViewsKey(*slug), LocalDay(absl::Now()), "1"});
   return absl::OkStatus();
 }
 
-absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call, const v1::GetMerchantCardRequest& req,
+absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call,
+                                        const v1::GetMerchantCardRequest& req,
                                         v1::MerchantCard& resp) {
   (void)call;
   QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant m, merchants_.Get(req.merchant_id()));
@@ -123,21 +135,25 @@ absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call, const v1::
 grpc::ServerUnaryReactor* PageServiceImpl::ListTemplates(grpc::CallbackServerContext* ctx,
                                                          const v1::ListTemplatesRequest* req,
                                                          v1::ListTemplatesResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListTemplates", req, resp,
-                           [=, this](const rpc::CallContext& c) { return logic_.ListTemplates(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "ListTemplates", req, resp, [=, this](const rpc::CallContext& c) {
+    return logic_.ListTemplates(c, *req, *resp);
+  });
 }
 
-grpc::ServerUnaryReactor* PageServiceImpl::GetPage(grpc::CallbackServerContext* ctx, const v1::GetPageRequest* req,
+grpc::ServerUnaryReactor* PageServiceImpl::GetPage(grpc::CallbackServerContext* ctx,
+                                                   const v1::GetPageRequest* req,
                                                    google::api::HttpBody* resp) {
-  return dispatcher_.Unary(ctx, "GetPage", req, resp,
-                           [=, this](const rpc::CallContext& c) { return logic_.GetPage(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "GetPage", req, resp, [=, this](const rpc::CallContext& c) {
+    return logic_.GetPage(c, *req, *resp);
+  });
 }
 
 grpc::ServerUnaryReactor* PageServiceImpl::GetMerchantCard(grpc::CallbackServerContext* ctx,
                                                            const v1::GetMerchantCardRequest* req,
                                                            v1::MerchantCard* resp) {
-  return dispatcher_.Unary(ctx, "GetMerchantCard", req, resp,
-                           [=, this](const rpc::CallContext& c) { return logic_.GetMerchantCard(c, *req, *resp); });
+  return dispatcher_.Unary(ctx, "GetMerchantCard", req, resp, [=, this](const rpc::CallContext& c) {
+    return logic_.GetMerchantCard(c, *req, *resp);
+  });
 }
 
 }  // namespace qrcloud::center

@@ -18,12 +18,17 @@ namespace qrcloud::center {
 
 class PageLogic {
  public:
-  PageLogic(CampaignStore& campaigns, MerchantStore& merchants, cache::RedisPool& redis, std::string public_url)
-      : campaigns_(campaigns), merchants_(merchants), redis_(redis), public_url_(std::move(public_url)) {}
+  PageLogic(CampaignStore& campaigns, MerchantStore& merchants, cache::RedisPool& redis,
+            std::string public_url)
+      : campaigns_(campaigns),
+        merchants_(merchants),
+        redis_(redis),
+        public_url_(std::move(public_url)) {}
 
   absl::Status ListTemplates(const rpc::CallContext& call, const v1::ListTemplatesRequest& req,
                              v1::ListTemplatesResponse& resp);
-  absl::Status GetPage(const rpc::CallContext& call, const v1::GetPageRequest& req, google::api::HttpBody& resp);
+  absl::Status GetPage(const rpc::CallContext& call, const v1::GetPageRequest& req,
+                       google::api::HttpBody& resp);
   absl::Status GetMerchantCard(const rpc::CallContext& call, const v1::GetMerchantCardRequest& req,
                                v1::MerchantCard& resp);
 
@@ -33,7 +38,9 @@ class PageLogic {
 
  private:
   absl::StatusOr<std::string> Render(const v1::Campaign& campaign, const std::string& lang);
-  std::string PageUrl(absl::string_view slug) const { return absl::StrCat(public_url_, "/m/", slug); }
+  std::string PageUrl(absl::string_view slug) const {
+    return absl::StrCat(public_url_, "/m/", slug);
+  }
 
   CampaignStore& campaigns_;
   MerchantStore& merchants_;
@@ -43,13 +50,16 @@ class PageLogic {
 
 class PageServiceImpl : public v1::PageService::CallbackService {
  public:
-  PageServiceImpl(PageLogic& logic, rpc::DispatcherDeps deps) : logic_(logic), dispatcher_("qrcloud.v1.PageService", deps) {}
+  PageServiceImpl(PageLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.PageService", deps) {}
 
-  grpc::ServerUnaryReactor* ListTemplates(grpc::CallbackServerContext*, const v1::ListTemplatesRequest*,
+  grpc::ServerUnaryReactor* ListTemplates(grpc::CallbackServerContext*,
+                                          const v1::ListTemplatesRequest*,
                                           v1::ListTemplatesResponse*) override;
   grpc::ServerUnaryReactor* GetPage(grpc::CallbackServerContext*, const v1::GetPageRequest*,
                                     google::api::HttpBody*) override;
-  grpc::ServerUnaryReactor* GetMerchantCard(grpc::CallbackServerContext*, const v1::GetMerchantCardRequest*,
+  grpc::ServerUnaryReactor* GetMerchantCard(grpc::CallbackServerContext*,
+                                            const v1::GetMerchantCardRequest*,
                                             v1::MerchantCard*) override;
 
  private:

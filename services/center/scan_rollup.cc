@@ -48,12 +48,14 @@ std::string Placeholders(size_t n) {
   return out;
 }
 
-absl::StatusOr<std::vector<bool>> AlreadyApplied(store::Connection& conn, const std::vector<core::ScanEvent>& events) {
+absl::StatusOr<std::vector<bool>> AlreadyApplied(store::Connection& conn,
+                                                 const std::vector<core::ScanEvent>& events) {
   std::vector<bool> seen(events.size(), false);
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < events.size(); ++i) index[events[i].event_id] = i;
-  static const std::string sql = absl::StrCat(
-      "SELECT event_id FROM scan_events_applied WHERE event_id IN (", Placeholders(kIdsPerStatement), ")");
+  static const std::string sql =
+      absl::StrCat("SELECT event_id FROM scan_events_applied WHERE event_id IN (",
+                   Placeholders(kIdsPerStatement), ")");
   for (size_t start = 0; start < events.size(); start += kIdsPerStatement) {
     store::Params params;
     for (size_t k = 0; k < kIdsPerStatement; ++k) {
@@ -73,12 +75,15 @@ absl::StatusOr<std::vector<bool>> AlreadyApplied(store::Connection& conn, const 
 absl::Status MarkApplied(store::Connection& conn, const std::vector<std::string>& ids) {
   static const std::string sql = [] {
     std::string values;
-    for (size_t i = 0; i < kIdsPerStatement; ++i) values += i ? ",(?, UTC_TIMESTAMP(6))" : "(?, UTC_TIMESTAMP(6))";
-    return absl::StrCat("INSERT IGNORE INTO scan_events_applied (event_id, applied_at) VALUES ", values);
+    for (size_t i = 0; i < kIdsPerStatement; ++i)
+      values += i ? ",(?, UTC_TIMESTAMP(6))" : "(?, UTC_TIMESTAMP(6))";
+    return absl::StrCat("INSERT IGNORE INTO scan_events_applied (event_id, applied_at) VALUES ",
+                        values);
   }();
   for (size_t start = 0; start < ids.size(); start += kIdsPerStatement) {
     store::Params params;
-    for (size_t k = 0; k < kIdsPerStatement; ++k) params.push_back(ids[std::min(start + k, ids.size() - 1)]);
+    for (size_t k = 0; k < kIdsPerStatement; ++k)
+      params.push_back(ids[std::min(start + k, ids.size() - 1)]);
     QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql, params).status());
   }
   return absl::OkStatus();
@@ -105,7 +110,8 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
   // Each entry is one gateway batch of events.
   std::vector<core::ScanEvent> events;
   for (const auto& e : entries) {
-    for (auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField))) events.push_back(std::move(ev));
+    for (auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
+      events.push_back(std::move(ev));
   }
 
   // Uniqueness first, in Redis: SET NX remembers which event first saw this
@@ -114,7 +120,8 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
   for (const auto& ev : events) {
     if (ev.flagged()) continue;
     const std::string key = absl::StrCat("qrcloud:uniq:", ev.code_id, ":", ev.device);
-    marks.push_back({"SET", key, ev.event_id, "NX", "PX", absl::StrCat(absl::ToInt64Milliseconds(kUniqueWindow))});
+    marks.push_back({"SET", key, ev.event_id, "NX", "PX",
+                     absl::StrCat(absl::ToInt64Milliseconds(kUniqueWindow))});
     marks.push_back({"GET", key});
   }
   std::vector<cache::Reply> replies;
@@ -155,12 +162,14 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
     QRCLOUD_RETURN_IF_ERROR(MarkApplied(conn, fresh));
     for (const auto& [key, c] : buckets) {
       const auto& [code_id, hour, platform] = key;
-      QRCLOUD_RETURN_IF_ERROR(
-          conn.Execute("INSERT INTO code_scan_hours (code_id, hour, platform_code, scans, unique_scans, flagged) "
-                       "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE scans = scans + VALUES(scans), "
-                       "unique_scans = unique_scans + VALUES(unique_scans), flagged = flagged + VALUES(flagged)",
-                       {code_id, hour, platform, c.scans, c.uniques, c.flagged})
-              .status());
+      QRCLOUD_RETURN_IF_ERROR(conn.Execute("INSERT INTO code_scan_hours (code_id, hour, "
+                                           "platform_code, scans, unique_scans, flagged) "
+                                           "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+                                           "scans = scans + VALUES(scans), "
+                                           "unique_scans = unique_scans + VALUES(unique_scans), "
+                                           "flagged = flagged + VALUES(flagged)",
+                                           {code_id, hour, platform, c.scans, c.uniques, c.flagged})
+                                  .status());
     }
     return absl::OkStatus();
   }));

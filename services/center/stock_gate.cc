@@ -37,20 +37,26 @@ core::Counter& TurnedAway() {
 StockGate::StockLoader StockGate::FromMysql(store::MysqlPool& mysql) {
   return [&mysql](const std::string& campaign_id) -> absl::StatusOr<int64_t> {
     QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql.Acquire());
-    QRCLOUD_ASSIGN_OR_RETURN(store::Row row,
-                             conn->QueryOne("SELECT stock_left FROM campaigns WHERE id = ?", {campaign_id}));
+    QRCLOUD_ASSIGN_OR_RETURN(
+        store::Row row,
+        conn->QueryOne("SELECT stock_left FROM campaigns WHERE id = ?", {campaign_id}));
     return row.Int("stock_left");
   };
 }
 
 absl::Status StockGate::Reconcile(const std::string& campaign_id) {
   QRCLOUD_ASSIGN_OR_RETURN(int64_t left, stock_left_(campaign_id));
-  return redis_.Pipeline({{"SET", GateKey(campaign_id), absl::StrCat(left)}, {"SADD", kGateSet, campaign_id}}).status();
+  return redis_
+      .Pipeline(
+          {{"SET", GateKey(campaign_id), absl::StrCat(left)}, {"SADD", kGateSet, campaign_id}})
+      .status();
 }
 
-absl::StatusOr<StockGate::Verdict> StockGate::Take(const std::string& campaign_id, int64_t quantity) {
+absl::StatusOr<StockGate::Verdict> StockGate::Take(const std::string& campaign_id,
+                                                   int64_t quantity) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    QRCLOUD_ASSIGN_OR_RETURN(cache::Reply r, redis_.Eval(TakeScript(), {GateKey(campaign_id)}, {absl::StrCat(quantity)}));
+    QRCLOUD_ASSIGN_OR_RETURN(cache::Reply r, redis_.Eval(TakeScript(), {GateKey(campaign_id)},
+                                                         {absl::StrCat(quantity)}));
     const int64_t v = r.integer();
     if (v >= 0) return Verdict::kTaken;
     if (v == -1) {
@@ -59,16 +65,19 @@ absl::StatusOr<StockGate::Verdict> StockGate::Take(const std::string& campaign_i
     }
     // Not set yet: set it from MySQL (only if still unset) and try again.
     QRCLOUD_ASSIGN_OR_RETURN(int64_t left, stock_left_(campaign_id));
-    QRCLOUD_RETURN_IF_ERROR(
-        redis_.Pipeline({{"SET", GateKey(campaign_id), absl::StrCat(left), "NX"}, {"SADD", kGateSet, campaign_id}})
-            .status());
+    QRCLOUD_RETURN_IF_ERROR(redis_
+                                .Pipeline({{"SET", GateKey(campaign_id), absl::StrCat(left), "NX"},
+                                           {"SADD", kGateSet, campaign_id}})
+                                .status());
   }
   return absl::UnavailableError("the stock gate could not be set up");
 }
 
 void StockGate::Give(const std::string& campaign_id, int64_t quantity) {
   auto r = redis_.Command({"INCRBY", GateKey(campaign_id), absl::StrCat(quantity)});
-  if (!r.ok()) spdlog::warn("stock gate {}: could not give back {}: {}", campaign_id, quantity, r.status().message());
+  if (!r.ok())
+    spdlog::warn("stock gate {}: could not give back {}: {}", campaign_id, quantity,
+                 r.status().message());
 }
 
 absl::StatusOr<std::optional<int64_t>> StockGate::Peek(const std::string& campaign_id) {

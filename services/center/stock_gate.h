@@ -8,32 +8,33 @@
 #define QRCLOUD_SERVICES_CENTER_STOCK_GATE_H_
 
 #include <functional>
-#include <string>
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "libs/cache/redis.h"
+#include "libs/ordering/stock_gate.h"
 #include "libs/store/mysql.h"
 
 namespace qrcloud::center {
 
-class StockGate {
+class StockGate : public ordering::StockGate {
  public:
   // How many units MySQL says are left; the authority the gate follows.
   using StockLoader = std::function<absl::StatusOr<int64_t>(const std::string& campaign_id)>;
 
-  StockGate(cache::RedisPool& redis, StockLoader stock_left) : redis_(redis), stock_left_(std::move(stock_left)) {}
+  StockGate(cache::RedisPool& redis, StockLoader stock_left)
+      : redis_(redis), stock_left_(std::move(stock_left)) {}
   // The loader that reads campaigns.stock_left.
   static StockLoader FromMysql(store::MysqlPool& mysql);
 
-  enum class Verdict { kTaken, kSoldOut };
   // Takes `quantity` from the gate. On a gate Redis cannot answer for, the
   // caller goes on to MySQL (UNAVAILABLE is returned, never kSoldOut).
-  absl::StatusOr<Verdict> Take(const std::string& campaign_id, int64_t quantity);
+  absl::StatusOr<Verdict> Take(const std::string& campaign_id, int64_t quantity) override;
   // Gives back what an order did not use (it failed, or was cancelled).
-  void Give(const std::string& campaign_id, int64_t quantity);
+  void Give(const std::string& campaign_id, int64_t quantity) override;
   // Sets the gate to MySQL's count.
-  absl::Status Reconcile(const std::string& campaign_id);
+  absl::Status Reconcile(const std::string& campaign_id) override;
   // The gate's current value, or nullopt if it has none.
   absl::StatusOr<std::optional<int64_t>> Peek(const std::string& campaign_id);
 

@@ -228,7 +228,8 @@ TEST_CASE(
   CHECK(FindTask(auditor, "state=QUEUED", b.id).empty());
 }
 
-TEST_CASE("Campaigns through the audit service: clean ones publish, doubtful ones wait for an auditor") {
+TEST_CASE(
+    "Campaigns through the audit service: clean ones publish, doubtful ones wait for an auditor") {
   World world;
   Api auditor = world.Auditor();
   Merchant m = world.NewMerchant();
@@ -281,7 +282,8 @@ TEST_CASE("Campaigns through the audit service: clean ones publish, doubtful one
   CHECK(!await_state(doubtful, "PUBLISHED").At("pageUrl").empty());
 
   // A prohibited word is rejected automatically, with the reason.
-  const std::string banned = submit(R"({"title":"赌场 night","mode":"SHOWCASE","template":"showcase"})");
+  const std::string banned =
+      submit(R"({"title":"赌场 night","mode":"SHOWCASE","template":"showcase"})");
   ApiResponse rejected = await_state(banned, "REJECTED");
   INFO(rejected.body);
   CHECK(rejected.At("rejectReasons.0").find("赌场") != std::string::npos);
@@ -295,11 +297,13 @@ TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and
   Merchant m = world.NewMerchant();
   SubmitQualification(m, "福州小店有限公司");
   const std::string qualification_task = AwaitQueuedTask(auditor, m.id);
-  REQUIRE(auditor.Post("/v1/audit/tasks/" + qualification_task + ":decide", R"({"approve":true})").status == 200);
+  REQUIRE(auditor.Post("/v1/audit/tasks/" + qualification_task + ":decide", R"({"approve":true})")
+              .status == 200);
   AwaitQualification(m, "APPROVED");
 
   // A campaign fenced to 500 m around the shop, one per person.
-  ApiResponse draft = m.api.Post("/v1/merchants/" + m.id + "/campaigns", R"({"title":"鱼丸汤 Fish ball soup",
+  ApiResponse draft =
+      m.api.Post("/v1/merchants/" + m.id + "/campaigns", R"({"title":"鱼丸汤 Fish ball soup",
     "mode":"ORDER","template":"coupon","price":{"currency":"CNY","minor":"1500"},"stock":"20","perPersonLimit":1,
     "fence":{"origin":{"lat":26.0745,"lng":119.2965},"radiusM":500}})");
   REQUIRE(draft.status == 200);
@@ -328,12 +332,17 @@ TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and
   // A person orders: outside the fence refused, inside a receipt, a retry
   // the same order, a second order over the limit refused.
   const std::string login = absl::StrCat(UniqueName("buyer"), "@example.com");
-  REQUIRE(person.Post("/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", login,
-                                                   R"(","password":"correct-horse"})")).status == 200);
-  person.set_token(person.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+  REQUIRE(person
+              .Post("/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", login,
+                                                 R"(","password":"correct-horse"})"))
+              .status == 200);
+  person.set_token(person
+                       .Post("/v1/sessions", absl::StrCat(R"({"login":")", login,
+                                                          R"(","password":"correct-horse"})"))
                        .At("token"));
   const std::string orders = "/v1/campaigns/" + id + "/orders";
-  ApiResponse outside = person.Post(orders, R"({"requestId":"flow-0","location":{"lat":26.0900,"lng":119.2965}})");
+  ApiResponse outside =
+      person.Post(orders, R"({"requestId":"flow-0","location":{"lat":26.0900,"lng":119.2965}})");
   CHECK(outside.status == 403);
   CHECK(outside.At("message").find("within 500 m") != std::string::npos);
   const std::string inside = R"({"requestId":"flow-1","location":{"lat":26.0760,"lng":119.2970}})";
@@ -342,7 +351,8 @@ TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and
   const std::string token = first.At("order.receipt.token");
   REQUIRE(!token.empty());
   CHECK(person.Post(orders, inside).At("order.id") == first.At("order.id"));
-  ApiResponse over = person.Post(orders, R"({"requestId":"flow-2","location":{"lat":26.0760,"lng":119.2970}})");
+  ApiResponse over =
+      person.Post(orders, R"({"requestId":"flow-2","location":{"lat":26.0760,"lng":119.2970}})");
   CHECK(over.status == 400);
   CHECK(over.At("message").find("limit is 1 per person") != std::string::npos);
   CHECK(m.api.Get("/v1/campaigns/" + id).At("stockLeft") == "19");
@@ -357,7 +367,8 @@ TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and
   CHECK(other.api.Post("/v1/receipts:redeem", redeem).status == 404);
   std::string altered = token;
   altered[60] = altered[60] == 'A' ? 'B' : 'A';
-  ApiResponse fake = m.api.Post("/v1/receipts:redeem", absl::StrCat(R"({"token":")", altered, R"("})"));
+  ApiResponse fake =
+      m.api.Post("/v1/receipts:redeem", absl::StrCat(R"({"token":")", altered, R"("})"));
   CHECK(fake.status == 400);
   CHECK(fake.At("details.0.fieldViolations.0.field") == "token");
 }

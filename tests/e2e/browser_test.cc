@@ -22,7 +22,8 @@ namespace qrcloud::testing {
 namespace {
 
 // Shop at (26.0745, 119.2965) (Flow::QualifiedMerchant); 500 m fence around it.
-constexpr char kOffer[] = R"({"title":"火锅双人套餐 Hotpot for two","description":"Weekday lunch","mode":"ORDER",
+constexpr char kOffer[] =
+    R"({"title":"火锅双人套餐 Hotpot for two","description":"Weekday lunch","mode":"ORDER",
   "template":"coupon","price":{"currency":"CNY","minor":"9900"},"stock":"10","perPersonLimit":2,
   "fence":{"origin":{"lat":26.0745,"lng":119.2965},"radiusM":500}})";
 
@@ -50,7 +51,8 @@ TEST_CASE("Chromium orders from the page inside the fence only, and its receipt 
   const std::string script = absl::StrCat(QRCLOUD_SOURCE_DIR, "/tests/browser/order_flow.test.js");
   INFO("needs /usr/bin/chromium, zbarimg and tests/node_modules/playwright-core: run tools/setup");
   REQUIRE(access("/usr/bin/chromium", X_OK) == 0);
-  REQUIRE(access(absl::StrCat(QRCLOUD_SOURCE_DIR, "/tests/node_modules/playwright-core").c_str(), F_OK) == 0);
+  REQUIRE(access(absl::StrCat(QRCLOUD_SOURCE_DIR, "/tests/node_modules/playwright-core").c_str(),
+                 F_OK) == 0);
 
   auto s = Stack::Start();
   INFO((s.ok() ? "" : std::string(s.status().message())));
@@ -70,13 +72,14 @@ TEST_CASE("Chromium orders from the page inside the fence only, and its receipt 
 
   // Screenshots and the log; QRCLOUD_BROWSER_OUT keeps them past the fixture.
   const char* keep = std::getenv("QRCLOUD_BROWSER_OUT");
-  const std::string out = keep != nullptr && *keep != '\0' ? std::string(keep)
-                                                           : absl::StrCat(Env().dir, "/", UniqueName("browser"));
+  const std::string out = keep != nullptr && *keep != '\0'
+                              ? std::string(keep)
+                              : absl::StrCat(Env().dir, "/", UniqueName("browser"));
   mkdir(out.c_str(), 0755);
   const std::string log = absl::StrCat(out, "/order_flow.log");
-  const std::string cmd = absl::StrCat("node ", ShellQuote(script), " ", ShellQuote(gateway + path), " ",
-                                       ShellQuote(merchant->token()), " ", ShellQuote(gateway), " ",
-                                       ShellQuote(out), " > ", ShellQuote(log), " 2>&1");
+  const std::string cmd = absl::StrCat("node ", ShellQuote(script), " ", ShellQuote(gateway + path),
+                                       " ", ShellQuote(merchant->token()), " ", ShellQuote(gateway),
+                                       " ", ShellQuote(out), " > ", ShellQuote(log), " 2>&1");
   const int rc = std::system(cmd.c_str());
   INFO(absl::StrCat("order_flow.test.js (", out, "):\n", Tail(log, 60), "\ngateway:\n",
                     Tail(stack.dir() + "/gateway.log", 15)));

@@ -2,9 +2,9 @@
 // over MariaDB and Redis, driven through REST and /s/{slug}.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <algorithm>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -41,8 +41,11 @@ struct World {
     Api api("127.0.0.1", stack->gateway_port());
     const std::string login = absl::StrCat(UniqueName("codes"), "@example.com");
     REQUIRE(api.Post("/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
-                                                   R"(","password":"correct-horse"})")).status == 200);
-    api.set_token(api.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})")).At("token"));
+                                                  R"(","password":"correct-horse"})"))
+                .status == 200);
+    api.set_token(api.Post("/v1/sessions",
+                           absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+                      .At("token"));
     return api;
   }
 
@@ -61,7 +64,8 @@ struct World {
 };
 
 ApiResponse Scan(const World& w, const std::string& slug, const std::string& method = "GET",
-                 std::vector<std::pair<std::string, std::string>> headers = {}, const std::string& query = "") {
+                 std::vector<std::pair<std::string, std::string>> headers = {},
+                 const std::string& query = "") {
   Api anon("127.0.0.1", w.stack->gateway_port());
   return anon.Call(method, absl::StrCat("/s/", slug, query), "", std::move(headers));
 }
@@ -69,7 +73,8 @@ ApiResponse Scan(const World& w, const std::string& slug, const std::string& met
 TEST_CASE("A code redirects, and each scan is in the stream before the 302 is answered") {
   World w;
   Api api = w.SignedInMerchant();
-  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu?x=1","label":"door"})");
+  ApiResponse code =
+      api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu?x=1","label":"door"})");
   REQUIRE(code.status == 200);
   const std::string slug = code.At("slug");
   const std::string id = code.At("id");
@@ -78,7 +83,8 @@ TEST_CASE("A code redirects, and each scan is in the stream before the 302 is an
   CHECK(code.At("state") == "ACTIVE");
 
   for (int i = 0; i < 3; ++i) {
-    ApiResponse r = Scan(w, slug, "GET", {{"user-agent", "Mozilla/5.0 (iPhone) Safari"}}, i == 2 ? "?p=weibo" : "");
+    ApiResponse r = Scan(w, slug, "GET", {{"user-agent", "Mozilla/5.0 (iPhone) Safari"}},
+                         i == 2 ? "?p=weibo" : "");
     CHECK(r.status == 302);
     CHECK(r.Header("location") == "https://shop.example.com/menu?x=1");
     // Recorded before the answer: the stream already holds this scan.
@@ -91,7 +97,8 @@ TEST_CASE("A code redirects, and each scan is in the stream before the 302 is an
 
   // HEAD and bots are recorded with a flag.
   CHECK(Scan(w, slug, "HEAD").status == 302);
-  CHECK(Scan(w, slug, "GET", {{"user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)"}}).status == 302);
+  CHECK(Scan(w, slug, "GET", {{"user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)"}}).status ==
+        302);
   auto events = w.Scans(id);
   REQUIRE(events.size() == 6);
   CHECK(events[2].platform_code == "weibo");
@@ -101,7 +108,8 @@ TEST_CASE("A code redirects, and each scan is in the stream before the 302 is an
 
   // The rollup counts: 4 scans (the upper-case one included), 2 flagged; the
   // same device (address + user agent) counts once as unique within 30 min.
-  CHECK(WaitFor([&] { return api.Get("/v1/codes/" + id + "/stats").At("scans") == "4"; }, absl::Seconds(15)));
+  CHECK(WaitFor([&] { return api.Get("/v1/codes/" + id + "/stats").At("scans") == "4"; },
+                absl::Seconds(15)));
   ApiResponse stats = api.Get("/v1/codes/" + id + "/stats");
   CHECK(stats.At("flagged") == "2");
   CHECK(stats.At("uniqueScans") == "2");  // the iPhone, and the request without a user agent
@@ -109,7 +117,8 @@ TEST_CASE("A code redirects, and each scan is in the stream before the 302 is an
   CHECK(stats.body.find(R"("platformCode":"weibo","scans":"1")") != std::string::npos);
 }
 
-TEST_CASE("Unknown, paused, expired and exhausted codes lead to a page, never a redirect to nowhere") {
+TEST_CASE(
+    "Unknown, paused, expired and exhausted codes lead to a page, never a redirect to nowhere") {
   World w;
   Api api = w.SignedInMerchant();
   ApiResponse unknown = Scan(w, "zzzzzzzzzz");
@@ -130,13 +139,16 @@ TEST_CASE("Unknown, paused, expired and exhausted codes lead to a page, never a 
   CHECK(WaitFor([&] { return Scan(w, code.At("slug")).status == 302; }, absl::Seconds(2)));
 
   const absl::Time soon = absl::Now() + absl::Seconds(2);
-  ApiResponse expiring = api.Post("/v1/codes", absl::StrCat(R"({"targetUrl":"https://example.com/","endTime":")",
-                                                             absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", soon, absl::UTCTimeZone()), R"("})"));
+  ApiResponse expiring = api.Post(
+      "/v1/codes",
+      absl::StrCat(R"({"targetUrl":"https://example.com/","endTime":")",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", soon, absl::UTCTimeZone()), R"("})"));
   REQUIRE(expiring.status == 200);
   CHECK(Scan(w, expiring.At("slug")).status == 302);
   CHECK(WaitFor([&] { return Scan(w, expiring.At("slug")).status == 410; }, absl::Seconds(10)));
 
-  ApiResponse limited = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/","scanLimit":"2"})");
+  ApiResponse limited =
+      api.Post("/v1/codes", R"({"targetUrl":"https://example.com/","scanLimit":"2"})");
   REQUIRE(limited.status == 200);
   CHECK(Scan(w, limited.At("slug")).status == 302);
   CHECK(Scan(w, limited.At("slug")).status == 302);
@@ -148,7 +160,9 @@ TEST_CASE("Unknown, paused, expired and exhausted codes lead to a page, never a 
 TEST_CASE("Payload and Wi-Fi codes hold their payload, escaped, their link shows it") {
   World w;
   Api api = w.SignedInMerchant();
-  ApiResponse wifi = api.Post("/v1/codes", R"({"wifi":{"ssid":"Shop;Wi,Fi:\"1\"","password":"pa\\ss;word","security":"WPA"}})");
+  ApiResponse wifi =
+      api.Post("/v1/codes",
+               R"({"wifi":{"ssid":"Shop;Wi,Fi:\"1\"","password":"pa\\ss;word","security":"WPA"}})");
   REQUIRE(wifi.status == 200);
   CHECK(wifi.At("payload") == R"(WIFI:T:WPA;S:Shop\;Wi\,Fi\:\"1\";P:pa\\ss\;word;;)");
   ApiResponse page = Scan(w, wifi.At("slug"));
@@ -185,7 +199,8 @@ TEST_CASE("Code input that cannot work is refused with a 400 naming the field") 
     CHECK(r.status == 400);
     CHECK(r.At("details.0.fieldViolations.0.field") == c.field);
   }
-  ApiResponse over = api.Post("/v1/codes", absl::StrCat(R"({"payload":")", huge, R"(","errorCorrection":"H"})"));
+  ApiResponse over =
+      api.Post("/v1/codes", absl::StrCat(R"({"payload":")", huge, R"(","errorCorrection":"H"})"));
   CHECK(over.status == 400);
   CHECK(over.At("details.0.fieldViolations.0.field") == "payload");
   CHECK(over.At("message").find("capacity") != std::string::npos);
@@ -206,7 +221,8 @@ TEST_CASE("Code input that cannot work is refused with a 400 naming the field") 
   CHECK(JsonAt(api.Get("/v1/codes").body, "codes.1.id").empty());
 }
 
-TEST_CASE("Images in every format decode with an independent decoder, uploads decode through the API") {
+TEST_CASE(
+    "Images in every format decode with an independent decoder, uploads decode through the API") {
   World w;
   Api api = w.SignedInMerchant();
   ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/"})");
@@ -225,16 +241,19 @@ TEST_CASE("Images in every format decode with an independent decoder, uploads de
   ApiResponse pdf = api.Get("/v1/codes/" + id + "/image?format=pdf");
   CHECK(pdf.Header("content-type") == "application/pdf");
   std::ofstream(dir + "/code.pdf") << pdf.body;
-  const std::string cmd = absl::StrCat(
-      "cd ", dir, " && rsvg-convert -w 400 code.svg -o svg.png && pdftoppm -r 150 -png -singlefile code.pdf pdf",
-      " && zbarimg --raw -q code.png svg.png pdf.png > decoded.txt");
+  const std::string cmd =
+      absl::StrCat("cd ", dir,
+                   " && rsvg-convert -w 400 code.svg -o svg.png && pdftoppm -r 150 -png "
+                   "-singlefile code.pdf pdf",
+                   " && zbarimg --raw -q code.png svg.png pdf.png > decoded.txt");
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream decoded(dir + "/decoded.txt");
   int lines = 0;
   for (std::string line; std::getline(decoded, line); ++lines) CHECK(line == short_url);
   CHECK(lines == 3);
 
-  ApiResponse read = api.Post("/v1/codes:decode", absl::StrCat(R"({"image":")", absl::Base64Escape(png.body), R"("})"));
+  ApiResponse read = api.Post("/v1/codes:decode",
+                              absl::StrCat(R"({"image":")", absl::Base64Escape(png.body), R"("})"));
   REQUIRE(read.status == 200);
   CHECK(read.At("results.0.text") == short_url);
   CHECK(read.At("results.0.format") == "QR_CODE");
@@ -251,18 +270,21 @@ TEST_CASE("A logo in the middle: the merchant's own PNG, not too large, and the 
   ApiResponse small = api.Get("/v1/codes/" + code.At("id") + "/image?format=png&size=64");
   REQUIRE(small.status == 200);
   ApiResponse uploaded = api.Post("/v1/merchants/" + mid + "/media",
-                                  absl::StrCat(R"({"contentType":"image/png","data":")", absl::Base64Escape(small.body), R"("})"));
+                                  absl::StrCat(R"({"contentType":"image/png","data":")",
+                                               absl::Base64Escape(small.body), R"("})"));
   INFO(uploaded.body);
   REQUIRE(uploaded.status == 200);
   const std::string logo = uploaded.At("id");
 
   ApiResponse with_logo = api.Get(image + logo);
   REQUIRE(with_logo.status == 200);
-  CHECK(with_logo.body != api.Get("/v1/codes/" + code.At("id") + "/image?format=png&size=400").body);
+  CHECK(with_logo.body !=
+        api.Get("/v1/codes/" + code.At("id") + "/image?format=png&size=400").body);
   const std::string dir = absl::StrCat(Env().dir, "/", UniqueName("logo"));
   REQUIRE(std::system(absl::StrCat("mkdir -p ", dir).c_str()) == 0);
   std::ofstream(dir + "/logo.png") << with_logo.body;
-  REQUIRE(std::system(absl::StrCat("cd ", dir, " && zbarimg --raw -q logo.png > out.txt").c_str()) == 0);
+  REQUIRE(std::system(
+              absl::StrCat("cd ", dir, " && zbarimg --raw -q logo.png > out.txt").c_str()) == 0);
   std::ifstream out(dir + "/out.txt");
   std::string line;
   std::getline(out, line);
@@ -278,7 +300,8 @@ TEST_CASE("A logo in the middle: the merchant's own PNG, not too large, and the 
   CHECK(nothing.At("details.0.fieldViolations.0.field") == "logo");
   Api other = w.SignedInMerchant();
   ApiResponse other_code = other.Post("/v1/codes", R"({"targetUrl":"https://other.example.com/"})");
-  ApiResponse borrowed = other.Get("/v1/codes/" + other_code.At("id") + "/image?format=png&logo=" + logo);
+  ApiResponse borrowed =
+      other.Get("/v1/codes/" + other_code.At("id") + "/image?format=png&logo=" + logo);
   CHECK(borrowed.status == 400);
   CHECK(borrowed.At("details.0.fieldViolations.0.field") == "logo");
 }
@@ -287,10 +310,14 @@ TEST_CASE("Another merchant can neither see nor change a code") {
   World w;
   Api owner = w.SignedInMerchant();
   Api other = w.SignedInMerchant();
-  ApiResponse code = owner.Post("/v1/codes", R"({"targetUrl":"https://a.cn/","label":"secret label"})");
+  ApiResponse code =
+      owner.Post("/v1/codes", R"({"targetUrl":"https://a.cn/","label":"secret label"})");
   const std::string path = "/v1/codes/" + code.At("id");
-  for (const auto& [method, target, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"GET", path, ""}, {"PATCH", path, R"({"state":"PAUSED"})"}, {"GET", path + "/stats", ""},
+  for (const auto& [method, target, body] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"GET", path, ""},
+           {"PATCH", path, R"({"state":"PAUSED"})"},
+           {"GET", path + "/stats", ""},
            {"GET", path + "/image", ""}}) {
     INFO(method << " " << target);
     ApiResponse r = other.Call(method, target, body);
@@ -304,8 +331,9 @@ TEST_CASE("Another merchant can neither see nor change a code") {
 TEST_CASE("A batch of numbered table codes") {
   World w;
   Api api = w.SignedInMerchant();
-  ApiResponse batch = api.Post("/v1/codes:batchCreate",
-                               R"({"template":{"targetUrl":"https://shop.example.com/table"},"count":25,"firstNumber":3,"caption":"Table"})");
+  ApiResponse batch = api.Post(
+      "/v1/codes:batchCreate",
+      R"({"template":{"targetUrl":"https://shop.example.com/table"},"count":25,"firstNumber":3,"caption":"Table"})");
   REQUIRE(batch.status == 200);
   CHECK(batch.At("codes.0.number") == "3");
   CHECK(batch.At("codes.24.number") == "27");
@@ -314,7 +342,9 @@ TEST_CASE("A batch of numbered table codes") {
   ApiResponse listed = api.Get("/v1/codes?batchId=" + batch.At("batchId") + "&pageSize=10");
   CHECK(listed.At("codes.9.number") == "12");
   CHECK(!listed.At("nextPageToken").empty());
-  CHECK(api.Post("/v1/codes:batchCreate", R"({"template":{"targetUrl":"https://a.cn"},"count":10001})").status == 400);
+  CHECK(api.Post("/v1/codes:batchCreate",
+                 R"({"template":{"targetUrl":"https://a.cn"},"count":10001})")
+            .status == 400);
 
   // The print sheet: A4 pages of numbered stickers whose codes all read back.
   ApiResponse sheet = api.Get("/v1/codes/batches/" + batch.At("batchId") + "/sheet");
@@ -325,18 +355,23 @@ TEST_CASE("A batch of numbered table codes") {
   std::ofstream(dir + "/sheet.pdf") << sheet.body;
   // zbar, scanning a page of twelve codes at once, now and then passes one
   // over; three resolutions between them read every code.
-  REQUIRE(std::system(absl::StrCat("cd ", dir, " && for r in 150 200 300; do pdftoppm -r $r -png sheet.pdf p$r && "
-                                   "zbarimg --raw -q p$r-*.png >> decoded.txt; done; test -s decoded.txt")
-                          .c_str()) == 0);
+  REQUIRE(std::system(
+              absl::StrCat("cd ", dir,
+                           " && for r in 150 200 300; do pdftoppm -r $r -png sheet.pdf p$r && "
+                           "zbarimg --raw -q p$r-*.png >> decoded.txt; done; test -s decoded.txt")
+                  .c_str()) == 0);
   std::set<std::string> urls;
   std::ifstream decoded(dir + "/decoded.txt");
   for (std::string line; std::getline(decoded, line);) urls.insert(line);
   std::set<std::string> expected;
   for (int i = 0; i < 25; ++i) expected.insert(batch.At(absl::StrCat("codes.", i, ".shortUrl")));
   std::vector<std::string> missing, extra;
-  std::set_difference(expected.begin(), expected.end(), urls.begin(), urls.end(), std::back_inserter(missing));
-  std::set_difference(urls.begin(), urls.end(), expected.begin(), expected.end(), std::back_inserter(extra));
-  INFO("missing " << absl::StrJoin(missing, " ") << "; extra " << absl::StrJoin(extra, " ") << "; in " << dir);
+  std::set_difference(expected.begin(), expected.end(), urls.begin(), urls.end(),
+                      std::back_inserter(missing));
+  std::set_difference(urls.begin(), urls.end(), expected.begin(), expected.end(),
+                      std::back_inserter(extra));
+  INFO("missing " << absl::StrJoin(missing, " ") << "; extra " << absl::StrJoin(extra, " ")
+                  << "; in " << dir);
   CHECK(urls == expected);
   CHECK(api.Get("/v1/codes/batches/" + core::NewId() + "/sheet").status == 404);
 }
@@ -345,19 +380,25 @@ TEST_CASE("The standard sticker carries the code, caption and merchant name") {
   World w;
   Api api = w.SignedInMerchant();
   REQUIRE(api.Call("PATCH", "/v1/merchants/" + JsonAt(api.Get("/v1/me").body, "account.merchantId"),
-                   R"({"displayName":"老王火锅 Lao Wang Hotpot"})").status == 200);
-  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/","label":"春季特惠"})");
+                   R"({"displayName":"老王火锅 Lao Wang Hotpot"})")
+              .status == 200);
+  ApiResponse code =
+      api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/","label":"春季特惠"})");
   for (const char* format : {"png", "svg", "pdf"}) {
     INFO(format);
-    ApiResponse sticker = api.Get("/v1/codes/" + code.At("id") + "/image?style=sticker&format=" + format);
+    ApiResponse sticker =
+        api.Get("/v1/codes/" + code.At("id") + "/image?style=sticker&format=" + format);
     REQUIRE(sticker.status == 200);
     const std::string dir = absl::StrCat(Env().dir, "/", UniqueName("sticker"));
     REQUIRE(std::system(absl::StrCat("mkdir -p ", dir).c_str()) == 0);
     std::ofstream(absl::StrCat(dir, "/s.", format)) << sticker.body;
-    const std::string raster = std::string(format) == "png"   ? "cp s.png r.png"
-                               : std::string(format) == "svg" ? "rsvg-convert -w 800 s.svg -o r.png"
-                                                              : "pdftoppm -r 200 -png -singlefile s.pdf r";
-    REQUIRE(std::system(absl::StrCat("cd ", dir, " && ", raster, " && zbarimg --raw -q r.png > out.txt").c_str()) == 0);
+    const std::string raster = std::string(format) == "png" ? "cp s.png r.png"
+                               : std::string(format) == "svg"
+                                   ? "rsvg-convert -w 800 s.svg -o r.png"
+                                   : "pdftoppm -r 200 -png -singlefile s.pdf r";
+    REQUIRE(
+        std::system(absl::StrCat("cd ", dir, " && ", raster, " && zbarimg --raw -q r.png > out.txt")
+                        .c_str()) == 0);
     std::ifstream in(dir + "/out.txt");
     std::string line;
     std::getline(in, line);

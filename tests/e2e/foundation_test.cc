@@ -34,9 +34,10 @@ struct Merchant {
 Merchant NewMerchant(Api& api, const std::string& name = "福州小店") {
   Merchant m;
   m.login = absl::StrCat(UniqueName("shop"), "@example.com");
-  ApiResponse created = api.Post(
-      "/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", m.login,
-                                   R"(","password":"correct-horse","displayName":")", name, R"("})"));
+  ApiResponse created =
+      api.Post("/v1/accounts",
+               absl::StrCat(R"({"kind":"MERCHANT","login":")", m.login,
+                            R"(","password":"correct-horse","displayName":")", name, R"("})"));
   REQUIRE(created.status == 200);
   m.account_id = created.At("account.id");
   m.merchant_id = created.At("account.merchantId");
@@ -63,20 +64,23 @@ TEST_CASE("A merchant registers, signs in, qualifies, locates and reads it all b
   CHECK(me.At("account.merchantId") == m.merchant_id);
   CHECK(me.At("credential") == "session");
 
-  ApiResponse patched = api.Call("PATCH", "/v1/merchants/" + m.merchant_id,
-                                 R"({"description":"Hotpot since 1998","websiteUrl":"https://shop.example.com"})");
+  ApiResponse patched =
+      api.Call("PATCH", "/v1/merchants/" + m.merchant_id,
+               R"({"description":"Hotpot since 1998","websiteUrl":"https://shop.example.com"})");
   REQUIRE(patched.status == 200);
   CHECK(patched.At("description") == "Hotpot since 1998");
   CHECK(patched.At("displayName") == "福州小店");  // not in the body, so not changed
 
-  ApiResponse qualified = api.Post("/v1/merchants/" + m.merchant_id + "/qualification",
-                                   absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":"福州小店有限公司"})"));
+  ApiResponse qualified = api.Post(
+      "/v1/merchants/" + m.merchant_id + "/qualification",
+      absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":"福州小店有限公司"})"));
   REQUIRE(qualified.status == 200);
   CHECK(qualified.At("merchant.qualification.state") == "PENDING_AUDIT");
   CHECK(qualified.At("merchant.qualification.licenseNumber") == kLicense);
 
-  ApiResponse located = api.Call("PUT", "/v1/merchants/" + m.merchant_id + "/location",
-                                 R"({"location":{"lat":26.0745,"lng":119.2965},"address":"福州市鼓楼区"})");
+  ApiResponse located =
+      api.Call("PUT", "/v1/merchants/" + m.merchant_id + "/location",
+               R"({"location":{"lat":26.0745,"lng":119.2965},"address":"福州市鼓楼区"})");
   REQUIRE(located.status == 200);
 
   ApiResponse back = api.Get("/v1/merchants/" + m.merchant_id);
@@ -120,17 +124,29 @@ TEST_CASE("Bad input gets a 400 naming the field and changes nothing") {
   const std::string login = absl::StrCat(UniqueName("new"), "@example.com");
   const std::vector<Case> cases = {
       {"malformed JSON", "POST", "/v1/accounts", R"({"kind":"PERSON","login":)", "body"},
-      {"a wrong type", "PUT", merchant_path + "/location", R"({"location":{"lat":"north","lng":1}})", "location.lat"},
-      {"an unknown enum", "POST", "/v1/accounts", absl::StrCat(R"({"kind":"EMPEROR","login":")", login, R"(","password":"correct-horse"})"), "kind"},
-      {"a missing kind", "POST", "/v1/accounts", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"), "kind"},
-      {"a missing login", "POST", "/v1/accounts", R"({"kind":"PERSON","password":"correct-horse"})", "login"},
-      {"a short password", "POST", "/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", login, R"(","password":"short"})"), "password"},
-      {"a wrong check character", "POST", merchant_path + "/qualification", R"({"licenseNumber":"91350100M000100Y44","legalName":"X"})", "licenseNumber"},
-      {"a missing legal name", "POST", merchant_path + "/qualification", absl::StrCat(R"({"licenseNumber":")", kLicense, R"("})"), "legalName"},
+      {"a wrong type", "PUT", merchant_path + "/location",
+       R"({"location":{"lat":"north","lng":1}})", "location.lat"},
+      {"an unknown enum", "POST", "/v1/accounts",
+       absl::StrCat(R"({"kind":"EMPEROR","login":")", login, R"(","password":"correct-horse"})"),
+       "kind"},
+      {"a missing kind", "POST", "/v1/accounts",
+       absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"), "kind"},
+      {"a missing login", "POST", "/v1/accounts", R"({"kind":"PERSON","password":"correct-horse"})",
+       "login"},
+      {"a short password", "POST", "/v1/accounts",
+       absl::StrCat(R"({"kind":"PERSON","login":")", login, R"(","password":"short"})"),
+       "password"},
+      {"a wrong check character", "POST", merchant_path + "/qualification",
+       R"({"licenseNumber":"91350100M000100Y44","legalName":"X"})", "licenseNumber"},
+      {"a missing legal name", "POST", merchant_path + "/qualification",
+       absl::StrCat(R"({"licenseNumber":")", kLicense, R"("})"), "legalName"},
       {"an unknown field", "PATCH", merchant_path, R"({"dispalyName":"x"})", "dispalyName"},
-      {"a javascript: website", "PATCH", merchant_path, R"j({"websiteUrl":"javascript:alert(1)"})j", "websiteUrl"},
-      {"a latitude off the globe", "PUT", merchant_path + "/location", R"({"location":{"lat":95,"lng":1}})", "location.lat"},
-      {"a body over the limit", "PATCH", merchant_path, absl::StrCat(R"({"description":")", std::string(70000, 'x'), R"("})"), ""},
+      {"a javascript: website", "PATCH", merchant_path, R"j({"websiteUrl":"javascript:alert(1)"})j",
+       "websiteUrl"},
+      {"a latitude off the globe", "PUT", merchant_path + "/location",
+       R"({"location":{"lat":95,"lng":1}})", "location.lat"},
+      {"a body over the limit", "PATCH", merchant_path,
+       absl::StrCat(R"({"description":")", std::string(70000, 'x'), R"("})"), ""},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -148,7 +164,10 @@ TEST_CASE("Bad input gets a 400 naming the field and changes nothing") {
   Api fresh = ApiFor(*stack);
   fresh.set_token(m.token);
   CHECK(fresh.Get(merchant_path).body == before);
-  CHECK(fresh.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})")).status == 401);
+  CHECK(fresh
+            .Post("/v1/sessions",
+                  absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+            .status == 401);
 }
 
 TEST_CASE("Credentials: none or bad is 401, sign-out ends the session, a login registers once") {
@@ -168,8 +187,8 @@ TEST_CASE("Credentials: none or bad is 401, sign-out ends the session, a login r
   ApiResponse wrong_password = api.Post(
       "/v1/sessions", absl::StrCat(R"({"login":")", m.login, R"(","password":"wrong-horse"})"));
   CHECK(wrong_password.status == 401);
-  ApiResponse unknown_login = api.Post(
-      "/v1/sessions", R"({"login":"nobody@example.com","password":"wrong-horse"})");
+  ApiResponse unknown_login =
+      api.Post("/v1/sessions", R"({"login":"nobody@example.com","password":"wrong-horse"})");
   CHECK(unknown_login.status == 401);
   CHECK(unknown_login.At("message") == wrong_password.At("message"));  // nothing tells them apart
 
@@ -179,8 +198,9 @@ TEST_CASE("Credentials: none or bad is 401, sign-out ends the session, a login r
   CHECK(api.Get(path).status == 401);
 
   Api again = ApiFor(*stack);
-  ApiResponse dup = again.Post("/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", m.login,
-                                                            R"(","password":"another-horse"})"));
+  ApiResponse dup = again.Post(
+      "/v1/accounts",
+      absl::StrCat(R"({"kind":"PERSON","login":")", m.login, R"(","password":"another-horse"})"));
   CHECK(dup.status == 409);
   CHECK(dup.At("message").find("already registered") != std::string::npos);
 }
@@ -196,7 +216,9 @@ TEST_CASE("A merchant can neither read nor change another merchant, and nothing 
   const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> attempts = {
       {"GET", {b_path, ""}},
       {"PATCH", {b_path, R"({"displayName":"Taken over"})"}},
-      {"POST", {b_path + "/qualification", absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":"X"})")}},
+      {"POST",
+       {b_path + "/qualification",
+        absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":"X"})")}},
       {"PUT", {b_path + "/location", R"({"location":{"lat":1,"lng":1}})"}},
       {"GET", {"/v1/merchants", ""}},
   };
@@ -213,8 +235,14 @@ TEST_CASE("A merchant can neither read nor change another merchant, and nothing 
 
   Api person = ApiFor(*stack);
   const std::string login = absl::StrCat(UniqueName("p"), "@example.com");
-  REQUIRE(person.Post("/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", login, R"(","password":"correct-horse"})")).status == 200);
-  person.set_token(person.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})")).At("token"));
+  REQUIRE(person
+              .Post("/v1/accounts", absl::StrCat(R"({"kind":"PERSON","login":")", login,
+                                                 R"(","password":"correct-horse"})"))
+              .status == 200);
+  person.set_token(person
+                       .Post("/v1/sessions", absl::StrCat(R"({"login":")", login,
+                                                          R"(","password":"correct-horse"})"))
+                       .At("token"));
   CHECK(person.Get(b_path).status == 404);
 
   api.set_token(b.token);
@@ -245,11 +273,13 @@ TEST_CASE("The gateway answers alike through grpc++'s client (--backend_client=g
   CHECK(api.Get("/v1/merchants/" + a.merchant_id).status == 401);
 }
 
-TEST_CASE("The administrator (also an auditor) reads any merchant and lists pending qualifications") {
+TEST_CASE(
+    "The administrator (also an auditor) reads any merchant and lists pending qualifications") {
   auto stack = StartStack();
   const std::string password_file = absl::StrCat(Env().dir, "/", UniqueName("admin-password"));
-  auto admin_cmd = Process::Spawn("qrcloud-center", {"ensure-admin", "admin@qrcloud.local", password_file},
-                                  stack->env(), password_file + ".log");
+  auto admin_cmd =
+      Process::Spawn("qrcloud-center", {"ensure-admin", "admin@qrcloud.local", password_file},
+                     stack->env(), password_file + ".log");
   REQUIRE(admin_cmd.ok());
   REQUIRE(WaitFor([&] { return !(*admin_cmd)->Alive(); }, absl::Seconds(30)));
   std::ifstream in(password_file);
@@ -261,10 +291,13 @@ TEST_CASE("The administrator (also an auditor) reads any merchant and lists pend
   Merchant m = NewMerchant(api);
   api.set_token(m.token);
   REQUIRE(api.Post("/v1/merchants/" + m.merchant_id + "/qualification",
-                   absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":"L"})")).status == 200);
+                   absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":"L"})"))
+              .status == 200);
 
   Api admin = ApiFor(*stack);
-  ApiResponse session = admin.Post("/v1/sessions", absl::StrCat(R"({"login":"admin@qrcloud.local","password":")", password, R"("})"));
+  ApiResponse session =
+      admin.Post("/v1/sessions",
+                 absl::StrCat(R"({"login":"admin@qrcloud.local","password":")", password, R"("})"));
   REQUIRE(session.status == 200);
   CHECK(session.At("account.roles") == R"(["auditor","admin"])");
   admin.set_token(session.At("token"));

@@ -16,11 +16,13 @@ TEST_CASE("grpc-js gets SERVING from health and lists qrcloud services by reflec
   INFO((stack.ok() ? "" : std::string(stack.status().message())));
   REQUIRE(stack.ok());
   const std::string log = absl::StrCat(Env().dir, "/", UniqueName("grpc-js"), ".log");
-  const std::string cmd = absl::StrCat(
-      "node ", QRCLOUD_SOURCE_DIR, "/tests/grpc/health_reflection_test.js ", (*stack)->center_address(),
-      " qrcloud.v1.AuthService qrcloud.v1.MerchantService > ", log, " 2>&1");
+  const std::string cmd =
+      absl::StrCat("node ", QRCLOUD_SOURCE_DIR, "/tests/grpc/health_reflection_test.js ",
+                   (*stack)->center_address(),
+                   " qrcloud.v1.AuthService qrcloud.v1.MerchantService > ", log, " 2>&1");
   // The readiness checks run right after start; give them their first round.
-  REQUIRE(WaitFor([&] { return std::system(cmd.c_str()) == 0; }, absl::Seconds(20), absl::Milliseconds(500)));
+  REQUIRE(WaitFor([&] { return std::system(cmd.c_str()) == 0; }, absl::Seconds(20),
+                  absl::Milliseconds(500)));
   INFO(Tail(log));
   CHECK(Tail(log).find("0 failed") != std::string::npos);
 }

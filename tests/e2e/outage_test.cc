@@ -24,10 +24,13 @@ TEST_CASE("Calls answer 503 while MariaDB, then Redis, are down, and recover on 
   REQUIRE(stack.ok());
   Api api("127.0.0.1", (*stack)->gateway_port());
   const std::string login = absl::StrCat(UniqueName("outage"), "@example.com");
-  ApiResponse created = api.Post("/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
-                                                              R"(","password":"correct-horse"})"));
+  ApiResponse created = api.Post(
+      "/v1/accounts",
+      absl::StrCat(R"({"kind":"MERCHANT","login":")", login, R"(","password":"correct-horse"})"));
   REQUIRE(created.status == 200);
-  api.set_token(api.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})")).At("token"));
+  api.set_token(api.Post("/v1/sessions",
+                         absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+                    .At("token"));
   const std::string path = "/v1/merchants/" + created.At("account.merchantId");
   REQUIRE(api.Get(path).status == 200);
   const pid_t center_pid = (*stack)->center().pid();

@@ -51,8 +51,8 @@ std::vector<std::string> Buyers(Flow& flow, int n) {
 
 // Every buyer tries once to order one unit; an answer of 503 (a database
 // outage) is retried with the same request id until another answer comes.
-void Rush(Stack& stack, const std::string& campaign_id, const std::vector<std::string>& tokens, Tally& tally,
-          const std::function<void(int)>& on_progress) {
+void Rush(Stack& stack, const std::string& campaign_id, const std::vector<std::string>& tokens,
+          Tally& tally, const std::function<void(int)>& on_progress) {
   std::atomic<int> next{0};
   std::atomic<int> done{0};
   std::vector<std::thread> threads;
@@ -61,7 +61,8 @@ void Rush(Stack& stack, const std::string& campaign_id, const std::vector<std::s
       Api api("127.0.0.1", stack.gateway_port());
       for (int i = next.fetch_add(1); i < static_cast<int>(tokens.size()); i = next.fetch_add(1)) {
         api.set_token(tokens[i]);
-        const std::string body = absl::StrCat(R"({"requestId":")", core::NewId(), R"(","quantity":1})");
+        const std::string body =
+            absl::StrCat(R"({"requestId":")", core::NewId(), R"(","quantity":1})");
         ApiResponse r;
         const absl::Time give_up = absl::Now() + absl::Seconds(90);
         do {
@@ -79,12 +80,14 @@ void Rush(Stack& stack, const std::string& campaign_id, const std::vector<std::s
   for (auto& t : threads) t.join();
 }
 
-int64_t CountOrders(Api& merchant, const std::string& merchant_id, std::set<std::string>* accounts) {
+int64_t CountOrders(Api& merchant, const std::string& merchant_id,
+                    std::set<std::string>* accounts) {
   int64_t n = 0;
   std::string token;
   do {
-    ApiResponse page = merchant.Get(absl::StrCat("/v1/merchants/", merchant_id, "/orders?page.pageSize=200",
-                                                 token.empty() ? "" : "&page.pageToken=" + token));
+    ApiResponse page =
+        merchant.Get(absl::StrCat("/v1/merchants/", merchant_id, "/orders?page.pageSize=200",
+                                  token.empty() ? "" : "&page.pageToken=" + token));
     REQUIRE(page.status == 200);
     for (int i = 0;; ++i) {
       const std::string account = page.At(absl::StrCat("orders.", i, ".accountId"));
@@ -99,8 +102,8 @@ int64_t CountOrders(Api& merchant, const std::string& merchant_id, std::set<std:
 
 TEST_CASE("A rush for limited stock sells exactly the stock, even across a MariaDB restart") {
   auto stack = Stack::Start({.center_flags = {"--workers=64", "--mysql_pool_size=32"},
-                             .gateway_flags = {"--rate_limit_per_address=0", "--rate_limit_per_token=0",
-                                               "--io_threads=8"}});
+                             .gateway_flags = {"--rate_limit_per_address=0",
+                                               "--rate_limit_per_token=0", "--io_threads=8"}});
   INFO((stack.ok() ? "" : std::string(stack.status().message())));
   REQUIRE(stack.ok());
   Flow flow(**stack);
@@ -108,9 +111,13 @@ TEST_CASE("A rush for limited stock sells exactly the stock, even across a Maria
   auto merchant = flow.QualifiedMerchant(&mid);
   const bool restart = GENERATE(false, true);
   INFO((restart ? "with a MariaDB restart" : "steady"));
-  const std::string id = flow.PublishCampaign(*merchant, mid, absl::StrCat(
-      R"({"title":"限量 100 份 / 100 only","mode":"ORDER","price":{"currency":"CNY","minor":"100"},"stock":")", kStock,
-      R"(","perPersonLimit":1})")).At("id");
+  const std::string id =
+      flow.PublishCampaign(
+              *merchant, mid,
+              absl::StrCat(
+                  R"({"title":"限量 100 份 / 100 only","mode":"ORDER","price":{"currency":"CNY","minor":"100"},"stock":")",
+                  kStock, R"(","perPersonLimit":1})"))
+          .At("id");
   const std::vector<std::string> buyers = Buyers(flow, kBuyers);
 
   Tally tally;
@@ -118,12 +125,14 @@ TEST_CASE("A rush for limited stock sells exactly the stock, even across a Maria
   Rush(**stack, id, buyers, tally, [&](int done) {
     if (restart && done == 300 && !restarted.exchange(true)) {
       // Mid-rush: MariaDB goes down and comes back while orders keep coming.
-      const std::string deps = absl::StrCat(DepsScript(), " stop-mysql ", Env().dir, " && ", DepsScript(),
-                                            " start-mysql ", Env().dir);
+      const std::string deps = absl::StrCat(DepsScript(), " stop-mysql ", Env().dir, " && ",
+                                            DepsScript(), " start-mysql ", Env().dir);
       std::thread([deps] { REQUIRE(std::system(deps.c_str()) == 0); }).detach();
     }
   });
-  if (restart) REQUIRE(WaitFor([&] { return merchant->Get("/v1/campaigns/" + id).status == 200; }, absl::Seconds(60)));
+  if (restart)
+    REQUIRE(WaitFor([&] { return merchant->Get("/v1/campaigns/" + id).status == 200; },
+                    absl::Seconds(60)));
 
   std::string summary;
   for (const auto& [status, n] : tally.statuses) absl::StrAppend(&summary, status, ":", n, " ");
@@ -140,10 +149,12 @@ TEST_CASE("A rush for limited stock sells exactly the stock, even across a Maria
   const std::string left = merchant->Get("/v1/campaigns/" + id).At("stockLeft");
   CHECK((left.empty() || left == "0"));
   // The gate agrees with MySQL (at once, or after the reconciler's next pass).
-  CHECK(WaitFor([&] {
-    auto gate = flow.redis().Command({"GET", "qrcloud:gate:" + id});
-    return gate.ok() && gate->str() == "0";
-  }, absl::Seconds(15)));
+  CHECK(WaitFor(
+      [&] {
+        auto gate = flow.redis().Command({"GET", "qrcloud:gate:" + id});
+        return gate.ok() && gate->str() == "0";
+      },
+      absl::Seconds(15)));
 }
 
 }  // namespace

@@ -26,8 +26,11 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
   Api api("127.0.0.1", s.gateway_port());
   const std::string login = absl::StrCat(UniqueName("durable"), "@example.com");
   REQUIRE(api.Post("/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
-                                                 R"(","password":"correct-horse"})")).status == 200);
-  api.set_token(api.Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})")).At("token"));
+                                                R"(","password":"correct-horse"})"))
+              .status == 200);
+  api.set_token(api.Post("/v1/sessions",
+                         absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+                    .At("token"));
   ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
   REQUIRE(code.status == 200);
   const std::string target = absl::StrCat("/s/", code.At("slug"));
@@ -66,7 +69,8 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
   REQUIRE(entries.ok());
   std::set<std::string> recorded;
   for (const auto& e : cache::ParseEntries(*entries)) {
-    for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField))) recorded.insert(ev.event_id);
+    for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
+      recorded.insert(ev.event_id);
   }
   INFO("delivered " << delivered.size() << ", recorded " << recorded.size());
   REQUIRE(delivered.size() >= 1500);
@@ -79,8 +83,9 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
   Api after("127.0.0.1", s.gateway_port());
   after.set_token(api.token());
   const std::string expected = absl::StrCat(recorded.size());
-  CHECK(WaitFor([&] { return after.Get("/v1/codes/" + code.At("id") + "/stats").At("scans") == expected; },
-                absl::Seconds(30)));
+  CHECK(WaitFor(
+      [&] { return after.Get("/v1/codes/" + code.At("id") + "/stats").At("scans") == expected; },
+      absl::Seconds(30)));
   CHECK(after.Get("/v1/codes/" + code.At("id") + "/stats").At("uniqueScans") == "8");
 }
 

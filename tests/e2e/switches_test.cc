@@ -21,7 +21,8 @@ constexpr char kOffer[] = R"({"title":"Noodles for one","description":"Lunch","m
   "template":"coupon","price":{"currency":"CNY","minor":"1800"},"stock":"5"})";
 
 // Polls GET /v1/merchants/{id} until `path` reads `value`; the last answer.
-ApiResponse AwaitMerchant(Api& api, const std::string& id, const std::string& path, const std::string& value) {
+ApiResponse AwaitMerchant(Api& api, const std::string& id, const std::string& path,
+                          const std::string& value) {
   ApiResponse last;
   const bool reached = WaitFor(
       [&] {
@@ -35,8 +36,8 @@ ApiResponse AwaitMerchant(Api& api, const std::string& id, const std::string& pa
 }
 
 std::string Switches(bool cloud, bool landing) {
-  return absl::StrCat(R"({"cloudBusinessEnabled":)", cloud ? "true" : "false", R"(,"landingBusinessEnabled":)",
-                      landing ? "true" : "false", "}");
+  return absl::StrCat(R"({"cloudBusinessEnabled":)", cloud ? "true" : "false",
+                      R"(,"landingBusinessEnabled":)", landing ? "true" : "false", "}");
 }
 
 TEST_CASE("Landing business turns on only through audit and cloud business switches at once") {
@@ -47,14 +48,18 @@ TEST_CASE("Landing business turns on only through audit and cloud business switc
   Flow flow(stack);
   std::string mid;
   auto merchant = flow.NewAccount("MERCHANT", &mid);
-  REQUIRE(merchant->Post("/v1/merchants/" + mid + "/qualification",
-                         R"({"licenseNumber":"91350100M000100Y43","legalName":"福州小店有限公司"})").status == 200);
+  REQUIRE(merchant
+              ->Post("/v1/merchants/" + mid + "/qualification",
+                     R"({"licenseNumber":"91350100M000100Y43","legalName":"福州小店有限公司"})")
+              .status == 200);
   AwaitMerchant(*merchant, mid, "qualification.state", "APPROVED");
   const std::string switches = "/v1/merchants/" + mid + ":setBusinessSwitches";
 
   // Without a shop address the audit service refuses, saying why.
-  REQUIRE(merchant->Call("PUT", "/v1/merchants/" + mid + "/location",
-                         R"({"location":{"lat":26.0745,"lng":119.2965}})").status == 200);
+  REQUIRE(merchant
+              ->Call("PUT", "/v1/merchants/" + mid + "/location",
+                     R"({"location":{"lat":26.0745,"lng":119.2965}})")
+              .status == 200);
   ApiResponse asked = merchant->Post(switches, Switches(true, true));
   INFO(asked.body);
   REQUIRE(asked.status == 200);
@@ -65,9 +70,12 @@ TEST_CASE("Landing business turns on only through audit and cloud business switc
   CHECK(rejected.At("landingBusinessEnabled") != "true");
 
   // With it, the request is approved and landing business is on.
-  REQUIRE(merchant->Call("PUT", "/v1/merchants/" + mid + "/location",
-                         R"({"location":{"lat":26.0745,"lng":119.2965},"address":"福州市鼓楼区 1 号"})").status == 200);
-  REQUIRE(merchant->Post(switches, Switches(true, true)).At("landingReview.state") == "PENDING_AUDIT");
+  REQUIRE(merchant
+              ->Call("PUT", "/v1/merchants/" + mid + "/location",
+                     R"({"location":{"lat":26.0745,"lng":119.2965},"address":"福州市鼓楼区 1 号"})")
+              .status == 200);
+  REQUIRE(merchant->Post(switches, Switches(true, true)).At("landingReview.state") ==
+          "PENDING_AUDIT");
   AwaitMerchant(*merchant, mid, "landingBusinessEnabled", "true");
 
   // Nobody else sets them: another merchant or a person sees no such merchant.
@@ -83,8 +91,9 @@ TEST_CASE("Landing business turns on only through audit and cloud business switc
   REQUIRE(draft.status == 200);
   const std::string campaign = draft.At("id");
   REQUIRE(merchant->Post("/v1/campaigns/" + campaign + ":submit", "{}").status == 200);
-  REQUIRE(WaitFor([&] { return merchant->Get("/v1/campaigns/" + campaign).At("state") == "PUBLISHED"; }, kDeadline,
-                  absl::Milliseconds(100)));
+  REQUIRE(
+      WaitFor([&] { return merchant->Get("/v1/campaigns/" + campaign).At("state") == "PUBLISHED"; },
+              kDeadline, absl::Milliseconds(100)));
   ApiResponse off = merchant->Post(switches, Switches(false, true));
   REQUIRE(off.status == 200);
   CHECK(off.At("cloudBusinessEnabled") != "true");
@@ -93,14 +102,16 @@ TEST_CASE("Landing business turns on only through audit and cloud business switc
   CHECK(no_campaign.status == 400);
   CHECK(no_campaign.At("message").find("cloud business is switched off") != std::string::npos);
   auto person = flow.NewAccount("PERSON");
-  ApiResponse refused = person->Post("/v1/campaigns/" + campaign + "/orders", R"({"requestId":"sw-1"})");
+  ApiResponse refused =
+      person->Post("/v1/campaigns/" + campaign + "/orders", R"({"requestId":"sw-1"})");
   CHECK(refused.status == 400);
   CHECK(refused.At("message").find("cloud business is switched off") != std::string::npos);
   CHECK(merchant->Get("/v1/campaigns/" + campaign).At("stockLeft") == "5");
 
   // Back on, the same request orders.
   REQUIRE(merchant->Post(switches, Switches(true, true)).At("cloudBusinessEnabled") == "true");
-  ApiResponse ordered = person->Post("/v1/campaigns/" + campaign + "/orders", R"({"requestId":"sw-1"})");
+  ApiResponse ordered =
+      person->Post("/v1/campaigns/" + campaign + "/orders", R"({"requestId":"sw-1"})");
   INFO(ordered.body);
   CHECK(ordered.status == 200);
 
@@ -120,7 +131,8 @@ TEST_CASE("A deployment without the personal front serves none of its routes") {
   Api anonymous("127.0.0.1", stack.gateway_port());
 
   // Its routes are gone, with a 404 that says why.
-  for (const std::string path : {"/v1/campaigns:nearby?lat=26.07&lng=119.29&radiusM=1000", "/m/abcdefgh"}) {
+  for (const std::string path :
+       {"/v1/campaigns:nearby?lat=26.07&lng=119.29&radiusM=1000", "/m/abcdefgh"}) {
     ApiResponse r = anonymous.Get(path);
     INFO(path << ": " << r.body);
     CHECK(r.status == 404);
@@ -153,7 +165,8 @@ TEST_CASE("A deployment without the personal front serves none of its routes") {
 TEST_CASE("An unknown subsystem name stops a service at start, naming it") {
   auto s = Stack::Start({.gateway = false});
   REQUIRE(s.ok());
-  absl::Status run = RunToCompletion("qrcloud-center", {"--disabled_subsystems=landing,shop-front", "--grpc_port=0"},
+  absl::Status run = RunToCompletion("qrcloud-center",
+                                     {"--disabled_subsystems=landing,shop-front", "--grpc_port=0"},
                                      (*s)->env(), (*s)->dir() + "/bad-flag.log", absl::Seconds(30));
   INFO(run.message());
   CHECK(run.message().find("exited with 2") != std::string::npos);

@@ -32,20 +32,26 @@ std::string JsonAt(const google::protobuf::Value& root, absl::string_view path) 
     }
   }
   switch (v->kind_case()) {
-    case google::protobuf::Value::kStringValue: return v->string_value();
-    case google::protobuf::Value::kNumberValue: return absl::StrCat(v->number_value());
-    case google::protobuf::Value::kBoolValue: return v->bool_value() ? "true" : "false";
+    case google::protobuf::Value::kStringValue:
+      return v->string_value();
+    case google::protobuf::Value::kNumberValue:
+      return absl::StrCat(v->number_value());
+    case google::protobuf::Value::kBoolValue:
+      return v->bool_value() ? "true" : "false";
     case google::protobuf::Value::kStructValue:
     case google::protobuf::Value::kListValue: {
       std::string out;
       (void)google::protobuf::util::MessageToJsonString(*v, &out);
       return out;
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
-std::string JsonAt(absl::string_view json, absl::string_view path) { return JsonAt(ParseJson(json), path); }
+std::string JsonAt(absl::string_view json, absl::string_view path) {
+  return JsonAt(ParseJson(json), path);
+}
 
 std::string ApiResponse::Header(absl::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -59,8 +65,8 @@ ApiResponse Api::Call(absl::string_view method, absl::string_view target, absl::
   if (!token_.empty()) headers.emplace_back("authorization", absl::StrCat("Bearer ", token_));
   if (!body.empty()) headers.emplace_back("content-type", "application/json");
   auto r = client_->Send(std::string_view(method.data(), method.size()),
-                        std::string_view(target.data(), target.size()), headers,
-                        std::string_view(body.data(), body.size()));
+                         std::string_view(target.data(), target.size()), headers,
+                         std::string_view(body.data(), body.size()));
   ApiResponse out;
   if (!r.ok()) {
     out.status = -1;

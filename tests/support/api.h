@@ -40,7 +40,9 @@ class Api {
   ApiResponse Call(absl::string_view method, absl::string_view target, absl::string_view body = "",
                    std::vector<std::pair<std::string, std::string>> headers = {});
   ApiResponse Get(absl::string_view target) { return Call("GET", target); }
-  ApiResponse Post(absl::string_view target, absl::string_view body) { return Call("POST", target, body); }
+  ApiResponse Post(absl::string_view target, absl::string_view body) {
+    return Call("POST", target, body);
+  }
 
  private:
   std::unique_ptr<http::Client> client_;

@@ -19,27 +19,32 @@ Flow::Flow(Stack& stack) : stack_(stack) {
   o.db = stack.redis_db();
   redis_ = *cache::RedisPool::Create(o);
   const std::string password_file = absl::StrCat(Env().dir, "/", UniqueName("admin-pw"));
-  auto cmd = Process::Spawn("qrcloud-center", {"ensure-admin", "admin@qrcloud.local", password_file}, stack.env(),
-                            password_file + ".log");
+  auto cmd =
+      Process::Spawn("qrcloud-center", {"ensure-admin", "admin@qrcloud.local", password_file},
+                     stack.env(), password_file + ".log");
   REQUIRE(cmd.ok());
   REQUIRE(WaitFor([&] { return !(*cmd)->Alive(); }, absl::Seconds(30)));
   std::string password;
   std::ifstream(password_file) >> password;
   Api admin("127.0.0.1", stack.gateway_port());
-  ApiResponse session = admin.Post("/v1/sessions", absl::StrCat(R"({"login":"admin@qrcloud.local","password":")",
-                                                                password, R"("})"));
+  ApiResponse session =
+      admin.Post("/v1/sessions",
+                 absl::StrCat(R"({"login":"admin@qrcloud.local","password":")", password, R"("})"));
   REQUIRE(session.status == 200);
   admin_token_ = session.At("token");
 }
 
 std::unique_ptr<Api> Flow::NewAccount(const std::string& kind, std::string* merchant_id) {
   auto api = std::make_unique<Api>("127.0.0.1", stack_.gateway_port());
-  const std::string login = absl::StrCat(UniqueName(kind == "MERCHANT" ? "shop" : "person"), "@example.com");
-  ApiResponse created = api->Post("/v1/accounts", absl::StrCat(R"({"kind":")", kind, R"(","login":")", login,
-                                                               R"(","password":"correct-horse"})"));
+  const std::string login =
+      absl::StrCat(UniqueName(kind == "MERCHANT" ? "shop" : "person"), "@example.com");
+  ApiResponse created =
+      api->Post("/v1/accounts", absl::StrCat(R"({"kind":")", kind, R"(","login":")", login,
+                                             R"(","password":"correct-horse"})"));
   REQUIRE(created.status == 200);
   if (merchant_id != nullptr) *merchant_id = created.At("account.merchantId");
-  api->set_token(api->Post("/v1/sessions", absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
+  api->set_token(api->Post("/v1/sessions",
+                           absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
                      .At("token"));
   REQUIRE(!api->token().empty());
   return api;
@@ -48,15 +53,18 @@ std::unique_ptr<Api> Flow::NewAccount(const std::string& kind, std::string* merc
 std::unique_ptr<Api> Flow::QualifiedMerchant(std::string* merchant_id, double lat, double lng) {
   auto api = NewAccount("MERCHANT", merchant_id);
   REQUIRE(api->Post("/v1/merchants/" + *merchant_id + "/qualification",
-                    R"({"licenseNumber":"91350100M000100Y43","legalName":"福州小店有限公司"})").status == 200);
+                    R"({"licenseNumber":"91350100M000100Y43","legalName":"福州小店有限公司"})")
+              .status == 200);
   Decide("qualification.submitted", *merchant_id, true);
   REQUIRE(api->Call("PUT", "/v1/merchants/" + *merchant_id + "/location",
-                    absl::StrCat(R"({"location":{"lat":)", lat, R"(,"lng":)", lng, R"(}})")).status == 200);
+                    absl::StrCat(R"({"location":{"lat":)", lat, R"(,"lng":)", lng, R"(}})"))
+              .status == 200);
   REQUIRE(api->Get("/v1/merchants/" + *merchant_id).At("qualification.state") == "APPROVED");
   return api;
 }
 
-void Flow::Decide(const std::string& type, const std::string& subject_id, bool approve, const std::string& reason) {
+void Flow::Decide(const std::string& type, const std::string& subject_id, bool approve,
+                  const std::string& reason) {
   // The submission is the latest matching event the outbox relayed that no
   // earlier decision answered (the relay may not have carried it yet).
   std::string submission;
@@ -95,7 +103,8 @@ void Flow::Decide(const std::string& type, const std::string& subject_id, bool a
   REQUIRE(s.ok());
 }
 
-ApiResponse Flow::PublishCampaign(Api& merchant, const std::string& merchant_id, const std::string& json) {
+ApiResponse Flow::PublishCampaign(Api& merchant, const std::string& merchant_id,
+                                  const std::string& json) {
   ApiResponse created = merchant.Post("/v1/merchants/" + merchant_id + "/campaigns", json);
   INFO(created.body);
   REQUIRE(created.status == 200);

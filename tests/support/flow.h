@@ -25,13 +25,16 @@ class Flow {
   // A signed-in REST client for a new account of `kind`.
   std::unique_ptr<Api> NewAccount(const std::string& kind, std::string* merchant_id = nullptr);
   // A merchant whose qualification is approved, located at (lat, lng).
-  std::unique_ptr<Api> QualifiedMerchant(std::string* merchant_id, double lat = 26.0745, double lng = 119.2965);
+  std::unique_ptr<Api> QualifiedMerchant(std::string* merchant_id, double lat = 26.0745,
+                                         double lng = 119.2965);
   // Creates a campaign from `json` and takes it through audit to PUBLISHED;
   // returns the published campaign's JSON.
-  ApiResponse PublishCampaign(Api& merchant, const std::string& merchant_id, const std::string& json);
+  ApiResponse PublishCampaign(Api& merchant, const std::string& merchant_id,
+                              const std::string& json);
   // Approves (or rejects with `reason`) the latest audit submission of
   // `subject_id` ("qualification.submitted" or "campaign.submitted").
-  void Decide(const std::string& type, const std::string& subject_id, bool approve, const std::string& reason = "");
+  void Decide(const std::string& type, const std::string& subject_id, bool approve,
+              const std::string& reason = "");
 
   cache::RedisPool& redis() { return *redis_; }
   Stack& stack() { return stack_; }

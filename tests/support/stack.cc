@@ -171,7 +171,9 @@ void Process::Kill() {
   Reaped(status);
 }
 
-http::Client Stack::Http() const { return http::Client("127.0.0.1", static_cast<uint16_t>(gateway_port_)); }
+http::Client Stack::Http() const {
+  return http::Client("127.0.0.1", static_cast<uint16_t>(gateway_port_));
+}
 
 int Stack::port(const std::string& process) const {
   auto it = runs_.find(process);
@@ -243,9 +245,10 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const StackOptions& options)
     QRCLOUD_ASSIGN_OR_RETURN(auto info, service::FindProcess(name));
     const std::string data_dir = absl::StrCat(s->dir_, "/", name);
     mkdir(data_dir.c_str(), 0755);
-    run.args = {absl::StrCat("--grpc_port=", run.port), "--metrics_port=0",
-                "--listen_address=127.0.0.1", absl::StrCat("--mysql_database=", run.database),
-                absl::StrCat("--data_dir=", data_dir), absl::StrCat("--backends=", s->Backends())};
+    run.args = {
+        absl::StrCat("--grpc_port=", run.port), "--metrics_port=0",
+        "--listen_address=127.0.0.1",           absl::StrCat("--mysql_database=", run.database),
+        absl::StrCat("--data_dir=", data_dir),  absl::StrCat("--backends=", s->Backends())};
     if (!info.center_roles.empty()) {
       // The account it calls the center as, with its API key, as tools/up
       // makes it.
@@ -257,8 +260,10 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const StackOptions& options)
           s->env_, absl::StrCat(s->dir_, "/ensure-service-account-", name, ".log")));
       run.args.push_back(absl::StrCat("--center_api_key_file=", key_file));
     }
-    if (name == "center") run.args.insert(run.args.end(), options.center_flags.begin(), options.center_flags.end());
-    if (name == "audit") run.args.insert(run.args.end(), options.audit_flags.begin(), options.audit_flags.end());
+    if (name == "center")
+      run.args.insert(run.args.end(), options.center_flags.begin(), options.center_flags.end());
+    if (name == "audit")
+      run.args.insert(run.args.end(), options.audit_flags.begin(), options.audit_flags.end());
     if (auto more = options.flags.find(name); more != options.flags.end()) {
       run.args.insert(run.args.end(), more->second.begin(), more->second.end());
     }
@@ -271,8 +276,8 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const StackOptions& options)
   // Without a gateway, wait for the ports to accept connections.
   for (const std::string& name : s->order_) {
     if (!WaitForPort(s->port(name), absl::Seconds(60))) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          name, " did not start:\n", Tail(absl::StrCat(s->dir_, "/", name, ".log"))));
+      return absl::DeadlineExceededError(
+          absl::StrCat(name, " did not start:\n", Tail(absl::StrCat(s->dir_, "/", name, ".log"))));
     }
   }
   return s;
@@ -303,12 +308,12 @@ absl::Status Stack::StartCenter() {
 }
 
 absl::Status Stack::StartGateway() {
-  std::vector<std::string> args = {absl::StrCat("--http_port=", gateway_port_),
-                                   "--http_address=127.0.0.1",
-                                   absl::StrCat("--backends=", Backends()),
-                                   absl::StrCat("--scan_spool=", dir_, "/scans.spool")};
+  std::vector<std::string> args = {
+      absl::StrCat("--http_port=", gateway_port_), "--http_address=127.0.0.1",
+      absl::StrCat("--backends=", Backends()), absl::StrCat("--scan_spool=", dir_, "/scans.spool")};
   args.insert(args.end(), options_.gateway_flags.begin(), options_.gateway_flags.end());
-  QRCLOUD_ASSIGN_OR_RETURN(gateway_, Process::Spawn("qrcloud-gateway", args, env_, dir_ + "/gateway.log"));
+  QRCLOUD_ASSIGN_OR_RETURN(gateway_,
+                           Process::Spawn("qrcloud-gateway", args, env_, dir_ + "/gateway.log"));
   // Ready once the gateway answers /readyz with 200 (every backend is ready too).
   const bool ready = WaitFor(
       [&] {

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
     auto entries = (*redis)->Command({"XRANGE", "audit", "-", "+"});
     if (entries.ok()) {
       for (const auto& e : cache::ParseEntries(*entries)) {
-        if (e.Field("type") == absl::GetFlag(FLAGS_type) && e.Field("data").find(needle) != std::string::npos) {
+        if (e.Field("type") == absl::GetFlag(FLAGS_type) &&
+            e.Field("data").find(needle) != std::string::npos) {
           submission = e.Field("event_id");
         }
       }
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no submission found\n");
     return 1;
   }
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_center), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_center), grpc::InsecureChannelCredentials());
   v1::AuditDecision d;
   d.set_subject_id(absl::GetFlag(FLAGS_subject));
   d.set_submission_id(submission);

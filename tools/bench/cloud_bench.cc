@@ -21,7 +21,8 @@
 #include "services/center/geo_index.h"
 #include "services/center/stock_gate.h"
 
-ABSL_FLAG(int, redis_port, 6390, "Redis to measure against (a scratch database is used and emptied)");
+ABSL_FLAG(int, redis_port, 6390,
+          "Redis to measure against (a scratch database is used and emptied)");
 ABSL_FLAG(int, redis_db, 15, "Scratch Redis database");
 ABSL_FLAG(int, campaigns, 100000, "Campaigns in the geo index for the nearby benchmark");
 ABSL_FLAG(int, nearby_queries, 20000, "Nearby queries to time");
@@ -50,7 +51,8 @@ void BM_VerifyReceipt(benchmark::State& state) {
   // Distinct receipts, as at a counter: nothing is cached between them.
   std::vector<std::string> tokens;
   for (int i = 0; i < 1024; ++i) {
-    tokens.push_back(*signer.Sign({core::NewId(), core::NewId(), core::NewId(), absl::Now() + absl::Hours(1)}));
+    tokens.push_back(
+        *signer.Sign({core::NewId(), core::NewId(), core::NewId(), absl::Now() + absl::Hours(1)}));
   }
   size_t i = 0;
   for (auto _ : state) {
@@ -63,7 +65,8 @@ BENCHMARK(BM_VerifyReceipt)->ThreadRange(1, 2)->UseRealTime();
 
 void BM_SignReceipt(benchmark::State& state) {
   auto signer = *core::ReceiptSigner::FromSeed(core::ReceiptSigner::NewSeed());
-  core::ReceiptClaims claims{core::NewId(), core::NewId(), core::NewId(), absl::Now() + absl::Hours(1)};
+  core::ReceiptClaims claims{core::NewId(), core::NewId(), core::NewId(),
+                             absl::Now() + absl::Hours(1)};
   for (auto _ : state) benchmark::DoNotOptimize(signer.Sign(claims));
   state.SetItemsProcessed(state.iterations());
 }
@@ -77,7 +80,8 @@ void BM_GateTurnsAway(benchmark::State& state) {
   if (state.thread_index() == 0) (void)Redis().Command({"SET", "qrcloud:gate:" + campaign, "0"});
   for (auto _ : state) {
     auto verdict = gate.Take(campaign, 1);
-    if (!verdict.ok() || *verdict != center::StockGate::Verdict::kSoldOut) state.SkipWithError("not turned away");
+    if (!verdict.ok() || *verdict != center::StockGate::Verdict::kSoldOut)
+      state.SkipWithError("not turned away");
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -113,8 +117,9 @@ void BM_Nearby(benchmark::State& state) {
   std::vector<double> micros;
   for (auto _ : state) {
     const absl::Time start = absl::Now();
-    auto r = index.Nearby(26.07 + dlat(rng), 119.30 + dlng(rng), static_cast<int>(state.range(0)),
-                          state.range(1) ? std::vector<std::string>{"tea"} : std::vector<std::string>{}, 50);
+    auto r = index.Nearby(
+        26.07 + dlat(rng), 119.30 + dlng(rng), static_cast<int>(state.range(0)),
+        state.range(1) ? std::vector<std::string>{"tea"} : std::vector<std::string>{}, 50);
     micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - start));
     if (!r.ok()) state.SkipWithError("nearby failed");
     benchmark::DoNotOptimize(r);

@@ -3,7 +3,8 @@
 // the callback API for --duration and prints throughput and latency
 // percentiles in the same terms as wrk.
 //
-//   grpc_load --target=localhost:50051 --token=qrs_… --merchant=<id> --concurrency=64 --duration=10s
+//   grpc_load --target=localhost:50051 --token=qrs_… --merchant=<id> --concurrency=64
+//   --duration=10s
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -38,8 +39,8 @@ class Load {
     for (int i = 0; i < absl::GetFlag(FLAGS_channels); ++i) {
       grpc::ChannelArguments args;
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-      stubs_.push_back(MerchantService::NewStub(
-          grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(MerchantService::NewStub(grpc::CreateCustomChannel(
+          absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args)));
     }
     request_.set_id(absl::GetFlag(FLAGS_merchant));
     auth_ = "Bearer " + absl::GetFlag(FLAGS_token);
@@ -58,7 +59,9 @@ class Load {
     std::sort(latencies_us_.begin(), latencies_us_.end());
     auto pct = [&](double p) {
       if (latencies_us_.empty()) return 0.0;
-      return latencies_us_[std::min(latencies_us_.size() - 1, static_cast<size_t>(p * latencies_us_.size()))] / 1000.0;
+      return latencies_us_[std::min(latencies_us_.size() - 1,
+                                    static_cast<size_t>(p * latencies_us_.size()))] /
+             1000.0;
     };
     const double seconds = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
     std::printf("requests %zu errors %ld\n", latencies_us_.size(), errors_.load());
@@ -84,17 +87,18 @@ class Load {
     call->ctx.AddMetadata("authorization", auth_);
     call->ctx.set_deadline(absl::ToChronoTime(now + absl::Seconds(10)));
     auto& stub = stubs_[slot % stubs_.size()];
-    stub->async()->GetMerchant(&call->ctx, &request_, &call->response, [this, call, slot](grpc::Status s) {
-      const absl::Time end = absl::Now();
-      if (!s.ok()) {
-        errors_.fetch_add(1);
-      } else if (call->start >= measure_from_ && end <= stop_at_) {
-        std::lock_guard<std::mutex> lock(mu_);
-        latencies_us_.push_back(absl::ToDoubleMicroseconds(end - call->start));
-      }
-      delete call;
-      Issue(slot);
-    });
+    stub->async()->GetMerchant(
+        &call->ctx, &request_, &call->response, [this, call, slot](grpc::Status s) {
+          const absl::Time end = absl::Now();
+          if (!s.ok()) {
+            errors_.fetch_add(1);
+          } else if (call->start >= measure_from_ && end <= stop_at_) {
+            std::lock_guard<std::mutex> lock(mu_);
+            latencies_us_.push_back(absl::ToDoubleMicroseconds(end - call->start));
+          }
+          delete call;
+          Issue(slot);
+        });
   }
 
   std::vector<std::unique_ptr<MerchantService::Stub>> stubs_;

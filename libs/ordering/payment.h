@@ -1,8 +1,8 @@
 // How an order is paid. This release takes payment at the shop, when the
 // receipt is redeemed: PayAtShop records it, charging nothing. A provider
 // that charges a card or a wallet implements the same interface.
-#ifndef QRCLOUD_SERVICES_CENTER_PAYMENT_PROVIDER_H_
-#define QRCLOUD_SERVICES_CENTER_PAYMENT_PROVIDER_H_
+#ifndef QRCLOUD_LIBS_ORDERING_PAYMENT_H_
+#define QRCLOUD_LIBS_ORDERING_PAYMENT_H_
 
 #include <string>
 
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "libs/core/money.h"
 
-namespace qrcloud::center {
+namespace qrcloud::ordering {
 
 struct Payment {
   std::string provider;   // "pay_at_shop"
@@ -23,7 +23,8 @@ class PaymentProvider {
   virtual std::string name() const = 0;
   // Settles `amount` for `order_id` as the receipt is redeemed. Must be
   // idempotent on `redemption_id`.
-  virtual absl::StatusOr<Payment> Settle(absl::string_view order_id, absl::string_view redemption_id,
+  virtual absl::StatusOr<Payment> Settle(absl::string_view order_id,
+                                         absl::string_view redemption_id,
                                          const core::Money& amount) = 0;
 };
 
@@ -40,6 +41,6 @@ class PayAtShop : public PaymentProvider {
   }
 };
 
-}  // namespace qrcloud::center
+}  // namespace qrcloud::ordering
 
-#endif  // QRCLOUD_SERVICES_CENTER_PAYMENT_PROVIDER_H_
+#endif  // QRCLOUD_LIBS_ORDERING_PAYMENT_H_

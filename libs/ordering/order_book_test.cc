@@ -1,0 +1,311 @@
+// The order and receipt rules on the in-memory store: no database, no Redis.
+#include "libs/ordering/order_book.h"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/clock.h"
+#include "libs/core/ids.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/ordering/memory_order_store.h"
+
+namespace qrcloud::ordering {
+namespace {
+
+// A gate that counts what it holds, as the center's Redis gate does.
+class CountingGate : public StockGate {
+ public:
+  explicit CountingGate(int64_t left) : left_(left) {}
+  absl::StatusOr<Verdict> Take(const std::string&, int64_t q) override {
+    if (left_ < q) return Verdict::kSoldOut;
+    left_ -= q;
+    return Verdict::kTaken;
+  }
+  void Give(const std::string&, int64_t q) override { left_ += q; }
+  absl::Status Reconcile(const std::string&) override {
+    ++reconciled;
+    return absl::OkStatus();
+  }
+  std::atomic<int64_t> left_;
+  std::atomic<int> reconciled{0};
+};
+
+struct World {
+  store::MemoryDb db;
+  MemoryOrderStore orders{db};
+  core::FakeClock clock;
+  core::ReceiptSigner signer = *core::ReceiptSigner::FromSeed(std::string(32, 's'));
+  PayAtShop payments;
+  OrderBook book{db, orders, signer, payments, clock, {}};
+
+  // Receipt tokens carry ids in binary: offers and merchants have real ids.
+  const std::string merchant = core::NewId();
+  const std::string other_merchant = core::NewId();
+
+  Offer NewOffer(int64_t stock = 0, int32_t limit = 0) {
+    Offer o;
+    o.id = core::NewId();
+    o.merchant_id = merchant;
+    o.price = *core::Money::Of("CNY", 1990);
+    o.stock = stock;
+    o.per_person_limit = limit;
+    return o;
+  }
+  PlaceRequest Request(std::string id, int32_t quantity = 1) {
+    PlaceRequest r;
+    r.request_id = std::move(id);
+    r.quantity = quantity;
+    return r;
+  }
+  Redeemer Shop() { return ShopOf(merchant); }
+  Redeemer ShopOf(std::string m) {
+    return {"shop-account", m, [m](absl::string_view asked) { return asked == m; }};
+  }
+};
+
+TEST_CASE("An order takes the stock, and none is sold past it") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/3);
+  auto a = w.book.Place("alice", offer, w.Request("a1", 2));
+  INFO(a.status());
+  REQUIRE(a.ok());
+  CHECK(a->total().minor() == 3980);
+  CHECK(a->state() == v1::Order::CONFIRMED);
+  CHECK(a->receipt().number().size() == 8);
+  auto b = w.book.Place("bob", offer, w.Request("b1", 2));
+  CHECK(b.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(b.status().message() == "sold out: all 3 have been ordered");
+  CHECK(w.book.Place("bob", offer, w.Request("b2", 1)).ok());
+  CHECK(w.orders.StockLeft(offer.id) == 0);
+}
+
+TEST_CASE("A rush of buyers at once never oversells") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/25);
+  std::atomic<int> sold{0}, refused{0};
+  std::vector<std::thread> buyers;
+  for (int i = 0; i < 8; ++i) {
+    buyers.emplace_back([&, i] {
+      for (int j = 0; j < 10; ++j) {
+        auto r = w.book.Place(absl::StrCat("buyer-", i, "-", j), offer,
+                              w.Request(absl::StrCat("r-", i, "-", j)));
+        (r.ok() ? sold : refused)++;
+      }
+    });
+  }
+  for (auto& t : buyers) t.join();
+  CHECK(sold == 25);
+  CHECK(refused == 55);
+  CHECK(w.orders.StockLeft(offer.id) == 0);
+}
+
+TEST_CASE("A gate that lets through more than the store has is reconciled, not trusted") {
+  World w;
+  CountingGate gate(/*left=*/10);  // the gate believes in 10; the store has 1
+  OrderBook gated(w.db, w.orders, w.signer, w.payments, w.clock, {}, &gate);
+  const Offer offer = w.NewOffer(/*stock=*/1);
+  REQUIRE(gated.Place("alice", offer, w.Request("a")).ok());
+  auto second = gated.Place("bob", offer, w.Request("b"));
+  CHECK(second.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(gate.reconciled == 1);
+  // A gate that says sold out turns the buyer away before the store.
+  CountingGate empty(0);
+  OrderBook closed(w.db, w.orders, w.signer, w.payments, w.clock, {}, &empty);
+  const Offer other = w.NewOffer(/*stock=*/5);
+  CHECK(closed.Place("carol", other, w.Request("c")).status().message() ==
+        "sold out: all 5 have been ordered");
+  CHECK(w.orders.StockLeft(other.id) == -1);  // the store never saw it
+}
+
+TEST_CASE("The per-person limit counts what a buyer holds, and a cancel gives it back") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/0, /*limit=*/2);
+  REQUIRE(w.book.Place("alice", offer, w.Request("1")).ok());
+  auto second = w.book.Place("alice", offer, w.Request("2"));
+  REQUIRE(second.ok());
+  auto third = w.book.Place("alice", offer, w.Request("3"));
+  CHECK(third.status().message() == "the limit is 2 per person, and you have reached it");
+  // Another buyer has their own allowance.
+  CHECK(w.book.Place("bob", offer, w.Request("1")).ok());
+  // Cancelling gives the allowance back.
+  auto cancelled = w.book.Cancel("alice", second->id());
+  REQUIRE(cancelled.ok());
+  CHECK(cancelled->state() == v1::Order::CANCELLED);
+  CHECK(w.book.Place("alice", offer, w.Request("4")).ok());
+}
+
+TEST_CASE("A retried request id returns the first order and acts once") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/5);
+  auto first = w.book.Place("alice", offer, w.Request("same", 2));
+  REQUIRE(first.ok());
+  auto again = w.book.Place("alice", offer, w.Request("same", 2));
+  REQUIRE(again.ok());
+  CHECK(again->id() == first->id());
+  CHECK(again->receipt().token() == first->receipt().token());
+  CHECK(w.orders.StockLeft(offer.id) == 3);
+  CHECK(w.book.Retried("alice", "same").value()->id() == first->id());
+  CHECK_FALSE(w.book.Retried("bob", "same").value().has_value());
+  // The same id for another offer is a mistake, said so.
+  auto other = w.book.Place("alice", w.NewOffer(), w.Request("same"));
+  CHECK(other.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(other.status().message().find("requestId") == 0);
+}
+
+TEST_CASE("Bad requests are refused naming the field, and nothing is written") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/5);
+  auto field = [](const absl::StatusOr<v1::Order>& r) {
+    auto v = core::FieldViolations(r.status());
+    return v.empty() ? std::string() : v[0].field;
+  };
+  CHECK(field(w.book.Place("alice", offer, w.Request(""))) == "requestId");
+  CHECK(field(w.book.Place("alice", offer, w.Request(std::string(129, 'x')))) == "requestId");
+  CHECK(field(w.book.Place("alice", offer, w.Request("q", 101))) == "quantity");
+  CHECK(field(w.book.Place("alice", offer, w.Request("q", -1))) == "quantity");
+  PlaceRequest far = w.Request("loc");
+  far.location = Location{91, 0};
+  CHECK(field(w.book.Place("alice", offer, far)) == "location.lat");
+  PlaceRequest code = w.Request("code");
+  code.platform_code = "bad code!";
+  CHECK(field(w.book.Place("alice", offer, code)) == "platformCode");
+  CHECK(w.orders.StockLeft(offer.id) == -1);
+}
+
+TEST_CASE("A fenced offer is ordered only from inside its radius") {
+  World w;
+  Offer offer = w.NewOffer();
+  offer.fence = Fence{26.0745, 119.2965, 500};
+  auto nowhere = w.book.Place("alice", offer, w.Request("n"));
+  CHECK(core::FieldViolations(nowhere.status())[0].field == "location");
+  PlaceRequest near = w.Request("near");
+  near.location = Location{26.0760, 119.2970};  // about 170 m away
+  CHECK(w.book.Place("alice", offer, near).ok());
+  PlaceRequest far = w.Request("far");
+  far.location = Location{26.0900, 119.2965};  // about 1.7 km away
+  auto refused = w.book.Place("alice", offer, far);
+  CHECK(refused.status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(refused.status().message().find("1724 m from the shop") != std::string::npos);
+  CHECK(refused.status().message().find("within 500 m") != std::string::npos);
+}
+
+TEST_CASE("An offer is ordered only inside its window, and its receipt lasts until its end") {
+  World w;
+  Offer offer = w.NewOffer();
+  offer.start_time = w.clock.Now() + absl::Hours(1);
+  offer.end_time = w.clock.Now() + absl::Hours(3);
+  CHECK(w.book.Place("alice", offer, w.Request("early")).status().message() ==
+        "this offer has not started yet");
+  w.clock.Advance(absl::Hours(2));
+  auto order = w.book.Place("alice", offer, w.Request("on-time"));
+  REQUIRE(order.ok());
+  CHECK(core::FromProto(order->receipt().expire_time()) == *offer.end_time);
+  w.clock.Advance(absl::Hours(1));
+  CHECK(w.book.Place("alice", offer, w.Request("late")).status().message() ==
+        "this offer has ended");
+}
+
+TEST_CASE("A receipt is redeemed once, by token or by number, and only by its merchant") {
+  World w;
+  const Offer offer = w.NewOffer();
+  auto order = w.book.Place("alice", offer, w.Request("r"));
+  REQUIRE(order.ok());
+
+  auto check = w.book.Verify(w.Shop(), {.token = order->receipt().token()});
+  REQUIRE(check.ok());
+  CHECK(check->not_redeemable.empty());
+  CHECK(check->order.id() == order->id());
+
+  // Another merchant's shop does not even find it.
+  CHECK(w.book.Redeem(w.ShopOf(w.other_merchant), {.token = order->receipt().token()})
+            .status()
+            .code() == absl::StatusCode::kNotFound);
+  CHECK(w.book.Redeem(w.ShopOf(w.other_merchant), {.number = order->receipt().number()})
+            .status()
+            .code() == absl::StatusCode::kNotFound);
+
+  const std::string number = order->receipt().number();
+  auto done = w.book.Redeem(w.Shop(), {.number = number.substr(0, 4) + "-" + number.substr(4)});
+  REQUIRE(done.ok());
+  CHECK(done->order.state() == v1::Order::REDEEMED);
+  CHECK(done->redemption.amount().minor() == 1990);
+  CHECK(done->redemption.payment_provider() == "pay_at_shop");
+
+  auto twice = w.book.Redeem(w.Shop(), {.token = order->receipt().token()});
+  CHECK(twice.status().code() == absl::StatusCode::kAlreadyExists);
+  CHECK(twice.status().message().find("already redeemed at 2026-01-01") != std::string::npos);
+  CHECK(w.orders.RedemptionCount(order->id()) == 1);
+  CHECK_FALSE(w.book.Verify(w.Shop(), {.token = order->receipt().token()})->not_redeemable.empty());
+}
+
+TEST_CASE("Two shops redeeming one receipt at once: exactly one succeeds") {
+  World w;
+  auto order = w.book.Place("alice", w.NewOffer(), w.Request("race"));
+  REQUIRE(order.ok());
+  std::atomic<int> ok{0}, already{0};
+  std::vector<std::thread> counters;
+  for (int i = 0; i < 6; ++i) {
+    counters.emplace_back([&] {
+      auto r = w.book.Redeem(w.Shop(), {.token = order->receipt().token()});
+      if (r.ok()) ++ok;
+      if (r.status().code() == absl::StatusCode::kAlreadyExists) ++already;
+    });
+  }
+  for (auto& t : counters) t.join();
+  CHECK(ok == 1);
+  CHECK(already == 5);
+}
+
+TEST_CASE("Forged and altered tokens are refused, naming the token") {
+  World w;
+  auto order = w.book.Place("alice", w.NewOffer(), w.Request("t"));
+  REQUIRE(order.ok());
+  std::string altered = order->receipt().token();
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  for (const std::string& token : {altered, std::string("NOTATOKEN"), std::string(188, 'A')}) {
+    auto r = w.book.Redeem(w.Shop(), {.token = token});
+    INFO(token);
+    CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(core::FieldViolations(r.status())[0].field == "token");
+  }
+  // A genuine token signed with another key is a forgery too.
+  auto other_key = *core::ReceiptSigner::FromSeed(std::string(32, 'x'));
+  auto forged = other_key.Sign(
+      {order->id(), order->campaign_id(), w.merchant, w.clock.Now() + absl::Hours(1)});
+  REQUIRE(forged.ok());
+  CHECK(w.book.Redeem(w.Shop(), {.token = *forged}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(w.orders.RedemptionCount(order->id()) == 0);
+  // Neither or both of token and number is a mistake too.
+  CHECK(w.book.Redeem(w.Shop(), {}).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(w.book.Redeem(w.Shop(), {.number = "1234"}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("A cancelled or expired receipt cannot be redeemed, and only its buyer cancels") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/2);
+  auto order = w.book.Place("alice", offer, w.Request("c"));
+  REQUIRE(order.ok());
+  CHECK(w.book.Cancel("bob", order->id()).status().code() == absl::StatusCode::kNotFound);
+  REQUIRE(w.book.Cancel("alice", order->id()).ok());
+  CHECK(w.orders.StockLeft(offer.id) == 2);  // the stock came back
+  CHECK(w.book.Cancel("alice", order->id()).status().code() ==
+        absl::StatusCode::kFailedPrecondition);
+  auto cancelled = w.book.Redeem(w.Shop(), {.token = order->receipt().token()});
+  CHECK(cancelled.status().message() == "cannot redeem: the order was cancelled");
+
+  auto later = w.book.Place("alice", offer, w.Request("e"));
+  REQUIRE(later.ok());
+  w.clock.Advance(absl::Hours(24 * 31));  // past the default 30 days
+  CHECK(w.book.Redeem(w.Shop(), {.token = later->receipt().token()}).status().message() ==
+        "cannot redeem: the receipt has expired");
+}
+
+}  // namespace
+}  // namespace qrcloud::ordering

@@ -1,0 +1,94 @@
+#include "libs/ordering/order_rules.h"
+
+#include <sodium.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/core/encoding.h"
+#include "libs/core/geo.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/scan_event.h"
+#include "libs/core/status.h"
+#include "libs/core/validate.h"
+
+namespace qrcloud::ordering {
+
+absl::StatusOr<int32_t> CheckRequest(const PlaceRequest& req) {
+  if (req.request_id.empty() || req.request_id.size() > kMaxRequestIdBytes) {
+    return core::InvalidField(
+        "requestId", "is required: a unique id for this order attempt (a UUID), reused on retry");
+  }
+  const int32_t quantity = req.quantity == 0 ? 1 : req.quantity;
+  if (quantity < 1 || quantity > kMaxQuantity) {
+    return core::InvalidField("quantity", absl::StrCat("must be 1 to ", kMaxQuantity));
+  }
+  if (req.location) {
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng("location", req.location->lat, req.location->lng));
+  }
+  if (!req.platform_code.empty() && !core::ValidPlatformCode(req.platform_code)) {
+    return core::InvalidField("platformCode", "1 to 32 of A-Z a-z 0-9 _ -");
+  }
+  return quantity;
+}
+
+absl::Status CheckOrderable(const Offer& offer, const PlaceRequest& req, absl::Time now) {
+  if (offer.start_time && now < *offer.start_time) {
+    return absl::FailedPreconditionError("this offer has not started yet");
+  }
+  if (offer.end_time && now >= *offer.end_time) {
+    return absl::FailedPreconditionError("this offer has ended");
+  }
+  if (!offer.fence) return absl::OkStatus();
+  if (!req.location) {
+    return core::InvalidField("location",
+                              "is required: this offer can be ordered only near the shop");
+  }
+  const double d = core::DistanceMeters(req.location->lat, req.location->lng, offer.fence->lat,
+                                        offer.fence->lng);
+  if (d > offer.fence->radius_m) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("you are %.0f m from the shop; this offer can be ordered within %d m", d,
+                        offer.fence->radius_m));
+  }
+  return absl::OkStatus();
+}
+
+absl::Time ReceiptExpiry(const Offer& offer, absl::Time now, absl::Duration default_validity) {
+  const absl::Time expiry = offer.end_time ? *offer.end_time : now + default_validity;
+  return absl::FromUnixSeconds(absl::ToUnixSeconds(expiry) / 60 * 60);
+}
+
+std::string NotRedeemable(const v1::Order& order, absl::Time now) {
+  switch (order.state()) {
+    case v1::Order::REDEEMED:
+      return absl::StrCat("already redeemed at ",
+                          absl::FormatTime(core::FromProto(order.redeem_time())));
+    case v1::Order::CANCELLED:
+      return "the order was cancelled";
+    case v1::Order::EXPIRED:
+      return "the receipt has expired";
+    default:
+      break;
+  }
+  if (core::FromProto(order.receipt().expire_time()) <= now) return "the receipt has expired";
+  return "";
+}
+
+absl::StatusOr<std::string> NormalizeReceiptNumber(absl::string_view number) {
+  std::string clean;
+  for (char ch : absl::StripAsciiWhitespace(number)) {
+    if (ch != '-' && ch != ' ') clean.push_back(ch);
+  }
+  if (clean.size() != 8 || clean.find_first_not_of("0123456789") != std::string::npos) {
+    return core::InvalidField("number", "a receipt number has 8 digits (1234-5678)");
+  }
+  return clean;
+}
+
+std::string NewReceiptNumber() {
+  core::EnsureSodium();
+  return absl::StrFormat("%08u", randombytes_uniform(100000000));
+}
+
+}  // namespace qrcloud::ordering

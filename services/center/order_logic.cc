@@ -1,0 +1,237 @@
+#include "services/center/order_logic.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/auth/access.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/qr/encoder.h"
+#include "libs/qr/isolated_decoder.h"
+#include "libs/qr/png_renderer.h"
+#include "libs/rpc/paging.h"
+
+namespace qrcloud::center {
+namespace {
+
+using auth::Access;
+using auth::Role;
+using v1::Campaign;
+using v1::Order;
+
+// The buyer's own order, the order's merchant's, or an administrator's.
+bool MayRead(const auth::Principal& p, const Order& o) {
+  return p.account_id == o.account_id() ||
+         auth::CheckMerchantAccess(p, o.merchant_id(), Access::kRead).ok();
+}
+
+// What the platform adds to an order wherever it shows one.
+Order& WithImage(Order& o) {
+  o.mutable_receipt()->set_image_url(absl::StrCat("/v1/orders/", o.id(), "/receipt.png"));
+  return o;
+}
+
+ordering::PlaceRequest PlaceRequestOf(const v1::CreateOrderRequest& req) {
+  ordering::PlaceRequest r;
+  r.request_id = req.request_id();
+  r.quantity = req.quantity();
+  if (req.has_location())
+    r.location = ordering::Location{req.location().lat(), req.location().lng()};
+  r.platform_code = req.platform_code();
+  return r;
+}
+
+}  // namespace
+
+absl::Status CheckTakesOrders(const Campaign& c) {
+  switch (c.state()) {
+    case Campaign::PUBLISHED:
+      break;
+    case Campaign::DRAFT:
+    case Campaign::PENDING_AUDIT:
+    case Campaign::REJECTED:
+      return absl::NotFoundError(absl::StrCat("campaign ", c.id(), " not found"));
+    default:
+      return absl::FailedPreconditionError(
+          absl::StrCat("this offer is not on sale (", Campaign::State_Name(c.state()), ")"));
+  }
+  if (c.mode() != Campaign::ORDER) {
+    return absl::FailedPreconditionError("this campaign takes no orders");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ordering::Offer> OfferOf(const Campaign& c) {
+  ordering::Offer offer;
+  offer.id = c.id();
+  offer.merchant_id = c.merchant_id();
+  QRCLOUD_ASSIGN_OR_RETURN(
+      offer.price, core::Money::Of(c.price().currency().empty() ? "CNY" : c.price().currency(),
+                                   c.price().minor()));
+  offer.stock = c.stock();
+  offer.per_person_limit = c.per_person_limit();
+  if (c.has_start_time()) offer.start_time = core::FromProto(c.start_time());
+  if (c.has_end_time()) offer.end_time = core::FromProto(c.end_time());
+  if (c.has_fence()) {
+    offer.fence =
+        ordering::Fence{c.fence().origin().lat(), c.fence().origin().lng(), c.fence().radius_m()};
+  }
+  return offer;
+}
+
+absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOrderRequest& req,
+                                v1::CreateOrderResponse& resp) {
+  const ordering::PlaceRequest request = PlaceRequestOf(req);
+  QRCLOUD_RETURN_IF_ERROR(ordering::CheckRequest(request).status());
+  // The same request id returns the same order, whatever happened since:
+  // looked up in the same query as the campaign's terms.
+  auto terms = terms_.GetOrderTerms(req.campaign_id(), call.caller().account_id, req.request_id());
+  if (terms.status().code() == absl::StatusCode::kNotFound) {
+    // No such campaign; a retry naming another campaign still hears so.
+    if (absl::Status retried = Retried(call, req, resp); !absl::IsNotFound(retried)) return retried;
+  }
+  if (!terms.ok()) return terms.status();
+  if (!terms->existing_order_id.empty()) return Retried(call, req, resp);
+  if (!terms->cloud_business_enabled) {
+    return absl::FailedPreconditionError(
+        "this merchant's cloud business is switched off: the offer takes no orders online");
+  }
+  QRCLOUD_RETURN_IF_ERROR(CheckTakesOrders(terms->campaign));
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::Offer offer, OfferOf(terms->campaign));
+  QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_order(),
+                           book_.Place(call.caller().account_id, offer, request));
+  WithImage(*resp.mutable_order());
+  return absl::OkStatus();
+}
+
+absl::Status OrderLogic::Retried(const rpc::CallContext& call, const v1::CreateOrderRequest& req,
+                                 v1::CreateOrderResponse& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto existing,
+                           book_.Retried(call.caller().account_id, req.request_id()));
+  if (!existing)
+    return absl::NotFoundError(absl::StrCat("campaign ", req.campaign_id(), " not found"));
+  if (existing->campaign_id() != req.campaign_id()) {
+    return core::InvalidField("requestId", "was already used for an order of another campaign");
+  }
+  *resp.mutable_order() = *std::move(existing);
+  WithImage(*resp.mutable_order());
+  return absl::OkStatus();
+}
+
+absl::Status OrderLogic::Get(const rpc::CallContext& call, const v1::GetOrderRequest& req,
+                             Order& resp) {
+  auto order = orders_.Get(req.id());
+  if (!order.ok() || !MayRead(call.caller(), *order)) {
+    return order.ok() || absl::IsNotFound(order.status())
+               ? absl::NotFoundError(absl::StrCat("order ", req.id(), " not found"))
+               : order.status();
+  }
+  resp = *std::move(order);
+  WithImage(resp);
+  return absl::OkStatus();
+}
+
+absl::Status OrderLogic::List(ordering::OrderFilter filter, const v1::PageRequest& page,
+                              v1::ListOrdersResponse& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(page));
+  filter.before_id = page.page_token();
+  filter.limit = size + 1;
+  QRCLOUD_ASSIGN_OR_RETURN(auto orders, orders_.List(filter));
+  resp.mutable_page()->set_next_page_token(rpc::TakePage(orders, size));
+  for (auto& o : orders) *resp.add_orders() = std::move(WithImage(o));
+  return absl::OkStatus();
+}
+
+absl::Status OrderLogic::ListMine(const rpc::CallContext& call, const v1::ListMyOrdersRequest& req,
+                                  v1::ListOrdersResponse& resp) {
+  ordering::OrderFilter filter;
+  filter.account_id = call.caller().account_id;
+  filter.state = req.state();
+  return List(std::move(filter), req.page(), resp);
+}
+
+absl::Status OrderLogic::ListMerchant(const rpc::CallContext& call,
+                                      const v1::ListMerchantOrdersRequest& req,
+                                      v1::ListOrdersResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(
+      auth::CheckMerchantAccess(call.caller(), req.merchant_id(), Access::kRead));
+  ordering::OrderFilter filter;
+  filter.merchant_id = req.merchant_id();
+  filter.offer_id = req.campaign_id();
+  filter.state = req.state();
+  filter.source = req.source();
+  if (req.has_from_time()) filter.from = core::FromProto(req.from_time());
+  if (req.has_to_time()) filter.to = core::FromProto(req.to_time());
+  return List(std::move(filter), req.page(), resp);
+}
+
+absl::Status OrderLogic::Cancel(const rpc::CallContext& call, const v1::CancelOrderRequest& req,
+                                Order& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(resp, book_.Cancel(call.caller().account_id, req.id()));
+  WithImage(resp);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ordering::ReceiptRef> OrderLogic::ReceiptOf(const std::string& token,
+                                                           const std::string& number,
+                                                           const std::string& image) {
+  const int given = !token.empty() + !number.empty() + !image.empty();
+  if (given != 1) return core::InvalidField("token", "give exactly one of token, number or image");
+  if (image.empty()) return ordering::ReceiptRef{token, number};
+  QRCLOUD_ASSIGN_OR_RETURN(auto codes, qr::DecodeIsolated(image, options_.decoder_binary));
+  for (const auto& c : codes) {
+    if (core::VerifyReceipt(c.text, signer_.public_key()).ok())
+      return ordering::ReceiptRef{c.text, ""};
+  }
+  return core::InvalidField("image", "shows no qrcloud receipt code");
+}
+
+absl::StatusOr<ordering::Redeemer> OrderLogic::RedeemerOf(const rpc::CallContext& call) {
+  const auth::Principal& p = call.caller();
+  QRCLOUD_RETURN_IF_ERROR(
+      auth::RequireAnyRole(p, {Role::kMerchant, Role::kMerchantStaff, Role::kLandingNode}));
+  return ordering::Redeemer{p.account_id, p.merchant_id, [p](absl::string_view merchant) {
+                              return auth::CheckMerchantAccess(p, merchant, Access::kWrite).ok();
+                            }};
+}
+
+absl::Status OrderLogic::Verify(const rpc::CallContext& call, const v1::VerifyReceiptRequest& req,
+                                v1::VerifyReceiptResponse& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::Redeemer redeemer, RedeemerOf(call));
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::ReceiptRef receipt,
+                           ReceiptOf(req.token(), req.number(), req.image()));
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::Verification v, book_.Verify(redeemer, receipt));
+  resp.set_redeemable(v.not_redeemable.empty());
+  resp.set_reason(v.not_redeemable);
+  *resp.mutable_order() = std::move(WithImage(v.order));
+  return absl::OkStatus();
+}
+
+absl::Status OrderLogic::Redeem(const rpc::CallContext& call, const v1::RedeemReceiptRequest& req,
+                                v1::RedeemReceiptResponse& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::Redeemer redeemer, RedeemerOf(call));
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::ReceiptRef receipt,
+                           ReceiptOf(req.token(), req.number(), req.image()));
+  QRCLOUD_ASSIGN_OR_RETURN(ordering::Redeemed done, book_.Redeem(redeemer, receipt));
+  *resp.mutable_order() = std::move(WithImage(done.order));
+  *resp.mutable_redemption() = std::move(done.redemption);
+  return absl::OkStatus();
+}
+
+absl::Status OrderLogic::ReceiptImage(const rpc::CallContext& call,
+                                      const v1::GetReceiptImageRequest& req,
+                                      google::api::HttpBody& resp) {
+  v1::GetOrderRequest get;
+  get.set_id(req.order_id());
+  Order order;
+  QRCLOUD_RETURN_IF_ERROR(Get(call, get, order));
+  qr::EncodeOptions encode;
+  encode.mode = qr::Mode::kAlphanumeric;  // the token is base32: upper case and digits
+  encode.level = qr::EcLevel::kMedium;
+  QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(order.receipt().token(), encode));
+  qr::PngOptions png;
+  if (req.size() != 0) png.size = req.size();
+  QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderPng(matrix, png));
+  resp.set_content_type("image/png");
+  return absl::OkStatus();
+}
+
+}  // namespace qrcloud::center
