@@ -83,6 +83,18 @@ class Dispatcher {
                                   const google::protobuf::Message* request,
                                   google::protobuf::Message* response, Logic logic);
 
+  // The same, for a logic class's method of the usual shape:
+  //   return dispatcher_.Unary(ctx, "GetOrder", req, resp, logic_, &OrderLogic::Get);
+  template <typename L, typename Req, typename Resp>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                  const Req* request, Resp* response, L& logic,
+                                  absl::Status (L::*fn)(const CallContext&, const Req&, Resp&)) {
+    return Unary(ctx, method, request, response,
+                 [request, response, &logic, fn](const CallContext& call) {
+                   return (logic.*fn)(call, *request, *response);
+                 });
+  }
+
  private:
   void Run(grpc::CallbackServerContext* ctx, const std::string& method,
            const google::protobuf::Message* request, google::protobuf::Message* response,

@@ -6,9 +6,12 @@
 namespace qrcloud::rpc {
 
 absl::StatusOr<int> PageSize(const v1::PageRequest& page) {
-  const int size = page.page_size();
+  return PageSize(page.page_size(), "page.pageSize");
+}
+
+absl::StatusOr<int> PageSize(int32_t size, absl::string_view field) {
   if (size < 0 || size > kMaxPageSize) {
-    return core::InvalidField("page.pageSize", absl::StrCat("must be 1 to ", kMaxPageSize));
+    return core::InvalidField(field, absl::StrCat("must be 1 to ", kMaxPageSize));
   }
   return size == 0 ? kDefaultPageSize : size;
 }

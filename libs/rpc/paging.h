@@ -22,6 +22,8 @@ inline constexpr int kMaxPageSize = 200;
 
 // The page size asked for; INVALID_ARGUMENT naming page.pageSize outside 0..200.
 absl::StatusOr<int> PageSize(const v1::PageRequest& page);
+// The same for a request that carries its page size as a field of its own.
+absl::StatusOr<int> PageSize(int32_t size, absl::string_view field);
 
 // Keeps the first `size` of `items` (fetched as size + 1) and returns the next
 // page's token: the last kept item's id, or "" on the last page.

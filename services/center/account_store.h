@@ -1,5 +1,6 @@
-// MySQL access for accounts, API keys and the security log. Only the center
-// touches these tables.
+// Where the center keeps accounts, API keys and the security log, as its
+// logic sees it: MySQL in the service (mysql_account_store.h), memory in
+// unit tests.
 #ifndef QRCLOUD_SERVICES_CENTER_ACCOUNT_STORE_H_
 #define QRCLOUD_SERVICES_CENTER_ACCOUNT_STORE_H_
 
@@ -11,7 +12,7 @@
 #include "absl/time/time.h"
 #include "libs/auth/authenticator.h"
 #include "libs/auth/principal.h"
-#include "libs/store/mysql.h"
+#include "libs/store/tx.h"
 #include "qrcloud/v1/auth.pb.h"
 
 namespace qrcloud::center {
@@ -44,27 +45,22 @@ struct ApiKeyRecord {
 
 class AccountStore : public auth::ApiKeyResolver {
  public:
-  explicit AccountStore(store::MysqlPool& mysql) : mysql_(mysql) {}
-
   // ALREADY_EXISTS if the login is taken.
-  absl::Status Insert(store::Connection& conn, const AccountRecord& account);
-  absl::StatusOr<AccountRecord> FindByLogin(absl::string_view login);
-  absl::StatusOr<AccountRecord> FindById(absl::string_view id);
+  virtual absl::Status Insert(store::Tx& tx, const AccountRecord& account) = 0;
+  // NOT_FOUND when there is none.
+  virtual absl::StatusOr<AccountRecord> FindByLogin(absl::string_view login) = 0;
+  virtual absl::StatusOr<AccountRecord> FindById(absl::string_view id) = 0;
   // Creates or updates a platform staff account (ensure-admin).
-  absl::Status UpsertStaff(const AccountRecord& account);
-
-  absl::Status InsertApiKey(const ApiKeyRecord& key);
-  absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(absl::string_view account_id);
+  virtual absl::Status UpsertStaff(const AccountRecord& account) = 0;
+  virtual absl::Status InsertApiKey(const ApiKeyRecord& key) = 0;
+  virtual absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(absl::string_view account_id) = 0;
   // Returns the revoked key's hash; NOT_FOUND if the account has no such live key.
-  absl::StatusOr<std::string> RevokeApiKey(absl::string_view account_id, absl::string_view key_id);
-  absl::StatusOr<auth::Principal> ResolveApiKey(absl::string_view key_hash) override;
-
+  virtual absl::StatusOr<std::string> RevokeApiKey(absl::string_view account_id,
+                                                   absl::string_view key_id) = 0;
   // Appends to the security log; failures are logged, never fatal to the call.
-  void Log(absl::string_view account_id, absl::string_view action, absl::string_view subject,
-           absl::string_view peer, absl::string_view request_id);
-
- private:
-  store::MysqlPool& mysql_;
+  virtual void Log(absl::string_view account_id, absl::string_view action,
+                   absl::string_view subject, absl::string_view peer,
+                   absl::string_view request_id) = 0;
 };
 
 std::string RolesToText(uint32_t roles);

@@ -9,46 +9,55 @@ absl::StatusOr<std::unique_ptr<Center>> Center::Create(service::Host& host, Cent
   auto signer = core::ReceiptSigner::FromSeed(options.receipt_seed);
   if (!signer.ok()) return signer.status();
   std::unique_ptr<Center> center(new Center(std::move(options)));
-  center->Make(host, *std::move(signer));
+  center->MakeStores(host);
+  center->MakeLogic(host, *std::move(signer));
+  center->MakeServices(host);
   return center;
 }
 
-void Center::Make(service::Host& host, core::ReceiptSigner signer) {
+void Center::MakeStores(service::Host& host) {
   store::MysqlPool& mysql = host.mysql();
   cache::RedisPool& redis = host.redis();
-  const core::Clock& clock = host.clock();
-  const rpc::DispatcherDeps deps = host.dispatcher_deps();
-  const std::string decoder =
-      options_.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode") : options_.qr_decoder;
-
-  accounts_ = std::make_unique<AccountStore>(mysql);
+  runner_ = std::make_unique<store::MysqlTxRunner>(mysql, host.outbox());
+  accounts_ = std::make_unique<MysqlAccountStore>(mysql);
   // The center owns the API keys: keys not yet cached are looked up here.
   host.authenticator().set_resolver(accounts_.get());
-  merchants_ = std::make_unique<MerchantStore>(mysql);
-  codes_ = std::make_unique<CodeStore>(mysql, redis, options_.public_url);
-  campaigns_ = std::make_unique<CampaignStore>(mysql);
-  geo_ = std::make_unique<GeoIndex>(redis);
+  merchants_ = std::make_unique<MysqlMerchantStore>(mysql);
+  merchant_stats_ = std::make_unique<MysqlMerchantStats>(mysql, redis);
+  codes_ = std::make_unique<MysqlCodeStore>(mysql, options_.public_url);
+  slugs_ = std::make_unique<RedisSlugCache>(redis);
+  campaigns_ = std::make_unique<MysqlCampaignStore>(mysql);
+  media_ = std::make_unique<MysqlMediaStore>(mysql, options_.media_dir);
+  geo_ = std::make_unique<RedisGeoIndex>(redis);
+  pages_ = std::make_unique<RedisPageCache>(redis);
+  orders_ = std::make_unique<MysqlOrderStore>(mysql);
   gate_ = std::make_unique<StockGate>(redis, StockGate::FromMysql(mysql));
+  sessions_ = std::make_unique<RedisSessionIssuer>(host.sessions(), host.authenticator());
+  throttle_ = std::make_unique<RedisSignInThrottle>(redis);
+  rollup_ = std::make_unique<ScanRollup>(mysql);
+}
+
+void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
+  const core::Clock& clock = host.clock();
+  const std::string decoder =
+      options_.qr_decoder.empty() ? qr::SiblingBinary("qrcloud-qr-decode") : options_.qr_decoder;
   signer_ = std::make_unique<core::ReceiptSigner>(std::move(signer));
   payments_ = std::make_unique<ordering::PayAtShop>();
-  orders_ = std::make_unique<MysqlOrderStore>(mysql);
-  runner_ = std::make_unique<store::MysqlTxRunner>(mysql, host.outbox());
   order_book_ = std::make_unique<ordering::OrderBook>(
       *runner_, *orders_, *signer_, *payments_, clock, ordering::OrderBookOptions{}, gate_.get());
-  rollup_ = std::make_unique<ScanRollup>(mysql);
-
-  auth_logic_ = std::make_unique<AuthLogic>(mysql, redis, *accounts_, host.sessions(),
-                                            host.authenticator(), clock);
-  merchant_logic_ = std::make_unique<MerchantLogic>(*merchants_, host.outbox(), clock, &redis);
-  code_logic_ =
-      std::make_unique<CodeLogic>(*codes_, *merchants_, clock, decoder, options_.media_dir);
-  campaign_logic_ = std::make_unique<CampaignLogic>(
-      *campaigns_, *merchants_, *codes_, *geo_, host.outbox(), clock,
-      CampaignOptions{options_.public_url, options_.media_dir});
+  auth_logic_ =
+      std::make_unique<AuthLogic>(*runner_, *accounts_, *merchants_, *sessions_, *throttle_, clock);
+  merchant_logic_ = std::make_unique<MerchantLogic>(*runner_, *merchants_, *merchant_stats_, clock);
+  code_logic_ = std::make_unique<CodeLogic>(*runner_, *codes_, *slugs_, *merchants_, *media_, clock,
+                                            CodeOptions{options_.public_url, decoder});
+  campaign_logic_ =
+      std::make_unique<CampaignLogic>(*runner_, *campaigns_, *merchants_, *codes_, *slugs_, *geo_,
+                                      *media_, clock, CampaignOptions{options_.public_url});
   order_logic_ = std::make_unique<OrderLogic>(*order_book_, *orders_, *campaigns_, *signer_,
                                               OrderOptions{decoder});
   geo_logic_ = std::make_unique<GeoLogic>(*geo_);
-  page_logic_ = std::make_unique<PageLogic>(*campaigns_, *merchants_, redis, options_.public_url);
+  page_logic_ =
+      std::make_unique<PageLogic>(*campaigns_, *merchants_, *pages_, clock, options_.public_url);
   StockGate* gate = gate_.get();
   PageLogic* pages = page_logic_.get();
   campaign_logic_->set_listener([gate, pages](const v1::Campaign& campaign) {
@@ -58,7 +67,10 @@ void Center::Make(service::Host& host, core::ReceiptSigner signer) {
       spdlog::warn("campaign {}: page not refreshed: {}", campaign.id(), s.message());
     }
   });
+}
 
+void Center::MakeServices(service::Host& host) {
+  const rpc::DispatcherDeps deps = host.dispatcher_deps();
   auth_service_ = std::make_unique<AuthServiceImpl>(*auth_logic_, deps);
   merchant_service_ = std::make_unique<MerchantServiceImpl>(*merchant_logic_, deps);
   code_service_ = std::make_unique<CodeServiceImpl>(*code_logic_, deps);

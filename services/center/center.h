@@ -1,32 +1,36 @@
-// The center's parts (patent claim 1's cloud computing center): its stores,
-// its logic and its gRPC adapters, made on the service kit's host. main()
-// names which of them it serves and which workers it runs.
+// The center's parts (patent claim 1's cloud computing center): per subject
+// its stores, its logic and its gRPC adapter, made on the service kit's host.
+// main() names which of them it serves and which workers it runs.
 #ifndef QRCLOUD_SERVICES_CENTER_CENTER_H_
 #define QRCLOUD_SERVICES_CENTER_CENTER_H_
 
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "absl/time/time.h"
 #include "libs/core/receipt_token.h"
 #include "libs/ordering/order_book.h"
 #include "libs/ordering/payment.h"
 #include "libs/service/host.h"
 #include "libs/store/tx.h"
-#include "services/center/account_store.h"
 #include "services/center/auth_service.h"
 #include "services/center/campaign_service.h"
-#include "services/center/campaign_store.h"
 #include "services/center/code_service.h"
-#include "services/center/code_store.h"
-#include "services/center/geo_index.h"
 #include "services/center/geo_service.h"
 #include "services/center/merchant_service.h"
-#include "services/center/merchant_store.h"
-#include "services/center/order_logic.h"
+#include "services/center/mysql_account_store.h"
+#include "services/center/mysql_campaign_store.h"
+#include "services/center/mysql_code_store.h"
+#include "services/center/mysql_media_store.h"
+#include "services/center/mysql_merchant_stats.h"
+#include "services/center/mysql_merchant_store.h"
+#include "services/center/mysql_order_store.h"
 #include "services/center/order_service.h"
-#include "services/center/order_store.h"
 #include "services/center/page_service.h"
+#include "services/center/redis_geo_index.h"
+#include "services/center/redis_page_cache.h"
+#include "services/center/redis_sessions.h"
+#include "services/center/redis_slug_cache.h"
 #include "services/center/scan_rollup.h"
 #include "services/center/stock_gate.h"
 
@@ -67,22 +71,31 @@ class Center {
 
  private:
   explicit Center(CenterOptions options) : options_(std::move(options)) {}
-  void Make(service::Host& host, core::ReceiptSigner signer);
+  void MakeStores(service::Host& host);
+  void MakeLogic(service::Host& host, core::ReceiptSigner signer);
+  void MakeServices(service::Host& host);
 
   const CenterOptions options_;
-  std::unique_ptr<AccountStore> accounts_;
-  std::unique_ptr<MerchantStore> merchants_;
-  std::unique_ptr<CodeStore> codes_;
-  std::unique_ptr<CampaignStore> campaigns_;
-  std::unique_ptr<GeoIndex> geo_;
-  std::unique_ptr<StockGate> gate_;
-  std::unique_ptr<MysqlOrderStore> orders_;
+  // Stores, in MySQL and Redis.
   std::unique_ptr<store::MysqlTxRunner> runner_;
+  std::unique_ptr<MysqlAccountStore> accounts_;
+  std::unique_ptr<MysqlMerchantStore> merchants_;
+  std::unique_ptr<MysqlMerchantStats> merchant_stats_;
+  std::unique_ptr<MysqlCodeStore> codes_;
+  std::unique_ptr<RedisSlugCache> slugs_;
+  std::unique_ptr<MysqlCampaignStore> campaigns_;
+  std::unique_ptr<MysqlMediaStore> media_;
+  std::unique_ptr<RedisGeoIndex> geo_;
+  std::unique_ptr<RedisPageCache> pages_;
+  std::unique_ptr<MysqlOrderStore> orders_;
+  std::unique_ptr<StockGate> gate_;
+  std::unique_ptr<RedisSessionIssuer> sessions_;
+  std::unique_ptr<RedisSignInThrottle> throttle_;
+  std::unique_ptr<ScanRollup> rollup_;
+  // Logic.
   std::unique_ptr<core::ReceiptSigner> signer_;
   std::unique_ptr<ordering::PayAtShop> payments_;
   std::unique_ptr<ordering::OrderBook> order_book_;
-  std::unique_ptr<ScanRollup> rollup_;
-
   std::unique_ptr<AuthLogic> auth_logic_;
   std::unique_ptr<MerchantLogic> merchant_logic_;
   std::unique_ptr<CodeLogic> code_logic_;
@@ -90,7 +103,7 @@ class Center {
   std::unique_ptr<OrderLogic> order_logic_;
   std::unique_ptr<GeoLogic> geo_logic_;
   std::unique_ptr<PageLogic> page_logic_;
-
+  // gRPC adapters.
   std::unique_ptr<AuthServiceImpl> auth_service_;
   std::unique_ptr<MerchantServiceImpl> merchant_service_;
   std::unique_ptr<CodeServiceImpl> code_service_;

@@ -1,67 +1,13 @@
-// CodeService: managed QR codes — creation (single and numbered batches),
-// their images and print sheets, decoding uploaded photos, statistics, and
-// the slug resolution behind the gateway's scan path.
+// CodeService: the gRPC adapter of CodeLogic.
 #ifndef QRCLOUD_SERVICES_CENTER_CODE_SERVICE_H_
 #define QRCLOUD_SERVICES_CENTER_CODE_SERVICE_H_
 
 #include "google/api/httpbody.pb.h"
-#include "libs/core/clock.h"
 #include "libs/rpc/dispatcher.h"
 #include "qrcloud/v1/code.grpc.pb.h"
-#include "services/center/code_store.h"
-#include "services/center/merchant_store.h"
+#include "services/center/code_logic.h"
 
 namespace qrcloud::center {
-
-inline constexpr int kMaxBatchCodes = 10000;
-
-class CodeLogic {
- public:
-  // `decoder_binary` is qrcloud-qr-decode, which decodes uploads in a child
-  // process; `media_dir` holds uploaded media (logos).
-  CodeLogic(CodeStore& codes, MerchantStore& merchants, const core::Clock& clock,
-            std::string decoder_binary, std::string media_dir)
-      : codes_(codes),
-        merchants_(merchants),
-        clock_(clock),
-        decoder_binary_(std::move(decoder_binary)),
-        media_dir_(std::move(media_dir)) {}
-
-  absl::Status Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
-                      v1::Code& resp);
-  absl::Status BatchCreate(const rpc::CallContext& call, const v1::BatchCreateCodesRequest& req,
-                           v1::BatchCreateCodesResponse& resp);
-  absl::Status Get(const rpc::CallContext& call, const v1::GetCodeRequest& req, v1::Code& resp);
-  absl::Status List(const rpc::CallContext& call, const v1::ListCodesRequest& req,
-                    v1::ListCodesResponse& resp);
-  absl::Status Update(const rpc::CallContext& call, const v1::UpdateCodeRequest& req,
-                      v1::Code& resp);
-  absl::Status Image(const rpc::CallContext& call, const v1::GetCodeImageRequest& req,
-                     google::api::HttpBody& resp);
-  absl::Status BatchSheet(const rpc::CallContext& call, const v1::GetBatchSheetRequest& req,
-                          google::api::HttpBody& resp);
-  absl::Status Stats(const rpc::CallContext& call, const v1::GetCodeStatsRequest& req,
-                     v1::CodeStats& resp);
-  absl::Status Decode(const rpc::CallContext& call, const v1::DecodeImageRequest& req,
-                      v1::DecodeImageResponse& resp);
-  absl::Status Resolve(const rpc::CallContext& call, const v1::ResolveSlugRequest& req,
-                       v1::ResolveSlugResponse& resp);
-
- private:
-  // Validates a create request's target and fills `row`'s target fields.
-  absl::Status FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
-                          CodeRow& row, absl::string_view field_prefix);
-  absl::StatusOr<CodeRow> Owned(const rpc::CallContext& call, absl::string_view id);
-  // The PNG bytes of `media_id`, an upload of the code's merchant.
-  absl::StatusOr<std::string> LogoPng(const CodeRow& row, const std::string& media_id);
-  absl::StatusOr<std::string> MerchantName(const CodeRow& row);
-
-  CodeStore& codes_;
-  MerchantStore& merchants_;
-  const core::Clock& clock_;
-  std::string decoder_binary_;
-  std::string media_dir_;
-};
 
 class CodeServiceImpl : public v1::CodeService::CallbackService {
  public:
@@ -69,32 +15,52 @@ class CodeServiceImpl : public v1::CodeService::CallbackService {
       : logic_(logic), dispatcher_("qrcloud.v1.CodeService", deps) {}
 
   grpc::ServerUnaryReactor* CreateCode(grpc::CallbackServerContext* ctx,
-                                       const v1::CreateCodeRequest* req, v1::Code* resp) override;
+                                       const v1::CreateCodeRequest* req, v1::Code* resp) override {
+    return dispatcher_.Unary(ctx, "CreateCode", req, resp, logic_, &CodeLogic::Create);
+  }
   grpc::ServerUnaryReactor* BatchCreateCodes(grpc::CallbackServerContext* ctx,
                                              const v1::BatchCreateCodesRequest* req,
-                                             v1::BatchCreateCodesResponse* resp) override;
+                                             v1::BatchCreateCodesResponse* resp) override {
+    return dispatcher_.Unary(ctx, "BatchCreateCodes", req, resp, logic_, &CodeLogic::BatchCreate);
+  }
   grpc::ServerUnaryReactor* GetCode(grpc::CallbackServerContext* ctx, const v1::GetCodeRequest* req,
-                                    v1::Code* resp) override;
+                                    v1::Code* resp) override {
+    return dispatcher_.Unary(ctx, "GetCode", req, resp, logic_, &CodeLogic::Get);
+  }
   grpc::ServerUnaryReactor* ListCodes(grpc::CallbackServerContext* ctx,
                                       const v1::ListCodesRequest* req,
-                                      v1::ListCodesResponse* resp) override;
+                                      v1::ListCodesResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListCodes", req, resp, logic_, &CodeLogic::List);
+  }
   grpc::ServerUnaryReactor* UpdateCode(grpc::CallbackServerContext* ctx,
-                                       const v1::UpdateCodeRequest* req, v1::Code* resp) override;
+                                       const v1::UpdateCodeRequest* req, v1::Code* resp) override {
+    return dispatcher_.Unary(ctx, "UpdateCode", req, resp, logic_, &CodeLogic::Update);
+  }
   grpc::ServerUnaryReactor* GetCodeImage(grpc::CallbackServerContext* ctx,
                                          const v1::GetCodeImageRequest* req,
-                                         google::api::HttpBody* resp) override;
+                                         google::api::HttpBody* resp) override {
+    return dispatcher_.Unary(ctx, "GetCodeImage", req, resp, logic_, &CodeLogic::Image);
+  }
   grpc::ServerUnaryReactor* GetBatchSheet(grpc::CallbackServerContext* ctx,
                                           const v1::GetBatchSheetRequest* req,
-                                          google::api::HttpBody* resp) override;
+                                          google::api::HttpBody* resp) override {
+    return dispatcher_.Unary(ctx, "GetBatchSheet", req, resp, logic_, &CodeLogic::BatchSheet);
+  }
   grpc::ServerUnaryReactor* GetCodeStats(grpc::CallbackServerContext* ctx,
                                          const v1::GetCodeStatsRequest* req,
-                                         v1::CodeStats* resp) override;
+                                         v1::CodeStats* resp) override {
+    return dispatcher_.Unary(ctx, "GetCodeStats", req, resp, logic_, &CodeLogic::Stats);
+  }
   grpc::ServerUnaryReactor* DecodeImage(grpc::CallbackServerContext* ctx,
                                         const v1::DecodeImageRequest* req,
-                                        v1::DecodeImageResponse* resp) override;
+                                        v1::DecodeImageResponse* resp) override {
+    return dispatcher_.Unary(ctx, "DecodeImage", req, resp, logic_, &CodeLogic::Decode);
+  }
   grpc::ServerUnaryReactor* ResolveSlug(grpc::CallbackServerContext* ctx,
                                         const v1::ResolveSlugRequest* req,
-                                        v1::ResolveSlugResponse* resp) override;
+                                        v1::ResolveSlugResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ResolveSlug", req, resp, logic_, &CodeLogic::Resolve);
+  }
 
  private:
   CodeLogic& logic_;

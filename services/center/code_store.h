@@ -1,5 +1,7 @@
-// MySQL access for codes, batches and scan statistics, plus the Redis copy
-// of each slug's resolution that the gateway's scan path reads.
+// Where the center keeps codes and their batches, and the copy of each
+// code's resolution that the gateway's scan path reads, as the logic sees
+// them: MySQL and Redis in the service (mysql_code_store.h,
+// redis_slug_cache.h), memory in unit tests.
 #ifndef QRCLOUD_SERVICES_CENTER_CODE_STORE_H_
 #define QRCLOUD_SERVICES_CENTER_CODE_STORE_H_
 
@@ -8,53 +10,67 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "libs/cache/redis.h"
-#include "libs/store/mysql.h"
+#include "absl/time/time.h"
+#include "libs/store/tx.h"
 #include "qrcloud/v1/code.pb.h"
 
 namespace qrcloud::center {
-
-// Redis: the resolution of a slug (a serialized ResolveSlugResponse), and
-// the channel that tells gateways to drop their cached copy.
-inline constexpr char kSlugKeyPrefix[] = "qrcloud:slug:";
-inline constexpr char kSlugChangedChannel[] = "qrcloud:slug-changed";
 
 struct CodeRow {
   v1::Code code;
   std::string target_kind;  // URL, PAYLOAD, CAMPAIGN, MERCHANT
 };
 
+// A batch of codes made together (table codes), as numbered.
+struct CodeBatch {
+  std::string id;
+  std::string owner_account_id;
+  std::string merchant_id;
+  int32_t count = 0;
+  int32_t first_number = 1;
+  std::string caption;
+  absl::Time created;
+};
+
+// The short link of a slug: <public_url>/s/<slug>.
+std::string ShortUrl(absl::string_view public_url, absl::string_view slug);
+
+// What /s/{slug} reveals of a code, and nothing more.
+v1::ResolveSlugResponse ResolutionOf(const CodeRow& row);
+
 class CodeStore {
  public:
-  CodeStore(store::MysqlPool& mysql, cache::RedisPool& redis, std::string public_url)
-      : mysql_(mysql), redis_(redis), public_url_(std::move(public_url)) {}
+  virtual ~CodeStore() = default;
 
-  absl::Status Insert(store::Connection& conn, const CodeRow& row);
-  // Many codes in multi-row INSERTs (a batch of table codes).
-  absl::Status InsertMany(store::Connection& conn, const std::vector<CodeRow>& rows);
+  // ALREADY_EXISTS for a slug another code has.
+  virtual absl::Status Insert(store::Tx& tx, const CodeRow& row) = 0;
+  virtual absl::Status InsertBatch(store::Tx& tx, const CodeBatch& batch,
+                                   const std::vector<CodeRow>& rows) = 0;
   // NOT_FOUND naming the id.
-  absl::StatusOr<CodeRow> Get(absl::string_view id);
-  absl::StatusOr<CodeRow> Get(store::Connection& conn, absl::string_view id, bool for_update);
-  absl::StatusOr<CodeRow> GetBySlug(absl::string_view slug);
-  absl::StatusOr<std::vector<CodeRow>> List(absl::string_view owner, absl::string_view campaign_id,
-                                            absl::string_view batch_id, absl::string_view after_id,
-                                            int limit);
-  absl::Status Update(store::Connection& conn, const CodeRow& row);
+  virtual absl::StatusOr<CodeRow> Get(absl::string_view id) = 0;
+  virtual absl::StatusOr<CodeRow> Get(store::Tx& tx, absl::string_view id, bool for_update) = 0;
+  virtual absl::StatusOr<CodeRow> GetBySlug(absl::string_view slug) = 0;
+  // An owner's codes in id order after `after_id`, optionally of one campaign
+  // or one batch.
+  virtual absl::StatusOr<std::vector<CodeRow>> List(absl::string_view owner,
+                                                    absl::string_view campaign_id,
+                                                    absl::string_view batch_id,
+                                                    absl::string_view after_id, int limit) = 0;
+  // Writes back the state, label and end time.
+  virtual absl::Status Update(store::Tx& tx, const CodeRow& row) = 0;
+  // Scans per hour and platform, as the scan rollup counted them.
+  virtual absl::StatusOr<v1::CodeStats> Stats(absl::string_view code_id) = 0;
+};
 
-  // Publishes a code's resolution to Redis and tells the gateways.
-  absl::Status PublishResolution(const CodeRow& row);
-  v1::ResolveSlugResponse Resolution(const CodeRow& row) const;
-
-  absl::StatusOr<v1::CodeStats> Stats(absl::string_view code_id);
-
-  std::string ShortUrl(absl::string_view slug) const;
-  store::MysqlPool& mysql() { return mysql_; }
-  cache::RedisPool& redis() { return redis_; }
-
- private:
-  store::MysqlPool& mysql_;
-  cache::RedisPool& redis_;
-  std::string public_url_;
+// The resolutions the scan path reads before it asks the center.
+class SlugCache {
+ public:
+  virtual ~SlugCache() = default;
+  // New codes: their resolutions, in one round trip.
+  virtual absl::Status Put(const std::vector<CodeRow>& rows) = 0;
+  // A changed code: its resolution, and word to every gateway to drop the
+  // copy it holds.
+  virtual absl::Status Changed(const CodeRow& row) = 0;
 };
 
 }  // namespace qrcloud::center

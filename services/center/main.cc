@@ -57,10 +57,22 @@ std::string FirstLine(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(line));
 }
 
-AuthLogic MakeAuthLogic(service::Host& host, AccountStore& accounts) {
-  return AuthLogic(host.mysql(), host.redis(), accounts, host.sessions(), host.authenticator(),
-                   host.clock());
-}
+// The auth logic alone, for the commands (no server, no other subject).
+struct AuthOnly {
+  explicit AuthOnly(service::Host& host)
+      : runner(host.mysql(), nullptr),
+        accounts(host.mysql()),
+        merchants(host.mysql()),
+        sessions(host.sessions(), host.authenticator()),
+        throttle(host.redis()),
+        logic(runner, accounts, merchants, sessions, throttle, host.clock()) {}
+  store::MysqlTxRunner runner;
+  MysqlAccountStore accounts;
+  MysqlMerchantStore merchants;
+  RedisSessionIssuer sessions;
+  RedisSignInThrottle throttle;
+  AuthLogic logic;
+};
 
 int EnsureAdmin(service::Host& host, const std::vector<std::string>& args) {
   const std::string& login = args[0];
@@ -73,8 +85,7 @@ int EnsureAdmin(service::Host& host, const std::vector<std::string>& args) {
       return 1;
     }
   }
-  AccountStore accounts(host.mysql());
-  if (absl::Status s = MakeAuthLogic(host, accounts).EnsureAdmin(login, password); !s.ok()) {
+  if (absl::Status s = AuthOnly(host).logic.EnsureAdmin(login, password); !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 1;
   }
@@ -86,8 +97,7 @@ int EnsureServiceAccount(service::Host& host, const std::vector<std::string>& ar
   const std::string& login = args[0];
   const std::string& key_file = args[2];
   const std::string existing = FirstLine(key_file);
-  AccountStore accounts(host.mysql());
-  auto key = MakeAuthLogic(host, accounts).EnsureServiceAccount(login, args[1], existing);
+  auto key = AuthOnly(host).logic.EnsureServiceAccount(login, args[1], existing);
   if (!key.ok()) {
     std::fprintf(stderr, "%s\n", std::string(key.status().message()).c_str());
     return 1;

@@ -1,54 +1,12 @@
-// MerchantService: the merchant's profile, qualification (licence), location
-// and business switches.
+// MerchantService: the gRPC adapter of MerchantLogic.
 #ifndef QRCLOUD_SERVICES_CENTER_MERCHANT_SERVICE_H_
 #define QRCLOUD_SERVICES_CENTER_MERCHANT_SERVICE_H_
 
-#include "libs/core/clock.h"
 #include "libs/rpc/dispatcher.h"
-#include "libs/store/outbox.h"
 #include "qrcloud/v1/merchant.grpc.pb.h"
-#include "services/center/merchant_store.h"
+#include "services/center/merchant_logic.h"
 
 namespace qrcloud::center {
-
-class MerchantLogic {
- public:
-  MerchantLogic(MerchantStore& merchants, store::OutboxRelay* relay, const core::Clock& clock,
-                cache::RedisPool* redis = nullptr)
-      : merchants_(merchants), relay_(relay), clock_(clock), redis_(redis) {}
-
-  absl::Status Get(const rpc::CallContext& call, const v1::GetMerchantRequest& req,
-                   v1::Merchant& resp);
-  absl::Status Update(const rpc::CallContext& call, const v1::UpdateMerchantRequest& req,
-                      v1::Merchant& resp);
-  absl::Status SubmitQualification(const rpc::CallContext& call,
-                                   const v1::SubmitQualificationRequest& req,
-                                   v1::SubmitQualificationResponse& resp);
-  absl::Status SetLocation(const rpc::CallContext& call, const v1::SetLocationRequest& req,
-                           v1::SetLocationResponse& resp);
-  absl::Status List(const rpc::CallContext& call, const v1::ListMerchantsRequest& req,
-                    v1::ListMerchantsResponse& resp);
-  absl::Status SetBusinessSwitches(const rpc::CallContext& call,
-                                   const v1::SetBusinessSwitchesRequest& req, v1::Merchant& resp);
-  absl::Status Stats(const rpc::CallContext& call, const v1::GetMerchantStatsRequest& req,
-                     v1::GetMerchantStatsResponse& resp);
-  // The audit service's verdict on the pending qualification.
-  absl::Status RecordQualificationDecision(const rpc::CallContext& call,
-                                           const v1::AuditDecision& req, v1::Merchant& resp);
-  // The audit service's verdict on the pending request for landing business.
-  absl::Status RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
-                                     v1::Merchant& resp);
-
- private:
-  struct Decided;
-  absl::Status RecordDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
-                              const Decided& d, v1::Merchant& resp);
-
-  MerchantStore& merchants_;
-  store::OutboxRelay* relay_;
-  const core::Clock& clock_;
-  cache::RedisPool* redis_;
-};
 
 class MerchantServiceImpl : public v1::MerchantService::CallbackService {
  public:
@@ -57,31 +15,53 @@ class MerchantServiceImpl : public v1::MerchantService::CallbackService {
 
   grpc::ServerUnaryReactor* GetMerchant(grpc::CallbackServerContext* ctx,
                                         const v1::GetMerchantRequest* req,
-                                        v1::Merchant* resp) override;
+                                        v1::Merchant* resp) override {
+    return dispatcher_.Unary(ctx, "GetMerchant", req, resp, logic_, &MerchantLogic::Get);
+  }
   grpc::ServerUnaryReactor* UpdateMerchant(grpc::CallbackServerContext* ctx,
                                            const v1::UpdateMerchantRequest* req,
-                                           v1::Merchant* resp) override;
+                                           v1::Merchant* resp) override {
+    return dispatcher_.Unary(ctx, "UpdateMerchant", req, resp, logic_, &MerchantLogic::Update);
+  }
   grpc::ServerUnaryReactor* SubmitQualification(grpc::CallbackServerContext* ctx,
                                                 const v1::SubmitQualificationRequest* req,
-                                                v1::SubmitQualificationResponse* resp) override;
+                                                v1::SubmitQualificationResponse* resp) override {
+    return dispatcher_.Unary(ctx, "SubmitQualification", req, resp, logic_,
+                             &MerchantLogic::SubmitQualification);
+  }
   grpc::ServerUnaryReactor* SetLocation(grpc::CallbackServerContext* ctx,
                                         const v1::SetLocationRequest* req,
-                                        v1::SetLocationResponse* resp) override;
+                                        v1::SetLocationResponse* resp) override {
+    return dispatcher_.Unary(ctx, "SetLocation", req, resp, logic_, &MerchantLogic::SetLocation);
+  }
   grpc::ServerUnaryReactor* ListMerchants(grpc::CallbackServerContext* ctx,
                                           const v1::ListMerchantsRequest* req,
-                                          v1::ListMerchantsResponse* resp) override;
+                                          v1::ListMerchantsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListMerchants", req, resp, logic_, &MerchantLogic::List);
+  }
   grpc::ServerUnaryReactor* SetBusinessSwitches(grpc::CallbackServerContext* ctx,
                                                 const v1::SetBusinessSwitchesRequest* req,
-                                                v1::Merchant* resp) override;
+                                                v1::Merchant* resp) override {
+    return dispatcher_.Unary(ctx, "SetBusinessSwitches", req, resp, logic_,
+                             &MerchantLogic::SetBusinessSwitches);
+  }
   grpc::ServerUnaryReactor* GetMerchantStats(grpc::CallbackServerContext* ctx,
                                              const v1::GetMerchantStatsRequest* req,
-                                             v1::GetMerchantStatsResponse* resp) override;
+                                             v1::GetMerchantStatsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "GetMerchantStats", req, resp, logic_, &MerchantLogic::Stats);
+  }
   grpc::ServerUnaryReactor* RecordQualificationDecision(grpc::CallbackServerContext* ctx,
                                                         const v1::AuditDecision* req,
-                                                        v1::Merchant* resp) override;
+                                                        v1::Merchant* resp) override {
+    return dispatcher_.Unary(ctx, "RecordQualificationDecision", req, resp, logic_,
+                             &MerchantLogic::RecordQualificationDecision);
+  }
   grpc::ServerUnaryReactor* RecordLandingDecision(grpc::CallbackServerContext* ctx,
                                                   const v1::AuditDecision* req,
-                                                  v1::Merchant* resp) override;
+                                                  v1::Merchant* resp) override {
+    return dispatcher_.Unary(ctx, "RecordLandingDecision", req, resp, logic_,
+                             &MerchantLogic::RecordLandingDecision);
+  }
 
  private:
   MerchantLogic& logic_;

@@ -1,5 +1,4 @@
-// OrderService: orders with their signed receipts, and redemption at the
-// shop, exactly once (patent claim 7). The gRPC adapter of OrderLogic.
+// OrderService: the gRPC adapter of OrderLogic.
 #ifndef QRCLOUD_SERVICES_CENTER_ORDER_SERVICE_H_
 #define QRCLOUD_SERVICES_CENTER_ORDER_SERVICE_H_
 
@@ -14,31 +13,50 @@ class OrderServiceImpl : public v1::OrderService::CallbackService {
  public:
   OrderServiceImpl(OrderLogic& logic, rpc::DispatcherDeps deps)
       : logic_(logic), dispatcher_("qrcloud.v1.OrderService", deps) {
-    // orders.request_id is unique per account: MySQL answers a retry.
+    // orders.request_id is unique per account: the order store answers a retry.
     dispatcher_.KeepsOwnIdempotency("CreateOrder");
   }
 
-  grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext*, const v1::CreateOrderRequest*,
-                                        v1::CreateOrderResponse*) override;
-  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext*, const v1::GetOrderRequest*,
-                                     v1::Order*) override;
-  grpc::ServerUnaryReactor* ListMyOrders(grpc::CallbackServerContext*,
-                                         const v1::ListMyOrdersRequest*,
-                                         v1::ListOrdersResponse*) override;
-  grpc::ServerUnaryReactor* ListMerchantOrders(grpc::CallbackServerContext*,
-                                               const v1::ListMerchantOrdersRequest*,
-                                               v1::ListOrdersResponse*) override;
-  grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext*, const v1::CancelOrderRequest*,
-                                        v1::Order*) override;
-  grpc::ServerUnaryReactor* VerifyReceipt(grpc::CallbackServerContext*,
-                                          const v1::VerifyReceiptRequest*,
-                                          v1::VerifyReceiptResponse*) override;
-  grpc::ServerUnaryReactor* RedeemReceipt(grpc::CallbackServerContext*,
-                                          const v1::RedeemReceiptRequest*,
-                                          v1::RedeemReceiptResponse*) override;
-  grpc::ServerUnaryReactor* GetReceiptImage(grpc::CallbackServerContext*,
-                                            const v1::GetReceiptImageRequest*,
-                                            google::api::HttpBody*) override;
+  grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext* ctx,
+                                        const v1::CreateOrderRequest* req,
+                                        v1::CreateOrderResponse* resp) override {
+    return dispatcher_.Unary(ctx, "CreateOrder", req, resp, logic_, &OrderLogic::Create);
+  }
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* ctx,
+                                     const v1::GetOrderRequest* req, v1::Order* resp) override {
+    return dispatcher_.Unary(ctx, "GetOrder", req, resp, logic_, &OrderLogic::Get);
+  }
+  grpc::ServerUnaryReactor* ListMyOrders(grpc::CallbackServerContext* ctx,
+                                         const v1::ListMyOrdersRequest* req,
+                                         v1::ListOrdersResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListMyOrders", req, resp, logic_, &OrderLogic::ListMine);
+  }
+  grpc::ServerUnaryReactor* ListMerchantOrders(grpc::CallbackServerContext* ctx,
+                                               const v1::ListMerchantOrdersRequest* req,
+                                               v1::ListOrdersResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListMerchantOrders", req, resp, logic_,
+                             &OrderLogic::ListMerchant);
+  }
+  grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* ctx,
+                                        const v1::CancelOrderRequest* req,
+                                        v1::Order* resp) override {
+    return dispatcher_.Unary(ctx, "CancelOrder", req, resp, logic_, &OrderLogic::Cancel);
+  }
+  grpc::ServerUnaryReactor* VerifyReceipt(grpc::CallbackServerContext* ctx,
+                                          const v1::VerifyReceiptRequest* req,
+                                          v1::VerifyReceiptResponse* resp) override {
+    return dispatcher_.Unary(ctx, "VerifyReceipt", req, resp, logic_, &OrderLogic::Verify);
+  }
+  grpc::ServerUnaryReactor* RedeemReceipt(grpc::CallbackServerContext* ctx,
+                                          const v1::RedeemReceiptRequest* req,
+                                          v1::RedeemReceiptResponse* resp) override {
+    return dispatcher_.Unary(ctx, "RedeemReceipt", req, resp, logic_, &OrderLogic::Redeem);
+  }
+  grpc::ServerUnaryReactor* GetReceiptImage(grpc::CallbackServerContext* ctx,
+                                            const v1::GetReceiptImageRequest* req,
+                                            google::api::HttpBody* resp) override {
+    return dispatcher_.Unary(ctx, "GetReceiptImage", req, resp, logic_, &OrderLogic::ReceiptImage);
+  }
 
  private:
   OrderLogic& logic_;

@@ -105,17 +105,24 @@ cache::Handled ScanRollup::Apply(const std::vector<cache::StreamEntry>& entries,
   return {entries.size(), absl::OkStatus()};
 }
 
-absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>& entries,
-                                           cache::RedisPool& redis) {
-  // Each entry is one gateway batch of events.
+namespace {
+
+// Each stream entry is one gateway batch of events.
+std::vector<core::ScanEvent> Unpack(const std::vector<cache::StreamEntry>& entries) {
   std::vector<core::ScanEvent> events;
   for (const auto& e : entries) {
-    for (auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
+    for (auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField))) {
       events.push_back(std::move(ev));
+    }
   }
+  return events;
+}
 
-  // Uniqueness first, in Redis: SET NX remembers which event first saw this
-  // device for this code, so a replay decides the same.
+// Which events are a device's first scan of their code in the window,
+// decided in Redis: SET NX remembers which event first saw the device for
+// the code, so a replay decides the same.
+absl::StatusOr<std::vector<bool>> Uniques(const std::vector<core::ScanEvent>& events,
+                                          cache::RedisPool& redis) {
   std::vector<cache::Args> marks;
   for (const auto& ev : events) {
     if (ev.flagged()) continue;
@@ -134,14 +141,39 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
     unique[i] = replies[2 * m + 1].str() == events[i].event_id;
     ++m;
   }
+  return unique;
+}
 
+using Buckets = std::map<std::tuple<std::string, std::string, std::string>, Counts>;
+
+absl::Status AddCounts(store::Connection& conn, const Buckets& buckets) {
+  for (const auto& [key, c] : buckets) {
+    const auto& [code_id, hour, platform] = key;
+    QRCLOUD_RETURN_IF_ERROR(conn.Execute("INSERT INTO code_scan_hours (code_id, hour, "
+                                         "platform_code, scans, unique_scans, flagged) "
+                                         "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+                                         "scans = scans + VALUES(scans), "
+                                         "unique_scans = unique_scans + VALUES(unique_scans), "
+                                         "flagged = flagged + VALUES(flagged)",
+                                         {code_id, hour, platform, c.scans, c.uniques, c.flagged})
+                                .status());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>& entries,
+                                           cache::RedisPool& redis) {
+  const std::vector<core::ScanEvent> events = Unpack(entries);
+  QRCLOUD_ASSIGN_OR_RETURN(const std::vector<bool> unique, Uniques(events, redis));
   int applied = 0;
   QRCLOUD_RETURN_IF_ERROR(mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
     applied = 0;
     // Which events were rolled up before (a replayed batch, or a scan that
     // reached the stream twice through a gateway's spool)?
     QRCLOUD_ASSIGN_OR_RETURN(std::vector<bool> seen, AlreadyApplied(conn, events));
-    std::map<std::tuple<std::string, std::string, std::string>, Counts> buckets;
+    Buckets buckets;
     std::vector<std::string> fresh;
     for (size_t i = 0; i < events.size(); ++i) {
       if (seen[i]) {
@@ -160,18 +192,7 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
       ++applied;
     }
     QRCLOUD_RETURN_IF_ERROR(MarkApplied(conn, fresh));
-    for (const auto& [key, c] : buckets) {
-      const auto& [code_id, hour, platform] = key;
-      QRCLOUD_RETURN_IF_ERROR(conn.Execute("INSERT INTO code_scan_hours (code_id, hour, "
-                                           "platform_code, scans, unique_scans, flagged) "
-                                           "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-                                           "scans = scans + VALUES(scans), "
-                                           "unique_scans = unique_scans + VALUES(unique_scans), "
-                                           "flagged = flagged + VALUES(flagged)",
-                                           {code_id, hour, platform, c.scans, c.uniques, c.flagged})
-                                  .status());
-    }
-    return absl::OkStatus();
+    return AddCounts(conn, buckets);
   }));
   Applied().Inc(applied);
   return static_cast<int>(events.size());

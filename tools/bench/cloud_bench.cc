@@ -18,7 +18,7 @@
 #include "libs/cache/redis.h"
 #include "libs/core/ids.h"
 #include "libs/core/receipt_token.h"
-#include "services/center/geo_index.h"
+#include "services/center/redis_geo_index.h"
 #include "services/center/stock_gate.h"
 
 ABSL_FLAG(int, redis_port, 6390,
@@ -90,7 +90,7 @@ BENCHMARK(BM_GateTurnsAway)->Threads(8)->Threads(32)->UseRealTime();
 // Nearby search over many campaigns scattered around one city (Fuzhou),
 // with p50 and p99 of single queries reported as counters.
 void BM_Nearby(benchmark::State& state) {
-  center::GeoIndex index(Redis());
+  center::RedisGeoIndex index(Redis());
   static bool loaded = false;
   const int n = absl::GetFlag(FLAGS_campaigns);
   if (!loaded) {

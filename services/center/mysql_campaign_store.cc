@@ -1,4 +1,4 @@
-#include "services/center/campaign_store.h"
+#include "services/center/mysql_campaign_store.h"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -103,7 +103,8 @@ std::string SearchText(const v1::Campaign& c) {
   return absl::AsciiStrToLower(text);
 }
 
-absl::Status CampaignStore::Insert(store::Connection& conn, const CampaignRecord& rec) {
+absl::Status MysqlCampaignStore::Insert(store::Tx& tx, const CampaignRecord& rec) {
+  store::Connection& conn = store::ConnectionOf(tx);
   store::Params params = {rec.campaign.id(), rec.campaign.merchant_id()};
   for (auto& v : ColumnValues(rec)) params.push_back(std::move(v));
   const absl::Time created = core::FromProto(rec.campaign.create_time());
@@ -122,7 +123,8 @@ absl::Status CampaignStore::Insert(store::Connection& conn, const CampaignRecord
       .status();
 }
 
-absl::Status CampaignStore::Save(store::Connection& conn, const CampaignRecord& rec) {
+absl::Status MysqlCampaignStore::Save(store::Tx& tx, const CampaignRecord& rec) {
+  store::Connection& conn = store::ConnectionOf(tx);
   store::Params params = ColumnValues(rec);
   params.push_back(rec.campaign.id());
   return conn
@@ -138,8 +140,13 @@ absl::Status CampaignStore::Save(store::Connection& conn, const CampaignRecord& 
       .status();
 }
 
-absl::StatusOr<CampaignRecord> CampaignStore::Get(store::Connection& conn, absl::string_view id,
-                                                  bool for_update) {
+absl::StatusOr<CampaignRecord> MysqlCampaignStore::Get(store::Tx& tx, absl::string_view id,
+                                                       bool for_update) {
+  return Load(store::ConnectionOf(tx), id, for_update);
+}
+
+absl::StatusOr<CampaignRecord> MysqlCampaignStore::Load(store::Connection& conn,
+                                                        absl::string_view id, bool for_update) {
   auto row = conn.QueryOne(absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE id = ?",
                                         for_update ? " FOR UPDATE" : ""),
                            {std::string(id)});
@@ -150,9 +157,9 @@ absl::StatusOr<CampaignRecord> CampaignStore::Get(store::Connection& conn, absl:
   return FromRow(*row);
 }
 
-absl::StatusOr<OrderTerms> CampaignStore::GetOrderTerms(absl::string_view id,
-                                                        absl::string_view account_id,
-                                                        absl::string_view request_id) {
+absl::StatusOr<OrderTerms> MysqlCampaignStore::GetOrderTerms(absl::string_view id,
+                                                             absl::string_view account_id,
+                                                             absl::string_view request_id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   auto row = conn->QueryOne(
       "SELECT id, merchant_id, state, mode, currency, price_minor, stock, per_person_limit, "
@@ -189,12 +196,12 @@ absl::StatusOr<OrderTerms> CampaignStore::GetOrderTerms(absl::string_view id,
   return terms;
 }
 
-absl::StatusOr<CampaignRecord> CampaignStore::Get(absl::string_view id) {
+absl::StatusOr<CampaignRecord> MysqlCampaignStore::Get(absl::string_view id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  return Get(*conn, id, false);
+  return Load(*conn, id, false);
 }
 
-absl::StatusOr<CampaignRecord> CampaignStore::GetByPageSlug(absl::string_view slug) {
+absl::StatusOr<CampaignRecord> MysqlCampaignStore::GetByPageSlug(absl::string_view slug) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   auto row =
       conn->QueryOne(absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE page_slug = ?"),
@@ -206,7 +213,7 @@ absl::StatusOr<CampaignRecord> CampaignStore::GetByPageSlug(absl::string_view sl
   return FromRow(*row);
 }
 
-absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::ListForMerchant(
+absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::ListForMerchant(
     absl::string_view merchant_id, absl::string_view state, absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   std::string sql =
@@ -227,7 +234,7 @@ absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::ListForMerchant(
   return out;
 }
 
-absl::StatusOr<std::vector<v1::Campaign>> CampaignStore::Search(
+absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::Search(
     const std::vector<std::string>& words, const std::vector<std::string>& tags,
     absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());

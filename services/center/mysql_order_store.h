@@ -1,8 +1,8 @@
 // The center's orders in MySQL (tables orders, campaign_buyers, redemptions;
 // stock in campaigns): ordering::OrderStore, with the guarantees the order
 // rules rely on kept by the database itself.
-#ifndef QRCLOUD_SERVICES_CENTER_ORDER_STORE_H_
-#define QRCLOUD_SERVICES_CENTER_ORDER_STORE_H_
+#ifndef QRCLOUD_SERVICES_CENTER_MYSQL_ORDER_STORE_H_
+#define QRCLOUD_SERVICES_CENTER_MYSQL_ORDER_STORE_H_
 
 #include "libs/ordering/order_store.h"
 #include "libs/store/mysql.h"
@@ -37,4 +37,4 @@ class MysqlOrderStore final : public ordering::OrderStore {
 
 }  // namespace qrcloud::center
 
-#endif  // QRCLOUD_SERVICES_CENTER_ORDER_STORE_H_
+#endif  // QRCLOUD_SERVICES_CENTER_MYSQL_ORDER_STORE_H_

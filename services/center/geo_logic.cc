@@ -1,4 +1,4 @@
-#include "services/center/geo_service.h"
+#include "services/center/geo_logic.h"
 
 #include "absl/strings/ascii.h"
 #include "libs/core/status.h"
@@ -19,14 +19,6 @@ absl::Status GeoLogic::Nearby(const rpc::CallContext& call, const v1::NearbyCamp
   for (const auto& t : req.tags()) tags.push_back(absl::AsciiStrToLower(t));
   QRCLOUD_ASSIGN_OR_RETURN(resp, index_.Nearby(req.lat(), req.lng(), radius, tags, limit));
   return absl::OkStatus();
-}
-
-grpc::ServerUnaryReactor* GeoServiceImpl::NearbyCampaigns(grpc::CallbackServerContext* ctx,
-                                                          const v1::NearbyCampaignsRequest* req,
-                                                          v1::NearbyCampaignsResponse* resp) {
-  return dispatcher_.Unary(ctx, "NearbyCampaigns", req, resp, [=, this](const rpc::CallContext& c) {
-    return logic_.Nearby(c, *req, *resp);
-  });
 }
 
 }  // namespace qrcloud::center

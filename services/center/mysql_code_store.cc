@@ -1,9 +1,9 @@
-#include "services/center/code_store.h"
+#include "services/center/mysql_code_store.h"
+
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-
-#include <map>
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 
@@ -45,18 +45,61 @@ v1::Code::ErrorCorrection EcFromLetter(absl::string_view s) {
   return v1::Code::M;
 }
 
-}  // namespace
-
-std::string CodeStore::ShortUrl(absl::string_view slug) const {
-  return absl::StrCat(public_url_, "/s/", slug);
+// The values of kColumns and updated_at, for one row.
+store::Params RowValues(const CodeRow& row) {
+  const v1::Code& c = row.code;
+  const absl::Time created = core::FromProto(c.create_time());
+  return {c.id(),
+          c.slug(),
+          c.owner_account_id(),
+          OrNull(c.merchant_id()),
+          row.target_kind,
+          c.target_url(),
+          OrNull(c.campaign_id()),
+          nullptr,
+          OrNull(c.payload()),
+          c.label(),
+          v1::Code::State_Name(c.state()),
+          TimeOrNull(c.start_time(), c.has_start_time()),
+          TimeOrNull(c.end_time(), c.has_end_time()),
+          c.scan_limit(),
+          EcLetter(c.error_correction()),
+          c.platform_code(),
+          static_cast<int64_t>(c.number()),
+          OrNull(c.batch_id()),
+          created,
+          created};
 }
 
-CodeRow FromRow(const store::Row& r, const CodeStore& store) {
+constexpr char kRowMarks[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+}  // namespace
+
+std::string ShortUrl(absl::string_view public_url, absl::string_view slug) {
+  return absl::StrCat(public_url, "/s/", slug);
+}
+
+v1::ResolveSlugResponse ResolutionOf(const CodeRow& row) {
+  v1::ResolveSlugResponse r;
+  const v1::Code& c = row.code;
+  r.set_code_id(c.id());
+  r.set_state(c.state());
+  if (row.target_kind == "PAYLOAD") {
+    r.set_payload(c.payload());
+  } else {
+    r.set_location(c.target_url());
+  }
+  if (c.has_end_time()) *r.mutable_end_time() = c.end_time();
+  r.set_scan_limit(c.scan_limit());
+  return r;
+}
+
+CodeRow MysqlCodeStore::FromRow(const store::Row& r) const {
   CodeRow row;
   v1::Code& c = row.code;
   c.set_id(r.String("id"));
   c.set_slug(r.String("slug"));
-  c.set_short_url(store.ShortUrl(c.slug()));
+  c.set_short_url(ShortUrl(public_url_, c.slug()));
   c.set_owner_account_id(r.String("owner_account_id"));
   row.target_kind = r.String("target_kind");
   c.set_target_url(r.String("target_url"));
@@ -78,39 +121,25 @@ CodeRow FromRow(const store::Row& r, const CodeStore& store) {
   return row;
 }
 
-absl::Status CodeStore::Insert(store::Connection& conn, const CodeRow& row) {
-  const v1::Code& c = row.code;
-  const absl::Time created = core::FromProto(c.create_time());
-  return conn
-      .Execute(
-          absl::StrCat(
-              "INSERT INTO codes (", kColumns,
-              ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-          {c.id(),
-           c.slug(),
-           c.owner_account_id(),
-           OrNull(c.merchant_id()),
-           row.target_kind,
-           c.target_url(),
-           OrNull(c.campaign_id()),
-           nullptr,
-           OrNull(c.payload()),
-           c.label(),
-           v1::Code::State_Name(c.state()),
-           TimeOrNull(c.start_time(), c.has_start_time()),
-           TimeOrNull(c.end_time(), c.has_end_time()),
-           c.scan_limit(),
-           EcLetter(c.error_correction()),
-           c.platform_code(),
-           static_cast<int64_t>(c.number()),
-           OrNull(c.batch_id()),
-           created,
-           created})
+absl::Status MysqlCodeStore::Insert(store::Tx& tx, const CodeRow& row) {
+  return store::ConnectionOf(tx)
+      .Execute(absl::StrCat("INSERT INTO codes (", kColumns, ", updated_at) VALUES ", kRowMarks),
+               RowValues(row))
       .status();
 }
 
-absl::Status CodeStore::InsertMany(store::Connection& conn, const std::vector<CodeRow>& rows) {
-  // Fixed-size chunks keep the number of distinct prepared statements small.
+absl::Status MysqlCodeStore::InsertBatch(store::Tx& tx, const CodeBatch& batch,
+                                         const std::vector<CodeRow>& rows) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  QRCLOUD_RETURN_IF_ERROR(
+      conn.Execute("INSERT INTO code_batches (id, owner_account_id, merchant_id, count, "
+                   "first_number, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   {batch.id, batch.owner_account_id, OrNull(batch.merchant_id),
+                    static_cast<int64_t>(batch.count), static_cast<int64_t>(batch.first_number),
+                    batch.caption, batch.created})
+          .status());
+  // Multi-row INSERTs in fixed-size chunks keep the number of distinct
+  // prepared statements small.
   constexpr size_t kChunk = 200;
   for (size_t start = 0; start < rows.size(); start += kChunk) {
     const size_t n = std::min(kChunk, rows.size() - start);
@@ -118,71 +147,45 @@ absl::Status CodeStore::InsertMany(store::Connection& conn, const std::vector<Co
     store::Params params;
     params.reserve(n * 20);
     for (size_t i = 0; i < n; ++i) {
-      const CodeRow& row = rows[start + i];
-      const v1::Code& c = row.code;
-      const absl::Time created = core::FromProto(c.create_time());
-      absl::StrAppend(&sql, i ? "," : "",
-                      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (store::Value v : {store::Value(c.id()),
-                             store::Value(c.slug()),
-                             store::Value(c.owner_account_id()),
-                             OrNull(c.merchant_id()),
-                             store::Value(row.target_kind),
-                             store::Value(c.target_url()),
-                             OrNull(c.campaign_id()),
-                             store::Value(nullptr),
-                             OrNull(c.payload()),
-                             store::Value(c.label()),
-                             store::Value(v1::Code::State_Name(c.state())),
-                             TimeOrNull(c.start_time(), c.has_start_time()),
-                             TimeOrNull(c.end_time(), c.has_end_time()),
-                             store::Value(c.scan_limit()),
-                             store::Value(EcLetter(c.error_correction())),
-                             store::Value(c.platform_code()),
-                             store::Value(static_cast<int64_t>(c.number())),
-                             OrNull(c.batch_id()),
-                             store::Value(created),
-                             store::Value(created)}) {
-        params.push_back(std::move(v));
-      }
+      absl::StrAppend(&sql, i ? "," : "", kRowMarks);
+      for (store::Value& v : RowValues(rows[start + i])) params.push_back(std::move(v));
     }
     QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql, params).status());
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<CodeRow> CodeStore::Get(absl::string_view id) {
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  return Get(*conn, id, false);
-}
-
-absl::StatusOr<CodeRow> CodeStore::Get(store::Connection& conn, absl::string_view id,
-                                       bool for_update) {
-  auto r = conn.QueryOne(absl::StrCat("SELECT ", kColumns, " FROM codes WHERE id = ?",
+absl::StatusOr<CodeRow> MysqlCodeStore::Load(store::Connection& conn, absl::string_view where,
+                                             absl::string_view key, bool for_update) {
+  auto r = conn.QueryOne(absl::StrCat("SELECT ", kColumns, " FROM codes WHERE ", where, " = ?",
                                       for_update ? " FOR UPDATE" : ""),
-                         {std::string(id)});
+                         {std::string(key)});
   if (r.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(absl::StrCat("code ", id, " not found"));
+    return absl::NotFoundError(where == "slug" ? absl::StrCat("no code has the link /s/", key)
+                                               : absl::StrCat("code ", key, " not found"));
   }
   if (!r.ok()) return r.status();
-  return FromRow(*r, *this);
+  return FromRow(*r);
 }
 
-absl::StatusOr<CodeRow> CodeStore::GetBySlug(absl::string_view slug) {
+absl::StatusOr<CodeRow> MysqlCodeStore::Get(absl::string_view id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  auto r = conn->QueryOne(absl::StrCat("SELECT ", kColumns, " FROM codes WHERE slug = ?"),
-                          {std::string(slug)});
-  if (r.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(absl::StrCat("no code has the link /s/", slug));
-  }
-  if (!r.ok()) return r.status();
-  return FromRow(*r, *this);
+  return Load(*conn, "id", id, false);
 }
 
-absl::StatusOr<std::vector<CodeRow>> CodeStore::List(absl::string_view owner,
-                                                     absl::string_view campaign_id,
-                                                     absl::string_view batch_id,
-                                                     absl::string_view after_id, int limit) {
+absl::StatusOr<CodeRow> MysqlCodeStore::Get(store::Tx& tx, absl::string_view id, bool for_update) {
+  return Load(store::ConnectionOf(tx), "id", id, for_update);
+}
+
+absl::StatusOr<CodeRow> MysqlCodeStore::GetBySlug(absl::string_view slug) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  return Load(*conn, "slug", slug, false);
+}
+
+absl::StatusOr<std::vector<CodeRow>> MysqlCodeStore::List(absl::string_view owner,
+                                                          absl::string_view campaign_id,
+                                                          absl::string_view batch_id,
+                                                          absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   std::string sql =
       absl::StrCat("SELECT ", kColumns, " FROM codes WHERE owner_account_id = ? AND id > ?");
@@ -200,13 +203,13 @@ absl::StatusOr<std::vector<CodeRow>> CodeStore::List(absl::string_view owner,
   QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
   std::vector<CodeRow> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(FromRow(r, *this));
+  for (const auto& r : rows) out.push_back(FromRow(r));
   return out;
 }
 
-absl::Status CodeStore::Update(store::Connection& conn, const CodeRow& row) {
+absl::Status MysqlCodeStore::Update(store::Tx& tx, const CodeRow& row) {
   const v1::Code& c = row.code;
-  return conn
+  return store::ConnectionOf(tx)
       .Execute(
           "UPDATE codes SET state = ?, label = ?, end_time = ?, updated_at = UTC_TIMESTAMP(6) "
           "WHERE id = ?",
@@ -215,30 +218,7 @@ absl::Status CodeStore::Update(store::Connection& conn, const CodeRow& row) {
       .status();
 }
 
-v1::ResolveSlugResponse CodeStore::Resolution(const CodeRow& row) const {
-  v1::ResolveSlugResponse r;
-  const v1::Code& c = row.code;
-  r.set_code_id(c.id());
-  r.set_state(c.state());
-  if (row.target_kind == "PAYLOAD") {
-    r.set_payload(c.payload());
-  } else {
-    r.set_location(c.target_url());
-  }
-  if (c.has_end_time()) *r.mutable_end_time() = c.end_time();
-  r.set_scan_limit(c.scan_limit());
-  return r;
-}
-
-absl::Status CodeStore::PublishResolution(const CodeRow& row) {
-  const std::string key = absl::StrCat(kSlugKeyPrefix, row.code.slug());
-  return redis_
-      .Pipeline({{"SET", key, Resolution(row).SerializeAsString()},
-                 {"PUBLISH", kSlugChangedChannel, row.code.slug()}})
-      .status();
-}
-
-absl::StatusOr<v1::CodeStats> CodeStore::Stats(absl::string_view code_id) {
+absl::StatusOr<v1::CodeStats> MysqlCodeStore::Stats(absl::string_view code_id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   QRCLOUD_ASSIGN_OR_RETURN(
       auto rows,

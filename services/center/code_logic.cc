@@ -1,7 +1,4 @@
-#include "services/center/code_service.h"
-
-#include <fstream>
-#include <sstream>
+#include "services/center/code_logic.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -22,14 +19,13 @@
 #include "libs/qr/sticker.h"
 #include "libs/qr/svg_renderer.h"
 #include "libs/qr/wifi.h"
+#include "libs/rpc/paging.h"
 
 namespace qrcloud::center {
 namespace {
 
 using auth::Role;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
 // Decoding a photo holds a worker for a while; keep uploads to a sane size.
 constexpr size_t kMaxDecodeBytes = 3 * 1024 * 1024;
 
@@ -182,15 +178,14 @@ absl::Status CodeLogic::Create(const rpc::CallContext& call, const v1::CreateCod
   absl::Status inserted;
   for (int attempt = 0; attempt < 3; ++attempt) {
     c.set_slug(core::NewSlug());
-    c.set_short_url(codes_.ShortUrl(c.slug()));
-    auto conn = codes_.mysql().Acquire();
-    if (!conn.ok()) return conn.status();
-    inserted = codes_.Insert(**conn, row);
+    c.set_short_url(ShortUrl(options_.public_url, c.slug()));
+    inserted = runner_.Run([&](store::Tx& tx) { return codes_.Insert(tx, row); });
     // A slug collision (about 1 in 10^14 per code) draws a new one.
     if (inserted.code() != absl::StatusCode::kAlreadyExists) break;
   }
   QRCLOUD_RETURN_IF_ERROR(inserted);
-  if (absl::Status s = codes_.PublishResolution(row); !s.ok()) {
+  // A gateway may remember the slug as unknown: tell them all.
+  if (absl::Status s = slugs_.Changed(row); !s.ok()) {
     // The gateway falls back to ResolveSlug, so the code works regardless.
     spdlog::warn("code {}: resolution not cached in Redis: {}", c.id(), s.message());
   }
@@ -223,7 +218,7 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call,
     v1::Code& c = row.code;
     c.set_id(core::NewId());
     c.set_slug(core::NewSlug());
-    c.set_short_url(codes_.ShortUrl(c.slug()));
+    c.set_short_url(ShortUrl(options_.public_url, c.slug()));
     c.set_owner_account_id(caller.account_id);
     c.set_merchant_id(caller.merchant_id);
     c.set_state(v1::Code::ACTIVE);
@@ -238,24 +233,11 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call,
     core::ToProto(now, c.mutable_create_time());
     rows.push_back(std::move(row));
   }
-  QRCLOUD_RETURN_IF_ERROR(codes_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute(
-                "INSERT INTO code_batches (id, owner_account_id, merchant_id, count, first_number, "
-                "caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                {batch_id, caller.account_id,
-                 caller.merchant_id.empty() ? store::Value(nullptr) : caller.merchant_id,
-                 static_cast<int64_t>(req.count()), static_cast<int64_t>(first), req.caption(),
-                 now})
-            .status());
-    return codes_.InsertMany(conn, rows);
-  }));
-  std::vector<cache::Args> cache_writes;
-  for (const CodeRow& row : rows) {
-    cache_writes.push_back({"SET", absl::StrCat(kSlugKeyPrefix, row.code.slug()),
-                            codes_.Resolution(row).SerializeAsString()});
-  }
-  if (absl::Status s = codes_.redis().Pipeline(cache_writes).status(); !s.ok()) {
+  const CodeBatch batch{
+      batch_id, caller.account_id, caller.merchant_id, req.count(), first, req.caption(), now};
+  QRCLOUD_RETURN_IF_ERROR(
+      runner_.Run([&](store::Tx& tx) { return codes_.InsertBatch(tx, batch, rows); }));
+  if (absl::Status s = slugs_.Put(rows); !s.ok()) {
     spdlog::warn("batch {}: resolutions not cached in Redis: {}", batch_id, s.message());
   }
   resp.set_batch_id(batch_id);
@@ -281,15 +263,13 @@ absl::Status CodeLogic::Get(const rpc::CallContext& call, const v1::GetCodeReque
 
 absl::Status CodeLogic::List(const rpc::CallContext& call, const v1::ListCodesRequest& req,
                              v1::ListCodesResponse& resp) {
-  int size = req.page_size();
-  if (size < 0 || size > kMaxPageSize) return core::InvalidField("pageSize", "must be 1 to 200");
-  if (size == 0) size = kDefaultPageSize;
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page_size(), "pageSize"));
   QRCLOUD_ASSIGN_OR_RETURN(auto rows, codes_.List(call.caller().account_id, req.campaign_id(),
                                                   req.batch_id(), req.page_token(), size + 1));
-  const bool more = static_cast<int>(rows.size()) > size;
-  if (more) rows.pop_back();
-  for (auto& r : rows) *resp.add_codes() = std::move(r.code);
-  if (more) resp.set_next_page_token(resp.codes().rbegin()->id());
+  std::vector<v1::Code> codes;
+  for (auto& r : rows) codes.push_back(std::move(r.code));
+  resp.set_next_page_token(rpc::TakePage(codes, size));
+  for (auto& c : codes) *resp.add_codes() = std::move(c);
   return absl::OkStatus();
 }
 
@@ -304,28 +284,55 @@ absl::Status CodeLogic::Update(const rpc::CallContext& call, const v1::UpdateCod
     return core::InvalidField("endTime", "must be in the future");
   }
   CodeRow updated;
-  QRCLOUD_RETURN_IF_ERROR(codes_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_ASSIGN_OR_RETURN(updated, codes_.Get(conn, req.id(), /*for_update=*/true));
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(updated, codes_.Get(tx, req.id(), /*for_update=*/true));
     QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), updated));
     if (req.state() != v1::Code::STATE_UNSPECIFIED) updated.code.set_state(req.state());
     if (!req.label().empty()) updated.code.set_label(req.label());
     if (req.has_end_time()) *updated.code.mutable_end_time() = req.end_time();
-    return codes_.Update(conn, updated);
+    return codes_.Update(tx, updated);
   }));
   // The scan path must see a pause at once: publish before answering.
-  QRCLOUD_RETURN_IF_ERROR(codes_.PublishResolution(updated));
+  QRCLOUD_RETURN_IF_ERROR(slugs_.Changed(updated));
   resp = std::move(updated.code);
   return absl::OkStatus();
+}
+
+absl::StatusOr<qr::Format> CodeLogic::ImageFormat(const v1::GetCodeImageRequest& req) {
+  const std::string format = req.format().empty() ? "svg" : absl::AsciiStrToLower(req.format());
+  if (format == "svg") return qr::Format::kSvg;
+  if (format == "png") return qr::Format::kPng;
+  if (format == "pdf") return qr::Format::kPdf;
+  return core::InvalidField(
+      "format", absl::StrCat("\"", req.format(), "\" is not a format; accepted: svg, png, pdf"));
+}
+
+absl::StatusOr<qr::CodeStyle> CodeLogic::ImageStyle(const v1::GetCodeImageRequest& req,
+                                                    const CodeRow& row) {
+  qr::CodeStyle style;
+  if (!req.foreground().empty()) style.foreground = req.foreground();
+  if (!req.background().empty()) style.background = req.background();
+  if (req.logo_area() != 0 && req.logo().empty()) {
+    return core::InvalidField("logoArea",
+                              "is only for a logo: give logo (an uploaded PNG's id) too");
+  }
+  if (req.logo().empty()) return style;
+  const double area = req.logo_area() == 0 ? 0.06 : req.logo_area();
+  if (!(area > 0) || area > qr::kMaxLogoArea) {
+    return core::InvalidField(
+        "logoArea", absl::StrFormat("is %g: the logo is too large; it may cover more than 0 and "
+                                    "at most %.2f of the code, or the code stops reading",
+                                    area, qr::kMaxLogoArea));
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(std::string png, LogoPng(row, req.logo()));
+  style.logo = qr::Logo{std::move(png), area};
+  return style;
 }
 
 absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeImageRequest& req,
                               google::api::HttpBody& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, Owned(call, req.id()));
-  const std::string format = req.format().empty() ? "svg" : absl::AsciiStrToLower(req.format());
-  if (format != "svg" && format != "png" && format != "pdf") {
-    return core::InvalidField(
-        "format", absl::StrCat("\"", req.format(), "\" is not a format; accepted: svg, png, pdf"));
-  }
+  QRCLOUD_ASSIGN_OR_RETURN(const qr::Format format, ImageFormat(req));
   const std::string style_name = req.style().empty() ? "plain" : req.style();
   if (style_name != "plain" && style_name != "sticker") {
     return core::InvalidField(
@@ -334,30 +341,14 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
   if (!req.lang().empty() && req.lang() != "zh" && req.lang() != "en") {
     return core::InvalidField("lang", "accepted: zh, en");
   }
-  qr::CodeStyle style;
-  if (!req.foreground().empty()) style.foreground = req.foreground();
-  if (!req.background().empty()) style.background = req.background();
-  if (req.logo_area() != 0 && req.logo().empty()) {
-    return core::InvalidField("logoArea",
-                              "is only for a logo: give logo (an uploaded PNG's id) too");
-  }
-  if (!req.logo().empty()) {
-    const double area = req.logo_area() == 0 ? 0.06 : req.logo_area();
-    if (!(area > 0) || area > qr::kMaxLogoArea) {
-      return core::InvalidField(
-          "logoArea",
-          absl::StrFormat(
-              "is %g: the logo is too large; it may cover more than 0 and at most %.2f of "
-              "the code, or the code stops reading",
-              area, qr::kMaxLogoArea));
-    }
-    QRCLOUD_ASSIGN_OR_RETURN(std::string png, LogoPng(row, req.logo()));
-    style.logo = qr::Logo{std::move(png), area};
-  }
+  QRCLOUD_ASSIGN_OR_RETURN(qr::CodeStyle style, ImageStyle(req, row));
   qr::EncodeOptions encode;
   // A logo hides modules: only level H recovers them.
   encode.level = style.logo ? qr::EcLevel::kHigh : LevelOf(row.code.error_correction());
   QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(SymbolContent(row), encode));
+  resp.set_content_type(format == qr::Format::kPng   ? "image/png"
+                        : format == qr::Format::kPdf ? "application/pdf"
+                                                     : "image/svg+xml");
   if (style_name == "sticker") {
     qr::StickerText text;
     text.caption = req.caption().empty() ? row.code.label() : req.caption();
@@ -366,33 +357,32 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
     if (req.lang() == "zh") text.instruction = "扫码查看优惠";
     qr::StickerOptions options;
     options.style = style;
-    const qr::Format f = format == "png"   ? qr::Format::kPng
-                         : format == "pdf" ? qr::Format::kPdf
-                                           : qr::Format::kSvg;
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderSticker(matrix, text, f, options));
-    resp.set_content_type(format == "png"   ? "image/png"
-                          : format == "pdf" ? "application/pdf"
-                                            : "image/svg+xml");
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(),
+                             qr::RenderSticker(matrix, text, format, options));
     return absl::OkStatus();
   }
-  if (format == "svg") {
-    qr::SvgOptions o{style, req.size()};
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderSvg(matrix, o));
-    resp.set_content_type("image/svg+xml");
-  } else if (format == "png") {
-    qr::PngOptions o;
-    o.style = style;
-    if (req.size() != 0) o.size = req.size();
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderPng(matrix, o));
-    resp.set_content_type("image/png");
-  } else {
-    qr::PdfOptions o;
-    o.style = style;
-    if (req.size() != 0) o.size_pt = req.size();
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderPdf(matrix, o));
-    resp.set_content_type("application/pdf");
-  }
+  QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), RenderPlain(matrix, format, style, req.size()));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> CodeLogic::RenderPlain(const qr::Matrix& matrix, qr::Format format,
+                                                   const qr::CodeStyle& style, int32_t size) {
+  switch (format) {
+    case qr::Format::kSvg:
+      return qr::RenderSvg(matrix, qr::SvgOptions{style, size});
+    case qr::Format::kPng: {
+      qr::PngOptions o;
+      o.style = style;
+      if (size != 0) o.size = size;
+      return qr::RenderPng(matrix, o);
+    }
+    default: {
+      qr::PdfOptions o;
+      o.style = style;
+      if (size != 0) o.size_pt = size;
+      return qr::RenderPdf(matrix, o);
+    }
+  }
 }
 
 absl::StatusOr<std::string> CodeLogic::LogoPng(const CodeRow& row, const std::string& media_id) {
@@ -402,21 +392,15 @@ absl::StatusOr<std::string> CodeLogic::LogoPng(const CodeRow& row, const std::st
         "logo", absl::StrCat("\"", media_id, "\" is not an image this merchant uploaded"));
   };
   if (!core::IsValidId(media_id) || row.code.merchant_id().empty()) return not_found();
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, codes_.mysql().Acquire());
-  auto media = conn->QueryOne("SELECT content_type FROM media WHERE id = ? AND merchant_id = ?",
-                              {media_id, row.code.merchant_id()});
-  if (media.status().code() == absl::StatusCode::kNotFound) return not_found();
+  auto media = media_.Get(media_id);
+  if (absl::IsNotFound(media.status())) return not_found();
   if (!media.ok()) return media.status();
-  if (media->String("content_type") != "image/png") {
+  if (media->meta.merchant_id() != row.code.merchant_id()) return not_found();
+  if (media->meta.content_type() != "image/png") {
     return core::InvalidField(
-        "logo", absl::StrCat("is ", media->String("content_type"), "; a logo must be a PNG"));
+        "logo", absl::StrCat("is ", media->meta.content_type(), "; a logo must be a PNG"));
   }
-  std::ifstream in(absl::StrCat(media_dir_, "/", media_id), std::ios::binary);
-  if (!in)
-    return absl::NotFoundError(absl::StrCat("media ", media_id, " is missing from the store"));
-  std::stringstream data;
-  data << in.rdbuf();
-  return data.str();
+  return std::move(media->data);
 }
 
 absl::StatusOr<std::string> CodeLogic::MerchantName(const CodeRow& row) {
@@ -481,7 +465,7 @@ absl::Status CodeLogic::Decode(const rpc::CallContext& call, const v1::DecodeIma
                                                     kMaxDecodeBytes, " are accepted"));
   }
   // In a child process: a decoder crash on a hostile image must not take the center down.
-  QRCLOUD_ASSIGN_OR_RETURN(auto results, qr::DecodeIsolated(req.image(), decoder_binary_));
+  QRCLOUD_ASSIGN_OR_RETURN(auto results, qr::DecodeIsolated(req.image(), options_.decoder_binary));
   for (const auto& r : results) {
     auto* out = resp.add_results();
     out->set_text(r.text);
@@ -496,38 +480,10 @@ absl::Status CodeLogic::Resolve(const rpc::CallContext& call, const v1::ResolveS
   auto slug = core::NormalizeSlug(req.slug());
   if (!slug) return absl::NotFoundError(absl::StrCat("no code has the link /s/", req.slug()));
   QRCLOUD_ASSIGN_OR_RETURN(CodeRow row, codes_.GetBySlug(*slug));
-  resp = codes_.Resolution(row);
+  resp = ResolutionOf(row);
   // Cache for the next gateway; a failure here only costs a later lookup.
-  (void)codes_.redis().Command(
-      {"SET", absl::StrCat(kSlugKeyPrefix, *slug), resp.SerializeAsString()});
+  (void)slugs_.Put({row});
   return absl::OkStatus();
 }
-
-// gRPC adapters -------------------------------------------------------------
-
-using rpc::CallContext;
-
-#define QRCLOUD_CODE_METHOD(Method, Req, Resp, Call)                                    \
-  grpc::ServerUnaryReactor* CodeServiceImpl::Method(grpc::CallbackServerContext* ctx,   \
-                                                    const Req* req, Resp* resp) {       \
-    return dispatcher_.Unary(ctx, #Method, req, resp, [=, this](const CallContext& c) { \
-      return logic_.Call(c, *req, *resp);                                               \
-    });                                                                                 \
-  }
-
-QRCLOUD_CODE_METHOD(CreateCode, v1::CreateCodeRequest, v1::Code, Create)
-QRCLOUD_CODE_METHOD(BatchCreateCodes, v1::BatchCreateCodesRequest, v1::BatchCreateCodesResponse,
-                    BatchCreate)
-QRCLOUD_CODE_METHOD(GetCode, v1::GetCodeRequest, v1::Code, Get)
-QRCLOUD_CODE_METHOD(ListCodes, v1::ListCodesRequest, v1::ListCodesResponse, List)
-QRCLOUD_CODE_METHOD(UpdateCode, v1::UpdateCodeRequest, v1::Code, Update)
-QRCLOUD_CODE_METHOD(GetCodeImage, v1::GetCodeImageRequest, google::api::HttpBody, Image)
-QRCLOUD_CODE_METHOD(GetBatchSheet, v1::GetBatchSheetRequest, google::api::HttpBody, BatchSheet)
-QRCLOUD_CODE_METHOD(GetCodeStats, v1::GetCodeStatsRequest, v1::CodeStats, Stats)
-QRCLOUD_CODE_METHOD(DecodeImage, v1::DecodeImageRequest, v1::DecodeImageResponse, Decode)
-// Resolution is what /s/{slug} reveals to anyone; the gateway asks without a user.
-QRCLOUD_CODE_METHOD(ResolveSlug, v1::ResolveSlugRequest, v1::ResolveSlugResponse, Resolve)
-
-#undef QRCLOUD_CODE_METHOD
 
 }  // namespace qrcloud::center

@@ -1,4 +1,4 @@
-#include "services/center/geo_index.h"
+#include "services/center/redis_geo_index.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,7 +19,7 @@ std::string TagKey(absl::string_view tag) { return absl::StrCat("qrcloud:geo:tag
 
 }  // namespace
 
-absl::Status GeoIndex::Put(const v1::Campaign& c, const v1::GeoPoint& where) {
+absl::Status RedisGeoIndex::Put(const v1::Campaign& c, const v1::GeoPoint& where) {
   std::vector<cache::Args> commands = {
       {"GEOADD", kGeoKey, absl::StrCat(where.lng()), absl::StrCat(where.lat()), c.id()},
       {"HSET", kCopyKey, c.id(), c.SerializeAsString()}};
@@ -30,15 +30,14 @@ absl::Status GeoIndex::Put(const v1::Campaign& c, const v1::GeoPoint& where) {
   return redis_.Pipeline(commands).status();
 }
 
-absl::Status GeoIndex::Remove(const v1::Campaign& c) {
+absl::Status RedisGeoIndex::Remove(const v1::Campaign& c) {
   std::vector<cache::Args> commands = {{"ZREM", kGeoKey, c.id()}, {"HDEL", kCopyKey, c.id()}};
   for (const auto& t : c.tags()) commands.push_back({"ZREM", TagKey(t), c.id()});
   return redis_.Pipeline(commands).status();
 }
 
-absl::StatusOr<v1::NearbyCampaignsResponse> GeoIndex::Nearby(double lat, double lng, int radius_m,
-                                                             const std::vector<std::string>& tags,
-                                                             int limit) {
+absl::StatusOr<v1::NearbyCampaignsResponse> RedisGeoIndex::Nearby(
+    double lat, double lng, int radius_m, const std::vector<std::string>& tags, int limit) {
   // Search the first tag's set (or all campaigns); the other tags, if any,
   // are checked per candidate, so ask for more than the limit then.
   const std::string key = tags.empty() ? std::string(kGeoKey) : TagKey(tags[0]);

@@ -1,10 +1,8 @@
-#include "services/center/campaign_service.h"
+#include "services/center/campaign_logic.h"
 
 #include <google/protobuf/util/json_util.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -18,6 +16,7 @@
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
+#include "libs/rpc/paging.h"
 #include "libs/web/page_limits.h"
 
 namespace qrcloud::center {
@@ -27,8 +26,6 @@ using auth::Access;
 using auth::Role;
 using v1::Campaign;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
 // The page budget (libs/web/page_limits.h) bounds what a campaign may hold.
 constexpr int kMaxImages = web::kMaxImages;
 constexpr int kMaxVideos = web::kMaxVideos;
@@ -127,9 +124,8 @@ std::string SniffImageType(absl::string_view data) {
   return "";
 }
 
-}  // namespace
-
-absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
+// The text, mode and links of a campaign.
+absl::Status ValidateContent(const Campaign& c, absl::string_view p) {
   QRCLOUD_RETURN_IF_ERROR(core::ValidateText(F(p, "title"), c.title(), 1, 60));
   QRCLOUD_RETURN_IF_ERROR(
       core::ValidateText(F(p, "description"), c.description(), 0, web::kMaxDescriptionChars));
@@ -140,78 +136,163 @@ absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
       c.template_() != "menu" && c.template_() != "event") {
     return core::InvalidField(F(p, "template"), "accepted: showcase, coupon, menu, event");
   }
-  if (c.mode() == Campaign::EXTERNAL) {
-    if (c.external_url().empty())
-      return core::InvalidField(F(p, "externalUrl"), "is required for mode EXTERNAL");
+  if (c.mode() == Campaign::EXTERNAL && c.external_url().empty()) {
+    return core::InvalidField(F(p, "externalUrl"), "is required for mode EXTERNAL");
   }
-  if (!c.external_url().empty())
+  if (!c.external_url().empty()) {
     QRCLOUD_RETURN_IF_ERROR(ValidateLink(F(p, "externalUrl"), c.external_url()));
-  if (c.image_urls_size() > kMaxImages) {
-    return core::InvalidField(F(p, "imageUrls"), absl::StrCat("at most ", kMaxImages, " images"));
   }
-  for (int i = 0; i < c.image_urls_size(); ++i) {
-    QRCLOUD_RETURN_IF_ERROR(
-        ValidateLink(F(p, absl::StrCat("imageUrls[", i, "]")), c.image_urls(i)));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateLinks(absl::string_view field, absl::string_view what, int max,
+                           const google::protobuf::RepeatedPtrField<std::string>& links) {
+  if (links.size() > max) {
+    return core::InvalidField(field, absl::StrCat("at most ", max, " ", what));
   }
-  if (c.video_urls_size() > kMaxVideos) {
-    return core::InvalidField(F(p, "videoUrls"),
-                              absl::StrCat("at most ", kMaxVideos, " video links"));
+  for (int i = 0; i < links.size(); ++i) {
+    QRCLOUD_RETURN_IF_ERROR(ValidateLink(absl::StrCat(field, "[", i, "]"), links[i]));
   }
-  for (int i = 0; i < c.video_urls_size(); ++i) {
-    QRCLOUD_RETURN_IF_ERROR(
-        ValidateLink(F(p, absl::StrCat("videoUrls[", i, "]")), c.video_urls(i)));
+  return absl::OkStatus();
+}
+
+// Price, stock, limit and window.
+absl::Status ValidateTerms(const Campaign& c, absl::string_view p) {
+  if (c.mode() == Campaign::ORDER && c.price().currency() != "CNY") {
+    return core::InvalidField(F(p, "price.currency"), "an order campaign is priced in CNY");
   }
-  if (c.mode() == Campaign::ORDER) {
-    if (c.price().currency() != "CNY") {
-      return core::InvalidField(F(p, "price.currency"), "an order campaign is priced in CNY");
-    }
-  }
-  if (c.price().minor() < 0)
+  if (c.price().minor() < 0) {
     return core::InvalidField(F(p, "price.minor"), "must be 0 (free) or more");
-  if (c.price().minor() > 100'000'000'00)
+  }
+  if (c.price().minor() > 100'000'000'00) {
     return core::InvalidField(F(p, "price.minor"), "must be at most 100000000.00");
+  }
   if (c.stock() < 0 || c.stock() > 10'000'000) {
     return core::InvalidField(F(p, "stock"), "must be 0 (unlimited) to 10000000");
   }
-  if (c.per_person_limit() < 0)
+  if (c.per_person_limit() < 0) {
     return core::InvalidField(F(p, "perPersonLimit"), "must be 0 (no limit) or more");
+  }
   if (c.has_start_time() && c.has_end_time() &&
       core::FromProto(c.end_time()) <= core::FromProto(c.start_time())) {
     return core::InvalidField(F(p, "endTime"), "must be after startTime");
   }
-  if (c.tags_size() > kMaxTags)
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTags(const Campaign& c, absl::string_view p) {
+  if (c.tags_size() > kMaxTags) {
     return core::InvalidField(F(p, "tags"), absl::StrCat("at most ", kMaxTags, " tags"));
+  }
   for (int i = 0; i < c.tags_size(); ++i) {
-    QRCLOUD_RETURN_IF_ERROR(
-        core::ValidateText(F(p, absl::StrCat("tags[", i, "]")), c.tags(i), 1, 20));
+    const std::string field = F(p, absl::StrCat("tags[", i, "]"));
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(field, c.tags(i), 1, 20));
     if (c.tags(i).find_first_of(" ,#") != std::string::npos) {
-      return core::InvalidField(F(p, absl::StrCat("tags[", i, "]")),
-                                "is one word, without spaces, commas or '#'");
+      return core::InvalidField(field, "is one word, without spaces, commas or '#'");
     }
   }
-  if (c.has_fence()) {
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng(F(p, "fence.origin"), c.fence().origin().lat(),
-                                                 c.fence().origin().lng()));
-    if (c.fence().radius_m() < 10 || c.fence().radius_m() > 100000) {
-      return core::InvalidField(F(p, "fence.radiusM"), "must be 10 to 100000 metres");
-    }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateFence(const Campaign& c, absl::string_view p) {
+  if (!c.has_fence()) return absl::OkStatus();
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateLatLng(F(p, "fence.origin"), c.fence().origin().lat(),
+                                               c.fence().origin().lng()));
+  if (c.fence().radius_m() < 10 || c.fence().radius_m() > 100000) {
+    return core::InvalidField(F(p, "fence.radiusM"), "must be 10 to 100000 metres");
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMenu(const Campaign& c, absl::string_view p) {
   if (c.menu_items_size() > kMaxMenuItems) {
     return core::InvalidField(F(p, "menuItems"), absl::StrCat("at most ", kMaxMenuItems, " items"));
   }
   for (int i = 0; i < c.menu_items_size(); ++i) {
     const std::string item = F(p, absl::StrCat("menuItems[", i, "]"));
+    const auto& m = c.menu_items(i);
     QRCLOUD_RETURN_IF_ERROR(
-        core::ValidateText(item + ".name", c.menu_items(i).name(), 1, web::kMaxMenuItemNameChars));
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".description", c.menu_items(i).description(),
-                                               0, web::kMaxMenuItemDescriptionChars));
-    if (!c.menu_items(i).image_url().empty()) {
-      QRCLOUD_RETURN_IF_ERROR(ValidateLink(item + ".imageUrl", c.menu_items(i).image_url()));
+        core::ValidateText(item + ".name", m.name(), 1, web::kMaxMenuItemNameChars));
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateText(item + ".description", m.description(), 0,
+                                               web::kMaxMenuItemDescriptionChars));
+    if (!m.image_url().empty()) {
+      QRCLOUD_RETURN_IF_ERROR(ValidateLink(item + ".imageUrl", m.image_url()));
     }
-    if (c.menu_items(i).price().minor() < 0)
+    if (m.price().minor() < 0)
       return core::InvalidField(item + ".price.minor", "must be 0 or more");
   }
   return absl::OkStatus();
+}
+
+// Sets `field` of `to` from `from`, as an update mask names it.
+absl::Status CopyField(const google::protobuf::FieldDescriptor* field, const Campaign& from,
+                       Campaign& to) {
+  using google::protobuf::FieldDescriptor;
+  const auto* in = from.GetReflection();
+  const auto* r = to.GetReflection();
+  r->ClearField(&to, field);
+  if (field->is_repeated()) {
+    for (int i = 0; i < in->FieldSize(from, field); ++i) {
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        r->AddMessage(&to, field)->CopyFrom(in->GetRepeatedMessage(from, field, i));
+      } else {
+        r->AddString(&to, field, in->GetRepeatedString(from, field, i));
+      }
+    }
+    return absl::OkStatus();
+  }
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (in->HasField(from, field))
+        r->MutableMessage(&to, field)->CopyFrom(in->GetMessage(from, field));
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_STRING:
+      r->SetString(&to, field, in->GetString(from, field));
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_INT64:
+      r->SetInt64(&to, field, in->GetInt64(from, field));
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_INT32:
+      r->SetInt32(&to, field, in->GetInt32(from, field));
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_ENUM:
+      r->SetEnumValue(&to, field, in->GetEnumValue(from, field));
+      return absl::OkStatus();
+    default:
+      return absl::InternalError(absl::StrCat("field ", field->name(), " has an unexpected type"));
+  }
+}
+
+// `next` with the fields the mask names taken from `in`; INVALID_ARGUMENT
+// naming a field a merchant cannot change.
+absl::Status ApplyMask(const google::protobuf::FieldMask& mask, const Campaign& in,
+                       Campaign& next) {
+  static const std::set<std::string> kEditable = {
+      "title",      "description", "image_urls", "video_urls", "external_url",
+      "mode",       "template",    "price",      "stock",      "per_person_limit",
+      "start_time", "end_time",    "tags",       "fence",      "menu_items"};
+  for (const std::string& path : mask.paths()) {
+    const auto* field = Campaign::descriptor()->FindFieldByName(path);
+    if (field == nullptr || kEditable.count(path) == 0) {
+      return core::InvalidField(
+          "updateMask", absl::StrCat("\"", core::JsonFieldName(path), "\" cannot be changed"));
+    }
+    QRCLOUD_RETURN_IF_ERROR(CopyField(field, in, next));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CampaignLogic::Validate(const Campaign& c, absl::string_view p) {
+  QRCLOUD_RETURN_IF_ERROR(ValidateContent(c, p));
+  QRCLOUD_RETURN_IF_ERROR(ValidateLinks(F(p, "imageUrls"), "images", kMaxImages, c.image_urls()));
+  QRCLOUD_RETURN_IF_ERROR(
+      ValidateLinks(F(p, "videoUrls"), "video links", kMaxVideos, c.video_urls()));
+  QRCLOUD_RETURN_IF_ERROR(ValidateTerms(c, p));
+  QRCLOUD_RETURN_IF_ERROR(ValidateTags(c, p));
+  QRCLOUD_RETURN_IF_ERROR(ValidateFence(c, p));
+  return ValidateMenu(c, p);
 }
 
 absl::Status CampaignLogic::Create(const rpc::CallContext& call,
@@ -236,8 +317,7 @@ absl::Status CampaignLogic::Create(const rpc::CallContext& call,
   const absl::Time now = core::ToMicros(clock_.Now());
   core::ToProto(now, c.mutable_create_time());
   core::ToProto(now, c.mutable_update_time());
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
-  QRCLOUD_RETURN_IF_ERROR(campaigns_.Insert(*conn, rec));
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) { return campaigns_.Insert(tx, rec); }));
   resp = c;
   return absl::OkStatus();
 }
@@ -255,32 +335,29 @@ absl::Status CampaignLogic::Get(const rpc::CallContext& call, const v1::GetCampa
 
 absl::Status CampaignLogic::Change(
     const rpc::CallContext& call, absl::string_view id,
-    const std::function<absl::Status(store::Connection&, CampaignRecord&)>& change,
-    v1::Campaign& resp) {
+    const std::function<absl::Status(store::Tx&, CampaignRecord&)>& change, v1::Campaign& resp) {
   if (id.empty()) return core::InvalidField("id", "is required");
-  QRCLOUD_RETURN_IF_ERROR(
-      campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-        QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(conn, id, /*for_update=*/true));
-        QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), rec.campaign.merchant_id()));
-        QRCLOUD_RETURN_IF_ERROR(change(conn, rec));
-        rec.campaign.set_has_pending_revision(rec.pending.has_value());
-        QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
-        resp = rec.campaign;
-        return absl::OkStatus();
-      }));
-  if (relay_ != nullptr) relay_->Nudge();
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.Get(tx, id, /*for_update=*/true));
+    QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), rec.campaign.merchant_id()));
+    QRCLOUD_RETURN_IF_ERROR(change(tx, rec));
+    rec.campaign.set_has_pending_revision(rec.pending.has_value());
+    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(tx, rec));
+    resp = rec.campaign;
+    return absl::OkStatus();
+  }));
   AfterChange(resp);
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::SendToAudit(store::Connection& conn, CampaignRecord& rec,
+absl::Status CampaignLogic::SendToAudit(store::Tx& tx, CampaignRecord& rec,
                                         const Campaign& content) {
   Campaign snapshot = rec.campaign;
   CopyContent(content, snapshot);
   std::string data;
   (void)google::protobuf::util::MessageToJsonString(snapshot, &data);
   QRCLOUD_ASSIGN_OR_RETURN(rec.submission_id,
-                           store::AppendToOutbox(conn, {"audit", "campaign.submitted", data}));
+                           tx.AppendEvent({"audit", "campaign.submitted", data}));
   return absl::OkStatus();
 }
 
@@ -292,105 +369,64 @@ absl::Status CampaignLogic::Update(const rpc::CallContext& call,
   }
   return Change(
       call, req.id(),
-      [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
+      [&](store::Tx& tx, CampaignRecord& rec) -> absl::Status {
         Campaign& live = rec.campaign;
         if (live.state() == Campaign::PENDING_AUDIT) {
           return absl::FailedPreconditionError(
               "the campaign is being audited; change it once the audit is done");
         }
-        if (live.state() == Campaign::ENDED)
+        if (live.state() == Campaign::ENDED) {
           return absl::FailedPreconditionError("an ended campaign cannot change");
+        }
         const bool live_now =
             live.state() == Campaign::PUBLISHED || live.state() == Campaign::PAUSED;
         // Start from the latest content: the pending edit if there is one.
         Campaign next = live_now && rec.pending ? *rec.pending : live;
-        const Campaign& in = req.campaign();
-        for (const std::string& path : req.update_mask().paths()) {
-          const auto* field = Campaign::descriptor()->FindFieldByName(path);
-          static const std::set<std::string> kEditable = {
-              "title",      "description", "image_urls", "video_urls", "external_url",
-              "mode",       "template",    "price",      "stock",      "per_person_limit",
-              "start_time", "end_time",    "tags",       "fence",      "menu_items"};
-          if (field == nullptr || kEditable.count(path) == 0) {
-            return core::InvalidField("updateMask", absl::StrCat("\"", core::JsonFieldName(path),
-                                                                 "\" cannot be changed"));
-          }
-          const auto* r = next.GetReflection();
-          r->ClearField(&next, field);
-          if (field->is_repeated()) {
-            for (int i = 0; i < in.GetReflection()->FieldSize(in, field); ++i) {
-              if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-                r->AddMessage(&next, field)
-                    ->CopyFrom(in.GetReflection()->GetRepeatedMessage(in, field, i));
-              } else {
-                r->AddString(&next, field, in.GetReflection()->GetRepeatedString(in, field, i));
-              }
-            }
-          } else if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-            if (in.GetReflection()->HasField(in, field)) {
-              r->MutableMessage(&next, field)->CopyFrom(in.GetReflection()->GetMessage(in, field));
-            }
-          } else {
-            switch (field->cpp_type()) {
-              case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
-                r->SetString(&next, field, in.GetReflection()->GetString(in, field));
-                break;
-              case google::protobuf::FieldDescriptor::CPPTYPE_INT64:
-                r->SetInt64(&next, field, in.GetReflection()->GetInt64(in, field));
-                break;
-              case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
-                r->SetInt32(&next, field, in.GetReflection()->GetInt32(in, field));
-                break;
-              case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
-                r->SetEnumValue(&next, field, in.GetReflection()->GetEnumValue(in, field));
-                break;
-              default:
-                return absl::InternalError(absl::StrCat("field ", path, " has an unexpected type"));
-            }
-          }
-        }
+        QRCLOUD_RETURN_IF_ERROR(ApplyMask(req.update_mask(), req.campaign(), next));
         NormalizeTags(next);
         ResolveMediaIds(next, options_.public_url);
         QRCLOUD_RETURN_IF_ERROR(Validate(next, "campaign"));
-        if (!live_now) {
-          // A draft or a rejected campaign changes in place and is a draft again.
-          const int64_t sold = live.stock() - live.stock_left();
-          CopyContent(next, live);
-          live.set_stock_left(std::max<int64_t>(0, live.stock() - sold));
-          live.set_state(Campaign::DRAFT);
-          live.clear_reject_reasons();
-          return absl::OkStatus();
-        }
-        if (next.stock() != 0 && next.stock() < live.stock() - live.stock_left()) {
-          return core::InvalidField("campaign.stock",
-                                    absl::StrCat(live.stock() - live.stock_left(),
-                                                 " are already sold; stock cannot go below that"));
-        }
-        // A live campaign stays as it is; the edit waits for the audit.
-        rec.pending = next;
-        live.clear_reject_reasons();
-        return SendToAudit(conn, rec, next);
+        return live_now ? Revise(tx, rec, next) : Redraft(rec, next);
       },
       resp);
+}
+
+absl::Status CampaignLogic::Redraft(CampaignRecord& rec, const Campaign& next) {
+  // A draft or a rejected campaign changes in place and is a draft again.
+  Campaign& live = rec.campaign;
+  const int64_t sold = live.stock() - live.stock_left();
+  CopyContent(next, live);
+  live.set_stock_left(std::max<int64_t>(0, live.stock() - sold));
+  live.set_state(Campaign::DRAFT);
+  live.clear_reject_reasons();
+  return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Revise(store::Tx& tx, CampaignRecord& rec, const Campaign& next) {
+  Campaign& live = rec.campaign;
+  const int64_t sold = live.stock() - live.stock_left();
+  if (next.stock() != 0 && next.stock() < sold) {
+    return core::InvalidField("campaign.stock",
+                              absl::StrCat(sold, " are already sold; stock cannot go below that"));
+  }
+  // A live campaign stays as it is; the edit waits for the audit.
+  rec.pending = next;
+  live.clear_reject_reasons();
+  return SendToAudit(tx, rec, next);
 }
 
 absl::Status CampaignLogic::List(const rpc::CallContext& call, const v1::ListCampaignsRequest& req,
                                  v1::ListCampaignsResponse& resp) {
   QRCLOUD_RETURN_IF_ERROR(
       auth::CheckMerchantAccess(call.caller(), req.merchant_id(), Access::kRead));
-  int size = req.page().page_size();
-  if (size < 0 || size > kMaxPageSize)
-    return core::InvalidField("page.pageSize", "must be 1 to 200");
-  if (size == 0) size = kDefaultPageSize;
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
   const std::string state =
       req.state() == Campaign::STATE_UNSPECIFIED ? "" : Campaign::State_Name(req.state());
   QRCLOUD_ASSIGN_OR_RETURN(
       auto list,
       campaigns_.ListForMerchant(req.merchant_id(), state, req.page().page_token(), size + 1));
-  const bool more = static_cast<int>(list.size()) > size;
-  if (more) list.pop_back();
+  resp.mutable_page()->set_next_page_token(rpc::TakePage(list, size));
   for (auto& c : list) *resp.add_campaigns() = std::move(c);
-  if (more) resp.mutable_page()->set_next_page_token(resp.campaigns().rbegin()->id());
   return absl::OkStatus();
 }
 
@@ -398,14 +434,15 @@ absl::Status CampaignLogic::Submit(const rpc::CallContext& call,
                                    const v1::CampaignActionRequest& req, v1::Campaign& resp) {
   return Change(
       call, req.id(),
-      [&](store::Connection& conn, CampaignRecord& rec) -> absl::Status {
+      [&](store::Tx& tx, CampaignRecord& rec) -> absl::Status {
         Campaign& c = rec.campaign;
         if (c.state() != Campaign::DRAFT && c.state() != Campaign::REJECTED) {
           return absl::FailedPreconditionError(
               absl::StrCat("a ", Campaign::State_Name(c.state()),
                            " campaign cannot be submitted; only a DRAFT or REJECTED one"));
         }
-        QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
+        QRCLOUD_ASSIGN_OR_RETURN(MerchantRecord owner, merchants_.Get(tx, c.merchant_id(), false));
+        const v1::Merchant& merchant = owner.merchant;
         if (merchant.qualification().state() != v1::Qualification::APPROVED) {
           return absl::FailedPreconditionError(
               "the merchant's qualification must be approved first: submit the business licence "
@@ -417,7 +454,7 @@ absl::Status CampaignLogic::Submit(const rpc::CallContext& call,
         QRCLOUD_RETURN_IF_ERROR(Validate(c, ""));
         c.set_state(Campaign::PENDING_AUDIT);
         c.clear_reject_reasons();
-        return SendToAudit(conn, rec, c);
+        return SendToAudit(tx, rec, c);
       },
       resp);
 }
@@ -426,7 +463,7 @@ absl::Status CampaignLogic::Pause(const rpc::CallContext& call,
                                   const v1::CampaignActionRequest& req, v1::Campaign& resp) {
   return Change(
       call, req.id(),
-      [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+      [&](store::Tx&, CampaignRecord& rec) -> absl::Status {
         if (rec.campaign.state() != Campaign::PUBLISHED) {
           return absl::FailedPreconditionError("only a PUBLISHED campaign can be paused");
         }
@@ -440,7 +477,7 @@ absl::Status CampaignLogic::Resume(const rpc::CallContext& call,
                                    const v1::CampaignActionRequest& req, v1::Campaign& resp) {
   return Change(
       call, req.id(),
-      [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+      [&](store::Tx&, CampaignRecord& rec) -> absl::Status {
         if (rec.campaign.state() != Campaign::PAUSED) {
           return absl::FailedPreconditionError("only a PAUSED campaign can be resumed");
         }
@@ -454,7 +491,7 @@ absl::Status CampaignLogic::End(const rpc::CallContext& call, const v1::Campaign
                                 v1::Campaign& resp) {
   return Change(
       call, req.id(),
-      [&](store::Connection&, CampaignRecord& rec) -> absl::Status {
+      [&](store::Tx&, CampaignRecord& rec) -> absl::Status {
         if (rec.campaign.state() != Campaign::PUBLISHED &&
             rec.campaign.state() != Campaign::PAUSED) {
           return absl::FailedPreconditionError("only a PUBLISHED or PAUSED campaign can be ended");
@@ -476,17 +513,12 @@ absl::Status CampaignLogic::Search(const rpc::CallContext& call,
     words.emplace_back(w);
   if (words.empty() && req.tags().empty())
     return core::InvalidField("q", "give words to search for, or tags");
-  int size = req.page().page_size();
-  if (size < 0 || size > kMaxPageSize)
-    return core::InvalidField("page.pageSize", "must be 1 to 200");
-  if (size == 0) size = kDefaultPageSize;
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
   std::vector<std::string> tags(req.tags().begin(), req.tags().end());
   QRCLOUD_ASSIGN_OR_RETURN(auto found,
                            campaigns_.Search(words, tags, req.page().page_token(), size + 1));
-  const bool more = static_cast<int>(found.size()) > size;
-  if (more) found.pop_back();
+  resp.mutable_page()->set_next_page_token(rpc::TakePage(found, size));
   for (auto& c : found) *resp.add_campaigns() = std::move(c);
-  if (more) resp.mutable_page()->set_next_page_token(resp.campaigns().rbegin()->id());
   return absl::OkStatus();
 }
 
@@ -513,56 +545,30 @@ absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call,
   resp.set_size_bytes(static_cast<int64_t>(req.data().size()));
   resp.set_sha256(core::Sha256Hex(req.data()));
   resp.set_url(absl::StrCat(options_.public_url, "/media/", resp.id()));
-  // The file first, then the row: a row never points at a missing file.
-  const std::string path = absl::StrCat(options_.media_dir, "/", resp.id());
-  {
-    std::ofstream out(path, std::ios::binary);
-    out.write(req.data().data(), static_cast<std::streamsize>(req.data().size()));
-    out.flush();
-    if (!out) return absl::UnavailableError("the media store cannot write the file");
-  }
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
-  return conn
-      ->Execute(
-          "INSERT INTO media (id, merchant_id, content_type, size_bytes, sha256, created_at) "
-          "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-          {resp.id(), resp.merchant_id(), resp.content_type(), resp.size_bytes(), resp.sha256()})
-      .status();
+  return media_.Put(resp, req.data());
 }
 
 absl::Status CampaignLogic::GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req,
                                      google::api::HttpBody& resp) {
   (void)call;
-  if (!core::IsValidId(req.id()))
-    return absl::NotFoundError(absl::StrCat("media ", req.id(), " not found"));
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, campaigns_.mysql().Acquire());
-  auto row = conn->QueryOne("SELECT content_type FROM media WHERE id = ?", {req.id()});
-  if (row.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(absl::StrCat("media ", req.id(), " not found"));
-  }
-  if (!row.ok()) return row.status();
-  std::ifstream in(absl::StrCat(options_.media_dir, "/", req.id()), std::ios::binary);
-  if (!in)
-    return absl::NotFoundError(absl::StrCat("media ", req.id(), " is missing from the store"));
-  std::stringstream data;
-  data << in.rdbuf();
-  resp.set_content_type(row->String("content_type"));
-  resp.set_data(data.str());
+  QRCLOUD_ASSIGN_OR_RETURN(MediaFile file, media_.Get(req.id()));
+  resp.set_content_type(file.meta.content_type());
+  resp.set_data(std::move(file.data));
   return absl::OkStatus();
 }
 
-absl::Status CampaignLogic::Publish(store::Connection& conn, CampaignRecord& rec) {
+absl::Status CampaignLogic::Publish(store::Tx& tx, CampaignRecord& rec) {
   Campaign& c = rec.campaign;
   if (c.page_url().empty())
     c.set_page_url(absl::StrCat(options_.public_url, "/m/", core::NewSlug()));
   if (c.code_id().empty()) {
-    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(conn, c.merchant_id()));
+    QRCLOUD_ASSIGN_OR_RETURN(MerchantRecord owner, merchants_.Get(tx, c.merchant_id(), false));
     CodeRow code;
     code.target_kind = "CAMPAIGN";
     code.code.set_id(core::NewId());
     code.code.set_slug(core::NewSlug());
-    code.code.set_short_url(codes_.ShortUrl(code.code.slug()));
-    code.code.set_owner_account_id(merchant.owner_account_id());
+    code.code.set_short_url(ShortUrl(options_.public_url, code.code.slug()));
+    code.code.set_owner_account_id(owner.merchant.owner_account_id());
     code.code.set_merchant_id(c.merchant_id());
     code.code.set_campaign_id(c.id());
     code.code.set_target_url(c.page_url());
@@ -570,7 +576,7 @@ absl::Status CampaignLogic::Publish(store::Connection& conn, CampaignRecord& rec
     code.code.set_state(v1::Code::ACTIVE);
     code.code.set_error_correction(v1::Code::M);
     core::ToProto(core::ToMicros(clock_.Now()), code.code.mutable_create_time());
-    QRCLOUD_RETURN_IF_ERROR(codes_.Insert(conn, code));
+    QRCLOUD_RETURN_IF_ERROR(codes_.Insert(tx, code));
     c.set_code_id(code.code.id());
     // Published to Redis after commit, in AfterChange.
   }
@@ -583,45 +589,44 @@ absl::Status CampaignLogic::RecordAuditDecision(const rpc::CallContext& call,
   if (!req.approve() && req.reasons().empty()) {
     return core::InvalidField("reasons", "a rejection needs at least one reason");
   }
-  QRCLOUD_RETURN_IF_ERROR(
-      campaigns_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
-        QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec,
-                                 campaigns_.Get(conn, req.subject_id(), /*for_update=*/true));
-        if (rec.submission_id != req.submission_id()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "submission ", req.submission_id(), " is not the campaign's pending submission"));
-        }
-        Campaign& c = rec.campaign;
-        const bool revision = rec.pending.has_value();
-        if (!revision && c.state() != Campaign::PENDING_AUDIT) {
-          return absl::FailedPreconditionError("the campaign has no submission waiting for audit");
-        }
-        rec.submission_id.clear();
-        if (!req.approve()) {
-          c.clear_reject_reasons();
-          for (const auto& r : req.reasons()) c.add_reject_reasons(r);
-          if (revision) {
-            rec.pending.reset();  // the live campaign stays; the edit is refused
-          } else {
-            c.set_state(Campaign::REJECTED);
-          }
-        } else {
-          if (revision) {
-            const int64_t sold = c.stock() - c.stock_left();
-            CopyContent(*rec.pending, c);
-            c.set_stock_left(std::max<int64_t>(0, c.stock() - sold));
-            rec.pending.reset();
-          } else {
-            c.set_state(Campaign::PUBLISHED);
-          }
-          c.clear_reject_reasons();
-          QRCLOUD_RETURN_IF_ERROR(Publish(conn, rec));
-        }
-        QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(conn, rec));
-        resp = c;
-        resp.set_has_pending_revision(rec.pending.has_value());
-        return absl::OkStatus();
-      }));
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec,
+                             campaigns_.Get(tx, req.subject_id(), /*for_update=*/true));
+    if (rec.submission_id != req.submission_id()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "submission ", req.submission_id(), " is not the campaign's pending submission"));
+    }
+    Campaign& c = rec.campaign;
+    const bool revision = rec.pending.has_value();
+    if (!revision && c.state() != Campaign::PENDING_AUDIT) {
+      return absl::FailedPreconditionError("the campaign has no submission waiting for audit");
+    }
+    rec.submission_id.clear();
+    if (!req.approve()) {
+      c.clear_reject_reasons();
+      for (const auto& r : req.reasons()) c.add_reject_reasons(r);
+      if (revision) {
+        rec.pending.reset();  // the live campaign stays; the edit is refused
+      } else {
+        c.set_state(Campaign::REJECTED);
+      }
+    } else {
+      if (revision) {
+        const int64_t sold = c.stock() - c.stock_left();
+        CopyContent(*rec.pending, c);
+        c.set_stock_left(std::max<int64_t>(0, c.stock() - sold));
+        rec.pending.reset();
+      } else {
+        c.set_state(Campaign::PUBLISHED);
+      }
+      c.clear_reject_reasons();
+      QRCLOUD_RETURN_IF_ERROR(Publish(tx, rec));
+    }
+    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(tx, rec));
+    resp = c;
+    resp.set_has_pending_revision(rec.pending.has_value());
+    return absl::OkStatus();
+  }));
   AfterChange(resp);
   return absl::OkStatus();
 }
@@ -635,8 +640,8 @@ void CampaignLogic::AfterChange(const Campaign& c) {
       code->code.set_state(c.state() == Campaign::PUBLISHED ? v1::Code::ACTIVE
                            : c.state() == Campaign::ENDED   ? v1::Code::EXPIRED
                                                             : v1::Code::PAUSED);
-      if (auto conn = codes_.mysql().Acquire(); conn.ok()) (void)codes_.Update(**conn, *code);
-      if (absl::Status s = codes_.PublishResolution(*code); !s.ok()) {
+      (void)runner_.Run([&](store::Tx& tx) { return codes_.Update(tx, *code); });
+      if (absl::Status s = slugs_.Changed(*code); !s.ok()) {
         spdlog::warn("campaign {}: code resolution not published: {}", c.id(), s.message());
       }
     }
@@ -657,33 +662,5 @@ void CampaignLogic::AfterChange(const Campaign& c) {
   }
   if (listener_) listener_(c);
 }
-
-// gRPC adapters -------------------------------------------------------------
-
-using rpc::CallContext;
-
-#define QRCLOUD_CAMPAIGN_METHOD(Method, Req, Resp, Call)                                  \
-  grpc::ServerUnaryReactor* CampaignServiceImpl::Method(grpc::CallbackServerContext* ctx, \
-                                                        const Req* req, Resp* resp) {     \
-    return dispatcher_.Unary(ctx, #Method, req, resp, [=, this](const CallContext& c) {   \
-      return logic_.Call(c, *req, *resp);                                                 \
-    });                                                                                   \
-  }
-
-QRCLOUD_CAMPAIGN_METHOD(CreateCampaign, v1::CreateCampaignRequest, v1::Campaign, Create)
-QRCLOUD_CAMPAIGN_METHOD(GetCampaign, v1::GetCampaignRequest, v1::Campaign, Get)
-QRCLOUD_CAMPAIGN_METHOD(UpdateCampaign, v1::UpdateCampaignRequest, v1::Campaign, Update)
-QRCLOUD_CAMPAIGN_METHOD(ListCampaigns, v1::ListCampaignsRequest, v1::ListCampaignsResponse, List)
-QRCLOUD_CAMPAIGN_METHOD(SubmitCampaign, v1::CampaignActionRequest, v1::Campaign, Submit)
-QRCLOUD_CAMPAIGN_METHOD(PauseCampaign, v1::CampaignActionRequest, v1::Campaign, Pause)
-QRCLOUD_CAMPAIGN_METHOD(ResumeCampaign, v1::CampaignActionRequest, v1::Campaign, Resume)
-QRCLOUD_CAMPAIGN_METHOD(EndCampaign, v1::CampaignActionRequest, v1::Campaign, End)
-QRCLOUD_CAMPAIGN_METHOD(SearchCampaigns, v1::SearchCampaignsRequest, v1::SearchCampaignsResponse,
-                        Search)
-QRCLOUD_CAMPAIGN_METHOD(UploadMedia, v1::UploadMediaRequest, v1::Media, UploadMedia)
-QRCLOUD_CAMPAIGN_METHOD(GetMedia, v1::GetMediaRequest, google::api::HttpBody, GetMedia)
-QRCLOUD_CAMPAIGN_METHOD(RecordAuditDecision, v1::AuditDecision, v1::Campaign, RecordAuditDecision)
-
-#undef QRCLOUD_CAMPAIGN_METHOD
 
 }  // namespace qrcloud::center

@@ -1,13 +1,13 @@
-#include "services/center/page_service.h"
+#include "services/center/page_logic.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
 #include "libs/web/pages.h"
 #include "libs/web/vcard.h"
+#include "services/center/merchant_stats.h"
 
 namespace qrcloud::center {
 namespace {
@@ -18,13 +18,9 @@ constexpr absl::Duration kPageTtl = absl::Hours(24);
 // saying "10 left" after the last one sold misleads.
 constexpr absl::Duration kLiveStockPageTtl = absl::Seconds(5);
 
-std::string PageTtlSeconds(const v1::Campaign& c) {
+absl::Duration PageTtl(const v1::Campaign& c) {
   const bool shows_stock = c.mode() == v1::Campaign::ORDER && c.stock() > 0;
-  return absl::StrCat(absl::ToInt64Seconds(shows_stock ? kLiveStockPageTtl : kPageTtl));
-}
-
-std::string PageKey(absl::string_view slug, absl::string_view lang) {
-  return absl::StrCat("qrcloud:page:", slug, ":", lang);
+  return shows_stock ? kLiveStockPageTtl : kPageTtl;
 }
 
 std::string Lang(const std::string& lang) { return lang == "en" ? "en" : "zh"; }
@@ -44,16 +40,7 @@ std::string Notice(absl::string_view zh, absl::string_view en) {
       zh, "</h1><p lang=\"en\">", en, "</p></main></body></html>");
 }
 
-// Asia/Shanghai has no daylight saving: UTC+8 all year.
-std::string LocalDay(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d", t, absl::FixedTimeZone(8 * 3600));
-}
-
 }  // namespace
-
-std::string PageViewsKey(absl::string_view page_slug) {
-  return absl::StrCat("qrcloud:pageviews:", page_slug);
-}
 
 absl::Status PageLogic::ListTemplates(const rpc::CallContext&, const v1::ListTemplatesRequest&,
                                       v1::ListTemplatesResponse& resp) {
@@ -81,12 +68,12 @@ absl::StatusOr<std::string> PageLogic::Render(const v1::Campaign& c, const std::
 
 absl::Status PageLogic::Refresh(const v1::Campaign& c) {
   if (c.page_url().empty()) return absl::OkStatus();
-  std::vector<cache::Args> writes;
+  std::vector<RenderedPage> pages;
   for (const std::string lang : {"zh", "en"}) {
     QRCLOUD_ASSIGN_OR_RETURN(std::string html, Render(c, lang));
-    writes.push_back({"SET", PageKey(SlugOf(c), lang), std::move(html), "EX", PageTtlSeconds(c)});
+    pages.push_back({SlugOf(c), lang, std::move(html), PageTtl(c)});
   }
-  return redis_.Pipeline(writes).status();
+  return pages_.Put(pages);
 }
 
 absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageRequest& req,
@@ -104,17 +91,16 @@ absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageR
   }
   const auto slug = core::NormalizeSlug(req.slug());
   if (!slug) return absl::NotFoundError(absl::StrCat("no page at /m/", req.slug()));
-  auto cached = redis_.Command({"GET", PageKey(*slug, lang)});
-  if (cached.ok() && !cached->is_nil()) {
-    *resp.mutable_data() = cached->str();
+  auto cached = pages_.Get(*slug, lang);
+  if (cached.ok() && cached->has_value()) {
+    *resp.mutable_data() = **std::move(cached);
   } else {
     QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, campaigns_.GetByPageSlug(*slug));
     QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), Render(rec.campaign, lang));
-    (void)redis_.Command(
-        {"SET", PageKey(*slug, lang), resp.data(), "EX", PageTtlSeconds(rec.campaign)});
+    (void)pages_.Put({{*slug, lang, resp.data(), PageTtl(rec.campaign)}});
   }
   // Page views for the merchant's statistics, counted by the page's slug.
-  (void)redis_.Command({"HINCRBY", PageViewsKey(*slug), LocalDay(absl::Now()), "1"});
+  pages_.CountView(*slug, ShanghaiDay(clock_.Now()));
   return absl::OkStatus();
 }
 
@@ -128,32 +114,6 @@ absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call,
   resp.set_page_url(PageUrl(m.id()));
   resp.set_vcard(web::VCard(m, resp.page_url()));
   return absl::OkStatus();
-}
-
-// gRPC adapters -------------------------------------------------------------
-
-grpc::ServerUnaryReactor* PageServiceImpl::ListTemplates(grpc::CallbackServerContext* ctx,
-                                                         const v1::ListTemplatesRequest* req,
-                                                         v1::ListTemplatesResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListTemplates", req, resp, [=, this](const rpc::CallContext& c) {
-    return logic_.ListTemplates(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* PageServiceImpl::GetPage(grpc::CallbackServerContext* ctx,
-                                                   const v1::GetPageRequest* req,
-                                                   google::api::HttpBody* resp) {
-  return dispatcher_.Unary(ctx, "GetPage", req, resp, [=, this](const rpc::CallContext& c) {
-    return logic_.GetPage(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* PageServiceImpl::GetMerchantCard(grpc::CallbackServerContext* ctx,
-                                                           const v1::GetMerchantCardRequest* req,
-                                                           v1::MerchantCard* resp) {
-  return dispatcher_.Unary(ctx, "GetMerchantCard", req, resp, [=, this](const rpc::CallContext& c) {
-    return logic_.GetMerchantCard(c, *req, *resp);
-  });
 }
 
 }  // namespace qrcloud::center

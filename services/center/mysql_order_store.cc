@@ -1,4 +1,4 @@
-#include "services/center/order_store.h"
+#include "services/center/mysql_order_store.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"

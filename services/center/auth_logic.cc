@@ -1,4 +1,4 @@
-#include "services/center/auth_service.h"
+#include "services/center/auth_logic.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -14,15 +14,6 @@ namespace qrcloud::center {
 namespace {
 
 using auth::Role;
-
-// Failed sign-ins allowed per login in a window, before the login is refused
-// for the rest of the window.
-constexpr int kMaxFailedSignIns = 10;
-constexpr absl::Duration kSignInWindow = absl::Minutes(15);
-
-std::string FailureKey(absl::string_view login) {
-  return absl::StrCat("qrcloud:signin-fail:", login);
-}
 
 absl::Status ValidateLogin(absl::string_view login) {
   if (login.empty())
@@ -45,6 +36,21 @@ uint32_t RolesFor(v1::Account::Kind kind) {
     default:
       return 0;
   }
+}
+
+// The merchant a merchant account is registered with: named after the
+// account, cloud business on, nothing submitted yet.
+MerchantRecord NewMerchant(const AccountRecord& account) {
+  MerchantRecord m;
+  m.merchant.set_id(account.merchant_id);
+  m.merchant.set_owner_account_id(account.id);
+  m.merchant.set_display_name(account.display_name);
+  m.merchant.set_cloud_business_enabled(true);
+  m.merchant.mutable_qualification()->set_state(v1::Qualification::NONE);
+  m.merchant.mutable_landing_review()->set_state(v1::LandingReview::NONE);
+  core::ToProto(account.created_at, m.merchant.mutable_create_time());
+  core::ToProto(account.created_at, m.merchant.mutable_update_time());
+  return m;
 }
 
 }  // namespace
@@ -86,35 +92,14 @@ absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
   if (kind == v1::Account::AGENT) account.agent_id = core::NewId();
   if (kind == v1::Account::PARTNER) account.partner_id = core::NewId();
 
-  QRCLOUD_RETURN_IF_ERROR(mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
-    QRCLOUD_RETURN_IF_ERROR(accounts_.Insert(conn, account));
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    QRCLOUD_RETURN_IF_ERROR(accounts_.Insert(tx, account));
     if (account.merchant_id.empty()) return absl::OkStatus();
-    return conn
-        .Execute(
-            "INSERT INTO merchants (id, owner_account_id, display_name, description, "
-            "created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)",
-            {account.merchant_id, account.id, display_name, account.created_at, account.created_at})
-        .status();
+    return merchants_.Insert(tx, NewMerchant(account));
   }));
   accounts_.Log(account.id, "account.created", account.kind, call.peer, call.request_id);
   account.ToProto(resp.mutable_account());
   return absl::OkStatus();
-}
-
-absl::Status AuthLogic::CheckSignInThrottle(absl::string_view login) {
-  QRCLOUD_ASSIGN_OR_RETURN(cache::Reply r, redis_.Command({"GET", FailureKey(login)}));
-  if (!r.is_nil() && r.integer() >= kMaxFailedSignIns) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("too many failed sign-ins for this login; try again in ",
-                     absl::ToInt64Minutes(kSignInWindow), " minutes"));
-  }
-  return absl::OkStatus();
-}
-
-void AuthLogic::RecordSignInFailure(absl::string_view login) {
-  (void)redis_.Pipeline(
-      {{"INCR", FailureKey(login)},
-       {"EXPIRE", FailureKey(login), absl::StrCat(absl::ToInt64Seconds(kSignInWindow)), "NX"}});
 }
 
 absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
@@ -123,7 +108,7 @@ absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
   const std::string login = NormalizeLogin(req.login());
   if (login.empty()) return core::InvalidField("login", "is required");
   if (req.password().empty()) return core::InvalidField("password", "is required");
-  QRCLOUD_RETURN_IF_ERROR(CheckSignInThrottle(login));
+  QRCLOUD_RETURN_IF_ERROR(throttle_.Check(login));
 
   auto account = accounts_.FindByLogin(login);
   if (!account.ok() && account.status().code() != absl::StatusCode::kNotFound) {
@@ -135,12 +120,12 @@ absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
   const bool verified = known ? auth::VerifyPassword(account->password_hash, req.password())
                               : (auth::BurnPasswordCheck(req.password()), false);
   if (!verified) {
-    RecordSignInFailure(login);
+    throttle_.Failed(login);
     accounts_.Log(known ? account->id : "", "session.refused", login, call.peer, call.request_id);
     return absl::UnauthenticatedError("the login or the password is wrong");
   }
   QRCLOUD_ASSIGN_OR_RETURN(auth::Session session, sessions_.Create(account->ToPrincipal()));
-  (void)redis_.Command({"DEL", FailureKey(login)});
+  throttle_.Succeeded(login);
   accounts_.Log(account->id, "session.created", "", call.peer, call.request_id);
   resp.set_token(session.token);
   account->ToProto(resp.mutable_account());
@@ -148,18 +133,20 @@ absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AuthLogic::DeleteSession(const rpc::CallContext& call) {
+absl::Status AuthLogic::DeleteSession(const rpc::CallContext& call, const v1::DeleteSessionRequest&,
+                                      v1::DeleteSessionResponse&) {
   const auth::Principal& p = call.caller();
   if (p.credential != "session") {
     return absl::FailedPreconditionError(
         "this call signs out a session; an API key is revoked with DELETE /v1/me/apiKeys/{id}");
   }
-  QRCLOUD_RETURN_IF_ERROR(sessions_.RevokeHash(p.token_hash));
+  QRCLOUD_RETURN_IF_ERROR(sessions_.Revoke(p.token_hash));
   accounts_.Log(p.account_id, "session.deleted", "", call.peer, call.request_id);
   return absl::OkStatus();
 }
 
 absl::Status AuthLogic::GetCurrentAccount(const rpc::CallContext& call,
+                                          const v1::GetCurrentAccountRequest&,
                                           v1::GetCurrentAccountResponse& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(AccountRecord account, accounts_.FindById(call.caller().account_id));
   account.ToProto(resp.mutable_account());
@@ -192,7 +179,8 @@ absl::Status AuthLogic::CreateApiKey(const rpc::CallContext& call,
   return absl::OkStatus();
 }
 
-absl::Status AuthLogic::ListApiKeys(const rpc::CallContext& call, v1::ListApiKeysResponse& resp) {
+absl::Status AuthLogic::ListApiKeys(const rpc::CallContext& call, const v1::ListApiKeysRequest&,
+                                    v1::ListApiKeysResponse& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(auto keys, accounts_.ListApiKeys(call.caller().account_id));
   for (const auto& k : keys) {
     auto* out = resp.add_api_keys();
@@ -207,11 +195,12 @@ absl::Status AuthLogic::ListApiKeys(const rpc::CallContext& call, v1::ListApiKey
 }
 
 absl::Status AuthLogic::DeleteApiKey(const rpc::CallContext& call,
-                                     const v1::DeleteApiKeyRequest& req) {
+                                     const v1::DeleteApiKeyRequest& req,
+                                     v1::DeleteApiKeyResponse&) {
   if (req.id().empty()) return core::InvalidField("id", "is required");
   QRCLOUD_ASSIGN_OR_RETURN(std::string hash,
                            accounts_.RevokeApiKey(call.caller().account_id, req.id()));
-  QRCLOUD_RETURN_IF_ERROR(authenticator_.ForgetApiKey(hash));
+  QRCLOUD_RETURN_IF_ERROR(sessions_.ForgetApiKey(hash));
   accounts_.Log(call.caller().account_id, "api_key.revoked", req.id(), call.peer, call.request_id);
   return absl::OkStatus();
 }
@@ -269,65 +258,6 @@ absl::StatusOr<std::string> AuthLogic::EnsureServiceAccount(absl::string_view ra
   QRCLOUD_RETURN_IF_ERROR(accounts_.InsertApiKey(record));
   accounts_.Log(existing->id, "service_account.key_issued", login, "local", "");
   return key.secret;
-}
-
-// gRPC adapters -------------------------------------------------------------
-
-using rpc::CallContext;
-
-grpc::ServerUnaryReactor* AuthServiceImpl::CreateAccount(grpc::CallbackServerContext* ctx,
-                                                         const v1::CreateAccountRequest* req,
-                                                         v1::CreateAccountResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateAccount", req, resp, [=, this](const CallContext& c) {
-    return logic_.CreateAccount(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuthServiceImpl::CreateSession(grpc::CallbackServerContext* ctx,
-                                                         const v1::CreateSessionRequest* req,
-                                                         v1::CreateSessionResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateSession", req, resp, [=, this](const CallContext& c) {
-    return logic_.CreateSession(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuthServiceImpl::DeleteSession(grpc::CallbackServerContext* ctx,
-                                                         const v1::DeleteSessionRequest* req,
-                                                         v1::DeleteSessionResponse* resp) {
-  return dispatcher_.Unary(ctx, "DeleteSession", req, resp,
-                           [=, this](const CallContext& c) { return logic_.DeleteSession(c); });
-}
-
-grpc::ServerUnaryReactor* AuthServiceImpl::GetCurrentAccount(
-    grpc::CallbackServerContext* ctx, const v1::GetCurrentAccountRequest* req,
-    v1::GetCurrentAccountResponse* resp) {
-  return dispatcher_.Unary(ctx, "GetCurrentAccount", req, resp, [=, this](const CallContext& c) {
-    return logic_.GetCurrentAccount(c, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuthServiceImpl::CreateApiKey(grpc::CallbackServerContext* ctx,
-                                                        const v1::CreateApiKeyRequest* req,
-                                                        v1::CreateApiKeyResponse* resp) {
-  return dispatcher_.Unary(ctx, "CreateApiKey", req, resp, [=, this](const CallContext& c) {
-    return logic_.CreateApiKey(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuthServiceImpl::ListApiKeys(grpc::CallbackServerContext* ctx,
-                                                       const v1::ListApiKeysRequest* req,
-                                                       v1::ListApiKeysResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListApiKeys", req, resp, [=, this](const CallContext& c) {
-    return logic_.ListApiKeys(c, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuthServiceImpl::DeleteApiKey(grpc::CallbackServerContext* ctx,
-                                                        const v1::DeleteApiKeyRequest* req,
-                                                        v1::DeleteApiKeyResponse* resp) {
-  return dispatcher_.Unary(ctx, "DeleteApiKey", req, resp, [=, this](const CallContext& c) {
-    return logic_.DeleteApiKey(c, *req);
-  });
 }
 
 }  // namespace qrcloud::center

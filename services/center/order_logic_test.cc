@@ -1,0 +1,186 @@
+// Orders at the center on memory stores: the campaign's terms, stock,
+// limits, retries and fences through the center's logic, receipts redeemed
+// once by the right shop, and who may see an order.
+#include "services/center/order_logic.h"
+
+#include <catch2/catch.hpp>
+
+#include "libs/core/status.h"
+#include "services/center/testing/center_world.h"
+
+namespace qrcloud::center {
+namespace {
+
+using testing::Caller;
+using testing::CenterWorld;
+using v1::Campaign;
+using v1::Order;
+
+absl::StatusOr<Order> Place(CenterWorld& w, const Caller& who, const Campaign& c,
+                            const std::string& request_id, int quantity = 1) {
+  v1::CreateOrderRequest req;
+  req.set_campaign_id(c.id());
+  req.set_request_id(request_id);
+  req.set_quantity(quantity);
+  v1::CreateOrderResponse resp;
+  absl::Status s = w.order.Create(who.call(), req, resp);
+  if (!s.ok()) return s;
+  return resp.order();
+}
+
+absl::StatusOr<v1::RedeemReceiptResponse> Redeem(CenterWorld& w, const Caller& shop,
+                                                 const Order& o) {
+  v1::RedeemReceiptRequest req;
+  req.set_token(o.receipt().token());
+  v1::RedeemReceiptResponse resp;
+  absl::Status s = w.order.Redeem(shop.call(), req, resp);
+  if (!s.ok()) return s;
+  return resp;
+}
+
+TEST_CASE("A published order campaign sells its stock and no more") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign(/*stock=*/3));
+  Caller alice = w.Person(), bob = w.Person();
+  auto first = Place(w, alice, c, "a1", 2);
+  REQUIRE(first.ok());
+  CHECK(first->total().minor() == 3980);
+  CHECK(first->receipt().image_url() == "/v1/orders/" + first->id() + "/receipt.png");
+  CHECK(Place(w, bob, c, "b1", 2).status().message() == "sold out: all 3 have been ordered");
+  CHECK(Place(w, bob, c, "b2", 1).ok());
+}
+
+TEST_CASE("The per-person limit holds per buyer, and a retried request id orders once") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign(/*stock=*/0, /*per_person_limit=*/1));
+  Caller alice = w.Person();
+  auto first = Place(w, alice, c, "same");
+  REQUIRE(first.ok());
+  auto retry = Place(w, alice, c, "same");
+  REQUIRE(retry.ok());
+  CHECK(retry->id() == first->id());
+  CHECK(Place(w, alice, c, "another").status().message() ==
+        "the limit is 1 per person, and you have reached it");
+  CHECK(Place(w, w.Person(), c, "same").ok());  // request ids are per buyer
+  // A request id reused for another campaign is a mistake, said so.
+  Campaign other = w.Published(shop, w.OrderCampaign());
+  auto reused = Place(w, alice, other, "same");
+  CHECK(reused.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolations(reused.status())[0].field == "requestId");
+}
+
+TEST_CASE("Only a published order campaign of a merchant with cloud business takes orders") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Caller alice = w.Person();
+  // A draft does not exist for buyers.
+  v1::CreateCampaignRequest create;
+  create.set_merchant_id(shop.merchant_id());
+  *create.mutable_campaign() = w.OrderCampaign();
+  Campaign draft;
+  REQUIRE(w.campaign.Create(shop.call(), create, draft).ok());
+  CHECK(Place(w, alice, draft, "d").status().code() == absl::StatusCode::kNotFound);
+  // A showcase takes no orders.
+  Campaign showcase_content = w.OrderCampaign();
+  showcase_content.set_mode(Campaign::SHOWCASE);
+  Campaign showcase = w.Published(shop, showcase_content);
+  CHECK(Place(w, alice, showcase, "s").status().message() == "this campaign takes no orders");
+  // A paused offer is not on sale.
+  Campaign live = w.Published(shop, w.OrderCampaign());
+  v1::CampaignActionRequest pause;
+  pause.set_id(live.id());
+  Campaign paused;
+  REQUIRE(w.campaign.Pause(shop.call(), pause, paused).ok());
+  CHECK(Place(w, alice, live, "p").status().message() == "this offer is not on sale (PAUSED)");
+  // Cloud business switched off: no orders online.
+  Campaign other = w.Published(shop, w.OrderCampaign());
+  v1::SetBusinessSwitchesRequest off;
+  off.set_id(shop.merchant_id());
+  off.set_cloud_business_enabled(false);
+  v1::Merchant m;
+  REQUIRE(w.merchant.SetBusinessSwitches(shop.call(), off, m).ok());
+  CHECK(Place(w, alice, other, "o").status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(Place(w, alice, Campaign(), "none").status().code() == absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("A fenced campaign is ordered only near the shop") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Campaign content = w.OrderCampaign();
+  content.mutable_fence()->mutable_origin()->set_lat(26.0745);
+  content.mutable_fence()->mutable_origin()->set_lng(119.2965);
+  content.mutable_fence()->set_radius_m(500);
+  Campaign c = w.Published(shop, content);
+  Caller alice = w.Person();
+  v1::CreateOrderRequest req;
+  req.set_campaign_id(c.id());
+  req.set_request_id("far");
+  req.mutable_location()->set_lat(26.0900);
+  req.mutable_location()->set_lng(119.2965);
+  v1::CreateOrderResponse resp;
+  CHECK(w.order.Create(alice.call(), req, resp).code() == absl::StatusCode::kPermissionDenied);
+  req.set_request_id("near");
+  req.mutable_location()->set_lat(26.0750);
+  CHECK(w.order.Create(alice.call(), req, resp).ok());
+}
+
+TEST_CASE("A receipt is redeemed once by its own shop; others do not even find it") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Caller rival = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign());
+  Caller alice = w.Person();
+  auto order = Place(w, alice, c, "r");
+  REQUIRE(order.ok());
+
+  CHECK(Redeem(w, rival, *order).status().code() == absl::StatusCode::kNotFound);
+  CHECK(Redeem(w, alice, *order).status().code() == absl::StatusCode::kPermissionDenied);
+  auto done = Redeem(w, w.Staff(shop), *order);
+  REQUIRE(done.ok());
+  CHECK(done->order().state() == Order::REDEEMED);
+  CHECK(Redeem(w, shop, *order).status().code() == absl::StatusCode::kAlreadyExists);
+
+  // A receipt altered by one character is not genuine.
+  Order altered = *order;
+  std::string token = altered.receipt().token();
+  token[10] = token[10] == 'A' ? 'B' : 'A';
+  altered.mutable_receipt()->set_token(token);
+  CHECK(Redeem(w, shop, altered).status().code() == absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("An order is seen by its buyer and its shop, and by nobody else") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign());
+  Caller alice = w.Person(), bob = w.Person();
+  auto order = Place(w, alice, c, "mine");
+  REQUIRE(order.ok());
+  v1::GetOrderRequest get;
+  get.set_id(order->id());
+  Order seen;
+  CHECK(w.order.Get(alice.call(), get, seen).ok());
+  CHECK(w.order.Get(shop.call(), get, seen).ok());
+  CHECK(w.order.Get(bob.call(), get, seen).code() == absl::StatusCode::kNotFound);
+  CHECK(w.order.Get(w.Qualified().call(), get, seen).code() == absl::StatusCode::kNotFound);
+
+  v1::ListMerchantOrdersRequest theirs;
+  theirs.set_merchant_id(shop.merchant_id());
+  v1::ListOrdersResponse list;
+  CHECK(w.order.ListMerchant(bob.call(), theirs, list).code() == absl::StatusCode::kNotFound);
+  REQUIRE(w.order.ListMerchant(shop.call(), theirs, list).ok());
+  CHECK(list.orders_size() == 1);
+  v1::ListMyOrdersRequest mine;
+  v1::ListOrdersResponse bobs;
+  REQUIRE(w.order.ListMine(bob.call(), mine, bobs).ok());
+  CHECK(bobs.orders().empty());
+  // Only the buyer cancels.
+  v1::CancelOrderRequest cancel;
+  cancel.set_id(order->id());
+  CHECK(w.order.Cancel(bob.call(), cancel, seen).code() == absl::StatusCode::kNotFound);
+  CHECK(w.order.Cancel(alice.call(), cancel, seen).ok());
+}
+
+}  // namespace
+}  // namespace qrcloud::center

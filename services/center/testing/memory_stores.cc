@@ -1,0 +1,453 @@
+#include "services/center/testing/memory_stores.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "libs/auth/session_store.h"
+#include "libs/core/encoding.h"
+#include "libs/core/geo.h"
+#include "libs/core/ids.h"
+#include "libs/core/status.h"
+
+namespace qrcloud::center::testing {
+namespace {
+
+absl::Status Missing(absl::string_view what, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(what, " ", id, " not found"));
+}
+
+// Registers `tables` with the db: a unit that fails puts them back.
+template <typename T>
+void Register(store::MemoryDb& db, T& tables) {
+  db.Register([&tables] {
+    T saved = tables;
+    return [&tables, saved = std::move(saved)] { tables = saved; };
+  });
+}
+
+// Runs `fn` as one step of the db, returning what it returns.
+template <typename R>
+absl::StatusOr<R> Step(store::MemoryDb& db,
+                       const std::function<absl::StatusOr<R>(store::Tx&)>& fn) {
+  absl::StatusOr<R> out = absl::InternalError("not run");
+  absl::Status s = db.Step([&](store::Tx& tx) {
+    out = fn(tx);
+    return out.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+// Accounts -----------------------------------------------------------------
+
+MemoryAccountStore::MemoryAccountStore(store::MemoryDb& db) : db_(db) { Register(db, t_); }
+
+absl::Status MemoryAccountStore::Insert(store::Tx&, const AccountRecord& account) {
+  for (const auto& [id, a] : t_.accounts) {
+    if (a.login == account.login) return absl::AlreadyExistsError("this login is taken");
+  }
+  t_.accounts[account.id] = account;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AccountRecord> MemoryAccountStore::FindByLogin(absl::string_view login) {
+  return Step<AccountRecord>(db_, [&](store::Tx&) -> absl::StatusOr<AccountRecord> {
+    for (const auto& [id, a] : t_.accounts) {
+      if (a.login == login) return a;
+    }
+    return Missing("account", login);
+  });
+}
+
+absl::StatusOr<AccountRecord> MemoryAccountStore::FindById(absl::string_view id) {
+  return Step<AccountRecord>(db_, [&](store::Tx&) -> absl::StatusOr<AccountRecord> {
+    auto it = t_.accounts.find(std::string(id));
+    if (it == t_.accounts.end()) return Missing("account", id);
+    return it->second;
+  });
+}
+
+absl::Status MemoryAccountStore::UpsertStaff(const AccountRecord& account) {
+  return db_.Step([&](store::Tx&) {
+    for (auto& [id, a] : t_.accounts) {
+      if (a.login != account.login) continue;
+      a.password_hash = account.password_hash;
+      a.roles = account.roles;
+      return absl::OkStatus();
+    }
+    AccountRecord staff = account;
+    staff.kind = "STAFF";
+    t_.accounts[staff.id] = staff;
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MemoryAccountStore::InsertApiKey(const ApiKeyRecord& key) {
+  return db_.Step([&](store::Tx&) {
+    t_.keys[key.id] = key;
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<ApiKeyRecord>> MemoryAccountStore::ListApiKeys(
+    absl::string_view account_id) {
+  using Keys = std::vector<ApiKeyRecord>;
+  return Step<Keys>(db_, [&](store::Tx&) -> absl::StatusOr<Keys> {
+    Keys out;
+    for (const auto& [id, k] : t_.keys) {
+      if (k.account_id == account_id && !t_.revoked.count(id)) out.push_back(k);
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::string> MemoryAccountStore::RevokeApiKey(absl::string_view account_id,
+                                                             absl::string_view key_id) {
+  return Step<std::string>(db_, [&](store::Tx&) -> absl::StatusOr<std::string> {
+    auto it = t_.keys.find(std::string(key_id));
+    if (it == t_.keys.end() || it->second.account_id != account_id || t_.revoked.count(it->first)) {
+      return Missing("API key", key_id);
+    }
+    t_.revoked.insert(it->first);
+    return it->second.key_hash;
+  });
+}
+
+absl::StatusOr<auth::Principal> MemoryAccountStore::ResolveApiKey(absl::string_view key_hash) {
+  return Step<auth::Principal>(db_, [&](store::Tx&) -> absl::StatusOr<auth::Principal> {
+    for (const auto& [id, k] : t_.keys) {
+      if (k.key_hash != key_hash || t_.revoked.count(id)) continue;
+      auth::Principal p = t_.accounts.at(k.account_id).ToPrincipal();
+      p.credential = "api_key";
+      return p;
+    }
+    return absl::NotFoundError("no such API key");
+  });
+}
+
+void MemoryAccountStore::Log(absl::string_view, absl::string_view action, absl::string_view subject,
+                             absl::string_view, absl::string_view) {
+  (void)db_.Step([&](store::Tx&) {
+    t_.log.push_back(absl::StrCat(action, " ", subject));
+    return absl::OkStatus();
+  });
+}
+
+std::vector<std::string> MemoryAccountStore::log() {
+  using Lines = std::vector<std::string>;
+  return *Step<Lines>(db_, [&](store::Tx&) -> absl::StatusOr<Lines> { return t_.log; });
+}
+
+// Merchants ----------------------------------------------------------------
+
+MemoryMerchantStore::MemoryMerchantStore(store::MemoryDb& db) : db_(db) {
+  Register(db, merchants_);
+}
+
+absl::Status MemoryMerchantStore::Insert(store::Tx&, const MerchantRecord& record) {
+  if (!merchants_.emplace(record.merchant.id(), record).second) {
+    return absl::AlreadyExistsError(absl::StrCat("merchant ", record.merchant.id(), " exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Merchant> MemoryMerchantStore::Get(absl::string_view id) {
+  return Step<v1::Merchant>(db_, [&](store::Tx& tx) -> absl::StatusOr<v1::Merchant> {
+    QRCLOUD_ASSIGN_OR_RETURN(MerchantRecord rec, Get(tx, id, false));
+    return rec.merchant;
+  });
+}
+
+absl::StatusOr<MerchantRecord> MemoryMerchantStore::Get(store::Tx&, absl::string_view id, bool) {
+  auto it = merchants_.find(std::string(id));
+  if (it == merchants_.end()) return Missing("merchant", id);
+  return it->second;
+}
+
+absl::Status MemoryMerchantStore::Save(store::Tx&, const MerchantRecord& record) {
+  auto it = merchants_.find(record.merchant.id());
+  if (it == merchants_.end()) return Missing("merchant", record.merchant.id());
+  it->second = record;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Merchant>> MemoryMerchantStore::List(
+    absl::string_view qualification_state, absl::string_view after_id, int limit) {
+  using List = std::vector<v1::Merchant>;
+  return Step<List>(db_, [&](store::Tx&) -> absl::StatusOr<List> {
+    List out;
+    for (const auto& [id, rec] : merchants_) {
+      if (id <= after_id || static_cast<int>(out.size()) >= limit) continue;
+      const auto& state = v1::Qualification::State_Name(rec.merchant.qualification().state());
+      if (qualification_state.empty() || state == qualification_state) out.push_back(rec.merchant);
+    }
+    return out;
+  });
+}
+
+// Codes --------------------------------------------------------------------
+
+MemoryCodeStore::MemoryCodeStore(store::MemoryDb& db, std::string public_url)
+    : db_(db), public_url_(std::move(public_url)) {
+  Register(db, t_);
+}
+
+absl::Status MemoryCodeStore::Insert(store::Tx&, const CodeRow& row) {
+  for (const auto& [id, r] : t_.codes) {
+    if (r.code.slug() == row.code.slug()) return absl::AlreadyExistsError("the slug is taken");
+  }
+  t_.codes[row.code.id()] = row;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryCodeStore::InsertBatch(store::Tx& tx, const CodeBatch& batch,
+                                          const std::vector<CodeRow>& rows) {
+  t_.batches[batch.id] = batch;
+  for (const CodeRow& row : rows) QRCLOUD_RETURN_IF_ERROR(Insert(tx, row));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CodeRow> MemoryCodeStore::Get(absl::string_view id) {
+  return Step<CodeRow>(db_, [&](store::Tx& tx) { return Get(tx, id, false); });
+}
+
+absl::StatusOr<CodeRow> MemoryCodeStore::Get(store::Tx&, absl::string_view id, bool) {
+  auto it = t_.codes.find(std::string(id));
+  if (it == t_.codes.end()) return Missing("code", id);
+  return it->second;
+}
+
+absl::StatusOr<CodeRow> MemoryCodeStore::GetBySlug(absl::string_view slug) {
+  return Step<CodeRow>(db_, [&](store::Tx&) -> absl::StatusOr<CodeRow> {
+    for (const auto& [id, r] : t_.codes) {
+      if (r.code.slug() == slug) return r;
+    }
+    return absl::NotFoundError(absl::StrCat("no code has the link /s/", slug));
+  });
+}
+
+absl::StatusOr<std::vector<CodeRow>> MemoryCodeStore::List(absl::string_view owner,
+                                                           absl::string_view campaign_id,
+                                                           absl::string_view batch_id,
+                                                           absl::string_view after_id, int limit) {
+  using Rows = std::vector<CodeRow>;
+  return Step<Rows>(db_, [&](store::Tx&) -> absl::StatusOr<Rows> {
+    Rows out;
+    for (const auto& [id, r] : t_.codes) {
+      if (static_cast<int>(out.size()) >= limit || id <= after_id) continue;
+      if (r.code.owner_account_id() != owner) continue;
+      if (!campaign_id.empty() && r.code.campaign_id() != campaign_id) continue;
+      if (!batch_id.empty() && r.code.batch_id() != batch_id) continue;
+      out.push_back(r);
+    }
+    return out;
+  });
+}
+
+absl::Status MemoryCodeStore::Update(store::Tx&, const CodeRow& row) {
+  auto it = t_.codes.find(row.code.id());
+  if (it == t_.codes.end()) return Missing("code", row.code.id());
+  it->second.code.set_state(row.code.state());
+  it->second.code.set_label(row.code.label());
+  *it->second.code.mutable_end_time() = row.code.end_time();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CodeStats> MemoryCodeStore::Stats(absl::string_view code_id) {
+  v1::CodeStats stats;
+  stats.set_code_id(std::string(code_id));
+  return stats;
+}
+
+absl::Status MemorySlugCache::Put(const std::vector<CodeRow>& rows) {
+  for (const CodeRow& row : rows) resolutions[row.code.slug()] = ResolutionOf(row);
+  return absl::OkStatus();
+}
+
+absl::Status MemorySlugCache::Changed(const CodeRow& row) {
+  resolutions[row.code.slug()] = ResolutionOf(row);
+  changed.push_back(row.code.slug());
+  return absl::OkStatus();
+}
+
+// Campaigns ----------------------------------------------------------------
+
+MemoryCampaignStore::MemoryCampaignStore(store::MemoryDb& db, MerchantStore& merchants,
+                                         ordering::OrderStore& orders)
+    : db_(db), merchants_(merchants), orders_(orders) {
+  Register(db, campaigns_);
+}
+
+absl::Status MemoryCampaignStore::Insert(store::Tx&, const CampaignRecord& record) {
+  campaigns_[record.campaign.id()] = record;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryCampaignStore::Save(store::Tx&, const CampaignRecord& record) {
+  auto it = campaigns_.find(record.campaign.id());
+  if (it == campaigns_.end()) return Missing("campaign", record.campaign.id());
+  it->second = record;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CampaignRecord> MemoryCampaignStore::Get(store::Tx&, absl::string_view id, bool) {
+  auto it = campaigns_.find(std::string(id));
+  if (it == campaigns_.end()) return Missing("campaign", id);
+  return it->second;
+}
+
+absl::StatusOr<CampaignRecord> MemoryCampaignStore::Get(absl::string_view id) {
+  return Step<CampaignRecord>(db_, [&](store::Tx& tx) { return Get(tx, id, false); });
+}
+
+absl::StatusOr<CampaignRecord> MemoryCampaignStore::GetByPageSlug(absl::string_view slug) {
+  return Step<CampaignRecord>(db_, [&](store::Tx&) -> absl::StatusOr<CampaignRecord> {
+    for (const auto& [id, rec] : campaigns_) {
+      if (absl::EndsWith(rec.campaign.page_url(), absl::StrCat("/m/", slug))) return rec;
+    }
+    return absl::NotFoundError(absl::StrCat("no page at /m/", slug));
+  });
+}
+
+absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::ListForMerchant(
+    absl::string_view merchant_id, absl::string_view state, absl::string_view after_id, int limit) {
+  using List = std::vector<v1::Campaign>;
+  return Step<List>(db_, [&](store::Tx&) -> absl::StatusOr<List> {
+    List out;
+    for (const auto& [id, rec] : campaigns_) {
+      const v1::Campaign& c = rec.campaign;
+      if (static_cast<int>(out.size()) >= limit || id <= after_id) continue;
+      if (c.merchant_id() != merchant_id) continue;
+      if (!state.empty() && v1::Campaign::State_Name(c.state()) != state) continue;
+      out.push_back(c);
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::Search(
+    const std::vector<std::string>& words, const std::vector<std::string>& tags,
+    absl::string_view after_id, int limit) {
+  using List = std::vector<v1::Campaign>;
+  return Step<List>(db_, [&](store::Tx&) -> absl::StatusOr<List> {
+    List out;
+    for (const auto& [id, rec] : campaigns_) {
+      const v1::Campaign& c = rec.campaign;
+      if (static_cast<int>(out.size()) >= limit || id <= after_id) continue;
+      if (c.state() != v1::Campaign::PUBLISHED) continue;
+      const std::string text = SearchText(c);
+      bool all = std::all_of(words.begin(), words.end(),
+                             [&](const std::string& w) { return absl::StrContains(text, w); });
+      for (const auto& t : tags) {
+        all = all && std::find(c.tags().begin(), c.tags().end(), t) != c.tags().end();
+      }
+      if (all) out.push_back(c);
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<OrderTerms> MemoryCampaignStore::GetOrderTerms(absl::string_view id,
+                                                              absl::string_view account_id,
+                                                              absl::string_view request_id) {
+  QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, Get(id));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(rec.campaign.merchant_id()));
+  QRCLOUD_ASSIGN_OR_RETURN(auto existing, orders_.FindByRequest(account_id, request_id));
+  OrderTerms terms;
+  terms.campaign = std::move(rec.campaign);
+  terms.existing_order_id = existing ? existing->id() : "";
+  terms.cloud_business_enabled = merchant.cloud_business_enabled();
+  return terms;
+}
+
+// Media, geo, pages, sessions ----------------------------------------------
+
+absl::Status MemoryMediaStore::Put(const v1::Media& meta, absl::string_view data) {
+  files_[meta.id()] = MediaFile{meta, std::string(data)};
+  return absl::OkStatus();
+}
+
+absl::StatusOr<MediaFile> MemoryMediaStore::Get(absl::string_view id) {
+  auto it = files_.find(std::string(id));
+  if (it == files_.end()) return Missing("media", id);
+  return it->second;
+}
+
+absl::Status MemoryGeoIndex::Put(const v1::Campaign& campaign, const v1::GeoPoint& where) {
+  places_[campaign.id()] = {campaign, where};
+  return absl::OkStatus();
+}
+
+absl::Status MemoryGeoIndex::Remove(const v1::Campaign& campaign) {
+  places_.erase(campaign.id());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::NearbyCampaignsResponse> MemoryGeoIndex::Nearby(
+    double lat, double lng, int radius_m, const std::vector<std::string>& tags, int limit) {
+  std::vector<std::pair<double, const v1::Campaign*>> found;
+  for (const auto& [id, place] : places_) {
+    const double d = core::DistanceMeters(lat, lng, place.second.lat(), place.second.lng());
+    const auto& have = place.first.tags();
+    const bool tagged = std::all_of(tags.begin(), tags.end(), [&](const std::string& t) {
+      return std::find(have.begin(), have.end(), t) != have.end();
+    });
+    if (d <= radius_m && tagged) found.emplace_back(d, &place.first);
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  v1::NearbyCampaignsResponse resp;
+  for (const auto& [d, c] : found) {
+    if (resp.results_size() >= limit) break;
+    auto* out = resp.add_results();
+    *out->mutable_campaign() = *c;
+    out->set_distance_m(d);
+  }
+  return resp;
+}
+
+absl::StatusOr<std::optional<std::string>> MemoryPageCache::Get(absl::string_view slug,
+                                                                absl::string_view lang) {
+  auto it = pages.find(absl::StrCat(slug, ":", lang));
+  if (it == pages.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::Status MemoryPageCache::Put(const std::vector<RenderedPage>& rendered) {
+  for (const RenderedPage& p : rendered) pages[absl::StrCat(p.slug, ":", p.lang)] = p.html;
+  return absl::OkStatus();
+}
+
+void MemoryPageCache::CountView(absl::string_view slug, absl::string_view day) {
+  ++views[std::string(slug)][std::string(day)];
+}
+
+absl::StatusOr<auth::Session> MemorySessions::Create(const auth::Principal& principal) {
+  auth::Session s;
+  s.token = absl::StrCat("qrs_", core::NewId());
+  sessions[auth::SessionStore::TokenHash(s.token)] = principal;
+  return s;
+}
+
+absl::Status MemorySessions::Revoke(absl::string_view token_hash) {
+  sessions.erase(std::string(token_hash));
+  return absl::OkStatus();
+}
+
+absl::Status MemorySessions::ForgetApiKey(absl::string_view key_hash) {
+  forgotten_keys.insert(std::string(key_hash));
+  return absl::OkStatus();
+}
+
+absl::Status MemorySessions::Check(absl::string_view login) {
+  auto it = failures.find(std::string(login));
+  if (it != failures.end() && it->second >= 10) {
+    return absl::ResourceExhaustedError("too many failed sign-ins for this login");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace qrcloud::center::testing
