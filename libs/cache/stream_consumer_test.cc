@@ -8,14 +8,8 @@
 namespace qrcloud::cache {
 namespace {
 
-std::unique_ptr<RedisPool> NewPool() {
-  auto pool = RedisPool::Create(testing::Env().redis);
-  REQUIRE(pool.ok());
-  return *std::move(pool);
-}
-
 TEST_CASE("A consumer acknowledges what its handler finished, and the rest comes back") {
-  auto pool = NewPool();
+  auto pool = *RedisPool::Create(testing::Env().redis);
   const std::string stream = testing::UniqueName("consumed");
   for (int i = 0; i < 5; ++i) REQUIRE(pool->XAdd(stream, {{"n", std::to_string(i)}}).ok());
 
@@ -58,7 +52,7 @@ TEST_CASE("A consumer acknowledges what its handler finished, and the rest comes
 }
 
 TEST_CASE("A started consumer handles entries as they arrive until stopped") {
-  auto pool = NewPool();
+  auto pool = *RedisPool::Create(testing::Env().redis);
   const std::string stream = testing::UniqueName("live");
   absl::Mutex mu;
   int handled = 0;

@@ -266,41 +266,51 @@ absl::Status MerchantLogic::SetBusinessSwitches(const rpc::CallContext& call,
       resp);
 }
 
-absl::Status MerchantLogic::RecordQualificationDecision(const rpc::CallContext& call,
-                                                        const v1::AuditDecision& req,
-                                                        v1::Merchant& resp) {
+absl::Status MerchantLogic::RecordDecision(const rpc::CallContext& call,
+                                           const v1::AuditDecision& req, const Pending& pending,
+                                           v1::Merchant& resp) {
   QRCLOUD_RETURN_IF_ERROR(CheckDecision(call, req));
   return Change(
       req.subject_id(),
       [&](store::Tx&, MerchantRecord& rec) -> absl::Status {
-        v1::Qualification& q = *rec.merchant.mutable_qualification();
-        if (q.state() != v1::Qualification::PENDING_AUDIT ||
-            rec.qualification_submission_id != req.submission_id()) {
-          return NotPending(req, "qualification");
+        if (!pending.waiting(rec) || *pending.submission(rec) != req.submission_id()) {
+          return NotPending(req, pending.what);
         }
-        Decide(&q, req, core::ToMicros(clock_.Now()));
+        pending.decide(rec, req, core::ToMicros(clock_.Now()));
         return absl::OkStatus();
       },
       resp);
 }
 
+absl::Status MerchantLogic::RecordQualificationDecision(const rpc::CallContext& call,
+                                                        const v1::AuditDecision& req,
+                                                        v1::Merchant& resp) {
+  const Pending qualification{
+      "qualification",
+      [](const MerchantRecord& r) {
+        return r.merchant.qualification().state() == v1::Qualification::PENDING_AUDIT;
+      },
+      [](const MerchantRecord& r) { return &r.qualification_submission_id; },
+      [](MerchantRecord& r, const v1::AuditDecision& d, absl::Time now) {
+        Decide(r.merchant.mutable_qualification(), d, now);
+      }};
+  return RecordDecision(call, req, qualification, resp);
+}
+
 absl::Status MerchantLogic::RecordLandingDecision(const rpc::CallContext& call,
                                                   const v1::AuditDecision& req,
                                                   v1::Merchant& resp) {
-  QRCLOUD_RETURN_IF_ERROR(CheckDecision(call, req));
-  return Change(
-      req.subject_id(),
-      [&](store::Tx&, MerchantRecord& rec) -> absl::Status {
-        v1::LandingReview& review = *rec.merchant.mutable_landing_review();
-        if (review.state() != v1::LandingReview::PENDING_AUDIT ||
-            rec.landing_submission_id != req.submission_id()) {
-          return NotPending(req, "request for landing business");
-        }
-        Decide(&review, req, core::ToMicros(clock_.Now()));
-        rec.merchant.set_landing_business_enabled(req.approve());
-        return absl::OkStatus();
-      },
-      resp);
+  const Pending landing{"request for landing business",
+                        [](const MerchantRecord& r) {
+                          return r.merchant.landing_review().state() ==
+                                 v1::LandingReview::PENDING_AUDIT;
+                        },
+                        [](const MerchantRecord& r) { return &r.landing_submission_id; },
+                        [](MerchantRecord& r, const v1::AuditDecision& d, absl::Time now) {
+                          Decide(r.merchant.mutable_landing_review(), d, now);
+                          r.merchant.set_landing_business_enabled(d.approve());
+                        }};
+  return RecordDecision(call, req, landing, resp);
 }
 
 absl::Status MerchantLogic::Stats(const rpc::CallContext& call,

@@ -42,6 +42,16 @@ class MerchantLogic {
                                      v1::Merchant& resp);
 
  private:
+  // One of a merchant's requests that the audit decides: its qualification,
+  // its request for landing business.
+  struct Pending {
+    absl::string_view what;  // for the error
+    bool (*waiting)(const MerchantRecord&);
+    const std::string* (*submission)(const MerchantRecord&);
+    void (*decide)(MerchantRecord&, const v1::AuditDecision&, absl::Time now);
+  };
+  absl::Status RecordDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                              const Pending& pending, v1::Merchant& resp);
   // Loads the merchant for change, runs `change`, saves, and answers with
   // what was saved: one unit of work.
   absl::Status Change(absl::string_view id,

@@ -213,6 +213,20 @@ absl::StatusOr<CampaignRecord> MysqlCampaignStore::GetByPageSlug(absl::string_vi
   return FromRow(*row);
 }
 
+// The campaigns a WHERE clause finds, in id order, at most `limit`.
+absl::StatusOr<std::vector<v1::Campaign>> List(store::Connection& conn, std::string sql,
+                                               store::Params params, int limit) {
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(static_cast<int64_t>(limit));
+  QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+  std::vector<v1::Campaign> out;
+  for (const auto& r : rows) {
+    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, FromRow(r));
+    out.push_back(std::move(rec.campaign));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::ListForMerchant(
     absl::string_view merchant_id, absl::string_view state, absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
@@ -223,15 +237,7 @@ absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::ListForMerchant(
     sql += " AND state = ?";
     params.push_back(std::string(state));
   }
-  sql += " ORDER BY id LIMIT ?";
-  params.push_back(static_cast<int64_t>(limit));
-  QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
-  std::vector<v1::Campaign> out;
-  for (const auto& r : rows) {
-    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, FromRow(r));
-    out.push_back(std::move(rec.campaign));
-  }
-  return out;
+  return List(*conn, std::move(sql), std::move(params), limit);
 }
 
 absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::Search(
@@ -258,15 +264,7 @@ absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::Search(
     sql += " AND search_text LIKE ?";
     params.push_back(like(absl::StrCat("#", absl::AsciiStrToLower(t))));
   }
-  sql += " ORDER BY id LIMIT ?";
-  params.push_back(static_cast<int64_t>(limit));
-  QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
-  std::vector<v1::Campaign> out;
-  for (const auto& r : rows) {
-    QRCLOUD_ASSIGN_OR_RETURN(CampaignRecord rec, FromRow(r));
-    out.push_back(std::move(rec.campaign));
-  }
-  return out;
+  return List(*conn, std::move(sql), std::move(params), limit);
 }
 
 }  // namespace qrcloud::center

@@ -70,6 +70,27 @@ constexpr char kSaved[] =
     "qualification_submission_id = ?, landing_review_state = ?, landing_review_reasons = ?, "
     "landing_submission_id = ?, landing_submitted_at = ?, landing_decided_at = ?";
 
+// The columns of a request the audit decides.
+struct AuditedColumns {
+  const char* state;
+  const char* reasons;
+  const char* submitted;
+  const char* decided;
+};
+
+// A Qualification or a LandingReview from its columns.
+template <typename Request>
+void ReadAudited(const store::Row& r, const AuditedColumns& c, Request* out) {
+  typename Request::State state = Request::NONE;
+  Request::State_Parse(r.String(c.state), &state);
+  out->set_state(state);
+  for (absl::string_view reason : absl::StrSplit(r.String(c.reasons), '\n', absl::SkipEmpty())) {
+    out->add_reasons(std::string(reason));
+  }
+  if (!r.IsNull(c.submitted)) core::ToProto(r.Time(c.submitted), out->mutable_submit_time());
+  if (!r.IsNull(c.decided)) core::ToProto(r.Time(c.decided), out->mutable_decide_time());
+}
+
 v1::Merchant FromRow(const store::Row& r) {
   v1::Merchant m;
   m.set_id(r.String("id"));
@@ -80,21 +101,12 @@ v1::Merchant FromRow(const store::Row& r) {
   m.set_contact_email(r.String("contact_email"));
   m.set_website_url(r.String("website_url"));
   auto* q = m.mutable_qualification();
-  v1::Qualification::State state = v1::Qualification::NONE;
-  v1::Qualification::State_Parse(r.String("qualification_state"), &state);
-  q->set_state(state);
+  ReadAudited(r,
+              {"qualification_state", "qualification_reasons", "qualification_submitted_at",
+               "qualification_decided_at"},
+              q);
   q->set_license_number(r.String("license_number"));
   q->set_legal_name(r.String("legal_name"));
-  for (absl::string_view reason :
-       absl::StrSplit(r.String("qualification_reasons"), '\n', absl::SkipEmpty())) {
-    q->add_reasons(std::string(reason));
-  }
-  if (!r.IsNull("qualification_submitted_at")) {
-    core::ToProto(r.Time("qualification_submitted_at"), q->mutable_submit_time());
-  }
-  if (!r.IsNull("qualification_decided_at")) {
-    core::ToProto(r.Time("qualification_decided_at"), q->mutable_decide_time());
-  }
   if (!r.IsNull("lat")) {
     m.mutable_location()->set_lat(r.Double("lat"));
     m.mutable_location()->set_lng(r.Double("lng"));
@@ -103,18 +115,10 @@ v1::Merchant FromRow(const store::Row& r) {
   m.set_cloud_business_enabled(r.Bool("cloud_business_enabled"));
   m.set_landing_business_enabled(r.Bool("landing_business_enabled"));
   m.set_agent_id(r.String("agent_id"));
-  auto* landing = m.mutable_landing_review();
-  v1::LandingReview::State landing_state = v1::LandingReview::NONE;
-  v1::LandingReview::State_Parse(r.String("landing_review_state"), &landing_state);
-  landing->set_state(landing_state);
-  for (absl::string_view reason :
-       absl::StrSplit(r.String("landing_review_reasons"), '\n', absl::SkipEmpty())) {
-    landing->add_reasons(std::string(reason));
-  }
-  if (!r.IsNull("landing_submitted_at"))
-    core::ToProto(r.Time("landing_submitted_at"), landing->mutable_submit_time());
-  if (!r.IsNull("landing_decided_at"))
-    core::ToProto(r.Time("landing_decided_at"), landing->mutable_decide_time());
+  ReadAudited(r,
+              {"landing_review_state", "landing_review_reasons", "landing_submitted_at",
+               "landing_decided_at"},
+              m.mutable_landing_review());
   core::ToProto(r.Time("created_at"), m.mutable_create_time());
   core::ToProto(r.Time("updated_at"), m.mutable_update_time());
   return m;
