@@ -8,23 +8,13 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
+#include "libs/rpc/paging.h"
 
 namespace qrcloud::audit {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 200;
 constexpr int kMaxReasons = 20;
 constexpr int kMaxReasonChars = 500;
-
-absl::StatusOr<int> PageSize(const v1::PageRequest& page) {
-  const int size = page.page_size();
-  if (size < 0 || size > kMaxPageSize) {
-    return core::InvalidField("page.pageSize",
-                              absl::StrCat("must be 1 to ", kMaxPageSize, " (got ", size, ")"));
-  }
-  return size == 0 ? kDefaultPageSize : size;
-}
 
 // The reasons as the merchant will read them: trimmed, each one line.
 absl::StatusOr<std::vector<std::string>> CleanReasons(const v1::DecideTaskRequest& req) {
@@ -74,7 +64,7 @@ std::string Describe(const v1::AuditTask& task) {
 absl::Status AuditLogic::ListTasks(const rpc::CallContext& call, const v1::ListTasksRequest& req,
                                    v1::ListTasksResponse& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
-  QRCLOUD_ASSIGN_OR_RETURN(const int size, PageSize(req.page()));
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
   const std::string& token = req.page().page_token();
   if (!token.empty() && !core::IsValidId(token)) {
     return core::InvalidField("page.pageToken", "is not the nextPageToken of an earlier page");
@@ -82,10 +72,8 @@ absl::Status AuditLogic::ListTasks(const rpc::CallContext& call, const v1::ListT
   const v1::AuditTask::State state =
       req.state() == v1::AuditTask::STATE_UNSPECIFIED ? v1::AuditTask::QUEUED : req.state();
   QRCLOUD_ASSIGN_OR_RETURN(auto tasks, store_.ListTasks(state, req.subject(), token, size + 1));
-  const bool more = static_cast<int>(tasks.size()) > size;
-  if (more) tasks.pop_back();
+  resp.mutable_page()->set_next_page_token(rpc::TakePage(tasks, size));
   for (auto& t : tasks) *resp.add_tasks() = std::move(t);
-  if (more) resp.mutable_page()->set_next_page_token(resp.tasks().rbegin()->id());
   return absl::OkStatus();
 }
 
@@ -136,46 +124,16 @@ absl::Status AuditLogic::ListAuditLog(const rpc::CallContext& call,
                                       const v1::ListAuditLogRequest& req,
                                       v1::ListAuditLogResponse& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
-  QRCLOUD_ASSIGN_OR_RETURN(const int size, PageSize(req.page()));
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
   int64_t before = 0;
   const std::string& token = req.page().page_token();
   if (!token.empty() && (!absl::SimpleAtoi(token, &before) || before <= 0)) {
     return core::InvalidField("page.pageToken", "is not the nextPageToken of an earlier page");
   }
   QRCLOUD_ASSIGN_OR_RETURN(auto entries, store_.ListLog(req.subject_id(), before, size + 1));
-  const bool more = static_cast<int>(entries.size()) > size;
-  if (more) entries.pop_back();
+  resp.mutable_page()->set_next_page_token(rpc::TakePage(entries, size));
   for (auto& e : entries) *resp.add_entries() = std::move(e);
-  if (more) resp.mutable_page()->set_next_page_token(resp.entries().rbegin()->id());
   return absl::OkStatus();
-}
-
-// gRPC adapters -------------------------------------------------------------
-
-using rpc::CallContext;
-
-grpc::ServerUnaryReactor* AuditServiceImpl::ListTasks(grpc::CallbackServerContext* ctx,
-                                                      const v1::ListTasksRequest* req,
-                                                      v1::ListTasksResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListTasks", req, resp, [=, this](const CallContext& c) {
-    return logic_.ListTasks(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuditServiceImpl::DecideTask(grpc::CallbackServerContext* ctx,
-                                                       const v1::DecideTaskRequest* req,
-                                                       v1::AuditTask* resp) {
-  return dispatcher_.Unary(ctx, "DecideTask", req, resp, [=, this](const CallContext& c) {
-    return logic_.DecideTask(c, *req, *resp);
-  });
-}
-
-grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditLog(grpc::CallbackServerContext* ctx,
-                                                         const v1::ListAuditLogRequest* req,
-                                                         v1::ListAuditLogResponse* resp) {
-  return dispatcher_.Unary(ctx, "ListAuditLog", req, resp, [=, this](const CallContext& c) {
-    return logic_.ListAuditLog(c, *req, *resp);
-  });
 }
 
 }  // namespace qrcloud::audit

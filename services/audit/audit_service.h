@@ -41,13 +41,19 @@ class AuditServiceImpl : public v1::AuditService::CallbackService {
 
   grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* ctx,
                                       const v1::ListTasksRequest* req,
-                                      v1::ListTasksResponse* resp) override;
+                                      v1::ListTasksResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListTasks", req, resp, logic_, &AuditLogic::ListTasks);
+  }
   grpc::ServerUnaryReactor* DecideTask(grpc::CallbackServerContext* ctx,
                                        const v1::DecideTaskRequest* req,
-                                       v1::AuditTask* resp) override;
+                                       v1::AuditTask* resp) override {
+    return dispatcher_.Unary(ctx, "DecideTask", req, resp, logic_, &AuditLogic::DecideTask);
+  }
   grpc::ServerUnaryReactor* ListAuditLog(grpc::CallbackServerContext* ctx,
                                          const v1::ListAuditLogRequest* req,
-                                         v1::ListAuditLogResponse* resp) override;
+                                         v1::ListAuditLogResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListAuditLog", req, resp, logic_, &AuditLogic::ListAuditLog);
+  }
 
  private:
   AuditLogic& logic_;
