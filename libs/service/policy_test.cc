@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "libs/service/registry.h"
+#include "qrcloud/v1/options.pb.h"
 
 namespace qrcloud::service {
 namespace {
@@ -26,6 +28,53 @@ TEST_CASE("Every method of every contract has a subsystem, an auth and a process
   INFO(absl::StrJoin(problems, "\n"));
   CHECK(problems.empty());
   CHECK(methods >= 90);
+}
+
+// What the test above would meet in a proto whose author forgot the policy:
+// a contract built on the fly, as protoc would build it.
+TEST_CASE("A method without a subsystem or an auth is refused, naming what is missing") {
+  google::protobuf::FileDescriptorProto file;
+  file.set_name("test/unclassified.proto");
+  file.set_package("test");
+  file.add_dependency("qrcloud/v1/options.proto");
+  auto* message = file.add_message_type();
+  message->set_name("Empty");
+  auto* service = file.add_service();
+  service->set_name("ForgottenService");
+  auto* method = service->add_method();
+  method->set_name("Forgotten");
+  method->set_input_type(".test.Empty");
+  method->set_output_type(".test.Empty");
+  auto* half = service->add_method();
+  half->set_name("HalfDone");
+  half->set_input_type(".test.Empty");
+  half->set_output_type(".test.Empty");
+  half->mutable_options()->MutableExtension(v1::method_policy)->set_subsystem(v1::Policy::AGENT);
+  service->mutable_options()->MutableExtension(v1::service_policy)->set_process("center");
+
+  google::protobuf::DescriptorPool pool(google::protobuf::DescriptorPool::generated_pool());
+  const auto* built = pool.BuildFile(file);
+  REQUIRE(built != nullptr);
+  auto forgotten = PolicyOf(*built->service(0)->method(0));
+  CHECK(forgotten.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(forgotten.status().message().find("test.ForgottenService.Forgotten has no subsystem") !=
+        std::string::npos);
+  auto half_done = PolicyOf(*built->service(0)->method(1));
+  CHECK(half_done.status().message().find("has no auth") != std::string::npos);
+  // Given the auth, the method is classified.
+  half->mutable_options()->MutableExtension(v1::method_policy)->set_auth(v1::Policy::REQUIRED);
+  file.set_name("test/classified.proto");
+  file.set_package("test2");
+  message->set_name("Empty");
+  method->set_input_type(".test2.Empty");
+  method->set_output_type(".test2.Empty");
+  half->set_input_type(".test2.Empty");
+  half->set_output_type(".test2.Empty");
+  const auto* fixed = pool.BuildFile(file);
+  REQUIRE(fixed != nullptr);
+  auto classified = PolicyOf(*fixed->service(0)->method(1));
+  REQUIRE(classified.ok());
+  CHECK(classified->subsystem == core::Subsystem::kAgent);
 }
 
 TEST_CASE("Every listed process serves a contract") {
