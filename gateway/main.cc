@@ -48,6 +48,7 @@ absl::Status RouteToBackends(qrcloud::gateway::GatewayOptions& options) {
   for (const auto* contract : service::ContractServices()) {
     auto process = service::ProcessOf(*contract);
     if (!process.ok()) return process.status();
+    if (service::IsPlanned(*contract)) continue;  // no process serves it yet
     for (const auto& [name, address] : *processes) {
       if (name != *process) continue;
       options.backends.emplace_back(contract->full_name(), address);
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
     options.http.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   options.http.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  if (absl::Status s = service::ValidateBackendFlags(); !s.ok()) {
+    spdlog::critical("gateway: {}", s.message());
+    return 2;
+  }
   if (absl::Status s = RouteToBackends(options); !s.ok()) {
     spdlog::critical("gateway: {}", s.message());
     return 2;

@@ -1,7 +1,11 @@
 // OrderStore in memory, for unit tests of the order rules and of the logic
 // built on them. Keeps every guarantee of the interface (atomic stock and
 // per-person counts, unique request ids and receipt numbers, one redemption
-// per order) under its MemoryDb's lock.
+// per order) under its MemoryDb's lock. Where the center's MySQL store takes
+// its figures from the campaign's own row (stock left, the limit, and only
+// published campaigns), this one takes them from the offer it is given: an
+// offer's stock is counted from its first order on, and a campaign's state is
+// the caller's business.
 #ifndef QRCLOUD_LIBS_ORDERING_MEMORY_ORDER_STORE_H_
 #define QRCLOUD_LIBS_ORDERING_MEMORY_ORDER_STORE_H_
 

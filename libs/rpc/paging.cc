@@ -11,7 +11,8 @@ absl::StatusOr<int> PageSize(const v1::PageRequest& page) {
 
 absl::StatusOr<int> PageSize(int32_t size, absl::string_view field) {
   if (size < 0 || size > kMaxPageSize) {
-    return core::InvalidField(field, absl::StrCat("must be 1 to ", kMaxPageSize));
+    return core::InvalidField(field,
+                              absl::StrCat("must be 1 to ", kMaxPageSize, " (got ", size, ")"));
   }
   return size == 0 ? kDefaultPageSize : size;
 }

@@ -5,7 +5,9 @@
 //
 //   QRCLOUD_ASSIGN_OR_RETURN(int size, rpc::PageSize(req.page()));
 //   QRCLOUD_ASSIGN_OR_RETURN(auto items, store.List(..., req.page().page_token(), size + 1));
-//   resp.mutable_page()->set_next_page_token(rpc::TakePage(items, size));
+//   if (std::string next = rpc::TakePage(items, size); !next.empty()) {
+//     resp.mutable_page()->set_next_page_token(next);  // no page object on the last page
+//   }
 #ifndef QRCLOUD_LIBS_RPC_PAGING_H_
 #define QRCLOUD_LIBS_RPC_PAGING_H_
 

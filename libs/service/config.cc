@@ -21,6 +21,9 @@ ABSL_FLAG(int, mysql_pool_size, 16, "MySQL connections per process");
 ABSL_FLAG(absl::Duration, startup_timeout, absl::Seconds(60),
           "How long to wait for MySQL and Redis at start");
 ABSL_FLAG(absl::Duration, session_ttl, absl::Hours(24), "How long a sign-in session lasts");
+ABSL_FLAG(absl::Duration, shutdown_drain, absl::ZeroDuration(),
+          "On SIGTERM, how long readiness reports NOT_SERVING before the server stops taking "
+          "calls (give load balancers time to move away; 5s in Kubernetes)");
 ABSL_FLAG(std::string, data_dir, ".",
           "Where the service keeps its files; relative file flags are taken below it");
 ABSL_FLAG(std::string, center_api_key_file, "",
@@ -52,6 +55,7 @@ ServiceConfig ServiceConfigFromFlags(const ProcessInfo& d) {
   c.session_ttl = absl::GetFlag(FLAGS_session_ttl);
   c.data_dir = absl::GetFlag(FLAGS_data_dir);
   c.center_api_key_file = absl::GetFlag(FLAGS_center_api_key_file);
+  c.shutdown_drain = absl::GetFlag(FLAGS_shutdown_drain);
   return c;
 }
 

@@ -37,6 +37,9 @@ struct ServiceConfig {
   std::string data_dir;
   // The API key of the service account it calls the center as; "" if none.
   std::string center_api_key_file;
+  // On SIGTERM, how long readiness says NOT_SERVING before the server stops
+  // taking calls, so load balancers move away first (5 s in Kubernetes).
+  absl::Duration shutdown_drain;
 };
 
 // Reads the flags, filling in the process's line of the service list where a

@@ -1,9 +1,11 @@
 #include "libs/service/host.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "libs/core/config.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
@@ -63,12 +65,27 @@ absl::Status Host::ServeNamed(grpc::Service& impl, absl::string_view full_name) 
     QRCLOUD_RETURN_IF_ERROR(PolicyOf(*descriptor->method(i)).status());
   }
   grpc_->Register(&impl, std::string(full_name));
+  served_.push_back(std::string(full_name));
+  return absl::OkStatus();
+}
+
+absl::Status Host::CheckAllServed() const {
+  for (const auto* contract : ContractServices()) {
+    auto process = ProcessOf(*contract);
+    if (!process.ok() || *process != name_ || IsPlanned(*contract)) continue;
+    if (std::find(served_.begin(), served_.end(), contract->full_name()) == served_.end()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(contract->full_name(), " names ", name_,
+                       " as its process but is not served: serve it "
+                       "(Host::Serve), or mark it `planned: true` in its proto"));
+    }
+  }
   return absl::OkStatus();
 }
 
 core::BackgroundLoop& Host::AddLoop(core::LoopOptions options, core::BackgroundLoop::Round round) {
   auto& loop = Own(std::make_unique<core::BackgroundLoop>(std::move(options), std::move(round)));
-  background_.push_back({[&loop] { loop.Start(); }, [&loop] { loop.Stop(); }});
+  AddWorker(loop);
   return loop;
 }
 
@@ -77,7 +94,7 @@ cache::StreamConsumer& Host::AddConsumer(cache::StreamConsumerOptions options,
   if (options.consumer.empty()) options.consumer = cache::ConsumerName();
   auto& consumer = Own(std::make_unique<cache::StreamConsumer>(config_.redis, std::move(options),
                                                                std::move(handler)));
-  background_.push_back({[&consumer] { consumer.Start(); }, [&consumer] { consumer.Stop(); }});
+  AddWorker(consumer);
   return consumer;
 }
 
@@ -86,6 +103,7 @@ absl::StatusOr<std::string> Host::AddressOf(absl::string_view process) const {
 }
 
 absl::Status Host::Start() {
+  QRCLOUD_RETURN_IF_ERROR(CheckAllServed());
   store::MysqlPool* mysql = mysql_.get();
   cache::RedisPool* redis = redis_.get();
   grpc_->AddReadinessCheck("mysql", [mysql] { return mysql->Ping(); });
@@ -109,6 +127,12 @@ void Host::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (grpc_) {
     grpc_->StopServingReadiness();
+    // Calls still arrive and are served while load balancers see NOT_SERVING
+    // and move away.
+    if (started_ && config_.shutdown_drain > absl::ZeroDuration()) {
+      spdlog::info("{}: draining for {}", name_, absl::FormatDuration(config_.shutdown_drain));
+      absl::SleepFor(config_.shutdown_drain);
+    }
     grpc_->Shutdown(grace);
   }
   if (started_) {

@@ -122,21 +122,25 @@ class Host {
                                      cache::StreamHandler handler);
 
   // Any other worker with Start() and Stop() (one that keeps its own loop).
+  // One added after Start() starts at once.
   template <typename W>
   void AddWorker(W& worker) {
     background_.push_back({[&worker] { worker.Start(); }, [&worker] { worker.Stop(); }});
+    if (started_) background_.back().start();
   }
 
   // The address of another listed process (--backends, or the template).
   absl::StatusOr<std::string> AddressOf(absl::string_view process) const;
 
   // Starts serving gRPC and /metrics, the outbox relay and the workers.
+  // FAILED_PRECONDITION if a contract naming this process was not served.
   absl::Status Start();
   int grpc_port() const { return grpc_ ? grpc_->port() : 0; }
   int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
 
-  // Stops gracefully, in this order: readiness goes NOT_SERVING; the gRPC
-  // server takes no new calls and gives those under way up to `grace`; the
+  // Stops gracefully, in this order: readiness goes NOT_SERVING (and stays
+  // so for --shutdown_drain while calls are still served); the gRPC server
+  // takes no new calls and gives those under way up to `grace`; the
   // workers stop (last added first); the outbox relay stops; /metrics
   // closes. Owned objects go when the host does. Safe to call twice.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
@@ -144,6 +148,8 @@ class Host {
  private:
   explicit Host(ServiceConfig config) : config_(std::move(config)) {}
   absl::Status ServeNamed(grpc::Service& impl, absl::string_view full_name);
+  // Every contract that names this process (and is not planned) is served.
+  absl::Status CheckAllServed() const;
 
   struct Worker {
     std::function<void()> start;
@@ -160,6 +166,7 @@ class Host {
   std::unique_ptr<store::OutboxRelay> outbox_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<http::Server> metrics_;
+  std::vector<std::string> served_;
   std::vector<Worker> background_;
   std::vector<std::shared_ptr<void>> owned_;
   bool started_ = false;

@@ -19,7 +19,8 @@ using google::protobuf::MethodDescriptor;
 using google::protobuf::ServiceDescriptor;
 using v1::Policy;
 
-// nullopt for PLATFORM; UNSPECIFIED never reaches here.
+// nullopt for PLATFORM; UNSPECIFIED never reaches here, and a value this
+// binary does not know is refused by the caller.
 std::optional<core::Subsystem> ToSubsystem(Policy::Subsystem s) {
   switch (s) {
     case Policy::LANDING:
@@ -68,6 +69,10 @@ absl::StatusOr<std::string> ProcessOf(const ServiceDescriptor& service) {
   return process;
 }
 
+bool IsPlanned(const ServiceDescriptor& service) {
+  return service.options().GetExtension(v1::service_policy).planned();
+}
+
 absl::StatusOr<MethodPolicy> PolicyOf(const MethodDescriptor& method) {
   const Policy& own = method.options().GetExtension(v1::method_policy);
   const Policy& inherited = method.service()->options().GetExtension(v1::service_policy);
@@ -79,6 +84,7 @@ absl::StatusOr<MethodPolicy> PolicyOf(const MethodDescriptor& method) {
       own.subsystem() != Policy::SUBSYSTEM_UNSPECIFIED ? own.subsystem() : inherited.subsystem();
   const Policy::Auth auth = own.auth() != Policy::AUTH_UNSPECIFIED ? own.auth() : inherited.auth();
   if (sub == Policy::SUBSYSTEM_UNSPECIFIED) return Unclassified(method, "subsystem");
+  if (!Policy::Subsystem_IsValid(sub)) return Unclassified(method, "subsystem this binary knows");
   if (auth == Policy::AUTH_UNSPECIFIED) return Unclassified(method, "auth");
   MethodPolicy policy;
   auto process = ProcessOf(*method.service());

@@ -45,6 +45,10 @@ absl::StatusOr<MethodPolicy> PolicyOf(absl::string_view full_method);
 // The process that serves a service ("qrcloud.v1.OrderService").
 absl::StatusOr<std::string> ProcessOf(const google::protobuf::ServiceDescriptor& service);
 
+// True for a contract drafted but not served yet (`planned: true`): nothing
+// routes to it, and no process may serve it.
+bool IsPlanned(const google::protobuf::ServiceDescriptor& service);
+
 // The services of package qrcloud.v1 in the generated pool (every contract
 // linked into this binary).
 std::vector<const google::protobuf::ServiceDescriptor*> ContractServices();

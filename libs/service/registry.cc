@@ -66,6 +66,12 @@ absl::StatusOr<ProcessInfo> ParseLine(absl::string_view line, int number) {
 }
 
 absl::Status CheckUnique(const std::vector<ProcessInfo>& list) {
+  for (const ProcessInfo& p : list) {
+    if (p.grpc_port == p.metrics_port) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("services.txt: ", p.name, " has one port for gRPC and metrics"));
+    }
+  }
   for (size_t i = 0; i < list.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       const ProcessInfo& a = list[j];
@@ -139,6 +145,12 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseBackends(
           absl::StrCat("backends: \"", entry, "\" is not name=host:port with a listed name (",
                        KnownNames(), ")"));
     }
+    for (const auto& [name, unused] : out) {
+      if (name == kv.first) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("backends: ", name, " is named twice; give each process once"));
+      }
+    }
     out.push_back(std::move(kv));
   }
   return out;
@@ -169,6 +181,18 @@ absl::StatusOr<std::string> BackendAddress(absl::string_view process) {
 }
 
 absl::Status ValidateBackendFlags() {
+  // Settings that were read before services/services.txt existed: refused,
+  // so a deployment that still sets them does not quietly dial elsewhere.
+  for (const char* old :
+       {"QRCLOUD_CENTER_ADDRESS", "QRCLOUD_CENTER_SERVICES", "QRCLOUD_EXTRA_BACKENDS"}) {
+    if (std::getenv(old) != nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          old,
+          " is no longer read: the processes are found through services/services.txt, at "
+          "QRCLOUD_BACKEND_ADDRESS_TEMPLATE (e.g. qrcloud-{name}:{port}) or "
+          "QRCLOUD_BACKENDS (name=host:port,...)"));
+    }
+  }
   if (absl::GetFlag(FLAGS_backend_address_template).find(':') == std::string::npos) {
     return absl::InvalidArgumentError(
         "backend_address_template: must be host:port, with {name} and {port} where they go "

@@ -34,6 +34,7 @@ TEST_CASE("A wrong line of the service list is refused, naming the line") {
   // Two processes may not share a port or a database.
   CHECK_FALSE(ParseServiceList("a 50051 9051 db_a -\nb 50051 9052 db_b -\n").ok());
   CHECK_FALSE(ParseServiceList("a 50051 9051 db -\nb 50052 9052 db -\n").ok());
+  CHECK_FALSE(ParseServiceList("a 50051 50051 db -\n").ok());
 }
 
 TEST_CASE("The compiled-in list holds the center and audit with their ports") {
@@ -56,6 +57,7 @@ TEST_CASE("Backend addresses: explicit pairs, or the template for every listed p
                                                                    {"audit", "10.0.0.2:50055"}});
   CHECK_FALSE(ParseBackends("centre=127.0.0.1:1").ok());
   CHECK_FALSE(ParseBackends("center=127.0.0.1").ok());
+  CHECK_FALSE(ParseBackends("center=127.0.0.1:1,center=127.0.0.1:2").ok());
 
   ProcessInfo p;
   p.name = "center";

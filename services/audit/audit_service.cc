@@ -72,7 +72,9 @@ absl::Status AuditLogic::ListTasks(const rpc::CallContext& call, const v1::ListT
   const v1::AuditTask::State state =
       req.state() == v1::AuditTask::STATE_UNSPECIFIED ? v1::AuditTask::QUEUED : req.state();
   QRCLOUD_ASSIGN_OR_RETURN(auto tasks, store_.ListTasks(state, req.subject(), token, size + 1));
-  resp.mutable_page()->set_next_page_token(rpc::TakePage(tasks, size));
+  if (std::string next = rpc::TakePage(tasks, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& t : tasks) *resp.add_tasks() = std::move(t);
   return absl::OkStatus();
 }
@@ -131,7 +133,9 @@ absl::Status AuditLogic::ListAuditLog(const rpc::CallContext& call,
     return core::InvalidField("page.pageToken", "is not the nextPageToken of an earlier page");
   }
   QRCLOUD_ASSIGN_OR_RETURN(auto entries, store_.ListLog(req.subject_id(), before, size + 1));
-  resp.mutable_page()->set_next_page_token(rpc::TakePage(entries, size));
+  if (std::string next = rpc::TakePage(entries, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& e : entries) *resp.add_entries() = std::move(e);
   return absl::OkStatus();
 }

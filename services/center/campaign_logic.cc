@@ -425,7 +425,9 @@ absl::Status CampaignLogic::List(const rpc::CallContext& call, const v1::ListCam
   QRCLOUD_ASSIGN_OR_RETURN(
       auto list,
       campaigns_.ListForMerchant(req.merchant_id(), state, req.page().page_token(), size + 1));
-  resp.mutable_page()->set_next_page_token(rpc::TakePage(list, size));
+  if (std::string next = rpc::TakePage(list, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& c : list) *resp.add_campaigns() = std::move(c);
   return absl::OkStatus();
 }
@@ -517,7 +519,9 @@ absl::Status CampaignLogic::Search(const rpc::CallContext& call,
   std::vector<std::string> tags(req.tags().begin(), req.tags().end());
   QRCLOUD_ASSIGN_OR_RETURN(auto found,
                            campaigns_.Search(words, tags, req.page().page_token(), size + 1));
-  resp.mutable_page()->set_next_page_token(rpc::TakePage(found, size));
+  if (std::string next = rpc::TakePage(found, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& c : found) *resp.add_campaigns() = std::move(c);
   return absl::OkStatus();
 }

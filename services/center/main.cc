@@ -10,7 +10,9 @@
 //       as, and write a working API key for it to <key-file> (mode 0600).
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -51,10 +53,25 @@ bool WriteSecret(const std::string& path, const std::string& text) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-std::string FirstLine(const std::string& path) {
+// The first line of `path`, trimmed. NOT_FOUND only when there is no such
+// file: one that exists but cannot be read is an error, never "missing" (a
+// secret must not be silently replaced).
+absl::StatusOr<std::string> FirstLine(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, " does not exist"));
+    return absl::UnavailableError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  std::ifstream in(path);
+  if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", path));
   std::string line;
-  if (std::ifstream in(path); in) std::getline(in, line);
+  std::getline(in, line);
   return std::string(absl::StripAsciiWhitespace(line));
+}
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+  return 1;
 }
 
 // The auth logic alone, for the commands (no server, no other subject).
@@ -77,18 +94,15 @@ struct AuthOnly {
 int EnsureAdmin(service::Host& host, const std::vector<std::string>& args) {
   const std::string& login = args[0];
   const std::string& password_file = args[1];
-  std::string password = FirstLine(password_file);
-  if (password.empty()) {
+  absl::StatusOr<std::string> password = FirstLine(password_file);
+  if (absl::IsNotFound(password.status())) {
     password = core::RandomBase64Url(18);
-    if (!WriteSecret(password_file, password)) {
-      std::fprintf(stderr, "cannot write %s\n", password_file.c_str());
-      return 1;
+    if (!WriteSecret(password_file, *password)) {
+      return Fail(absl::UnavailableError(absl::StrCat("cannot write ", password_file)));
     }
   }
-  if (absl::Status s = AuthOnly(host).logic.EnsureAdmin(login, password); !s.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-    return 1;
-  }
+  if (!password.ok()) return Fail(password.status());
+  if (absl::Status s = AuthOnly(host).logic.EnsureAdmin(login, *password); !s.ok()) return Fail(s);
   std::printf("administrator %s ready (password in %s)\n", login.c_str(), password_file.c_str());
   return 0;
 }
@@ -96,15 +110,13 @@ int EnsureAdmin(service::Host& host, const std::vector<std::string>& args) {
 int EnsureServiceAccount(service::Host& host, const std::vector<std::string>& args) {
   const std::string& login = args[0];
   const std::string& key_file = args[2];
-  const std::string existing = FirstLine(key_file);
+  absl::StatusOr<std::string> read = FirstLine(key_file);
+  if (!read.ok() && !absl::IsNotFound(read.status())) return Fail(read.status());
+  const std::string existing = read.ok() ? *read : "";
   auto key = AuthOnly(host).logic.EnsureServiceAccount(login, args[1], existing);
-  if (!key.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(key.status().message()).c_str());
-    return 1;
-  }
+  if (!key.ok()) return Fail(key.status());
   if (*key != existing && !WriteSecret(key_file, *key)) {
-    std::fprintf(stderr, "cannot write %s\n", key_file.c_str());
-    return 1;
+    return Fail(absl::UnavailableError(absl::StrCat("cannot write ", key_file)));
   }
   std::printf("service account %s ready (API key in %s)\n", login.c_str(), key_file.c_str());
   return 0;
@@ -113,13 +125,15 @@ int EnsureServiceAccount(service::Host& host, const std::vector<std::string>& ar
 // The receipt signing seed from `path` (base64), or a new one written there.
 // Every replica must use the same key: give them the same file (a Secret).
 absl::StatusOr<std::string> LoadOrCreateReceiptSeed(const std::string& path) {
-  if (std::ifstream in(path); in) {
+  absl::StatusOr<std::string> text = FirstLine(path);
+  if (text.ok()) {
     std::string seed;
-    if (!absl::Base64Unescape(FirstLine(path), &seed) || seed.size() != 32) {
+    if (!absl::Base64Unescape(*text, &seed) || seed.size() != 32) {
       return absl::InvalidArgumentError(absl::StrCat(path, " does not hold a base64 32-byte seed"));
     }
     return seed;
   }
+  if (!absl::IsNotFound(text.status())) return text.status();
   const std::string seed = core::ReceiptSigner::NewSeed();
   if (!WriteSecret(path, absl::Base64Escape(seed))) {
     return absl::UnavailableError(absl::StrCat("cannot write ", path));

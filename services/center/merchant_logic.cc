@@ -216,7 +216,9 @@ absl::Status MerchantLogic::List(const rpc::CallContext& call, const v1::ListMer
                                 : v1::Qualification::State_Name(req.qualification_state());
   QRCLOUD_ASSIGN_OR_RETURN(auto merchants,
                            merchants_.List(state, req.page().page_token(), size + 1));
-  resp.mutable_page()->set_next_page_token(rpc::TakePage(merchants, size));
+  if (std::string next = rpc::TakePage(merchants, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& m : merchants) *resp.add_merchants() = std::move(m);
   return absl::OkStatus();
 }

@@ -135,7 +135,9 @@ absl::Status OrderLogic::List(ordering::OrderFilter filter, const v1::PageReques
   filter.before_id = page.page_token();
   filter.limit = size + 1;
   QRCLOUD_ASSIGN_OR_RETURN(auto orders, orders_.List(filter));
-  resp.mutable_page()->set_next_page_token(rpc::TakePage(orders, size));
+  if (std::string next = rpc::TakePage(orders, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& o : orders) *resp.add_orders() = std::move(WithImage(o));
   return absl::OkStatus();
 }

@@ -185,10 +185,11 @@ TEST_CASE("A deployment without the personal front serves none of its routes") {
       grpc::ByteBuffer empty(&nothing, 1), reply;
       absl::Notification done;
       grpc::Status answer;
-      generic.UnaryCall(&call, method, grpc::StubOptions(), &empty, &reply, [&](grpc::Status s) {
-        answer = std::move(s);
-        done.Notify();
-      });
+      generic.UnaryCall(&call, method, grpc::StubOptions(), &empty, &reply,
+                        [&](grpc::Status result) {
+                          answer = std::move(result);
+                          done.Notify();
+                        });
       REQUIRE(done.WaitForNotificationWithTimeout(kDeadline));
       CHECK(answer.error_code() == grpc::StatusCode::UNIMPLEMENTED);
       ++refused;
