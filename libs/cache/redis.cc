@@ -16,6 +16,18 @@ namespace {
 
 timeval AsTimeval(absl::Duration d) { return absl::ToTimeval(d); }
 
+// A connected hiredis context (the caller owns it), or why there is none.
+absl::StatusOr<redisContext*> OpenContext(const RedisOptions& o) {
+  redisContext* c = redisConnectWithTimeout(o.host.c_str(), o.port, AsTimeval(o.connect_timeout));
+  if (c == nullptr || c->err) {
+    std::string why = c ? c->errstr : "out of memory";
+    if (c) redisFree(c);
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to Redis at ", o.host, ":", o.port, ": ", why));
+  }
+  return c;
+}
+
 constexpr absl::Duration kValidateAfterIdle = absl::Seconds(1);
 
 core::Counter& ReconnectCounter() {
@@ -60,13 +72,7 @@ std::string StreamEntry::Field(absl::string_view name) const {
 // RedisConnection --------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<RedisConnection>> RedisConnection::Connect(const RedisOptions& o) {
-  redisContext* c = redisConnectWithTimeout(o.host.c_str(), o.port, AsTimeval(o.connect_timeout));
-  if (c == nullptr || c->err) {
-    std::string why = c ? c->errstr : "out of memory";
-    if (c) redisFree(c);
-    return absl::UnavailableError(
-        absl::StrCat("cannot connect to Redis at ", o.host, ":", o.port, ": ", why));
-  }
+  QRCLOUD_ASSIGN_OR_RETURN(redisContext * c, OpenContext(o));
   std::unique_ptr<RedisConnection> conn(new RedisConnection(c));
   conn->SetTimeout(o.command_timeout);
   redisEnableKeepAlive(c);
@@ -283,13 +289,7 @@ absl::Status RedisPool::EnsureGroup(absl::string_view stream, absl::string_view 
 absl::StatusOr<std::unique_ptr<RedisSubscriber>> RedisSubscriber::Connect(
     const RedisOptions& o, const std::vector<std::string>& channels) {
   // Pub/sub ignores the database number, so there is no SELECT.
-  redisContext* c = redisConnectWithTimeout(o.host.c_str(), o.port, AsTimeval(o.connect_timeout));
-  if (c == nullptr || c->err) {
-    std::string why = c ? c->errstr : "out of memory";
-    if (c) redisFree(c);
-    return absl::UnavailableError(
-        absl::StrCat("cannot connect to Redis at ", o.host, ":", o.port, ": ", why));
-  }
+  QRCLOUD_ASSIGN_OR_RETURN(redisContext * c, OpenContext(o));
   std::unique_ptr<RedisSubscriber> sub(new RedisSubscriber(c));
   redisSetTimeout(c, AsTimeval(o.command_timeout));
   auto command = [&](const Args& args) -> absl::Status {

@@ -312,41 +312,39 @@ absl::StatusOr<CampaignRecord> MemoryCampaignStore::GetByPageSlug(absl::string_v
   });
 }
 
-absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::ListForMerchant(
-    absl::string_view merchant_id, absl::string_view state, absl::string_view after_id, int limit) {
+absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::Page(
+    absl::string_view after_id, int limit, const std::function<bool(const v1::Campaign&)>& keep) {
   using List = std::vector<v1::Campaign>;
   return Step<List>(db_, [&](store::Tx&) -> absl::StatusOr<List> {
     List out;
-    for (const auto& [id, rec] : campaigns_) {
-      const v1::Campaign& c = rec.campaign;
-      if (static_cast<int>(out.size()) >= limit || id <= after_id) continue;
-      if (c.merchant_id() != merchant_id) continue;
-      if (!state.empty() && v1::Campaign::State_Name(c.state()) != state) continue;
-      out.push_back(c);
+    for (auto it = campaigns_.upper_bound(std::string(after_id));
+         it != campaigns_.end() && static_cast<int>(out.size()) < limit; ++it) {
+      if (keep(it->second.campaign)) out.push_back(it->second.campaign);
     }
     return out;
+  });
+}
+
+absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::ListForMerchant(
+    absl::string_view merchant_id, absl::string_view state, absl::string_view after_id, int limit) {
+  return Page(after_id, limit, [&](const v1::Campaign& c) {
+    return c.merchant_id() == merchant_id &&
+           (state.empty() || v1::Campaign::State_Name(c.state()) == state);
   });
 }
 
 absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::Search(
     const std::vector<std::string>& words, const std::vector<std::string>& tags,
     absl::string_view after_id, int limit) {
-  using List = std::vector<v1::Campaign>;
-  return Step<List>(db_, [&](store::Tx&) -> absl::StatusOr<List> {
-    List out;
-    for (const auto& [id, rec] : campaigns_) {
-      const v1::Campaign& c = rec.campaign;
-      if (static_cast<int>(out.size()) >= limit || id <= after_id) continue;
-      if (c.state() != v1::Campaign::PUBLISHED) continue;
-      const std::string text = SearchText(c);
-      bool all = std::all_of(words.begin(), words.end(),
-                             [&](const std::string& w) { return absl::StrContains(text, w); });
-      for (const auto& t : tags) {
-        all = all && std::find(c.tags().begin(), c.tags().end(), t) != c.tags().end();
-      }
-      if (all) out.push_back(c);
-    }
-    return out;
+  return Page(after_id, limit, [&](const v1::Campaign& c) {
+    if (c.state() != v1::Campaign::PUBLISHED) return false;
+    const std::string text = SearchText(c);
+    auto has_word = [&](const std::string& w) { return absl::StrContains(text, w); };
+    auto has_tag = [&](const std::string& t) {
+      return std::find(c.tags().begin(), c.tags().end(), t) != c.tags().end();
+    };
+    return std::all_of(words.begin(), words.end(), has_word) &&
+           std::all_of(tags.begin(), tags.end(), has_tag);
   });
 }
 

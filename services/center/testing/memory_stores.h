@@ -7,6 +7,7 @@
 #ifndef QRCLOUD_SERVICES_CENTER_TESTING_MEMORY_STORES_H_
 #define QRCLOUD_SERVICES_CENTER_TESTING_MEMORY_STORES_H_
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -136,6 +137,11 @@ class MemoryCampaignStore final : public CampaignStore {
                                            absl::string_view request_id) override;
 
  private:
+  // Up to `limit` campaigns after `after_id`, in id order, that `keep`
+  // accepts.
+  absl::StatusOr<std::vector<v1::Campaign>> Page(
+      absl::string_view after_id, int limit, const std::function<bool(const v1::Campaign&)>& keep);
+
   store::MemoryDb& db_;
   MerchantStore& merchants_;
   ordering::OrderStore& orders_;
