@@ -71,6 +71,80 @@ std::string Cny(int64_t minor) {
   return money.ok() ? money->ToString() : absl::StrCat(minor, " fen");
 }
 
+// The steps of CheckCampaign that need no options: each adds its findings.
+
+void CheckRequired(const v1::Campaign& c, std::vector<Finding>& out) {
+  RejectIfError(out, core::ValidateText("title", absl::StripAsciiWhitespace(c.title()), 1, 60));
+  RejectIfError(out, core::ValidateText("description", c.description(), 0, 2000));
+  if (c.mode() == v1::Campaign::MODE_UNSPECIFIED) {
+    Reject(out, "mode: is required: SHOWCASE, ORDER or EXTERNAL");
+  }
+  if (c.template_().empty()) {
+    Reject(out, absl::StrCat("template: is required: one of ", TemplateList()));
+  } else if (!KnownTemplate(c.template_())) {
+    Reject(out, absl::StrCat("template: must be one of ", TemplateList(), " (got \"", c.template_(),
+                             "\")"));
+  }
+  if (c.mode() == v1::Campaign::EXTERNAL && c.external_url().empty()) {
+    Reject(out, "externalUrl: is required for mode EXTERNAL");
+  }
+}
+
+void CheckPrice(const v1::Campaign& c, std::vector<Finding>& out) {
+  // An empty price object (as the center stores a campaign without one) is
+  // no price.
+  const bool priced = c.has_price() && !(c.price().currency().empty() && c.price().minor() == 0);
+  if (c.mode() == v1::Campaign::ORDER && !priced) {
+    Reject(out,
+           "price: is required for mode ORDER ({\"currency\":\"CNY\",\"minor\":\"0\"} for a free "
+           "claim)");
+  }
+  if (!priced) return;
+  if (c.price().currency() != kCny) {
+    Reject(out, absl::StrCat("price.currency: must be CNY (got \"", c.price().currency(), "\")"));
+  } else if (c.price().minor() < 0) {
+    Reject(out, "price.minor: must be 0 (a free claim) or more");
+  } else if (c.price().minor() > kReviewPriceMinor) {
+    Review(out, absl::StrCat("price.minor: ", Cny(c.price().minor()), " is above ",
+                             Cny(kReviewPriceMinor), "; an auditor confirms the price"));
+  }
+}
+
+void CheckQuantities(const v1::Campaign& c, std::vector<Finding>& out) {
+  if (c.stock() < 0) {
+    Reject(out, "stock: must be 0 (unlimited) or more");
+  } else if (c.stock() > kReviewStock) {
+    Review(out, absl::StrCat("stock: ", c.stock(), " is above ", kReviewStock,
+                             "; an auditor confirms it"));
+  }
+  if (c.per_person_limit() < 0) {
+    Reject(out, "perPersonLimit: must be 0 (no limit) or more");
+  } else if (c.stock() > 0 && c.per_person_limit() > c.stock()) {
+    Review(out, absl::StrCat("perPersonLimit: ", c.per_person_limit(), " is more than the stock (",
+                             c.stock(), "); an auditor confirms it"));
+  }
+}
+
+void CheckTimesAndPlace(const v1::Campaign& c, absl::Time now, std::vector<Finding>& out) {
+  if (c.has_start_time() && c.has_end_time() &&
+      core::FromProto(c.end_time()) <= core::FromProto(c.start_time())) {
+    Reject(out, "endTime: must be after startTime");
+  }
+  if (c.has_end_time() && core::FromProto(c.end_time()) <= now) {
+    Reject(out, absl::StrCat("endTime: has already passed (",
+                             absl::FormatTime(absl::RFC3339_sec, core::FromProto(c.end_time()),
+                                              absl::UTCTimeZone()),
+                             "); choose a time in the future"));
+  }
+  if (c.has_fence()) {
+    if (c.fence().radius_m() <= 0 || c.fence().radius_m() > 100000) {
+      Reject(out, "fence.radiusM: must be 1 to 100000 metres");
+    }
+    RejectIfError(out, core::ValidateLatLng("fence.origin", c.fence().origin().lat(),
+                                            c.fence().origin().lng()));
+  }
+}
+
 }  // namespace
 
 std::string Finding::ToString() const {
@@ -187,68 +261,10 @@ std::vector<Finding> Rules::CheckLandingRequest(const v1::Merchant& merchant) co
 
 std::vector<Finding> Rules::CheckCampaign(const v1::Campaign& c, absl::Time now) const {
   std::vector<Finding> out;
-  // Required fields and their ranges.
-  RejectIfError(out, core::ValidateText("title", absl::StripAsciiWhitespace(c.title()), 1, 60));
-  RejectIfError(out, core::ValidateText("description", c.description(), 0, 2000));
-  if (c.mode() == v1::Campaign::MODE_UNSPECIFIED) {
-    Reject(out, "mode: is required: SHOWCASE, ORDER or EXTERNAL");
-  }
-  if (c.template_().empty()) {
-    Reject(out, absl::StrCat("template: is required: one of ", TemplateList()));
-  } else if (!KnownTemplate(c.template_())) {
-    Reject(out, absl::StrCat("template: must be one of ", TemplateList(), " (got \"", c.template_(),
-                             "\")"));
-  }
-  if (c.mode() == v1::Campaign::EXTERNAL && c.external_url().empty()) {
-    Reject(out, "externalUrl: is required for mode EXTERNAL");
-  }
-  // An empty price object (as the center stores a campaign without one) is
-  // no price.
-  const bool priced = c.has_price() && !(c.price().currency().empty() && c.price().minor() == 0);
-  if (c.mode() == v1::Campaign::ORDER && !priced) {
-    Reject(out,
-           "price: is required for mode ORDER ({\"currency\":\"CNY\",\"minor\":\"0\"} for a free "
-           "claim)");
-  }
-  if (priced) {
-    if (c.price().currency() != kCny) {
-      Reject(out, absl::StrCat("price.currency: must be CNY (got \"", c.price().currency(), "\")"));
-    } else if (c.price().minor() < 0) {
-      Reject(out, "price.minor: must be 0 (a free claim) or more");
-    } else if (c.price().minor() > kReviewPriceMinor) {
-      Review(out, absl::StrCat("price.minor: ", Cny(c.price().minor()), " is above ",
-                               Cny(kReviewPriceMinor), "; an auditor confirms the price"));
-    }
-  }
-  if (c.stock() < 0) {
-    Reject(out, "stock: must be 0 (unlimited) or more");
-  } else if (c.stock() > kReviewStock) {
-    Review(out, absl::StrCat("stock: ", c.stock(), " is above ", kReviewStock,
-                             "; an auditor confirms it"));
-  }
-  if (c.per_person_limit() < 0) {
-    Reject(out, "perPersonLimit: must be 0 (no limit) or more");
-  } else if (c.stock() > 0 && c.per_person_limit() > c.stock()) {
-    Review(out, absl::StrCat("perPersonLimit: ", c.per_person_limit(), " is more than the stock (",
-                             c.stock(), "); an auditor confirms it"));
-  }
-  if (c.has_start_time() && c.has_end_time() &&
-      core::FromProto(c.end_time()) <= core::FromProto(c.start_time())) {
-    Reject(out, "endTime: must be after startTime");
-  }
-  if (c.has_end_time() && core::FromProto(c.end_time()) <= now) {
-    Reject(out, absl::StrCat("endTime: has already passed (",
-                             absl::FormatTime(absl::RFC3339_sec, core::FromProto(c.end_time()),
-                                              absl::UTCTimeZone()),
-                             "); choose a time in the future"));
-  }
-  if (c.has_fence()) {
-    if (c.fence().radius_m() <= 0 || c.fence().radius_m() > 100000) {
-      Reject(out, "fence.radiusM: must be 1 to 100000 metres");
-    }
-    RejectIfError(out, core::ValidateLatLng("fence.origin", c.fence().origin().lat(),
-                                            c.fence().origin().lng()));
-  }
+  CheckRequired(c, out);
+  CheckPrice(c, out);
+  CheckQuantities(c, out);
+  CheckTimesAndPlace(c, now, out);
 
   // Links.
   if (!c.external_url().empty()) CheckLink("externalUrl", c.external_url(), out);

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
@@ -42,41 +44,32 @@ const char* ActionFor(v1::AuditTask::State state) {
   }
 }
 
-}  // namespace
-
-absl::StatusOr<IntakeOutcome> SubmissionIntake::Accept(absl::string_view event_id,
-                                                       absl::string_view type,
-                                                       absl::string_view data) {
-  const absl::Time now = core::ToMicros(clock_.Now());
-  Submission sub;
-  if (type == kQualificationSubmitted) {
+// Reads the submission and runs its checks; nullopt for an event type the
+// audit service does not take.
+absl::StatusOr<std::optional<Submission>> Check(const Rules& rules, absl::string_view type,
+                                                absl::string_view data, absl::Time now) {
+  if (type == kQualificationSubmitted || type == kLandingRequested) {
     v1::Merchant merchant;
     QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &merchant));
-    sub = {v1::AuditTask::QUALIFICATION, merchant.id(), merchant.id(),
-           rules_.CheckQualification(merchant)};
-  } else if (type == kCampaignSubmitted) {
+    if (type == kQualificationSubmitted) {
+      return Submission{v1::AuditTask::QUALIFICATION, merchant.id(), merchant.id(),
+                        rules.CheckQualification(merchant)};
+    }
+    return Submission{v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(),
+                      rules.CheckLandingRequest(merchant)};
+  }
+  if (type == kCampaignSubmitted) {
     v1::Campaign campaign;
     QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &campaign));
-    sub = {v1::AuditTask::CAMPAIGN, campaign.id(), campaign.merchant_id(),
-           rules_.CheckCampaign(campaign, now)};
-  } else if (type == kLandingRequested) {
-    v1::Merchant merchant;
-    QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &merchant));
-    sub = {v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(),
-           rules_.CheckLandingRequest(merchant)};
-  } else {
-    return IntakeOutcome::kSkipped;
+    return Submission{v1::AuditTask::CAMPAIGN, campaign.id(), campaign.merchant_id(),
+                      rules.CheckCampaign(campaign, now)};
   }
-  if (event_id.empty() || event_id.size() > 64) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(type, " event has no usable event_id (\"", event_id, "\")"));
-  }
-  if (sub.subject_id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(type, " event ", event_id, " names no id"));
-  }
+  return std::nullopt;
+}
 
-  const Verdict verdict = Decide(sub.findings, auto_approve_);
-  const bool decided = verdict.state != v1::AuditTask::QUEUED;
+// The task for a submission, decided already unless the verdict queues it.
+TaskRecord NewTask(absl::string_view event_id, absl::string_view data, const Submission& sub,
+                   const Verdict& verdict, absl::Time now) {
   TaskRecord record;
   record.submission_id = std::string(event_id);
   v1::AuditTask& task = record.task;
@@ -88,28 +81,53 @@ absl::StatusOr<IntakeOutcome> SubmissionIntake::Accept(absl::string_view event_i
   for (const Finding& f : sub.findings) task.add_findings(f.ToString());
   task.set_snapshot_json(std::string(data));
   core::ToProto(now, task.mutable_create_time());
-  if (decided) {
+  if (verdict.state != v1::AuditTask::QUEUED) {
     for (const auto& r : verdict.reasons) task.add_reasons(r);
     task.set_decided_by(kAutoActor);
     core::ToProto(now, task.mutable_decide_time());
   }
+  return record;
+}
 
+// The automatic decision on `record`, for the owner of the subject.
+DecisionRecord AutoDecision(const TaskRecord& record, const Verdict& verdict, absl::Time now) {
+  DecisionRecord decision;
+  decision.task_id = record.task.id();
+  decision.subject = record.task.subject();
+  decision.subject_id = record.task.subject_id();
+  decision.submission_id = record.submission_id;
+  decision.approve = verdict.state == v1::AuditTask::APPROVED;
+  decision.reasons = verdict.reasons;
+  decision.decided_by = kAutoActor;
+  decision.created_at = now;
+  return decision;
+}
+
+}  // namespace
+
+absl::StatusOr<IntakeOutcome> SubmissionIntake::Accept(absl::string_view event_id,
+                                                       absl::string_view type,
+                                                       absl::string_view data) {
+  const absl::Time now = core::ToMicros(clock_.Now());
+  QRCLOUD_ASSIGN_OR_RETURN(std::optional<Submission> sub, Check(rules_, type, data, now));
+  if (!sub) return IntakeOutcome::kSkipped;
+  if (event_id.empty() || event_id.size() > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(type, " event has no usable event_id (\"", event_id, "\")"));
+  }
+  if (sub->subject_id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(type, " event ", event_id, " names no id"));
+  }
+
+  const Verdict verdict = Decide(sub->findings, auto_approve_);
+  const TaskRecord record = NewTask(event_id, data, *sub, verdict, now);
   absl::Status s = store_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
     QRCLOUD_RETURN_IF_ERROR(store_.InsertTask(conn, record));
     QRCLOUD_RETURN_IF_ERROR(
-        store_.AppendLog(conn, {kAutoActor, ActionFor(verdict.state), sub.subject, sub.subject_id,
-                                task.id(), record.submission_id, verdict.reasons, now}));
-    if (!decided) return absl::OkStatus();
-    DecisionRecord decision;
-    decision.task_id = task.id();
-    decision.subject = sub.subject;
-    decision.subject_id = sub.subject_id;
-    decision.submission_id = record.submission_id;
-    decision.approve = verdict.state == v1::AuditTask::APPROVED;
-    decision.reasons = verdict.reasons;
-    decision.decided_by = kAutoActor;
-    decision.created_at = now;
-    return store_.InsertDecision(conn, decision);
+        store_.AppendLog(conn, {kAutoActor, ActionFor(verdict.state), sub->subject, sub->subject_id,
+                                record.task.id(), record.submission_id, verdict.reasons, now}));
+    if (verdict.state == v1::AuditTask::QUEUED) return absl::OkStatus();
+    return store_.InsertDecision(conn, AutoDecision(record, verdict, now));
   });
   // The unique submission id: this event was taken in before.
   if (s.code() == absl::StatusCode::kAlreadyExists) return IntakeOutcome::kReplayed;
