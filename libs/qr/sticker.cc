@@ -274,6 +274,18 @@ void DrawFooter(cairo_t* cr, const SheetGrid& grid, int page, int pages) {
   ShowLine(cr, footer.get(), 0, kA4Height - grid.margin / 2 - LineHeight(footer.get()) / 2);
 }
 
+// Every item's text and style, checked before anything is drawn, so a bad
+// item late in a long list costs no rendering. (The styles are resolved
+// again page by page: holding 50,000 of them, logos included, would cost
+// more memory than resolving twice costs time.)
+absl::Status CheckItems(const std::vector<StickerItem>& items, const SheetOptions& options) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    QRCLOUD_RETURN_IF_ERROR(CheckText(absl::StrCat("items[", i, "].text."), items[i].text));
+    QRCLOUD_RETURN_IF_ERROR(ResolveStyle(items[i].matrix, options.style).status());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status DrawPage(cairo_t* cr, const std::vector<StickerItem>& items, size_t first,
                       const SheetGrid& grid, const SheetOptions& options, int page, int pages) {
   size_t per_page = static_cast<size_t>(grid.columns) * grid.rows;
@@ -281,8 +293,6 @@ absl::Status DrawPage(cairo_t* cr, const std::vector<StickerItem>& items, size_t
     int slot = static_cast<int>(i - first);
     double x = grid.margin + (slot % grid.columns) * (grid.cell_width + grid.gutter);
     double y = grid.margin + (slot / grid.columns) * (grid.cell_height + grid.gutter);
-    std::string prefix = absl::StrCat("items[", i, "].text.");
-    QRCLOUD_RETURN_IF_ERROR(CheckText(prefix, items[i].text));
     QRCLOUD_ASSIGN_OR_RETURN(ResolvedStyle style, ResolveStyle(items[i].matrix, options.style));
     QRCLOUD_RETURN_IF_ERROR(DrawSticker(cr, items[i].matrix, style, items[i].text,
                                         Card{x, y, grid.cell_width, grid.cell_height}));
@@ -317,6 +327,7 @@ absl::StatusOr<std::string> RenderStickerSheet(const std::vector<StickerItem>& i
         "items", absl::StrCat("has ", items.size(), " stickers; give 1 to ", kMaxSheetStickers));
   }
   QRCLOUD_ASSIGN_OR_RETURN(SheetGrid grid, MakeGrid(options));
+  QRCLOUD_RETURN_IF_ERROR(CheckItems(items, options));
   size_t per_page = static_cast<size_t>(grid.columns) * grid.rows;
   int pages = static_cast<int>((items.size() + per_page - 1) / per_page);
   std::string out;
