@@ -1,5 +1,7 @@
 #include "gateway/gateway.h"
 
+#include <algorithm>
+
 #include <grpcpp/support/byte_buffer.h>
 
 #include "absl/strings/ascii.h"
@@ -94,7 +96,14 @@ http::Response Gateway::Answer(const grpc::Status& status,
 }
 
 http::Response ErrorResponse(const absl::Status& status, int http_status) {
-  return Json(http_status ? http_status : core::HttpStatusFor(status.code()), StatusJson(status));
+  http::Response r =
+      Json(http_status ? http_status : core::HttpStatusFor(status.code()), StatusJson(status));
+  if (auto delay = core::RetryDelay(status)) {
+    // Whole seconds, rounded up: a client that waits that long is let in.
+    const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(*delay, absl::Seconds(1)));
+    r.headers.emplace_back("retry-after", absl::StrCat(std::max<int64_t>(1, seconds)));
+  }
+  return r;
 }
 
 // One call through grpc++ (--backend_client=grpc): lives until gRPC
@@ -223,6 +232,13 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
     }
   }
 
+  // Two credentials would be read one way here and maybe another way by a
+  // proxy in front: refuse them rather than pick one.
+  if (std::count_if(req.headers.begin(), req.headers.end(),
+                    [](const auto& h) { return h.first == "authorization"; }) > 1) {
+    return reply(ErrorResponse(core::InvalidField(
+        "Authorization", "is sent more than once; send one header with one credential")));
+  }
   const std::string authorization(req.Header("authorization"));
   const std::string token(auth::Authenticator::BearerToken(authorization));
   if (limiter_) {
@@ -232,10 +248,8 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
       RateLimitedCounter().Inc();
       const int64_t seconds =
           std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))));
-      http::Response r = ErrorResponse(absl::ResourceExhaustedError(
-          absl::StrCat("too many requests; retry after ", seconds, " s")));
-      r.headers.emplace_back("retry-after", absl::StrCat(seconds));
-      return reply(std::move(r));
+      return reply(ErrorResponse(core::RetryAfter(
+          absl::Seconds(seconds), absl::StrCat("too many requests; retry after ", seconds, " s"))));
     }
   }
 

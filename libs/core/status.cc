@@ -1,5 +1,7 @@
 #include "libs/core/status.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -10,6 +12,7 @@ namespace {
 
 constexpr absl::string_view kTypePrefix = "type.googleapis.com/";
 const std::string kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
+const std::string kRetryInfoUrl = "type.googleapis.com/google.rpc.RetryInfo";
 
 }  // namespace
 
@@ -55,6 +58,25 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
   if (!bad.ParseFromString(std::string(*payload))) return out;
   for (const auto& fv : bad.field_violations()) out.push_back({fv.field(), fv.description()});
   return out;
+}
+
+absl::Status RetryAfter(absl::Duration delay, absl::string_view message, absl::StatusCode code) {
+  google::rpc::RetryInfo info;
+  const int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(delay));
+  info.mutable_retry_delay()->set_seconds(ms / 1000);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000 * 1'000'000));
+  absl::Status status(code, message);
+  status.SetPayload(kRetryInfoUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::optional<absl::Duration> RetryDelay(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryInfoUrl);
+  if (!payload) return std::nullopt;
+  google::rpc::RetryInfo info;
+  if (!info.ParseFromString(std::string(*payload))) return std::nullopt;
+  return absl::Seconds(info.retry_delay().seconds()) +
+         absl::Nanoseconds(info.retry_delay().nanos());
 }
 
 int HttpStatusFor(absl::StatusCode code) {

@@ -8,6 +8,7 @@
 #ifndef QRCLOUD_LIBS_CORE_STATUS_H_
 #define QRCLOUD_LIBS_CORE_STATUS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 #include "absl/strings/string_view.h"
@@ -15,6 +16,7 @@
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "google/rpc/status.pb.h"
 
 namespace qrcloud::core {
@@ -30,6 +32,13 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
 absl::Status InvalidFields(const std::vector<FieldViolation>& violations);
 // The field violations attached to `status` (empty if none).
 std::vector<FieldViolation> FieldViolations(const absl::Status& status);
+
+// RESOURCE_EXHAUSTED (or `code`) carrying a google.rpc.RetryInfo: the caller
+// may try again after `delay`. The gateway sends it as `Retry-After`.
+absl::Status RetryAfter(absl::Duration delay, absl::string_view message,
+                        absl::StatusCode code = absl::StatusCode::kResourceExhausted);
+// The delay of RetryAfter(), if `status` carries one.
+std::optional<absl::Duration> RetryDelay(const absl::Status& status);
 
 // snake_case → lowerCamelCase, per segment of a dotted path ("price.minor_units"
 // → "price.minorUnits"): the names clients see in JSON.

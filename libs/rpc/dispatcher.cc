@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -12,6 +13,7 @@
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/rpc/secret_fields.h"
 
 namespace qrcloud::rpc {
 namespace {
@@ -30,6 +32,21 @@ std::string DeterministicBytes(const google::protobuf::Message& m) {
 }
 
 }  // namespace
+
+// "ipv4:10.0.0.7:51234" → "10.0.0.7", "ipv6:[::1]:5000" → "::1": the
+// client's host without the port, which changes with every connection.
+std::string PeerHost(absl::string_view peer) {
+  for (absl::string_view scheme : {"ipv4:", "ipv6:"}) {
+    if (absl::ConsumePrefix(&peer, scheme)) {
+      const size_t colon = peer.rfind(':');
+      if (colon != absl::string_view::npos) peer = peer.substr(0, colon);
+      absl::ConsumePrefix(&peer, "[");
+      absl::ConsumeSuffix(&peer, "]");
+      break;
+    }
+  }
+  return std::string(peer);
+}
 
 std::string Metadata(const grpc::CallbackServerContext* ctx, absl::string_view key) {
   const auto& md = ctx->client_metadata();
@@ -103,7 +120,8 @@ void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method
   if (call.request_id.empty()) call.request_id = core::NewId();
   ctx->AddInitialMetadata(kRequestIdHeader, call.request_id);
   call.deadline = absl::FromChrono(ctx->deadline());
-  call.peer = ctx->peer();
+  call.client_address = Metadata(ctx, "x-forwarded-for");
+  if (call.client_address.empty()) call.client_address = PeerHost(ctx->peer());
 
   auto finish = [&](const absl::Status& status) {
     if (!status.ok() && (status.code() == absl::StatusCode::kInternal ||
@@ -139,6 +157,19 @@ void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method
   finish(logic(call));
 }
 
+namespace {
+
+// The bytes of `m` with its secret fields cleared: what may be kept.
+std::string WithoutSecrets(const google::protobuf::Message& m) {
+  if (!HasSecretFields(m.GetDescriptor())) return DeterministicBytes(m);
+  std::unique_ptr<google::protobuf::Message> copy(m.New());
+  copy->CopyFrom(m);
+  ClearSecretFields(*copy);
+  return DeterministicBytes(*copy);
+}
+
+}  // namespace
+
 // Idempotency: a Redis key per (method, caller, request id) moves from
 // "pending:<request hash>" while the first call runs to "done:<request
 // hash>:<response>" once it succeeded. A retry gets the stored response; a
@@ -155,7 +186,7 @@ absl::Status Dispatcher::RunIdempotent(const CallContext& call, const std::strin
   const std::string who = call.principal ? call.principal->account_id : "-";
   const std::string key = absl::StrCat("qrcloud:idem:", service_, "/", method, ":", who, ":",
                                        core::Sha256Hex(request_id));
-  const std::string request_hash = core::Sha256Hex(DeterministicBytes(request)).substr(0, 32);
+  const std::string request_hash = core::Sha256Hex(WithoutSecrets(request)).substr(0, 32);
 
   auto claimed = deps_.redis->Command({"SET", key, absl::StrCat(kPending, request_hash), "NX", "EX",
                                        absl::StrCat(absl::ToInt64Seconds(absl::Minutes(5)))});
@@ -189,7 +220,7 @@ absl::Status Dispatcher::RunIdempotent(const CallContext& call, const std::strin
     return status;
   }
   (void)deps_.redis->Command({"SET", key,
-                              absl::StrCat(kDone, request_hash, ":", DeterministicBytes(*response)),
+                              absl::StrCat(kDone, request_hash, ":", WithoutSecrets(*response)),
                               "EX", absl::StrCat(absl::ToInt64Seconds(deps_.idempotency_ttl))});
   return status;
 }

@@ -46,7 +46,10 @@ struct CallContext {
   const auth::Principal* principal = nullptr;
   std::string request_id;
   absl::Time deadline = absl::InfiniteFuture();
-  std::string peer;
+  // Who called: the address the gateway saw (its x-forwarded-for), or, for
+  // a direct gRPC client, the peer's host. Good for throttling and logs,
+  // never for authorisation.
+  std::string client_address;
 
   // For methods whose auth is REQUIRED or API_KEY, where it is never null.
   const auth::Principal& caller() const { return *principal; }

@@ -18,7 +18,19 @@ using auth::Role;
 absl::Status ValidateLogin(absl::string_view login) {
   if (login.empty())
     return core::InvalidField("login", "is required (an e-mail address or a mobile number)");
-  if (login.find('@') != absl::string_view::npos) return core::ValidateEmail("login", login);
+  if (login.find('@') != absl::string_view::npos) {
+    // Letters from other scripts that look Latin ("аdmin" with a Cyrillic а)
+    // would make a second account that reads as the first.
+    for (unsigned char c : login) {
+      if (c >= 0x80) {
+        return core::InvalidField("login",
+                                  "must be written in plain ASCII letters, digits and "
+                                  "symbols; look-alike letters from other scripts are "
+                                  "not accepted");
+      }
+    }
+    return core::ValidateEmail("login", login);
+  }
   if (core::ValidatePhone("login", login).ok()) return absl::OkStatus();
   return core::InvalidField("login", "must be an e-mail address or a mobile number");
 }
@@ -73,7 +85,7 @@ absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
   }
   const std::string login = NormalizeLogin(req.login());
   QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
-  QRCLOUD_RETURN_IF_ERROR(auth::ValidatePassword(req.password()));
+  QRCLOUD_RETURN_IF_ERROR(auth::ValidateNewPassword(req.password(), login));
   std::string display_name(absl::StripAsciiWhitespace(req.display_name()));
   if (display_name.empty()) display_name = login.substr(0, login.find('@'));
   QRCLOUD_RETURN_IF_ERROR(core::ValidateText("displayName", display_name, 1, 64));
@@ -97,7 +109,7 @@ absl::Status AuthLogic::CreateAccount(const rpc::CallContext& call,
     if (account.merchant_id.empty()) return absl::OkStatus();
     return merchants_.Insert(tx, NewMerchant(account));
   }));
-  accounts_.Log(account.id, "account.created", account.kind, call.peer, call.request_id);
+  accounts_.Log(account.id, "account.created", account.kind, call.client_address, call.request_id);
   account.ToProto(resp.mutable_account());
   return absl::OkStatus();
 }
@@ -106,9 +118,16 @@ absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
                                       const v1::CreateSessionRequest& req,
                                       v1::CreateSessionResponse& resp) {
   const std::string login = NormalizeLogin(req.login());
-  if (login.empty()) return core::InvalidField("login", "is required");
+  // Shaped as registration shapes it, so that nothing a client sends costs
+  // more than a login's worth of memory or a password's worth of hashing.
+  QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
   if (req.password().empty()) return core::InvalidField("password", "is required");
-  QRCLOUD_RETURN_IF_ERROR(throttle_.Check(login));
+  if (req.password().size() > 4 * auth::kMaxPasswordLength) {
+    return core::InvalidField("password",
+                              absl::StrCat("is longer than any password can be (at most ",
+                                           auth::kMaxPasswordLength, " characters)"));
+  }
+  QRCLOUD_RETURN_IF_ERROR(throttle_.Begin(login, call.client_address));
 
   auto account = accounts_.FindByLogin(login);
   if (!account.ok() && account.status().code() != absl::StatusCode::kNotFound) {
@@ -117,16 +136,21 @@ absl::Status AuthLogic::CreateSession(const rpc::CallContext& call,
   const bool known = account.ok();
   // An unknown login costs the same as a wrong password, so timing does not
   // reveal which logins exist.
-  const bool verified = known ? auth::VerifyPassword(account->password_hash, req.password())
-                              : (auth::BurnPasswordCheck(req.password()), false);
+  bool verified = false;
+  if (known) {
+    QRCLOUD_ASSIGN_OR_RETURN(verified,
+                             auth::VerifyPassword(account->password_hash, req.password()));
+  } else {
+    QRCLOUD_RETURN_IF_ERROR(auth::BurnPasswordCheck(req.password()));
+  }
   if (!verified) {
-    throttle_.Failed(login);
-    accounts_.Log(known ? account->id : "", "session.refused", login, call.peer, call.request_id);
+    accounts_.Log(known ? account->id : "", "session.refused", login, call.client_address,
+                  call.request_id);
     return absl::UnauthenticatedError("the login or the password is wrong");
   }
   QRCLOUD_ASSIGN_OR_RETURN(auth::Session session, sessions_.Create(account->ToPrincipal()));
-  throttle_.Succeeded(login);
-  accounts_.Log(account->id, "session.created", "", call.peer, call.request_id);
+  throttle_.Succeeded(login, call.client_address);
+  accounts_.Log(account->id, "session.created", "", call.client_address, call.request_id);
   resp.set_token(session.token);
   account->ToProto(resp.mutable_account());
   core::ToProto(session.expire_time, resp.mutable_expire_time());
@@ -141,7 +165,7 @@ absl::Status AuthLogic::DeleteSession(const rpc::CallContext& call, const v1::De
         "this call signs out a session; an API key is revoked with DELETE /v1/me/apiKeys/{id}");
   }
   QRCLOUD_RETURN_IF_ERROR(sessions_.Revoke(p.token_hash));
-  accounts_.Log(p.account_id, "session.deleted", "", call.peer, call.request_id);
+  accounts_.Log(p.account_id, "session.deleted", "", call.client_address, call.request_id);
   return absl::OkStatus();
 }
 
@@ -168,7 +192,8 @@ absl::Status AuthLogic::CreateApiKey(const rpc::CallContext& call,
   record.prefix = key.prefix;
   record.created_at = core::ToMicros(clock_.Now());
   QRCLOUD_RETURN_IF_ERROR(accounts_.InsertApiKey(record));
-  accounts_.Log(record.account_id, "api_key.created", record.id, call.peer, call.request_id);
+  accounts_.Log(record.account_id, "api_key.created", record.id, call.client_address,
+                call.request_id);
   auto* out = resp.mutable_api_key();
   out->set_id(record.id);
   out->set_name(record.name);
@@ -201,14 +226,15 @@ absl::Status AuthLogic::DeleteApiKey(const rpc::CallContext& call,
   QRCLOUD_ASSIGN_OR_RETURN(std::string hash,
                            accounts_.RevokeApiKey(call.caller().account_id, req.id()));
   QRCLOUD_RETURN_IF_ERROR(sessions_.ForgetApiKey(hash));
-  accounts_.Log(call.caller().account_id, "api_key.revoked", req.id(), call.peer, call.request_id);
+  accounts_.Log(call.caller().account_id, "api_key.revoked", req.id(), call.client_address,
+                call.request_id);
   return absl::OkStatus();
 }
 
 absl::Status AuthLogic::EnsureAdmin(absl::string_view raw_login, absl::string_view password) {
   const std::string login = NormalizeLogin(raw_login);
   QRCLOUD_RETURN_IF_ERROR(ValidateLogin(login));
-  QRCLOUD_RETURN_IF_ERROR(auth::ValidatePassword(password));
+  QRCLOUD_RETURN_IF_ERROR(auth::ValidateNewPassword(password, login));
   AccountRecord admin;
   admin.id = core::NewId();
   admin.login = login;

@@ -63,6 +63,25 @@ TEST_CASE("A merchant account is registered with its merchant, in one unit") {
           .field == "password");
 }
 
+TEST_CASE("Registration refuses look-alike logins and easily guessed passwords") {
+  CenterWorld w;
+  auto cyrillic = Register(w, v1::Account::MERCHANT,
+                           "\xd0\xb0"
+                           "dmin@qrcloud.local",
+                           "correct-horse");
+  CHECK(core::FieldViolations(cyrillic.status()).at(0).field == "login");
+  CHECK(cyrillic.status().message().find("look-alike") != std::string::npos);
+  for (const char* weak : {"12345678", "password", "        "}) {
+    INFO(weak);
+    CHECK(core::FieldViolations(Register(w, v1::Account::PERSON, "p@example.com", weak).status())
+              .at(0)
+              .field == "password");
+  }
+  CHECK_FALSE(
+      Register(w, v1::Account::PERSON, "wanghong@example.com", "wanghong@example.com").ok());
+  CHECK(Register(w, v1::Account::PERSON, "p@example.com", "correct-horse").ok());
+}
+
 TEST_CASE("Sign-in: a wrong password and an unknown login read the same, and are counted") {
   CenterWorld w;
   REQUIRE(Register(w, v1::Account::PERSON, "p@example.com", "correct-horse").ok());
@@ -70,15 +89,30 @@ TEST_CASE("Sign-in: a wrong password and an unknown login read the same, and are
   auto unknown = SignIn(w, "nobody@example.com", "correct-horse");
   CHECK(wrong.status().code() == absl::StatusCode::kUnauthenticated);
   CHECK(wrong.status().message() == unknown.status().message());
-  CHECK(w.sessions.failures["p@example.com"] == 1);
+  CHECK(w.sessions.attempts["p@example.com"] == 1);
+  CHECK(w.sessions.attempts["nobody@example.com"] == 1);
+  CHECK(w.sessions.last_address == "127.0.0.1");
   auto ok = SignIn(w, "P@example.com", "correct-horse");
   REQUIRE(ok.ok());
   CHECK(ok->token().rfind("qrs_", 0) == 0);
-  CHECK(w.sessions.failures.count("p@example.com") == 0);
-  // Too many failures: refused before the password is even checked.
-  w.sessions.failures["p@example.com"] = 10;
-  CHECK(SignIn(w, "p@example.com", "correct-horse").status().code() ==
-        absl::StatusCode::kResourceExhausted);
+  CHECK(w.sessions.attempts["p@example.com"] == 1);  // the right password took its count back
+  // While the throttle says wait, the password is not even checked, and the
+  // caller is told when to come back.
+  w.sessions.waiting.insert("p@example.com");
+  auto waiting = SignIn(w, "p@example.com", "correct-horse");
+  CHECK(waiting.status().code() == absl::StatusCode::kResourceExhausted);
+  CHECK(core::RetryDelay(waiting.status()) == absl::Seconds(4));
+}
+
+TEST_CASE("Sign-in refuses logins and passwords no account could have, before counting them") {
+  CenterWorld w;
+  auto huge = SignIn(w, std::string(3'000'000, 'a') + "@example.com", "correct-horse");
+  CHECK(core::FieldViolations(huge.status()).at(0).field == "login");
+  CHECK(core::FieldViolations(SignIn(w, "not a login", "correct-horse").status()).at(0).field ==
+        "login");
+  auto long_password = SignIn(w, "p@example.com", std::string(100'000, 'x'));
+  CHECK(core::FieldViolations(long_password.status()).at(0).field == "password");
+  CHECK(w.sessions.attempts.empty());
 }
 
 TEST_CASE("An API key is shown once, listed by prefix, and forgotten at once when revoked") {

@@ -16,6 +16,7 @@
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
+#include "libs/qr/image_header.h"
 #include "libs/rpc/paging.h"
 #include "libs/web/page_limits.h"
 
@@ -114,14 +115,6 @@ bool Visible(const Campaign& c, const auth::Principal* p) {
     return true;
   }
   return p != nullptr && auth::CheckMerchantAccess(*p, c.merchant_id(), Access::kRead).ok();
-}
-
-std::string SniffImageType(absl::string_view data) {
-  if (absl::StartsWith(data, "\x89PNG\r\n\x1a\n")) return "image/png";
-  if (absl::StartsWith(data, "\xff\xd8\xff")) return "image/jpeg";
-  if (data.size() > 12 && data.substr(0, 4) == "RIFF" && data.substr(8, 4) == "WEBP")
-    return "image/webp";
-  return "";
 }
 
 // The text, mode and links of a campaign.
@@ -532,20 +525,20 @@ absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call,
   if (req.data().empty())
     return core::InvalidField("data", "is required: the image bytes (base64 in JSON)");
   if (req.data().size() > kMaxMediaBytes) {
-    return core::InvalidField("data", absl::StrCat("is ", req.data().size(), " bytes; at most ",
-                                                   kMaxMediaBytes, " (5 MiB)"));
+    return core::InvalidField(
+        "data", absl::StrCat("is ", req.data().size(), " bytes; at most ", kMaxMediaBytes,
+                             " (3 MB, whose base64 fits a request)"));
   }
-  const std::string sniffed = SniffImageType(req.data());
-  if (sniffed.empty()) return core::InvalidField("data", "is not a PNG, JPEG or WebP image");
-  if (req.content_type() != sniffed) {
+  QRCLOUD_ASSIGN_OR_RETURN(qr::ImageHeader image, qr::ProbeImage("data", req.data()));
+  if (req.content_type() != image.content_type) {
     return core::InvalidField(
         "contentType",
         absl::StrCat("says ", req.content_type().empty() ? "nothing" : req.content_type(),
-                     " but the data is ", sniffed));
+                     " but the data is ", image.content_type));
   }
   resp.set_id(core::NewId());
   resp.set_merchant_id(req.merchant_id());
-  resp.set_content_type(sniffed);
+  resp.set_content_type(image.content_type);
   resp.set_size_bytes(static_cast<int64_t>(req.data().size()));
   resp.set_sha256(core::Sha256Hex(req.data()));
   resp.set_url(absl::StrCat(options_.public_url, "/media/", resp.id()));

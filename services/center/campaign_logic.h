@@ -19,7 +19,9 @@
 
 namespace qrcloud::center {
 
-inline constexpr size_t kMaxMediaBytes = 5 * 1024 * 1024;
+// An upload's largest size: its base64 (4/3 of it) with the JSON around it
+// fits the gateway's 4 MiB body limit.
+inline constexpr size_t kMaxMediaBytes = 3'000'000;
 
 struct CampaignOptions {
   std::string public_url;  // base of page URLs (/m/{slug}), media URLs and short links

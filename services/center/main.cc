@@ -20,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "libs/auth/password.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/receipt_token.h"
@@ -35,6 +36,9 @@ ABSL_FLAG(std::string, media_dir, "media",
 ABSL_FLAG(std::string, receipt_key_file, "receipt-signing.key",
           "The Ed25519 seed receipts are signed with (base64; relative: below --data_dir); "
           "created if missing");
+ABSL_FLAG(int64_t, password_hash_memory_mib, 192,
+          "Memory that password hashing may take at once, in MiB: 64 MiB per sign-in or "
+          "registration being hashed; the rest wait their turn");
 ABSL_FLAG(absl::Duration, gate_reconcile_interval, absl::Seconds(5),
           "How often the stock gates are re-set from MySQL");
 
@@ -156,6 +160,9 @@ absl::StatusOr<CenterOptions> OptionsFromFlags(const service::ServiceConfig& con
 
 // The center: its services and its workers.
 absl::Status Build(service::Host& host) {
+  auth::SetHashingMemoryBudget(
+      static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_password_hash_memory_mib)))
+      << 20);
   QRCLOUD_ASSIGN_OR_RETURN(CenterOptions options, OptionsFromFlags(host.config()));
   QRCLOUD_ASSIGN_OR_RETURN(auto made, Center::Create(host, std::move(options)));
   Center& center = host.Own(std::move(made));

@@ -1,7 +1,8 @@
 // Sessions and the sign-in throttle in Redis: sessions through
-// auth::SessionStore (the same store every service's authenticator reads),
-// failed sign-ins counted per login in `qrcloud:signin-fail:<login>`, ten in
-// 15 minutes at most.
+// auth::SessionStore (the same store every service's authenticator reads);
+// sign-in attempts counted per tier of signin_rules.h in hashes
+// `qrcloud:signin:<tier>:<hash>` ({n: attempts, next: when the next may
+// come, in Redis's milliseconds}), which expire with the window.
 #ifndef QRCLOUD_SERVICES_CENTER_REDIS_SESSIONS_H_
 #define QRCLOUD_SERVICES_CENTER_REDIS_SESSIONS_H_
 
@@ -34,9 +35,8 @@ class RedisSessionIssuer final : public SessionIssuer {
 class RedisSignInThrottle final : public SignInThrottle {
  public:
   explicit RedisSignInThrottle(cache::RedisPool& redis) : redis_(redis) {}
-  absl::Status Check(absl::string_view login) override;
-  void Failed(absl::string_view login) override;
-  void Succeeded(absl::string_view login) override;
+  absl::Status Begin(absl::string_view login, absl::string_view address) override;
+  void Succeeded(absl::string_view login, absl::string_view address) override;
 
  private:
   cache::RedisPool& redis_;

@@ -25,11 +25,13 @@ class SessionIssuer {
 class SignInThrottle {
  public:
   virtual ~SignInThrottle() = default;
-  // RESOURCE_EXHAUSTED saying when to try again, when the login has failed
-  // too often lately.
-  virtual absl::Status Check(absl::string_view login) = 0;
-  virtual void Failed(absl::string_view login) = 0;
-  virtual void Succeeded(absl::string_view login) = 0;
+  // Before a password is checked: counts the attempt for `login` from
+  // `address` (signin_rules.h), or refuses it with core::RetryAfter while
+  // any of its tiers must still wait. Attempts are counted atomically, so a
+  // burst of parallel guesses cannot slip past the count.
+  virtual absl::Status Begin(absl::string_view login, absl::string_view address) = 0;
+  // The password was right: the attempt's count is taken back.
+  virtual void Succeeded(absl::string_view login, absl::string_view address) = 0;
 };
 
 }  // namespace qrcloud::center

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/qr/image_header.h"
 #include "libs/qr/internal/module_outline.h"
 
 namespace qrcloud::qr::internal {
@@ -90,16 +91,19 @@ absl::Status DrawLogo(cairo_t* cr, const ResolvedStyle& style, double x, double 
 }
 
 absl::StatusOr<SurfacePtr> ReadPng(absl::string_view field, absl::string_view png) {
+  // The header first: cairo allocates the whole declared image before it
+  // reads a pixel.
+  QRCLOUD_ASSIGN_OR_RETURN(
+      ImageHeader header,
+      ProbeImage(field, png,
+                 ImageLimits{kMaxLogoPixels, int64_t{kMaxLogoPixels} * kMaxLogoPixels}));
+  if (header.content_type != "image/png") {
+    return core::InvalidField(field, absl::StrCat("is ", header.content_type, "; give PNG bytes"));
+  }
   ReadCursor cursor{png};
   SurfacePtr surface(cairo_image_surface_create_from_png_stream(ReadFromCursor, &cursor));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
     return core::InvalidField(field, "is not a readable PNG image; give PNG bytes");
-  }
-  int width = cairo_image_surface_get_width(surface.get());
-  int height = cairo_image_surface_get_height(surface.get());
-  if (width > kMaxLogoPixels || height > kMaxLogoPixels) {
-    return core::InvalidField(field, absl::StrCat("is ", width, "×", height, " px; at most ",
-                                                  kMaxLogoPixels, " px per side is accepted"));
   }
   return surface;
 }

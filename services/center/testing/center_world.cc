@@ -13,7 +13,7 @@ rpc::CallContext Caller::call() const {
   rpc::CallContext c;
   c.principal = anonymous ? nullptr : &principal;
   c.request_id = core::NewId();
-  c.peer = "ipv4:127.0.0.1:1";
+  c.client_address = "127.0.0.1";
   return c;
 }
 

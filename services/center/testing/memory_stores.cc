@@ -440,11 +440,12 @@ absl::Status MemorySessions::ForgetApiKey(absl::string_view key_hash) {
   return absl::OkStatus();
 }
 
-absl::Status MemorySessions::Check(absl::string_view login) {
-  auto it = failures.find(std::string(login));
-  if (it != failures.end() && it->second >= 10) {
-    return absl::ResourceExhaustedError("too many failed sign-ins for this login");
+absl::Status MemorySessions::Begin(absl::string_view login, absl::string_view address) {
+  last_address = std::string(address);
+  if (waiting.count(std::string(login))) {
+    return core::RetryAfter(absl::Seconds(4), "too many sign-in attempts");
   }
+  ++attempts[std::string(login)];
   return absl::OkStatus();
 }
 

@@ -185,13 +185,17 @@ class MemorySessions final : public SessionIssuer, public SignInThrottle {
   absl::StatusOr<auth::Session> Create(const auth::Principal& principal) override;
   absl::Status Revoke(absl::string_view token_hash) override;
   absl::Status ForgetApiKey(absl::string_view key_hash) override;
-  absl::Status Check(absl::string_view login) override;
-  void Failed(absl::string_view login) override { ++failures[std::string(login)]; }
-  void Succeeded(absl::string_view login) override { failures.erase(std::string(login)); }
+  // Counts every attempt per login; refuses the logins in `waiting`.
+  absl::Status Begin(absl::string_view login, absl::string_view address) override;
+  void Succeeded(absl::string_view login, absl::string_view) override {
+    --attempts[std::string(login)];
+  }
 
   std::map<std::string, auth::Principal> sessions;  // token hash → principal
   std::set<std::string> forgotten_keys;
-  std::map<std::string, int> failures;
+  std::map<std::string, int> attempts;  // login → attempts not taken back
+  std::set<std::string> waiting;
+  std::string last_address;
 };
 
 }  // namespace qrcloud::center::testing
