@@ -95,6 +95,15 @@ http::Response Gateway::Answer(const grpc::Status& status,
   return ErrorResponse(s);
 }
 
+// Every answer is what its Content-Type says (no sniffing an uploaded image
+// into a page), and no other site may frame one (the order page keeps a
+// sign-in token in localStorage).
+static void AddSecurityHeaders(http::Response& r) {
+  r.headers.emplace_back("x-content-type-options", "nosniff");
+  r.headers.emplace_back("x-frame-options", "DENY");
+  r.headers.emplace_back("content-security-policy", "frame-ancestors 'none'");
+}
+
 http::Response ErrorResponse(const absl::Status& status, int http_status) {
   http::Response r =
       Json(http_status ? http_status : core::HttpStatusFor(status.code()), StatusJson(status));
@@ -210,6 +219,7 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
   if (!AcceptableRequestId(request_id)) request_id = core::NewId();
   auto reply = [&](http::Response r) {
     r.headers.emplace_back(kRequestIdHeader, request_id);
+    AddSecurityHeaders(r);
     respond(std::move(r));
   };
 

@@ -13,8 +13,10 @@
 #include "absl/strings/str_split.h"
 #include "gateway/json_printer.h"
 #include "google/api/httpbody.pb.h"
+#include "google/rpc/error_details.pb.h"
 #include "libs/core/encoding.h"
 #include "libs/core/status.h"
+#include "libs/core/validate.h"
 
 namespace qrcloud::gateway {
 namespace {
@@ -141,6 +143,8 @@ absl::Status SetLeaf(Message* m, const FieldDescriptor* f, absl::string_view v) 
         auto decoded = core::Base64UrlDecode(normalized);
         if (!decoded) return absl::InvalidArgumentError("is not base64");
         s = *decoded;
+      } else if (!core::IsValidUtf8(s)) {
+        return absl::InvalidArgumentError("is not valid UTF-8 text once %-decoded");
       }
       rep ? r->AddString(m, f, s) : r->SetString(m, f, s);
       return absl::OkStatus();
@@ -315,6 +319,16 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const RouteMatch& match,
       if (!route.body.empty() && (*k == route.body || absl::StartsWith(*k, route.body + "."))) {
         return core::InvalidField(*k, "is sent in the JSON body, not the query");
       }
+      // A path variable is the path's to give: a query parameter naming it
+      // again would silently win (as grpc-gateway's and Envoy's transcoders
+      // refuse too).
+      for (const auto& [path, unused] : match.bindings) {
+        if (JsonPath(*k) == JsonPath(path)) {
+          return core::InvalidField(JsonPath(path),
+                                    "is given by the path; do not repeat it in the "
+                                    "query");
+        }
+      }
       QRCLOUD_RETURN_IF_ERROR(SetFieldFromText(request.get(), *k, *v, "query parameter"));
     }
   }
@@ -345,12 +359,24 @@ absl::StatusOr<HttpPayload> RenderResponse(const Descriptor* type, absl::string_
 
 std::string StatusJson(const absl::Status& status) {
   std::string out;
-  auto printed = google::protobuf::util::MessageToJsonString(core::ToRpcStatus(status), &out);
+  // Messages may quote what a client sent; JSON must stay valid UTF-8.
+  google::rpc::Status rpc = core::ToRpcStatus(status);
+  rpc.set_message(core::ToValidUtf8(rpc.message()));
+  for (auto& any : *rpc.mutable_details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (auto& v : *bad.mutable_field_violations()) {
+      v.set_field(core::ToValidUtf8(v.field()));
+      v.set_description(core::ToValidUtf8(v.description()));
+    }
+    any.PackFrom(bad);
+  }
+  auto printed = google::protobuf::util::MessageToJsonString(rpc, &out);
   if (!printed.ok()) {
     // A detail that cannot be printed must not hide the error itself.
     google::rpc::Status plain;
     plain.set_code(static_cast<int>(status.code()));
-    plain.set_message(std::string(status.message()));
+    plain.set_message(core::ToValidUtf8(status.message()));
     out.clear();
     (void)google::protobuf::util::MessageToJsonString(plain, &out);
   }

@@ -17,6 +17,21 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, size
 // An e-mail address: local@domain.tld, at most 254 characters, no spaces.
 absl::Status ValidateEmail(absl::string_view field, absl::string_view value);
 
+// The host of an http(s) URL: lower case, without user info, port or a
+// trailing dot (an IPv6 literal keeps its brackets); "" if there is none.
+std::string UrlHost(absl::string_view url);
+
+// True for an IPv4 or IPv6 literal (also the numeric forms browsers accept,
+// such as 2130706433 or 0x7f.1): a link that names no domain.
+bool IsIpLiteral(absl::string_view host);
+
+// ValidateWebUrl, and a place the platform may send people to from its own
+// domain: a public domain name, written in ASCII (an international name in
+// its xn-- form). Refused: IP literals in any notation ("links to a bare IP
+// address"), names of one label and internal names (localhost, *.local,
+// *.localhost, *.internal, *.lan, *.home.arpa, *.corp).
+absl::Status ValidateOutboundUrl(absl::string_view field, absl::string_view url);
+
 // A phone number: optional leading '+', then 6 to 15 digits; spaces and
 // dashes between digits are allowed.
 absl::Status ValidatePhone(absl::string_view field, absl::string_view value);
@@ -30,6 +45,8 @@ absl::Status ValidateLatLng(absl::string_view field, double lat, double lng);
 
 size_t Utf8Length(absl::string_view s);
 bool IsValidUtf8(absl::string_view s);
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string ToValidUtf8(absl::string_view s);
 
 }  // namespace qrcloud::core
 

@@ -46,6 +46,39 @@ TEST_CASE("Text length counts characters and refuses broken UTF-8") {
   CHECK_FALSE(ValidateText("n", "\xc0\xaf", 0, 10).ok());      // overlong '/'
   CHECK_FALSE(ValidateText("n", "\xed\xa0\x80", 0, 10).ok());  // a surrogate
   CHECK(IsValidUtf8("😀 ok"));
+  CHECK(ToValidUtf8("a\xff\xc0\xaf"
+                    "b 火") ==
+        "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+        "b 火");
+  CHECK(ToValidUtf8("😀 ok") == "😀 ok");
+}
+
+TEST_CASE("Text refuses control, separator and bidirectional-override characters") {
+  using namespace std::string_literals;
+  CHECK(ValidateText("name", "Lao Wang\x07", 1, 60).message() ==
+        "name: holds U+0007 at character 9: control, line-separator and bidirectional-override "
+        "characters are not accepted in text");
+  CHECK_FALSE(ValidateText("name", "a\0b"s, 1, 60).ok());         // NUL
+  CHECK_FALSE(ValidateText("name", "a\x7f", 1, 60).ok());         // DEL
+  CHECK_FALSE(ValidateText("name", "shop\xc2\x85", 1, 60).ok());  // NEL (C1)
+  CHECK_FALSE(ValidateText("name",
+                           "\xe2\x80\xae"
+                           "gnp.exe",
+                           1, 60)
+                  .ok());  // U+202E
+  CHECK_FALSE(ValidateText("name",
+                           "a\xe2\x80\xa8"
+                           "b",
+                           1, 60)
+                  .ok());  // U+2028
+  CHECK_FALSE(ValidateText("name",
+                           "\xe2\x81\xa6"
+                           "x",
+                           1, 60)
+                  .ok());  // U+2066
+  // Tabs and newlines (descriptions have paragraphs) and ordinary text stay.
+  CHECK(ValidateText("description", "第一行\n第二行\tok", 1, 60).ok());
+  CHECK(ValidateText("name", "老王火锅 Lao Wang — 50% off!", 1, 60).ok());
 }
 
 TEST_CASE("Coordinates must be on the globe") {
@@ -53,6 +86,32 @@ TEST_CASE("Coordinates must be on the globe") {
   CHECK(FieldViolations(ValidateLatLng("location", 91, 0)).at(0).field == "location.lat");
   CHECK(FieldViolations(ValidateLatLng("location", 0, -181)).at(0).field == "location.lng");
   CHECK_FALSE(ValidateLatLng("location", std::nan(""), 0).ok());
+}
+
+TEST_CASE("URL hosts and IP literals") {
+  CHECK(UrlHost("https://User@WWW.Example.COM:8443/x?y") == "www.example.com");
+  CHECK(UrlHost("http://[::1]:80/") == "[::1]");
+  CHECK(UrlHost("http://example.com./") == "example.com");
+  CHECK(IsIpLiteral("10.1.2.3"));
+  CHECK(IsIpLiteral("0x7f.1"));
+  CHECK(IsIpLiteral("[2001:db8::1]"));
+  CHECK_FALSE(IsIpLiteral("1password.com"));
+  CHECK_FALSE(IsIpLiteral("example.com"));
+}
+
+TEST_CASE("Outbound links go to public domain names only") {
+  for (const char* bad :
+       {"http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:6390/", "http://[::1]/",
+        "http://2130706433/", "http://localhost:8080/", "http://router/", "https://nas.local/",
+        "https://db.internal/", "https://printer.lan/", "https://box.home.arpa/",
+        "https://\xd0\xb0pple.com/login", "javascript:alert(1)"}) {
+    INFO(bad);
+    absl::Status s = ValidateOutboundUrl("targetUrl", bad);
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(FieldViolations(s).at(0).field == "targetUrl");
+  }
+  CHECK(ValidateOutboundUrl("targetUrl", "https://shop.example.com/menu?x=1").ok());
+  CHECK(ValidateOutboundUrl("targetUrl", "https://xn--fiqs8s.xn--fiqs8s/").ok());
 }
 
 }  // namespace

@@ -248,6 +248,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(beast::error_code ec, size_t n);
   void Parse();
   void FailRequest(beast::error_code ec);
+  bool HasFoldedHeader() const;
   std::string BodyLimitMessage() const;
   void Dispatch();
   void Respond(std::optional<Response> response);
@@ -386,6 +387,10 @@ void Connection::Parse() {
       return;
     }
     const bool had_header = parser_->is_header_done();
+    if (!had_header && HasFoldedHeader()) {
+      FailRequest(bhttp::error::bad_value);
+      return;
+    }
     beast::error_code ec;
     buffer_.consume(parser_->put(buffer_.data(), ec));
     if (ec == bhttp::error::need_more) {
@@ -415,10 +420,23 @@ void Connection::Parse() {
   }
 }
 
+// A header value folded over several lines (obs-fold), in the header the
+// buffer holds so far: refused, as RFC 9112 5.2 allows, because a proxy in
+// front may read it differently. Beast would join the lines silently.
+bool Connection::HasFoldedHeader() const {
+  const std::string_view bytes(static_cast<const char*>(buffer_.data().data()),
+                               buffer_.data().size());
+  const std::string_view head = bytes.substr(0, bytes.find("\r\n\r\n"));
+  return head.find("\r\n ") != std::string_view::npos ||
+         head.find("\r\n\t") != std::string_view::npos;
+}
+
 void Connection::FailRequest(beast::error_code ec) {
   const ServerOptions& options = server_->options();
   if (ec == bhttp::error::body_limit) {
     SendError(400, BodyLimitMessage());
+  } else if (ec == bhttp::error::bad_transfer_encoding) {
+    SendError(501, "this server understands only Transfer-Encoding: chunked (or a Content-Length)");
   } else if (ec == bhttp::error::header_limit) {
     SendError(431, absl::StrCat("request line and headers exceed the limit of ",
                                 options.max_header_bytes, " bytes"));

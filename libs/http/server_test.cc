@@ -411,6 +411,37 @@ TEST_CASE("a malformed request gets 400 from error_response") {
   CHECK(calls == 0);
 }
 
+TEST_CASE(
+    "an unknown Transfer-Encoding is 501 and a folded header 400, each closing the connection") {
+  std::atomic<int> calls{0};
+  Server server(LocalOptions(), [&](Request&& req, Responder respond) {
+    ++calls;
+    Echo(std::move(req), std::move(respond));
+  });
+  REQUIRE(server.Start().ok());
+  for (const char* coding : {"xchunked", "gzip", "gzip, chunked"}) {
+    INFO(coding);
+    RawSocket s(server.port());
+    // Read as a body-less POST, the rest would be a second, smuggled request.
+    s.Send(absl::StrCat("POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ", coding,
+                        "\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n"));
+    std::optional<RawResponse> r = s.ReadResponse();
+    REQUIRE(r.has_value());
+    CHECK(r->status == 501);
+    CHECK(absl::StrContains(r->body, "Transfer-Encoding: chunked"));
+    s.ReadUntilClosed();
+    CHECK(s.closed());
+  }
+  RawSocket folded(server.port());
+  folded.Send("GET / HTTP/1.1\r\nHost: t\r\nX-Long: first part\r\n second part\r\n\r\n");
+  std::optional<RawResponse> r = folded.ReadResponse();
+  REQUIRE(r.has_value());
+  CHECK(r->status == 400);
+  folded.ReadUntilClosed();
+  CHECK(folded.closed());
+  CHECK(calls == 0);
+}
+
 TEST_CASE("HEAD gets the Content-Length of the body but no body") {
   Server server(LocalOptions(), [](Request&&, Responder respond) {
     Response r;

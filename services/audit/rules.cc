@@ -151,31 +151,6 @@ std::string Finding::ToString() const {
   return absl::StrCat(severity == Severity::kReject ? "REJECT " : "REVIEW ", message);
 }
 
-std::string UrlHost(absl::string_view url) {
-  std::string authority = Authority(url);
-  absl::string_view host = authority;
-  if (const size_t at = host.rfind('@'); at != absl::string_view::npos) host.remove_prefix(at + 1);
-  if (absl::StartsWith(host, "[")) {
-    const size_t close = host.find(']');
-    return close == absl::string_view::npos ? std::string(host)
-                                            : std::string(host.substr(0, close + 1));
-  }
-  host = host.substr(0, host.find(':'));
-  absl::ConsumeSuffix(&host, ".");
-  return std::string(host);
-}
-
-bool IsIpLiteral(absl::string_view host) {
-  if (host.empty()) return false;
-  if (host.front() == '[') return true;
-  absl::ConsumeSuffix(&host, ".");
-  // Top-level domains never start with a digit; every numeric host form
-  // (1.2.3.4, 2130706433, 0x7f.1) ends in a label that does.
-  const size_t dot = host.rfind('.');
-  absl::string_view last = dot == absl::string_view::npos ? host : host.substr(dot + 1);
-  return !last.empty() && absl::ascii_isdigit(static_cast<unsigned char>(last.front()));
-}
-
 bool HostAllowed(absl::string_view host, const std::vector<std::string>& allowed) {
   for (const std::string& a : allowed) {
     if (host == a || (host.size() > a.size() && absl::EndsWith(host, a) &&
@@ -195,14 +170,9 @@ void Rules::CheckWords(absl::string_view field, absl::string_view text,
 
 void Rules::CheckLink(absl::string_view field, absl::string_view url,
                       std::vector<Finding>& out) const {
-  if (absl::Status s = core::ValidateWebUrl(field, url); !s.ok()) {
+  // The same rule as for a code's target: nowhere but a public site.
+  if (absl::Status s = core::ValidateOutboundUrl(field, url); !s.ok()) {
     Reject(out, std::string(s.message()));
-    return;
-  }
-  const std::string host = UrlHost(url);
-  if (IsIpLiteral(host)) {
-    Reject(out, absl::StrCat(field, ": links to a bare IP address (", host,
-                             "); link to the site by its domain name"));
   }
 }
 
@@ -211,7 +181,7 @@ void Rules::CheckVideo(absl::string_view field, absl::string_view url,
   const size_t before = out.size();
   CheckLink(field, url, out);
   if (out.size() != before) return;
-  const std::string host = UrlHost(url);
+  const std::string host = core::UrlHost(url);
   if (!HostAllowed(host, options_.video_hosts)) {
     Review(out, absl::StrCat(
                     field, ": videos from ", host, " are not on the list of known video sites (",

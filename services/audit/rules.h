@@ -85,14 +85,6 @@ struct Verdict {
 // an auditor. Otherwise approved, or queued when `auto_approve` is off.
 Verdict Decide(const std::vector<Finding>& findings, bool auto_approve);
 
-// The host of an http(s) URL: lower case, without user info, port or a
-// trailing dot (an IPv6 literal keeps its brackets); "" if there is none.
-std::string UrlHost(absl::string_view url);
-
-// True for an IPv4 or IPv6 literal (also the numeric forms browsers accept,
-// such as 2130706433 or 0x7f.1): a link that names no domain.
-bool IsIpLiteral(absl::string_view host);
-
 // True if `host` is one of `allowed` or a subdomain of one.
 bool HostAllowed(absl::string_view host, const std::vector<std::string>& allowed);
 

@@ -323,6 +323,16 @@ absl::Status CampaignLogic::Get(const rpc::CallContext& call, const v1::GetCampa
     return absl::NotFoundError(absl::StrCat("campaign ", req.id(), " not found"));
   }
   resp = std::move(rec.campaign);
+  // Why an auditor turned an edit down, and whether an edit awaits audit, are
+  // between the auditor and the merchant, not for every visitor of a live
+  // campaign.
+  const bool staff =
+      call.principal != nullptr &&
+      auth::CheckMerchantAccess(*call.principal, resp.merchant_id(), Access::kRead).ok();
+  if (!staff) {
+    resp.clear_reject_reasons();
+    resp.clear_has_pending_revision();
+  }
   return absl::OkStatus();
 }
 

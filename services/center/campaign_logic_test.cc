@@ -153,6 +153,11 @@ TEST_CASE("An edit of a live campaign waits for audit; the live one stays until 
   CHECK(revised.state() == Campaign::PUBLISHED);
   CHECK(revised.title() == "Hotpot for two");
   CHECK(revised.has_pending_revision());
+  v1::GetCampaignRequest get;
+  get.set_id(live.id());
+  Campaign seen;
+  REQUIRE(w.campaign.Get(CenterWorld::Anonymous().call(), get, seen).ok());
+  CHECK_FALSE(seen.has_pending_revision());  // not audited: not public
 
   SECTION("a rejected revision is dropped") {
     Campaign after;
@@ -164,6 +169,16 @@ TEST_CASE("An edit of a live campaign waits for audit; the live one stays until 
     CHECK(after.title() == "Hotpot for two");
     CHECK_FALSE(after.has_pending_revision());
     CHECK(after.state() == Campaign::PUBLISHED);
+    // The reasons are the merchant's to read, not every visitor's.
+    v1::GetCampaignRequest get;
+    get.set_id(live.id());
+    Campaign owner_view, public_view, person_view;
+    REQUIRE(w.campaign.Get(m.call(), get, owner_view).ok());
+    CHECK(owner_view.reject_reasons_size() == 1);
+    REQUIRE(w.campaign.Get(CenterWorld::Anonymous().call(), get, public_view).ok());
+    CHECK(public_view.reject_reasons().empty());
+    REQUIRE(w.campaign.Get(w.Person().call(), get, person_view).ok());
+    CHECK(person_view.reject_reasons().empty());
   }
   SECTION("an approved revision replaces the live content") {
     Campaign after;

@@ -112,7 +112,9 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
   }
   v1::Code& c = row.code;
   if (!req.target_url().empty()) {
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateWebUrl(p + "targetUrl", req.target_url()));
+    // A short link on the platform's own domain that redirects anywhere is
+    // a gift to phishers: only to public sites.
+    QRCLOUD_RETURN_IF_ERROR(core::ValidateOutboundUrl(p + "targetUrl", req.target_url()));
     row.target_kind = "URL";
     c.set_target_url(req.target_url());
   } else if (!req.payload().empty() || req.has_wifi()) {
@@ -141,7 +143,6 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
         "codes for campaign and merchant pages are created when the page is published; create a "
         "code for a targetUrl, a payload or a wifi network here");
   }
-  (void)call;
   return absl::OkStatus();
 }
 

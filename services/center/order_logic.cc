@@ -79,6 +79,7 @@ absl::StatusOr<ordering::Offer> OfferOf(const Campaign& c) {
 
 absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOrderRequest& req,
                                 v1::CreateOrderResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(RequireBuyer(call.caller()));
   const ordering::PlaceRequest request = PlaceRequestOf(req);
   QRCLOUD_RETURN_IF_ERROR(ordering::CheckRequest(request).status());
   // The same request id returns the same order, whatever happened since:
@@ -100,6 +101,21 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
                            book_.Place(call.caller().account_id, offer, request));
   WithImage(*resp.mutable_order());
   return absl::OkStatus();
+}
+
+// Only people order: an account that runs a business (or the platform) has
+// any other role, and its orders would inflate numbers that agents and
+// partners are paid on.
+absl::Status OrderLogic::RequireBuyer(const auth::Principal& p) {
+  const bool person_only =
+      p.Has(Role::kPerson) &&
+      !(p.Has(Role::kMerchant) || p.Has(Role::kMerchantStaff) || p.Has(Role::kAgent) ||
+        p.Has(Role::kPartner) || p.Has(Role::kAuditor) || p.Has(Role::kAdmin) ||
+        p.Has(Role::kLandingNode));
+  if (person_only) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      "only personal accounts order; merchant, staff, agent, partner, auditor and administrator "
+      "accounts cannot, so that no business can add to its own numbers");
 }
 
 absl::Status OrderLogic::Retried(const rpc::CallContext& call, const v1::CreateOrderRequest& req,

@@ -77,6 +77,7 @@ class OrderLogic {
 
  private:
   // The order of an earlier request with the same id.
+  static absl::Status RequireBuyer(const auth::Principal& p);
   absl::Status Retried(const rpc::CallContext& call, const v1::CreateOrderRequest& req,
                        v1::CreateOrderResponse& resp);
   // A token, a number or a photo of the receipt, as the order book takes it.

@@ -51,6 +51,18 @@ TEST_CASE("A published order campaign sells its stock and no more") {
   CHECK(Place(w, bob, c, "b2", 1).ok());
 }
 
+TEST_CASE("Only people order: a merchant, its staff and the platform's staff cannot") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign(/*stock=*/3));
+  for (const Caller& who : {shop, w.Staff(shop), w.Qualified(), w.Auditor()}) {
+    auto refused = Place(w, who, c, "self-1");
+    CHECK(refused.status().code() == absl::StatusCode::kPermissionDenied);
+    CHECK(refused.status().message().find("only personal accounts order") != std::string::npos);
+  }
+  CHECK(Place(w, w.Person(), c, "p1").ok());
+}
+
 TEST_CASE("The per-person limit holds per buyer, and a retried request id orders once") {
   CenterWorld w;
   Caller shop = w.Qualified();

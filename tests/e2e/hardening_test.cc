@@ -274,5 +274,62 @@ TEST_CASE(
   CHECK((env_file.st_mode & 077) == 0);
 }
 
+TEST_CASE("Finding 11: control and bidirectional-override characters are refused in text") {
+  World w;
+  Api api = w.SignedIn("MERCHANT");
+  const std::string mid = api.Get("/v1/me").At("account.merchantId");
+  const std::string before = api.Get("/v1/merchants/" + mid).At("displayName");
+  // NUL, BEL, DEL, U+202E (right-to-left override) and U+2028, as JSON escapes.
+  for (const std::string bad : {"\\u0000", "\\u0007", "\\u007f", "\\u202e", "\\u2028"}) {
+    ApiResponse r = api.Call("PATCH", "/v1/merchants/" + mid,
+                             absl::StrCat(R"({"displayName":"Lao Wang)", bad, R"(gpj.exe"})"));
+    INFO(bad << ": " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.At("details.0.fieldViolations.0.field") == "displayName");
+  }
+  CHECK(api.Get("/v1/merchants/" + mid).At("displayName") == before);
+}
+
+TEST_CASE("Findings 13 to 17: bad escapes, bytes and framing are 400s; answers say nosniff") {
+  World w;
+  Api api = w.NewApi();
+  for (const char* target : {"/m/%ff", "/media/%ff", "/v1/campaigns:search?q=%c0%af"}) {
+    ApiResponse r = api.Get(target);
+    INFO(target << ": " << r.body);
+    CHECK(r.status == 400);
+    CHECK(!r.At("details.0.fieldViolations.0.field").empty());
+  }
+  // An error about bytes that are not UTF-8 is itself valid UTF-8 JSON.
+  Api merchant = w.SignedIn("MERCHANT");
+  const std::string mid = merchant.Get("/v1/me").At("account.merchantId");
+  ApiResponse broken =
+      merchant.Call("PATCH", "/v1/merchants/" + mid, "{\"displayName\":\"\xff\xfe\"}");
+  CHECK(broken.status == 400);
+  CHECK(!broken.At("message").empty());  // it parsed as JSON
+  // The path's id is the path's: a query parameter may not replace it.
+  ApiResponse twice = merchant.Get("/v1/merchants/" + mid + "?id=someone-else");
+  CHECK(twice.status == 400);
+  CHECK(twice.At("details.0.fieldViolations.0.field") == "id");
+  // Every answer: no sniffing, no framing by other sites.
+  ApiResponse me = merchant.Get("/v1/me");
+  CHECK(me.Header("x-content-type-options") == "nosniff");
+  CHECK(me.Header("content-security-policy") == "frame-ancestors 'none'");
+  CHECK(me.Header("x-frame-options") == "DENY");
+}
+
+TEST_CASE("Finding 9: codes do not redirect to addresses inside anyone's network") {
+  World w;
+  Api api = w.SignedIn("MERCHANT");
+  for (const char* target :
+       {"http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:6390/",
+        "http://localhost:8080/admin", "https://router.lan/", "https://\xd0\xb0pple.com/login"}) {
+    ApiResponse r = api.Post("/v1/codes", absl::StrCat(R"({"targetUrl":")", target, R"("})"));
+    INFO(target << ": " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.At("details.0.fieldViolations.0.field") == "targetUrl");
+  }
+  CHECK(api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})").status == 200);
+}
+
 }  // namespace
 }  // namespace qrcloud::testing

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 
 namespace qrcloud::http::internal {
 namespace {
@@ -45,7 +46,17 @@ void RequestParser::on_field_impl(bhttp::field /*name*/, string_view name_string
   absl::AsciiStrToLower(&name);
 }
 
-void RequestParser::on_header_impl(error_code& /*ec*/) {}
+void RequestParser::on_header_impl(error_code& ec) {
+  // Only "chunked" is understood. Any other transfer coding would leave the
+  // body's bytes to be read as the next request (a request-smuggling shape):
+  // refused (answered 501) and the connection closed, per RFC 9112 6.1.
+  for (const auto& [name, value] : request_.headers) {
+    if (name == "transfer-encoding" && !absl::EqualsIgnoreCase(value, "chunked")) {
+      ec = bhttp::error::bad_transfer_encoding;
+      return;
+    }
+  }
+}
 
 void RequestParser::on_body_init_impl(const boost::optional<uint64_t>& content_length,
                                       error_code& /*ec*/) {
