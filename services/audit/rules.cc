@@ -212,6 +212,11 @@ std::vector<Finding> Rules::CheckQualification(const v1::Merchant& merchant) con
   }
   CheckWords("legalName", legal_name, out);
   CheckWords("displayName", merchant.display_name(), out);
+  if (q.other_holders() > 0) {
+    Review(out, absl::StrCat("licenseNumber: ", q.other_holders(),
+                             " other merchant(s) submitted or hold this licence; an auditor "
+                             "checks whose it is"));
+  }
   return out;
 }
 

@@ -115,6 +115,11 @@ TEST_CASE("Qualification: the licence number, the legal name and prohibited word
   m = CleanMerchant();
   m.set_display_name("Counterfeit Goods");
   RequireOne(rules.CheckQualification(m), Severity::kReject, "displayName:", "\"counterfeit\"");
+
+  // A licence someone else submitted or holds is never auto-approved.
+  m = CleanMerchant();
+  m.mutable_qualification()->set_other_holders(1);
+  RequireOne(rules.CheckQualification(m), Severity::kReview, "licenseNumber: 1 other merchant");
 }
 
 TEST_CASE("A showcase needs no price, and an empty price object is none") {

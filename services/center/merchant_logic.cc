@@ -177,6 +177,10 @@ absl::Status MerchantLogic::SubmitQualification(const rpc::CallContext& call,
         q.set_license_number(license);
         q.set_legal_name(legal_name);
         q.clear_reasons();
+        // The audit service cannot see other merchants; it is told.
+        QRCLOUD_ASSIGN_OR_RETURN(const int holders,
+                                 merchants_.CountLicenseHolders(tx, license, rec.merchant.id()));
+        q.set_other_holders(holders);
         core::ToProto(core::ToMicros(clock_.Now()), q.mutable_submit_time());
         q.clear_decide_time();
         QRCLOUD_ASSIGN_OR_RETURN(rec.qualification_submission_id,

@@ -57,6 +57,39 @@ TEST_CASE("A qualification goes to audit, and only the decision on it applies") 
   CHECK(Qualify(w, m, "91350100M000100Y43").code() == absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("A licence another merchant submitted or holds is told to the audit") {
+  CenterWorld w;
+  Caller first = w.Merchant(), second = w.Merchant(), third = w.Merchant();
+  REQUIRE(Qualify(w, first, "91350100M000100Y43").ok());
+  v1::Merchant seen;
+  REQUIRE(w.merchant
+              .RecordQualificationDecision(
+                  w.Auditor().call(),
+                  w.Decision("qualification.submitted", first.merchant_id(), true), seen)
+              .ok());
+  CHECK(seen.qualification().other_holders() == 0);
+  v1::SubmitQualificationRequest req;
+  req.set_id(second.merchant_id());
+  req.set_license_number("91350100m000100y43");  // the same licence, in lower case
+  req.set_legal_name("别人的公司");
+  v1::SubmitQualificationResponse resp;
+  REQUIRE(w.merchant.SubmitQualification(second.call(), req, resp).ok());
+  CHECK(resp.merchant().qualification().other_holders() == 1);
+  // Pending ones count too.
+  REQUIRE(Qualify(w, third, "91350100M000100Y43").ok());
+  CHECK(w.merchant
+            .Get(
+                third.call(),
+                [&] {
+                  v1::GetMerchantRequest g;
+                  g.set_id(third.merchant_id());
+                  return g;
+                }(),
+                seen)
+            .ok());
+  CHECK(seen.qualification().other_holders() == 2);
+}
+
 TEST_CASE("Landing business turns on only through audit, and off at once") {
   CenterWorld w;
   Caller m = w.Qualified();

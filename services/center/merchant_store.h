@@ -35,6 +35,10 @@ class MerchantStore {
   // Writes back everything but the id, the owner and the creation time; the
   // update time becomes now. NOT_FOUND if there is no such merchant.
   virtual absl::Status Save(store::Tx& tx, const MerchantRecord& record) = 0;
+  // How many merchants other than `merchant_id` have `license_number`
+  // submitted (PENDING_AUDIT) or approved.
+  virtual absl::StatusOr<int> CountLicenseHolders(store::Tx& tx, absl::string_view license_number,
+                                                  absl::string_view merchant_id) = 0;
   // In id order after `after_id`; `qualification_state` "" for any.
   virtual absl::StatusOr<std::vector<v1::Merchant>> List(absl::string_view qualification_state,
                                                          absl::string_view after_id, int limit) = 0;

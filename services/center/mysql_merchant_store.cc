@@ -183,6 +183,17 @@ absl::Status MysqlMerchantStore::Save(store::Tx& tx, const MerchantRecord& rec) 
   return absl::OkStatus();
 }
 
+absl::StatusOr<int> MysqlMerchantStore::CountLicenseHolders(store::Tx& tx,
+                                                            absl::string_view license_number,
+                                                            absl::string_view merchant_id) {
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, store::ConnectionOf(tx).Query(
+                     "SELECT COUNT(*) AS n FROM merchants WHERE license_number = ? AND id <> ? "
+                     "AND qualification_state IN ('PENDING_AUDIT', 'APPROVED')",
+                     {std::string(license_number), std::string(merchant_id)}));
+  return rows.empty() ? 0 : static_cast<int>(rows[0].Int("n"));
+}
+
 absl::StatusOr<std::vector<v1::Merchant>> MysqlMerchantStore::List(
     absl::string_view qualification_state, absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());

@@ -15,6 +15,8 @@ class MysqlMerchantStore final : public MerchantStore {
   absl::StatusOr<v1::Merchant> Get(absl::string_view id) override;
   absl::StatusOr<MerchantRecord> Get(store::Tx& tx, absl::string_view id, bool for_update) override;
   absl::Status Save(store::Tx& tx, const MerchantRecord& record) override;
+  absl::StatusOr<int> CountLicenseHolders(store::Tx& tx, absl::string_view license_number,
+                                          absl::string_view merchant_id) override;
   absl::StatusOr<std::vector<v1::Merchant>> List(absl::string_view qualification_state,
                                                  absl::string_view after_id, int limit) override;
 

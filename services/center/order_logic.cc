@@ -124,8 +124,17 @@ absl::Status OrderLogic::Retried(const rpc::CallContext& call, const v1::CreateO
                            book_.Retried(call.caller().account_id, req.request_id()));
   if (!existing)
     return absl::NotFoundError(absl::StrCat("campaign ", req.campaign_id(), " not found"));
-  if (existing->campaign_id() != req.campaign_id()) {
-    return core::InvalidField("requestId", "was already used for an order of another campaign");
+  // The platform's one rule (docs/architecture.md, "Idempotency"): the same
+  // request id with a different request is refused. What an order records
+  // is the request here; the location only proved the fence at the time,
+  // and a phone retrying from a step away is the same request.
+  const int32_t quantity = req.quantity() == 0 ? 1 : req.quantity();
+  if (existing->campaign_id() != req.campaign_id() || existing->quantity() != quantity ||
+      existing->platform_code() != req.platform_code()) {
+    return core::InvalidField(
+        "requestId", absl::StrCat("\"", req.request_id(),
+                                  "\" was already used for a different order (campaign, quantity "
+                                  "or platform code); use a new request id"));
   }
   *resp.mutable_order() = *std::move(existing);
   WithImage(*resp.mutable_order());

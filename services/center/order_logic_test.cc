@@ -81,6 +81,10 @@ TEST_CASE("The per-person limit holds per buyer, and a retried request id orders
   auto reused = Place(w, alice, other, "same");
   CHECK(reused.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(core::FieldViolations(reused.status())[0].field == "requestId");
+  // So is the same campaign in another quantity: one rule for every call.
+  auto more = Place(w, alice, c, "same", /*quantity=*/2);
+  CHECK(more.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(more.status().message().find("different order") != std::string::npos);
 }
 
 TEST_CASE("Only a published order campaign of a merchant with cloud business takes orders") {

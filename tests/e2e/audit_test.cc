@@ -17,12 +17,13 @@
 namespace qrcloud::testing {
 namespace {
 
-constexpr char kLicense[] = "91350100M000100Y43";
 constexpr absl::Duration kDeadline = absl::Seconds(30);
 
 struct Merchant {
   Api api;
   std::string id;
+  // Each merchant its own: a licence another one holds goes to an auditor.
+  std::string license = UniqueLicense();
 };
 
 struct World {
@@ -38,7 +39,7 @@ struct World {
   Api NewApi() const { return Api("127.0.0.1", stack->gateway_port()); }
 
   Merchant NewMerchant() {
-    Merchant m{NewApi(), ""};
+    Merchant m{NewApi(), "", UniqueLicense()};
     const std::string login = absl::StrCat(UniqueName("audit"), "@example.com");
     ApiResponse created = m.api.Post(
         "/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
@@ -77,7 +78,7 @@ struct World {
 void SubmitQualification(Merchant& m, const std::string& legal_name) {
   ApiResponse r = m.api.Post(
       "/v1/merchants/" + m.id + "/qualification",
-      absl::StrCat(R"({"licenseNumber":")", kLicense, R"(","legalName":")", legal_name, R"("})"));
+      absl::StrCat(R"({"licenseNumber":")", m.license, R"(","legalName":")", legal_name, R"("})"));
   REQUIRE(r.status == 200);
   CHECK(r.At("merchant.qualification.state") == "PENDING_AUDIT");
 }
@@ -287,6 +288,28 @@ TEST_CASE(
   ApiResponse rejected = await_state(banned, "REJECTED");
   INFO(rejected.body);
   CHECK(rejected.At("rejectReasons.0").find("赌场") != std::string::npos);
+}
+
+TEST_CASE("A licence another merchant holds is never auto-approved: an auditor decides") {
+  World world;
+  Api auditor = world.Auditor();
+  Merchant owner = world.NewMerchant();
+  SubmitQualification(owner, "福州小店有限公司");
+  AwaitQualification(owner, "APPROVED");
+
+  // A second merchant submits the same licence and legal name: it waits for
+  // a person, who can see why.
+  Merchant copycat = world.NewMerchant();
+  copycat.license = owner.license;
+  SubmitQualification(copycat, "福州小店有限公司");
+  const std::string task = AwaitQueuedTask(auditor, copycat.id);
+  ApiResponse queued = auditor.Get("/v1/audit/tasks?state=QUEUED&subject=QUALIFICATION");
+  INFO(queued.body);
+  CHECK(queued.body.find(task) != std::string::npos);
+  CHECK(queued.body.find("1 other merchant(s) submitted or hold this licence") !=
+        std::string::npos);
+  CHECK(copycat.api.Get("/v1/merchants/" + copycat.id).At("qualification.state") ==
+        "PENDING_AUDIT");
 }
 
 TEST_CASE("The whole merchant cloud flow through REST, audited by the checks and an auditor") {

@@ -12,8 +12,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "libs/core/credit_code.h"
 
 namespace qrcloud::testing {
 
@@ -92,6 +94,14 @@ int ExclusiveRedisDb() {
 std::string UniqueName(absl::string_view prefix) {
   static std::atomic<int> counter{0};
   return absl::StrCat(prefix, "_", getpid(), "_", counter.fetch_add(1));
+}
+
+std::string UniqueLicense() {
+  static std::atomic<int> counter{0};
+  // 9135 0100 (Fuzhou), then nine digits from the process and a counter.
+  const std::string first17 =
+      absl::StrFormat("91350100%05d%04d", getpid() % 100000, counter.fetch_add(1) % 10000);
+  return first17 + *core::CreditCodeCheckCharacter(first17);
 }
 
 store::MysqlOptions FreshDatabase(absl::string_view prefix) {

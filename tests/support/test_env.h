@@ -31,6 +31,10 @@ int ExclusiveRedisDb();
 // A name no other test process uses: "<prefix>_<pid>_<n>".
 std::string UniqueName(absl::string_view prefix);
 
+// A valid unified social credit code no other call returns: for merchants
+// that must not share a licence (the audit sends a shared one to a person).
+std::string UniqueLicense();
+
 // MySQL options for a fresh database private to this call.
 store::MysqlOptions FreshDatabase(absl::string_view prefix);
 

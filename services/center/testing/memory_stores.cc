@@ -174,6 +174,19 @@ absl::Status MemoryMerchantStore::Save(store::Tx&, const MerchantRecord& record)
   return absl::OkStatus();
 }
 
+absl::StatusOr<int> MemoryMerchantStore::CountLicenseHolders(store::Tx&,
+                                                             absl::string_view license_number,
+                                                             absl::string_view merchant_id) {
+  int n = 0;
+  for (const auto& [id, rec] : merchants_) {
+    const v1::Qualification& q = rec.merchant.qualification();
+    n +=
+        id != merchant_id && q.license_number() == license_number &&
+        (q.state() == v1::Qualification::PENDING_AUDIT || q.state() == v1::Qualification::APPROVED);
+  }
+  return n;
+}
+
 absl::StatusOr<std::vector<v1::Merchant>> MemoryMerchantStore::List(
     absl::string_view qualification_state, absl::string_view after_id, int limit) {
   using List = std::vector<v1::Merchant>;
