@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/core/validate.h"
+#include "libs/text/normalize.h"
 
 namespace qrcloud::audit {
 namespace {
@@ -30,28 +31,7 @@ bool Contains(absl::string_view text, absl::string_view word) {
 
 }  // namespace
 
-std::string FoldForMatching(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    // U+FF01..U+FF5E is EF BC 81..EF BC BF, EF BD 80..EF BD 9E in UTF-8.
-    if (c == 0xef && i + 2 < text.size()) {
-      const unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
-      const unsigned char c2 = static_cast<unsigned char>(text[i + 2]);
-      int code_point = -1;
-      if (c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) code_point = 0xff00 + (c2 - 0x80);
-      if (c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) code_point = 0xff40 + (c2 - 0x80);
-      if (code_point >= 0) {
-        out.push_back(absl::ascii_tolower(static_cast<unsigned char>(code_point - 0xfee0)));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(absl::ascii_tolower(c));
-  }
-  return out;
-}
+std::string FoldForMatching(absl::string_view text) { return text::NormalizeForMatching(text); }
 
 absl::StatusOr<BannedWords> BannedWords::Parse(absl::string_view text) {
   BannedWords list;

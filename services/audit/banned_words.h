@@ -1,11 +1,12 @@
 // The list of prohibited words the automatic checks look for: data, loaded
 // from a UTF-8 file with one word (or phrase) per line.
 //
-// Matching ignores the case of Latin letters and folds full-width forms
-// (Ｃａｓｉｎｏ reads as casino). A word that begins or ends with a Latin
-// letter or digit matches only as a whole word there, so "heroin" does not
-// match "heroine"; Chinese has no spaces between words, so Chinese words match
-// anywhere.
+// Text and words are compared as text::NormalizeForMatching reads them: case,
+// full-width forms, zero-width and format characters, look-alike letters of
+// other scripts and traditional Chinese do not hide a word ("Ｃａｓｉｎｏ",
+// "co\u200bcaine", "cоcaine" with a Cyrillic о and "賭博" are all found). A word that begins or
+// ends with a Latin letter or digit matches only as a whole word there, so "heroin" does not match
+// "heroine"; Chinese has no spaces between words, so Chinese words match anywhere.
 #ifndef QRCLOUD_SERVICES_AUDIT_BANNED_WORDS_H_
 #define QRCLOUD_SERVICES_AUDIT_BANNED_WORDS_H_
 
@@ -38,8 +39,7 @@ class BannedWords {
   std::vector<std::pair<std::string, std::string>> words_;
 };
 
-// Lower-case ASCII letters, with full-width ASCII forms (U+FF01..U+FF5E)
-// turned into their ASCII counterparts. Other text is left as it is.
+// text::NormalizeForMatching: how both the list and the text are compared.
 std::string FoldForMatching(absl::string_view text);
 
 }  // namespace qrcloud::audit

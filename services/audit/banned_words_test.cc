@@ -32,6 +32,17 @@ TEST_CASE("Latin words match in any case and full width, but only as whole words
   CHECK_FALSE(list.Find("xcasino").has_value());
 }
 
+TEST_CASE(
+    "Spelling tricks do not hide a word: zero-width, soft hyphens, look-alikes, traditional") {
+  BannedWords list = List("cocaine\n赌博\n");
+  CHECK(list.Find("co\u200bcaine delivered") == "cocaine");
+  CHECK(list.Find("co\u00adcaine") == "cocaine");
+  CHECK(list.Find("c\u043ec\u0430ine") == "cocaine");  // Cyrillic о and а
+  CHECK(list.Find("在线赌\u200b博") == "赌博");
+  CHECK(list.Find("澳门賭博") == "赌博");  // traditional characters
+  CHECK_FALSE(list.Find("cocoa and caine").has_value());
+}
+
 TEST_CASE("The list must be UTF-8, and an unreadable file is named") {
   auto bad = BannedWords::Parse("ok\n\xff\xfe\n");
   REQUIRE_FALSE(bad.ok());

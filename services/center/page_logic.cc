@@ -82,11 +82,11 @@ absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageR
   const std::string lang = Lang(req.lang());
   resp.set_content_type("text/html; charset=utf-8");
   if (core::IsValidId(req.slug())) {
-    // A merchant's business card.
-    auto merchant = merchants_.Get(req.slug());
-    if (!merchant.ok()) return merchant.status();
+    // A merchant's business card: public once the platform has checked
+    // the merchant's licence, not before.
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, PublicMerchant(req.slug()));
     QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(),
-                             web::RenderMerchantCard(*merchant, lang, PageUrl(req.slug())));
+                             web::RenderMerchantCard(merchant, lang, PageUrl(req.slug())));
     return absl::OkStatus();
   }
   const auto slug = core::NormalizeSlug(req.slug());
@@ -104,11 +104,20 @@ absl::Status PageLogic::GetPage(const rpc::CallContext& call, const v1::GetPageR
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Merchant> PageLogic::PublicMerchant(absl::string_view id) {
+  auto m = merchants_.Get(id);
+  if (absl::IsNotFound(m.status()) ||
+      (m.ok() && m->qualification().state() != v1::Qualification::APPROVED)) {
+    return absl::NotFoundError(absl::StrCat("no page at /m/", id));
+  }
+  return m;
+}
+
 absl::Status PageLogic::GetMerchantCard(const rpc::CallContext& call,
                                         const v1::GetMerchantCardRequest& req,
                                         v1::MerchantCard& resp) {
   (void)call;
-  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant m, merchants_.Get(req.merchant_id()));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant m, PublicMerchant(req.merchant_id()));
   resp.set_merchant_id(m.id());
   resp.set_display_name(m.display_name());
   resp.set_page_url(PageUrl(m.id()));

@@ -40,6 +40,8 @@ class PageLogic {
   absl::Status Refresh(const v1::Campaign& campaign);
 
  private:
+  // The merchant if its qualification is approved; NOT_FOUND otherwise.
+  absl::StatusOr<v1::Merchant> PublicMerchant(absl::string_view id);
   absl::StatusOr<std::string> Render(const v1::Campaign& campaign, const std::string& lang);
   std::string PageUrl(absl::string_view slug) const {
     return absl::StrCat(public_url_, "/m/", slug);

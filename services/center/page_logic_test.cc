@@ -60,12 +60,24 @@ TEST_CASE("A lost page is rendered again; a paused campaign's page says so") {
         absl::StatusCode::kNotFound);
 }
 
-TEST_CASE("A merchant's card carries its name and a vCard") {
+TEST_CASE("A merchant's card carries its name and a vCard, once the merchant is qualified") {
   CenterWorld w;
-  Caller m = w.Merchant();
+  // Not qualified: no public card or page, whatever its profile says.
+  Caller unchecked = w.Merchant();
+  v1::GetMerchantCardRequest none;
+  none.set_merchant_id(unchecked.merchant_id());
+  v1::MerchantCard card;
+  CHECK(w.page.GetMerchantCard(CenterWorld::Anonymous().call(), none, card).code() ==
+        absl::StatusCode::kNotFound);
+  v1::GetPageRequest page;
+  page.set_slug(unchecked.merchant_id());
+  google::api::HttpBody html;
+  CHECK(w.page.GetPage(CenterWorld::Anonymous().call(), page, html).code() ==
+        absl::StatusCode::kNotFound);
+
+  Caller m = w.Qualified();
   v1::GetMerchantCardRequest req;
   req.set_merchant_id(m.merchant_id());
-  v1::MerchantCard card;
   REQUIRE(w.page.GetMerchantCard(CenterWorld::Anonymous().call(), req, card).ok());
   CHECK(card.page_url() == "https://qr.test/m/" + m.merchant_id());
   CHECK(absl::StrContains(card.vcard(), "BEGIN:VCARD"));

@@ -290,6 +290,19 @@ TEST_CASE(
   CHECK(rejected.At("rejectReasons.0").find("赌场") != std::string::npos);
 }
 
+TEST_CASE("Spelling tricks do not get a prohibited word past the checks") {
+  World world;
+  // Traditional characters with a zero-width space between them, and a
+  // Latin word spelled with a Cyrillic о.
+  for (const char* name : {"澳门賭\u200b博有限公司", "C\u043ecaine Trading Co"}) {
+    INFO(name);
+    Merchant m = world.NewMerchant();
+    SubmitQualification(m, name);
+    ApiResponse rejected = AwaitQualification(m, "REJECTED");
+    CHECK(rejected.At("qualification.reasons.0").find("prohibited word") != std::string::npos);
+  }
+}
+
 TEST_CASE("A licence another merchant holds is never auto-approved: an auditor decides") {
   World world;
   Api auditor = world.Auditor();
