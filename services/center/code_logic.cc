@@ -113,8 +113,10 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
   v1::Code& c = row.code;
   if (!req.target_url().empty()) {
     // A short link on the platform's own domain that redirects anywhere is
-    // a gift to phishers: only to public sites.
+    // a gift to phishers: only to public sites, and only for a merchant
+    // whose licence the platform has checked.
     QRCLOUD_RETURN_IF_ERROR(core::ValidateOutboundUrl(p + "targetUrl", req.target_url()));
+    QRCLOUD_RETURN_IF_ERROR(RequireQualified(call.caller()));
     row.target_kind = "URL";
     c.set_target_url(req.target_url());
   } else if (!req.payload().empty() || req.has_wifi()) {
@@ -144,6 +146,16 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
         "code for a targetUrl, a payload or a wifi network here");
   }
   return absl::OkStatus();
+}
+
+absl::Status CodeLogic::RequireQualified(const auth::Principal& caller) {
+  if (!caller.merchant_id.empty()) {
+    QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(caller.merchant_id));
+    if (merchant.qualification().state() == v1::Qualification::APPROVED) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      "a code that leads off the platform (targetUrl) needs a merchant whose qualification is "
+      "approved; submit the business licence first (POST /v1/merchants/{id}/qualification)");
 }
 
 absl::Status CodeLogic::Create(const rpc::CallContext& call, const v1::CreateCodeRequest& req,

@@ -61,6 +61,7 @@ class CodeLogic {
 
  private:
   // Validates a create request's target and fills `row`'s target fields.
+  absl::Status RequireQualified(const auth::Principal& caller);
   absl::Status FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
                           CodeRow& row, absl::string_view field_prefix);
   absl::StatusOr<CodeRow> Owned(const rpc::CallContext& call, absl::string_view id);

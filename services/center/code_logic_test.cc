@@ -30,7 +30,7 @@ v1::CreateCodeRequest ToUrl(const std::string& url) {
 
 TEST_CASE("A URL code gets a short link whose resolution the scan path can read") {
   CenterWorld w;
-  Caller m = w.Merchant();
+  Caller m = w.Qualified();
   auto code = Create(w, m, ToUrl("https://shop.example/menu"));
   REQUIRE(code.ok());
   CHECK(code->short_url() == "https://qr.test/s/" + code->slug());
@@ -45,9 +45,26 @@ TEST_CASE("A URL code gets a short link whose resolution the scan path can read"
   CHECK(resolved.code_id() == code->id());
 }
 
+TEST_CASE("A code leaves the platform only for a qualified merchant, and only for a public site") {
+  CenterWorld w;
+  auto unchecked = Create(w, w.Merchant(), ToUrl("https://shop.example/menu"));
+  CHECK(unchecked.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(unchecked.status().message().find("qualification is approved") != std::string::npos);
+  Caller m = w.Qualified();
+  for (const char* inside : {"http://169.254.169.254/latest/", "http://127.0.0.1:6390/",
+                             "http://localhost/", "https://nas.local/"}) {
+    INFO(inside);
+    CHECK(core::FieldViolations(Create(w, m, ToUrl(inside)).status()).at(0).field == "targetUrl");
+  }
+  // Text and Wi-Fi codes stay on the phone: no qualification needed.
+  v1::CreateCodeRequest text;
+  text.set_payload("Table 7");
+  CHECK(Create(w, w.Merchant(), text).ok());
+}
+
 TEST_CASE("Targets are exactly one, and each is checked") {
   CenterWorld w;
-  Caller m = w.Merchant();
+  Caller m = w.Qualified();
   auto field = [&](v1::CreateCodeRequest req) {
     auto v = core::FieldViolations(Create(w, m, std::move(req)).status());
     return v.empty() ? std::string() : v[0].field;
@@ -68,7 +85,7 @@ TEST_CASE("Targets are exactly one, and each is checked") {
 
 TEST_CASE("A Wi-Fi code holds the escaped network payload, not a link") {
   CenterWorld w;
-  Caller m = w.Merchant();
+  Caller m = w.Qualified();
   v1::CreateCodeRequest req;
   req.mutable_wifi()->set_ssid("Lao;Wang");
   req.mutable_wifi()->set_password("pass:word");
@@ -79,7 +96,7 @@ TEST_CASE("A Wi-Fi code holds the escaped network payload, not a link") {
 
 TEST_CASE("A batch is numbered, and a pause reaches the scan path before the answer") {
   CenterWorld w;
-  Caller m = w.Merchant();
+  Caller m = w.Qualified();
   v1::BatchCreateCodesRequest batch;
   batch.set_count(3);
   batch.set_first_number(7);
@@ -109,8 +126,8 @@ TEST_CASE("A batch is numbered, and a pause reaches the scan path before the ans
 
 TEST_CASE("Another merchant neither sees nor changes a code, nor uses another's logo") {
   CenterWorld w;
-  Caller m = w.Merchant();
-  Caller rival = w.Merchant();
+  Caller m = w.Qualified();
+  Caller rival = w.Qualified();
   auto code = Create(w, m, ToUrl("https://shop.example"));
   REQUIRE(code.ok());
   v1::GetCodeRequest get;

@@ -17,6 +17,7 @@
 #include "libs/core/ids.h"
 #include "libs/core/scan_event.h"
 #include "tests/support/api.h"
+#include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
 
@@ -26,6 +27,7 @@ namespace {
 struct World {
   std::unique_ptr<Stack> stack;
   std::unique_ptr<cache::RedisPool> redis;
+  std::unique_ptr<Flow> flow;
 
   explicit World(StackOptions options = {}) {
     auto s = Stack::Start(options);
@@ -37,16 +39,12 @@ struct World {
     redis = *cache::RedisPool::Create(o);
   }
 
+  // A merchant whose qualification is approved (codes that leave the
+  // platform need one), signed in.
   Api SignedInMerchant() {
-    Api api("127.0.0.1", stack->gateway_port());
-    const std::string login = absl::StrCat(UniqueName("codes"), "@example.com");
-    REQUIRE(api.Post("/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
-                                                  R"(","password":"correct-horse"})"))
-                .status == 200);
-    api.set_token(api.Post("/v1/sessions",
-                           absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
-                      .At("token"));
-    return api;
+    if (!flow) flow = std::make_unique<Flow>(*stack);
+    std::string merchant_id;
+    return std::move(*flow->QualifiedMerchant(&merchant_id));
   }
 
   // Stream entries for one code, decoded.

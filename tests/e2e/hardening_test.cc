@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/cache/redis.h"
 #include "tests/support/api.h"
+#include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
 
@@ -28,6 +29,7 @@ constexpr char kPassword[] = "correct-horse-battery";
 struct World {
   std::unique_ptr<Stack> stack;
   std::unique_ptr<cache::RedisPool> redis;
+  std::unique_ptr<Flow> flow;
 
   explicit World(StackOptions options = {}) {
     auto s = Stack::Start(options);
@@ -40,6 +42,12 @@ struct World {
   }
 
   Api NewApi() { return Api("127.0.0.1", stack->gateway_port()); }
+
+  // A merchant whose qualification is approved, signed in.
+  Api Qualified(std::string* merchant_id) {
+    if (!flow) flow = std::make_unique<Flow>(*stack);
+    return std::move(*flow->QualifiedMerchant(merchant_id));
+  }
 
   std::string Register(const std::string& kind) {
     Api api = NewApi();
@@ -114,8 +122,8 @@ std::vector<ApiResponse> InParallel(int n, F call) {
 
 TEST_CASE("Finding 1: an image bomb, or a PNG with a page after it, is refused at upload") {
   World w;
-  Api api = w.SignedIn("MERCHANT");
-  const std::string mid = api.Get("/v1/me").At("account.merchantId");
+  std::string mid;
+  Api api = w.Qualified(&mid);
   ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})");
   std::string png = api.Get("/v1/codes/" + code.At("id") + "/image?format=png&size=300").body;
   REQUIRE(png.rfind("\x89PNG", 0) == 0);
@@ -328,7 +336,15 @@ TEST_CASE("Finding 9: codes do not redirect to addresses inside anyone's network
     CHECK(r.status == 400);
     CHECK(r.At("details.0.fieldViolations.0.field") == "targetUrl");
   }
-  CHECK(api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})").status == 200);
+  // Even to a public site, a code leaves the platform only for a merchant
+  // whose licence was checked.
+  ApiResponse unchecked = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})");
+  CHECK(unchecked.status == 400);
+  CHECK(unchecked.At("message").find("qualification is approved") != std::string::npos);
+  std::string mid;
+  Api qualified = w.Qualified(&mid);
+  CHECK(qualified.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})").status ==
+        200);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "libs/cache/redis.h"
 #include "libs/core/scan_event.h"
 #include "tests/support/api.h"
+#include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
 
@@ -23,14 +24,10 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
   INFO((stack.ok() ? "" : std::string(stack.status().message())));
   REQUIRE(stack.ok());
   Stack& s = **stack;
-  Api api("127.0.0.1", s.gateway_port());
-  const std::string login = absl::StrCat(UniqueName("durable"), "@example.com");
-  REQUIRE(api.Post("/v1/accounts", absl::StrCat(R"({"kind":"MERCHANT","login":")", login,
-                                                R"(","password":"correct-horse"})"))
-              .status == 200);
-  api.set_token(api.Post("/v1/sessions",
-                         absl::StrCat(R"({"login":")", login, R"(","password":"correct-horse"})"))
-                    .At("token"));
+  // A qualified merchant: codes that leave the platform need one.
+  Flow flow(s);
+  std::string merchant_id;
+  Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
   ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
   REQUIRE(code.status == 200);
   const std::string target = absl::StrCat("/s/", code.At("slug"));

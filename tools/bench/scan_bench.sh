@@ -21,7 +21,7 @@ center_port=15092
 gateway_port=18092
 nginx_port=18099
 
-./tools/build qrcloud-center qrcloud-gateway >/dev/null
+./tools/build qrcloud-center qrcloud-gateway bench_decide >/dev/null
 ./tools/deps start "$env_dir" auto auto
 set -a; . "$env_dir/env"; set +a
 # Start from an empty Redis: the bench's stream must not carry earlier runs.
@@ -66,9 +66,19 @@ NGINX
 nginx -c "$env_dir/nginx/nginx.conf" -p "$env_dir/nginx"
 
 gw=http://127.0.0.1:$gateway_port
+# A qualified merchant (codes that leave the platform need one), approved as
+# the audit service would.
+admin_pw="$env_dir/admin-password"
+build/bin/qrcloud-center ensure-admin admin@qrcloud.local "$admin_pw" >/dev/null
+admin=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"admin@qrcloud.local\",\"password\":\"$(cat "$admin_pw")\"}" | jq -r .token)
 login="scanbench-$$-$RANDOM@example.com"
 curl -fsS -X POST $gw/v1/accounts -d "{\"kind\":\"MERCHANT\",\"login\":\"$login\",\"password\":\"bench-password\"}" >/dev/null
-token=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"$login\",\"password\":\"bench-password\"}" | jq -r .token)
+session=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"$login\",\"password\":\"bench-password\"}")
+token=$(jq -r .token <<<"$session"); mid=$(jq -r .account.merchantId <<<"$session")
+curl -fsS -X POST $gw/v1/merchants/$mid/qualification -H "authorization: Bearer $token" \
+  -d '{"licenseNumber":"91350100M000100Y43","legalName":"Bench"}' >/dev/null
+build/bin/bench_decide --center=127.0.0.1:$center_port --token="$admin" --redis_port="$QRCLOUD_REDIS_PORT" \
+  --type=qualification.submitted --subject="$mid"
 slug=$(curl -fsS -X POST $gw/v1/codes -H "authorization: Bearer $token" -d '{"targetUrl":"https://example.com/"}' | jq -r .slug)
 curl -fs -o /dev/null "$gw/s/$slug"  # resolve once
 
