@@ -35,6 +35,12 @@ constexpr bool Plain(unsigned char c) {
 }
 
 void AppendString(absl::string_view s, std::string* out) {
+  // A service may put bytes that are not UTF-8 in a string field (protobuf
+  // only logs it); JSON must stay UTF-8. Found by the transcoder fuzzer.
+  if (!core::IsValidUtf8(s)) {
+    AppendString(core::ToValidUtf8(s), out);
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t i = 0;

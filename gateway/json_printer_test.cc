@@ -17,6 +17,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/validate.h"
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -170,6 +171,16 @@ TEST_CASE("Strings escape exactly what protobuf escapes, in long runs too") {
   reference.clear();
   REQUIRE(google::protobuf::util::MessageToJsonString(m, &reference).ok());
   CHECK(Fast(m) == reference);
+}
+
+TEST_CASE("A string field holding bytes that are not UTF-8 prints as valid UTF-8") {
+  // Found by tests/fuzz/transcoder_fuzzer: a service can send such bytes
+  // (protobuf only logs them), and the JSON went out broken.
+  v1::Merchant m;
+  m.set_display_name("shop \xff\xfe name");
+  const std::string json = Fast(m);
+  CHECK(core::IsValidUtf8(json));
+  CHECK(json.find("shop \xef\xbf\xbd\xef\xbf\xbd name") != std::string::npos);
 }
 
 // ------------------------------------------------------------ wire printer

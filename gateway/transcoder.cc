@@ -362,9 +362,15 @@ std::string StatusJson(const absl::Status& status) {
   // Messages may quote what a client sent; JSON must stay valid UTF-8.
   google::rpc::Status rpc = core::ToRpcStatus(status);
   rpc.set_message(core::ToValidUtf8(rpc.message()));
-  for (auto& any : *rpc.mutable_details()) {
+  auto* details = rpc.mutable_details();
+  for (int i = details->size() - 1; i >= 0; --i) {
+    google::protobuf::Any& any = (*details)[i];
+    if (!any.Is<google::rpc::BadRequest>()) continue;
     google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
+    if (!any.UnpackTo(&bad)) {
+      details->DeleteSubrange(i, 1);  // unreadable: the message says it all
+      continue;
+    }
     for (auto& v : *bad.mutable_field_violations()) {
       v.set_field(core::ToValidUtf8(v.field()));
       v.set_description(core::ToValidUtf8(v.description()));

@@ -2,11 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "absl/strings/escaping.h"
 #include "google/api/httpbody.pb.h"
 #include "libs/core/status.h"
+#include "libs/core/validate.h"
 #include "qrcloud/v1/auth.pb.h"
+#include "qrcloud/v1/campaign.pb.h"
 #include "qrcloud/v1/geo.pb.h"
 #include "qrcloud/v1/merchant.pb.h"
+#include "qrcloud/v1/order.pb.h"
 
 namespace qrcloud::gateway {
 namespace {
@@ -152,6 +156,33 @@ TEST_CASE("Responses render as protobuf JSON, HttpBody raw, errors as google.rpc
   CHECK(error.find(R"("message":"password: too short")") != std::string::npos);
   CHECK(error.find(R"("@type":"type.googleapis.com/google.rpc.BadRequest")") != std::string::npos);
   CHECK(error.find(R"("field":"password")") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace qrcloud::gateway
+
+namespace qrcloud::gateway {
+namespace {
+
+TEST_CASE("An error naming a query key that is not UTF-8 is valid UTF-8 JSON (fuzzer finding)") {
+  const absl::Status s = core::InvalidField("q(\xc0\xa5\xeb\xdc\xff\xff", "unknown \xff");
+  const std::string json = StatusJson(s);
+  INFO(absl::CEscape(json));
+  CHECK(core::IsValidUtf8(json));
+  CHECK(json.find("fieldViolations") != std::string::npos);
+}
+
+TEST_CASE("Responses of any bytes print as valid UTF-8 JSON (fuzzer finding)") {
+  std::string wire;
+  REQUIRE(absl::Base64Unescape("L3YxL2NhbXBhaWduczpzZWFyY2g/cSjApevc//9hZ3M9Ygo=", &wire));
+  for (const auto* type :
+       {v1::Merchant::descriptor(), v1::Campaign::descriptor(), v1::Order::descriptor()}) {
+    INFO(type->full_name());
+    auto printed = RenderResponse(type, wire);
+    if (!printed.ok()) continue;
+    INFO(absl::CEscape(printed->body));
+    CHECK(core::IsValidUtf8(printed->body));
+  }
 }
 
 }  // namespace

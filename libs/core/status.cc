@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/rpc/error_details.pb.h"
+#include "libs/core/validate.h"
 
 namespace qrcloud::core {
 namespace {
@@ -36,10 +37,12 @@ absl::Status InvalidFields(const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad;
   std::vector<std::string> parts;
   for (const auto& v : violations) {
+    // Field names and descriptions may quote what a client sent; they travel
+    // in protobuf strings and JSON, which must be UTF-8.
     auto* fv = bad.add_field_violations();
-    fv->set_field(v.field);
-    fv->set_description(v.description);
-    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+    fv->set_field(ToValidUtf8(v.field));
+    fv->set_description(ToValidUtf8(v.description));
+    parts.push_back(absl::StrCat(fv->field(), ": ", fv->description()));
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
   status.SetPayload(kBadRequestUrl, absl::Cord(bad.SerializeAsString()));
