@@ -20,31 +20,19 @@
 #include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
+#include "tests/support/world.h"
 
 namespace qrcloud::testing {
 namespace {
 
-struct World {
-  std::unique_ptr<Stack> stack;
-  std::unique_ptr<cache::RedisPool> redis;
-  std::unique_ptr<Flow> flow;
-
-  explicit World(StackOptions options = {}) {
-    auto s = Stack::Start(options);
-    INFO((s.ok() ? "" : std::string(s.status().message())));
-    REQUIRE(s.ok());
-    stack = *std::move(s);
-    auto o = Env().redis;
-    o.db = stack->redis_db();
-    redis = *cache::RedisPool::Create(o);
-  }
+struct World : StackWorld {
+  explicit World(const StackOptions& options = {}) : StackWorld(options) {}
 
   // A merchant whose qualification is approved (codes that leave the
   // platform need one), signed in.
   Api SignedInMerchant() {
-    if (!flow) flow = std::make_unique<Flow>(*stack);
     std::string merchant_id;
-    return std::move(*flow->QualifiedMerchant(&merchant_id));
+    return std::move(*flow().QualifiedMerchant(&merchant_id));
   }
 
   // Stream entries for one code, decoded.

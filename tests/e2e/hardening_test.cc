@@ -20,33 +20,19 @@
 #include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
+#include "tests/support/world.h"
 
 namespace qrcloud::testing {
 namespace {
 
 constexpr char kPassword[] = "correct-horse-battery";
 
-struct World {
-  std::unique_ptr<Stack> stack;
-  std::unique_ptr<cache::RedisPool> redis;
-  std::unique_ptr<Flow> flow;
-
-  explicit World(StackOptions options = {}) {
-    auto s = Stack::Start(options);
-    INFO((s.ok() ? "" : std::string(s.status().message())));
-    REQUIRE(s.ok());
-    stack = *std::move(s);
-    auto o = Env().redis;
-    o.db = stack->redis_db();
-    redis = *cache::RedisPool::Create(o);
-  }
-
-  Api NewApi() { return Api("127.0.0.1", stack->gateway_port()); }
+struct World : StackWorld {
+  explicit World(const StackOptions& options = {}) : StackWorld(options) {}
 
   // A merchant whose qualification is approved, signed in.
   Api Qualified(std::string* merchant_id) {
-    if (!flow) flow = std::make_unique<Flow>(*stack);
-    return std::move(*flow->QualifiedMerchant(merchant_id));
+    return std::move(*flow().QualifiedMerchant(merchant_id));
   }
 
   std::string Register(const std::string& kind) {
