@@ -8,6 +8,7 @@
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -331,6 +332,44 @@ TEST_CASE("Finding 9: codes do not redirect to addresses inside anyone's network
   Api qualified = w.Qualified(&mid);
   CHECK(qualified.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})").status ==
         200);
+}
+
+// The local addresses (as /proc/net/tcp{,6} writes them) of the sockets
+// listening on `port`.
+std::vector<std::string> ListeningOn(int port) {
+  std::vector<std::string> out;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      const size_t colon = local.rfind(':');
+      if (state != "0A" || colon == std::string::npos) continue;  // 0A: LISTEN
+      if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) {
+        out.push_back(local.substr(0, colon));
+      }
+    }
+  }
+  return out;
+}
+
+TEST_CASE("Finding 21: a service's gRPC port listens on the address it is given, loopback here") {
+  World w;
+  const std::vector<std::string> addresses = ListeningOn(w.stack->center_port());
+  REQUIRE(!addresses.empty());
+  for (const std::string& a : addresses) {
+    INFO(a);
+    // 127.0.0.1, as IPv4 or IPv4-mapped IPv6; never 0.0.0.0 or ::.
+    CHECK((a == "0100007F" || a == "0000000000000000FFFF00000100007F"));
+  }
+  // tools/up gives every service loopback.
+  std::ifstream up(std::string(QRCLOUD_SOURCE_DIR) + "/tools/up");
+  std::stringstream text;
+  text << up.rdbuf();
+  CHECK(text.str().find("QRCLOUD_LISTEN_ADDRESS=127.0.0.1") != std::string::npos);
 }
 
 }  // namespace
