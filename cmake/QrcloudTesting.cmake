@@ -25,5 +25,8 @@ function(qrcloud_test name)
   if(ARG_SERIAL)
     list(APPEND props RUN_SERIAL TRUE)
   endif()
-  catch_discover_tests(${name} TEST_PREFIX "${name}: " PROPERTIES ${props})
+  # --warn NoTests: a name CTest mangles (a ';' splits it) matches no case, and
+  # must fail rather than pass having run nothing.
+  catch_discover_tests(${name} TEST_PREFIX "${name}: " EXTRA_ARGS --warn NoTests
+                       PROPERTIES ${props})
 endfunction()

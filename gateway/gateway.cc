@@ -98,7 +98,9 @@ http::Response Gateway::Answer(const grpc::Status& status,
 // Every answer is what its Content-Type says (no sniffing an uploaded image
 // into a page), and no other site may frame one (the order page keeps a
 // sign-in token in localStorage).
-static void AddSecurityHeaders(http::Response& r) {
+// Also the request id: every answer of the gateway goes through here.
+static void Stamp(http::Response& r, const std::string& request_id) {
+  r.headers.emplace_back(kRequestIdHeader, request_id);
   r.headers.emplace_back("x-content-type-options", "nosniff");
   r.headers.emplace_back("x-frame-options", "DENY");
   r.headers.emplace_back("content-security-policy", "frame-ancestors 'none'");
@@ -218,8 +220,7 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
   std::string request_id(req.Header(kRequestIdHeader));
   if (!AcceptableRequestId(request_id)) request_id = core::NewId();
   auto reply = [&](http::Response r) {
-    r.headers.emplace_back(kRequestIdHeader, request_id);
-    AddSecurityHeaders(r);
+    Stamp(r, request_id);
     respond(std::move(r));
   };
 
@@ -295,7 +296,7 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   auto request = BuildRequest(match, req.query, req.body);
   if (!request.ok()) {
     http::Response r = ErrorResponse(request.status());
-    r.headers.emplace_back(kRequestIdHeader, request_id);
+    Stamp(r, request_id);
     return respond(std::move(r));
   }
   const std::string& service = match.route->method->service()->full_name();
@@ -309,7 +310,7 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   }
   if (channel == nullptr && stub == nullptr) {
     http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
-    r.headers.emplace_back(kRequestIdHeader, request_id);
+    Stamp(r, request_id);
     return respond(std::move(r));
   }
 
@@ -328,7 +329,7 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
                  respond = std::make_shared<http::Responder>(std::move(respond))](
                     const grpc::Status& status, absl::string_view response) {
     http::Response r = Answer(status, output, response);
-    r.headers.emplace_back(kRequestIdHeader, request_id);
+    Stamp(r, request_id);
     (*respond)(std::move(r));
   };
 

@@ -140,7 +140,7 @@ TEST_CASE("A decision answering an old submission changes nothing") {
             .code() == absl::StatusCode::kPermissionDenied);
 }
 
-TEST_CASE("An edit of a live campaign waits for audit; the live one stays until approved") {
+TEST_CASE("An edit of a live campaign waits for audit, and the live one stays until approved") {
   CenterWorld w;
   Caller m = w.Qualified();
   Campaign live = w.Published(m, w.OrderCampaign());
@@ -227,7 +227,8 @@ TEST_CASE("Pause, resume and end move the code and the map along") {
   CHECK(w.campaign.Update(m.call(), edit, out).code() == absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_CASE("Another merchant neither sees a draft nor changes a campaign; anyone sees a live one") {
+TEST_CASE(
+    "Another merchant neither sees a draft nor changes a campaign, and anyone sees a live one") {
   CenterWorld w;
   Caller m = w.Qualified();
   Caller other = w.Qualified();

@@ -142,7 +142,7 @@ TEST_CASE("A fenced campaign is ordered only near the shop") {
   CHECK(w.order.Create(alice.call(), req, resp).ok());
 }
 
-TEST_CASE("A receipt is redeemed once by its own shop; others do not even find it") {
+TEST_CASE("A receipt is redeemed once by its own shop, and others do not even find it") {
   CenterWorld w;
   Caller shop = w.Qualified();
   Caller rival = w.Qualified();

@@ -37,7 +37,7 @@ TEST_CASE("A live campaign's page is served from the cache, and each view is cou
   CHECK(w.pages.views[slug]["2026-01-01"] == 2);  // the fake clock's day, in Shanghai
 }
 
-TEST_CASE("A lost page is rendered again; a paused campaign's page says so") {
+TEST_CASE("A lost page is rendered again, and a paused campaign's page says so") {
   CenterWorld w;
   Caller m = w.Qualified();
   v1::Campaign live = w.Published(m, w.OrderCampaign());

@@ -285,7 +285,7 @@ TEST_CASE("Finding 11: control and bidirectional-override characters are refused
   CHECK(api.Get("/v1/merchants/" + mid).At("displayName") == before);
 }
 
-TEST_CASE("Findings 13 to 17: bad escapes, bytes and framing are 400s; answers say nosniff") {
+TEST_CASE("Findings 13 to 17: bad escapes, bytes and framing are 400s, and answers say nosniff") {
   World w;
   Api api = w.NewApi();
   for (const char* target : {"/m/%ff", "/media/%ff", "/v1/campaigns:search?q=%c0%af"}) {
