@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "gateway/openapi.h"
+#include "gateway/stream_call.h"
 #include "gateway/transcoder.h"
 #include "libs/auth/authenticator.h"
 #include "libs/core/ids.h"
@@ -300,6 +301,9 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
     return respond(std::move(r));
   }
   const std::string& service = match.route->method->service()->full_name();
+  if (match.route->method->server_streaming()) {
+    return ForwardStream(match, req, **request, std::move(request_id), std::move(respond));
+  }
   H2Channel* channel = nullptr;
   grpc::GenericStub* stub = nullptr;
   if (options_.own_backend_client) {
@@ -352,6 +356,33 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
                     std::string scratch;
                     answer(status, BytesOf(owned->response, &slice, &scratch));
                   });
+}
+
+// A server-streaming method (stream_call.h), through grpc++'s generic stub:
+// streams are few and long, so its per-call cost does not matter here.
+void Gateway::ForwardStream(const RouteMatch& match, const http::Request& req,
+                            const google::protobuf::Message& request, std::string request_id,
+                            http::Responder respond) {
+  grpc::GenericStub* stub = backends_->StubFor(match.route->method->service()->full_name());
+  if (stub == nullptr) {
+    http::Response r = ErrorResponse(absl::UnavailableError("no backend serves this route"));
+    Stamp(r, request_id);
+    return respond(std::move(r));
+  }
+  StreamCallSpec spec;
+  spec.path = match.route->grpc_path;
+  spec.deadline = absl::Now() + options_.stream_timeout;
+  spec.metadata.emplace_back(kRequestIdHeader, request_id);
+  if (const std::string_view authorization = req.Header("authorization"); !authorization.empty()) {
+    spec.metadata.emplace_back("authorization", std::string(authorization));
+  }
+  spec.metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  spec.request = request.SerializeAsString();
+  spec.output = match.route->method->output_type();
+  http::Response stamped;
+  Stamp(stamped, request_id);
+  spec.extra_headers = std::move(stamped.headers);
+  StartStreamCall(*stub, std::move(spec), std::move(respond));
 }
 
 }  // namespace qrcloud::gateway

@@ -31,6 +31,8 @@ struct GatewayOptions {
   // (service full name, backend address) pairs.
   std::vector<std::pair<std::string, std::string>> backends;
   absl::Duration call_timeout = absl::Seconds(10);
+  // For server-streaming calls (a sheet of 10,000 codes takes seconds).
+  absl::Duration stream_timeout = absl::Minutes(10);
   RateLimitOptions rate_limits;
   // Trust the first address of X-Forwarded-For (behind a load balancer).
   bool trust_forwarded_for = false;
@@ -66,6 +68,9 @@ class Gateway {
   void Handle(http::Request&& req, http::Responder respond);
   void Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
                http::Responder respond);
+  void ForwardStream(const RouteMatch& match, const http::Request& req,
+                     const google::protobuf::Message& request, std::string request_id,
+                     http::Responder respond);
   http::Response Ready();
   static http::Response Answer(const grpc::Status& status,
                                const google::protobuf::Descriptor* output,

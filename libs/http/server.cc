@@ -238,8 +238,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Responder) on the strand, unless the server has stopped.
   static void Deliver(std::shared_ptr<Connection> self, std::optional<Response> response);
 
+  // The same for a streamed response (BodyStream): its head, a part of its
+  // body, and its end (`complete` false: abort).
+  static void DeliverStreamHead(std::shared_ptr<Connection> self, Response head);
+  static void DeliverPart(std::shared_ptr<Connection> self, std::string data,
+                          std::function<void(bool)> written);
+  static void DeliverEnd(std::shared_ptr<Connection> self, bool complete);
+
  private:
-  enum class Phase { kReading, kHandling, kWriting, kLingering, kClosed };
+  // kStreaming: a streamed response's head is decided; its parts are
+  // written as the producer hands them over.
+  enum class Phase { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
 
   // The current phase ends within `timeout` from now (nullopt: whenever).
   void SetDeadline(const Timeout& timeout);
@@ -255,6 +264,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void SendError(int http_status, std::string_view message);
   void Write(Response&& response, bool keep_alive);
   void OnWrite(beast::error_code ec, size_t n);
+  void StartStream(Response&& head);
+  void WritePart(std::string data, std::function<void(bool)> written);
+  void EndStream(bool complete);
+  // Writes head_ (if not yet sent), then `body_` framed as a chunk, then the
+  // last chunk if `last`.
+  void WriteStreamBytes(bool last);
+  void OnPartWritten(beast::error_code ec, size_t n);
+  void CountRequest();
   void Linger();
   void Drain();
 
@@ -278,6 +295,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool head_request_ = false;
   bool count_request_ = true;  // false for a connection rejected unread
   bool linger_after_write_ = false;
+  // Of a streamed response:
+  bool stream_head_sent_ = false;
+  bool stream_chunked_ = false;      // HTTP/1.1: chunked; HTTP/1.0: ends with the connection
+  bool part_in_flight_ = false;      // a write of the stream is outstanding
+  std::optional<bool> stream_end_;   // Finish (true) or Abort (false) asked
+  bool stream_end_written_ = false;  // the last write carries the end
+  std::function<void(bool)> part_written_;
+  std::string chunk_size_;  // "<hex>\r\n" of the part being written
   unsigned version_ = 11;
   int status_ = 0;
   Clock::time_point request_start_;
@@ -512,6 +537,170 @@ void Connection::Respond(std::optional<Response> response) {
   Write(std::move(*response), keep_alive_ && !server_->stopping());
 }
 
+void Connection::DeliverStreamHead(std::shared_ptr<Connection> self, Response head) {
+  const Strand& strand = self->strand_;
+  ServerState& server = *self->server_;
+  server.DispatchIfRunning(strand, [self = std::move(self), h = std::move(head)]() mutable {
+    self->StartStream(std::move(h));
+  });
+}
+
+namespace {
+
+// Runs `fn(false)` unless it was taken and run: a part queued to a strand
+// that never runs it (the server stopped) still reports.
+struct WrittenOnce {
+  std::function<void(bool)> fn;
+  explicit WrittenOnce(std::function<void(bool)> f) : fn(std::move(f)) {}
+  WrittenOnce(WrittenOnce&& other) noexcept : fn(std::exchange(other.fn, nullptr)) {}
+  WrittenOnce& operator=(WrittenOnce&&) = delete;
+  ~WrittenOnce() {
+    if (fn) fn(false);
+  }
+  std::function<void(bool)> Take() { return std::exchange(fn, nullptr); }
+};
+
+}  // namespace
+
+void Connection::DeliverPart(std::shared_ptr<Connection> self, std::string data,
+                             std::function<void(bool)> written) {
+  const Strand& strand = self->strand_;
+  ServerState& server = *self->server_;
+  server.DispatchIfRunning(strand, [self = std::move(self), d = std::move(data),
+                                    w = WrittenOnce(std::move(written))]() mutable {
+    self->WritePart(std::move(d), w.Take());
+  });
+}
+
+void Connection::DeliverEnd(std::shared_ptr<Connection> self, bool complete) {
+  const Strand& strand = self->strand_;
+  ServerState& server = *self->server_;
+  server.DispatchIfRunning(strand,
+                           [self = std::move(self), complete] { self->EndStream(complete); });
+}
+
+void Connection::StartStream(Response&& r) {
+  if (phase_ != Phase::kHandling) return;  // closed meanwhile
+  if (r.status < 200 || r.status > 599 || r.status == 204 || r.status == 304) {
+    spdlog::error("http: a streamed response cannot have status {}", r.status);
+    r = server_->options().error_response(500, "the request handler streamed an invalid status");
+    Write(std::move(r), false);
+    return;
+  }
+  ResponseFraming framing;
+  framing.version = version_;
+  stream_chunked_ = version_ >= 11;
+  // HTTP/1.0 has no chunks: the end of the body is the end of the connection.
+  framing.keep_alive =
+      stream_chunked_ && keep_alive_ && !AsksToClose(r.headers) && !server_->stopping();
+  framing.chunked = stream_chunked_ && !head_request_;
+  framing.server = server_->options().server_header;
+  head_.clear();
+  AppendResponseHead(r.status, r.headers, framing, &head_);
+  keep_alive_ = framing.keep_alive;
+  status_ = r.status;
+  stream_head_sent_ = false;
+  part_in_flight_ = false;
+  stream_end_.reset();
+  stream_end_written_ = false;
+  phase_ = Phase::kStreaming;
+  SetDeadline(std::nullopt);  // the producer's time is not the client's
+}
+
+void Connection::WritePart(std::string data, std::function<void(bool)> written) {
+  if (phase_ != Phase::kStreaming || part_in_flight_ || stream_end_ || head_request_ ||
+      data.empty()) {
+    // A HEAD request wants no body: tell the producer to stop rather than
+    // have it make one for nothing.
+    const bool ok =
+        phase_ == Phase::kStreaming && !part_in_flight_ && !stream_end_ && !head_request_;
+    if (written) written(ok);
+    return;
+  }
+  body_ = std::move(data);
+  part_written_ = std::move(written);
+  WriteStreamBytes(false);
+}
+
+void Connection::EndStream(bool complete) {
+  if (phase_ != Phase::kStreaming || stream_end_) return;
+  stream_end_ = complete;
+  if (part_in_flight_) return;  // OnPartWritten ends it
+  if (!complete) {
+    CountRequest();
+    Close();
+    return;
+  }
+  body_.clear();
+  WriteStreamBytes(true);
+}
+
+void Connection::WriteStreamBytes(bool last) {
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  std::array<net::const_buffer, 5> buffers;  // unused ones stay empty
+  size_t n = 0;
+  if (!stream_head_sent_) buffers[n++] = net::buffer(head_);
+  if (!body_.empty()) {
+    if (stream_chunked_) {
+      chunk_size_ = absl::StrCat(absl::Hex(body_.size()), "\r\n");
+      buffers[n++] = net::buffer(chunk_size_);
+    }
+    buffers[n++] = net::buffer(body_);
+    if (stream_chunked_) buffers[n++] = net::buffer(kCrlf.data(), kCrlf.size());
+  }
+  if (last && stream_chunked_ && !head_request_) {
+    buffers[n++] = net::buffer(kLastChunk.data(), kLastChunk.size());
+  }
+  stream_head_sent_ = true;
+  stream_end_written_ = last;
+  part_in_flight_ = true;
+  SetDeadline(server_->write_timeout());
+  net::async_write(socket_, buffers,
+                   beast::bind_front_handler(&Connection::OnPartWritten, shared_from_this()));
+}
+
+void Connection::OnPartWritten(beast::error_code ec, size_t /*n*/) {
+  part_in_flight_ = false;
+  body_ = {};
+  std::function<void(bool)> written = std::exchange(part_written_, nullptr);
+  if (phase_ == Phase::kClosed || ec) {
+    if (phase_ != Phase::kClosed) {
+      CountRequest();
+      Close();
+    }
+    if (written) written(false);
+    return;
+  }
+  SetDeadline(std::nullopt);
+  if (stream_end_written_) {
+    // The whole response is out: on to the next request, as OnWrite does.
+    CountRequest();
+    if (written) written(true);
+    if (!keep_alive_ || server_->stopping()) {
+      Close();
+    } else {
+      ReadRequest();
+    }
+    return;
+  }
+  if (stream_end_) {  // Finish or Abort came while this part was written
+    const bool complete = *stream_end_;
+    stream_end_.reset();
+    if (written) written(true);
+    EndStream(complete);
+    return;
+  }
+  if (written) written(true);
+}
+
+void Connection::CountRequest() {
+  if (!count_request_) return;
+  const HttpMetrics& metrics = server_->metrics();
+  metrics.requests_by_class[status_ / 100]->Inc();
+  metrics.duration->Observe(std::chrono::duration<double>(Clock::now() - request_start_).count());
+}
+
 void Connection::SendError(int http_status, std::string_view message) {
   Response response = server_->options().error_response(http_status, message);
   keep_alive_ = false;
@@ -552,11 +741,7 @@ void Connection::Write(Response&& r, bool keep_alive) {
 
 void Connection::OnWrite(beast::error_code ec, size_t /*n*/) {
   if (phase_ == Phase::kClosed) return;
-  if (count_request_) {
-    const HttpMetrics& metrics = server_->metrics();
-    metrics.requests_by_class[status_ / 100]->Inc();
-    metrics.duration->Observe(std::chrono::duration<double>(Clock::now() - request_start_).count());
-  }
+  CountRequest();
   if (ec) {
     Close();
     return;
@@ -806,6 +991,47 @@ void Responder::operator()(Response&& response) {
   assert(connection_ != nullptr && "Responder called twice");
   if (connection_ == nullptr) return;
   internal::Connection::Deliver(std::move(connection_), std::move(response));
+}
+
+BodyStream Responder::Stream(Response&& head) {
+  assert(connection_ != nullptr && "Responder called twice");
+  if (connection_ == nullptr) return BodyStream();
+  std::shared_ptr<internal::Connection> connection = std::move(connection_);
+  internal::Connection::DeliverStreamHead(connection, std::move(head));
+  return BodyStream(std::move(connection));
+}
+
+// ---------------------------------------------------------------- BodyStream
+
+BodyStream::BodyStream(std::shared_ptr<internal::Connection> connection)
+    : connection_(std::move(connection)) {}
+
+BodyStream::BodyStream(BodyStream&& other) noexcept = default;
+
+BodyStream& BodyStream::operator=(BodyStream&& other) noexcept {
+  if (this != &other) {
+    Abort();
+    connection_ = std::move(other.connection_);
+  }
+  return *this;
+}
+
+BodyStream::~BodyStream() { Abort(); }
+
+void BodyStream::Write(std::string data, std::function<void(bool ok)> written) {
+  if (connection_ == nullptr) {
+    if (written) written(false);
+    return;
+  }
+  internal::Connection::DeliverPart(connection_, std::move(data), std::move(written));
+}
+
+void BodyStream::Finish() {
+  if (connection_) internal::Connection::DeliverEnd(std::move(connection_), true);
+}
+
+void BodyStream::Abort() {
+  if (connection_) internal::Connection::DeliverEnd(std::move(connection_), false);
 }
 
 // -------------------------------------------------------------------- Server

@@ -37,6 +37,44 @@ class Connection;
 class ServerState;
 }  // namespace internal
 
+// The body of a streamed response (Responder::Stream), sent in parts as
+// they are produced: a large file, or events as they happen. HTTP/1.1 gets
+// chunked transfer coding and keeps the connection; HTTP/1.0 gets a body
+// that ends when the connection closes. Move-only; any thread.
+//
+// Flow control is the producer's: Write one part, and write the next when
+// `written` says the socket took it. So a slow client slows the producer
+// instead of growing a buffer here.
+class BodyStream {
+ public:
+  BodyStream() = default;  // a stream that is already ended
+  BodyStream(BodyStream&& other) noexcept;
+  BodyStream& operator=(BodyStream&& other) noexcept;
+  BodyStream(const BodyStream&) = delete;
+  BodyStream& operator=(const BodyStream&) = delete;
+  // Abort() if neither Finish() nor Abort() was called.
+  ~BodyStream();
+
+  // Sends `data`, then runs `written(true)` on an io thread once the socket
+  // took it (each part has the server's write timeout), or `written(false)`
+  // when it never will: the client left, the write timed out, the stream
+  // ended, or the server stopped. At most one Write outstanding; an empty
+  // `data` sends nothing and reports at once.
+  void Write(std::string data, std::function<void(bool ok)> written);
+  // Ends the body; the connection goes on to its next request.
+  void Finish();
+  // Ends the body as failed: the connection closes without the terminating
+  // chunk, so the client sees a truncated response rather than a complete
+  // one that is wrong.
+  void Abort();
+
+ private:
+  friend class Responder;
+  explicit BodyStream(std::shared_ptr<internal::Connection> connection);
+
+  std::shared_ptr<internal::Connection> connection_;  // null once ended
+};
+
 // Sends the response to one request. Move-only; call it exactly once (a
 // second call is a bug and asserts), from any thread, possibly after the
 // handler has returned. If it is destroyed without being called, the client
@@ -50,6 +88,10 @@ class Responder {
   ~Responder();
 
   void operator()(Response&& response);
+
+  // Answers with `head` (status and headers; its body must be empty) and
+  // returns the stream its body is written to. Counts as the call.
+  BodyStream Stream(Response&& head);
 
  private:
   friend class internal::Connection;

@@ -740,5 +740,187 @@ TEST_CASE("concurrent clients all get their own answers") {
   CHECK(good == kThreads * kRequests);
 }
 
+// A producer on its own thread, as a gateway streaming a backend's answer
+// is: writes `parts` one after another, each once the last was written,
+// then finishes (or aborts). Records what each write reported.
+class Producer {
+ public:
+  Producer(BodyStream stream, std::vector<std::string> parts, bool finish = true)
+      : stream_(std::move(stream)), parts_(std::move(parts)), finish_(finish) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Producer() { thread_.join(); }
+  // What each Write reported, in order, once the producer is done.
+  std::vector<bool> Results() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&done_));
+    return results_;
+  }
+
+ private:
+  void Run() {
+    for (std::string& part : parts_) {
+      absl::Notification written;
+      bool ok = false;
+      stream_.Write(std::move(part), [&](bool result) {
+        ok = result;
+        written.Notify();
+      });
+      written.WaitForNotification();
+      absl::MutexLock lock(&mu_);
+      results_.push_back(ok);
+      if (!ok) break;
+    }
+    if (finish_) {
+      stream_.Finish();
+    } else {
+      stream_.Abort();
+    }
+    absl::MutexLock lock(&mu_);
+    done_ = true;
+  }
+
+  BodyStream stream_;
+  std::vector<std::string> parts_;
+  bool finish_;
+  absl::Mutex mu_;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<bool> results_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+// A server whose handler streams `parts` (finished or aborted) for every request.
+struct StreamingServer {
+  explicit StreamingServer(std::vector<std::string> parts, bool finish = true)
+      : server(LocalOptions(), [this, parts, finish](Request&& req, Responder respond) {
+          Response head;
+          head.headers = {{"content-type", "application/pdf"}};
+          if (req.path == "/plain") {
+            head.body = "not streamed";
+            respond(std::move(head));
+            return;
+          }
+          absl::MutexLock lock(&mu);
+          producers.push_back(
+              std::make_unique<Producer>(respond.Stream(std::move(head)), parts, finish));
+        }) {}
+  Producer& Last() {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](std::vector<std::unique_ptr<Producer>>* p) { return !p->empty(); }, &producers));
+    return *producers.back();
+  }
+
+  absl::Mutex mu;
+  std::vector<std::unique_ptr<Producer>> producers ABSL_GUARDED_BY(mu);
+  Server server;  // last: stopped before the producers go
+};
+
+// "<hex size>\r\n<data>\r\n"... "0\r\n\r\n" decoded; nullopt unless it ends
+// with the last chunk.
+std::optional<std::string> Dechunk(std::string_view wire) {
+  std::string body;
+  for (;;) {
+    const size_t eol = wire.find("\r\n");
+    if (eol == std::string_view::npos) return std::nullopt;
+    size_t size = 0;
+    if (!absl::SimpleHexAtoi(absl::string_view(wire.data(), eol), &size)) return std::nullopt;
+    wire.remove_prefix(eol + 2);
+    if (size == 0) return wire == "\r\n" ? std::optional<std::string>(body) : std::nullopt;
+    if (wire.size() < size + 2) return std::nullopt;
+    body.append(wire.substr(0, size));
+    wire.remove_prefix(size + 2);
+  }
+}
+
+TEST_CASE("a streamed response arrives chunked, whole, and the connection serves the next") {
+  StreamingServer s({"%PDF-1.5\n", std::string(100000, 'x'), "%%EOF\n"});
+  REQUIRE(s.server.Start().ok());
+  RawSocket socket(s.server.port());
+  socket.Send(absl::StrCat(Get("/sheet"), Get("/plain")));
+  const std::string all = socket.ReadUntilClosed(absl::Seconds(2));
+  const size_t head_end = all.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  const std::string head = absl::AsciiStrToLower(all.substr(0, head_end));
+  CHECK(absl::StartsWith(head, "http/1.1 200"));
+  CHECK(absl::StrContains(head, "transfer-encoding: chunked"));
+  CHECK_FALSE(absl::StrContains(head, "content-length"));
+  // The second, ordinary response follows the last chunk on the same connection.
+  const size_t second = all.find("HTTP/1.1 200", head_end);
+  REQUIRE(second != std::string::npos);
+  CHECK(absl::EndsWith(all, "not streamed"));
+  std::optional<std::string> body =
+      Dechunk(std::string_view(all).substr(head_end + 4, second - head_end - 4));
+  REQUIRE(body.has_value());
+  CHECK(*body == absl::StrCat("%PDF-1.5\n", std::string(100000, 'x'), "%%EOF\n"));
+  CHECK(s.Last().Results() == std::vector<bool>{true, true, true});
+  CHECK_FALSE(socket.closed());
+
+  // And the project's own client reads it as one body.
+  absl::StatusOr<Response> r = Fetch("127.0.0.1", s.server.port(), "GET", "/sheet");
+  REQUIRE(r.ok());
+  CHECK(r->body.size() == 9 + 100000 + 6);
+  CHECK(r->Header("content-type") == "application/pdf");
+}
+
+TEST_CASE("an aborted stream closes the connection without the last chunk") {
+  StreamingServer s({"part one,", "part two"}, /*finish=*/false);
+  REQUIRE(s.server.Start().ok());
+  RawSocket socket(s.server.port());
+  socket.Send(Get("/sheet"));
+  const std::string all = socket.ReadUntilClosed();
+  CHECK(socket.closed());
+  CHECK(absl::StrContains(all, "part two"));
+  const size_t head_end = all.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  // Truncated: a client cannot take the partial body for a whole one.
+  CHECK_FALSE(Dechunk(std::string_view(all).substr(head_end + 4)).has_value());
+  CHECK_FALSE(Fetch("127.0.0.1", s.server.port(), "GET", "/sheet").ok());
+}
+
+TEST_CASE("HTTP/1.0 gets a streamed body that ends with the connection") {
+  StreamingServer s({"abc", "def"});
+  REQUIRE(s.server.Start().ok());
+  RawSocket socket(s.server.port());
+  socket.Send("GET /sheet HTTP/1.0\r\n\r\n");
+  const std::string all = socket.ReadUntilClosed();
+  CHECK(socket.closed());
+  CHECK(absl::StartsWith(all, "HTTP/1.0 200"));
+  CHECK_FALSE(absl::StrContains(absl::AsciiStrToLower(all), "transfer-encoding"));
+  CHECK(absl::EndsWith(all, "\r\n\r\nabcdef"));
+}
+
+TEST_CASE("HEAD of a streamed response gets the head, and the producer is told to stop") {
+  StreamingServer s({"abc", "def"});
+  REQUIRE(s.server.Start().ok());
+  RawSocket socket(s.server.port());
+  socket.Send("HEAD /sheet HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(s.Last().Results() == std::vector<bool>{false});
+  socket.Send(Get("/plain"));
+  std::optional<RawResponse> head = socket.ReadResponse(/*head_request=*/true);
+  REQUIRE(head.has_value());
+  CHECK(head->status == 200);
+  std::optional<RawResponse> next = socket.ReadResponse();
+  REQUIRE(next.has_value());
+  CHECK(next->body == "not streamed");
+}
+
+TEST_CASE("a client leaving mid-stream makes the producer's next write report failure") {
+  // Parts far larger than the socket buffers: the writes cannot all succeed
+  // once nobody reads.
+  std::vector<std::string> parts(64, std::string(1 << 20, 'p'));
+  StreamingServer s(parts);
+  REQUIRE(s.server.Start().ok());
+  {
+    RawSocket socket(s.server.port());
+    socket.Send(Get("/sheet"));
+    s.Last();  // the stream has started
+  }            // the client closes
+  const std::vector<bool> results = s.Last().Results();
+  REQUIRE_FALSE(results.empty());
+  CHECK(results.back() == false);
+  CHECK(results.size() < parts.size());
+}
+
 }  // namespace
 }  // namespace qrcloud::http

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -320,8 +321,8 @@ absl::StatusOr<std::string> RenderSticker(const Matrix& matrix, const StickerTex
   return StickerVector(matrix, style, text, format, options);
 }
 
-absl::StatusOr<std::string> RenderStickerSheet(const std::vector<StickerItem>& items,
-                                               const SheetOptions& options) {
+absl::Status StreamStickerSheet(const std::vector<StickerItem>& items, const SheetOptions& options,
+                                size_t part_bytes, const SheetSink& sink) {
   if (items.empty() || items.size() > static_cast<size_t>(kMaxSheetStickers)) {
     return core::InvalidField(
         "items", absl::StrCat("has ", items.size(), " stickers; give 1 to ", kMaxSheetStickers));
@@ -330,19 +331,36 @@ absl::StatusOr<std::string> RenderStickerSheet(const std::vector<StickerItem>& i
   QRCLOUD_RETURN_IF_ERROR(CheckItems(items, options));
   size_t per_page = static_cast<size_t>(grid.columns) * grid.rows;
   int pages = static_cast<int>((items.size() + per_page - 1) / per_page);
+  // cairo writes each page's content when the page is shown (fonts and the
+  // cross-reference table at the end), so the buffer holds about one part.
   std::string out;
   SurfacePtr surface(
       cairo_pdf_surface_create_for_stream(internal::AppendToString, &out, kA4Width, kA4Height));
+  bool stopped = false;
   {
     ContextPtr cr(cairo_create(surface.get()));
-    for (int page = 0; page < pages; ++page) {
+    for (int page = 0; page < pages && !stopped; ++page) {
       QRCLOUD_RETURN_IF_ERROR(
           DrawPage(cr.get(), items, page * per_page, grid, options, page + 1, pages));
       cairo_show_page(cr.get());
+      if (out.size() >= part_bytes) stopped = !sink(std::exchange(out, std::string()));
     }
   }
+  if (stopped) return absl::CancelledError("the sheet's reader left");
   QRCLOUD_RETURN_IF_ERROR(internal::FinishSurface(surface.get()));
-  return out;
+  if (!out.empty() && !sink(std::move(out))) return absl::CancelledError("the sheet's reader left");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> RenderStickerSheet(const std::vector<StickerItem>& items,
+                                               const SheetOptions& options) {
+  std::string pdf;
+  QRCLOUD_RETURN_IF_ERROR(StreamStickerSheet(items, options, std::numeric_limits<size_t>::max(),
+                                             [&pdf](std::string part) {
+                                               pdf.append(part);
+                                               return true;
+                                             }));
+  return pdf;
 }
 
 }  // namespace qrcloud::qr

@@ -12,6 +12,7 @@
 #ifndef QRCLOUD_LIBS_QR_STICKER_H_
 #define QRCLOUD_LIBS_QR_STICKER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,17 @@ struct SheetOptions {
 // errors of ResolveStyle().
 absl::StatusOr<std::string> RenderStickerSheet(const std::vector<StickerItem>& items,
                                                const SheetOptions& options = {});
+
+// Receives a sheet's PDF in parts; false stops the drawing (the reader left).
+using SheetSink = std::function<bool(std::string part)>;
+
+// The same sheet, handed to `sink` in parts of at least `part_bytes` (the
+// last may be smaller) as its pages are drawn, so that a sheet of thousands
+// of stickers never sits whole in memory and its first bytes leave early.
+// Everything is checked before the first part; CANCELLED when `sink`
+// returned false.
+absl::Status StreamStickerSheet(const std::vector<StickerItem>& items, const SheetOptions& options,
+                                size_t part_bytes, const SheetSink& sink);
 
 }  // namespace qrcloud::qr
 

@@ -185,5 +185,32 @@ TEST_CASE("Sheet options and items are checked") {
         "items[3].text.caption");
 }
 
+TEST_CASE("A long sheet streams in parts as its pages are drawn, and stops when told") {
+  const std::vector<StickerItem> items = Tables(120);  // 10 pages
+  std::vector<size_t> sizes;
+  std::string pdf;
+  REQUIRE(StreamStickerSheet(items, {}, 16 * 1024, [&](std::string part) {
+            sizes.push_back(part.size());
+            pdf += part;
+            return true;
+          }).ok());
+  // Several parts, each (but the last) at least the size asked: the pages
+  // left as they were drawn, not all at the end.
+  REQUIRE(sizes.size() >= 3);
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) CHECK(sizes[i] >= 16 * 1024);
+  CHECK(sizes.front() < pdf.size() / 2);
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("long.pdf"), pdf);
+  CHECK(testing::PdfPages(dir.File("long.pdf")) == 10);
+  std::string text = testing::PdfText(dir.File("long.pdf"));
+  CHECK(text.find("120号桌 / Table 120") != std::string::npos);
+
+  int parts = 0;
+  const absl::Status stopped =
+      StreamStickerSheet(items, {}, 16 * 1024, [&](std::string) { return ++parts < 2; });
+  CHECK(stopped.code() == absl::StatusCode::kCancelled);
+  CHECK(parts == 2);  // nothing drawn for a reader who left
+}
+
 }  // namespace
 }  // namespace qrcloud::qr

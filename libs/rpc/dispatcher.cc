@@ -20,6 +20,8 @@ namespace {
 
 constexpr absl::string_view kPending = "pending:";
 constexpr absl::string_view kDone = "done:";
+// A finished call whose answer was too large to keep (kMaxKeptResponse).
+constexpr absl::string_view kDoneUnkept = "done-unkept:";
 
 std::string DeterministicBytes(const google::protobuf::Message& m) {
   std::string out;
@@ -82,18 +84,21 @@ Dispatcher::Dispatcher(std::string service, DispatcherDeps deps)
   }
 }
 
+grpc::Status Dispatcher::AtCapacity() {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      "the server is at capacity; retry with backoff");
+}
+
 grpc::ServerUnaryReactor* Dispatcher::Unary(grpc::CallbackServerContext* ctx,
                                             absl::string_view method,
                                             const google::protobuf::Message* request,
                                             google::protobuf::Message* response, Logic logic) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const bool queued = deps_.workers->TrySubmit(
-      [this, ctx, method = std::string(method), request, response, logic = std::move(logic),
-       reactor] { Run(ctx, method, request, response, logic, reactor); });
-  if (!queued) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "the server is at capacity; retry with backoff"));
-  }
+  const bool queued = deps_.workers->TrySubmit([this, ctx, method = std::string(method), request,
+                                                response, logic = std::move(logic), reactor] {
+    reactor->Finish(core::ToGrpcStatus(Serve(ctx, method, request, response, logic)));
+  });
+  if (!queued) reactor->Finish(AtCapacity());
   return reactor;
 }
 
@@ -112,9 +117,9 @@ absl::StatusOr<std::optional<auth::Principal>> Dispatcher::Authenticate(
   return who;
 }
 
-void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method,
-                     const google::protobuf::Message* request, google::protobuf::Message* response,
-                     const Logic& logic, grpc::ServerUnaryReactor* reactor) {
+absl::Status Dispatcher::Serve(grpc::CallbackServerContext* ctx, const std::string& method,
+                               const google::protobuf::Message* request,
+                               google::protobuf::Message* response, const Logic& logic) {
   CallContext call;
   call.request_id = Metadata(ctx, kRequestIdHeader);
   if (call.request_id.empty()) call.request_id = core::NewId();
@@ -123,38 +128,37 @@ void Dispatcher::Run(grpc::CallbackServerContext* ctx, const std::string& method
   call.client_address = Metadata(ctx, "x-forwarded-for");
   if (call.client_address.empty()) call.client_address = PeerHost(ctx->peer());
 
-  auto finish = [&](const absl::Status& status) {
-    if (!status.ok() && (status.code() == absl::StatusCode::kInternal ||
-                         status.code() == absl::StatusCode::kUnknown ||
-                         status.code() == absl::StatusCode::kDataLoss)) {
-      spdlog::error("{}/{} request_id={} failed: {}", service_, method, call.request_id,
-                    std::string(status.message()));
-    }
-    reactor->Finish(core::ToGrpcStatus(status));
-  };
-
-  if (ctx->IsCancelled()) return finish(absl::CancelledError("the client cancelled the call"));
+  if (ctx->IsCancelled()) return absl::CancelledError("the client cancelled the call");
   auto policy = policies_.find(method);
   if (policy == policies_.end()) {
-    return finish(absl::InternalError(absl::StrCat(service_, "/", method, " has no policy")));
+    return absl::InternalError(absl::StrCat(service_, "/", method, " has no policy"));
   }
   // A subsystem switched off in this deployment answers UNIMPLEMENTED.
-  if (absl::Status s = service::CheckEnabled(policy->second); !s.ok()) return finish(s);
+  QRCLOUD_RETURN_IF_ERROR(service::CheckEnabled(policy->second));
   if (deps_.clock->Now() >= call.deadline) {
-    return finish(absl::DeadlineExceededError("the call's deadline passed before it started"));
+    return absl::DeadlineExceededError("the call's deadline passed before it started");
   }
 
   auto principal = Authenticate(ctx, policy->second.auth);
-  if (!principal.ok()) return finish(principal.status());
+  if (!principal.ok()) return principal.status();
   if (*principal) call.principal = &**principal;
 
+  absl::Status status;
   const std::optional<std::string> request_id = RequestIdField(*request);
-  if (request_id && !request_id->empty() && deps_.redis != nullptr &&
+  if (response != nullptr && request_id && !request_id->empty() && deps_.redis != nullptr &&
       std::find(own_idempotency_.begin(), own_idempotency_.end(), method) ==
           own_idempotency_.end()) {
-    return finish(RunIdempotent(call, method, *request_id, *request, response, logic));
+    status = RunIdempotent(call, method, *request_id, *request, response, logic);
+  } else {
+    status = logic(call);
   }
-  finish(logic(call));
+  if (!status.ok() && (status.code() == absl::StatusCode::kInternal ||
+                       status.code() == absl::StatusCode::kUnknown ||
+                       status.code() == absl::StatusCode::kDataLoss)) {
+    spdlog::error("{}/{} request_id={} failed: {}", service_, method, call.request_id,
+                  std::string(status.message()));
+  }
+  return status;
 }
 
 namespace {
@@ -195,14 +199,20 @@ absl::Status Dispatcher::RunIdempotent(const CallContext& call, const std::strin
     QRCLOUD_ASSIGN_OR_RETURN(cache::Reply existing, deps_.redis->Command({"GET", key}));
     absl::string_view v = existing.view();
     const bool done = absl::StartsWith(v, kDone);
-    if (!done && !absl::StartsWith(v, kPending)) {
+    const bool unkept = absl::StartsWith(v, kDoneUnkept);
+    if (!done && !unkept && !absl::StartsWith(v, kPending)) {
       return absl::AbortedError("a call with this requestId just failed; retry it");
     }
-    v.remove_prefix(done ? kDone.size() : kPending.size());
+    v.remove_prefix(done ? kDone.size() : unkept ? kDoneUnkept.size() : kPending.size());
     if (!absl::StartsWith(v, request_hash)) {
       return core::InvalidField("requestId", absl::StrCat("\"", request_id,
                                                           "\" was already used for a different "
                                                           "request; use a new request id"));
+    }
+    if (unkept) {
+      return absl::AlreadyExistsError(
+          "the call with this requestId already succeeded, and its answer is too large to "
+          "keep for retries; read what it made with the matching Get or List call");
     }
     if (!done) {
       return absl::AbortedError("a call with this requestId is still running; retry shortly");
@@ -219,9 +229,14 @@ absl::Status Dispatcher::RunIdempotent(const CallContext& call, const std::strin
     (void)deps_.redis->Command({"DEL", key});
     return status;
   }
-  (void)deps_.redis->Command({"SET", key,
-                              absl::StrCat(kDone, request_hash, ":", WithoutSecrets(*response)),
-                              "EX", absl::StrCat(absl::ToInt64Seconds(deps_.idempotency_ttl))});
+  std::string kept = WithoutSecrets(*response);
+  // Redis holds every kept answer for the whole TTL: a multi-megabyte one
+  // (a batch of thousands of codes) would cost memory a retry rarely uses.
+  // Methods with large answers keep their own idempotency instead.
+  kept = kept.size() <= kMaxKeptResponse ? absl::StrCat(kDone, request_hash, ":", kept)
+                                         : absl::StrCat(kDoneUnkept, request_hash);
+  (void)deps_.redis->Command(
+      {"SET", key, kept, "EX", absl::StrCat(absl::ToInt64Seconds(deps_.idempotency_ttl))});
   return status;
 }
 

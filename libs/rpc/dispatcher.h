@@ -27,18 +27,25 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "libs/auth/authenticator.h"
 #include "libs/auth/principal.h"
 #include "libs/cache/redis.h"
 #include "libs/core/clock.h"
+#include "libs/core/status.h"
 #include "libs/rpc/worker_pool.h"
 #include "libs/service/policy.h"
 
 namespace qrcloud::rpc {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+// The largest answer the Redis idempotency layer keeps for retries; a retry
+// of a call whose answer was larger gets ALREADY_EXISTS. Methods that can
+// answer more keep their own idempotency (KeepsOwnIdempotency).
+inline constexpr size_t kMaxKeptResponse = 64 * 1024;
 
 // What the business logic learns about the call.
 struct CallContext {
@@ -54,6 +61,59 @@ struct CallContext {
   // For methods whose auth is REQUIRED or API_KEY, where it is never null.
   const auth::Principal& caller() const { return *principal; }
 };
+
+// Where a server-streaming method's logic sends its messages, one at a time.
+template <typename Resp>
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  // Sends `message` and returns once gRPC has taken it, so a slow client
+  // slows the logic rather than filling memory. False once the client is
+  // gone or the call was cancelled: stop producing and return.
+  virtual bool Write(const Resp& message) = 0;
+};
+
+namespace internal {
+
+// A server-streaming call: the logic writes from its worker thread and
+// waits for each write to complete; Finish ends the call, after which gRPC
+// calls OnDone, which deletes the reactor.
+template <typename Resp>
+class WriteReactor final : public grpc::ServerWriteReactor<Resp>, public StreamWriter<Resp> {
+ public:
+  bool Write(const Resp& message) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (failed_) return false;
+      pending_ = message;  // gRPC reads it until OnWriteDone
+      writing_ = true;
+    }
+    // Outside the lock, in case gRPC runs the reaction inline.
+    this->StartWrite(&pending_);
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](bool* writing) { return !*writing; }, &writing_));
+    return !failed_;
+  }
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) failed_ = true;
+  }
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    failed_ = true;
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Mutex mu_;
+  Resp pending_;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace internal
 
 struct DispatcherDeps {
   WorkerPool* workers = nullptr;
@@ -98,10 +158,46 @@ class Dispatcher {
                  });
   }
 
+  // A server-streaming method: the same checks, then `logic` writes its
+  // messages to the StreamWriter on a worker thread, which it holds until
+  // it returns (so streams suit bounded work: a sheet, a page of results).
+  //   return dispatcher_.ServerStream<GetBatchSheetRequest, google::api::HttpBody>(
+  //       ctx, "GetBatchSheet", req, [=](const CallContext& c, auto& out) { ... });
+  template <typename Req, typename Resp>
+  grpc::ServerWriteReactor<Resp>* ServerStream(
+      grpc::CallbackServerContext* ctx, absl::string_view method, const Req* request,
+      std::function<absl::Status(const CallContext&, StreamWriter<Resp>&)> logic) {
+    auto* reactor = new internal::WriteReactor<Resp>();
+    const bool queued = deps_.workers->TrySubmit([this, ctx, method = std::string(method), request,
+                                                  reactor, logic = std::move(logic)] {
+      const absl::Status status = Serve(ctx, method, request, nullptr,
+                                        [&](const CallContext& c) { return logic(c, *reactor); });
+      reactor->Finish(core::ToGrpcStatus(status));
+    });
+    if (!queued) reactor->Finish(AtCapacity());
+    return reactor;
+  }
+
+  // The same, for a logic class's method of the usual shape.
+  template <typename L, typename Req, typename Resp>
+  grpc::ServerWriteReactor<Resp>* ServerStream(
+      grpc::CallbackServerContext* ctx, absl::string_view method, const Req* request, L& logic,
+      absl::Status (L::*fn)(const CallContext&, const Req&, StreamWriter<Resp>&)) {
+    return ServerStream<Req, Resp>(
+        ctx, method, request,
+        [request, &logic, fn](const CallContext& call, StreamWriter<Resp>& out) {
+          return (logic.*fn)(call, *request, out);
+        });
+  }
+
  private:
-  void Run(grpc::CallbackServerContext* ctx, const std::string& method,
-           const google::protobuf::Message* request, google::protobuf::Message* response,
-           const Logic& logic, grpc::ServerUnaryReactor* reactor);
+  // Everything but the answer: the request id, the policy, the deadline,
+  // authentication, idempotency (when `response` is given), the logic, and
+  // a log line for the server's own failures.
+  absl::Status Serve(grpc::CallbackServerContext* ctx, const std::string& method,
+                     const google::protobuf::Message* request, google::protobuf::Message* response,
+                     const Logic& logic);
+  static grpc::Status AtCapacity();
   // The caller as the method's auth asks: nullopt for an anonymous call to
   // an OPTIONAL method.
   absl::StatusOr<std::optional<auth::Principal>> Authenticate(grpc::CallbackServerContext* ctx,

@@ -52,6 +52,9 @@ class EchoService : public qrcloud::v1::CampaignService::CallbackService {
         return absl::UnavailableError("flaky");
       }
       resp->set_title(absl::StrCat("run ", n));
+      if (req->campaign().title() == "large") {
+        resp->set_description(std::string(kMaxKeptResponse + 1, 'x'));
+      }
       return absl::OkStatus();
     });
   }
@@ -223,6 +226,36 @@ TEST_CASE("A retried request id acts once and answers the same") {
   auto [s4, retried] = call(flaky, "fail-once");
   CHECK(s4.ok());
   CHECK(retried == "run 2");
+}
+
+TEST_CASE("An answer too large to keep still acts once, and Redis holds no copy of it") {
+  Harness h;
+  const std::string token = h.SignIn();
+  auto call = [&](const std::string& request_id) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    CreateCampaignRequest q;
+    q.set_merchant_id("m1");
+    q.set_request_id(request_id);
+    q.mutable_campaign()->set_title("large");
+    Campaign r;
+    const grpc::Status status = h.stub->CreateCampaign(&ctx, q, &r);
+    return std::make_pair(status, r.description().size());
+  };
+  const std::string id = testing::UniqueName("rid");
+  auto [first, size] = call(id);
+  REQUIRE(first.ok());
+  CHECK(size == kMaxKeptResponse + 1);
+  auto [retry, unused] = call(id);
+  CHECK(retry.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(h.service.runs == 1);
+  auto keys = h.redis->Command({"KEYS", "qrcloud:idem:*"});
+  REQUIRE(keys.ok());
+  for (size_t i = 0; i < keys->size(); ++i) {
+    auto length = h.redis->Command({"STRLEN", (*keys)[i].str()});
+    REQUIRE(length.ok());
+    CHECK(length->integer() < 1024);
+  }
 }
 
 TEST_CASE("Health: the process is live, readiness follows the dependency checks") {

@@ -75,6 +75,11 @@ absl::Status CenterClient::Send(v1::AuditTask::Subject subject, const v1::AuditD
       status = merchants_->RecordLandingDecision(&ctx, decision, &merchant);
       break;
     }
+    case v1::AuditTask::MERCHANT_PROFILE: {
+      v1::Merchant merchant;
+      status = merchants_->RecordProfileDecision(&ctx, decision, &merchant);
+      break;
+    }
     default:
       return absl::UnimplementedError(absl::StrCat("no service takes decisions on ",
                                                    v1::AuditTask::Subject_Name(subject), " yet"));

@@ -27,7 +27,8 @@ class CenterClient : public DecisionTarget {
       absl::Duration call_timeout = absl::Seconds(10));
 
   // QUALIFICATION → MerchantService.RecordQualificationDecision,
-  // CAMPAIGN → CampaignService.RecordAuditDecision, LANDING_BUSINESS →
+  // CAMPAIGN → CampaignService.RecordAuditDecision, MERCHANT_PROFILE →
+  // MerchantService.RecordProfileDecision, LANDING_BUSINESS →
   // MerchantService.RecordLandingDecision; other subjects have no
   // owner yet (UNIMPLEMENTED, so they wait and are retried).
   absl::Status Send(v1::AuditTask::Subject subject, const v1::AuditDecision& decision) override;

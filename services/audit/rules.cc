@@ -10,6 +10,7 @@
 #include "libs/core/money.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/validate.h"
+#include "libs/text/hosts.h"
 
 namespace qrcloud::audit {
 namespace {
@@ -171,7 +172,7 @@ void Rules::CheckWords(absl::string_view field, absl::string_view text,
 void Rules::CheckLink(absl::string_view field, absl::string_view url,
                       std::vector<Finding>& out) const {
   // The same rule as for a code's target: nowhere but a public site.
-  if (absl::Status s = core::ValidateOutboundUrl(field, url); !s.ok()) {
+  if (absl::Status s = text::ValidateOutboundLink(field, url); !s.ok()) {
     Reject(out, std::string(s.message()));
   }
 }
@@ -231,6 +232,14 @@ std::vector<Finding> Rules::CheckLandingRequest(const v1::Merchant& merchant) co
            "(PUT /v1/merchants/{id}/location)");
   }
   CheckWords("displayName", merchant.display_name(), out);
+  return out;
+}
+
+std::vector<Finding> Rules::CheckProfile(const v1::Merchant& merchant) const {
+  std::vector<Finding> out;
+  CheckWords("displayName", merchant.display_name(), out);
+  CheckWords("description", merchant.description(), out);
+  if (!merchant.website_url().empty()) CheckLink("websiteUrl", merchant.website_url(), out);
   return out;
 }
 

@@ -61,6 +61,9 @@ class Rules {
   // A request for landing business: an approved qualification, and the
   // shop's location and address (the node runs in the shop).
   std::vector<Finding> CheckLandingRequest(const v1::Merchant& merchant) const;
+  // An edit of what a merchant's pages show: no prohibited word in its name
+  // or description, and a website that is a public site.
+  std::vector<Finding> CheckProfile(const v1::Merchant& merchant) const;
 
   const RuleOptions& options() const { return options_; }
 

@@ -214,6 +214,20 @@ TEST_CASE("Campaign: an end time that has passed is rejected") {
              "2025-12-31T23:00:00");
 }
 
+TEST_CASE("A profile edit: prohibited words however spelt, and a website that is a public site") {
+  const Rules rules = TestRules();
+  CHECK(rules.CheckProfile(CleanMerchant()).empty());
+  v1::Merchant m = CleanMerchant();
+  m.set_display_name("賭場之家");  // traditional characters
+  RequireOne(rules.CheckProfile(m), Severity::kReject, "displayName:", "prohibited");
+  m = CleanMerchant();
+  m.set_description("no coun\u200bterfeit here");
+  RequireOne(rules.CheckProfile(m), Severity::kReject, "description:", "prohibited");
+  m = CleanMerchant();
+  m.set_website_url("http://169.254.169.254/");
+  RequireOne(rules.CheckProfile(m), Severity::kReject, "websiteUrl:", "bare IP address");
+}
+
 TEST_CASE("Campaign: links must be http(s) to a named host, videos from known sites") {
   const Rules rules = TestRules();
   v1::Campaign c = CleanCampaign();
@@ -228,6 +242,11 @@ TEST_CASE("Campaign: links must be http(s) to a named host, videos from known si
     RequireOne(rules.CheckCampaign(c, kNow), Severity::kReject,
                "externalUrl: links to a bare IP address");
   }
+  // A look-alike host in its xn-- form ("аpple" with a Cyrillic а).
+  c = CleanCampaign();
+  c.set_external_url("https://xn--pple-43d.com/login");
+  RequireOne(rules.CheckCampaign(c, kNow), Severity::kReject,
+             "externalUrl:", "can pass for another name");
 
   c = CleanCampaign();
   c.set_video_urls(1, "https://videos.example.com/v/1");

@@ -48,12 +48,16 @@ const char* ActionFor(v1::AuditTask::State state) {
 // audit service does not take.
 absl::StatusOr<std::optional<Submission>> Check(const Rules& rules, absl::string_view type,
                                                 absl::string_view data, absl::Time now) {
-  if (type == kQualificationSubmitted || type == kLandingRequested) {
+  if (type == kQualificationSubmitted || type == kLandingRequested || type == kProfileSubmitted) {
     v1::Merchant merchant;
     QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &merchant));
     if (type == kQualificationSubmitted) {
       return Submission{v1::AuditTask::QUALIFICATION, merchant.id(), merchant.id(),
                         rules.CheckQualification(merchant)};
+    }
+    if (type == kProfileSubmitted) {
+      return Submission{v1::AuditTask::MERCHANT_PROFILE, merchant.id(), merchant.id(),
+                        rules.CheckProfile(merchant)};
     }
     return Submission{v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(),
                       rules.CheckLandingRequest(merchant)};

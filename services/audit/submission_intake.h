@@ -17,6 +17,8 @@ namespace qrcloud::audit {
 inline constexpr char kQualificationSubmitted[] = "qualification.submitted";  // data: a v1.Merchant
 inline constexpr char kCampaignSubmitted[] = "campaign.submitted";            // data: a v1.Campaign
 inline constexpr char kLandingRequested[] = "landing.requested";              // data: a v1.Merchant
+// data: a v1.Merchant as its pages would show it with the edit applied
+inline constexpr char kProfileSubmitted[] = "profile.submitted";
 
 enum class IntakeOutcome {
   kCreated,   // a new task (decided, or queued for an auditor)

@@ -1,9 +1,12 @@
 #include "services/center/code_logic.h"
 
+#include "absl/cleanup/cleanup.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/auth/access.h"
+#include "libs/core/encoding.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/proto_time.h"
@@ -20,6 +23,7 @@
 #include "libs/qr/svg_renderer.h"
 #include "libs/qr/wifi.h"
 #include "libs/rpc/paging.h"
+#include "libs/text/hosts.h"
 
 namespace qrcloud::center {
 namespace {
@@ -115,7 +119,7 @@ absl::Status CodeLogic::FillTarget(const rpc::CallContext& call, const v1::Creat
     // A short link on the platform's own domain that redirects anywhere is
     // a gift to phishers: only to public sites, and only for a merchant
     // whose licence the platform has checked.
-    QRCLOUD_RETURN_IF_ERROR(core::ValidateOutboundUrl(p + "targetUrl", req.target_url()));
+    QRCLOUD_RETURN_IF_ERROR(text::ValidateOutboundLink(p + "targetUrl", req.target_url()));
     QRCLOUD_RETURN_IF_ERROR(RequireQualified(call.caller()));
     row.target_kind = "URL";
     c.set_target_url(req.target_url());
@@ -218,6 +222,18 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call,
     return core::InvalidField("firstNumber", "must be 0 to 1000000 (default 1)");
   }
   QRCLOUD_RETURN_IF_ERROR(core::ValidateText("caption", req.caption(), 0, 32));
+  // Batches keep their own idempotency (the Redis layer keeps no answer of
+  // megabytes): a retry answers with the batch the request id made.
+  if (req.request_id().size() > 128) {
+    return core::InvalidField("requestId", "must be at most 128 characters (a UUID is ideal)");
+  }
+  const std::string request_hash =
+      req.request_id().empty() ? "" : core::Sha256Hex(req.SerializeAsString());
+  if (!req.request_id().empty()) {
+    QRCLOUD_ASSIGN_OR_RETURN(auto earlier,
+                             codes_.BatchByRequest(caller.account_id, req.request_id()));
+    if (earlier) return AnswerRetry(*earlier, req.request_id(), request_hash, resp);
+  }
   CodeRow proto_row;
   QRCLOUD_RETURN_IF_ERROR(FillTarget(call, req.template_(), proto_row, "template"));
   const int first = req.first_number() == 0 ? 1 : req.first_number();
@@ -247,9 +263,16 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call,
     rows.push_back(std::move(row));
   }
   const CodeBatch batch{
-      batch_id, caller.account_id, caller.merchant_id, req.count(), first, req.caption(), now};
-  QRCLOUD_RETURN_IF_ERROR(
-      runner_.Run([&](store::Tx& tx) { return codes_.InsertBatch(tx, batch, rows); }));
+      batch_id, caller.account_id, caller.merchant_id, req.count(), first, req.caption(),
+      now,      req.request_id(),  request_hash};
+  const absl::Status inserted =
+      runner_.Run([&](store::Tx& tx) { return codes_.InsertBatch(tx, batch, rows); });
+  if (inserted.code() == absl::StatusCode::kAlreadyExists && !req.request_id().empty()) {
+    // A concurrent twin of this request made the batch first.
+    QRCLOUD_ASSIGN_OR_RETURN(auto twin, codes_.BatchByRequest(caller.account_id, req.request_id()));
+    if (twin) return AnswerRetry(*twin, req.request_id(), request_hash, resp);
+  }
+  QRCLOUD_RETURN_IF_ERROR(inserted);
   if (absl::Status s = slugs_.Put(rows); !s.ok()) {
     spdlog::warn("batch {}: resolutions not cached in Redis: {}", batch_id, s.message());
   }
@@ -257,6 +280,36 @@ absl::Status CodeLogic::BatchCreate(const rpc::CallContext& call,
   for (CodeRow& row : rows) *resp.add_codes() = std::move(row.code);
   resp.set_sheet_url(absl::StrCat("/v1/codes/batches/", batch_id, "/sheet"));
   return absl::OkStatus();
+}
+
+absl::Status CodeLogic::AnswerRetry(const CodeBatch& batch, absl::string_view request_id,
+                                    absl::string_view request_hash,
+                                    v1::BatchCreateCodesResponse& resp) {
+  if (batch.request_hash != request_hash) {
+    return core::InvalidField("requestId", absl::StrCat("\"", request_id,
+                                                        "\" was already used for a different "
+                                                        "request; use a new request id"));
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(std::vector<CodeRow> rows, BatchRows(batch.owner_account_id, batch.id));
+  resp.set_batch_id(batch.id);
+  for (CodeRow& row : rows) *resp.add_codes() = std::move(row.code);
+  resp.set_sheet_url(absl::StrCat("/v1/codes/batches/", batch.id, "/sheet"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<CodeRow>> CodeLogic::BatchRows(absl::string_view owner,
+                                                          absl::string_view batch_id) {
+  std::vector<CodeRow> rows;
+  std::string after;
+  while (true) {
+    QRCLOUD_ASSIGN_OR_RETURN(auto page, codes_.List(owner, "", batch_id, after, 1000));
+    if (page.empty()) break;
+    after = page.back().code.id();
+    for (auto& r : page) rows.push_back(std::move(r));
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const CodeRow& a, const CodeRow& b) { return a.code.number() < b.code.number(); });
+  return rows;
 }
 
 absl::StatusOr<CodeRow> CodeLogic::Owned(const rpc::CallContext& call, absl::string_view id) {
@@ -426,21 +479,24 @@ absl::StatusOr<std::string> CodeLogic::MerchantName(const CodeRow& row) {
 
 absl::Status CodeLogic::BatchSheet(const rpc::CallContext& call,
                                    const v1::GetBatchSheetRequest& req,
-                                   google::api::HttpBody& resp) {
+                                   rpc::StreamWriter<google::api::HttpBody>& out) {
   if (req.batch_id().empty()) return core::InvalidField("batchId", "is required");
-  std::vector<CodeRow> rows;
-  std::string after;
-  while (true) {
-    QRCLOUD_ASSIGN_OR_RETURN(
-        auto page, codes_.List(call.caller().account_id, "", req.batch_id(), after, 1000));
-    if (page.empty()) break;
-    after = page.back().code.id();
-    for (auto& r : page) rows.push_back(std::move(r));
+  {
+    absl::MutexLock lock(&sheets_mu_);
+    if (sheets_drawing_ >= options_.max_concurrent_sheets) {
+      return core::RetryAfter(absl::Seconds(5),
+                              "print sheets are being drawn for other requests; retry shortly");
+    }
+    ++sheets_drawing_;
   }
+  absl::Cleanup done = [this] {
+    absl::MutexLock lock(&sheets_mu_);
+    --sheets_drawing_;
+  };
+  QRCLOUD_ASSIGN_OR_RETURN(std::vector<CodeRow> rows,
+                           BatchRows(call.caller().account_id, req.batch_id()));
   if (rows.empty())
     return absl::NotFoundError(absl::StrCat("batch ", req.batch_id(), " not found"));
-  std::sort(rows.begin(), rows.end(),
-            [](const CodeRow& a, const CodeRow& b) { return a.code.number() < b.code.number(); });
   QRCLOUD_ASSIGN_OR_RETURN(std::string merchant_name, MerchantName(rows.front()));
   std::vector<qr::StickerItem> items;
   items.reserve(rows.size());
@@ -455,9 +511,14 @@ absl::Status CodeLogic::BatchSheet(const rpc::CallContext& call,
     }
     items.push_back({std::move(matrix), std::move(text)});
   }
-  QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(), qr::RenderStickerSheet(items));
-  resp.set_content_type("application/pdf");
-  return absl::OkStatus();
+  bool first = true;
+  return qr::StreamStickerSheet(items, {}, kSheetPartBytes, [&](std::string part) {
+    google::api::HttpBody body;
+    if (first) body.set_content_type("application/pdf");
+    first = false;
+    *body.mutable_data() = std::move(part);
+    return out.Write(body);
+  });
 }
 
 absl::Status CodeLogic::Stats(const rpc::CallContext& call, const v1::GetCodeStatsRequest& req,

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "google/api/httpbody.pb.h"
 #include "libs/core/clock.h"
 #include "libs/qr/code_style.h"
@@ -21,10 +22,16 @@
 namespace qrcloud::center {
 
 inline constexpr int kMaxBatchCodes = 10000;
+// A batch's sheet is streamed in parts of about this size.
+inline constexpr size_t kSheetPartBytes = 1 << 20;
 
 struct CodeOptions {
   std::string public_url;      // base of short links (/s/{slug})
   std::string decoder_binary;  // qrcloud-qr-decode: decodes uploads in a child process
+  // Sheets drawn at once: a 10,000-code sheet is seconds of CPU, so more
+  // wait (RESOURCE_EXHAUSTED with a retry delay) rather than starve the
+  // other calls of the workers and cores.
+  int max_concurrent_sheets = 2;
 };
 
 class CodeLogic {
@@ -50,8 +57,9 @@ class CodeLogic {
                       v1::Code& resp);
   absl::Status Image(const rpc::CallContext& call, const v1::GetCodeImageRequest& req,
                      google::api::HttpBody& resp);
+  // Streams the PDF: the first part carries the content type.
   absl::Status BatchSheet(const rpc::CallContext& call, const v1::GetBatchSheetRequest& req,
-                          google::api::HttpBody& resp);
+                          rpc::StreamWriter<google::api::HttpBody>& out);
   absl::Status Stats(const rpc::CallContext& call, const v1::GetCodeStatsRequest& req,
                      v1::CodeStats& resp);
   absl::Status Decode(const rpc::CallContext& call, const v1::DecodeImageRequest& req,
@@ -65,6 +73,13 @@ class CodeLogic {
   absl::Status FillTarget(const rpc::CallContext& call, const v1::CreateCodeRequest& req,
                           CodeRow& row, absl::string_view field_prefix);
   absl::StatusOr<CodeRow> Owned(const rpc::CallContext& call, absl::string_view id);
+  // The answer to a retried batch request: the batch it made, or
+  // INVALID_ARGUMENT if the request id came with a different request.
+  absl::Status AnswerRetry(const CodeBatch& batch, absl::string_view request_id,
+                           absl::string_view request_hash, v1::BatchCreateCodesResponse& resp);
+  // A batch's codes in number order; none when `owner` has no such batch.
+  absl::StatusOr<std::vector<CodeRow>> BatchRows(absl::string_view owner,
+                                                 absl::string_view batch_id);
   // The PNG bytes of `media_id`, an upload of the code's merchant.
   absl::StatusOr<std::string> LogoPng(const CodeRow& row, const std::string& media_id);
   absl::StatusOr<std::string> MerchantName(const CodeRow& row);
@@ -72,6 +87,9 @@ class CodeLogic {
   absl::StatusOr<qr::CodeStyle> ImageStyle(const v1::GetCodeImageRequest& req, const CodeRow& row);
   static absl::StatusOr<std::string> RenderPlain(const qr::Matrix& matrix, qr::Format format,
                                                  const qr::CodeStyle& style, int32_t size);
+
+  absl::Mutex sheets_mu_;
+  int sheets_drawing_ ABSL_GUARDED_BY(sheets_mu_) = 0;
 
   store::TxRunner& runner_;
   CodeStore& codes_;

@@ -12,7 +12,10 @@ namespace qrcloud::center {
 class CodeServiceImpl : public v1::CodeService::CallbackService {
  public:
   CodeServiceImpl(CodeLogic& logic, rpc::DispatcherDeps deps)
-      : logic_(logic), dispatcher_("qrcloud.v1.CodeService", deps) {}
+      : logic_(logic), dispatcher_("qrcloud.v1.CodeService", deps) {
+    // A batch's answer can be megabytes: its request id is kept in MySQL.
+    dispatcher_.KeepsOwnIdempotency("BatchCreateCodes");
+  }
 
   grpc::ServerUnaryReactor* CreateCode(grpc::CallbackServerContext* ctx,
                                        const v1::CreateCodeRequest* req, v1::Code* resp) override {
@@ -41,10 +44,9 @@ class CodeServiceImpl : public v1::CodeService::CallbackService {
                                          google::api::HttpBody* resp) override {
     return dispatcher_.Unary(ctx, "GetCodeImage", req, resp, logic_, &CodeLogic::Image);
   }
-  grpc::ServerUnaryReactor* GetBatchSheet(grpc::CallbackServerContext* ctx,
-                                          const v1::GetBatchSheetRequest* req,
-                                          google::api::HttpBody* resp) override {
-    return dispatcher_.Unary(ctx, "GetBatchSheet", req, resp, logic_, &CodeLogic::BatchSheet);
+  grpc::ServerWriteReactor<google::api::HttpBody>* GetBatchSheet(
+      grpc::CallbackServerContext* ctx, const v1::GetBatchSheetRequest* req) override {
+    return dispatcher_.ServerStream(ctx, "GetBatchSheet", req, logic_, &CodeLogic::BatchSheet);
   }
   grpc::ServerUnaryReactor* GetCodeStats(grpc::CallbackServerContext* ctx,
                                          const v1::GetCodeStatsRequest* req,

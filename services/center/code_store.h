@@ -5,6 +5,7 @@
 #ifndef QRCLOUD_SERVICES_CENTER_CODE_STORE_H_
 #define QRCLOUD_SERVICES_CENTER_CODE_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct CodeBatch {
   int32_t first_number = 1;
   std::string caption;
   absl::Time created;
+  // The request that made it, if it gave a request id; unique per owner.
+  std::string request_id;
+  std::string request_hash;
 };
 
 // The short link of a slug: <public_url>/s/<slug>.
@@ -44,8 +48,12 @@ class CodeStore {
 
   // ALREADY_EXISTS for a slug another code has.
   virtual absl::Status Insert(store::Tx& tx, const CodeRow& row) = 0;
+  // ALREADY_EXISTS when the owner already made a batch with its request id.
   virtual absl::Status InsertBatch(store::Tx& tx, const CodeBatch& batch,
                                    const std::vector<CodeRow>& rows) = 0;
+  // The owner's batch made with `request_id`, or nullopt.
+  virtual absl::StatusOr<std::optional<CodeBatch>> BatchByRequest(absl::string_view owner,
+                                                                  absl::string_view request_id) = 0;
   // NOT_FOUND naming the id.
   virtual absl::StatusOr<CodeRow> Get(absl::string_view id) = 0;
   virtual absl::StatusOr<CodeRow> Get(store::Tx& tx, absl::string_view id, bool for_update) = 0;

@@ -75,6 +75,36 @@ std::string EditableList() {
   return absl::StrJoin(names, ", ");
 }
 
+// What the public pages show of `m`, and the same written back.
+v1::ProfileEdit EditOf(const v1::Merchant& m) {
+  v1::ProfileEdit e;
+  e.set_display_name(m.display_name());
+  e.set_description(m.description());
+  e.set_contact_phone(m.contact_phone());
+  e.set_contact_email(m.contact_email());
+  e.set_website_url(m.website_url());
+  return e;
+}
+
+void ApplyEdit(const v1::ProfileEdit& e, v1::Merchant& m) {
+  m.set_display_name(e.display_name());
+  m.set_description(e.description());
+  m.set_contact_phone(e.contact_phone());
+  m.set_contact_email(e.contact_email());
+  m.set_website_url(e.website_url());
+}
+
+bool SameEdit(const v1::ProfileEdit& a, const v1::ProfileEdit& b) {
+  return a.SerializeAsString() == b.SerializeAsString();
+}
+
+// Once a merchant has asked to be qualified, what its pages show is
+// audited: at the qualification, and for every edit after it.
+bool ProfileIsAudited(const v1::Merchant& m) {
+  const auto state = m.qualification().state();
+  return state == v1::Qualification::PENDING_AUDIT || state == v1::Qualification::APPROVED;
+}
+
 template <typename Request>
 void Decide(Request* request, const v1::AuditDecision& decision, absl::Time now) {
   request->set_state(decision.approve() ? Request::APPROVED : Request::REJECTED);
@@ -150,8 +180,29 @@ absl::Status MerchantLogic::Update(const rpc::CallContext& call,
   }
   return Change(
       req.id(),
-      [&](store::Tx&, MerchantRecord& rec) {
-        for (const EditableField* f : fields) f->apply(req.merchant(), rec.merchant);
+      [&](store::Tx& tx, MerchantRecord& rec) -> absl::Status {
+        if (!ProfileIsAudited(rec.merchant)) {
+          for (const EditableField* f : fields) f->apply(req.merchant(), rec.merchant);
+          return absl::OkStatus();
+        }
+        // The edit waits for audit, on top of any edit already waiting; the
+        // pages keep the approved profile meanwhile.
+        v1::ProfileReview& review = *rec.merchant.mutable_profile_review();
+        const bool waiting = review.state() == v1::ProfileReview::PENDING_AUDIT;
+        v1::Merchant view = rec.merchant;
+        if (waiting) ApplyEdit(review.proposed(), view);
+        for (const EditableField* f : fields) f->apply(req.merchant(), view);
+        const v1::ProfileEdit edit = EditOf(view);
+        if (!waiting && SameEdit(edit, EditOf(rec.merchant))) return absl::OkStatus();
+        review.set_state(v1::ProfileReview::PENDING_AUDIT);
+        review.clear_reasons();
+        *review.mutable_proposed() = edit;
+        core::ToProto(core::ToMicros(clock_.Now()), review.mutable_submit_time());
+        review.clear_decide_time();
+        // The audit judges the merchant as its pages would show it.
+        view.clear_profile_review();
+        QRCLOUD_ASSIGN_OR_RETURN(rec.profile_submission_id,
+                                 SendToAudit(tx, view, "profile.submitted"));
         return absl::OkStatus();
       },
       resp);
@@ -317,6 +368,26 @@ absl::Status MerchantLogic::RecordLandingDecision(const rpc::CallContext& call,
                           r.merchant.set_landing_business_enabled(d.approve());
                         }};
   return RecordDecision(call, req, landing, resp);
+}
+
+absl::Status MerchantLogic::RecordProfileDecision(const rpc::CallContext& call,
+                                                  const v1::AuditDecision& req,
+                                                  v1::Merchant& resp) {
+  const Pending profile{"profile edit",
+                        [](const MerchantRecord& r) {
+                          return r.merchant.profile_review().state() ==
+                                 v1::ProfileReview::PENDING_AUDIT;
+                        },
+                        [](const MerchantRecord& r) { return &r.profile_submission_id; },
+                        [](MerchantRecord& r, const v1::AuditDecision& d, absl::Time now) {
+                          v1::ProfileReview& review = *r.merchant.mutable_profile_review();
+                          Decide(&review, d, now);
+                          if (d.approve()) {
+                            ApplyEdit(review.proposed(), r.merchant);
+                            review.clear_proposed();  // it is the profile now
+                          }
+                        }};
+  return RecordDecision(call, req, profile, resp);
 }
 
 absl::Status MerchantLogic::Stats(const rpc::CallContext& call,

@@ -40,6 +40,8 @@ class MerchantLogic {
   // The audit service's verdict on the pending request for landing business.
   absl::Status RecordLandingDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
                                      v1::Merchant& resp);
+  absl::Status RecordProfileDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
+                                     v1::Merchant& resp);
 
  private:
   // One of a merchant's requests that the audit decides: its qualification,

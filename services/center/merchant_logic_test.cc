@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "libs/core/status.h"
 #include "services/center/testing/center_world.h"
 
@@ -117,6 +119,84 @@ TEST_CASE("Landing business turns on only through audit, and off at once") {
   // Staff may not switch the business.
   CHECK(w.merchant.SetBusinessSwitches(w.Staff(m).call(), on, now).code() ==
         absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("A qualified merchant's edits of its public profile wait for audit") {
+  CenterWorld w;
+  Caller m = w.Qualified();
+  v1::GetMerchantRequest get;
+  get.set_id(m.merchant_id());
+  v1::Merchant before;
+  REQUIRE(w.merchant.Get(m.call(), get, before).ok());
+  auto rename = [&](const std::string& name) {
+    v1::UpdateMerchantRequest req;
+    req.set_id(m.merchant_id());
+    req.mutable_merchant()->set_display_name(name);
+    req.mutable_update_mask()->add_paths("display_name");
+    v1::Merchant out;
+    REQUIRE(w.merchant.Update(m.call(), req, out).ok());
+    return out;
+  };
+  // The pages keep the approved name; the edit waits, and goes to audit as
+  // the pages would show it.
+  v1::Merchant waiting = rename("赌博之家");
+  CHECK(waiting.display_name() == before.display_name());
+  CHECK(waiting.profile_review().state() == v1::ProfileReview::PENDING_AUDIT);
+  CHECK(waiting.profile_review().proposed().display_name() == "赌博之家");
+  v1::Merchant sent;
+  const std::string submission = w.LastSubmission("profile.submitted", m.merchant_id());
+  REQUIRE(!submission.empty());
+  for (const auto& [id, event] : w.db.events()) {
+    if (id == submission)
+      REQUIRE(google::protobuf::util::JsonStringToMessage(event.data, &sent).ok());
+  }
+  CHECK(sent.display_name() == "赌博之家");
+  v1::Merchant out;
+  REQUIRE(w.merchant
+              .RecordProfileDecision(
+                  w.Auditor().call(),
+                  w.Decision("profile.submitted", m.merchant_id(), false, "prohibited word"), out)
+              .ok());
+  CHECK(out.display_name() == before.display_name());
+  CHECK(out.profile_review().state() == v1::ProfileReview::REJECTED);
+  CHECK(out.profile_review().reasons(0) == "prohibited word");
+
+  // A second edit replaces a waiting one: a decision on the first changes nothing.
+  rename("老王火锅");
+  const v1::AuditDecision stale = w.Decision("profile.submitted", m.merchant_id(), true);
+  rename("老王火锅 Lao Wang");
+  CHECK(w.merchant.RecordProfileDecision(w.Auditor().call(), stale, out).code() ==
+        absl::StatusCode::kFailedPrecondition);
+  REQUIRE(w.merchant
+              .RecordProfileDecision(w.Auditor().call(),
+                                     w.Decision("profile.submitted", m.merchant_id(), true), out)
+              .ok());
+  CHECK(out.display_name() == "老王火锅 Lao Wang");
+  CHECK(out.profile_review().state() == v1::ProfileReview::APPROVED);
+  CHECK_FALSE(out.profile_review().has_proposed());
+  // Only an auditor decides.
+  CHECK(w.merchant
+            .RecordProfileDecision(m.call(), w.Decision("profile.submitted", m.merchant_id(), true),
+                                   out)
+            .code() == absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("An edit that changes nothing the pages show sends nothing to audit") {
+  CenterWorld w;
+  Caller m = w.Qualified();
+  v1::GetMerchantRequest get;
+  get.set_id(m.merchant_id());
+  v1::Merchant before;
+  REQUIRE(w.merchant.Get(m.call(), get, before).ok());
+  const std::string submitted = w.LastSubmission("profile.submitted", m.merchant_id());
+  v1::UpdateMerchantRequest req;
+  req.set_id(m.merchant_id());
+  req.mutable_merchant()->set_display_name(before.display_name());
+  req.mutable_update_mask()->add_paths("display_name");
+  v1::Merchant out;
+  REQUIRE(w.merchant.Update(m.call(), req, out).ok());
+  CHECK(out.profile_review().state() != v1::ProfileReview::PENDING_AUDIT);
+  CHECK(w.LastSubmission("profile.submitted", m.merchant_id()) == submitted);
 }
 
 TEST_CASE("A profile edit changes only the named, editable fields, each checked") {

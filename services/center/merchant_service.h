@@ -62,6 +62,12 @@ class MerchantServiceImpl : public v1::MerchantService::CallbackService {
     return dispatcher_.Unary(ctx, "RecordLandingDecision", req, resp, logic_,
                              &MerchantLogic::RecordLandingDecision);
   }
+  grpc::ServerUnaryReactor* RecordProfileDecision(grpc::CallbackServerContext* ctx,
+                                                  const v1::AuditDecision* req,
+                                                  v1::Merchant* resp) override {
+    return dispatcher_.Unary(ctx, "RecordProfileDecision", req, resp, logic_,
+                             &MerchantLogic::RecordProfileDecision);
+  }
 
  private:
   MerchantLogic& logic_;

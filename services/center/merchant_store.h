@@ -20,6 +20,7 @@ struct MerchantRecord {
   v1::Merchant merchant;
   std::string qualification_submission_id;
   std::string landing_submission_id;
+  std::string profile_submission_id;
 };
 
 class MerchantStore {

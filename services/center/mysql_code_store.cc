@@ -132,11 +132,13 @@ absl::Status MysqlCodeStore::InsertBatch(store::Tx& tx, const CodeBatch& batch,
                                          const std::vector<CodeRow>& rows) {
   store::Connection& conn = store::ConnectionOf(tx);
   QRCLOUD_RETURN_IF_ERROR(
-      conn.Execute("INSERT INTO code_batches (id, owner_account_id, merchant_id, count, "
-                   "first_number, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   {batch.id, batch.owner_account_id, OrNull(batch.merchant_id),
-                    static_cast<int64_t>(batch.count), static_cast<int64_t>(batch.first_number),
-                    batch.caption, batch.created})
+      conn.Execute(
+              "INSERT INTO code_batches (id, owner_account_id, merchant_id, count, "
+              "first_number, caption, created_at, request_id, request_hash) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {batch.id, batch.owner_account_id, OrNull(batch.merchant_id),
+               static_cast<int64_t>(batch.count), static_cast<int64_t>(batch.first_number),
+               batch.caption, batch.created, OrNull(batch.request_id), OrNull(batch.request_hash)})
           .status());
   // Multi-row INSERTs in fixed-size chunks keep the number of distinct
   // prepared statements small.
@@ -153,6 +155,28 @@ absl::Status MysqlCodeStore::InsertBatch(store::Tx& tx, const CodeBatch& batch,
     QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql, params).status());
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<CodeBatch>> MysqlCodeStore::BatchByRequest(
+    absl::string_view owner, absl::string_view request_id) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  auto r = conn->QueryOne(
+      "SELECT id, merchant_id, count, first_number, caption, created_at, request_hash "
+      "FROM code_batches WHERE owner_account_id = ? AND request_id = ?",
+      {std::string(owner), std::string(request_id)});
+  if (r.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
+  if (!r.ok()) return r.status();
+  CodeBatch batch;
+  batch.id = r->String("id");
+  batch.owner_account_id = std::string(owner);
+  batch.merchant_id = r->String("merchant_id");
+  batch.count = static_cast<int32_t>(r->Int("count"));
+  batch.first_number = static_cast<int32_t>(r->Int("first_number"));
+  batch.caption = r->String("caption");
+  batch.created = r->Time("created_at");
+  batch.request_id = std::string(request_id);
+  batch.request_hash = r->String("request_hash");
+  return batch;
 }
 
 absl::StatusOr<CodeRow> MysqlCodeStore::Load(store::Connection& conn, absl::string_view where,

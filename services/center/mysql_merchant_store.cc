@@ -1,5 +1,7 @@
 #include "services/center/mysql_merchant_store.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -15,7 +17,9 @@ constexpr char kColumns[] =
     "qualification_submitted_at, qualification_decided_at, lat, lng, address, "
     "cloud_business_enabled, landing_business_enabled, agent_id, created_at, updated_at, "
     "landing_review_state, landing_review_reasons, landing_submitted_at, landing_decided_at, "
-    "qualification_submission_id, landing_submission_id";
+    "qualification_submission_id, landing_submission_id, profile_review_state, "
+    "profile_review_reasons, profile_proposed, profile_submission_id, profile_submitted_at, "
+    "profile_decided_at";
 
 store::Value TimeOrNull(const google::protobuf::Timestamp& t, bool has) {
   return has ? store::Value(core::FromProto(t)) : store::Value(nullptr);
@@ -29,11 +33,18 @@ std::string Reasons(const google::protobuf::RepeatedPtrField<std::string>& reaso
   return absl::StrJoin(reasons, "\n");
 }
 
+std::string ProposedJson(const v1::ProfileEdit& edit) {
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(edit, &json);
+  return json;
+}
+
 // Every column but id, owner and created_at, in the order of kSaved.
 store::Params SavedValues(const MerchantRecord& rec) {
   const v1::Merchant& m = rec.merchant;
   const v1::Qualification& q = m.qualification();
   const v1::LandingReview& l = m.landing_review();
+  const v1::ProfileReview& p = m.profile_review();
   return {
       m.display_name(),
       m.description(),
@@ -59,7 +70,14 @@ store::Params SavedValues(const MerchantRecord& rec) {
       TextOrNull(Reasons(l.reasons())),
       TextOrNull(rec.landing_submission_id),
       TimeOrNull(l.submit_time(), l.has_submit_time()),
-      TimeOrNull(l.decide_time(), l.has_decide_time())};
+      TimeOrNull(l.decide_time(), l.has_decide_time()),
+      v1::ProfileReview::State_Name(
+          p.state() == v1::ProfileReview::STATE_UNSPECIFIED ? v1::ProfileReview::NONE : p.state()),
+      TextOrNull(Reasons(p.reasons())),
+      p.has_proposed() ? store::Value(ProposedJson(p.proposed())) : store::Value(nullptr),
+      TextOrNull(rec.profile_submission_id),
+      TimeOrNull(p.submit_time(), p.has_submit_time()),
+      TimeOrNull(p.decide_time(), p.has_decide_time())};
 }
 
 constexpr char kSaved[] =
@@ -68,7 +86,9 @@ constexpr char kSaved[] =
     "qualification_submitted_at = ?, qualification_decided_at = ?, lat = ?, lng = ?, address = "
     "?, cloud_business_enabled = ?, landing_business_enabled = ?, agent_id = ?, "
     "qualification_submission_id = ?, landing_review_state = ?, landing_review_reasons = ?, "
-    "landing_submission_id = ?, landing_submitted_at = ?, landing_decided_at = ?";
+    "landing_submission_id = ?, landing_submitted_at = ?, landing_decided_at = ?, "
+    "profile_review_state = ?, profile_review_reasons = ?, profile_proposed = ?, "
+    "profile_submission_id = ?, profile_submitted_at = ?, profile_decided_at = ?";
 
 // The columns of a request the audit decides.
 struct AuditedColumns {
@@ -119,6 +139,14 @@ v1::Merchant FromRow(const store::Row& r) {
               {"landing_review_state", "landing_review_reasons", "landing_submitted_at",
                "landing_decided_at"},
               m.mutable_landing_review());
+  ReadAudited(r,
+              {"profile_review_state", "profile_review_reasons", "profile_submitted_at",
+               "profile_decided_at"},
+              m.mutable_profile_review());
+  if (!r.IsNull("profile_proposed")) {
+    (void)google::protobuf::util::JsonStringToMessage(
+        r.String("profile_proposed"), m.mutable_profile_review()->mutable_proposed());
+  }
   core::ToProto(r.Time("created_at"), m.mutable_create_time());
   core::ToProto(r.Time("updated_at"), m.mutable_update_time());
   return m;
@@ -129,6 +157,7 @@ MerchantRecord RecordFromRow(const store::Row& r) {
   rec.merchant = FromRow(r);
   rec.qualification_submission_id = r.String("qualification_submission_id");
   rec.landing_submission_id = r.String("landing_submission_id");
+  rec.profile_submission_id = r.String("profile_submission_id");
   return rec;
 }
 

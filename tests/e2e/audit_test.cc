@@ -303,6 +303,54 @@ TEST_CASE("Spelling tricks do not get a prohibited word past the checks") {
   }
 }
 
+// Polls the merchant until its last profile edit is in `state`.
+ApiResponse AwaitProfileReview(Merchant& m, const std::string& state) {
+  ApiResponse last;
+  const bool reached = WaitFor(
+      [&] {
+        last = m.api.Get("/v1/merchants/" + m.id);
+        return last.status == 200 && last.At("profileReview.state") == state;
+      },
+      kDeadline, absl::Milliseconds(100));
+  INFO(last.body);
+  REQUIRE(reached);
+  return last;
+}
+
+TEST_CASE("Finding 8: an approved merchant's new name reaches its page only through audit") {
+  World world;
+  Merchant m = world.NewMerchant();
+  SubmitQualification(m, "福州小店有限公司");
+  AwaitQualification(m, "APPROVED");
+  Api visitor = world.NewApi();
+  const std::string page = "/m/" + m.id;
+  REQUIRE(visitor.Get(page).status == 200);
+
+  // A prohibited name, spelt to slip past: the page keeps the approved name
+  // throughout, and only the owner learns why the edit was refused.
+  ApiResponse edit =
+      m.api.Call("PATCH", "/v1/merchants/" + m.id, "{\"displayName\":\"澳门賭\\u200b博\"}");
+  INFO(edit.body);
+  REQUIRE(edit.status == 200);
+  CHECK(edit.At("displayName") == "福州小店");
+  CHECK(edit.At("profileReview.state") == "PENDING_AUDIT");
+  CHECK(visitor.Get(page).body.find("澳门") == std::string::npos);
+  ApiResponse refused = AwaitProfileReview(m, "REJECTED");
+  CHECK(refused.At("profileReview.reasons.0").find("prohibited word") != std::string::npos);
+  CHECK(refused.At("displayName") == "福州小店");
+  ApiResponse shown = visitor.Get(page);
+  CHECK(shown.body.find("福州小店") != std::string::npos);
+  CHECK(shown.body.find("澳门") == std::string::npos);
+  CHECK(shown.body.find("prohibited") == std::string::npos);
+
+  // A clean new name passes the checks and then shows.
+  REQUIRE(m.api.Call("PATCH", "/v1/merchants/" + m.id, R"({"displayName":"福州鱼丸店"})").status ==
+          200);
+  ApiResponse approved = AwaitProfileReview(m, "APPROVED");
+  CHECK(approved.At("displayName") == "福州鱼丸店");
+  CHECK(visitor.Get(page).body.find("福州鱼丸店") != std::string::npos);
+}
+
 TEST_CASE("A licence another merchant holds is never auto-approved: an auditor decides") {
   World world;
   Api auditor = world.Auditor();

@@ -365,9 +365,12 @@ TEST_CASE("A batch of numbered table codes") {
 TEST_CASE("The standard sticker carries the code, caption and merchant name") {
   World w;
   Api api = w.SignedInMerchant();
-  REQUIRE(api.Call("PATCH", "/v1/merchants/" + JsonAt(api.Get("/v1/me").body, "account.merchantId"),
+  const std::string merchant_id = JsonAt(api.Get("/v1/me").body, "account.merchantId");
+  REQUIRE(api.Call("PATCH", "/v1/merchants/" + merchant_id,
                    R"({"displayName":"老王火锅 Lao Wang Hotpot"})")
               .status == 200);
+  // A qualified merchant's new name shows once the audit approves it.
+  w.flow().Decide("profile.submitted", merchant_id, true);
   ApiResponse code =
       api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/","label":"春季特惠"})");
   for (const char* format : {"png", "svg", "pdf"}) {

@@ -5,7 +5,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -61,6 +63,24 @@ struct World : StackWorld {
     api.set_token(SignIn(login, kPassword, "192.0.2.1").At("token"));
     REQUIRE(!api.token().empty());
     return api;
+  }
+
+  // The longest value of the stack's idempotency keys.
+  size_t LongestIdempotentAnswer() {
+    size_t longest = 0;
+    std::string cursor = "0";
+    do {
+      auto r = redis->Command({"SCAN", cursor, "MATCH", "qrcloud:idem:*", "COUNT", "1000"});
+      REQUIRE(r.ok());
+      cursor = (*r)[0].str();
+      const cache::Reply keys = (*r)[1];
+      for (size_t i = 0; i < keys.size(); ++i) {
+        auto length = redis->Command({"STRLEN", keys[i].str()});
+        REQUIRE(length.ok());
+        longest = std::max(longest, static_cast<size_t>(length->integer()));
+      }
+    } while (cursor != "0");
+    return longest;
   }
 
   // Keys in the stack's Redis db longer than `bytes`.
@@ -317,7 +337,10 @@ TEST_CASE("Finding 9: codes do not redirect to addresses inside anyone's network
   Api api = w.SignedIn("MERCHANT");
   for (const char* target :
        {"http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:6390/",
-        "http://localhost:8080/admin", "https://router.lan/", "https://\xd0\xb0pple.com/login"}) {
+        "http://localhost:8080/admin", "https://router.lan/", "https://\xd0\xb0pple.com/login",
+        // The same look-alikes in their ASCII (xn--) form: "аpple", and the
+        // all-Cyrillic "аррӏе".
+        "https://xn--pple-43d.com/login", "https://xn--80ak6aa92e.com/"}) {
     ApiResponse r = api.Post("/v1/codes", absl::StrCat(R"({"targetUrl":")", target, R"("})"));
     INFO(target << ": " << r.body);
     CHECK(r.status == 400);
@@ -332,6 +355,61 @@ TEST_CASE("Finding 9: codes do not redirect to addresses inside anyone's network
   Api qualified = w.Qualified(&mid);
   CHECK(qualified.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/menu"})").status ==
         200);
+}
+
+TEST_CASE(
+    "Finding 19: the largest batch prints its whole sheet, streamed, and Redis keeps no "
+    "megabytes") {
+  World w;
+  std::string mid;
+  Api api = w.Qualified(&mid);
+  const std::string request =
+      R"({"template":{"targetUrl":"https://shop.example.com/seat"},"count":10000,)"
+      R"("caption":"Seat","requestId":"the-big-batch"})";
+  ApiResponse batch = api.Post("/v1/codes:batchCreate", request);
+  REQUIRE(batch.status == 200);
+  CHECK(batch.At("codes.9999.label") == "Seat 10000");
+  // A retry answers with the same batch (kept in MySQL, not in Redis); the
+  // same request id for another request is refused.
+  ApiResponse again = api.Post("/v1/codes:batchCreate", request);
+  REQUIRE(again.status == 200);
+  CHECK(again.At("batchId") == batch.At("batchId"));
+  CHECK(again.At("codes.9999.slug") == batch.At("codes.9999.slug"));
+  ApiResponse other =
+      api.Post("/v1/codes:batchCreate",
+               R"({"template":{"targetUrl":"https://shop.example.com/seat"},"count":9999,)"
+               R"("caption":"Seat","requestId":"the-big-batch"})");
+  CHECK(other.status == 400);
+  CHECK(other.At("details.0.fieldViolations.0.field") == "requestId");
+  CHECK(w.LongestIdempotentAnswer() <= 64 * 1024);
+
+  // The sheet: all 834 pages (12 a page), streamed rather than refused. It
+  // takes seconds to draw, more than the test client's usual patience.
+  Api patient("127.0.0.1", w.stack->gateway_port(), {.timeout = absl::Minutes(3)});
+  patient.set_token(api.token());
+  ApiResponse sheet = patient.Get(batch.At("sheetUrl"));
+  INFO(sheet.body.substr(0, 300));
+  REQUIRE(sheet.status == 200);
+  CHECK(sheet.Header("content-type") == "application/pdf");
+  CHECK(sheet.Header("transfer-encoding") == "chunked");
+  const std::string dir = absl::StrCat(Env().dir, "/", UniqueName("big-sheet"));
+  REQUIRE(std::system(absl::StrCat("mkdir -p ", dir).c_str()) == 0);
+  std::ofstream(dir + "/sheet.pdf") << sheet.body;
+  REQUIRE(std::system(absl::StrCat("cd ", dir,
+                                   " && pdfinfo sheet.pdf > info.txt && "
+                                   "pdftoppm -r 200 -png -f 834 -l 834 sheet.pdf last && "
+                                   "zbarimg --raw -q last-*.png > decoded.txt")
+                          .c_str()) == 0);
+  std::ifstream info(dir + "/info.txt");
+  std::stringstream info_text;
+  info_text << info.rdbuf();
+  CHECK(info_text.str().find("Pages:           834") != std::string::npos);
+  std::ifstream decoded(dir + "/decoded.txt");
+  std::stringstream decoded_text;
+  decoded_text << decoded.rdbuf();
+  // The last page holds seats 9997 to 10000.
+  CHECK(decoded_text.str().find(batch.At("codes.9999.shortUrl")) != std::string::npos);
+  CHECK(decoded_text.str().find(batch.At("codes.9996.shortUrl")) != std::string::npos);
 }
 
 // The local addresses (as /proc/net/tcp{,6} writes them) of the sockets

@@ -32,8 +32,9 @@ struct ApiResponse {
 
 class Api {
  public:
-  Api(std::string host, int port)
-      : client_(std::make_unique<http::Client>(std::move(host), static_cast<uint16_t>(port))) {}
+  Api(std::string host, int port, http::ClientOptions options = {})
+      : client_(std::make_unique<http::Client>(std::move(host), static_cast<uint16_t>(port),
+                                               options)) {}
   void set_token(std::string token) { token_ = std::move(token); }
   const std::string& token() const { return token_; }
 

@@ -85,6 +85,7 @@ void AppendResponseHead(int status, const HeaderList& headers, const ResponseFra
     AppendNumber(*framing.content_length, out);
     out->append("\r\n");
   }
+  if (framing.chunked && framing.version >= 11) AppendField("Transfer-Encoding", "chunked", out);
   out->append("\r\n");
 }
 

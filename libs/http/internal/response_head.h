@@ -22,6 +22,7 @@ struct ResponseFraming {
   bool keep_alive = true;                // whether the connection stays open after this response
   std::string_view server;               // Server field unless the headers hold one; "" = none
   std::optional<size_t> content_length;  // nullopt: no Content-Length field
+  bool chunked = false;                  // Transfer-Encoding: chunked (HTTP/1.1 only)
 };
 
 // Appends to `*out` the head of a response with `status` (100..599) and

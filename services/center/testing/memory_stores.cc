@@ -218,9 +218,27 @@ absl::Status MemoryCodeStore::Insert(store::Tx&, const CodeRow& row) {
 
 absl::Status MemoryCodeStore::InsertBatch(store::Tx& tx, const CodeBatch& batch,
                                           const std::vector<CodeRow>& rows) {
+  if (!batch.request_id.empty()) {
+    for (const auto& [id, b] : t_.batches) {
+      if (b.owner_account_id == batch.owner_account_id && b.request_id == batch.request_id) {
+        return absl::AlreadyExistsError("a batch has this request id");
+      }
+    }
+  }
   t_.batches[batch.id] = batch;
   for (const CodeRow& row : rows) QRCLOUD_RETURN_IF_ERROR(Insert(tx, row));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<CodeBatch>> MemoryCodeStore::BatchByRequest(
+    absl::string_view owner, absl::string_view request_id) {
+  using Found = std::optional<CodeBatch>;
+  return Step<Found>(db_, [&](store::Tx&) -> absl::StatusOr<Found> {
+    for (const auto& [id, b] : t_.batches) {
+      if (b.owner_account_id == owner && b.request_id == request_id) return b;
+    }
+    return std::nullopt;
+  });
 }
 
 absl::StatusOr<CodeRow> MemoryCodeStore::Get(absl::string_view id) {

@@ -91,6 +91,8 @@ class MemoryCodeStore final : public CodeStore {
   absl::Status Insert(store::Tx& tx, const CodeRow& row) override;
   absl::Status InsertBatch(store::Tx& tx, const CodeBatch& batch,
                            const std::vector<CodeRow>& rows) override;
+  absl::StatusOr<std::optional<CodeBatch>> BatchByRequest(absl::string_view owner,
+                                                          absl::string_view request_id) override;
   absl::StatusOr<CodeRow> Get(absl::string_view id) override;
   absl::StatusOr<CodeRow> Get(store::Tx& tx, absl::string_view id, bool for_update) override;
   absl::StatusOr<CodeRow> GetBySlug(absl::string_view slug) override;
