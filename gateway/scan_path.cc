@@ -198,7 +198,9 @@ absl::StatusOr<std::shared_ptr<const Resolved>> SlugResolver::Resolve(const std:
 ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options)
     : redis_(redis), options_(std::move(options)) {
   std::ifstream in(options_.spool_path);
-  for (std::string line; std::getline(in, line);) ++spooled_;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') ++spooled_;
+  }
   next_replay_ = absl::Now();
   flusher_ = std::thread([this] { FlushLoop(); });
 }
@@ -236,11 +238,15 @@ void ScanRecorder::FlushLoop() {
     }
     if (!batch.empty()) {
       M().batch.Observe(static_cast<double>(batch.size()));
-      absl::Status status = Append(batch);
+      const std::string batch_id = core::NewId();
+      const int64_t tried_ms = absl::ToUnixMillis(absl::Now());
+      std::string packed;
+      for (const Pending& p : batch) packed += p.event.ToLine();
+      absl::Status status = Append(batch_id, std::move(packed), "");
       if (status.ok()) {
         M().recorded.Inc(batch.size());
       } else {
-        status = Spool(batch);
+        status = Spool(batch_id, tried_ms, batch);
         if (status.ok()) {
           M().spooled.Inc(batch.size());
         } else {
@@ -256,19 +262,33 @@ void ScanRecorder::FlushLoop() {
   }
 }
 
-absl::Status ScanRecorder::Append(const std::vector<Pending>& batch) {
+absl::Status ScanRecorder::Append(const std::string& batch_id, std::string packed,
+                                  const std::string& attempts) {
   if (redis_ == nullptr) return absl::UnavailableError("no Redis configured");
   // The whole batch is one stream entry: one XADD, whatever its size.
-  std::string packed;
-  for (const Pending& p : batch) packed += p.event.ToLine();
-  return redis_
-      ->Command({"XADD", core::kScanStream, "MAXLEN", "~", absl::StrCat(options_.stream_max_len),
-                 "*", core::kScanEventsField, std::move(packed)})
-      .status();
+  cache::Args args = {"XADD",
+                      core::kScanStream,
+                      "MAXLEN",
+                      "~",
+                      absl::StrCat(options_.stream_max_len),
+                      "*",
+                      core::kScanEventsField,
+                      std::move(packed),
+                      core::kScanBatchField,
+                      batch_id};
+  if (!attempts.empty()) {
+    args.push_back(core::kScanAttemptsField);
+    args.push_back(attempts);
+  }
+  return redis_->Command(args).status();
 }
 
-absl::Status ScanRecorder::Spool(const std::vector<Pending>& batch) {
-  std::string text;
+// The spool: for each batch a header line "#batch <id> <first try, Unix ms>",
+// then its events, one ScanEvent line each; "#replay <Unix ms>" lines record
+// each replay begun, so a replay cut short is recognised when repeated.
+absl::Status ScanRecorder::Spool(const std::string& batch_id, int64_t tried_ms,
+                                 const std::vector<Pending>& batch) {
+  std::string text = absl::StrCat("#batch ", batch_id, " ", tried_ms, "\n");
   for (const Pending& p : batch) text += p.event.ToLine();
   const int fd = open(options_.spool_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -287,22 +307,75 @@ absl::Status ScanRecorder::Spool(const std::vector<Pending>& batch) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Appends `line` to the file at `path` and syncs it.
+bool AppendSynced(const std::string& path, const std::string& line) {
+  const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  fdatasync(fd) == 0;
+  close(fd);
+  return ok;
+}
+
+struct SpooledBatch {
+  std::string id;
+  std::vector<std::string> attempts;  // Unix ms
+  std::string packed;
+  size_t events = 0;
+};
+
+}  // namespace
+
 void ScanRecorder::ReplaySpool() {
-  std::ifstream in(options_.spool_path);
-  std::vector<Pending> events;
-  for (std::string line; std::getline(in, line);) {
-    if (auto e = core::ScanEvent::FromLine(line)) events.push_back({*std::move(e), nullptr});
+  std::vector<SpooledBatch> batches;
+  std::vector<std::string> replays;  // earlier replays begun, Unix ms
+  {
+    std::ifstream in(options_.spool_path);
+    for (std::string line; std::getline(in, line);) {
+      std::vector<std::string> words = absl::StrSplit(line, ' ');
+      if (words.size() == 3 && words[0] == "#batch") {
+        batches.push_back({words[1], {words[2]}, "", 0});
+      } else if (words.size() == 2 && words[0] == "#replay") {
+        replays.push_back(words[1]);
+      } else if (auto e = core::ScanEvent::FromLine(line)) {
+        // Lines before any header (a spool of an older gateway) form a batch
+        // of their own, with no earlier try to look for.
+        if (batches.empty()) batches.push_back({core::NewId(), {}, "", 0});
+        batches.back().packed += e->ToLine();
+        ++batches.back().events;
+      }
+    }
   }
-  absl::Status s = events.empty() ? absl::OkStatus() : Append(events);
+  // Recorded before the first XADD: should this replay be cut short, the
+  // next one knows to look for what it appended.
+  const std::string now_ms = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  if (!AppendSynced(options_.spool_path, absl::StrCat("#replay ", now_ms, "\n"))) {
+    absl::MutexLock lock(&mu_);
+    next_replay_ = absl::Now() + absl::Seconds(1);
+    return;
+  }
+  replays.push_back(now_ms);
+  size_t events = 0;
+  absl::Status s;
+  for (SpooledBatch& b : batches) {
+    std::vector<std::string> attempts = b.attempts;
+    attempts.insert(attempts.end(), replays.begin(), replays.end());
+    s = Append(b.id, std::move(b.packed), absl::StrJoin(attempts, ","));
+    if (!s.ok()) break;
+    events += b.events;
+  }
   absl::MutexLock lock(&mu_);
   if (!s.ok()) {
     next_replay_ = absl::Now() + absl::Seconds(1);
     return;
   }
   // Appended: the spool can go. Should this process die right here, the
-  // events are appended again on restart; the rollup counts each event id once.
+  // batches are appended again on restart, with this replay's time among
+  // their attempts, and the rollup counts each batch once.
   if (truncate(options_.spool_path.c_str(), 0) == 0) {
-    spdlog::info("scans: replayed {} spooled scans into the stream", events.size());
+    spdlog::info("scans: replayed {} spooled scans into the stream", events);
     spooled_ = 0;
   }
 }

@@ -12,6 +12,12 @@
 // batch it is written to a local spool file (fsync'd) and replayed into the
 // stream when Redis is back; only if the spool fails too is the scan refused
 // (503), so an acknowledged scan is never lost.
+//
+// Each stream entry carries a batch id. A batch that went to the spool may
+// have reached the stream anyway (Redis took the XADD but its answer was
+// lost), so a replayed entry also carries the times it was tried
+// (`attempts`): the rollup looks for the same batch id near those times and
+// counts the replay only if the batch is not already there.
 #ifndef QRCLOUD_GATEWAY_SCAN_PATH_H_
 #define QRCLOUD_GATEWAY_SCAN_PATH_H_
 
@@ -104,8 +110,12 @@ class ScanRecorder {
     std::function<void(absl::Status)> done;
   };
   void FlushLoop();
-  absl::Status Append(const std::vector<Pending>& batch);
-  absl::Status Spool(const std::vector<Pending>& batch);
+  // One stream entry: `packed` events (ScanEvent lines) as batch `batch_id`;
+  // `attempts` (comma-separated Unix ms) only for a replay from the spool.
+  absl::Status Append(const std::string& batch_id, std::string packed, const std::string& attempts);
+  // Writes the batch to the spool, with its id and when it was first tried.
+  absl::Status Spool(const std::string& batch_id, int64_t tried_ms,
+                     const std::vector<Pending>& batch);
   void ReplaySpool();
 
   cache::RedisPool* redis_;

@@ -41,7 +41,10 @@ absl::StatusOr<int> StreamConsumer::RunOnce() {
   const Handled handled = handler_(batch, *redis_);
   std::vector<std::string> ids;
   for (size_t i = 0; i < handled.done && i < batch.size(); ++i) ids.push_back(batch[i].id);
-  if (!ids.empty()) QRCLOUD_RETURN_IF_ERROR(redis_->Ack(options_.stream, options_.group, ids));
+  if (!ids.empty()) {
+    QRCLOUD_RETURN_IF_ERROR(redis_->Ack(options_.stream, options_.group, ids));
+    if (options_.acked) options_.acked(ids);
+  }
   if (!handled.status.ok()) return handled.status;
   return static_cast<int>(ids.size());
 }

@@ -38,6 +38,9 @@ struct StreamConsumerOptions {
   absl::Duration block = absl::Seconds(1);
   // Entries pending this long are claimed and handled again.
   absl::Duration reclaim_after = absl::Minutes(1);
+  // Told the ids of entries once they are acknowledged (never delivered
+  // again): where a handler forgets what it kept to recognise a redelivery.
+  std::function<void(const std::vector<std::string>& ids)> acked;
 };
 
 // What a handler did with a batch: its first `done` entries are finished

@@ -50,6 +50,12 @@ struct ScanEvent {
 // commit): one field "events" holding their lines. Malformed lines are
 // skipped.
 inline constexpr char kScanEventsField[] = "events";
+// The gateway's id for the batch (a ULID), the same when the batch is
+// replayed from its spool.
+inline constexpr char kScanBatchField[] = "batch";
+// Only on a replay from the spool: when the batch was tried before (Unix
+// ms, comma-separated), where the rollup looks for an earlier copy.
+inline constexpr char kScanAttemptsField[] = "attempts";
 std::string PackScanEvents(const std::vector<ScanEvent>& events);
 std::vector<ScanEvent> UnpackScanEvents(absl::string_view packed);
 

@@ -183,7 +183,7 @@ absl::Status Build(service::Host& host) {
                });
   if (absl::GetFlag(FLAGS_scan_rollup)) {
     ScanRollup& rollup = center.rollup();
-    host.AddConsumer(ScanRollup::ConsumerOptions(),
+    host.AddConsumer(rollup.ConsumerOptions(),
                      [&rollup](const std::vector<cache::StreamEntry>& batch,
                                cache::RedisPool& redis) { return rollup.Apply(batch, redis); });
   }

@@ -1,9 +1,12 @@
 #include "services/center/scan_rollup.h"
 
 #include <map>
+#include <set>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
@@ -48,58 +51,167 @@ std::string Placeholders(size_t n) {
   return out;
 }
 
-absl::StatusOr<std::vector<bool>> AlreadyApplied(store::Connection& conn,
-                                                 const std::vector<core::ScanEvent>& events) {
-  std::vector<bool> seen(events.size(), false);
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < events.size(); ++i) index[events[i].event_id] = i;
-  static const std::string sql =
-      absl::StrCat("SELECT event_id FROM scan_events_applied WHERE event_id IN (",
-                   Placeholders(kIdsPerStatement), ")");
-  for (size_t start = 0; start < events.size(); start += kIdsPerStatement) {
-    store::Params params;
-    for (size_t k = 0; k < kIdsPerStatement; ++k) {
-      params.push_back(events[std::min(start + k, events.size() - 1)].event_id);
-    }
-    QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
-    for (const auto& r : rows) seen[index[r.String("event_id")]] = true;
+// Padded to kIdsPerStatement with the last id, as the statements expect.
+store::Params PaddedIds(const std::vector<std::string>& ids, size_t start) {
+  store::Params params;
+  for (size_t k = 0; k < kIdsPerStatement; ++k) {
+    params.push_back(ids[std::min(start + k, ids.size() - 1)]);
   }
-  // The same event twice in one batch counts once.
-  std::map<std::string, bool> first;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (!first.emplace(events[i].event_id, true).second) seen[i] = true;
-  }
-  return seen;
+  return params;
 }
 
-absl::Status MarkApplied(store::Connection& conn, const std::vector<std::string>& ids) {
+// Which of `ids` (stream entry ids) were applied before and not yet
+// forgotten: delivered again after a crash between commit and acknowledgement.
+absl::StatusOr<std::set<std::string>> AppliedEntries(store::Connection& conn,
+                                                     const std::vector<std::string>& ids) {
+  std::set<std::string> applied;
+  static const std::string sql =
+      absl::StrCat("SELECT entry_id FROM scan_rollup_entries WHERE entry_id IN (",
+                   Placeholders(kIdsPerStatement), ")");
+  for (size_t start = 0; start < ids.size(); start += kIdsPerStatement) {
+    QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, PaddedIds(ids, start)));
+    for (const auto& r : rows) applied.insert(r.String("entry_id"));
+  }
+  return applied;
+}
+
+absl::Status RecordEntries(store::Connection& conn, const std::vector<std::string>& ids) {
   static const std::string sql = [] {
     std::string values;
     for (size_t i = 0; i < kIdsPerStatement; ++i)
       values += i ? ",(?, UTC_TIMESTAMP(6))" : "(?, UTC_TIMESTAMP(6))";
-    return absl::StrCat("INSERT IGNORE INTO scan_events_applied (event_id, applied_at) VALUES ",
+    return absl::StrCat("INSERT IGNORE INTO scan_rollup_entries (entry_id, applied_at) VALUES ",
                         values);
   }();
   for (size_t start = 0; start < ids.size(); start += kIdsPerStatement) {
-    store::Params params;
-    for (size_t k = 0; k < kIdsPerStatement; ++k)
-      params.push_back(ids[std::min(start + k, ids.size() - 1)]);
-    QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql, params).status());
+    QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql, PaddedIds(ids, start)).status());
   }
   return absl::OkStatus();
+}
+
+absl::Status ForgetEntries(store::Connection& conn, const std::vector<std::string>& ids) {
+  static const std::string sql = absl::StrCat("DELETE FROM scan_rollup_entries WHERE entry_id IN (",
+                                              Placeholders(kIdsPerStatement), ")");
+  for (size_t start = 0; start < ids.size(); start += kIdsPerStatement) {
+    QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql, PaddedIds(ids, start)).status());
+  }
+  return absl::OkStatus();
+}
+
+core::Counter& DroppedReplays() {
+  static core::Counter& c = core::MetricsRegistry::Global().GetCounter(
+      "scan_rollup_replays_dropped_total",
+      "Batches replayed from a gateway spool that were already in the stream.");
+  return c;
+}
+
+core::Counter& UnverifiedReplays() {
+  static core::Counter& c = core::MetricsRegistry::Global().GetCounter(
+      "scan_rollup_replays_unverified_total",
+      "Replayed batches counted although the stream no longer reached back to their tries.");
+  return c;
+}
+
+// Whether the batch of a replayed entry is in the stream already, near one
+// of its tries: 1 found, 0 not, 2 not found but the stream was trimmed past
+// a try (counted, and reported). KEYS[1] the stream; ARGV[1] the batch id,
+// ARGV[2] the replayed entry's own id, then pairs of window bounds (ms).
+const cache::Script& FindBatchScript() {
+  static const cache::Script* script = new cache::Script(R"lua(
+local head = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+local oldest = head[1] and tonumber(string.match(head[1][1], '^(%d+)')) or nil
+local result = 0
+for i = 3, #ARGV, 2 do
+  if oldest and oldest > tonumber(ARGV[i]) then result = 2 end
+  local from = ARGV[i]
+  while true do
+    local page = redis.call('XRANGE', KEYS[1], from, ARGV[i + 1], 'COUNT', 200)
+    for _, entry in ipairs(page) do
+      if entry[1] ~= ARGV[2] then
+        local fields = entry[2]
+        for j = 1, #fields, 2 do
+          if fields[j] == 'batch' and fields[j + 1] == ARGV[1] then return 1 end
+        end
+      end
+    end
+    if #page < 200 then break end
+    from = '(' .. page[#page][1]
+  end
+end
+return result
+)lua");
+  return *script;
+}
+
+// Whether `entry`, a replay from a gateway's spool, repeats a batch already
+// in the stream (and so is not counted).
+absl::StatusOr<bool> RepeatsABatch(const cache::StreamEntry& entry, cache::RedisPool& redis) {
+  const std::string attempts = entry.Field(core::kScanAttemptsField);
+  const std::string batch = entry.Field(core::kScanBatchField);
+  if (attempts.empty() || batch.empty()) return false;
+  cache::Args args = {batch, entry.id};
+  const int64_t window = absl::ToInt64Milliseconds(kTryWindow);
+  for (absl::string_view t : absl::StrSplit(attempts, ',', absl::SkipEmpty())) {
+    int64_t ms = 0;
+    if (!absl::SimpleAtoi(t, &ms)) continue;
+    args.push_back(absl::StrCat(std::max<int64_t>(0, ms - window)));
+    args.push_back(absl::StrCat(ms + window));
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(cache::Reply found,
+                           redis.Eval(FindBatchScript(), {core::kScanStream}, args));
+  if (found.integer() == 2) {
+    UnverifiedReplays().Inc();
+    spdlog::warn("scans: batch {} replayed after the stream was trimmed past its tries; counted",
+                 batch);
+  }
+  if (found.integer() == 1) DroppedReplays().Inc();
+  return found.integer() == 1;
 }
 
 }  // namespace
 
 cache::StreamConsumerOptions ScanRollup::ConsumerOptions() {
-  return {.stream = core::kScanStream,
-          .group = kRollupGroup,
-          .consumer = cache::ConsumerName(),
-          .batch = kBatch};
+  cache::StreamConsumerOptions options{.stream = core::kScanStream,
+                                       .group = kRollupGroup,
+                                       .consumer = cache::ConsumerName(),
+                                       .batch = kBatch};
+  options.acked = [this](const std::vector<std::string>& ids) { Acked(ids); };
+  return options;
+}
+
+void ScanRollup::Acked(const std::vector<std::string>& entry_ids) {
+  if (entry_ids.empty()) return;
+  absl::Status s =
+      mysql_.Transaction([&](store::Connection& conn) { return ForgetEntries(conn, entry_ids); });
+  // Left for the sweep: the entries are acknowledged, so it can delete them.
+  if (!s.ok()) spdlog::warn("scan rollup: rows of acknowledged entries kept: {}", s.message());
+}
+
+absl::Status ScanRollup::Sweep(cache::RedisPool& redis, absl::Duration age) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, conn->Query("SELECT entry_id FROM scan_rollup_entries WHERE applied_at < "
+                             "UTC_TIMESTAMP(6) - INTERVAL ? SECOND ORDER BY applied_at LIMIT 500",
+                             {absl::ToInt64Seconds(age)}));
+  std::vector<std::string> gone;
+  for (const auto& r : rows) {
+    const std::string id = r.String("entry_id");
+    QRCLOUD_ASSIGN_OR_RETURN(cache::Reply pending, redis.Command({"XPENDING", core::kScanStream,
+                                                                  kRollupGroup, id, id, "1"}));
+    if (pending.size() == 0) gone.push_back(id);
+  }
+  if (gone.empty()) return absl::OkStatus();
+  return ForgetEntries(*conn, gone);
 }
 
 cache::Handled ScanRollup::Apply(const std::vector<cache::StreamEntry>& entries,
                                  cache::RedisPool& redis) {
+  if (absl::Now() >= next_sweep_) {
+    next_sweep_ = absl::Now() + absl::Minutes(10);
+    if (absl::Status s = Sweep(redis, absl::Minutes(10)); !s.ok()) {
+      spdlog::warn("scan rollup: sweep failed: {}", s.message());
+    }
+  }
   absl::StatusOr<int> applied = ApplyBatch(entries, redis);
   if (!applied.ok()) return {0, applied.status()};
   return {entries.size(), absl::OkStatus()};
@@ -107,12 +219,16 @@ cache::Handled ScanRollup::Apply(const std::vector<cache::StreamEntry>& entries,
 
 namespace {
 
-// Each stream entry is one gateway batch of events.
-std::vector<core::ScanEvent> Unpack(const std::vector<cache::StreamEntry>& entries) {
+// The events of the entries not skipped (each entry is one gateway batch),
+// each event id once.
+std::vector<core::ScanEvent> Unpack(const std::vector<cache::StreamEntry>& entries,
+                                    const std::set<std::string>& skip) {
   std::vector<core::ScanEvent> events;
+  std::set<std::string> seen;
   for (const auto& e : entries) {
+    if (skip.count(e.id) > 0) continue;
     for (auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField))) {
-      events.push_back(std::move(ev));
+      if (seen.insert(ev.event_id).second) events.push_back(std::move(ev));
     }
   }
   return events;
@@ -165,23 +281,26 @@ absl::Status AddCounts(store::Connection& conn, const Buckets& buckets) {
 
 absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>& entries,
                                            cache::RedisPool& redis) {
-  const std::vector<core::ScanEvent> events = Unpack(entries);
-  QRCLOUD_ASSIGN_OR_RETURN(const std::vector<bool> unique, Uniques(events, redis));
+  std::set<std::string> repeats;  // replays of batches already in the stream
+  std::vector<std::string> ids;
+  for (const auto& e : entries) {
+    ids.push_back(e.id);
+    QRCLOUD_ASSIGN_OR_RETURN(const bool repeat, RepeatsABatch(e, redis));
+    if (repeat) repeats.insert(e.id);
+  }
   int applied = 0;
   QRCLOUD_RETURN_IF_ERROR(mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
     applied = 0;
-    // Which events were rolled up before (a replayed batch, or a scan that
-    // reached the stream twice through a gateway's spool)?
-    QRCLOUD_ASSIGN_OR_RETURN(std::vector<bool> seen, AlreadyApplied(conn, events));
+    // Entries applied before, delivered again: nothing of them counts twice.
+    QRCLOUD_ASSIGN_OR_RETURN(std::set<std::string> skip, AppliedEntries(conn, ids));
+    Replayed().Inc(skip.size());
+    skip.insert(repeats.begin(), repeats.end());
+    const std::vector<core::ScanEvent> events = Unpack(entries, skip);
+    // Uniqueness in Redis, before the commit: a redelivery decides the same.
+    QRCLOUD_ASSIGN_OR_RETURN(const std::vector<bool> unique, Uniques(events, redis));
     Buckets buckets;
-    std::vector<std::string> fresh;
     for (size_t i = 0; i < events.size(); ++i) {
-      if (seen[i]) {
-        Replayed().Inc();
-        continue;
-      }
       const core::ScanEvent& ev = events[i];
-      fresh.push_back(ev.event_id);
       Counts& c = buckets[{ev.code_id, HourOf(ev.time_ms), ev.platform_code}];
       if (ev.flagged()) {
         ++c.flagged;
@@ -191,11 +310,11 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
       }
       ++applied;
     }
-    QRCLOUD_RETURN_IF_ERROR(MarkApplied(conn, fresh));
+    QRCLOUD_RETURN_IF_ERROR(RecordEntries(conn, ids));
     return AddCounts(conn, buckets);
   }));
-  Applied().Inc(applied);
-  return static_cast<int>(events.size());
+  Applied().Inc(entries.size());
+  return applied;
 }
 
 }  // namespace qrcloud::center

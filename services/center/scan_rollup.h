@@ -1,13 +1,21 @@
 // Rolls the `scans` stream up into per-code, per-hour, per-platform counts in
-// MySQL, exactly once per scan event.
+// MySQL, exactly once per scan, with bounded state.
 //
-// Each batch: decide uniqueness in Redis (a device seen for the same code
-// within 30 minutes counts once; the marker remembers which event set it, so
-// a replay decides the same), then in one MySQL transaction record the event
-// ids and add the counts; then acknowledge. An event whose id is already
-// recorded is skipped, so a batch replayed after a crash between commit and
-// acknowledgement adds nothing twice. Entries left pending by a consumer that
-// died are claimed after a minute.
+// Each batch of stream entries (each entry a gateway's batch of scans):
+//  1. An entry replayed from a gateway's spool is dropped if the same batch
+//     is already in the stream near the times it was tried (the XADD had
+//     reached Redis though its answer was lost): a Lua script looks, over a
+//     window of seconds per try.
+//  2. Uniqueness is decided in Redis (a device seen for the same code within
+//     30 minutes counts once; the marker remembers which scan set it, so a
+//     redelivery decides the same).
+//  3. One MySQL transaction adds the counts and records the entry ids;
+//     entries already recorded (delivered again after a crash between commit
+//     and acknowledgement) add nothing.
+//  4. After the acknowledgement their rows are deleted: an acknowledged
+//     entry is never delivered again. A sweep deletes rows a crash left
+//     behind once their entries are no longer pending.
+// So the state is a row per unacknowledged entry, not a row per scan.
 #ifndef QRCLOUD_SERVICES_CENTER_SCAN_ROLLUP_H_
 #define QRCLOUD_SERVICES_CENTER_SCAN_ROLLUP_H_
 
@@ -24,21 +32,30 @@ namespace qrcloud::center {
 
 inline constexpr char kRollupGroup[] = "center-rollup";
 inline constexpr absl::Duration kUniqueWindow = absl::Minutes(30);
+// How far from a recorded try the copy of a batch may have landed (the
+// gateway's Redis command timeout, and clock skew between gateway and Redis).
+inline constexpr absl::Duration kTryWindow = absl::Seconds(10);
 
 class ScanRollup {
  public:
   explicit ScanRollup(store::MysqlPool& mysql) : mysql_(mysql) {}
 
-  // Where it reads: the `scans` stream, group center-rollup.
-  static cache::StreamConsumerOptions ConsumerOptions();
+  // Where it reads: the `scans` stream, group center-rollup; acknowledged
+  // entries are forgotten (Acked).
+  cache::StreamConsumerOptions ConsumerOptions();
   // The stream handler: a batch is applied whole or not at all.
   cache::Handled Apply(const std::vector<cache::StreamEntry>& entries, cache::RedisPool& redis);
+  // Deletes the rows of acknowledged entries.
+  void Acked(const std::vector<std::string>& entry_ids);
+  // Deletes rows older than `age` whose entries are no longer pending.
+  absl::Status Sweep(cache::RedisPool& redis, absl::Duration age);
 
  private:
   absl::StatusOr<int> ApplyBatch(const std::vector<cache::StreamEntry>& entries,
                                  cache::RedisPool& redis);
 
   store::MysqlPool& mysql_;
+  absl::Time next_sweep_ = absl::InfinitePast();
 };
 
 }  // namespace qrcloud::center

@@ -9,8 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "libs/cache/redis.h"
+#include "libs/core/ids.h"
 #include "libs/core/scan_event.h"
+#include "libs/store/mysql.h"
 #include "tests/support/api.h"
 #include "tests/support/flow.h"
 #include "tests/support/stack.h"
@@ -84,6 +87,71 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
       [&] { return after.Get("/v1/codes/" + code.At("id") + "/stats").At("scans") == expected; },
       absl::Seconds(30)));
   CHECK(after.Get("/v1/codes/" + code.At("id") + "/stats").At("uniqueScans") == "8");
+}
+
+// A gateway's spool replays a batch whose XADD had reached Redis though its
+// answer was lost: the rollup finds the batch near the recorded try and does
+// not count it again; a batch that never reached the stream is counted. And
+// the rollup keeps no row per scan: once caught up, nothing is left.
+TEST_CASE("Batches replayed from a spool count once, and the rollup's state drains") {
+  auto stack = Stack::Start();
+  REQUIRE(stack.ok());
+  Stack& s = **stack;
+  Flow flow(s);
+  std::string merchant_id;
+  Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
+  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
+  REQUIRE(code.status == 200);
+  auto scan = [&](int i) {
+    core::ScanEvent ev;
+    ev.event_id = core::NewId();
+    ev.code_id = code.At("id");
+    ev.slug = code.At("slug");
+    ev.time_ms = absl::ToUnixMillis(absl::Now());
+    ev.client = core::ClientClass::kBrowser;
+    ev.device = absl::StrCat("device-", i);
+    return ev;
+  };
+  const std::string tried = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const std::string original = core::PackScanEvents({scan(1), scan(2)});
+  const std::string lost = core::PackScanEvents({scan(3)});
+  cache::RedisPool& redis = flow.redis();
+  // The batch that reached the stream (answer lost), its replay, and the
+  // replay of a batch that never reached it.
+  REQUIRE(redis
+              .Command({"XADD", core::kScanStream, "*", core::kScanEventsField, original,
+                        core::kScanBatchField, "batch-a"})
+              .ok());
+  REQUIRE(redis
+              .Command({"XADD", core::kScanStream, "*", core::kScanEventsField, original,
+                        core::kScanBatchField, "batch-a", core::kScanAttemptsField, tried})
+              .ok());
+  REQUIRE(redis
+              .Command({"XADD", core::kScanStream, "*", core::kScanEventsField, lost,
+                        core::kScanBatchField, "batch-b", core::kScanAttemptsField, tried})
+              .ok());
+  const std::string stats = "/v1/codes/" + code.At("id") + "/stats";
+  REQUIRE(WaitFor([&] { return api.Get(stats).At("scans") == "3"; }, absl::Seconds(30)));
+  // A later scan shows the rollup went past the replays without counting them.
+  REQUIRE(redis
+              .Command({"XADD", core::kScanStream, "*", core::kScanEventsField,
+                        core::PackScanEvents({scan(4)}), core::kScanBatchField, "batch-c"})
+              .ok());
+  REQUIRE(WaitFor([&] { return api.Get(stats).At("scans") == "4"; }, absl::Seconds(30)));
+  CHECK(api.Get(stats).At("uniqueScans") == "4");
+
+  store::MysqlOptions o = Env().mysql;
+  o.database = s.database();
+  auto mysql = store::MysqlPool::Create(o);
+  REQUIRE(mysql.ok());
+  auto rows = [&] {
+    auto conn = (*mysql)->Acquire();
+    REQUIRE(conn.ok());
+    auto row = (*conn)->QueryOne("SELECT COUNT(*) AS n FROM scan_rollup_entries");
+    REQUIRE(row.ok());
+    return row->Int("n");
+  };
+  CHECK(WaitFor([&] { return rows() == 0; }, absl::Seconds(10)));
 }
 
 }  // namespace
