@@ -432,6 +432,7 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
   event.bot = event.client == core::ClientClass::kBot;
   event.head = req.method == "HEAD";
   event.device = core::KeyedHashHex(device_key_, absl::StrCat(client_address, "|", user_agent), 16);
+  event.source = core::KeyedHashHex(device_key_, client_address, 16);
   event.referer_host = RefererHost(std::string(req.Header("referer")));
 
   if (r.scan_limit() > 0 && !event.flagged()) {

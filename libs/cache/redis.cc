@@ -264,6 +264,25 @@ absl::StatusOr<Reply> RedisPool::Eval(const Script& script, const Args& keys, co
   return absl::InternalError("Redis kept forgetting a Lua script");
 }
 
+absl::StatusOr<std::vector<Reply>> RedisPool::EvalEach(
+    const Script& script, const std::vector<std::pair<Args, Args>>& calls) {
+  if (calls.empty()) return std::vector<Reply>();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    QRCLOUD_ASSIGN_OR_RETURN(std::string sha, ScriptSha(script, /*reload=*/attempt > 0));
+    std::vector<Args> commands;
+    commands.reserve(calls.size());
+    for (const auto& [keys, args] : calls) {
+      Args argv = {"EVALSHA", sha, absl::StrCat(keys.size())};
+      argv.insert(argv.end(), keys.begin(), keys.end());
+      argv.insert(argv.end(), args.begin(), args.end());
+      commands.push_back(std::move(argv));
+    }
+    auto replies = Pipeline(commands);
+    if (replies.ok() || !absl::StrContains(replies.status().message(), "NOSCRIPT")) return replies;
+  }
+  return absl::InternalError("Redis kept forgetting a Lua script");
+}
+
 absl::StatusOr<std::string> RedisPool::XAdd(
     absl::string_view stream, const std::vector<std::pair<std::string, std::string>>& fields,
     int64_t max_len) {

@@ -113,6 +113,11 @@ class RedisPool {
   absl::StatusOr<Reply> Command(const Args& args);
   absl::StatusOr<std::vector<Reply>> Pipeline(const std::vector<Args>& commands);
   absl::StatusOr<Reply> Eval(const Script& script, const Args& keys, const Args& args);
+  // The script once per (keys, args) of `calls`, in one pipeline; the
+  // replies in order. After a server restart lost the script, the whole
+  // pipeline runs again, so the script must be safe to repeat.
+  absl::StatusOr<std::vector<Reply>> EvalEach(const Script& script,
+                                              const std::vector<std::pair<Args, Args>>& calls);
   absl::Status Ping();
 
   // XADD stream [MAXLEN ~ max_len] * field value ...; returns the entry id.

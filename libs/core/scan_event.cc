@@ -18,6 +18,8 @@ absl::string_view ClientClassName(ClientClass c) {
       return "app";
     case ClientClass::kBot:
       return "bot";
+    case ClientClass::kScript:
+      return "script";
     case ClientClass::kOther:
       return "other";
   }
@@ -27,8 +29,8 @@ absl::string_view ClientClassName(ClientClass c) {
 namespace {
 
 std::optional<ClientClass> ClassFromName(absl::string_view name) {
-  for (ClientClass c :
-       {ClientClass::kBrowser, ClientClass::kApp, ClientClass::kBot, ClientClass::kOther}) {
+  for (ClientClass c : {ClientClass::kBrowser, ClientClass::kApp, ClientClass::kBot,
+                        ClientClass::kScript, ClientClass::kOther}) {
     if (ClientClassName(c) == name) return c;
   }
   return std::nullopt;
@@ -37,15 +39,11 @@ std::optional<ClientClass> ClassFromName(absl::string_view name) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ScanEvent::ToFields() const {
-  return {{"eid", event_id},
-          {"code", code_id},
-          {"slug", slug},
-          {"t", absl::StrCat(time_ms)},
-          {"p", platform_code},
-          {"ua", std::string(ClientClassName(client))},
-          {"dev", device},
-          {"ref", referer_host},
-          {"head", head ? "1" : "0"},
+  return {{"eid", event_id},       {"code", code_id},
+          {"slug", slug},          {"t", absl::StrCat(time_ms)},
+          {"p", platform_code},    {"ua", std::string(ClientClassName(client))},
+          {"dev", device},         {"src", source},
+          {"ref", referer_host},   {"head", head ? "1" : "0"},
           {"bot", bot ? "1" : "0"}};
 }
 
@@ -69,6 +67,8 @@ std::optional<ScanEvent> ScanEvent::FromFields(
       e.client = ClassFromName(v).value_or(ClientClass::kOther);
     } else if (k == "dev") {
       e.device = v;
+    } else if (k == "src") {
+      e.source = v;
     } else if (k == "ref") {
       e.referer_host = v;
     } else if (k == "head") {
@@ -122,14 +122,49 @@ ClientClass ClassifyUserAgent(absl::string_view ua) {
   const std::string lower = absl::AsciiStrToLower(ua);
   // Crawlers and the link previewers of chat apps fetch a link without a
   // person scanning it.
-  // Generic HTTP libraries (curl, okhttp, ...) are not listed: apps and
-  // people use them too.
   static constexpr absl::string_view kBots[] = {
       "bot",         "crawler",     "spider",         "slurp",           "facebookexternalhit",
       "whatsapp",    "linkpreview", "headlesschrome", "lighthouse",      "scrapy",
       "feedfetcher", "bingpreview", "embedly",        "skypeuripreview", "google-inspectiontool"};
   for (absl::string_view b : kBots) {
     if (absl::StrContains(lower, b)) return ClientClass::kBot;
+  }
+  // A phone's browser or app always says what it is; a program fetching the
+  // link says which library it is, or nothing. Apps built on these libraries
+  // (okhttp, Dart) name themselves first and are not caught by a prefix.
+  if (absl::StripAsciiWhitespace(lower).empty()) return ClientClass::kScript;
+  static constexpr absl::string_view kScripts[] = {"curl/",
+                                                   "wget/",
+                                                   "python-requests",
+                                                   "python-urllib",
+                                                   "python-httpx",
+                                                   "aiohttp/",
+                                                   "httpx/",
+                                                   "go-http-client",
+                                                   "java/",
+                                                   "apache-httpclient",
+                                                   "libwww-perl",
+                                                   "lwp::simple",
+                                                   "node-fetch",
+                                                   "axios/",
+                                                   "undici",
+                                                   "got (",
+                                                   "postmanruntime",
+                                                   "insomnia/",
+                                                   "httpie/",
+                                                   "powershell",
+                                                   "guzzlehttp",
+                                                   "php/",
+                                                   "ruby",
+                                                   "rest-client/",
+                                                   "okhttp/",
+                                                   "scrapy",
+                                                   "libcurl",
+                                                   "winhttp",
+                                                   "reqwest/",
+                                                   "hyper/"};
+  for (absl::string_view prefix : kScripts) {
+    if (absl::StartsWith(lower, prefix)) return ClientClass::kScript;
   }
   if (absl::StrContains(lower, "micromessenger") || absl::StrContains(lower, "alipayclient") ||
       absl::StrContains(lower, "dingtalk") || absl::StrContains(lower, "weibo")) {

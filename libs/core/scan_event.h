@@ -16,7 +16,9 @@ namespace qrcloud::core {
 
 inline constexpr char kScanStream[] = "scans";
 
-enum class ClientClass { kBrowser, kApp, kBot, kOther };
+// kScript: an HTTP library or tool (curl, python-requests, Go's client...)
+// or no user agent at all: a program, not a person with a phone.
+enum class ClientClass { kBrowser, kApp, kBot, kScript, kOther };
 absl::string_view ClientClassName(ClientClass c);
 
 struct ScanEvent {
@@ -29,12 +31,14 @@ struct ScanEvent {
   std::string platform_code;  // from ?p=, validated; "" for direct scans
   ClientClass client = ClientClass::kOther;
   std::string device;        // hash of (salted client address, user agent)
+  std::string source;        // hash of the salted client address alone
   std::string referer_host;  // host part of Referer, or ""
   bool head = false;         // a HEAD request: recorded, not counted
   bool bot = false;          // a known crawler or link previewer: recorded, not counted
 
-  // Flagged scans are recorded but never counted.
-  bool flagged() const { return head || bot; }
+  // Flagged scans are recorded but never counted: HEAD, known bots and
+  // link previewers, scripted clients.
+  bool flagged() const { return head || bot || client == ClientClass::kScript; }
 
   std::vector<std::pair<std::string, std::string>> ToFields() const;
   static std::optional<ScanEvent> FromFields(
@@ -59,7 +63,8 @@ inline constexpr char kScanAttemptsField[] = "attempts";
 std::string PackScanEvents(const std::vector<ScanEvent>& events);
 std::vector<ScanEvent> UnpackScanEvents(absl::string_view packed);
 
-// Classifies a User-Agent: known bots and link previewers, in-app browsers
+// Classifies a User-Agent: known bots and link previewers, scripted clients
+// (HTTP libraries and command-line tools, or no user agent), in-app browsers
 // (WeChat, Alipay), ordinary browsers, anything else.
 ClientClass ClassifyUserAgent(absl::string_view user_agent);
 

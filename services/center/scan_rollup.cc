@@ -234,28 +234,45 @@ std::vector<core::ScanEvent> Unpack(const std::vector<cache::StreamEntry>& entri
   return events;
 }
 
-// Which events are a device's first scan of their code in the window,
-// decided in Redis: SET NX remembers which event first saw the device for
-// the code, so a replay decides the same.
+// Whether a scan counts as unique: its device's first of the code in the
+// window, and among the first kMaxDevicesPerSource devices of its address.
+// The device marker remembers which scan set it, and an address's devices
+// are a set, so a redelivered scan decides the same. KEYS[1] the device
+// marker, KEYS[2] the address's devices; ARGV: event id, window (ms), the
+// cap, the device.
+const cache::Script& UniqueScript() {
+  static const cache::Script* script = new cache::Script(R"lua(
+redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[4]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1
+)lua");
+  return *script;
+}
+
+// Which events count as unique, decided in Redis (one pipeline).
 absl::StatusOr<std::vector<bool>> Uniques(const std::vector<core::ScanEvent>& events,
                                           cache::RedisPool& redis) {
-  std::vector<cache::Args> marks;
+  std::vector<std::pair<cache::Args, cache::Args>> calls;
+  const std::string window = absl::StrCat(absl::ToInt64Milliseconds(kUniqueWindow));
+  const std::string cap = absl::StrCat(kMaxDevicesPerSource);
   for (const auto& ev : events) {
     if (ev.flagged()) continue;
-    const std::string key = absl::StrCat("qrcloud:uniq:", ev.code_id, ":", ev.device);
-    marks.push_back({"SET", key, ev.event_id, "NX", "PX",
-                     absl::StrCat(absl::ToInt64Milliseconds(kUniqueWindow))});
-    marks.push_back({"GET", key});
+    // Scans recorded before addresses were kept count by device alone.
+    const std::string& source = ev.source.empty() ? ev.device : ev.source;
+    calls.push_back({{absl::StrCat("qrcloud:uniq:", ev.code_id, ":", ev.device),
+                      absl::StrCat("qrcloud:uniqsrc:", ev.code_id, ":", source)},
+                     {ev.event_id, window, cap, ev.device}});
   }
-  std::vector<cache::Reply> replies;
-  if (!marks.empty()) {
-    QRCLOUD_ASSIGN_OR_RETURN(replies, redis.Pipeline(marks));
-  }
+  QRCLOUD_ASSIGN_OR_RETURN(std::vector<cache::Reply> replies,
+                           redis.EvalEach(UniqueScript(), calls));
   std::vector<bool> unique(events.size(), false);
   for (size_t i = 0, m = 0; i < events.size(); ++i) {
     if (events[i].flagged()) continue;
-    unique[i] = replies[2 * m + 1].str() == events[i].event_id;
-    ++m;
+    unique[i] = replies[m++].integer() == 1;
   }
   return unique;
 }

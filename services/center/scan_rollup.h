@@ -6,9 +6,11 @@
 //     is already in the stream near the times it was tried (the XADD had
 //     reached Redis though its answer was lost): a Lua script looks, over a
 //     window of seconds per try.
-//  2. Uniqueness is decided in Redis (a device seen for the same code within
-//     30 minutes counts once; the marker remembers which scan set it, so a
-//     redelivery decides the same).
+//  2. Uniqueness is decided in Redis: a device (address + user agent) seen
+//     for the same code within 30 minutes counts once, and one address
+//     counts at most kMaxDevicesPerSource devices per code in that window;
+//     markers remember which scan set them, so a redelivery decides the same.
+//     Flagged scans (HEAD, bots, scripted clients) are recorded, not counted.
 //  3. One MySQL transaction adds the counts and records the entry ids;
 //     entries already recorded (delivered again after a crash between commit
 //     and acknowledgement) add nothing.
@@ -32,6 +34,11 @@ namespace qrcloud::center {
 
 inline constexpr char kRollupGroup[] = "center-rollup";
 inline constexpr absl::Duration kUniqueWindow = absl::Minutes(30);
+// Different devices (address + user agent) from one address that count as
+// unique scans of one code within the window: the phones behind a shop's or
+// an office's NAT count, while one machine rotating made-up user agents
+// cannot add more than this.
+inline constexpr int kMaxDevicesPerSource = 16;
 // How far from a recorded try the copy of a batch may have landed (the
 // gateway's Redis command timeout, and clock skew between gateway and Redis).
 inline constexpr absl::Duration kTryWindow = absl::Seconds(10);

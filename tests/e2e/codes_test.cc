@@ -79,26 +79,35 @@ TEST_CASE("A code redirects, and each scan is in the stream before the 302 is an
   // Case does not matter in the slug.
   std::string upper = slug;
   for (char& c : upper) c = static_cast<char>(std::toupper(c));
-  CHECK(Scan(w, upper).status == 302);
+  CHECK(Scan(w, upper, "GET", {{"user-agent", "Mozilla/5.0 (Linux; Android 14) Mobile"}}).status ==
+        302);
 
-  // HEAD and bots are recorded with a flag.
+  // HEAD, bots and scripted clients are recorded with a flag.
   CHECK(Scan(w, slug, "HEAD").status == 302);
   CHECK(Scan(w, slug, "GET", {{"user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)"}}).status ==
         302);
+  CHECK(Scan(w, slug, "GET", {{"user-agent", "curl/8.5.0"}}).status == 302);
+  CHECK(Scan(w, slug).status == 302);  // no user agent at all
   auto events = w.Scans(id);
-  REQUIRE(events.size() == 6);
+  REQUIRE(events.size() == 8);
   CHECK(events[2].platform_code == "weibo");
   CHECK(events[4].head);
   CHECK(events[5].bot);
+  CHECK(events[6].client == core::ClientClass::kScript);
+  CHECK(events[7].flagged());
   CHECK_FALSE(events[0].flagged());
 
-  // The rollup counts: 4 scans (the upper-case one included), 2 flagged; the
+  // The rollup counts: 4 scans (the upper-case one included), 4 flagged; the
   // same device (address + user agent) counts once as unique within 30 min.
-  CHECK(WaitFor([&] { return api.Get("/v1/codes/" + id + "/stats").At("scans") == "4"; },
-                absl::Seconds(15)));
+  CHECK(WaitFor(
+      [&] {
+        ApiResponse now = api.Get("/v1/codes/" + id + "/stats");
+        return now.At("scans") == "4" && now.At("flagged") == "4";
+      },
+      absl::Seconds(15)));
   ApiResponse stats = api.Get("/v1/codes/" + id + "/stats");
-  CHECK(stats.At("flagged") == "2");
-  CHECK(stats.At("uniqueScans") == "2");  // the iPhone, and the request without a user agent
+  CHECK(stats.At("flagged") == "4");
+  CHECK(stats.At("uniqueScans") == "2");  // the iPhone and the Android phone
   CHECK(stats.At("hours.0.scans") == "4");
   CHECK(stats.body.find(R"("platformCode":"weibo","scans":"1")") != std::string::npos);
 }

@@ -412,6 +412,32 @@ TEST_CASE(
   CHECK(decoded_text.str().find(batch.At("codes.9996.shortUrl")) != std::string::npos);
 }
 
+TEST_CASE("Scans: one address cannot inflate unique scans, and scripted clients are not people") {
+  World w;
+  std::string mid;
+  Api api = w.Qualified(&mid);
+  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/"})");
+  REQUIRE(code.status == 200);
+  Api anon = w.NewApi();
+  const std::string path = "/s/" + code.At("slug");
+  // 30 made-up phone user agents from one address (every request here comes
+  // from 127.0.0.1), and three HTTP libraries.
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE(anon.Call("GET", path, "",
+                      {{"user-agent",
+                        absl::StrCat("Mozilla/5.0 (iPhone; CPU iPhone OS 17_", i, ") Mobile")}})
+                .status == 302);
+  }
+  for (const char* ua : {"curl/8.5.0", "python-requests/2.31.0", "Go-http-client/1.1"}) {
+    REQUIRE(anon.Call("GET", path, "", {{"user-agent", ua}}).status == 302);
+  }
+  const std::string stats = "/v1/codes/" + code.At("id") + "/stats";
+  REQUIRE(WaitFor([&] { return api.Get(stats).At("flagged") == "3"; }, absl::Seconds(15)));
+  ApiResponse counted = api.Get(stats);
+  CHECK(counted.At("scans") == "30");        // every scan by a person-like client is counted
+  CHECK(counted.At("uniqueScans") == "16");  // but one address adds at most 16 devices
+}
+
 // The local addresses (as /proc/net/tcp{,6} writes them) of the sockets
 // listening on `port`.
 std::vector<std::string> ListeningOn(int port) {
