@@ -292,6 +292,20 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
   Forward(*match, std::move(req), std::move(request_id), std::move(respond));
 }
 
+// What a backend call carries of the HTTP request: its id, the credential,
+// and the client's address.
+std::vector<std::pair<std::string, std::string>> Gateway::BackendMetadata(
+    const http::Request& req, const std::string& request_id) const {
+  std::vector<std::pair<std::string, std::string>> metadata;
+  metadata.reserve(3);
+  metadata.emplace_back(kRequestIdHeader, request_id);
+  if (const std::string_view authorization = req.Header("authorization"); !authorization.empty()) {
+    metadata.emplace_back("authorization", std::string(authorization));
+  }
+  metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  return metadata;
+}
+
 void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
                       http::Responder respond) {
   auto request = BuildRequest(match, req.query, req.body);
@@ -321,12 +335,7 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   UnaryCall call;
   call.path = match.route->grpc_path;
   call.deadline = absl::Now() + options_.call_timeout;
-  call.metadata.reserve(3);
-  call.metadata.emplace_back(kRequestIdHeader, request_id);
-  if (const std::string_view authorization = req.Header("authorization"); !authorization.empty()) {
-    call.metadata.emplace_back("authorization", std::string(authorization));
-  }
-  call.metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  call.metadata = BackendMetadata(req, request_id);
   call.request = (*request)->SerializeAsString();
   // The HTTP answer, once the backend's is in.
   auto answer = [output = match.route->method->output_type(), request_id,
@@ -372,11 +381,7 @@ void Gateway::ForwardStream(const RouteMatch& match, const http::Request& req,
   StreamCallSpec spec;
   spec.path = match.route->grpc_path;
   spec.deadline = absl::Now() + options_.stream_timeout;
-  spec.metadata.emplace_back(kRequestIdHeader, request_id);
-  if (const std::string_view authorization = req.Header("authorization"); !authorization.empty()) {
-    spec.metadata.emplace_back("authorization", std::string(authorization));
-  }
-  spec.metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  spec.metadata = BackendMetadata(req, request_id);
   spec.request = request.SerializeAsString();
   spec.output = match.route->method->output_type();
   http::Response stamped;

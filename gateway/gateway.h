@@ -68,6 +68,8 @@ class Gateway {
   void Handle(http::Request&& req, http::Responder respond);
   void Forward(const RouteMatch& match, http::Request&& req, std::string request_id,
                http::Responder respond);
+  std::vector<std::pair<std::string, std::string>> BackendMetadata(
+      const http::Request& req, const std::string& request_id) const;
   void ForwardStream(const RouteMatch& match, const http::Request& req,
                      const google::protobuf::Message& request, std::string request_id,
                      http::Responder respond);

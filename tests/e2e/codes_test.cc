@@ -87,7 +87,7 @@ TEST_CASE("A code redirects, and each scan is in the stream before the 302 is an
   CHECK(Scan(w, slug, "GET", {{"user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)"}}).status ==
         302);
   CHECK(Scan(w, slug, "GET", {{"user-agent", "curl/8.5.0"}}).status == 302);
-  CHECK(Scan(w, slug).status == 302);  // no user agent at all
+  CHECK(Scan(w, slug, "GET", {{"user-agent", ""}}).status == 302);  // no user agent at all
   auto events = w.Scans(id);
   REQUIRE(events.size() == 8);
   CHECK(events[2].platform_code == "weibo");

@@ -1,7 +1,10 @@
 #include "tests/support/api.h"
 
+#include <algorithm>
+
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -64,6 +67,13 @@ ApiResponse Api::Call(absl::string_view method, absl::string_view target, absl::
                       std::vector<std::pair<std::string, std::string>> headers) {
   if (!token_.empty()) headers.emplace_back("authorization", absl::StrCat("Bearer ", token_));
   if (!body.empty()) headers.emplace_back("content-type", "application/json");
+  // A person's browser says what it is; a request without a user agent is a
+  // script to the scan path (not counted). Tests that mean to be a script
+  // send their own, even an empty one.
+  if (std::none_of(headers.begin(), headers.end(),
+                   [](const auto& h) { return absl::EqualsIgnoreCase(h.first, "user-agent"); })) {
+    headers.emplace_back("user-agent", kBrowserUserAgent);
+  }
   auto r = client_->Send(std::string_view(method.data(), method.size()),
                          std::string_view(target.data(), target.size()), headers,
                          std::string_view(body.data(), body.size()));

@@ -30,6 +30,10 @@ struct ApiResponse {
   std::string Header(absl::string_view name) const;
 };
 
+// The User-Agent Api sends unless a call gives its own: a phone's browser.
+inline constexpr char kBrowserUserAgent[] =
+    "Mozilla/5.0 (Linux; Android 14; qrcloud-e2e) AppleWebKit/537.36 Mobile Safari/537.36";
+
 class Api {
  public:
   Api(std::string host, int port, http::ClientOptions options = {})

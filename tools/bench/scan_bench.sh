@@ -83,8 +83,10 @@ slug=$(curl -fsS -X POST $gw/v1/codes -H "authorization: Bearer $token" -d '{"ta
 curl -fs -o /dev/null "$gw/s/$slug"  # resolve once
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+# Both sides get a phone's User-Agent: a scan without one is a script, recorded but not counted.
+ua="User-Agent: Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 run() {  # run <url> → "req/s p50 p99 requests"
-  local out; out=$(wrk -t2 -c64 -d${seconds}s --latency "$1")
+  local out; out=$(wrk -t2 -c64 -d${seconds}s --latency -H "$ua" "$1")
   echo "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")") $(awk '/requests in/ {print $1}' <<<"$out")"
 }
 # Scans in the stream after entry id $1: each entry is a batch, one line per scan.
@@ -95,8 +97,8 @@ scans_after() {
   redis-cli -p "$QRCLOUD_REDIS_PORT" --raw XRANGE scans "$from" + | grep -c '^eid=' || true
 }
 
-wrk -t2 -c64 -d2s "$gw/s/$slug" >/dev/null
-wrk -t2 -c64 -d2s "http://127.0.0.1:$nginx_port/" >/dev/null
+wrk -t2 -c64 -d2s -H "$ua" "$gw/s/$slug" >/dev/null
+wrk -t2 -c64 -d2s -H "$ua" "http://127.0.0.1:$nginx_port/" >/dev/null
 
 rows=(); ratios=(); gw_all=(); ng_all=()
 for round in $(seq 1 "$rounds"); do
