@@ -259,8 +259,15 @@ absl::StatusOr<std::vector<bool>> Uniques(const std::vector<core::ScanEvent>& ev
   std::vector<std::pair<cache::Args, cache::Args>> calls;
   const std::string window = absl::StrCat(absl::ToInt64Milliseconds(kUniqueWindow));
   const std::string cap = absl::StrCat(kMaxDevicesPerSource);
-  for (const auto& ev : events) {
-    if (ev.flagged()) continue;
+  // Only a device's first scan of a code in the batch can be unique (a later
+  // one finds the marker the first set), so only firsts ask Redis; a
+  // redelivered batch has the same firsts.
+  std::vector<bool> asks(events.size(), false);
+  std::set<std::pair<std::string, std::string>> firsts;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& ev = events[i];
+    if (ev.flagged() || !firsts.emplace(ev.code_id, ev.device).second) continue;
+    asks[i] = true;
     // Scans recorded before addresses were kept count by device alone.
     const std::string& source = ev.source.empty() ? ev.device : ev.source;
     calls.push_back({{absl::StrCat("qrcloud:uniq:", ev.code_id, ":", ev.device),
@@ -271,8 +278,7 @@ absl::StatusOr<std::vector<bool>> Uniques(const std::vector<core::ScanEvent>& ev
                            redis.EvalEach(UniqueScript(), calls));
   std::vector<bool> unique(events.size(), false);
   for (size_t i = 0, m = 0; i < events.size(); ++i) {
-    if (events[i].flagged()) continue;
-    unique[i] = replies[m++].integer() == 1;
+    if (asks[i]) unique[i] = replies[m++].integer() == 1;
   }
   return unique;
 }
