@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "libs/core/status.h"
 
 namespace qrcloud::cache {
@@ -46,6 +47,10 @@ absl::StatusOr<int> StreamConsumer::RunOnce() {
     if (options_.acked) options_.acked(ids);
   }
   if (!handled.status.ok()) return handled.status;
+  if (batch.size() < static_cast<size_t>(options_.batch) &&
+      options_.linger > absl::ZeroDuration()) {
+    absl::SleepFor(options_.linger);
+  }
   return static_cast<int>(ids.size());
 }
 

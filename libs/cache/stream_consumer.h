@@ -38,6 +38,10 @@ struct StreamConsumerOptions {
   absl::Duration block = absl::Seconds(1);
   // Entries pending this long are claimed and handled again.
   absl::Duration reclaim_after = absl::Minutes(1);
+  // After a round that read fewer than `batch` entries, wait this long
+  // before the next read, so that a handler that pays per batch (a database
+  // commit) handles more entries per batch when they trickle in.
+  absl::Duration linger = absl::ZeroDuration();
   // Told the ids of entries once they are acknowledged (never delivered
   // again): where a handler forgets what it kept to recognise a redelivery.
   std::function<void(const std::vector<std::string>& ids)> acked;

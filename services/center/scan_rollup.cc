@@ -16,7 +16,7 @@
 namespace qrcloud::center {
 namespace {
 
-constexpr int kBatch = 64;  // stream entries, each a batch of scans
+constexpr int kBatch = 256;  // stream entries, each a batch of scans
 
 core::Counter& Applied() {
   static core::Counter& c = core::MetricsRegistry::Global().GetCounter(
@@ -176,15 +176,22 @@ cache::StreamConsumerOptions ScanRollup::ConsumerOptions() {
                                        .consumer = cache::ConsumerName(),
                                        .batch = kBatch};
   options.acked = [this](const std::vector<std::string>& ids) { Acked(ids); };
+  // A commit per trickle of scans would cost the database more than the
+  // scans: gather for up to 200 ms (the statistics lag that much at most).
+  options.linger = absl::Milliseconds(200);
   return options;
 }
 
 void ScanRollup::Acked(const std::vector<std::string>& entry_ids) {
-  if (entry_ids.empty()) return;
+  forget_.insert(forget_.end(), entry_ids.begin(), entry_ids.end());
+  // While batches come full, more are waiting: the next batch's transaction
+  // deletes these rows too, sparing a commit per batch. Otherwise now.
+  if (forget_.empty() || last_batch_full_) return;
   absl::Status s =
-      mysql_.Transaction([&](store::Connection& conn) { return ForgetEntries(conn, entry_ids); });
+      mysql_.Transaction([&](store::Connection& conn) { return ForgetEntries(conn, forget_); });
   // Left for the sweep: the entries are acknowledged, so it can delete them.
   if (!s.ok()) spdlog::warn("scan rollup: rows of acknowledged entries kept: {}", s.message());
+  forget_.clear();
 }
 
 absl::Status ScanRollup::Sweep(cache::RedisPool& redis, absl::Duration age) {
@@ -312,8 +319,11 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
     if (repeat) repeats.insert(e.id);
   }
   int applied = 0;
+  last_batch_full_ = entries.size() >= static_cast<size_t>(kBatch);
   QRCLOUD_RETURN_IF_ERROR(mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
     applied = 0;
+    // Rows of entries acknowledged since (Acked) go in the same commit.
+    QRCLOUD_RETURN_IF_ERROR(ForgetEntries(conn, forget_));
     // Entries applied before, delivered again: nothing of them counts twice.
     QRCLOUD_ASSIGN_OR_RETURN(std::set<std::string> skip, AppliedEntries(conn, ids));
     Replayed().Inc(skip.size());
@@ -336,6 +346,7 @@ absl::StatusOr<int> ScanRollup::ApplyBatch(const std::vector<cache::StreamEntry>
     QRCLOUD_RETURN_IF_ERROR(RecordEntries(conn, ids));
     return AddCounts(conn, buckets);
   }));
+  forget_.clear();
   Applied().Inc(entries.size());
   return applied;
 }

@@ -14,8 +14,9 @@
 //  3. One MySQL transaction adds the counts and records the entry ids;
 //     entries already recorded (delivered again after a crash between commit
 //     and acknowledgement) add nothing.
-//  4. After the acknowledgement their rows are deleted: an acknowledged
-//     entry is never delivered again. A sweep deletes rows a crash left
+//  4. After the acknowledgement their rows are deleted (under load, in the
+//     next batch's transaction): an acknowledged entry is never delivered
+//     again. A sweep deletes rows a crash left
 //     behind once their entries are no longer pending.
 // So the state is a row per unacknowledged entry, not a row per scan.
 #ifndef QRCLOUD_SERVICES_CENTER_SCAN_ROLLUP_H_
@@ -63,6 +64,10 @@ class ScanRollup {
 
   store::MysqlPool& mysql_;
   absl::Time next_sweep_ = absl::InfinitePast();
+  // Acknowledged entries whose rows are still to delete, and whether the
+  // last batch was full (more waiting). The consumer's one thread uses them.
+  std::vector<std::string> forget_;
+  bool last_batch_full_ = false;
 };
 
 }  // namespace qrcloud::center
