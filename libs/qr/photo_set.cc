@@ -423,12 +423,13 @@ GrayImage MotionBlur(const GrayImage& source, double length, double angle) {
 }
 
 // A code shown on a phone screen and photographed. The screen is a grid of
-// pixels, each three vertical stripes (R, G, B: a third, a half and a tenth
-// of the luminance) inside a black matrix; the phone scales the code to
-// whole screen pixels by nearest neighbour, so module widths differ by one
-// pixel. Seen with about one camera pixel to a screen pixel (or two) the
-// grid aliases into moiré bands over the code. The screen's black is grey
-// (backlight, reflections) and the glass reflects a bright patch of room.
+// pixels, each three vertical stripes (R, G, B: about 0.3, 0.6 and 0.1 of
+// the luminance) inside a black matrix; the phone scales the code to whole
+// screen pixels by nearest neighbour, so module widths differ by one pixel.
+// Photographed at about one camera pixel to a screen pixel, or one to two,
+// the grid aliases into moiré bands over the code. The screen's black is
+// grey (backlight, reflections) and the glass reflects a bright patch of
+// the room.
 Shot Screen(Random& rng) {
   int width = 1280, height = 960;
   Shot shot{Clutter(rng, width, height)};
