@@ -5,10 +5,18 @@
 // ladder of passes — inversion for light-on-dark print, contrast stretch,
 // local contrast normalisation (glare, faint ink, shadows), shrinking and
 // sharpening (defocus), smoothing (noise, JPEG), other binarizers — and
-// stops at the first pass that reads anything (docs/qr.md lists the ladder
-// and the read rates it reaches). Only results that pass ZXing's
-// Reed-Solomon and format checks are returned, so a pass can fail to read
-// but does not invent data.
+// stops at the first pass that reads anything. Where the ladder reads
+// nothing, passes for one kind of damage each follow, in turn until one
+// reads: unrolling codes round bottles, reading regions round finder
+// patterns on their own (small codes enlarged), removing motion blur,
+// stretching steep views, and last ZBar, an independent decoder, whose
+// reads are returned only when ZXing, re-reading the region ZBar located,
+// gets the same text. Where the ladder reads a code, finder patterns
+// outside it point to further codes. docs/qr.md describes the passes and
+// the read rates they reach.
+//
+// Every result passed ZXing's Reed–Solomon and format checks, so a pass can
+// fail to read but does not invent data.
 //
 // Thread-safe: calls share no mutable state.
 #ifndef QRCLOUD_LIBS_QR_DECODER_H_
@@ -39,6 +47,35 @@ struct DecodeOptions {
   // which photos can trip in its Micro QR detector (aborting the process).
   // Leave it on for untrusted uploads.
   bool qr_only = true;
+  // The passes after the ladder, each on by default; off, all of them,
+  // gives the ZXing ladder alone (the evaluation's reference). In the
+  // order they run where the ladder reads nothing:
+  //
+  // Unroll codes round a cylinder (a bottle, a cup) that the finder
+  // patterns suggest.
+  bool unroll_curved = true;
+  // Read each region round three finder patterns on its own, enlarged when
+  // its modules are small (codes under 2 pixels a module in large photos).
+  bool find_small = true;
+  // Estimate the photo's motion blur and remove it.
+  bool deblur = true;
+  // Read the photo stretched along six directions (codes seen 60–70° from
+  // face on).
+  bool stretch_steep = true;
+  // Scan with ZBar; keep only the reads ZXing confirms.
+  bool zbar_fallback = true;
+  // And where the ladder did read a code: read the regions round finder
+  // patterns outside the codes read (the first pass to read may miss others
+  // in the photo).
+  bool find_all = true;
+
+  // The ZXing ladder alone: every pass after it off.
+  static DecodeOptions LadderOnly() {
+    DecodeOptions options;
+    options.unroll_curved = options.find_small = options.deblur = options.stretch_steep =
+        options.zbar_fallback = options.find_all = false;
+    return options;
+  }
 };
 
 // Every code found in a PNG or JPEG image, each payload once, in reading
@@ -54,6 +91,11 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
 // ZXing-C++ with its default hints and nothing else (restricted to QR like
 // DecodeImage), the reference the photo evaluation compares with.
 std::vector<DecodedCode> DecodeWithZxingDefaults(const GrayImage& image);
+
+// ZBar alone on the photo as it is, its reads unconfirmed (UTF-8 text
+// only): a second reference for the evaluation. Not for uploads — ZBar's
+// reads are not checked here.
+std::vector<DecodedCode> DecodeWithZbarAlone(const GrayImage& image);
 
 }  // namespace qrcloud::qr
 

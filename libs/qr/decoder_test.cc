@@ -9,6 +9,7 @@
 #include "libs/qr/encoder.h"
 #include "libs/qr/image_io.h"
 #include "libs/qr/image_ops.h"
+#include "libs/qr/photo_set.h"
 #include "libs/qr/png_renderer.h"
 
 namespace qrcloud::qr {
@@ -91,6 +92,86 @@ TEST_CASE("A photo without a code gives no results, in bounded time") {
   CHECK(DecodeImage(noise).empty());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(seconds < 10);
+}
+
+// ---- The passes beyond the ladder, each on a photo of the hard set that
+// the ZXing ladder alone cannot read (tools/bench/qr_photo_eval --set=hard).
+
+DecodeOptions LadderOnly() { return DecodeOptions::LadderOnly(); }
+
+struct HardPhoto {
+  LabelledPhoto photo;
+  GrayImage image;
+};
+
+HardPhoto Hard(Degradation kind, int index) {
+  PhotoSetOptions options;
+  options.kinds = {kind};
+  options.per_kind = 1;
+  options.first_index = index;
+  LabelledPhoto photo = MakePhotoSet(options).at(0);
+  GrayImage image = ReadImage(photo.jpeg).value();
+  return {std::move(photo), std::move(image)};
+}
+
+// The ladder alone reads none of the photo's codes (fewer than all, with
+// `some`); the ladder with `extra` reads them all, and nothing else.
+void CheckOnlyWith(const HardPhoto& hard, const DecodeOptions& extra, bool some = false) {
+  PhotoScore alone = ScorePhoto(hard.photo, DecodeImage(hard.image, LadderOnly()));
+  if (some) {
+    CHECK(alone.read < alone.expected);
+  } else {
+    CHECK(alone.read == 0);
+  }
+  PhotoScore with = ScorePhoto(hard.photo, DecodeImage(hard.image, extra));
+  CHECK(with.read == with.expected);
+  CHECK(with.misread == 0);
+}
+
+TEST_CASE("ZBar's fallback reads a code the ZXing ladder alone cannot, confirmed by ZXing") {
+  DecodeOptions options = LadderOnly();
+  options.zbar_fallback = true;
+  CheckOnlyWith(Hard(Degradation::kSteep, 9), options);
+}
+
+TEST_CASE("ZBar alone reads UTF-8 payloads byte for byte, Latin accents included") {
+  // ZBar's own text conversion reads short accented Latin text as Shift_JIS;
+  // the decoder takes its raw bytes.
+  for (std::string payload : {"héllo", "欢迎光临 Welcome", "https://qrcloud.example.com/s/z1"}) {
+    CHECK(Texts(DecodeWithZbarAlone(CodeImage(payload, 300))) == std::vector<std::string>{payload});
+  }
+}
+
+TEST_CASE("A code round a small bottle is read unrolled, though the ladder alone cannot") {
+  DecodeOptions options = LadderOnly();
+  options.unroll_curved = true;
+  CheckOnlyWith(Hard(Degradation::kBottle, 0), options);
+}
+
+TEST_CASE("A shaken photo is read once the motion blur is removed") {
+  DecodeOptions options = LadderOnly();
+  options.deblur = true;
+  CheckOnlyWith(Hard(Degradation::kMotionBlur, 1), options);
+}
+
+TEST_CASE("A code seen 60 to 70 degrees from face on is read stretched") {
+  DecodeOptions options = LadderOnly();
+  options.stretch_steep = true;
+  CheckOnlyWith(Hard(Degradation::kSteep, 10), options);
+}
+
+TEST_CASE("A code under 2 pixels a module in a 12 MP photo is found by its finder patterns") {
+  DecodeOptions options = LadderOnly();
+  options.find_small = true;
+  HardPhoto tiny = Hard(Degradation::kTiny, 6);
+  CHECK(tiny.image.width == 4000);
+  CheckOnlyWith(tiny, options);
+}
+
+TEST_CASE("Codes the first pass misses among several are found by their finder patterns") {
+  DecodeOptions options = LadderOnly();
+  options.find_all = true;
+  CheckOnlyWith(Hard(Degradation::kManyCodes, 0), options, /*some=*/true);
 }
 
 TEST_CASE("Bytes that are not a PNG or JPEG image are refused, naming the image") {

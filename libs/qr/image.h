@@ -4,6 +4,7 @@
 #define QRCLOUD_LIBS_QR_IMAGE_H_
 
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -344,6 +344,381 @@ Shot SmallInClutter(Random& rng) {
   return shot;
 }
 
+// ---- The hard set ----------------------------------------------------------------
+//
+// Photos as other people take them. Where the standard set degrades one
+// thing at a time within what a careful photographer produces, these model
+// the worst of what is uploaded: codes shown on phone screens, small
+// bottles, codes a few pixels wide in a 12 MP frame, steep angles, faded
+// receipts, many codes at once, shaken hands and all of it together. Camera
+// pixels integrate light over their area (supersampling below) rather than
+// point-sampling the scene, which is what makes screens show moiré and tiny
+// codes turn to mush, as they do in real photos.
+
+struct Box {
+  int x0 = 0;
+  int y0 = 0;
+  int x1 = 0;  // exclusive
+  int y1 = 0;
+};
+
+// The pixels of `scene` within `margin` of the quadrilateral.
+Box Around(const std::array<PointF, 4>& quad, int margin, const GrayImage& scene) {
+  double x0 = quad[0].x, x1 = quad[0].x, y0 = quad[0].y, y1 = quad[0].y;
+  for (const PointF& p : quad) {
+    x0 = std::min(x0, p.x), x1 = std::max(x1, p.x);
+    y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+  }
+  return {std::clamp(static_cast<int>(x0) - margin, 0, scene.width),
+          std::clamp(static_cast<int>(y0) - margin, 0, scene.height),
+          std::clamp(static_cast<int>(x1) + margin + 1, 0, scene.width),
+          std::clamp(static_cast<int>(y1) + margin + 1, 0, scene.height)};
+}
+
+// As Place(), within `box` only, each pixel the mean of n×n samples over
+// its area (the paper must be sampled finer than the scene for this to
+// matter: it does for codes a pixel or two a module).
+void PlaceIntegrated(const GrayImage& paper, const Placement& paper_of, Box box, int n,
+                     GrayImage* scene) {
+  for (int y = box.y0; y < box.y1; ++y) {
+    for (int x = box.x0; x < box.x1; ++x) {
+      double sum = 0;
+      int inside = 0;
+      for (int j = 0; j < n; ++j) {
+        for (int i = 0; i < n; ++i) {
+          PointF s{x + (i + 0.5) / n - 0.5, y + (j + 0.5) / n - 0.5};
+          std::optional<PointF> p = paper_of(s);
+          if (!p || p->x < 0 || p->y < 0 || p->x > paper.width - 1 || p->y > paper.height - 1) {
+            sum += scene->at(x, y);
+          } else {
+            sum += SampleBilinear(paper, p->x, p->y, 0);
+            ++inside;
+          }
+        }
+      }
+      if (inside > 0) scene->at(x, y) = static_cast<uint8_t>(sum / (n * n) + 0.5);
+    }
+  }
+}
+
+// A straight streak of `length` pixels at `angle`: the camera moved while
+// the shutter was open. Edges are clamped.
+GrayImage MotionBlur(const GrayImage& source, double length, double angle) {
+  int taps = std::max(2, static_cast<int>(std::ceil(length)) + 1);
+  double dx = std::cos(angle), dy = std::sin(angle);
+  GrayImage out(source.width, source.height);
+  for (int y = 0; y < source.height; ++y) {
+    for (int x = 0; x < source.width; ++x) {
+      double sum = 0;
+      for (int k = 0; k < taps; ++k) {
+        double t = (static_cast<double>(k) / (taps - 1) - 0.5) * length;
+        double sx = std::clamp(x + t * dx, 0.0, source.width - 1.0);
+        double sy = std::clamp(y + t * dy, 0.0, source.height - 1.0);
+        sum += SampleBilinear(source, sx, sy, 0);
+      }
+      out.at(x, y) = static_cast<uint8_t>(sum / taps + 0.5);
+    }
+  }
+  return out;
+}
+
+// A code shown on a phone screen and photographed. The screen is a grid of
+// pixels, each three vertical stripes (R, G, B: about 0.3, 0.6 and 0.1 of
+// the luminance) inside a black matrix; the phone scales the code to whole
+// screen pixels by nearest neighbour, so module widths differ by one pixel.
+// Photographed at about one camera pixel to a screen pixel, or one to two,
+// the grid aliases into moiré bands over the code. The screen's black is
+// grey (backlight, reflections) and the glass reflects a bright patch of
+// the room.
+Shot Screen(Random& rng) {
+  int width = 1280, height = 960;
+  Shot shot{Clutter(rng, width, height)};
+  std::string payload;
+  Matrix matrix = RandomCode(rng, &payload);
+  int quiet = 4;
+  int modules = matrix.size() + 2 * quiet;
+  double screen_module = rng.Uniform(5.5, 12);  // screen pixels a module
+  int code_px = static_cast<int>(modules * screen_module);
+  // Portrait phone screen, code centred in its upper half.
+  int screen_w = static_cast<int>(code_px * rng.Uniform(1.15, 1.5));
+  int screen_h = static_cast<int>(screen_w * rng.Uniform(1.8, 2.1));
+  int code_x = (screen_w - code_px) / 2;
+  int code_y = static_cast<int>(screen_h * rng.Uniform(0.25, 0.4)) - code_px / 2;
+  int bezel = static_cast<int>(screen_w * 0.05);
+  double black = rng.Uniform(12, 45), white = rng.Uniform(175, 250);
+  double bezel_level = rng.Uniform(10, 35);
+  double gap = rng.Uniform(0.08, 0.25);  // share of a pixel the black matrix takes
+  // Camera pixels a screen pixel: close to 1 or to 1/2, where the grid beats
+  // with the sensor's.
+  double scale = rng.Chance(0.5) ? rng.Uniform(0.82, 1.25) : rng.Uniform(0.45, 0.62);
+  View view;
+  view.side = code_px * scale;
+  view.cx = width / 2.0 + rng.Uniform(-0.1, 0.1) * width;
+  view.cy = height / 2.0 + rng.Uniform(-0.08, 0.08) * height;
+  view.spin = rng.Uniform(-0.35, 0.35);
+  view.tilt = rng.Uniform(0, 0.5);
+  view.tilt_axis = rng.Uniform(0, kPi);
+  view.distance = rng.Uniform(1.5, 3);
+  std::array<PointF, 4> quad = Project(view);
+  double s = code_px;
+  std::array<PointF, 4> square = {PointF{0, 0}, PointF{s, 0}, PointF{s, s}, PointF{0, s}};
+  Homography screen_of = Homography::FromPoints(quad, square).value();
+  // Light emitted at screen position (u, v), in screen pixels from the
+  // code's top-left corner.
+  static constexpr double kStripe[3] = {0.3 * 3, 0.59 * 3, 0.11 * 3};
+  double fill = (1 - gap) * (1 - gap);
+  auto emitted = [&](double u, double v) -> double {
+    double su = u + code_x + bezel, sv = v + code_y + bezel;  // from the bezel's corner
+    if (su < 0 || sv < 0 || su >= screen_w + 2 * bezel || sv >= screen_h + 2 * bezel) return -1;
+    su -= bezel, sv -= bezel;
+    if (su < 0 || sv < 0 || su >= screen_w || sv >= screen_h) return bezel_level;
+    double pu = std::floor(su), pv = std::floor(sv);
+    double fu = su - pu, fv = sv - pv;
+    double level = 1;  // the app's white background
+    int mx = static_cast<int>(std::floor((pu - code_x) / screen_module)) - quiet;
+    int my = static_cast<int>(std::floor((pv - code_y) / screen_module)) - quiet;
+    if (mx >= 0 && my >= 0 && mx < matrix.size() && my < matrix.size() && matrix.dark(mx, my)) {
+      level = 0;
+    }
+    double third = fu * 3 - std::floor(fu * 3);
+    if (fv > 1 - gap || third > 1 - gap) return black;
+    return black + (white - black) * level * kStripe[static_cast<int>(fu * 3)] / fill;
+  };
+  std::array<PointF, 4> screen_quad;
+  {
+    Homography camera_of = Homography::FromPoints(square, quad).value();
+    double l = -code_x - bezel, t = -code_y - bezel;
+    double r = l + screen_w + 2 * bezel, b = t + screen_h + 2 * bezel;
+    screen_quad = {camera_of.Apply({l, t}), camera_of.Apply({r, t}), camera_of.Apply({r, b}),
+                   camera_of.Apply({l, b})};
+  }
+  Box box = Around(screen_quad, 2, shot.scene);
+  constexpr int kSamples = 3;
+  for (int y = box.y0; y < box.y1; ++y) {
+    for (int x = box.x0; x < box.x1; ++x) {
+      double sum = 0;
+      int inside = 0;
+      for (int j = 0; j < kSamples; ++j) {
+        for (int i = 0; i < kSamples; ++i) {
+          PointF p =
+              screen_of.Apply({x + (i + 0.5) / kSamples - 0.5, y + (j + 0.5) / kSamples - 0.5});
+          double e = emitted(p.x, p.y);
+          if (e < 0) {
+            sum += shot.scene.at(x, y);
+          } else {
+            sum += e;
+            ++inside;
+          }
+        }
+      }
+      if (inside > 0) {
+        shot.scene.at(x, y) =
+            static_cast<uint8_t>(std::clamp(sum / (kSamples * kSamples), 0.0, 255.0));
+      }
+    }
+  }
+  // The room reflected in the glass, then the lens's softness.
+  PointF centre = {(quad[0].x + quad[2].x) / 2, (quad[0].y + quad[2].y) / 2};
+  AddGlare(centre.x + rng.Uniform(-1, 1) * view.side, centre.y + rng.Uniform(-1, 1) * view.side,
+           view.side * rng.Uniform(0.4, 1), view.side * rng.Uniform(0.4, 1),
+           rng.Uniform(0.05, 0.35), &shot.scene);
+  shot.scene = GaussianBlur(shot.scene, rng.Uniform(0.3, 0.5));
+  shot.payloads.push_back(payload);
+  shot.module = view.side / modules;
+  shot.jpeg_quality = rng.Int(70, 92);
+  return shot;
+}
+
+// A label round a small bottle or cup: the code itself spans ±40–57° of
+// the cylinder (the standard set's curved kind: ±31–46°), so its edge
+// modules are foreshortened to 55–75% of the middle ones, seen from up to
+// 17° above so its rows bend, lit from one side with a glossy highlight
+// running down the bottle.
+Shot Bottle(Random& rng) {
+  int width = 1280, height = 960;
+  Shot shot{Clutter(rng, width, height)};
+  std::string payload;
+  Matrix matrix = RandomCode(rng, &payload);
+  int modules = matrix.size() + 2 * kPaperMargin;
+  int side = static_cast<int>(height * rng.Uniform(0.55, 0.75));
+  GrayImage paper = Resize(Paper(matrix, 4, Ink{}), side, side);
+  double code_half_angle = rng.Uniform(0.7, 1.0);
+  double radius = side * matrix.size() / (2.0 * modules) / code_half_angle;
+  double elevation = rng.Uniform(0, 0.3);
+  double spin = rng.Uniform(-0.25, 0.25);
+  double cx = width / 2.0 + rng.Uniform(-0.1, 0.1) * width;
+  double cy = height / 2.0 + rng.Uniform(-0.06, 0.06) * height;
+  double bottle_top = -side * rng.Uniform(0.6, 1.5), bottle_bottom = side * rng.Uniform(0.6, 1);
+  double body = rng.Uniform(40, 200);  // the bottle's own tone
+  double ambient = rng.Uniform(0.35, 0.6), light_at = rng.Uniform(-0.7, 0.7);
+  double gloss = rng.Uniform(0.2, 0.6), gloss_at = rng.Uniform(-0.9, 0.9);
+  double gloss_width = rng.Uniform(0.05, 0.12);
+  double cs = std::cos(spin), sn = std::sin(spin);
+  double ce = std::cos(elevation), se = std::sin(elevation);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      double dx = x - cx, dy = y - cy;
+      double u = dx * cs + dy * sn, v = -dx * sn + dy * cs;  // bottle upright
+      if (std::abs(u) >= radius) continue;
+      double theta = std::asin(u / radius);
+      double along = (v + radius * (1 - std::cos(theta)) * se) / ce;  // height on the bottle
+      if (along < bottle_top || along > bottle_bottom) continue;
+      double px = side / 2.0 + radius * theta, py = side / 2.0 + along;
+      double value = body;
+      if (px >= 0 && py >= 0 && px <= side - 1 && py <= side - 1) {
+        value = SampleBilinear(paper, px, py, 0);
+      }
+      double shade = ambient + (1 - ambient) * std::max(0.0, std::cos(theta - light_at));
+      double g = (theta - gloss_at) / gloss_width;
+      value *= shade;
+      value += (255 - value) * gloss * std::exp(-g * g);
+      shot.scene.at(x, y) = static_cast<uint8_t>(std::clamp(value, 0.0, 255.0));
+    }
+  }
+  shot.scene = GaussianBlur(shot.scene, 0.5);
+  shot.payloads.push_back(payload);
+  shot.module = static_cast<double>(side) / modules;
+  return shot;
+}
+
+// A 4000×3000 (12 MP) photo of a table in which the code is 1.4 to 2.2
+// pixels a module, softened by the lens and saved as phones save.
+Shot Tiny(Random& rng) {
+  int width = 4000, height = 3000;
+  Shot shot{Clutter(rng, width, height)};
+  View view = RandomView(rng, width, height, 0, kPi, 0, 0.35);
+  view.cx = rng.Uniform(0.1, 0.9) * width;
+  view.cy = rng.Uniform(0.1, 0.9) * height;
+  std::string payload;
+  Matrix matrix = RandomCode(rng, &payload);
+  GrayImage paper = Paper(matrix, 4, Ink{});
+  double module = rng.Uniform(1.4, 2.2);
+  view.side = (matrix.size() + 2 * kPaperMargin) * module;
+  std::array<PointF, 4> quad = Project(view);
+  PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 4, &shot.scene);
+  shot.scene = GaussianBlur(shot.scene, rng.Uniform(0.35, 0.5));
+  shot.payloads.push_back(payload);
+  shot.module = module;
+  shot.jpeg_quality = rng.Int(80, 92);
+  return shot;
+}
+
+// A sticker seen at 60–70° from face on (the standard set stops at 57°).
+Shot Steep(Random& rng) {
+  int width = 1280, height = 960;
+  Shot shot{Clutter(rng, width, height)};
+  View view = RandomView(rng, width, height, 0.6, kPi, 1.05, 1.22);
+  std::string payload;
+  Matrix matrix = RandomCode(rng, &payload);
+  GrayImage paper = Paper(matrix, 4, Ink{});
+  std::array<PointF, 4> quad = Project(view);
+  PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 3, &shot.scene);
+  shot.payloads.push_back(payload);
+  shot.module = view.side / (matrix.size() + 2 * kPaperMargin);
+  return shot;
+}
+
+// Faded thermal paper: the print is 5 to 10 grey levels darker than the
+// paper where it is best, a third less at the other end, with up to two
+// thin streaks (a quarter to three quarters of a module) where a dirty
+// print head left almost nothing.
+Shot Faded(Random& rng) {
+  Shot shot{Clutter(rng, kWidth, kHeight)};
+  std::string payload;
+  Matrix matrix = RandomCode(rng, &payload);
+  double light = rng.Uniform(165, 235), contrast = rng.Uniform(5, 10);
+  GrayImage paper =
+      Paper(matrix, 4, Ink{static_cast<uint8_t>(light - contrast), static_cast<uint8_t>(light)});
+  double angle = rng.Uniform(0, 2 * kPi);
+  double ux = std::cos(angle), uy = std::sin(angle);
+  int streaks = rng.Int(0, 2);
+  std::array<std::pair<double, double>, 2> streak{};  // (x, half width) in paper pixels
+  for (int i = 0; i < streaks; ++i) {
+    streak[i] = {rng.Uniform(0.1, 0.9) * paper.width, rng.Uniform(0.5, 1.5)};
+  }
+  for (int y = 0; y < paper.height; ++y) {
+    for (int x = 0; x < paper.width; ++x) {
+      double t = (ux * (x - paper.width / 2.0) + uy * (y - paper.height / 2.0)) / paper.width;
+      double keep = 1 - 0.33 * std::clamp(t + 0.5, 0.0, 1.0);
+      for (int i = 0; i < streaks; ++i) {
+        if (std::abs(x - streak[i].first) < streak[i].second) keep *= 0.3;
+      }
+      uint8_t& v = paper.at(x, y);
+      v = static_cast<uint8_t>(light - (light - v) * keep + 0.5);
+    }
+  }
+  View view = RandomView(rng, kWidth, kHeight, 0.55, kPi, 0, 0.3);
+  std::array<PointF, 4> quad = Project(view);
+  PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 2, &shot.scene);
+  shot.payloads.push_back(payload);
+  shot.module = view.side / (matrix.size() + 2 * kPaperMargin);
+  shot.jpeg_quality = rng.Int(75, 92);
+  return shot;
+}
+
+// Two to six codes of different sizes (2.5 to 12 pixels a module) in one
+// photo of a notice board or a sheet of stickers, each turned and tilted
+// its own way and printed its own way (some faded to 30 levels), under
+// light falling off across the board.
+Shot ManyCodes(Random& rng) {
+  int width = 1600, height = 1200;
+  Shot shot{Clutter(rng, width, height)};
+  int count = rng.Int(2, 6);
+  std::array<int, 6> cells = {0, 1, 2, 3, 4, 5};
+  for (int i = 5; i > 0; --i) std::swap(cells[i], cells[rng.Int(0, i)]);
+  double cell_w = width / 3.0, cell_h = height / 2.0;
+  for (int i = 0; i < count; ++i) {
+    int cell = cells[i];
+    std::string payload;
+    Matrix matrix = RandomCode(rng, &payload);
+    int modules = matrix.size() + 2 * kPaperMargin;
+    View view;
+    view.side = std::min(rng.Uniform(2.5, 12) * modules, std::min(cell_w, cell_h) * 0.85);
+    view.cx = (cell % 3 + 0.5) * cell_w + rng.Uniform(-0.08, 0.08) * cell_w;
+    view.cy = (cell / 3 + 0.5) * cell_h + rng.Uniform(-0.08, 0.08) * cell_h;
+    view.spin = rng.Uniform(-kPi, kPi);
+    view.tilt = rng.Uniform(0, 0.7);
+    view.tilt_axis = rng.Uniform(0, kPi);
+    view.distance = rng.Uniform(1.5, 3);
+    double light = rng.Uniform(190, 240);
+    double contrast = rng.Chance(0.3) ? rng.Uniform(30, 80) : rng.Uniform(150, 210);
+    GrayImage paper =
+        Paper(matrix, 4, Ink{static_cast<uint8_t>(light - contrast), static_cast<uint8_t>(light)});
+    std::array<PointF, 4> quad = Project(view);
+    PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 2, &shot.scene);
+    shot.payloads.push_back(payload);
+  }
+  UnevenLight(rng, rng.Uniform(1.0, 1.2), rng.Uniform(0.35, 0.6), &shot.scene);
+  shot.scene = GaussianBlur(shot.scene, 0.4);
+  shot.jpeg_quality = rng.Int(75, 92);
+  return shot;
+}
+
+// An ordinary sticker photographed with a shaking hand in dim light: a
+// streak of 0.8 to 2 modules in any direction.
+Shot Shaken(Random& rng) {
+  Shot shot = Sticker(rng, 0.5);
+  shot.scene = MotionBlur(shot.scene, rng.Uniform(0.8, 2) * shot.module, rng.Uniform(0, kPi));
+  shot.jpeg_quality = rng.Int(70, 90);
+  return shot;
+}
+
+// Everything at once: a steep view (40–55°) of grey print on grey paper
+// (40–90 levels apart), light falling off to half with a shadow over part,
+// a shaking hand (0.2–0.45 module), a noisy sensor in poor light and JPEG
+// quality 40–70.
+Shot HardCombined(Random& rng) {
+  Shot shot{Clutter(rng, kWidth, kHeight)};
+  double light = rng.Uniform(160, 235), contrast = rng.Uniform(40, 90);
+  Ink ink{static_cast<uint8_t>(light - contrast), static_cast<uint8_t>(light)};
+  AddCode(rng, RandomView(rng, kWidth, kHeight, 0.6, kPi, 0.7, 0.96), ink, 0, &shot);
+  UnevenLight(rng, 1.1, rng.Uniform(0.4, 0.6), &shot.scene);
+  shot.scene = MotionBlur(shot.scene, rng.Uniform(0.2, 0.45) * shot.module, rng.Uniform(0, kPi));
+  AddNoise(rng, rng.Uniform(4, 8), &shot.scene);
+  shot.jpeg_quality = rng.Int(40, 70);
+  return shot;
+}
+
 Shot Take(Random& rng, Degradation kind) {
   switch (kind) {
     case Degradation::kPerspective: {
@@ -408,6 +783,22 @@ Shot Take(Random& rng, Degradation kind) {
       shot.jpeg_quality = rng.Int(20, 40);
       return shot;
     }
+    case Degradation::kScreen:
+      return Screen(rng);
+    case Degradation::kBottle:
+      return Bottle(rng);
+    case Degradation::kTiny:
+      return Tiny(rng);
+    case Degradation::kSteep:
+      return Steep(rng);
+    case Degradation::kFaded:
+      return Faded(rng);
+    case Degradation::kManyCodes:
+      return ManyCodes(rng);
+    case Degradation::kMotionBlur:
+      return Shaken(rng);
+    case Degradation::kHardCombined:
+      return HardCombined(rng);
   }
   return Sticker(rng);
 }
@@ -419,25 +810,36 @@ uint64_t PhotoSeed(uint64_t seed, Degradation kind, int index) {
 
 }  // namespace
 
-std::vector<Degradation> AllDegradations() {
-  std::vector<Degradation> all;
+std::vector<Degradation> StandardDegradations() {
+  std::vector<Degradation> kinds;
   for (int k = 0; k <= static_cast<int>(Degradation::kCombined); ++k) {
-    all.push_back(static_cast<Degradation>(k));
+    kinds.push_back(static_cast<Degradation>(k));
   }
-  return all;
+  return kinds;
+}
+
+std::vector<Degradation> HardDegradations() {
+  std::vector<Degradation> kinds;
+  for (int k = static_cast<int>(Degradation::kScreen);
+       k <= static_cast<int>(Degradation::kHardCombined); ++k) {
+    kinds.push_back(static_cast<Degradation>(k));
+  }
+  return kinds;
 }
 
 absl::string_view DegradationName(Degradation kind) {
   static constexpr absl::string_view kNames[] = {
-      "perspective", "rotation",   "blur",   "glare",   "low-contrast", "uneven-light", "noise",
-      "jpeg",        "small-code", "curved", "several", "inverted",     "combined"};
+      "perspective", "rotation",    "blur",         "glare",  "low-contrast", "uneven-light",
+      "noise",       "jpeg",        "small-code",   "curved", "several",      "inverted",
+      "combined",    "screen",      "bottle",       "tiny",   "steep",        "faded",
+      "many-codes",  "motion-blur", "hard-combined"};
   return kNames[static_cast<int>(kind)];
 }
 
 std::vector<LabelledPhoto> MakePhotoSet(const PhotoSetOptions& options) {
   std::vector<LabelledPhoto> photos;
   for (Degradation kind : options.kinds) {
-    for (int i = 0; i < options.per_kind; ++i) {
+    for (int i = options.first_index; i < options.first_index + options.per_kind; ++i) {
       Random rng(PhotoSeed(options.seed, kind, i));
       Shot shot = Take(rng, kind);
       AddNoise(rng, 3, &shot.scene);  // every camera sensor adds some

@@ -6,7 +6,13 @@
 // stickers are: perspective, rotation, blur, glare, low contrast, uneven
 // light, noise, heavy JPEG compression, a small code in a big image, a
 // curved surface, several codes at once, light-on-dark print, and a mix.
-// The same seed gives byte-identical photos.
+//
+// A second, hard set models photos taken by other people, which are worse:
+// codes on phone screens (subpixel grid, moiré), small bottles, codes under
+// two pixels a module in 12 MP frames, 60–70° views, faded thermal print,
+// up to six codes of different sizes, shaking hands, and all at once.
+//
+// The same seed gives byte-identical photos; no image is stored anywhere.
 #ifndef QRCLOUD_LIBS_QR_PHOTO_SET_H_
 #define QRCLOUD_LIBS_QR_PHOTO_SET_H_
 
@@ -33,9 +39,21 @@ enum class Degradation {
   kSeveralCodes,
   kInverted,
   kCombined,
+  // The hard set.
+  kScreen,        // a phone screen: subpixel grid, moiré, grey black, reflection
+  kBottle,        // code spanning ±40–57° of a cylinder, seen from ≤17° above, glossy
+  kTiny,          // 1.4–2.2 px a module in a 4000×3000 frame
+  kSteep,         // 60–70° from face on
+  kFaded,         // thermal print 5–10 grey levels from its paper, fading, streaks
+  kManyCodes,     // 2–6 codes, 2.5–12 px a module, some faded, uneven light
+  kMotionBlur,    // a streak of 0.8–2 modules
+  kHardCombined,  // 40–55°, grey print, shadow, shaken, noisy, JPEG 40–70
 };
 
-std::vector<Degradation> AllDegradations();
+// The standard set (perspective … combined) and the hard set (screen …
+// hard-combined).
+std::vector<Degradation> StandardDegradations();
+std::vector<Degradation> HardDegradations();
 absl::string_view DegradationName(Degradation kind);
 
 struct LabelledPhoto {
@@ -48,7 +66,10 @@ struct LabelledPhoto {
 struct PhotoSetOptions {
   uint64_t seed = 20240601;
   int per_kind = 20;
-  std::vector<Degradation> kinds = AllDegradations();
+  // Photos first_index .. first_index + per_kind − 1 of each kind: a photo
+  // depends only on the seed, its kind and its index.
+  int first_index = 0;
+  std::vector<Degradation> kinds = StandardDegradations();
 };
 
 std::vector<LabelledPhoto> MakePhotoSet(const PhotoSetOptions& options = {});

@@ -1,7 +1,5 @@
 #include "services/center/code_logic.h"
 
-#include "absl/cleanup/cleanup.h"
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -481,18 +479,11 @@ absl::Status CodeLogic::BatchSheet(const rpc::CallContext& call,
                                    const v1::GetBatchSheetRequest& req,
                                    rpc::StreamWriter<google::api::HttpBody>& out) {
   if (req.batch_id().empty()) return core::InvalidField("batchId", "is required");
-  {
-    absl::MutexLock lock(&sheets_mu_);
-    if (sheets_drawing_ >= options_.max_concurrent_sheets) {
-      return core::RetryAfter(absl::Seconds(5),
-                              "print sheets are being drawn for other requests; retry shortly");
-    }
-    ++sheets_drawing_;
+  auto slot = sheet_slots_.TryTake();
+  if (!slot) {
+    return core::RetryAfter(absl::Seconds(5),
+                            "print sheets are being drawn for other requests; retry shortly");
   }
-  absl::Cleanup done = [this] {
-    absl::MutexLock lock(&sheets_mu_);
-    --sheets_drawing_;
-  };
   QRCLOUD_ASSIGN_OR_RETURN(std::vector<CodeRow> rows,
                            BatchRows(call.caller().account_id, req.batch_id()));
   if (rows.empty())
@@ -537,6 +528,10 @@ absl::Status CodeLogic::Decode(const rpc::CallContext& call, const v1::DecodeIma
   if (req.image().size() > kMaxDecodeBytes) {
     return core::InvalidField("image", absl::StrCat("is ", req.image().size(), " bytes; at most ",
                                                     kMaxDecodeBytes, " are accepted"));
+  }
+  auto slot = decode_slots_.TryTake();
+  if (!slot) {
+    return core::RetryAfter(absl::Seconds(2), "other photos are being decoded; retry shortly");
   }
   // In a child process: a decoder crash on a hostile image must not take the center down.
   QRCLOUD_ASSIGN_OR_RETURN(auto results, qr::DecodeIsolated(req.image(), options_.decoder_binary));

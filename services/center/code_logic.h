@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "google/api/httpbody.pb.h"
 #include "libs/core/clock.h"
+#include "libs/core/slots.h"
 #include "libs/qr/code_style.h"
 #include "libs/qr/encoder.h"
 #include "libs/qr/sticker.h"
@@ -32,6 +32,9 @@ struct CodeOptions {
   // wait (RESOURCE_EXHAUSTED with a retry delay) rather than starve the
   // other calls of the workers and cores.
   int max_concurrent_sheets = 2;
+  // Photo decodes at once: a photo with no code is seconds of CPU in the
+  // decoder's child process (docs/qr.md), so more wait as sheets do.
+  int max_concurrent_decodes = 2;
 };
 
 class CodeLogic {
@@ -88,9 +91,6 @@ class CodeLogic {
   static absl::StatusOr<std::string> RenderPlain(const qr::Matrix& matrix, qr::Format format,
                                                  const qr::CodeStyle& style, int32_t size);
 
-  absl::Mutex sheets_mu_;
-  int sheets_drawing_ ABSL_GUARDED_BY(sheets_mu_) = 0;
-
   store::TxRunner& runner_;
   CodeStore& codes_;
   SlugCache& slugs_;
@@ -98,6 +98,8 @@ class CodeLogic {
   MediaStore& media_;
   const core::Clock& clock_;
   const CodeOptions options_;
+  core::Slots sheet_slots_{options_.max_concurrent_sheets};
+  core::Slots decode_slots_{options_.max_concurrent_decodes};
 };
 
 }  // namespace qrcloud::center

@@ -1,25 +1,38 @@
 // qr_photo_eval: read rate and misreads of the QR decoder on the labelled
-// set of degraded photos (libs/qr/photo_set.h), beside ZXing-C++ alone with
-// its default hints, per degradation kind and overall.
+// sets of degraded photos (libs/qr/photo_set.h), per degradation kind and
+// overall: ZXing-C++ alone with its default hints, ZBar alone (its reads
+// unconfirmed), then the qrcloud decoder built up: the ZXing ladder alone,
+// the ladder with the confirmed ZBar fallback only, every pass but ZBar,
+// and everything (the default).
 //
-//   qr_photo_eval [--per_kind=40] [--seed=20240601] [--dump_dir=DIR]
+//   qr_photo_eval [--set=standard|hard|all] [--kinds=screen,tiny] [--per_kind=40]
+//                 [--seed=20240601] [--markdown] [--dump_dir=DIR]
 //
-// --dump_dir writes every photo as DIR/<kind>-<n>.jpg for a look.
+// --markdown prints the table as docs/qr.md has it; --dump_dir writes every
+// photo as DIR/<kind>-<n>.jpg for a look.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "libs/qr/decoder.h"
 #include "libs/qr/image_io.h"
 #include "libs/qr/photo_set.h"
 
 ABSL_FLAG(int, per_kind, 40, "Photos per degradation kind");
 ABSL_FLAG(uint64_t, seed, 20240601, "Seed of the photo set");
+ABSL_FLAG(std::string, set, "standard", "Photo set: standard, hard or all");
+ABSL_FLAG(std::string, kinds, "", "If set, only these kinds of the set (comma-separated names)");
+ABSL_FLAG(bool, markdown, false, "Print the table in Markdown");
 ABSL_FLAG(std::string, dump_dir, "", "If set, write the photos here as JPEG");
 
 namespace qrcloud::qr {
@@ -39,23 +52,44 @@ struct Tally {
     misread += score.misread;
     seconds += elapsed;
   }
-  std::string Format() const {
-    return absl::StrCat(read, "/", codes, " ", Percent(), "%  misread ", misread, "  ",
-                        static_cast<int>(1000 * seconds / std::max(photos, 1)), " ms/photo");
+  double Percent() const { return codes ? 100.0 * read / codes : 0.0; }
+  int MsPerPhoto() const { return static_cast<int>(1000 * seconds / std::max(photos, 1)); }
+  std::string Text() const {
+    return absl::StrFormat("%d/%d %5.1f%% mis %d %dms", read, codes, Percent(), misread,
+                           MsPerPhoto());
   }
-  std::string Percent() const {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%5.1f", codes ? 100.0 * read / codes : 0.0);
-    return buf;
+  std::string Markdown() const {
+    std::string cell = absl::StrFormat("%.1f%%", Percent());
+    if (misread > 0) absl::StrAppend(&cell, " (**", misread, " misread**)");
+    return cell;
   }
 };
 
-template <typename F>
-PhotoScore Timed(const LabelledPhoto& photo, const GrayImage& image, F decode, double* seconds) {
-  auto start = std::chrono::steady_clock::now();
-  std::vector<DecodedCode> results = decode(image);
-  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return ScorePhoto(photo, results);
+struct Decoder {
+  const char* name;
+  std::function<std::vector<DecodedCode>(const GrayImage&)> decode;
+};
+
+const std::vector<Decoder>& Decoders() {
+  static const std::vector<Decoder> kDecoders = {
+      {"ZXing defaults", DecodeWithZxingDefaults},
+      {"ZBar alone", DecodeWithZbarAlone},
+      {"ladder", [](const GrayImage& i) { return DecodeImage(i, DecodeOptions::LadderOnly()); }},
+      {"ladder+ZBar",
+       [](const GrayImage& i) {
+         DecodeOptions options = DecodeOptions::LadderOnly();
+         options.zbar_fallback = true;
+         return DecodeImage(i, options);
+       }},
+      {"qrcloud w/o ZBar",
+       [](const GrayImage& i) {
+         DecodeOptions options;
+         options.zbar_fallback = false;
+         return DecodeImage(i, options);
+       }},
+      {"qrcloud", [](const GrayImage& i) { return DecodeImage(i); }},
+  };
+  return kDecoders;
 }
 
 void Dump(const LabelledPhoto& photo, const std::string& dir) {
@@ -64,34 +98,100 @@ void Dump(const LabelledPhoto& photo, const std::string& dir) {
       << photo.jpeg;
 }
 
+std::vector<Degradation> Kinds(const std::string& set, const std::string& names) {
+  std::vector<Degradation> kinds;
+  if (set != "hard") kinds = StandardDegradations();
+  if (set != "standard") {
+    for (Degradation kind : HardDegradations()) kinds.push_back(kind);
+  }
+  if (names.empty()) return kinds;
+  std::vector<std::string> wanted = absl::StrSplit(names, ',');
+  std::vector<Degradation> chosen;
+  for (Degradation kind : kinds) {
+    if (std::find(wanted.begin(), wanted.end(), DegradationName(kind)) != wanted.end()) {
+      chosen.push_back(kind);
+    }
+  }
+  return chosen;
+}
+
 int Run() {
+  std::string set = absl::GetFlag(FLAGS_set);
+  if (set != "standard" && set != "hard" && set != "all") {
+    std::fprintf(stderr, "--set must be standard, hard or all\n");
+    return 2;
+  }
   PhotoSetOptions options;
   options.per_kind = absl::GetFlag(FLAGS_per_kind);
   options.seed = absl::GetFlag(FLAGS_seed);
-  std::vector<LabelledPhoto> photos = MakePhotoSet(options);
-  std::map<Degradation, std::pair<Tally, Tally>> by_kind;
-  Tally zxing_all, ours_all;
-  for (const LabelledPhoto& photo : photos) {
-    if (!absl::GetFlag(FLAGS_dump_dir).empty()) Dump(photo, absl::GetFlag(FLAGS_dump_dir));
-    GrayImage image = ReadImage(photo.jpeg).value();
-    double t_zxing = 0, t_ours = 0;
-    PhotoScore zxing = Timed(photo, image, DecodeWithZxingDefaults, &t_zxing);
-    PhotoScore ours = Timed(
-        photo, image, [](const GrayImage& i) { return DecodeImage(i); }, &t_ours);
-    by_kind[photo.kind].first.Add(zxing, t_zxing);
-    by_kind[photo.kind].second.Add(ours, t_ours);
-    zxing_all.Add(zxing, t_zxing);
-    ours_all.Add(ours, t_ours);
-    if (ours.read < ours.expected) {
-      std::printf("  missed: %s-%d\n", DegradationName(photo.kind).data(), photo.index);
+  options.kinds = Kinds(set, absl::GetFlag(FLAGS_kinds));
+  if (options.kinds.empty()) {
+    std::fprintf(stderr, "--kinds names no kind of the set\n");
+    return 2;
+  }
+  const std::vector<Decoder>& decoders = Decoders();
+  std::map<Degradation, std::vector<Tally>> by_kind;
+  std::vector<Tally> all(decoders.size());
+  // One kind at a time: a kind's photos (up to 12 MP each) are all that is
+  // held in memory.
+  for (Degradation kind : options.kinds) {
+    PhotoSetOptions one = options;
+    one.kinds = {kind};
+    std::vector<Tally>& tallies = by_kind[kind];
+    tallies.resize(decoders.size());
+    for (const LabelledPhoto& photo : MakePhotoSet(one)) {
+      if (!absl::GetFlag(FLAGS_dump_dir).empty()) Dump(photo, absl::GetFlag(FLAGS_dump_dir));
+      GrayImage image = ReadImage(photo.jpeg).value();
+      for (size_t d = 0; d < decoders.size(); ++d) {
+        auto start = std::chrono::steady_clock::now();
+        std::vector<DecodedCode> results = decoders[d].decode(image);
+        double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        PhotoScore score = ScorePhoto(photo, results);
+        tallies[d].Add(score, elapsed);
+        all[d].Add(score, elapsed);
+        if (d + 1 == decoders.size() && score.read < score.expected) {
+          std::printf("  missed: %s-%d (%d of %d)\n", DegradationName(kind).data(), photo.index,
+                      score.expected - score.read, score.expected);
+        }
+        if (score.misread > 0) {
+          std::printf("  MISREAD by %s: %s-%d\n", decoders[d].name, DegradationName(kind).data(),
+                      photo.index);
+        }
+      }
     }
+    std::fflush(stdout);
   }
-  std::printf("%-13s %-42s %s\n", "kind", "ZXing-C++ defaults", "qrcloud decoder");
+  if (absl::GetFlag(FLAGS_markdown)) {
+    std::printf("| kind |");
+    for (const Decoder& d : decoders) std::printf(" %s |", d.name);
+    std::printf("\n| --- |");
+    for (size_t d = 0; d < decoders.size(); ++d) std::printf(" --- |");
+    std::printf("\n");
+    for (const auto& [kind, tallies] : by_kind) {
+      std::printf("| %s |", DegradationName(kind).data());
+      for (const Tally& t : tallies) std::printf(" %s |", t.Markdown().c_str());
+      std::printf("\n");
+    }
+    std::printf("| **overall** |");
+    for (const Tally& t : all) {
+      std::printf(" **%s (%d/%d)**, %d ms |", t.Markdown().c_str(), t.read, t.codes,
+                  t.MsPerPhoto());
+    }
+    std::printf("\n");
+    return 0;
+  }
+  std::printf("%-14s", "kind");
+  for (const Decoder& d : decoders) std::printf(" %-29s", d.name);
+  std::printf("\n");
   for (const auto& [kind, tallies] : by_kind) {
-    std::printf("%-13s %-42s %s\n", DegradationName(kind).data(), tallies.first.Format().c_str(),
-                tallies.second.Format().c_str());
+    std::printf("%-14s", DegradationName(kind).data());
+    for (const Tally& t : tallies) std::printf(" %-29s", t.Text().c_str());
+    std::printf("\n");
   }
-  std::printf("%-13s %-42s %s\n", "overall", zxing_all.Format().c_str(), ours_all.Format().c_str());
+  std::printf("%-14s", "overall");
+  for (const Tally& t : all) std::printf(" %-29s", t.Text().c_str());
+  std::printf("\n");
   return 0;
 }
 
