@@ -15,6 +15,7 @@
 #include "google/api/httpbody.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "libs/core/encoding.h"
+#include "libs/core/json_input.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
 
@@ -26,94 +27,12 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-const FieldDescriptor* FindField(const Descriptor* d, absl::string_view name) {
-  const std::string n(name);
-  if (const auto* f = d->FindFieldByName(n)) return f;
-  for (int i = 0; i < d->field_count(); ++i) {
-    if (d->field(i)->json_name() == n) return d->field(i);
-  }
-  return nullptr;
-}
-
-std::string EnumNames(const google::protobuf::EnumDescriptor* e) {
-  std::vector<std::string> names;
-  for (int i = 0; i < e->value_count(); ++i) {
-    if (e->value(i)->number() != 0) names.push_back(e->value(i)->name());
-  }
-  return absl::StrJoin(names, ", ");
-}
+using core::EnumNames;
+using core::FindJsonField;
+using core::ParseJsonInto;
 
 // The JSON-visible path of a field inside `d`, from a dotted proto path.
 std::string JsonPath(absl::string_view path) { return core::JsonFieldName(path); }
-
-// Rewrites the JSON parser's messages so they name the field and say what
-// is accepted. The parser reports e.g. "(kind): invalid value \"X\" for type
-// TYPE_ENUM" or "Cannot find field: dispalyName".
-absl::Status JsonError(const Descriptor* root, absl::string_view prefix, absl::string_view raw) {
-  std::string message(raw);
-  if (absl::StartsWith(message, "INVALID_ARGUMENT:")) message = message.substr(17);
-  // The parser names the field as "(path): …" or "path: …".
-  std::string field;
-  if (absl::StartsWith(message, "(")) {
-    const size_t close = message.find("):");
-    if (close != std::string::npos) {
-      field = message.substr(1, close - 1);
-      message = std::string(absl::StripAsciiWhitespace(message.substr(close + 2)));
-    }
-  } else if (const size_t colon = message.find(": ");
-             colon != std::string::npos &&
-             message.find_first_not_of(
-                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]") == colon) {
-    field = message.substr(0, colon);
-    message = message.substr(colon + 2);
-  }
-  const std::string where = field.empty()
-                                ? std::string(prefix.empty() ? "body" : prefix)
-                                : (prefix.empty() ? field : absl::StrCat(prefix, ".", field));
-  if (absl::StartsWith(message, "Cannot find field")) {
-    const std::string unknown = field.substr(field.rfind('.') + 1);
-    return core::InvalidField(
-        where, absl::StrCat("unknown field \"", unknown,
-                            "\"; field names are lowerCamelCase as in the API reference"));
-  }
-  if (field.empty()) {
-    return core::InvalidField(where,
-                              absl::StrCat("the request body is not valid JSON for this call: ",
-                                           absl::StripAsciiWhitespace(message)));
-  }
-  // Say what the field accepts: the names of an enum, or the expected type.
-  std::string hint;
-  const Descriptor* d = root;
-  const FieldDescriptor* f = nullptr;
-  for (absl::string_view part : absl::StrSplit(field, '.')) {
-    part = part.substr(0, part.find('['));  // list indices such as "items[2]"
-    f = d ? FindField(d, part) : nullptr;
-    if (f == nullptr) break;
-    d = f->message_type();
-  }
-  if (f != nullptr && f->enum_type() != nullptr) {
-    const size_t quote = message.find('"');
-    const size_t end = message.find('"', quote + 1);
-    const std::string value =
-        quote == std::string::npos ? "" : message.substr(quote, end - quote + 1);
-    message = absl::StrCat(value.empty() ? "an unknown value" : value, " is not a known value");
-    hint = absl::StrCat("; accepted: ", EnumNames(f->enum_type()));
-  } else if (f != nullptr) {
-    hint = absl::StrCat(
-        "; expected ", f->is_repeated() ? "a list of " : "",
-        f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? "an object" : f->cpp_type_name());
-  }
-  return core::InvalidField(JsonPath(where), absl::StrCat(message, hint));
-}
-
-absl::Status ParseJsonInto(absl::string_view json, Message* message, absl::string_view prefix) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), message, options);
-  if (status.ok()) return absl::OkStatus();
-  return JsonError(message->GetDescriptor(), prefix, status.ToString());
-}
 
 template <typename T>
 absl::Status ParseNumber(absl::string_view text, T* out, absl::string_view what) {
@@ -242,7 +161,7 @@ absl::Status InferUpdateMask(Message* request, const FieldDescriptor* body_field
     return absl::OkStatus();  // the real parse already reported the problem
   }
   for (const auto& [key, unused] : object.fields()) {
-    const FieldDescriptor* f = FindField(body_field->message_type(), key);
+    const FieldDescriptor* f = FindJsonField(body_field->message_type(), key);
     if (f != nullptr) mask->add_paths(f->name());
   }
   std::sort(mask->mutable_paths()->begin(), mask->mutable_paths()->end());
@@ -256,7 +175,7 @@ absl::Status SetFieldFromText(Message* message, absl::string_view path, absl::st
   Message* m = message;
   std::vector<absl::string_view> parts = absl::StrSplit(path, '.');
   for (size_t i = 0; i < parts.size(); ++i) {
-    const FieldDescriptor* f = FindField(m->GetDescriptor(), parts[i]);
+    const FieldDescriptor* f = FindJsonField(m->GetDescriptor(), parts[i]);
     const bool leaf = i + 1 == parts.size();
     const std::string json_path = JsonPath(path);
     if (f == nullptr ||

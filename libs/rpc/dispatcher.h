@@ -71,6 +71,14 @@ class StreamWriter {
   // slows the logic rather than filling memory. False once the client is
   // gone or the call was cancelled: stop producing and return.
   virtual bool Write(const Resp& message) = 0;
+  // Waits `timeout` between messages (a watch polling for news). False as
+  // soon as the client is gone or the call was cancelled: return then.
+  virtual bool Pause(absl::Duration timeout) = 0;
+  // Tells the client the stream is open (sends the response headers) before
+  // any message: for watches, whose first message may be long in coming,
+  // so that a client knows from when on it sees news. At most once, before
+  // the first Write.
+  virtual void Ready() = 0;
 };
 
 namespace internal {
@@ -93,6 +101,27 @@ class WriteReactor final : public grpc::ServerWriteReactor<Resp>, public StreamW
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
         +[](bool* writing) { return !*writing; }, &writing_));
+    return !failed_;
+  }
+  void Ready() override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (failed_) return;
+      writing_ = true;
+    }
+    this->StartSendInitialMetadata();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](bool* writing) { return !*writing; }, &writing_));
+  }
+  void OnSendInitialMetadataDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) failed_ = true;
+  }
+  bool Pause(absl::Duration timeout) override {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&failed_), timeout);
     return !failed_;
   }
   void OnWriteDone(bool ok) override {

@@ -79,6 +79,17 @@ absl::Status AuditLogic::ListTasks(const rpc::CallContext& call, const v1::ListT
   return absl::OkStatus();
 }
 
+absl::Status AuditLogic::GetTask(const rpc::CallContext& call, const v1::GetTaskRequest& req,
+                                 v1::AuditTask& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
+  if (req.id().empty()) return core::InvalidField("id", "is required: the audit task's id");
+  return store_.mysql().Transaction([&](store::Connection& conn) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(TaskRecord record, store_.GetTask(conn, req.id()));
+    resp = std::move(record.task);
+    return absl::OkStatus();
+  });
+}
+
 absl::Status AuditLogic::DecideTask(const rpc::CallContext& call, const v1::DecideTaskRequest& req,
                                     v1::AuditTask& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));

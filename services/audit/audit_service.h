@@ -20,6 +20,9 @@ class AuditLogic {
   // Tasks in one state (default QUEUED), oldest first.
   absl::Status ListTasks(const rpc::CallContext& call, const v1::ListTasksRequest& req,
                          v1::ListTasksResponse& resp);
+  // One task, in any state.
+  absl::Status GetTask(const rpc::CallContext& call, const v1::GetTaskRequest& req,
+                       v1::AuditTask& resp);
   // Decides a QUEUED task: records the outcome, the decision to deliver and
   // the log entry in one transaction; delivery to the center follows.
   absl::Status DecideTask(const rpc::CallContext& call, const v1::DecideTaskRequest& req,
@@ -43,6 +46,10 @@ class AuditServiceImpl : public v1::AuditService::CallbackService {
                                       const v1::ListTasksRequest* req,
                                       v1::ListTasksResponse* resp) override {
     return dispatcher_.Unary(ctx, "ListTasks", req, resp, logic_, &AuditLogic::ListTasks);
+  }
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* ctx, const v1::GetTaskRequest* req,
+                                    v1::AuditTask* resp) override {
+    return dispatcher_.Unary(ctx, "GetTask", req, resp, logic_, &AuditLogic::GetTask);
   }
   grpc::ServerUnaryReactor* DecideTask(grpc::CallbackServerContext* ctx,
                                        const v1::DecideTaskRequest* req,

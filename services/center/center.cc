@@ -53,8 +53,9 @@ void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
   campaign_logic_ =
       std::make_unique<CampaignLogic>(*runner_, *campaigns_, *merchants_, *codes_, *slugs_, *geo_,
                                       *media_, clock, CampaignOptions{options_.public_url});
-  order_logic_ = std::make_unique<OrderLogic>(*order_book_, *orders_, *campaigns_, *signer_,
-                                              OrderOptions{decoder});
+  order_logic_ =
+      std::make_unique<OrderLogic>(*order_book_, *orders_, *campaigns_, *signer_,
+                                   OrderOptions{.decoder_binary = decoder, .clock = &clock});
   geo_logic_ = std::make_unique<GeoLogic>(*geo_);
   page_logic_ =
       std::make_unique<PageLogic>(*campaigns_, *merchants_, *pages_, clock, options_.public_url);

@@ -1,5 +1,8 @@
 #include "services/center/order_logic.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "libs/auth/access.h"
 #include "libs/core/proto_time.h"
@@ -190,6 +193,61 @@ absl::Status OrderLogic::ListMerchant(const rpc::CallContext& call,
   return List(std::move(filter), req.page(), resp);
 }
 
+absl::Status OrderLogic::WatchMerchant(const rpc::CallContext& call,
+                                       const v1::WatchMerchantOrdersRequest& req,
+                                       rpc::StreamWriter<v1::Order>& out) {
+  QRCLOUD_RETURN_IF_ERROR(
+      auth::CheckMerchantAccess(call.caller(), req.merchant_id(), Access::kRead));
+  auto slot = watch_slots_.TryTake();
+  if (!slot) {
+    return core::RetryAfter(absl::Seconds(10),
+                            "the center is watching as many order streams as it serves at once; "
+                            "retry shortly, or list orders instead");
+  }
+  // Each poll reads the orders created in the last kLookBack, newest first,
+  // page by page down to one already sent: an order whose transaction
+  // commits up to kLookBack after its creation time is still seen, and a
+  // burst larger than a page is not cut.
+  constexpr absl::Duration kLookBack = absl::Seconds(30);
+  constexpr int kPage = 100;
+  const core::Clock& clock = *options_.clock;
+  const absl::Time start = clock.Now();
+  std::map<std::string, absl::Time> sent;  // id → creation time, within kLookBack
+  out.Ready();                             // from here on the client sees every new order
+  while (clock.Now() < call.deadline) {
+    ordering::OrderFilter filter;
+    filter.merchant_id = req.merchant_id();
+    filter.offer_id = req.campaign_id();
+    filter.from = std::max(start, clock.Now() - kLookBack);
+    filter.limit = kPage;
+    std::vector<v1::Order> news;
+    for (;;) {
+      QRCLOUD_ASSIGN_OR_RETURN(std::vector<v1::Order> page, orders_.List(filter));
+      bool reached_sent = false;
+      for (auto& o : page) {
+        if (sent.count(o.id())) {
+          reached_sent = true;
+          continue;
+        }
+        news.push_back(std::move(o));
+      }
+      if (static_cast<int>(page.size()) < kPage || reached_sent) break;
+      filter.before_id = news.back().id();
+    }
+    // Oldest first, as they were placed.
+    for (auto it = news.rbegin(); it != news.rend(); ++it) {
+      sent.emplace(it->id(), core::FromProto(it->create_time()));
+      if (!out.Write(WithImage(*it))) return absl::OkStatus();
+    }
+    const absl::Time horizon = clock.Now() - 2 * kLookBack;
+    for (auto it = sent.begin(); it != sent.end();) {
+      it = it->second < horizon ? sent.erase(it) : std::next(it);
+    }
+    if (!out.Pause(options_.watch_poll)) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status OrderLogic::Cancel(const rpc::CallContext& call, const v1::CancelOrderRequest& req,
                                 Order& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(resp, book_.Cancel(call.caller().account_id, req.id()));
@@ -203,6 +261,10 @@ absl::StatusOr<ordering::ReceiptRef> OrderLogic::ReceiptOf(const std::string& to
   const int given = !token.empty() + !number.empty() + !image.empty();
   if (given != 1) return core::InvalidField("token", "give exactly one of token, number or image");
   if (image.empty()) return ordering::ReceiptRef{token, number};
+  auto slot = decode_slots_.TryTake();
+  if (!slot) {
+    return core::RetryAfter(absl::Seconds(2), "other photos are being decoded; retry shortly");
+  }
   QRCLOUD_ASSIGN_OR_RETURN(auto codes, qr::DecodeIsolated(image, options_.decoder_binary));
   for (const auto& c : codes) {
     if (core::VerifyReceipt(c.text, signer_.public_key()).ok())

@@ -11,6 +11,7 @@
 #include "google/api/httpbody.pb.h"
 #include "libs/core/clock.h"
 #include "libs/core/receipt_token.h"
+#include "libs/core/slots.h"
 #include "libs/ordering/order_book.h"
 #include "libs/ordering/order_store.h"
 #include "libs/rpc/dispatcher.h"
@@ -47,6 +48,14 @@ absl::StatusOr<ordering::Offer> OfferOf(const v1::Campaign& campaign);
 
 struct OrderOptions {
   std::string decoder_binary;  // qrcloud-qr-decode, for photos of receipts
+  const core::Clock* clock = &core::Clock::Real();
+  // Order watches at once: each holds a worker while it lasts (polling the
+  // merchant's newest orders every `watch_poll`).
+  int max_order_watches = 8;
+  absl::Duration watch_poll = absl::Milliseconds(250);
+  // Photos of receipts decoded at once (seconds of CPU each when they show
+  // no code).
+  int max_concurrent_decodes = 2;
 };
 
 class OrderLogic {
@@ -66,6 +75,10 @@ class OrderLogic {
                         v1::ListOrdersResponse& resp);
   absl::Status ListMerchant(const rpc::CallContext& call, const v1::ListMerchantOrdersRequest& req,
                             v1::ListOrdersResponse& resp);
+  // Sends the merchant's orders as they are placed until the client leaves.
+  absl::Status WatchMerchant(const rpc::CallContext& call,
+                             const v1::WatchMerchantOrdersRequest& req,
+                             rpc::StreamWriter<v1::Order>& out);
   absl::Status Cancel(const rpc::CallContext& call, const v1::CancelOrderRequest& req,
                       v1::Order& resp);
   absl::Status Verify(const rpc::CallContext& call, const v1::VerifyReceiptRequest& req,
@@ -93,6 +106,8 @@ class OrderLogic {
   OrderTermsSource& terms_;
   const core::ReceiptSigner& signer_;
   const OrderOptions options_;
+  core::Slots watch_slots_{options_.max_order_watches};
+  core::Slots decode_slots_{options_.max_concurrent_decodes};
 };
 
 }  // namespace qrcloud::center

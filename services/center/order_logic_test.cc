@@ -198,5 +198,60 @@ TEST_CASE("An order is seen by its buyer and its shop, and by nobody else") {
   CHECK(w.order.Cancel(alice.call(), cancel, seen).ok());
 }
 
+// Where a watch's orders go: each kept; every pause runs `between` (orders
+// placed while the watch waits) until it says the client left.
+struct WatchRecorder : rpc::StreamWriter<Order> {
+  std::vector<Order> got;
+  bool ready = false;
+  int pauses = 0;
+  std::function<bool(int)> between;
+  bool Write(const Order& o) override {
+    CHECK(ready);  // the client learns the stream is open before any order
+    got.push_back(o);
+    return true;
+  }
+  bool Pause(absl::Duration) override { return between(++pauses); }
+  void Ready() override { ready = true; }
+};
+
+TEST_CASE("A watch sends the merchant's new orders once each, in the order placed, and no others") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Caller other_shop = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign(/*stock=*/500));
+  Campaign elsewhere = w.Published(other_shop, w.OrderCampaign(/*stock=*/5));
+  Caller alice = w.Person();
+  REQUIRE(Place(w, alice, c, "before").ok());  // placed before the watch: not news
+  w.clock.Advance(absl::Seconds(1));
+
+  std::vector<std::string> placed;
+  WatchRecorder out;
+  out.between = [&](int pause) {
+    w.clock.Advance(absl::Milliseconds(250));
+    if (pause == 1) {
+      for (int i = 0; i < 3; ++i) placed.push_back(Place(w, w.Person(), c, "p1").value().id());
+      CHECK(Place(w, alice, elsewhere, "e1").ok());  // another merchant's
+    }
+    if (pause == 2) {  // a burst larger than one page of the watch's reads
+      for (int i = 0; i < 150; ++i) placed.push_back(Place(w, w.Person(), c, "p2").value().id());
+    }
+    return pause < 5;  // then the client leaves
+  };
+  v1::WatchMerchantOrdersRequest req;
+  req.set_merchant_id(shop.merchant_id());
+  REQUIRE(w.order.WatchMerchant(shop.call(), req, out).ok());
+  REQUIRE(out.got.size() == placed.size());
+  for (size_t i = 0; i < placed.size(); ++i) CHECK(out.got[i].id() == placed[i]);
+  CHECK(out.got[0].merchant_id() == shop.merchant_id());
+
+  WatchRecorder spy;
+  spy.between = [](int) { return false; };
+  req.set_merchant_id(other_shop.merchant_id());
+  const absl::Status refused = w.order.WatchMerchant(shop.call(), req, spy);
+  CHECK((refused.code() == absl::StatusCode::kPermissionDenied ||
+         refused.code() == absl::StatusCode::kNotFound));
+  CHECK_FALSE(spy.ready);
+}
+
 }  // namespace
 }  // namespace qrcloud::center

@@ -37,6 +37,11 @@ class OrderServiceImpl : public v1::OrderService::CallbackService {
     return dispatcher_.Unary(ctx, "ListMerchantOrders", req, resp, logic_,
                              &OrderLogic::ListMerchant);
   }
+  grpc::ServerWriteReactor<v1::Order>* WatchMerchantOrders(
+      grpc::CallbackServerContext* ctx, const v1::WatchMerchantOrdersRequest* req) override {
+    return dispatcher_.ServerStream(ctx, "WatchMerchantOrders", req, logic_,
+                                    &OrderLogic::WatchMerchant);
+  }
   grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* ctx,
                                         const v1::CancelOrderRequest* req,
                                         v1::Order* resp) override {

@@ -1,15 +1,11 @@
-// qrcloudctl: the qrcloud command line, a client of the center's gRPC API.
-// See Usage() below. Exit status: 0 done, 1 the call failed (the server's
-// status is printed), 2 the command line was wrong.
-#include <fcntl.h>
-#include <signal.h>
-#include <termios.h>
+// qrcloudctl: the qrcloud command line, a client of the platform's gRPC
+// APIs. `qrcloudctl help` lists the commands; docs/qrcloudctl.md explains
+// them, the output formats and the exit statuses.
 #include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstdio>
-#include <memory>
-#include <optional>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -17,304 +13,344 @@
 #include <grpcpp/security/credentials.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/usage_config.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "libs/core/config.h"
-#include "tools/qrcloudctl/commands.h"
-#include "tools/qrcloudctl/credentials.h"
-#include "tools/qrcloudctl/output.h"
-
-ABSL_FLAG(std::string, center, "",
-          "host:port of the center's gRPC API (default: the one saved by login, else "
-          "localhost:50051)");
-ABSL_FLAG(std::string, token, "",
-          "a session token (qrs_...) or API key (qrk_...) to use instead of the saved "
-          "credentials");
-ABSL_FLAG(std::string, output, "json",
-          "json (protobuf JSON, as the REST API has it) or text (path: value lines)");
-ABSL_FLAG(std::string, password, "",
-          "for login: the password (else QRCLOUD_PASSWORD, else asked on the terminal)");
+#include "tools/qrcloudctl/cli.h"
+#include "tools/qrcloudctl/flags.h"
 
 namespace qrcloud::ctl {
 namespace {
 
 constexpr char kDefaultCenter[] = "localhost:50051";
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+constexpr char kDefaultAuditPort[] = "50055";
 
 constexpr char kSynopsis[] =
-    "qrcloudctl [--center=host:port] [--token=...] [--output=json|text] <command> ...";
-constexpr char kCommandsHelp[] = R"(
-  login <login> [--password=...]     sign in; the session is saved in
-                                     $XDG_CONFIG_HOME/qrcloud/credentials (~/.config/...)
-  logout                             end the session and forget it
-  whoami                             the signed-in account
-  merchant get [<id>]                a merchant; <id> defaults to your own
-  merchant update [<id>] <field>=<value> ...
-                                     change displayName, description, contactPhone,
-                                     contactEmail or websiteUrl (only those given)
-  merchant qualify [<id>] <license-number> <legal-name>
-                                     submit the business licence for audit
-  merchant locate [<id>] <lat> <lng> [<address>]
-                                     set the location (decimal degrees)
+    "qrcloudctl [--center=host:port] [--token=...] [--output=text|json|yaml] <command> ...";
 
-Every flag can also be set as QRCLOUD_<FLAG> (QRCLOUD_TOKEN, QRCLOUD_CENTER, ...).)";
-
-std::string Usage() {
-  return absl::StrCat("the qrcloud command line, over the center's gRPC API.\n\nusage: ", kSynopsis,
-                      "\n", kCommandsHelp);
-}
-
-using Args = std::vector<std::string>;
-
-// What every command works with: the resolved global flags, the saved
-// credentials and a channel to the center.
-struct Context {
-  std::string center;
-  OutputFormat output = OutputFormat::kJson;
-  std::string credentials_path;
-  std::optional<Credentials> saved;  // only when saved for `center`
-  std::string token;                 // --token, else the saved one; may be empty
-  std::string no_token_reason;       // why `token` is empty, for the message
-  std::shared_ptr<grpc::Channel> channel;
-
-  std::unique_ptr<AuthStub> Auth() const { return v1::AuthService::NewStub(channel); }
-  std::unique_ptr<MerchantStub> Merchants() const { return v1::MerchantService::NewStub(channel); }
-};
-
-struct Command {
-  const char* name;   // "whoami", "merchant get"
-  const char* usage;  // its arguments, for usage errors
-  int (*run)(Context&, const Args&, const Command&);
-};
-
-std::string UsageLine(const Command& command) {
-  return absl::StrCat("qrcloudctl ", command.name, *command.usage ? " " : "", command.usage);
-}
-
-int UsageFailure(absl::string_view message, const Command& command) {
-  std::fprintf(stderr, "error: %s\nusage: %s\n", std::string(message).c_str(),
-               UsageLine(command).c_str());
-  return kExitUsage;
-}
-
-int Failure(const absl::Status& status, const Context& ctx) {
-  std::fputs(RenderError(status).c_str(), stderr);
-  if (status.code() == absl::StatusCode::kUnavailable) {
-    std::fprintf(stderr,
-                 "  (no answer from the center at %s; --center or QRCLOUD_CENTER picks "
-                 "another)\n",
-                 ctx.center.c_str());
-  }
-  return kExitFailure;
-}
-
-void Print(const google::protobuf::Message& message, const Context& ctx) {
-  std::fputs(Render(message, ctx.output).c_str(), stdout);
-}
-
-absl::StatusOr<std::string> RequireToken(const Context& ctx) {
-  if (!ctx.token.empty()) return ctx.token;
-  return absl::UnauthenticatedError(ctx.no_token_reason);
-}
-
-// Password prompt ------------------------------------------------------------
-
-// The terminal as it was before echo went off, put back if a signal ends the
-// process mid-prompt (a user's Ctrl-C must not leave their terminal silent).
-int g_tty = -1;
-termios g_tty_saved;
-
-void RestoreTerminalAndDie(int sig) {
-  tcsetattr(g_tty, TCSAFLUSH, &g_tty_saved);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-// Reads a line from the controlling terminal without echoing it.
-absl::StatusOr<std::string> AskPassword(absl::string_view prompt) {
-  const int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::FailedPreconditionError(
-        "no password: pass --password or set QRCLOUD_PASSWORD, or run in a terminal to be asked");
-  }
-  termios quiet;
-  const bool is_tty = tcgetattr(fd, &g_tty_saved) == 0;
-  if (is_tty) {
-    g_tty = fd;
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP}) signal(sig, RestoreTerminalAndDie);
-    quiet = g_tty_saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(fd, TCSAFLUSH, &quiet);
-  }
-  (void)!write(fd, prompt.data(), prompt.size());
-  std::string line;
-  char c;
-  ssize_t n;
-  while ((n = read(fd, &c, 1)) != 0 && !(n == 1 && c == '\n')) {
-    if (n == 1) line.push_back(c);
-    if (n < 0 && errno != EINTR) break;
-  }
-  if (is_tty) {
-    tcsetattr(fd, TCSAFLUSH, &g_tty_saved);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP}) signal(sig, SIG_DFL);
-    (void)!write(fd, "\n", 1);
-  }
-  close(fd);
-  if (!line.empty() && line.back() == '\r') line.pop_back();  // a password may end in a space
-  return line;
-}
-
-// Commands -------------------------------------------------------------------
-
-int LoginCommand(Context& ctx, const Args& args, const Command& command) {
-  if (args.size() != 1) return UsageFailure("login takes one argument, the login", command);
-  std::string password = absl::GetFlag(FLAGS_password);
-  if (password.empty()) {
-    absl::StatusOr<std::string> asked = AskPassword(absl::StrCat("Password for ", args[0], ": "));
-    if (!asked.ok()) return UsageFailure(asked.status().message(), command);
-    password = *std::move(asked);
-  }
-  absl::StatusOr<v1::CreateSessionResponse> session = Login(*ctx.Auth(), args[0], password);
-  if (!session.ok()) return Failure(session.status(), ctx);
-  const Credentials saved{ctx.center, session->token(), session->account().login()};
-  if (absl::Status s = SaveCredentials(ctx.credentials_path, saved); !s.ok()) {
-    return Failure(s, ctx);
-  }
-  session->clear_token();  // a secret: it goes to the file only
-  Print(*session, ctx);
-  std::fprintf(stderr, "Signed in to %s as %s; the session is saved in %s\n", ctx.center.c_str(),
-               saved.login.c_str(), ctx.credentials_path.c_str());
-  return 0;
-}
-
-int LogoutCommand(Context& ctx, const Args& args, const Command& command) {
-  if (!args.empty()) return UsageFailure("logout takes no arguments", command);
-  absl::StatusOr<std::string> token = RequireToken(ctx);
-  if (!token.ok()) return Failure(token.status(), ctx);
-  const absl::Status s = Logout(*ctx.Auth(), *token);
-  const bool saved = ctx.saved && ctx.saved->token == *token;
-  // UNAUTHENTICATED for the saved session: it had already ended (expired or
-  // revoked elsewhere), so there is nothing to revoke and the copy is useless.
-  // For a token given on the command line it means the token is wrong.
-  if (!s.ok() && !(saved && s.code() == absl::StatusCode::kUnauthenticated)) {
-    return Failure(s, ctx);
-  }
-  if (saved) {
-    if (absl::Status d = DeleteCredentials(ctx.credentials_path); !d.ok()) return Failure(d, ctx);
-  }
-  std::fprintf(stderr, "Signed out of %s%s\n", ctx.center.c_str(),
-               s.ok() ? "" : " (the session had already ended)");
-  return 0;
-}
-
-int WhoAmICommand(Context& ctx, const Args& args, const Command& command) {
-  if (!args.empty()) return UsageFailure("whoami takes no arguments", command);
-  absl::StatusOr<std::string> token = RequireToken(ctx);
-  if (!token.ok()) return Failure(token.status(), ctx);
-  absl::StatusOr<v1::GetCurrentAccountResponse> me = WhoAmI(*ctx.Auth(), *token);
-  if (!me.ok()) return Failure(me.status(), ctx);
-  Print(*me, ctx);
-  return 0;
-}
-
-// Runs `call` for merchant `id` (the caller's own when empty) and prints what
-// it returns.
-template <typename Call>
-int WithMerchant(Context& ctx, absl::string_view id, Call call) {
-  absl::StatusOr<std::string> token = RequireToken(ctx);
-  if (!token.ok()) return Failure(token.status(), ctx);
-  absl::StatusOr<std::string> merchant_id = MerchantIdOrOwn(*ctx.Auth(), *token, id);
-  if (!merchant_id.ok()) return Failure(merchant_id.status(), ctx);
-  auto response = call(*ctx.Merchants(), *token, *merchant_id);
-  if (!response.ok()) return Failure(response.status(), ctx);
-  Print(*response, ctx);
-  return 0;
-}
-
-int MerchantGetCommand(Context& ctx, const Args& args, const Command& command) {
-  if (args.size() > 1) return UsageFailure("merchant get takes at most one id", command);
-  return WithMerchant(ctx, args.empty() ? "" : args[0],
-                      [](MerchantStub& stub, const std::string& token, const std::string& id) {
-                        return GetMerchant(stub, token, id);
-                      });
-}
-
-int MerchantUpdateCommand(Context& ctx, const Args& args, const Command& command) {
-  // The id, if given, is the one argument that is not field=value.
-  const bool has_id = !args.empty() && args[0].find('=') == std::string::npos;
-  absl::StatusOr<v1::UpdateMerchantRequest> request =
-      ParseMerchantUpdate(Args(args.begin() + (has_id ? 1 : 0), args.end()));
-  if (!request.ok()) return UsageFailure(request.status().message(), command);
-  return WithMerchant(ctx, has_id ? args[0] : "",
-                      [&](MerchantStub& stub, const std::string& token, const std::string& id) {
-                        request->set_id(id);
-                        return UpdateMerchant(stub, token, *request);
-                      });
-}
-
-int MerchantQualifyCommand(Context& ctx, const Args& args, const Command& command) {
-  if (args.size() != 2 && args.size() != 3) {
-    return UsageFailure("give the licence number and the legal name (quoted if it has spaces)",
-                        command);
-  }
-  const size_t first = args.size() - 2;
-  v1::SubmitQualificationRequest request;
-  request.set_license_number(args[first]);
-  request.set_legal_name(args[first + 1]);
-  return WithMerchant(ctx, first == 1 ? args[0] : "",
-                      [&](MerchantStub& stub, const std::string& token, const std::string& id) {
-                        request.set_id(id);
-                        return SubmitQualification(stub, token, request);
-                      });
-}
-
-int MerchantLocateCommand(Context& ctx, const Args& args, const Command& command) {
-  if (args.size() < 2 || args.size() > 4) {
-    return UsageFailure("give the latitude and longitude, and optionally the address", command);
-  }
-  // With three arguments the first is the id unless it is a number (the latitude).
-  double unused;
-  const bool has_id = args.size() == 4 || (args.size() == 3 && !absl::SimpleAtod(args[0], &unused));
-  const size_t first = has_id ? 1 : 0;
-  absl::StatusOr<double> lat = ParseDegrees("the latitude", args[first]);
-  if (!lat.ok()) return UsageFailure(lat.status().message(), command);
-  absl::StatusOr<double> lng = ParseDegrees("the longitude", args[first + 1]);
-  if (!lng.ok()) return UsageFailure(lng.status().message(), command);
-  v1::SetLocationRequest request;
-  request.mutable_location()->set_lat(*lat);
-  request.mutable_location()->set_lng(*lng);
-  if (args.size() > first + 2) request.set_address(args[first + 2]);
-  return WithMerchant(ctx, has_id ? args[0] : "",
-                      [&](MerchantStub& stub, const std::string& token, const std::string& id) {
-                        request.set_id(id);
-                        return SetLocation(stub, token, request);
-                      });
-}
+int HelpCommand(Context&, const Args&, const Command&);  // defined below the table
+int CompletionCommand(Context&, const Args&, const Command&);
 
 constexpr Command kCommands[] = {
-    {"login", "<login> [--password=...]", LoginCommand},
-    {"logout", "", LogoutCommand},
-    {"whoami", "", WhoAmICommand},
-    {"merchant get", "[<id>]", MerchantGetCommand},
-    {"merchant update", "[<id>] <field>=<value> ...", MerchantUpdateCommand},
-    {"merchant qualify", "[<id>] <license-number> <legal-name>", MerchantQualifyCommand},
-    {"merchant locate", "[<id>] <lat> <lng> [<address>]", MerchantLocateCommand},
+    {"login", "<login> [--password=...]",
+     "sign in; the session is saved in $XDG_CONFIG_HOME/qrcloud/credentials (mode 0600)",
+     "qrcloudctl --center=api.example.com:50051 login shop@example.com", LoginCommand,
+     "--password"},
+    {"logout", "", "end the session on the server and forget it here", "qrcloudctl logout",
+     LogoutCommand},
+    {"whoami", "[--show-token]", "the signed-in account (the token only with --show-token)",
+     "qrcloudctl whoami", WhoAmICommand, "--show-token"},
+    {"merchant get", "[<id>]", "a merchant; <id> defaults to your own", "qrcloudctl merchant get",
+     MerchantGetCommand},
+    {"merchant update", "[<id>] <field>=<value> ...",
+     "change displayName, description, contactPhone, contactEmail or websiteUrl (only those "
+     "given)",
+     "qrcloudctl merchant update description=\"Hotpot since 1998\"", MerchantUpdateCommand},
+    {"merchant qualify", "[<id>] <license-number> <legal-name>",
+     "submit the business licence for audit",
+     "qrcloudctl merchant qualify 91350100M000100Y43 \"Fuzhou Hotpot Co., Ltd.\"",
+     MerchantQualifyCommand},
+    {"merchant locate", "[<id>] <lat> <lng> [<address>]",
+     "set the shop's location in decimal degrees",
+     "qrcloudctl merchant locate 26.0745 119.2965 \"Gulou, Fuzhou\"", MerchantLocateCommand},
+    {"media upload", "<file> [--content-type=image/png|image/jpeg]",
+     "upload an image for campaigns and logos; prints its id and url",
+     "qrcloudctl media upload poster.png", MediaUploadCommand, "--content-type"},
+    {"campaign create", "--file=<campaign.yaml>",
+     "create a draft campaign from a YAML or JSON file of the REST body's fields",
+     "qrcloudctl campaign create --file=spring.yaml", CampaignCreateCommand, "--file"},
+    {"campaign edit", "<id> --file=<changes.yaml>",
+     "change the fields the file names, and only those",
+     "qrcloudctl campaign edit cmp_123 --file=price.yaml", CampaignEditCommand, "--file"},
+    {"campaign get", "<id>", "a campaign: its state, and why it was rejected if it was",
+     "qrcloudctl campaign get cmp_123", CampaignGetCommand},
+    {"campaign list", "[--state=STATE] [--page-size=N] [--page-token=T]",
+     "your campaigns, newest first", "qrcloudctl campaign list --state=PUBLISHED",
+     CampaignListCommand, "--state --page-size --page-token"},
+    {"campaign submit", "<id>", "send a draft to audit", "qrcloudctl campaign submit cmp_123",
+     CampaignActionCommand},
+    {"campaign pause", "<id>", "stop showing and selling a published campaign",
+     "qrcloudctl campaign pause cmp_123", CampaignActionCommand},
+    {"campaign resume", "<id>", "publish a paused campaign again",
+     "qrcloudctl campaign resume cmp_123", CampaignActionCommand},
+    {"campaign end", "<id>", "end a campaign for good", "qrcloudctl campaign end cmp_123",
+     CampaignActionCommand},
+    {"code create", "(--campaign=<id> | --target=<url>) [--label=...]",
+     "a managed QR code for a campaign or a link",
+     "qrcloudctl code create --campaign=cmp_123 --label=\"Front door\"", CodeCreateCommand,
+     "--campaign --target --label --merchant"},
+    {"code batch",
+     "(--campaign=<id> | --target=<url>) --count=N [--first-number=N] [--caption=...]",
+     "many numbered codes at once (table stickers); prints the batch id",
+     "qrcloudctl code batch --campaign=cmp_123 --count=40 --caption=Table", CodeBatchCommand,
+     "--campaign --target --count --first-number --caption"},
+    {"code get", "<id>", "a code", "qrcloudctl code get cod_123", CodeGetCommand},
+    {"code list", "[--campaign=<id>] [--batch=<id>] [--page-size=N] [--page-token=T]", "your codes",
+     "qrcloudctl code list --batch=bat_123", CodeListCommand,
+     "--campaign --batch --page-size --page-token"},
+    {"code image", "<id> --out=<file> [--format=png|svg|pdf] [--size=PX]",
+     "download a code's image", "qrcloudctl code image cod_123 --format=svg --out=door.svg",
+     CodeImageCommand, "--out --format --size"},
+    {"code sheet", "<batch-id> --out=<file.pdf>", "download a batch's print-ready sticker sheet",
+     "qrcloudctl code sheet bat_123 --out=tables.pdf", CodeSheetCommand, "--out"},
+    {"code stats", "<id>", "a code's scans: total, unique, flagged, by day",
+     "qrcloudctl code stats cod_123", CodeStatsCommand},
+    {"order list", "[--state=STATE] [--campaign=<id>] [--page-size=N] [--page-token=T]",
+     "your orders, newest first", "qrcloudctl order list --state=CONFIRMED", OrderListCommand,
+     "--state --campaign --page-size --page-token"},
+    {"order get", "<id>", "an order", "qrcloudctl order get ord_123", OrderGetCommand},
+    {"order watch", "[--campaign=<id>]",
+     "new orders as they are placed, one per line, until Ctrl-C",
+     "qrcloudctl order watch --output=json", OrderWatchCommand, "--campaign"},
+    {"receipt verify", "(<token> | --number=<number> | --photo=<file>)",
+     "whether a receipt can be redeemed now, without redeeming it",
+     "qrcloudctl receipt verify --number=4821-0937", ReceiptVerifyCommand, "--number --photo"},
+    {"receipt redeem", "(<token> | --number=<number> | --photo=<file> | --stdin)",
+     "redeem a receipt, once; --stdin reads tokens one per line from a USB scanner",
+     "qrcloudctl receipt redeem --stdin", ReceiptRedeemCommand, "--number --photo --stdin"},
+    {"audit list", "[--state=QUEUED] [--subject=SUBJECT] [--page-size=N] [--page-token=T]",
+     "the audit queue (auditors)", "qrcloudctl audit list --subject=CAMPAIGN", AuditListCommand,
+     "--state --subject --page-size --page-token"},
+    {"audit show", "<task-id>", "one audit task, with what the automatic checks found",
+     "qrcloudctl audit show tsk_123", AuditShowCommand},
+    {"audit approve", "<task-id> [<note>...]", "approve a queued task",
+     "qrcloudctl audit approve tsk_123", AuditDecideCommand},
+    {"audit reject", "<task-id> <reason>...", "reject a queued task, saying why",
+     "qrcloudctl audit reject tsk_123 \"the price is not shown\"", AuditDecideCommand},
+    {"call", "[<Service>.<Method> [--data=<json>|@<file>|-] [--out=<file>]]",
+     "call any method a server serves, by server reflection; no method: list the services",
+     "qrcloudctl call CodeService.GetCodeStats --data='{\"id\":\"cod_123\"}'", CallCommand,
+     "--data --out"},
+    {"completion", "bash|zsh", "print a shell completion script",
+     "source <(qrcloudctl completion bash)", CompletionCommand},
+    {"help", "[<command>] [--man]", "this help, a command's help, or the manual page (roff)",
+     "qrcloudctl help code sheet", HelpCommand},
 };
 
-// Setup ----------------------------------------------------------------------
+constexpr char kGlobalFlags[] =
+    R"(  --center=host:port   the center's gRPC API (default: saved by login, else localhost:50051)
+  --audit=host:port    the audit service's gRPC API (default: the center's host, port 50055)
+  --token=...          a session token (qrs_...) or API key (qrk_...) instead of the saved one
+  --output=FORMAT      text (tables, path: value lines), json or yaml;
+                       default text on a terminal, json when piped)";
+
+constexpr char kExitStatuses[] = R"(  0  done
+  1  the server failed (INTERNAL, UNKNOWN, ...)
+  2  the command line or a local file is wrong; nothing was sent
+  3  the server refused the input (INVALID_ARGUMENT, OUT_OF_RANGE)
+  4  not signed in, or not allowed (UNAUTHENTICATED, PERMISSION_DENIED)
+  5  no such thing (NOT_FOUND)
+  6  not in a state for it: already redeemed, already decided (ALREADY_EXISTS,
+     FAILED_PRECONDITION, ABORTED)
+  7  try again later (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED))";
+
+std::string Overview() {
+  std::string out = absl::StrCat(
+      "qrcloudctl: the qrcloud command line, over gRPC.\n\nusage: ", kSynopsis, "\n\ncommands:\n");
+  for (const Command& c : kCommands) {
+    absl::StrAppend(&out, "  ", c.name, *c.usage ? " " : "", c.usage, "\n      ", c.summary, "\n");
+  }
+  absl::StrAppend(
+      &out, "\nglobal flags:\n", kGlobalFlags,
+      "\n\nEvery flag can also be set as QRCLOUD_<FLAG> (QRCLOUD_TOKEN, QRCLOUD_CENTER, "
+      "...).\n`qrcloudctl <command> --help` shows a command's flags and an example.\n\n"
+      "exit status:\n",
+      kExitStatuses, "\n");
+  return out;
+}
+
+// "--page-size   lists: rows per page ..." for each flag the command reads.
+std::string FlagLines(const Command& c) {
+  std::string out;
+  for (absl::string_view name : absl::StrSplit(c.flags, ' ', absl::SkipEmpty())) {
+    const std::string flag = absl::StrReplaceAll(absl::StripPrefix(name, "--"), {{"-", "_"}});
+    const absl::CommandLineFlag* f = absl::FindCommandLineFlag(flag);
+    if (f == nullptr) continue;
+    std::string help = f->Help();
+    // "code image: png, svg or pdf" -> "png, svg or pdf" when it is this command's.
+    if (const size_t colon = help.find(": "); colon != std::string::npos && colon < 24) {
+      help = help.substr(colon + 2);
+    }
+    absl::StrAppend(&out, "  ", name, std::string(name.size() < 19 ? 19 - name.size() : 1, ' '),
+                    help, "\n");
+  }
+  return out;
+}
+
+std::string CommandHelp(const Command& c) {
+  const std::string flags = FlagLines(c);
+  return absl::StrCat("qrcloudctl ", c.name, ": ", c.summary, "\n\nusage: ", UsageLine(c), "\n",
+                      flags.empty() ? "" : absl::StrCat("\nflags:\n", flags), "\nexample:\n  ",
+                      c.example, "\n\nglobal flags:\n", kGlobalFlags, "\n");
+}
+
+// roff escapes: a leading dot or quote, and backslashes and dashes.
+std::string Roff(absl::string_view text) {
+  std::string out = absl::StrReplaceAll(text, {{"\\", "\\e"}, {"-", "\\-"}});
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+  return out;
+}
+
+std::string ManPage() {
+  std::string out =
+      ".TH QRCLOUDCTL 1 \"\" \"qrcloud\" \"User Commands\"\n"
+      ".SH NAME\nqrcloudctl \\- the qrcloud command line, over gRPC\n"
+      ".SH SYNOPSIS\n.B qrcloudctl\n" +
+      Roff(absl::StripPrefix(kSynopsis, "qrcloudctl ")) +
+      "\n.SH DESCRIPTION\n"
+      "A merchant, an auditor or an administrator of qrcloud does the whole job from a "
+      "terminal: campaigns, codes and print sheets, orders, receipts and the audit queue. "
+      "Answers print as text (tables for lists) on a terminal and as JSON when piped.\n"
+      ".SH COMMANDS\n";
+  for (const Command& c : kCommands) {
+    absl::StrAppend(&out, ".TP\n.B ", Roff(c.name), *c.usage ? " " : "", Roff(c.usage), "\n",
+                    Roff(c.summary), ".\n.br\nExample: ", Roff(c.example), "\n");
+  }
+  absl::StrAppend(&out, ".SH OPTIONS\n");
+  for (absl::string_view line : absl::StrSplit(kGlobalFlags, '\n')) {
+    line = absl::StripLeadingAsciiWhitespace(line);
+    const size_t gap = line.find("  ");
+    if (line.empty()) continue;
+    if (gap == absl::string_view::npos || absl::StartsWith(line, "default")) {
+      absl::StrAppend(&out, Roff(line), "\n");
+      continue;
+    }
+    absl::StrAppend(&out, ".TP\n.B ", Roff(line.substr(0, gap)), "\n",
+                    Roff(absl::StripLeadingAsciiWhitespace(line.substr(gap))), "\n");
+  }
+  absl::StrAppend(&out,
+                  ".SH ENVIRONMENT\nEvery flag can be set as QRCLOUD_<FLAG>, e.g. QRCLOUD_TOKEN, "
+                  "QRCLOUD_CENTER, QRCLOUD_PASSWORD. NO_COLOR turns colour off.\n"
+                  ".SH FILES\n$XDG_CONFIG_HOME/qrcloud/credentials (default "
+                  "~/.config/qrcloud/credentials), mode 0600: the saved session.\n"
+                  ".SH EXIT STATUS\n");
+  for (absl::string_view line : absl::StrSplit(kExitStatuses, '\n')) {
+    line = absl::StripLeadingAsciiWhitespace(line);
+    if (line.size() > 2 && absl::ascii_isdigit(line[0]) && line[1] == ' ') {
+      absl::StrAppend(&out, ".TP\n.B ", line.substr(0, 1), "\n", Roff(line.substr(3)), "\n");
+    } else {
+      absl::StrAppend(&out, Roff(line), "\n");
+    }
+  }
+  return out;
+}
+
+const Command* FindCommand(const Args& args, size_t* words) {
+  for (const Command& c : kCommands) {
+    const std::string first = args.empty() ? "" : args[0];
+    const std::string two = args.size() < 2 ? first : absl::StrCat(args[0], " ", args[1]);
+    if (c.name == first || c.name == two) {
+      *words = c.name == first ? 1 : 2;
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+int HelpCommand(Context&, const Args& args, const Command&) {
+  if (args.empty()) {
+    std::fputs(Overview().c_str(), stdout);
+    return kExitOk;
+  }
+  size_t words = 0;
+  const Command* c = FindCommand(args, &words);
+  if (c == nullptr) {
+    std::fprintf(stderr, "error: no command \"%s\"; `qrcloudctl help` lists them\n",
+                 absl::StrJoin(args, " ").c_str());
+    return kExitUsage;
+  }
+  std::fputs(CommandHelp(*c).c_str(), stdout);
+  return kExitOk;
+}
+
+// The first words, the second words of each group, and the flags.
+int CompletionCommand(Context&, const Args& args, const Command& command) {
+  if (args.size() != 1 || (args[0] != "bash" && args[0] != "zsh")) {
+    return UsageFailure("give the shell: bash or zsh", command);
+  }
+  std::vector<std::string> first;
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  std::string flags = "--center --audit --token --output --help";
+  for (const Command& c : kCommands) {
+    std::vector<std::string> parts = absl::StrSplit(c.name, ' ');
+    if (std::find(first.begin(), first.end(), parts[0]) == first.end()) first.push_back(parts[0]);
+    if (parts.size() == 2) {
+      auto it = std::find_if(groups.begin(), groups.end(),
+                             [&](const auto& g) { return g.first == parts[0]; });
+      if (it == groups.end()) it = groups.insert(groups.end(), {parts[0], {}});
+      it->second.push_back(parts[1]);
+    }
+    for (absl::string_view f : absl::StrSplit(c.flags, ' ', absl::SkipEmpty())) {
+      if (!absl::StrContains(absl::StrCat(flags, " "), absl::StrCat(f, " "))) {
+        absl::StrAppend(&flags, " ", f);
+      }
+    }
+  }
+  std::string cases;
+  for (const auto& [group, subs] : groups) {
+    absl::StrAppend(&cases, "    ", group, ") words=\"", absl::StrJoin(subs, " "), "\" ;;\n");
+  }
+  if (args[0] == "bash") {
+    std::printf(
+        "# bash completion for qrcloudctl: source <(qrcloudctl completion bash)\n"
+        "_qrcloudctl() {\n"
+        "  local cur=${COMP_WORDS[COMP_CWORD]} words=\"\" i n=0 first=\"\"\n"
+        "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+        "    case ${COMP_WORDS[i]} in -*) ;; *) n=$((n + 1)); [ $n -eq 1 ] && "
+        "first=${COMP_WORDS[i]} ;; esac\n"
+        "  done\n"
+        "  if [[ $cur == -* ]]; then words=\"%s\"\n"
+        "  elif [ $n -eq 0 ]; then words=\"%s\"\n"
+        "  elif [ $n -eq 1 ]; then\n"
+        "    case $first in\n%s    completion) words=\"bash zsh\" ;;\n    esac\n"
+        "  fi\n"
+        "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+        "}\n"
+        "complete -o default -F _qrcloudctl qrcloudctl\n",
+        flags.c_str(), absl::StrJoin(first, " ").c_str(), cases.c_str());
+  } else {
+    std::printf(
+        "#compdef qrcloudctl\n"
+        "# zsh completion for qrcloudctl: qrcloudctl completion zsh > \"${fpath[1]}/_qrcloudctl\"\n"
+        "_qrcloudctl() {\n"
+        "  local words_=\"\" first=\"\" n=0 w\n"
+        "  for w in ${words[2,CURRENT-1]}; do\n"
+        "    [[ $w == -* ]] && continue; n=$((n + 1)); [ $n -eq 1 ] && first=$w\n"
+        "  done\n"
+        "  if [[ ${words[CURRENT]} == -* ]]; then words_=\"%s\"\n"
+        "  elif [ $n -eq 0 ]; then words_=\"%s\"\n"
+        "  elif [ $n -eq 1 ]; then\n"
+        "    case $first in\n%s    completion) words_=\"bash zsh\" ;;\n    esac\n"
+        "  fi\n"
+        "  if [ -n \"$words_\" ]; then compadd -- ${=words_}; else _files; fi\n"
+        "}\n"
+        "compdef _qrcloudctl qrcloudctl\n",
+        flags.c_str(), absl::StrJoin(first, " ").c_str(),
+        absl::StrReplaceAll(cases, {{"words=", "words_="}}).c_str());
+  }
+  return kExitOk;
+}
 
 // The global flags and the saved credentials, resolved. A usage error
 // (bad --output) is INVALID_ARGUMENT.
 absl::StatusOr<Context> MakeContext() {
   Context ctx;
-  absl::StatusOr<OutputFormat> output = ParseOutputFormat(absl::GetFlag(FLAGS_output));
-  if (!output.ok()) return output.status();
-  ctx.output = *output;
+  ctx.colour_out = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  ctx.colour_err = isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  const std::string output = absl::GetFlag(FLAGS_output);
+  if (output.empty()) {
+    ctx.output = isatty(STDOUT_FILENO) ? OutputFormat::kText : OutputFormat::kJson;
+  } else {
+    absl::StatusOr<OutputFormat> parsed = ParseOutputFormat(output);
+    if (!parsed.ok()) return parsed.status();
+    ctx.output = *parsed;
+  }
   absl::StatusOr<std::string> path = CredentialsPath();
   if (!path.ok()) return path.status();
   ctx.credentials_path = *path;
@@ -328,6 +364,10 @@ absl::StatusOr<Context> MakeContext() {
   ctx.center = !flag_center.empty()                   ? flag_center
                : saved.ok() && !saved->center.empty() ? saved->center
                                                       : kDefaultCenter;
+  ctx.audit = absl::GetFlag(FLAGS_audit);
+  if (ctx.audit.empty()) {
+    ctx.audit = absl::StrCat(ctx.center.substr(0, ctx.center.rfind(':')), ":", kDefaultAuditPort);
+  }
   ctx.no_token_reason = absl::StrCat("not signed in to ", ctx.center,
                                      ": run \"qrcloudctl login <login>\", or pass --token");
   // A saved token goes only to the center that issued it.
@@ -341,19 +381,8 @@ absl::StatusOr<Context> MakeContext() {
   ctx.token = absl::GetFlag(FLAGS_token);
   if (ctx.token.empty() && ctx.saved) ctx.token = ctx.saved->token;
   ctx.channel = grpc::CreateChannel(ctx.center, grpc::InsecureChannelCredentials());
+  ctx.audit_channel = grpc::CreateChannel(ctx.audit, grpc::InsecureChannelCredentials());
   return ctx;
-}
-
-const Command* FindCommand(const Args& args, size_t* words) {
-  for (const Command& c : kCommands) {
-    const std::string first = args.empty() ? "" : args[0];
-    const std::string two = args.size() < 2 ? first : absl::StrCat(args[0], " ", args[1]);
-    if (c.name == first || c.name == two) {
-      *words = c.name == first ? 1 : 2;
-      return &c;
-    }
-  }
-  return nullptr;
 }
 
 // No command by that name: exit 2 with the usages of the group the first word
@@ -377,14 +406,28 @@ int UnknownCommand(const Args& args) {
   return kExitUsage;
 }
 
-int Run(const Args& args) {
-  if (args.empty() || args[0] == "help") {
-    std::fprintf(args.empty() ? stderr : stdout, "qrcloudctl: %s\n", Usage().c_str());
-    return args.empty() ? kExitUsage : 0;
+int Run(const Args& args, bool help) {
+  if (args.empty() && !help) {
+    std::fputs(Overview().c_str(), stderr);
+    return kExitUsage;
   }
   size_t words = 0;
   const Command* command = FindCommand(args, &words);
+  if (help || (command != nullptr && command->run == HelpCommand)) {
+    Context none;
+    if (help) return HelpCommand(none, args, *FindCommand({"help"}, &words));
+    if (absl::GetFlag(FLAGS_man)) {
+      std::fputs(ManPage().c_str(), stdout);
+      return kExitOk;
+    }
+    return HelpCommand(none, Args(args.begin() + 1, args.end()), *command);
+  }
   if (command == nullptr) return UnknownCommand(args);
+  const Args rest(args.begin() + static_cast<long>(words), args.end());
+  if (command->run == CompletionCommand) {
+    Context none;
+    return CompletionCommand(none, rest, *command);
+  }
   absl::StatusOr<Context> ctx = MakeContext();
   if (!ctx.ok() && ctx.status().code() == absl::StatusCode::kInvalidArgument) {
     std::fprintf(stderr, "error: %s\nusage: %s\n", std::string(ctx.status().message()).c_str(),
@@ -393,22 +436,40 @@ int Run(const Args& args) {
   }
   if (!ctx.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(ctx.status().message()).c_str());
-    return kExitFailure;
+    return kExitFailed;
   }
-  return command->run(*ctx, Args(args.begin() + static_cast<long>(words), args.end()), *command);
+  return command->run(*ctx, rest, *command);
 }
 
 // Abseil takes any argument that starts with '-' for a flag, but latitudes and
 // longitudes can be negative: "-33.8688" is hidden behind kNumberMark while
-// the flags are parsed, and shown again after.
+// the flags are parsed, and shown again after. Flags may be written with
+// dashes (--page-size), as people type them; Abseil's names have
+// underscores. --help and -h are answered here, never by Abseil (whose help
+// names source files).
 constexpr char kNumberMark = '\x1f';
 
-std::vector<std::string> MarkNegativeNumbers(int argc, char** argv) {
-  std::vector<std::string> out(argv, argv + argc);
-  for (std::string& arg : out) {
+std::vector<std::string> PrepareArgs(int argc, char** argv, bool* help) {
+  std::vector<std::string> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i > 0 && arg == "--") {  // everything after is positional
+      for (int j = i; j < argc; ++j) out.push_back(argv[j]);
+      break;
+    }
+    if (i > 0 && (arg == "-h" || arg == "--help" || absl::StartsWith(arg, "--help"))) {
+      *help = true;
+      continue;
+    }
     if (arg.size() > 1 && arg[0] == '-' && (absl::ascii_isdigit(arg[1]) || arg[1] == '.')) {
       arg.insert(arg.begin(), kNumberMark);
+    } else if (absl::StartsWith(arg, "--")) {
+      const size_t end = std::min(arg.find('='), arg.size());
+      for (size_t k = 2; k < end; ++k) {
+        if (arg[k] == '-') arg[k] = '_';
+      }
     }
+    out.push_back(std::move(arg));
   }
   return out;
 }
@@ -417,22 +478,16 @@ std::vector<std::string> MarkNegativeNumbers(int argc, char** argv) {
 }  // namespace qrcloud::ctl
 
 int main(int argc, char** argv) {
-  // --help lists the flags of the binary's own files; Abseil would look for
-  // qrcloudctl.cc.
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "/qrcloudctl/");
-  };
-  absl::SetFlagsUsageConfig(usage_config);
-  std::vector<std::string> marked = qrcloud::ctl::MarkNegativeNumbers(argc, argv);
-  std::vector<char*> marked_argv;
-  for (std::string& arg : marked) marked_argv.push_back(arg.data());
-  marked_argv.push_back(nullptr);
-  std::vector<std::string> args =
-      qrcloud::core::InitProcess(argc, marked_argv.data(), qrcloud::ctl::Usage());
+  bool help = false;
+  std::vector<std::string> prepared = qrcloud::ctl::PrepareArgs(argc, argv, &help);
+  std::vector<char*> prepared_argv;
+  for (std::string& arg : prepared) prepared_argv.push_back(arg.data());
+  prepared_argv.push_back(nullptr);
+  std::vector<std::string> args = qrcloud::core::InitProcess(
+      static_cast<int>(prepared.size()), prepared_argv.data(), "see `qrcloudctl help`");
   args.erase(args.begin());  // argv[0]
   for (std::string& arg : args) {
     if (!arg.empty() && arg[0] == qrcloud::ctl::kNumberMark) arg.erase(0, 1);
   }
-  return qrcloud::ctl::Run(args);
+  return qrcloud::ctl::Run(args, help);
 }

@@ -84,7 +84,7 @@ class CenterWorld {
   MerchantLogic merchant{db, merchants, merchant_stats, clock};
   CodeLogic code{db, codes, slugs, merchants, media, clock, {kPublicUrl, ""}};
   CampaignLogic campaign{db, campaigns, merchants, codes, slugs, geo, media, clock, {kPublicUrl}};
-  OrderLogic order{order_book, orders, campaigns, signer, {""}};
+  OrderLogic order{order_book, orders, campaigns, signer, {.decoder_binary = "", .clock = &clock}};
   GeoLogic nearby{geo};
   PageLogic page{campaigns, merchants, pages, clock, kPublicUrl};
 
