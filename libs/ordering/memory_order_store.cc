@@ -31,10 +31,11 @@ MemoryOrderStore::MemoryOrderStore(store::MemoryDb& db) : db_(db) {
   });
 }
 
-absl::StatusOr<Placed> MemoryOrderStore::Place(const v1::Order& order, const Offer& offer,
-                                               absl::string_view request_id) {
+absl::StatusOr<Placed> MemoryOrderStore::Place(store::Tx& tx, const v1::Order& order,
+                                               const Offer& offer, absl::string_view request_id) {
+  (void)tx;  // the MemoryDb's lock is held for the unit
   Placed placed = Placed::kCreated;
-  absl::Status s = db_.Step([&](store::Tx&) -> absl::Status {
+  absl::Status s = [&]() -> absl::Status {
     const auto request = std::make_pair(order.account_id(), std::string(request_id));
     const auto number = std::make_pair(order.merchant_id(), order.receipt().number());
     int64_t& held = t_.bought[{offer.id, order.account_id()}];
@@ -55,7 +56,7 @@ absl::StatusOr<Placed> MemoryOrderStore::Place(const v1::Order& order, const Off
     t_.by_request[request] = order.id();
     t_.by_number[number] = order.id();
     return absl::OkStatus();
-  });
+  }();
   if (!s.ok()) return s;
   return placed;
 }

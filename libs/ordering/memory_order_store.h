@@ -22,7 +22,7 @@ class MemoryOrderStore final : public OrderStore {
  public:
   explicit MemoryOrderStore(store::MemoryDb& db);
 
-  absl::StatusOr<Placed> Place(const v1::Order& order, const Offer& offer,
+  absl::StatusOr<Placed> Place(store::Tx& tx, const v1::Order& order, const Offer& offer,
                                absl::string_view request_id) override;
   absl::StatusOr<std::optional<v1::Order>> FindByRequest(absl::string_view account_id,
                                                          absl::string_view request_id) override;

@@ -1,5 +1,7 @@
 #include "libs/ordering/order_book.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
@@ -28,6 +30,17 @@ absl::Status Hidden(const absl::Status& s, absl::string_view what) {
 }
 
 }  // namespace
+
+store::OutboxEvent OrderEvent(absl::string_view type, const v1::Order& order) {
+  v1::Order published = order;
+  // The token and the number redeem the order: they stay with the buyer.
+  published.mutable_receipt()->clear_token();
+  published.mutable_receipt()->clear_number();
+  published.mutable_receipt()->clear_image_url();
+  std::string data;
+  (void)google::protobuf::util::MessageToJsonString(published, &data);
+  return {kOrderStream, std::string(type), std::move(data)};
+}
 
 absl::StatusOr<v1::Order> OrderBook::Place(absl::string_view account_id, const Offer& offer,
                                            const PlaceRequest& request) {
@@ -90,7 +103,14 @@ absl::StatusOr<Placed> OrderBook::Write(v1::Order& order, const Offer& offer,
                                         absl::string_view request_id) {
   for (int attempt = 0;; ++attempt) {
     order.mutable_receipt()->set_number(NewReceiptNumber());
-    absl::StatusOr<Placed> placed = orders_.Place(order, offer, request_id);
+    absl::StatusOr<Placed> placed = Placed::kCreated;
+    const absl::Status unit = runner_.Run([&](store::Tx& tx) -> absl::Status {
+      placed = orders_.Place(tx, order, offer, request_id);
+      if (!placed.ok()) return placed.status();
+      if (*placed != Placed::kCreated) return absl::OkStatus();
+      return tx.AppendEvent(OrderEvent(kOrderPlaced, order)).status();
+    });
+    if (!unit.ok()) placed = unit;
     // A taken receipt number: draw another. A deadlock: the store rolled the
     // step back whole, so it runs again as if for the first time.
     if (placed.ok() && *placed == Placed::kReceiptNumberTaken && attempt < 5) continue;
@@ -141,7 +161,7 @@ absl::StatusOr<v1::Order> OrderBook::Cancel(absl::string_view account_id,
     QRCLOUD_ASSIGN_OR_RETURN(limited,
                              orders_.MarkCancelled(tx, *order, core::ToMicros(clock_.Now())));
     QRCLOUD_ASSIGN_OR_RETURN(out, orders_.Get(tx, order_id, /*for_update=*/false));
-    return absl::OkStatus();
+    return tx.AppendEvent(OrderEvent(kOrderCancelled, out)).status();
   }));
   if (limited && gate_ != nullptr) gate_->Give(out.campaign_id(), out.quantity());
   return out;
@@ -208,7 +228,7 @@ absl::StatusOr<Redeemed> OrderBook::Redeem(const Redeemer& redeemer, const Recei
     order.set_state(v1::Order::REDEEMED);
     core::ToProto(now, order.mutable_redeem_time());
     out.order = std::move(order);
-    return absl::OkStatus();
+    return tx.AppendEvent(OrderEvent(kOrderRedeemed, out.order)).status();
   }));
   return out;
 }

@@ -29,6 +29,18 @@
 
 namespace qrcloud::ordering {
 
+// The order lifecycle, published through the outbox in the unit that makes
+// each change: the `orders` stream, one entry per change, its data the order
+// as JSON without what redeems it (the receipt's token and number). For the
+// services that follow orders (personal wallets, settlement).
+inline constexpr char kOrderStream[] = "orders";
+inline constexpr char kOrderPlaced[] = "order.placed";
+inline constexpr char kOrderRedeemed[] = "order.redeemed";
+inline constexpr char kOrderCancelled[] = "order.cancelled";
+
+// The outbox event of `type` for `order`.
+store::OutboxEvent OrderEvent(absl::string_view type, const v1::Order& order);
+
 struct OrderBookOptions {
   v1::Order::Source source = v1::Order::CLOUD;
   // How long a receipt stays valid when its offer has no end.

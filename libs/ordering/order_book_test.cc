@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <google/protobuf/util/json_util.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -305,6 +307,45 @@ TEST_CASE("A cancelled or expired receipt cannot be redeemed, and only its buyer
   w.clock.Advance(absl::Hours(24 * 31));  // past the default 30 days
   CHECK(w.book.Redeem(w.Shop(), {.token = later->receipt().token()}).status().message() ==
         "cannot redeem: the receipt has expired");
+}
+
+TEST_CASE("Each change of an order is published once, in its unit, without what redeems it") {
+  World w;
+  const Offer offer = w.NewOffer(/*stock=*/2);
+  auto a = w.book.Place("alice", offer, w.Request("a1"));
+  REQUIRE(a.ok());
+  REQUIRE(w.book.Place("alice", offer, w.Request("a1")).ok());  // a retry: no second event
+  auto b = w.book.Place("bob", offer, w.Request("b1"));
+  REQUIRE(b.ok());
+  CHECK(w.book.Place("carol", offer, w.Request("c1")).status().code() ==
+        absl::StatusCode::kFailedPrecondition);  // sold out: nothing published
+  REQUIRE(w.book.Redeem(w.Shop(), {a->receipt().token(), ""}).ok());
+  CHECK_FALSE(w.book.Redeem(w.Shop(), {a->receipt().token(), ""}).ok());
+  REQUIRE(w.book.Cancel("bob", b->id()).ok());
+
+  const auto events = w.db.events();
+  REQUIRE(events.size() == 4);
+  const std::vector<std::pair<std::string, std::string>> expected = {{kOrderPlaced, a->id()},
+                                                                     {kOrderPlaced, b->id()},
+                                                                     {kOrderRedeemed, a->id()},
+                                                                     {kOrderCancelled, b->id()}};
+  for (size_t i = 0; i < events.size(); ++i) {
+    const store::OutboxEvent& e = events[i].second;
+    CHECK(e.stream == kOrderStream);
+    CHECK(e.type == expected[i].first);
+    v1::Order published;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(e.data, &published).ok());
+    CHECK(published.id() == expected[i].second);
+    CHECK(published.campaign_id() == offer.id);
+    CHECK(published.receipt().token().empty());
+    CHECK(published.receipt().number().empty());
+    CHECK(published.receipt().has_expire_time());
+    CHECK(e.data.find(a->receipt().token()) == std::string::npos);
+  }
+  v1::Order redeemed;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(events[2].second.data, &redeemed).ok());
+  CHECK(redeemed.state() == v1::Order::REDEEMED);
+  CHECK(redeemed.has_redeem_time());
 }
 
 }  // namespace

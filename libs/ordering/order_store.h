@@ -46,11 +46,11 @@ class OrderStore {
  public:
   virtual ~OrderStore() = default;
 
-  // Writes `order` as one atomic step of its own: the buyer's count against
-  // `offer`'s per-person limit and the offer's stock (when limited) change
-  // with it or not at all. Unique on (buyer, request id) and on (merchant,
-  // receipt number).
-  virtual absl::StatusOr<Placed> Place(const v1::Order& order, const Offer& offer,
+  // Writes `order` in `tx`: the buyer's count against `offer`'s per-person
+  // limit and the offer's stock (when limited) change with it or not at
+  // all. Unique on (buyer, request id) and on (merchant, receipt number).
+  // Any outcome but kCreated writes nothing.
+  virtual absl::StatusOr<Placed> Place(store::Tx& tx, const v1::Order& order, const Offer& offer,
                                        absl::string_view request_id) = 0;
 
   // The order the buyer placed with `request_id`, any offer; nullopt if none.

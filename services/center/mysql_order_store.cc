@@ -70,13 +70,13 @@ absl::StatusOr<ordering::Placed> Refusal(const absl::Status& s) {
 
 }  // namespace
 
-absl::StatusOr<ordering::Placed> MysqlOrderStore::Place(const Order& order,
+absl::StatusOr<ordering::Placed> MysqlOrderStore::Place(store::Tx& tx, const Order& order,
                                                         const ordering::Offer& offer,
                                                         absl::string_view request_id) {
   (void)offer;  // the campaign's own row is the authority on stock and limit
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  store::Connection& conn = store::ConnectionOf(tx);
   const absl::Status s =
-      conn->Execute(
+      conn.Execute(
               absl::StrCat("INSERT INTO orders (", kColumns,
                            ", request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                            "NULL, NULL, ?)"),

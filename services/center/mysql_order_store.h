@@ -17,7 +17,8 @@ class MysqlOrderStore final : public ordering::OrderStore {
   // counts the buyer against the per-person limit and takes the stock only
   // while it lasts, inside the same statement, with the campaign's own
   // columns as the authority. A refusal rolls the statement back whole.
-  absl::StatusOr<ordering::Placed> Place(const v1::Order& order, const ordering::Offer& offer,
+  absl::StatusOr<ordering::Placed> Place(store::Tx& tx, const v1::Order& order,
+                                         const ordering::Offer& offer,
                                          absl::string_view request_id) override;
   absl::StatusOr<std::optional<v1::Order>> FindByRequest(absl::string_view account_id,
                                                          absl::string_view request_id) override;

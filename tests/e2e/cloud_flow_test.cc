@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/core/ids.h"
 #include "tests/support/api.h"
 #include "tests/support/flow.h"
@@ -217,6 +218,38 @@ TEST_CASE("Cancelling before redemption gives the stock back, a photo of the rec
   ApiResponse theirs = merchant->Get("/v1/merchants/" + mid + "/orders?state=REDEEMED");
   CHECK(theirs.At("orders.0.id") == b.At("order.id"));
   CHECK(JsonAt(theirs.body, "orders.1.id").empty());
+
+  // Each change went out on the `orders` stream, once, in order, and no
+  // entry carries what redeems an order.
+  const std::vector<std::string> expected = {absl::StrCat("order.placed ", a.At("order.id")),
+                                             absl::StrCat("order.cancelled ", a.At("order.id")),
+                                             absl::StrCat("order.placed ", b.At("order.id")),
+                                             absl::StrCat("order.redeemed ", b.At("order.id"))};
+  std::vector<std::string> seen;
+  std::string raw;
+  const bool published = WaitFor(
+      [&] {
+        auto entries = w.flow->redis().Command({"XRANGE", "orders", "-", "+"});
+        if (!entries.ok()) return false;
+        seen.clear();
+        raw.clear();
+        for (size_t i = 0; i < entries->size(); ++i) {
+          const cache::Reply& fields = (*entries)[i][1];
+          std::string type, data;
+          for (size_t f = 0; f + 1 < fields.size(); f += 2) {
+            if (fields[f].str() == "type") type = fields[f + 1].str();
+            if (fields[f].str() == "data") data = fields[f + 1].str();
+          }
+          seen.push_back(absl::StrCat(type, " ", JsonAt(data, "id")));
+          raw += data;
+        }
+        return seen == expected;
+      },
+      absl::Seconds(10));
+  INFO(absl::StrJoin(seen, "\n"));
+  CHECK(published);
+  CHECK(raw.find(a.At("order.receipt.token")) == std::string::npos);
+  CHECK(raw.find(b.At("order.receipt.number")) == std::string::npos);
 }
 
 TEST_CASE("Nearby finds published campaigns nearest first, filtered by tag, search finds words") {
