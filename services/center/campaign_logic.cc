@@ -345,7 +345,7 @@ absl::Status CampaignLogic::Change(
     QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), rec.campaign.merchant_id()));
     QRCLOUD_RETURN_IF_ERROR(change(tx, rec));
     rec.campaign.set_has_pending_revision(rec.pending.has_value());
-    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(tx, rec));
+    QRCLOUD_RETURN_IF_ERROR(Save(tx, rec));
     resp = rec.campaign;
     return absl::OkStatus();
   }));
@@ -629,13 +629,28 @@ absl::Status CampaignLogic::RecordAuditDecision(const rpc::CallContext& call,
       c.clear_reject_reasons();
       QRCLOUD_RETURN_IF_ERROR(Publish(tx, rec));
     }
-    QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(tx, rec));
+    QRCLOUD_RETURN_IF_ERROR(Save(tx, rec));
     resp = c;
     resp.set_has_pending_revision(rec.pending.has_value());
     return absl::OkStatus();
   }));
   AfterChange(resp);
   return absl::OkStatus();
+}
+
+absl::Status CampaignLogic::Save(store::Tx& tx, const CampaignRecord& rec) {
+  QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(tx, rec));
+  const Campaign::State state = rec.campaign.state();
+  if (state != Campaign::PUBLISHED && state != Campaign::PAUSED && state != Campaign::ENDED) {
+    return absl::OkStatus();  // drafts and refusals are the merchant's own
+  }
+  // What every visitor may see of it, as GetCampaign shows them.
+  Campaign published = rec.campaign;
+  published.clear_reject_reasons();
+  published.clear_has_pending_revision();
+  std::string data;
+  (void)google::protobuf::util::MessageToJsonString(published, &data);
+  return tx.AppendEvent({kCampaignStream, kCampaignChanged, std::move(data)}).status();
 }
 
 void CampaignLogic::AfterChange(const Campaign& c) {

@@ -31,6 +31,13 @@ struct CampaignOptions {
 // re-rendered, stock gates reset). Set by the center's wiring.
 using CampaignListener = std::function<void(const v1::Campaign&)>;
 
+// A public campaign's changes (published, edited, paused, resumed, ended),
+// published through the outbox in the unit that makes each: the `campaigns`
+// stream, its data the campaign as any visitor sees it (JSON). Drafts and
+// refusals are not published.
+inline constexpr char kCampaignStream[] = "campaigns";
+inline constexpr char kCampaignChanged[] = "campaign.changed";
+
 class CampaignLogic {
  public:
   CampaignLogic(store::TxRunner& runner, CampaignStore& campaigns, MerchantStore& merchants,
@@ -92,6 +99,8 @@ class CampaignLogic {
   // After a commit: the code's state and resolution, the geo index, the
   // listener (pages, stock gate).
   void AfterChange(const v1::Campaign& c);
+  // Writes `rec` and, when it is public, its campaign.changed event.
+  absl::Status Save(store::Tx& tx, const CampaignRecord& rec);
 
   store::TxRunner& runner_;
   CampaignStore& campaigns_;

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "libs/core/status.h"
 #include "services/center/testing/center_world.h"
 
@@ -250,6 +252,33 @@ TEST_CASE(
         absl::StatusCode::kNotFound);
   // Staff of the merchant may act for it.
   CHECK(Act(w, w.Staff(m), &CampaignLogic::Pause, live.id()).ok());
+}
+
+TEST_CASE("A public campaign's changes are published as they commit; drafts are not") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  const size_t before = w.db.events().size();
+  Campaign c = w.Published(shop, w.OrderCampaign(/*stock=*/5));
+  v1::CampaignActionRequest action;
+  action.set_id(c.id());
+  Campaign paused, ended;
+  REQUIRE(w.campaign.Pause(shop.call(), action, paused).ok());
+  REQUIRE(w.campaign.End(shop.call(), action, ended).ok());
+
+  std::vector<std::string> states;
+  const auto events = w.db.events();
+  for (size_t i = before; i < events.size(); ++i) {
+    const store::OutboxEvent& e = events[i].second;
+    if (e.stream != kCampaignStream) continue;
+    CHECK(e.type == kCampaignChanged);
+    Campaign published;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(e.data, &published).ok());
+    CHECK(published.id() == c.id());
+    CHECK(published.reject_reasons().empty());
+    states.push_back(Campaign::State_Name(published.state()));
+  }
+  // The draft and its submission stay the merchant's own.
+  CHECK(states == std::vector<std::string>{"PUBLISHED", "PAUSED", "ENDED"});
 }
 
 }  // namespace
