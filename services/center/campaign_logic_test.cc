@@ -254,7 +254,7 @@ TEST_CASE(
   CHECK(Act(w, w.Staff(m), &CampaignLogic::Pause, live.id()).ok());
 }
 
-TEST_CASE("A public campaign's changes are published as they commit; drafts are not") {
+TEST_CASE("A public campaign's changes are published as they commit, and drafts are not") {
   CenterWorld w;
   Caller shop = w.Qualified();
   const size_t before = w.db.events().size();

@@ -395,8 +395,8 @@ TEST_CASE("Operations endpoints: health, readiness, metrics, OpenAPI, request id
   CHECK(openapi.body.find("\"qrcloud.v1.Merchant\"") != std::string::npos);
   // A contract marked planned (no process serves it yet) is neither routed
   // nor documented: its routes are plain 404s.
-  CHECK(openapi.body.find("/v1/me/wallet") == std::string::npos);
-  CHECK(api.Get("/v1/me/wallet").status == 404);
+  CHECK(openapi.body.find("/v1/me/feed") == std::string::npos);
+  CHECK(api.Get("/v1/me/feed").status == 404);
   ApiResponse with_id = api.Call("GET", "/v1/me", "", {{"x-request-id", "trace-42"}});
   CHECK(with_id.Header("x-request-id") == "trace-42");
 }

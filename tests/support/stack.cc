@@ -307,6 +307,20 @@ absl::Status Stack::StartCenter() {
   return absl::OkStatus();
 }
 
+absl::Status Stack::KillAndRestart(const std::string& name) {
+  auto it = runs_.find(name);
+  if (it == runs_.end()) return absl::NotFoundError(absl::StrCat(name, " was not started"));
+  Run& run = it->second;
+  if (run.process) run.process->Kill();
+  run.process.reset();
+  QRCLOUD_RETURN_IF_ERROR(StartProcess(run));
+  if (!WaitForPort(run.port, absl::Seconds(60))) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(name, " did not start again:\n", Tail(absl::StrCat(dir_, "/", name, ".log"))));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Stack::StartGateway() {
   std::vector<std::string> args = {
       absl::StrCat("--http_port=", gateway_port_), "--http_address=127.0.0.1",

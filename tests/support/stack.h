@@ -118,6 +118,10 @@ class Stack {
   // the same flags, waiting until it accepts connections.
   void StopCenter();
   absl::Status StartCenter();
+  // Kills a started process with SIGKILL, as a crash would, and starts it
+  // again on the same port with the same flags, waiting until it accepts
+  // connections.
+  absl::Status KillAndRestart(const std::string& name);
 
  private:
   // One process of the list, as this stack runs it.

@@ -15,7 +15,7 @@ namespace {
 const RouteTable& Table() {
   static const RouteTable* t = new RouteTable(*RouteTable::ForServices(
       {"qrcloud.v1.AuthService", "qrcloud.v1.MerchantService", "qrcloud.v1.CampaignService",
-       "qrcloud.v1.CodeService", "qrcloud.v1.OrderService", "qrcloud.v1.PersonalService"}));
+       "qrcloud.v1.CodeService", "qrcloud.v1.OrderService", "qrcloud.v1.WalletService"}));
   return *t;
 }
 

@@ -1,0 +1,65 @@
+// Handling the outbox's events (libs/store/outbox.h) from a Redis stream:
+// each entry's `data` parsed as the protobuf message its stream carries
+// (JSON), and handed with its `type` to the service's function. For
+// Host::AddConsumer:
+//
+//   host.AddConsumer({.stream = "orders", .group = "personal"},
+//                    service::EventHandler<v1::Order>(
+//                        "orders", [&](const std::string& type, const v1::Order& order) {
+//                          return wallet.OnOrder(order);
+//                        }));
+//
+// An entry whose data is not such a message is logged, counted and
+// acknowledged (it can never succeed); a function's error leaves that entry
+// and the rest pending, to be delivered again (so functions must be
+// idempotent: an event may come twice).
+#ifndef QRCLOUD_LIBS_SERVICE_EVENTS_H_
+#define QRCLOUD_LIBS_SERVICE_EVENTS_H_
+
+#include <functional>
+#include <string>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "libs/cache/stream_consumer.h"
+#include "libs/core/log.h"
+#include "libs/core/metrics.h"
+
+namespace qrcloud::service {
+
+// The counter of events handled from `stream`, by outcome.
+core::Counter& EventsHandled(const std::string& stream, const std::string& outcome);
+
+template <typename Message>
+cache::StreamHandler EventHandler(
+    std::string stream,
+    std::function<absl::Status(const std::string& type, const Message& event)> handle) {
+  return [stream = std::move(stream), handle = std::move(handle)](
+             const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
+    cache::Handled handled;
+    for (const cache::StreamEntry& e : entries) {
+      Message event;
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = true;  // a newer publisher may add fields
+      if (!google::protobuf::util::JsonStringToMessage(e.Field("data"), &event, options).ok()) {
+        spdlog::error("{} stream: entry {} ({}) is not a {}; dropped", stream, e.id,
+                      e.Field("type"), Message::descriptor()->full_name());
+        EventsHandled(stream, "malformed").Inc();
+        ++handled.done;
+        continue;
+      }
+      if (absl::Status s = handle(e.Field("type"), event); !s.ok()) {
+        handled.status = s;
+        EventsHandled(stream, "retried").Inc();
+        break;
+      }
+      EventsHandled(stream, "handled").Inc();
+      ++handled.done;
+    }
+    return handled;
+  };
+}
+
+}  // namespace qrcloud::service
+
+#endif  // QRCLOUD_LIBS_SERVICE_EVENTS_H_

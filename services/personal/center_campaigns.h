@@ -1,0 +1,27 @@
+// CampaignSource over gRPC: the center's CampaignService.GetCampaign, asked
+// as any visitor (a public campaign needs no credentials).
+#ifndef QRCLOUD_SERVICES_PERSONAL_CENTER_CAMPAIGNS_H_
+#define QRCLOUD_SERVICES_PERSONAL_CENTER_CAMPAIGNS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "qrcloud/v1/campaign.grpc.pb.h"
+#include "services/personal/wallet_store.h"
+
+namespace qrcloud::personal {
+
+class CenterCampaigns final : public CampaignSource {
+ public:
+  explicit CenterCampaigns(const std::string& address, absl::Duration timeout = absl::Seconds(5));
+  absl::StatusOr<v1::Campaign> Fetch(absl::string_view id) override;
+
+ private:
+  std::unique_ptr<v1::CampaignService::Stub> stub_;
+  absl::Duration timeout_;
+};
+
+}  // namespace qrcloud::personal
+
+#endif  // QRCLOUD_SERVICES_PERSONAL_CENTER_CAMPAIGNS_H_

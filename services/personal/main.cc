@@ -1,0 +1,73 @@
+// qrcloud-personal: the personal subsystem (claims 6 and 10) on the service
+// kit: people's wallets with live validity and reminders, and their
+// profiles. It follows the center's `campaigns` and `orders` streams and
+// asks the center's public GetCampaign for a campaign it has not heard of;
+// it never reads the center's tables.
+#include "absl/flags/flag.h"
+#include "absl/time/time.h"
+#include "libs/core/status.h"
+#include "libs/service/events.h"
+#include "libs/service/host.h"
+#include "services/personal/center_campaigns.h"
+#include "services/personal/mysql_profile_store.h"
+#include "services/personal/mysql_wallet_store.h"
+#include "services/personal/personal_service.h"
+
+ABSL_FLAG(absl::Duration, expiring_window, absl::Hours(24),
+          "A wallet item is EXPIRING this long before its offer ends or its receipt expires");
+ABSL_FLAG(absl::Duration, due_check_interval, absl::Milliseconds(250),
+          "How often wallet items are checked for a validity that time alone changed");
+
+namespace qrcloud::personal {
+
+std::vector<store::Migration> Migrations();  // migrations/*.sql, compiled in
+
+constexpr char kGroup[] = "personal";
+
+absl::Status Build(service::Host& host) {
+  QRCLOUD_ASSIGN_OR_RETURN(std::string center, host.AddressOf("center"));
+  auto& runner = host.Own(std::make_unique<store::MysqlTxRunner>(host.mysql(), host.outbox()));
+  auto& wallets = host.Own(std::make_unique<MysqlWalletStore>(host.mysql()));
+  auto& profiles = host.Own(std::make_unique<MysqlProfileStore>());
+  auto& campaigns = host.Own(std::make_unique<CenterCampaigns>(center));
+  WalletOptions options;
+  options.expiring_window = absl::GetFlag(FLAGS_expiring_window);
+  auto& wallet =
+      host.Own(std::make_unique<WalletLogic>(runner, wallets, campaigns, host.clock(), options));
+  auto& profile = host.Own(std::make_unique<ProfileLogic>(runner, profiles, host.clock()));
+  auto& wallet_api = host.Own(std::make_unique<WalletServiceImpl>(wallet, host.dispatcher_deps()));
+  auto& profile_api =
+      host.Own(std::make_unique<ProfileServiceImpl>(profile, host.dispatcher_deps()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::WalletService>(wallet_api));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::ProfileService>(profile_api));
+
+  host.AddConsumer({.stream = "campaigns", .group = kGroup},
+                   service::EventHandler<v1::Campaign>(
+                       "campaigns", [&wallet](const std::string&, const v1::Campaign& c) {
+                         return wallet.OnCampaign(c);
+                       }));
+  host.AddConsumer(
+      {.stream = "orders", .group = kGroup},
+      service::EventHandler<v1::Order>("orders", [&wallet](const std::string&, const v1::Order& o) {
+        return wallet.OnOrder(o);
+      }));
+  core::LoopOptions due;
+  due.name = "wallet due checks";
+  due.interval = absl::GetFlag(FLAGS_due_check_interval);
+  host.AddLoop(due, [&wallet]() -> absl::StatusOr<bool> {
+    constexpr int kBatch = 500;
+    QRCLOUD_ASSIGN_OR_RETURN(const int checked, wallet.CheckDue(kBatch));
+    return checked == kBatch;  // more may be due: at once
+  });
+  return absl::OkStatus();
+}
+
+}  // namespace qrcloud::personal
+
+int main(int argc, char** argv) {
+  return qrcloud::service::Main(argc, argv,
+                                {.name = "personal",
+                                 .usage = "qrcloud-personal [flags]",
+                                 .migrations = qrcloud::personal::Migrations(),
+                                 .build = qrcloud::personal::Build});
+}

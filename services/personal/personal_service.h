@@ -1,0 +1,77 @@
+// The personal service's gRPC adapters: WalletService and ProfileService,
+// one line per method.
+#ifndef QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
+#define QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
+
+#include "libs/rpc/dispatcher.h"
+#include "qrcloud/v1/personal.grpc.pb.h"
+#include "services/personal/profile_logic.h"
+#include "services/personal/wallet_logic.h"
+
+namespace qrcloud::personal {
+
+class WalletServiceImpl : public v1::WalletService::CallbackService {
+ public:
+  WalletServiceImpl(WalletLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.WalletService", deps) {}
+
+  grpc::ServerUnaryReactor* ListWallet(grpc::CallbackServerContext* ctx,
+                                       const v1::ListWalletRequest* req,
+                                       v1::ListWalletResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListWallet", req, resp, logic_, &WalletLogic::List);
+  }
+  grpc::ServerUnaryReactor* SaveToWallet(grpc::CallbackServerContext* ctx,
+                                         const v1::SaveToWalletRequest* req,
+                                         v1::WalletItem* resp) override {
+    return dispatcher_.Unary(ctx, "SaveToWallet", req, resp, logic_, &WalletLogic::Save);
+  }
+  grpc::ServerUnaryReactor* RemoveFromWallet(grpc::CallbackServerContext* ctx,
+                                             const v1::RemoveFromWalletRequest* req,
+                                             v1::RemoveFromWalletResponse* resp) override {
+    return dispatcher_.Unary(ctx, "RemoveFromWallet", req, resp, logic_, &WalletLogic::Remove);
+  }
+  grpc::ServerUnaryReactor* ListReminders(grpc::CallbackServerContext* ctx,
+                                          const v1::ListRemindersRequest* req,
+                                          v1::ListRemindersResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListReminders", req, resp, logic_, &WalletLogic::ListReminders);
+  }
+  grpc::ServerWriteReactor<v1::Reminder>* WatchReminders(
+      grpc::CallbackServerContext* ctx, const v1::WatchRemindersRequest* req) override {
+    return dispatcher_.ServerStream(ctx, "WatchReminders", req, logic_,
+                                    &WalletLogic::WatchReminders);
+  }
+
+ private:
+  WalletLogic& logic_;
+  rpc::Dispatcher dispatcher_;
+};
+
+class ProfileServiceImpl : public v1::ProfileService::CallbackService {
+ public:
+  ProfileServiceImpl(ProfileLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.ProfileService", deps) {}
+
+  grpc::ServerUnaryReactor* GetProfile(grpc::CallbackServerContext* ctx,
+                                       const v1::GetProfileRequest* req,
+                                       v1::Profile* resp) override {
+    return dispatcher_.Unary(ctx, "GetProfile", req, resp, logic_, &ProfileLogic::Get);
+  }
+  grpc::ServerUnaryReactor* SetLocationMark(grpc::CallbackServerContext* ctx,
+                                            const v1::SetLocationMarkRequest* req,
+                                            v1::SetLocationMarkResponse* resp) override {
+    return dispatcher_.Unary(ctx, "SetLocationMark", req, resp, logic_, &ProfileLogic::SetLocation);
+  }
+  grpc::ServerUnaryReactor* SetInterests(grpc::CallbackServerContext* ctx,
+                                         const v1::SetInterestsRequest* req,
+                                         v1::SetInterestsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "SetInterests", req, resp, logic_, &ProfileLogic::SetInterests);
+  }
+
+ private:
+  ProfileLogic& logic_;
+  rpc::Dispatcher dispatcher_;
+};
+
+}  // namespace qrcloud::personal
+
+#endif  // QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
