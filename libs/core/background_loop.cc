@@ -27,6 +27,10 @@ bool BackgroundLoop::Wait(absl::Duration d) {
   absl::MutexLock lock(&mu_);
   auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || nudged_; };
   mu_.AwaitWithTimeout(absl::Condition(&wake), d);
+  if (nudged_ && !stopping_ && options_.nudge_linger > absl::ZeroDuration()) {
+    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+    mu_.AwaitWithTimeout(absl::Condition(&stop), options_.nudge_linger);
+  }
   nudged_ = false;
   return !stopping_;
 }

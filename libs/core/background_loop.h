@@ -36,6 +36,9 @@ struct LoopOptions {
   absl::Duration first_wait = absl::ZeroDuration();
   absl::Duration first_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
+  // After a nudge, wait this long before the round, so that the nudges of a
+  // burst (one per commit, say) share one round.
+  absl::Duration nudge_linger = absl::ZeroDuration();
 };
 
 class BackgroundLoop {

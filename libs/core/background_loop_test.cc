@@ -35,6 +35,22 @@ TEST_CASE("A loop runs at start, then waits its interval unless nudged") {
   CHECK(rounds.load() == 2);
 }
 
+TEST_CASE("With a nudge linger, a burst of nudges shares one round") {
+  std::atomic<int> rounds{0};
+  BackgroundLoop loop(
+      {.name = "test", .interval = absl::Hours(1), .nudge_linger = absl::Milliseconds(200)},
+      [&]() -> absl::StatusOr<bool> {
+        ++rounds;
+        return false;
+      });
+  loop.Start();
+  REQUIRE(Eventually([&] { return rounds.load() == 1; }));
+  for (int i = 0; i < 50; ++i) loop.Nudge();  // all within the linger
+  REQUIRE(Eventually([&] { return rounds.load() == 2; }));
+  loop.Stop();
+  CHECK(rounds.load() == 2);
+}
+
 TEST_CASE("A round that reports more work runs again at once") {
   std::atomic<int> rounds{0};
   BackgroundLoop loop({.name = "test", .interval = absl::Hours(1)},

@@ -31,6 +31,9 @@ absl::Status Hidden(const absl::Status& s, absl::string_view what) {
 
 }  // namespace
 
+// Rolls back the unit of an order that was not placed.
+constexpr char kNotPlaced[] = "not placed";
+
 store::OutboxEvent OrderEvent(absl::string_view type, const v1::Order& order) {
   v1::Order published = order;
   // The token and the number redeem the order: they stay with the buyer.
@@ -105,12 +108,20 @@ absl::StatusOr<Placed> OrderBook::Write(v1::Order& order, const Offer& offer,
     order.mutable_receipt()->set_number(NewReceiptNumber());
     absl::StatusOr<Placed> placed = Placed::kCreated;
     const absl::Status unit = runner_.Run([&](store::Tx& tx) -> absl::Status {
+      // The event first: the order's own write is the one that locks the
+      // campaign's row (its stock), so it comes last and the lock is held
+      // only until the commit, not through another statement.
+      QRCLOUD_RETURN_IF_ERROR(tx.AppendEvent(OrderEvent(kOrderPlaced, order)).status());
       placed = orders_.Place(tx, order, offer, request_id);
       if (!placed.ok()) return placed.status();
-      if (*placed != Placed::kCreated) return absl::OkStatus();
-      return tx.AppendEvent(OrderEvent(kOrderPlaced, order)).status();
+      // Not placed (sold out, a limit, a duplicate): undo the event.
+      if (*placed != Placed::kCreated) return absl::CancelledError(kNotPlaced);
+      return absl::OkStatus();
     });
-    if (!unit.ok()) placed = unit;
+    if (!unit.ok() &&
+        !(unit.code() == absl::StatusCode::kCancelled && unit.message() == kNotPlaced)) {
+      placed = unit;
+    }
     // A taken receipt number: draw another. A deadlock: the store rolled the
     // step back whole, so it runs again as if for the first time.
     if (placed.ok() && *placed == Placed::kReceiptNumberTaken && attempt < 5) continue;

@@ -18,13 +18,27 @@ absl::StatusOr<std::string> AppendToOutbox(Connection& conn, const OutboxEvent& 
   return id;
 }
 
+namespace {
+
+// Events published per round, and how long a nudge waits for more: under a
+// burst of commits (each nudges) rounds of a few milliseconds' worth of
+// events, not one transaction per event.
+constexpr int kBatch = 200;
+constexpr absl::Duration kNudgeLinger = absl::Milliseconds(5);
+
+}  // namespace
+
 OutboxRelay::OutboxRelay(MysqlPool& mysql, cache::RedisPool& redis, absl::Duration poll)
     : mysql_(mysql),
       redis_(redis),
-      loop_({.name = "outbox relay", .interval = poll, .first_wait = poll, .first_backoff = poll},
+      loop_({.name = "outbox relay",
+             .interval = poll,
+             .first_wait = poll,
+             .first_backoff = poll,
+             .nudge_linger = kNudgeLinger},
             [this]() -> absl::StatusOr<bool> {
-              QRCLOUD_ASSIGN_OR_RETURN(int n, PublishPending());
-              return n > 0;  // there may be more
+              QRCLOUD_ASSIGN_OR_RETURN(int n, PublishPending(kBatch));
+              return n == kBatch;  // a full batch: there may be more
             }) {}
 
 absl::StatusOr<int> OutboxRelay::PublishPending(int limit) {
