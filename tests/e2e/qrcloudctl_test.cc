@@ -19,6 +19,7 @@
 #include "libs/qr/image.h"
 #include "libs/qr/image_io.h"
 #include "tests/support/api.h"
+#include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
 
@@ -514,6 +515,79 @@ TEST_CASE(
   CHECK(Lines(denied.err) == 1);
   CHECK_THAT(denied.err, StartsWith("error: UNAUTHENTICATED: "));
   CHECK(JsonAt(shop.Expect(0, {"campaign", "get", id}, at).out, "state") == "PUBLISHED");
+}
+
+TEST_CASE(
+    "qrcloudctl uploads media, edits, pauses, resumes and ends campaigns, makes codes, lists "
+    "orders") {
+  auto stack = StartStack();
+  Flow flow(*stack);
+  std::string mid;
+  auto merchant = flow.QualifiedMerchant(&mid);
+  const std::vector<std::string> as_shop = {"QRCLOUD_CENTER=" + stack->center_address(),
+                                            "QRCLOUD_TOKEN=" + merchant->token()};
+  User user;
+  const std::string dir = user.home();
+
+  // Media from a file.
+  auto poster = qr::WriteJpeg(qr::GrayImage(64, 48, 128), 90);
+  REQUIRE(poster.ok());
+  std::ofstream(dir + "/poster.jpg") << *poster;
+  CtlResult media = user.Expect(0, {"media", "upload", dir + "/poster.jpg"}, as_shop);
+  CHECK(JsonAt(media.out, "contentType") == "image/jpeg");
+  CHECK(!JsonAt(media.out, "url").empty());
+  CHECK_THAT(user.Expect(2, {"media", "upload", dir + "/poster.gif"}, as_shop).err,
+             Contains("--content-type"));
+
+  const std::string id =
+      flow.PublishCampaign(*merchant, mid,
+                           R"({"title":"鱼丸汤","mode":"ORDER","template":"coupon",)"
+                           R"("price":{"currency":"CNY","minor":"1500"},"stock":"20"})")
+          .At("id");
+  // An edit changes only the fields the file names, and waits for audit.
+  std::ofstream(dir + "/edit.yaml") << "description: Now with noodles\n";
+  CtlResult edited =
+      user.Expect(0, {"campaign", "edit", id, "--file=" + dir + "/edit.yaml"}, as_shop);
+  CHECK(JsonAt(edited.out, "hasPendingRevision") == "true");
+  CHECK(JsonAt(edited.out, "title") == "鱼丸汤");
+  CHECK(JsonAt(user.Expect(0, {"campaign", "pause", id}, as_shop).out, "state") == "PAUSED");
+  CHECK(JsonAt(user.Expect(0, {"campaign", "list", "--state=paused"}, as_shop).out,
+               "campaigns.0.id") == id);
+  CHECK(JsonAt(user.Expect(0, {"campaign", "resume", id}, as_shop).out, "state") == "PUBLISHED");
+  CHECK_THAT(user.Expect(2, {"campaign", "list", "--state=SELLING"}, as_shop).err,
+             Contains("PUBLISHED"));
+
+  // A code for a link, its SVG, its statistics.
+  CtlResult code = user.Expect(
+      0, {"code", "create", "--target=https://shop.example.com/menu", "--label=Menu"}, as_shop);
+  const std::string code_id = JsonAt(code.out, "id");
+  REQUIRE(!code_id.empty());
+  user.Expect(0, {"code", "image", code_id, "--format=svg", "--out=" + dir + "/menu.svg"}, as_shop);
+  CHECK_THAT(ReadFile(dir + "/menu.svg"), Contains("<svg"));
+  CHECK(JsonAt(user.Expect(0, {"code", "stats", code_id}, as_shop).out, "codeId") == code_id);
+  CHECK(JsonAt(user.Expect(0, {"code", "list"}, as_shop).out, "codes.0.id").size() > 0);
+
+  // Orders: newest first, page by page, as a table in text.
+  auto buyer = flow.NewAccount("PERSON");
+  ApiResponse a = buyer->Post("/v1/campaigns/" + id + "/orders", R"({"requestId":"l-1"})");
+  ApiResponse b = buyer->Post("/v1/campaigns/" + id + "/orders", R"({"requestId":"l-2"})");
+  REQUIRE((a.status == 200 && b.status == 200));
+  CtlResult first = user.Expect(0, {"order", "list", "--page-size=1"}, as_shop);
+  CHECK(JsonAt(first.out, "orders.0.id") == b.At("order.id"));
+  const std::string next = JsonAt(first.out, "page.nextPageToken");
+  REQUIRE(!next.empty());
+  CtlResult second =
+      user.Expect(0, {"order", "list", "--page-size=1", "--page-token=" + next}, as_shop);
+  CHECK(JsonAt(second.out, "orders.0.id") == a.At("order.id"));
+  CHECK_THAT(user.Expect(0, {"--output=text", "order", "list", "--state=CONFIRMED"}, as_shop).out,
+             StartsWith("ID ") && Contains("CONFIRMED") && Contains("15.00 CNY"));
+  CHECK_THAT(user.Expect(2, {"order", "list", "--page-size=500"}, as_shop).err,
+             Contains("1 to 200"));
+
+  // Ended for good: ending again is a state conflict (exit 6).
+  CHECK(JsonAt(user.Expect(0, {"campaign", "end", id}, as_shop).out, "state") == "ENDED");
+  CHECK_THAT(user.Expect(6, {"campaign", "end", id}, as_shop).err,
+             StartsWith("error: FAILED_PRECONDITION: "));
 }
 
 TEST_CASE("qrcloudctl says what went wrong: a wrong password, no credentials, bad usage") {
