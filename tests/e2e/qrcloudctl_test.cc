@@ -584,6 +584,15 @@ TEST_CASE(
   CHECK_THAT(user.Expect(2, {"order", "list", "--page-size=500"}, as_shop).err,
              Contains("1 to 200"));
 
+  // A photo of the receipt's code redeems it (decoded by the center).
+  ApiResponse png = buyer->Get(a.At("order.receipt.imageUrl"));
+  REQUIRE(png.status == 200);
+  std::ofstream(dir + "/receipt.png") << png.body;
+  CtlResult by_photo =
+      user.Expect(0, {"receipt", "redeem", "--photo=" + dir + "/receipt.png"}, as_shop);
+  CHECK(JsonAt(by_photo.out, "order.id") == a.At("order.id"));
+  CHECK(JsonAt(by_photo.out, "order.state") == "REDEEMED");
+
   // Ended for good: ending again is a state conflict (exit 6).
   CHECK(JsonAt(user.Expect(0, {"campaign", "end", id}, as_shop).out, "state") == "ENDED");
   CHECK_THAT(user.Expect(6, {"campaign", "end", id}, as_shop).err,
