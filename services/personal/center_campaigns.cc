@@ -25,4 +25,24 @@ absl::StatusOr<v1::Campaign> CenterCampaigns::Fetch(absl::string_view id) {
   return campaign;
 }
 
+CenterNearby::CenterNearby(const std::string& address, absl::Duration timeout)
+    : stub_(v1::GeoService::NewStub(
+          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+      timeout_(timeout) {}
+
+absl::StatusOr<std::vector<v1::NearbyCampaign>> CenterNearby::Nearby(double lat, double lng,
+                                                                     int radius_m, int limit) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  v1::NearbyCampaignsRequest request;
+  request.set_lat(lat);
+  request.set_lng(lng);
+  request.set_radius_m(radius_m);
+  request.set_limit(limit);
+  v1::NearbyCampaignsResponse response;
+  const grpc::Status status = stub_->NearbyCampaigns(&context, request, &response);
+  if (!status.ok()) return core::FromGrpcStatus(status);
+  return std::vector<v1::NearbyCampaign>(response.results().begin(), response.results().end());
+}
+
 }  // namespace qrcloud::personal

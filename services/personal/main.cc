@@ -35,7 +35,11 @@ absl::Status Build(service::Host& host) {
   auto& wallet =
       host.Own(std::make_unique<WalletLogic>(runner, wallets, campaigns, host.clock(), options));
   auto& profile = host.Own(std::make_unique<ProfileLogic>(runner, profiles, host.clock()));
-  auto& wallet_api = host.Own(std::make_unique<WalletServiceImpl>(wallet, host.dispatcher_deps()));
+  auto& nearby = host.Own(std::make_unique<CenterNearby>(center));
+  auto& recommend =
+      host.Own(std::make_unique<RecommendLogic>(runner, profiles, wallets, nearby, host.clock()));
+  auto& wallet_api =
+      host.Own(std::make_unique<WalletServiceImpl>(wallet, recommend, host.dispatcher_deps()));
   auto& profile_api =
       host.Own(std::make_unique<ProfileServiceImpl>(profile, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::WalletService>(wallet_api));

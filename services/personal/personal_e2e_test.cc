@@ -36,10 +36,13 @@ struct World {
     flow = std::make_unique<Flow>(*stack);
   }
 
-  // A published order campaign of a new merchant; `ends_in` zero: no end.
-  std::string Campaign(std::unique_ptr<Api>& merchant, absl::Duration ends_in = {}) {
+  // A published order campaign of a new merchant (at lat, lng); `ends_in`
+  // zero: no end.
+  std::string Campaign(std::unique_ptr<Api>& merchant, absl::Duration ends_in = {},
+                       const std::string& tags = R"(["soup"])", double lat = 26.0745,
+                       double lng = 119.2965) {
     std::string mid;
-    merchant = flow->QualifiedMerchant(&mid);
+    merchant = flow->QualifiedMerchant(&mid, lat, lng);
     std::string end;
     if (ends_in > absl::ZeroDuration()) {
       end = absl::StrCat(
@@ -51,7 +54,7 @@ struct World {
         ->PublishCampaign(*merchant, mid,
                           absl::StrCat(R"({"title":"鱼丸汤 Fish ball soup","mode":"ORDER",)",
                                        R"("template":"coupon","price":{"currency":"CNY",)",
-                                       R"("minor":"1500"},"stock":"20","tags":["soup"])", end, "}"))
+                                       R"("minor":"1500"},"stock":"20","tags":)", tags, end, "}"))
         .At("id");
   }
 };
@@ -231,6 +234,34 @@ TEST_CASE(
 
   // The social routes are not served yet: plain 404s.
   CHECK(alice->Get("/v1/me/feed").status == 404);
+}
+
+TEST_CASE("Recommendations are live offers near the person, by interest, saved only when chosen") {
+  World w;
+  std::unique_ptr<Api> fuzhou_shop, tea_shop, shanghai_shop;
+  const std::string hotpot = w.Campaign(fuzhou_shop, {}, R"(["火鍋","spicy"])");
+  const std::string tea = w.Campaign(tea_shop, {}, R"(["tea"])", 26.0750, 119.2970);
+  const std::string far = w.Campaign(shanghai_shop, {}, R"(["火锅"])", 31.2304, 121.4737);
+  auto person = w.flow->NewAccount("PERSON");
+  CHECK(person->Get("/v1/me/recommendations").status == 400);  // no location yet
+  REQUIRE(person->Call("PUT", "/v1/me/location", R"({"location":{"lat":26.0760,"lng":119.2970}})")
+              .status == 200);
+  REQUIRE(person->Call("PUT", "/v1/me/interests", R"({"interests":["火锅"]})").status == 200);
+
+  ApiResponse offered = person->Get("/v1/me/recommendations");
+  INFO(offered.body);
+  REQUIRE(offered.status == 200);
+  CHECK(offered.At("recommendations.0.campaignId") == hotpot);  // the interest first
+  CHECK(offered.At("recommendations.0.matchedInterests.0") == "火锅");
+  CHECK(offered.At("recommendations.1.campaignId") == tea);
+  CHECK(offered.body.find(far) == std::string::npos);                      // 600 km away
+  CHECK(JsonAt(person->Get("/v1/me/wallet").body, "items.0.id").empty());  // offered only
+
+  REQUIRE(
+      person->Post("/v1/me/wallet", absl::StrCat(R"({"campaignId":")", hotpot, R"("})")).status ==
+      200);
+  CHECK(person->Get("/v1/me/recommendations").At("recommendations.0.campaignId") == tea);
+  CHECK(person->Get("/v1/me/recommendations?radiusM=50").status == 400);
 }
 
 }  // namespace

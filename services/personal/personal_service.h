@@ -6,14 +6,15 @@
 #include "libs/rpc/dispatcher.h"
 #include "qrcloud/v1/personal.grpc.pb.h"
 #include "services/personal/profile_logic.h"
+#include "services/personal/recommend_logic.h"
 #include "services/personal/wallet_logic.h"
 
 namespace qrcloud::personal {
 
 class WalletServiceImpl : public v1::WalletService::CallbackService {
  public:
-  WalletServiceImpl(WalletLogic& logic, rpc::DispatcherDeps deps)
-      : logic_(logic), dispatcher_("qrcloud.v1.WalletService", deps) {}
+  WalletServiceImpl(WalletLogic& logic, RecommendLogic& recommend, rpc::DispatcherDeps deps)
+      : logic_(logic), recommend_(recommend), dispatcher_("qrcloud.v1.WalletService", deps) {}
 
   grpc::ServerUnaryReactor* ListWallet(grpc::CallbackServerContext* ctx,
                                        const v1::ListWalletRequest* req,
@@ -35,6 +36,12 @@ class WalletServiceImpl : public v1::WalletService::CallbackService {
                                           v1::ListRemindersResponse* resp) override {
     return dispatcher_.Unary(ctx, "ListReminders", req, resp, logic_, &WalletLogic::ListReminders);
   }
+  grpc::ServerUnaryReactor* ListRecommendations(grpc::CallbackServerContext* ctx,
+                                                const v1::ListRecommendationsRequest* req,
+                                                v1::ListRecommendationsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListRecommendations", req, resp, recommend_,
+                             &RecommendLogic::List);
+  }
   grpc::ServerWriteReactor<v1::Reminder>* WatchReminders(
       grpc::CallbackServerContext* ctx, const v1::WatchRemindersRequest* req) override {
     return dispatcher_.ServerStream(ctx, "WatchReminders", req, logic_,
@@ -43,6 +50,7 @@ class WalletServiceImpl : public v1::WalletService::CallbackService {
 
  private:
   WalletLogic& logic_;
+  RecommendLogic& recommend_;
   rpc::Dispatcher dispatcher_;
 };
 
