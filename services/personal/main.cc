@@ -1,6 +1,6 @@
 // qrcloud-personal: the personal subsystem (claims 6 and 10) on the service
-// kit: people's wallets with live validity and reminders, and their
-// profiles. It follows the center's `campaigns` and `orders` streams and
+// kit: people's wallets with live validity and reminders, recommendations,
+// their profiles and their friends. It follows the center's `campaigns` and `orders` streams and
 // asks the center's public GetCampaign for a campaign it has not heard of;
 // it never reads the center's tables.
 #include "absl/flags/flag.h"
@@ -9,6 +9,7 @@
 #include "libs/service/events.h"
 #include "libs/service/host.h"
 #include "services/personal/center_campaigns.h"
+#include "services/personal/mysql_friend_store.h"
 #include "services/personal/mysql_profile_store.h"
 #include "services/personal/mysql_wallet_store.h"
 #include "services/personal/personal_service.h"
@@ -44,6 +45,12 @@ absl::Status Build(service::Host& host) {
       host.Own(std::make_unique<ProfileServiceImpl>(profile, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::WalletService>(wallet_api));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::ProfileService>(profile_api));
+  auto& friends = host.Own(std::make_unique<MysqlFriendStore>());
+  auto& friend_logic =
+      host.Own(std::make_unique<FriendLogic>(runner, friends, profiles, host.clock()));
+  auto& friend_api =
+      host.Own(std::make_unique<FriendServiceImpl>(friend_logic, host.dispatcher_deps()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::FriendService>(friend_api));
 
   host.AddConsumer({.stream = "campaigns", .group = kGroup},
                    service::EventHandler<v1::Campaign>(

@@ -19,6 +19,7 @@ absl::StatusOr<std::optional<v1::Profile>> MysqlProfileStore::Get(store::Tx& tx,
   for (absl::string_view i : absl::StrSplit(r.String("interests"), '\n', absl::SkipEmpty())) {
     p.add_interests(std::string(i));
   }
+  p.set_nickname(r.String("nickname"));
   if (!r.IsNull("lat")) {
     p.mutable_location()->set_lat(r.Double("lat"));
     p.mutable_location()->set_lng(r.Double("lng"));
@@ -35,14 +36,16 @@ absl::Status MysqlProfileStore::Put(store::Tx& tx, absl::string_view account_id,
   return store::ConnectionOf(tx)
       .Execute(
           "INSERT INTO profiles (account_id, interests, lat, lng, live, precision_m, "
-          "location_time) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE interests = "
-          "VALUES(interests), lat = VALUES(lat), lng = VALUES(lng), live = VALUES(live), "
-          "precision_m = VALUES(precision_m), location_time = VALUES(location_time)",
+          "location_time, nickname) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+          "interests = VALUES(interests), lat = VALUES(lat), lng = VALUES(lng), live = "
+          "VALUES(live), precision_m = VALUES(precision_m), location_time = "
+          "VALUES(location_time), nickname = VALUES(nickname)",
           {std::string(account_id), absl::StrJoin(p.interests(), "\n"),
            located ? store::Value(p.location().lat()) : store::Value(nullptr),
            located ? store::Value(p.location().lng()) : store::Value(nullptr), p.live(),
            static_cast<int64_t>(p.precision_m()),
-           located ? store::Value(core::FromProto(p.location_time())) : store::Value(nullptr)})
+           located ? store::Value(core::FromProto(p.location_time())) : store::Value(nullptr),
+           p.nickname()})
       .status();
 }
 

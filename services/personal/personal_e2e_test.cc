@@ -264,5 +264,60 @@ TEST_CASE("Recommendations are live offers near the person, by interest, saved o
   CHECK(person->Get("/v1/me/recommendations?radiusM=50").status == 400);
 }
 
+TEST_CASE("Friends by friend code: asked, accepted, out of strangers' reach, and blocked") {
+  World w;
+  auto alice = w.flow->NewAccount("PERSON");
+  auto bob = w.flow->NewAccount("PERSON");
+  auto eve = w.flow->NewAccount("PERSON");
+  REQUIRE(bob->Call("PUT", "/v1/me/nickname", R"({"nickname":"  Bob 李 "})").status == 200);
+  CHECK(bob->Call("PUT", "/v1/me/nickname",
+                  absl::StrCat(R"({"nickname":")", std::string(40, 'b'), R"("})"))
+            .At("details.0.fieldViolations.0.field") == "nickname");
+  const std::string code = alice->Get("/v1/me/friendCode").At("code");
+  REQUIRE(code.size() == 10);
+
+  ApiResponse asked =
+      bob->Post("/v1/me/friends", absl::StrCat(R"({"friendCode":")", code, R"("})"));
+  INFO(asked.body);
+  REQUIRE(asked.status == 200);
+  CHECK(asked.At("accepted").empty());  // false
+  const std::string id = asked.At("id");
+  ApiResponse incoming = alice->Get("/v1/me/friends");
+  CHECK(incoming.At("friends.0.id") == id);
+  CHECK(incoming.At("friends.0.incoming") == "true");
+  CHECK(incoming.At("friends.0.displayName") == "Bob 李");
+
+  // A stranger can neither accept nor end it, nor see it.
+  CHECK(eve->Post("/v1/me/friends/" + id + ":accept", "{}").status == 404);
+  CHECK(eve->Call("DELETE", "/v1/me/friends/" + id).status == 404);
+  CHECK(JsonAt(eve->Get("/v1/me/friends").body, "friends.0.id").empty());
+  CHECK(bob->Post("/v1/me/friends/" + id + ":accept", "{}").status == 400);  // his own request
+  ApiResponse accepted = alice->Post("/v1/me/friends/" + id + ":accept", "{}");
+  REQUIRE(accepted.status == 200);
+  CHECK(accepted.At("accepted") == "true");
+  CHECK(bob->Get("/v1/me/friends").At("friends.0.accepted") == "true");
+
+  // Bad codes are 400s naming the field; an unknown one is a 404.
+  CHECK(eve->Post("/v1/me/friends", R"({"friendCode":"nope"})")
+            .At("details.0.fieldViolations.0.field") == "friendCode");
+  CHECK(eve->Post("/v1/me/friends", R"({"friendCode":"ZZZZZZZZZZ"})").status == 404);
+
+  // Alice blocks Bob: the friendship ends and his asking again looks like an unknown code.
+  CHECK(alice->Post("/v1/me/blocks", R"({"accountId":""})").status == 400);  // no id
+  const std::string bob_id = incoming.At("friends.0.accountId");
+  REQUIRE(alice->Post("/v1/me/blocks", absl::StrCat(R"({"accountId":")", bob_id, R"("})")).status ==
+          200);
+  CHECK(JsonAt(bob->Get("/v1/me/friends").body, "friends.0.id").empty());
+  CHECK(bob->Post("/v1/me/friends", absl::StrCat(R"({"friendCode":")", code, R"("})")).status ==
+        404);
+
+  // Merchants have no friends here, and nobody anonymous does.
+  std::string mid;
+  auto merchant = w.flow->NewAccount("MERCHANT", &mid);
+  CHECK(merchant->Get("/v1/me/friends").status == 403);
+  Api anonymous("127.0.0.1", w.stack->gateway_port());
+  CHECK(anonymous.Get("/v1/me/friendCode").status == 401);
+}
+
 }  // namespace
 }  // namespace qrcloud::testing

@@ -1,10 +1,13 @@
-// The personal service's gRPC adapters: WalletService and ProfileService,
+// The personal service's gRPC adapters: WalletService, ProfileService and
+// FriendService,
 // one line per method.
 #ifndef QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
 #define QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
 
 #include "libs/rpc/dispatcher.h"
 #include "qrcloud/v1/personal.grpc.pb.h"
+#include "qrcloud/v1/social.grpc.pb.h"
+#include "services/personal/friend_logic.h"
 #include "services/personal/profile_logic.h"
 #include "services/personal/recommend_logic.h"
 #include "services/personal/wallet_logic.h"
@@ -74,9 +77,59 @@ class ProfileServiceImpl : public v1::ProfileService::CallbackService {
                                          v1::SetInterestsResponse* resp) override {
     return dispatcher_.Unary(ctx, "SetInterests", req, resp, logic_, &ProfileLogic::SetInterests);
   }
+  grpc::ServerUnaryReactor* SetNickname(grpc::CallbackServerContext* ctx,
+                                        const v1::SetNicknameRequest* req,
+                                        v1::Profile* resp) override {
+    return dispatcher_.Unary(ctx, "SetNickname", req, resp, logic_, &ProfileLogic::SetNickname);
+  }
 
  private:
   ProfileLogic& logic_;
+  rpc::Dispatcher dispatcher_;
+};
+
+class FriendServiceImpl : public v1::FriendService::CallbackService {
+ public:
+  FriendServiceImpl(FriendLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.FriendService", deps) {}
+
+  grpc::ServerUnaryReactor* AddFriend(grpc::CallbackServerContext* ctx,
+                                      const v1::AddFriendRequest* req, v1::Friend* resp) override {
+    return dispatcher_.Unary(ctx, "AddFriend", req, resp, logic_, &FriendLogic::Add);
+  }
+  grpc::ServerUnaryReactor* AcceptFriend(grpc::CallbackServerContext* ctx,
+                                         const v1::AcceptFriendRequest* req,
+                                         v1::Friend* resp) override {
+    return dispatcher_.Unary(ctx, "AcceptFriend", req, resp, logic_, &FriendLogic::Accept);
+  }
+  grpc::ServerUnaryReactor* ListFriends(grpc::CallbackServerContext* ctx,
+                                        const v1::ListFriendsRequest* req,
+                                        v1::ListFriendsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListFriends", req, resp, logic_, &FriendLogic::List);
+  }
+  grpc::ServerUnaryReactor* RemoveFriend(grpc::CallbackServerContext* ctx,
+                                         const v1::RemoveFriendRequest* req,
+                                         v1::RemoveFriendResponse* resp) override {
+    return dispatcher_.Unary(ctx, "RemoveFriend", req, resp, logic_, &FriendLogic::Remove);
+  }
+  grpc::ServerUnaryReactor* BlockPerson(grpc::CallbackServerContext* ctx,
+                                        const v1::BlockPersonRequest* req,
+                                        v1::BlockPersonResponse* resp) override {
+    return dispatcher_.Unary(ctx, "BlockPerson", req, resp, logic_, &FriendLogic::Block);
+  }
+  grpc::ServerUnaryReactor* GetFriendCode(grpc::CallbackServerContext* ctx,
+                                          const v1::GetFriendCodeRequest* req,
+                                          v1::FriendCode* resp) override {
+    return dispatcher_.Unary(ctx, "GetFriendCode", req, resp, logic_, &FriendLogic::GetCode);
+  }
+  grpc::ServerUnaryReactor* RotateFriendCode(grpc::CallbackServerContext* ctx,
+                                             const v1::RotateFriendCodeRequest* req,
+                                             v1::FriendCode* resp) override {
+    return dispatcher_.Unary(ctx, "RotateFriendCode", req, resp, logic_, &FriendLogic::RotateCode);
+  }
+
+ private:
+  FriendLogic& logic_;
   rpc::Dispatcher dispatcher_;
 };
 

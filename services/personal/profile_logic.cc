@@ -126,4 +126,18 @@ absl::Status ProfileLogic::SetInterests(const rpc::CallContext& call,
   return absl::OkStatus();
 }
 
+absl::Status ProfileLogic::SetNickname(const rpc::CallContext& call,
+                                       const v1::SetNicknameRequest& req, v1::Profile& resp) {
+  QRCLOUD_RETURN_IF_ERROR(RequirePerson(call));
+  const std::string nickname(absl::StripAsciiWhitespace(req.nickname()));
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("nickname", nickname, 1, kMaxNicknameChars));
+  for (unsigned char c : nickname) {
+    if (c < 0x20 || c == 0x7f) {
+      return core::InvalidField("nickname", "holds a control character; use plain text");
+    }
+  }
+  return Change(
+      call, [&](v1::Profile& p) { p.set_nickname(nickname); }, resp);
+}
+
 }  // namespace qrcloud::personal

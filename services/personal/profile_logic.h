@@ -14,6 +14,7 @@ namespace qrcloud::personal {
 
 inline constexpr int kMaxInterests = 20;
 inline constexpr size_t kMaxInterestChars = 32;
+inline constexpr size_t kMaxNicknameChars = 32;
 inline constexpr int kDefaultPrecisionM = 100;
 inline constexpr int kMinPrecisionM = 10;
 inline constexpr int kMaxPrecisionM = 10000;
@@ -40,6 +41,8 @@ class ProfileLogic {
                            v1::SetLocationMarkResponse& resp);
   absl::Status SetInterests(const rpc::CallContext& call, const v1::SetInterestsRequest& req,
                             v1::SetInterestsResponse& resp);
+  absl::Status SetNickname(const rpc::CallContext& call, const v1::SetNicknameRequest& req,
+                           v1::Profile& resp);
 
  private:
   // Reads, changes and writes the caller's profile in one unit.
