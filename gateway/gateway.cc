@@ -153,8 +153,13 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
         grpc::CreateChannel(g->options_.center_address, grpc::InsecureChannelCredentials()),
         g->options_.scan.cache_ttl);
     g->recorder_ = std::make_unique<ScanRecorder>(redis, g->options_.scan);
-    g->scan_path_ =
-        std::make_unique<ScanPath>(*g->resolver_, *g->recorder_, redis, g->options_.scan);
+    if (redis != nullptr) {
+      // Reads only (Lookup): the time-to-live is the issuing service's.
+      g->sessions_ =
+          std::make_unique<auth::SessionStore>(*redis, core::Clock::Real(), absl::Hours(24));
+    }
+    g->scan_path_ = std::make_unique<ScanPath>(*g->resolver_, *g->recorder_, redis,
+                                               g->options_.scan, g->sessions_.get());
   }
 
   http::ServerOptions http_options = g->options_.http;

@@ -86,6 +86,7 @@ class Gateway {
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<SlugResolver> resolver_;
   std::unique_ptr<ScanRecorder> recorder_;
+  std::unique_ptr<auth::SessionStore> sessions_;  // links a signed-in person's scans
   std::unique_ptr<ScanPath> scan_path_;
   std::string openapi_;
   std::unique_ptr<http::Server> server_;

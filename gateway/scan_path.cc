@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "libs/auth/authenticator.h"
 #include "libs/core/encoding.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
@@ -383,11 +384,12 @@ void ScanRecorder::ReplaySpool() {
 // ScanPath --------------------------------------------------------------------
 
 ScanPath::ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis,
-                   ScanOptions options)
+                   ScanOptions options, auth::SessionStore* sessions)
     : resolver_(resolver),
       recorder_(recorder),
       redis_(redis),
       options_(std::move(options)),
+      sessions_(sessions),
       device_key_(core::Sha256(options_.address_salt)) {}
 
 void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
@@ -434,6 +436,21 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
   event.device = core::KeyedHashHex(device_key_, absl::StrCat(client_address, "|", user_agent), 16);
   event.source = core::KeyedHashHex(device_key_, client_address, 16);
   event.referer_host = RefererHost(std::string(req.Header("referer")));
+  // A person's app sends its session with the scan: the scan joins their
+  // history. Only then is Redis asked; a bad or foreign token changes
+  // nothing for the scan itself.
+  if (sessions_ != nullptr) {
+    const std::string_view header = req.Header("authorization");
+    const absl::string_view token =
+        auth::Authenticator::BearerToken(absl::string_view(header.data(), header.size()));
+    if (absl::StartsWith(token, "qrs_")) {
+      auto who = sessions_->Lookup(token);
+      if (who.ok() && who->kind == "PERSON") {
+        event.account = who->account_id;
+        event.campaign = r.campaign_id();
+      }
+    }
+  }
 
   if (r.scan_limit() > 0 && !event.flagged()) {
     // Counted where every replica sees it; without Redis the limit cannot be

@@ -35,6 +35,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "libs/auth/session_store.h"
 #include "libs/cache/redis.h"
 #include "libs/core/scan_event.h"
 #include "libs/http/server.h"
@@ -131,8 +132,12 @@ class ScanRecorder {
 class ScanPath {
  public:
   // `redis` counts scans of codes with a scan limit; may be null.
+  // `sessions`, if given, links a scan that carries a person's session
+  // (`Authorization: Bearer qrs_…`, sent by an app that scans) to that
+  // person, for their scan history; a scan without one, or with one that is
+  // not a person's, is recorded as anyone's.
   ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis,
-           ScanOptions options);
+           ScanOptions options, auth::SessionStore* sessions = nullptr);
 
   // Handles GET or HEAD /s/{slug}; `slug_text` is the path segment.
   void Handle(const http::Request& req, const std::string& slug_text,
@@ -143,6 +148,7 @@ class ScanPath {
   ScanRecorder& recorder_;
   cache::RedisPool* redis_;
   ScanOptions options_;
+  auth::SessionStore* sessions_;
   std::string device_key_;  // keys the device hash; derived from the salt
 };
 

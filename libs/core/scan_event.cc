@@ -39,12 +39,18 @@ std::optional<ClientClass> ClassFromName(absl::string_view name) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ScanEvent::ToFields() const {
-  return {{"eid", event_id},       {"code", code_id},
-          {"slug", slug},          {"t", absl::StrCat(time_ms)},
-          {"p", platform_code},    {"ua", std::string(ClientClassName(client))},
-          {"dev", device},         {"src", source},
-          {"ref", referer_host},   {"head", head ? "1" : "0"},
-          {"bot", bot ? "1" : "0"}};
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"eid", event_id},       {"code", code_id},
+      {"slug", slug},          {"t", absl::StrCat(time_ms)},
+      {"p", platform_code},    {"ua", std::string(ClientClassName(client))},
+      {"dev", device},         {"src", source},
+      {"ref", referer_host},   {"head", head ? "1" : "0"},
+      {"bot", bot ? "1" : "0"}};
+  if (!account.empty()) {
+    fields.emplace_back("acct", account);
+    fields.emplace_back("cmp", campaign);
+  }
+  return fields;
 }
 
 std::optional<ScanEvent> ScanEvent::FromFields(
@@ -75,6 +81,10 @@ std::optional<ScanEvent> ScanEvent::FromFields(
       e.head = v == "1";
     } else if (k == "bot") {
       e.bot = v == "1";
+    } else if (k == "acct") {
+      e.account = v;
+    } else if (k == "cmp") {
+      e.campaign = v;
     }
   }
   if (!has_code || !has_time || e.event_id.empty()) return std::nullopt;

@@ -35,6 +35,11 @@ struct ScanEvent {
   std::string referer_host;  // host part of Referer, or ""
   bool head = false;         // a HEAD request: recorded, not counted
   bool bot = false;          // a known crawler or link previewer: recorded, not counted
+  // Only for a person signed in when scanning (an app that sends its session
+  // with the scan): their account, and the code's campaign, for their scan
+  // history. Empty otherwise, and then not written at all.
+  std::string account;
+  std::string campaign;
 
   // Flagged scans are recorded but never counted: HEAD, known bots and
   // link previewers, scripted clients.

@@ -43,6 +43,21 @@ TEST_CASE("A scan event survives its line, the address hash included") {
   CHECK(back->source == "s1");
   CHECK(back->client == ClientClass::kScript);
   CHECK(back->flagged());
+  CHECK(back->account.empty());
+  CHECK(e.ToLine().find("acct=") == std::string::npos);  // nothing of a person unless signed in
+}
+
+TEST_CASE("A signed-in person's scan carries their account and the campaign") {
+  ScanEvent e;
+  e.event_id = "01abd";
+  e.code_id = "c1";
+  e.time_ms = 1767225600000;
+  e.account = "a1";
+  e.campaign = "k1";
+  auto back = ScanEvent::FromLine(e.ToLine());
+  REQUIRE(back.has_value());
+  CHECK(back->account == "a1");
+  CHECK(back->campaign == "k1");
 }
 
 }  // namespace

@@ -91,6 +91,8 @@ v1::ResolveSlugResponse ResolutionOf(const CodeRow& row) {
   }
   if (c.has_end_time()) *r.mutable_end_time() = c.end_time();
   r.set_scan_limit(c.scan_limit());
+  r.set_merchant_id(c.merchant_id());
+  r.set_campaign_id(c.campaign_id());
   return r;
 }
 

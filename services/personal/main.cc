@@ -5,17 +5,21 @@
 // it never reads the center's tables.
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
+#include "libs/core/scan_event.h"
 #include "libs/core/status.h"
 #include "libs/service/events.h"
 #include "libs/service/host.h"
 #include "services/personal/center_campaigns.h"
 #include "services/personal/mysql_friend_store.h"
+#include "services/personal/mysql_history_store.h"
 #include "services/personal/mysql_profile_store.h"
 #include "services/personal/mysql_wallet_store.h"
 #include "services/personal/personal_service.h"
 
 ABSL_FLAG(absl::Duration, expiring_window, absl::Hours(24),
           "A wallet item is EXPIRING this long before its offer ends or its receipt expires");
+ABSL_FLAG(absl::Duration, history_retention, absl::Hours(24 * 90),
+          "How long a signed-in person's scans are kept in their history");
 ABSL_FLAG(absl::Duration, due_check_interval, absl::Milliseconds(250),
           "How often wallet items are checked for a validity that time alone changed");
 
@@ -51,6 +55,13 @@ absl::Status Build(service::Host& host) {
   auto& friend_api =
       host.Own(std::make_unique<FriendServiceImpl>(friend_logic, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::FriendService>(friend_api));
+  auto& history_store = host.Own(std::make_unique<MysqlHistoryStore>(host.mysql()));
+  auto& history = host.Own(std::make_unique<HistoryLogic>(runner, history_store, wallets, campaigns,
+                                                          host.clock(),
+                                                          absl::GetFlag(FLAGS_history_retention)));
+  auto& history_api =
+      host.Own(std::make_unique<HistoryServiceImpl>(history, host.dispatcher_deps()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::HistoryService>(history_api));
 
   host.AddConsumer({.stream = "campaigns", .group = kGroup},
                    service::EventHandler<v1::Campaign>(
@@ -62,6 +73,28 @@ absl::Status Build(service::Host& host) {
       service::EventHandler<v1::Order>("orders", [&wallet](const std::string&, const v1::Order& o) {
         return wallet.OnOrder(o);
       }));
+  // The gateway's scans: only the batches that carry a signed-in person's
+  // scan are unpacked (most carry none).
+  host.AddConsumer({.stream = core::kScanStream, .group = "personal-history"},
+                   [&history](const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
+                     cache::Handled handled;
+                     for (const cache::StreamEntry& e : entries) {
+                       const std::string packed = e.Field(core::kScanEventsField);
+                       if (packed.find("\tacct=") != std::string::npos) {
+                         handled.status = history.OnScans(core::UnpackScanEvents(packed));
+                         if (!handled.status.ok()) break;
+                       }
+                       ++handled.done;
+                     }
+                     return handled;
+                   });
+  core::LoopOptions prune;
+  prune.name = "scan history retention";
+  prune.interval = absl::Hours(1);
+  host.AddLoop(prune, [&history]() -> absl::StatusOr<bool> {
+    QRCLOUD_ASSIGN_OR_RETURN(const int64_t forgotten, history.Prune(1000));
+    return forgotten == 1000;
+  });
   core::LoopOptions due;
   due.name = "wallet due checks";
   due.interval = absl::GetFlag(FLAGS_due_check_interval);

@@ -319,5 +319,39 @@ TEST_CASE("Friends by friend code: asked, accepted, out of strangers' reach, and
   CHECK(anonymous.Get("/v1/me/friendCode").status == 401);
 }
 
+TEST_CASE("A signed-in person's scans become their history, and nobody else's") {
+  World w;
+  std::unique_ptr<Api> merchant;
+  const std::string id = w.Campaign(merchant);
+  const std::string code = merchant->Get("/v1/campaigns/" + id).At("codeId");
+  const std::string slug = merchant->Get("/v1/codes/" + code).At("slug");
+  REQUIRE(!slug.empty());
+  auto alice = w.flow->NewAccount("PERSON");
+  auto bob = w.flow->NewAccount("PERSON");
+  // Alice's app scans with her session; someone else scans with a camera app.
+  CHECK(alice->Get("/s/" + slug).status == 302);
+  Api camera("127.0.0.1", w.stack->gateway_port());
+  CHECK(camera.Get("/s/" + slug).status == 302);
+  CHECK(alice->Get("/s/" + slug).status == 302);
+
+  ApiResponse history;
+  REQUIRE(WaitFor(
+      [&] {
+        history = alice->Get("/v1/me/history");
+        return !history.At("entries.1.scanTime").empty();
+      },
+      absl::Seconds(10), absl::Milliseconds(100)));
+  INFO(history.body);
+  CHECK(history.At("entries.0.campaignId") == id);
+  CHECK(history.At("entries.0.codeId") == code);
+  CHECK(history.At("entries.0.title") == "鱼丸汤 Fish ball soup");
+  CHECK(history.At("entries.2.scanTime").empty());  // the camera's scan is nobody's
+  CHECK(JsonAt(bob->Get("/v1/me/history").body, "entries.0.codeId").empty());
+  CHECK(merchant->Get("/v1/me/history").status == 403);
+  ApiResponse paged = alice->Get("/v1/me/history?page.pageSize=1");
+  CHECK(!paged.At("page.nextPageToken").empty());
+  CHECK(alice->Get("/v1/me/history?page.pageToken=forged").status == 400);
+}
+
 }  // namespace
 }  // namespace qrcloud::testing

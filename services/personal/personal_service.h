@@ -8,6 +8,7 @@
 #include "qrcloud/v1/personal.grpc.pb.h"
 #include "qrcloud/v1/social.grpc.pb.h"
 #include "services/personal/friend_logic.h"
+#include "services/personal/history_logic.h"
 #include "services/personal/profile_logic.h"
 #include "services/personal/recommend_logic.h"
 #include "services/personal/wallet_logic.h"
@@ -85,6 +86,22 @@ class ProfileServiceImpl : public v1::ProfileService::CallbackService {
 
  private:
   ProfileLogic& logic_;
+  rpc::Dispatcher dispatcher_;
+};
+
+class HistoryServiceImpl : public v1::HistoryService::CallbackService {
+ public:
+  HistoryServiceImpl(HistoryLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.HistoryService", deps) {}
+
+  grpc::ServerUnaryReactor* ListHistory(grpc::CallbackServerContext* ctx,
+                                        const v1::ListHistoryRequest* req,
+                                        v1::ListHistoryResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListHistory", req, resp, logic_, &HistoryLogic::List);
+  }
+
+ private:
+  HistoryLogic& logic_;
   rpc::Dispatcher dispatcher_;
 };
 
