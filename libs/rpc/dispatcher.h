@@ -35,6 +35,7 @@
 #include "libs/cache/redis.h"
 #include "libs/core/clock.h"
 #include "libs/core/status.h"
+#include "libs/rpc/stream_threads.h"
 #include "libs/rpc/worker_pool.h"
 #include "libs/service/policy.h"
 
@@ -152,6 +153,8 @@ struct DispatcherDeps {
   const core::Clock* clock = &core::Clock::Real();
   // How long a finished result answers retries with the same request id.
   absl::Duration idempotency_ttl = absl::Hours(24);
+  // Threads for server streams; without it streams run on `workers`.
+  StreamThreads* streams = nullptr;
 };
 
 class Dispatcher {
@@ -188,8 +191,9 @@ class Dispatcher {
   }
 
   // A server-streaming method: the same checks, then `logic` writes its
-  // messages to the StreamWriter on a worker thread, which it holds until
-  // it returns (so streams suit bounded work: a sheet, a page of results).
+  // messages to the StreamWriter on a thread of its own (deps.streams: a
+  // watch can last as long as its client, and unary calls keep every
+  // worker), or on a worker without one.
   //   return dispatcher_.ServerStream<GetBatchSheetRequest, google::api::HttpBody>(
   //       ctx, "GetBatchSheet", req, [=](const CallContext& c, auto& out) { ... });
   template <typename Req, typename Resp>
@@ -197,12 +201,14 @@ class Dispatcher {
       grpc::CallbackServerContext* ctx, absl::string_view method, const Req* request,
       std::function<absl::Status(const CallContext&, StreamWriter<Resp>&)> logic) {
     auto* reactor = new internal::WriteReactor<Resp>();
-    const bool queued = deps_.workers->TrySubmit([this, ctx, method = std::string(method), request,
-                                                  reactor, logic = std::move(logic)] {
+    auto run = [this, ctx, method = std::string(method), request, reactor,
+                logic = std::move(logic)] {
       const absl::Status status = Serve(ctx, method, request, nullptr,
                                         [&](const CallContext& c) { return logic(c, *reactor); });
       reactor->Finish(core::ToGrpcStatus(status));
-    });
+    };
+    const bool queued = deps_.streams != nullptr ? deps_.streams->TrySpawn(std::move(run))
+                                                 : deps_.workers->TrySubmit(std::move(run));
     if (!queued) reactor->Finish(AtCapacity());
     return reactor;
   }

@@ -12,6 +12,8 @@ ABSL_FLAG(int, grpc_port, 0, "gRPC port (0: the service's default)");
 ABSL_FLAG(int, metrics_port, -1, "HTTP port for /metrics (-1: the service's default, 0: off)");
 ABSL_FLAG(int, workers, 32, "Worker threads for blocking handlers");
 ABSL_FLAG(int, max_queue, 4096, "Calls that may wait for a worker before the service sheds load");
+ABSL_FLAG(int, max_streams, 256,
+          "Server streams at once, each on a thread of its own (beyond: RESOURCE_EXHAUSTED)");
 ABSL_FLAG(std::string, mysql_host, "127.0.0.1", "MySQL host");
 ABSL_FLAG(int, mysql_port, 3390, "MySQL port");
 ABSL_FLAG(std::string, mysql_user, "qrcloud", "MySQL user");
@@ -42,6 +44,7 @@ ServiceConfig ServiceConfigFromFlags(const ProcessInfo& d) {
       absl::GetFlag(FLAGS_metrics_port) >= 0 ? absl::GetFlag(FLAGS_metrics_port) : d.metrics_port;
   c.workers = absl::GetFlag(FLAGS_workers);
   c.max_queue = absl::GetFlag(FLAGS_max_queue);
+  c.max_streams = absl::GetFlag(FLAGS_max_streams);
   c.mysql.host = absl::GetFlag(FLAGS_mysql_host);
   c.mysql.port = absl::GetFlag(FLAGS_mysql_port);
   c.mysql.user = absl::GetFlag(FLAGS_mysql_user);

@@ -26,6 +26,7 @@ struct ServiceConfig {
   int metrics_port = 0;  // 0: no metrics endpoint
   int workers = 0;
   int max_queue = 0;
+  int max_streams = 0;
   store::MysqlOptions mysql;
   cache::RedisOptions redis;
   absl::Duration startup_timeout;

@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<Host>> Host::Connect(const ServiceSpec& spec, Ser
       std::make_unique<auth::SessionStore>(*h->redis_, h->clock(), h->config_.session_ttl);
   h->authenticator_ = std::make_unique<auth::Authenticator>(*h->sessions_, *h->redis_, nullptr);
   h->workers_ = std::make_unique<rpc::WorkerPool>(h->config_.workers, h->config_.max_queue);
+  h->streams_ = std::make_unique<rpc::StreamThreads>(h->config_.max_streams);
   h->grpc_ = std::make_unique<GrpcServer>(
       GrpcServerOptions{h->config_.listen_address, h->config_.grpc_port});
   return h;
@@ -42,12 +43,15 @@ Host::~Host() {
   // workers that run calls go first; the pools they use go after them.
   grpc_.reset();
   workers_.reset();
+  streams_.reset();
   metrics_.reset();
   while (!owned_.empty()) owned_.pop_back();
 }
 
 rpc::DispatcherDeps Host::dispatcher_deps() {
-  return rpc::DispatcherDeps{workers_.get(), authenticator_.get(), redis_.get(), &clock()};
+  rpc::DispatcherDeps deps{workers_.get(), authenticator_.get(), redis_.get(), &clock()};
+  deps.streams = streams_.get();
+  return deps;
 }
 
 absl::Status Host::ServeNamed(grpc::Service& impl, absl::string_view full_name) {

@@ -163,6 +163,7 @@ class Host {
   std::unique_ptr<auth::SessionStore> sessions_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<rpc::WorkerPool> workers_;
+  std::unique_ptr<rpc::StreamThreads> streams_;
   std::unique_ptr<store::OutboxRelay> outbox_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<http::Server> metrics_;

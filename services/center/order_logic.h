@@ -49,7 +49,7 @@ absl::StatusOr<ordering::Offer> OfferOf(const v1::Campaign& campaign);
 struct OrderOptions {
   std::string decoder_binary;  // qrcloud-qr-decode, for photos of receipts
   const core::Clock* clock = &core::Clock::Real();
-  // Order watches at once: each holds a worker while it lasts (polling the
+  // Order watches at once: each holds a thread while it lasts (polling the
   // merchant's newest orders every `watch_poll`).
   int max_order_watches = 8;
   absl::Duration watch_poll = absl::Milliseconds(250);

@@ -19,7 +19,7 @@ struct WalletOptions {
   // An item is EXPIRING this long before its end.
   absl::Duration expiring_window = absl::Hours(24);
   int max_items = 1000;  // per person
-  // Reminder watches at once (each holds a worker while it lasts), and how
+  // Reminder watches at once (each holds a thread while it lasts), and how
   // often each looks for news.
   int max_watches = 16;
   absl::Duration watch_poll = absl::Milliseconds(250);
