@@ -218,7 +218,7 @@ bool TableColumn(const FieldDescriptor* f) {
   if (f->is_repeated()) return false;
   const std::string& n = f->name();
   if (n == "description" || absl::EndsWith(n, "_url") || n == "template" ||
-      absl::EndsWith(n, "_token") || n == "token" || n == "payload") {
+      absl::EndsWith(n, "_token") || n == "token" || n == "payload" || absl::EndsWith(n, "_json")) {
     return false;
   }
   if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
