@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "libs/core/slots.h"
 #include "libs/core/status.h"
 
 extern char** environ;
@@ -50,6 +51,11 @@ std::string SiblingBinary(absl::string_view name) {
 absl::StatusOr<std::vector<DecodedCode>> DecodeIsolated(absl::string_view image_bytes,
                                                         const std::string& decoder_binary,
                                                         absl::Duration timeout) {
+  static core::Slots* const slots = new core::Slots(kMaxConcurrentDecodes);
+  auto slot = slots->TryTake();
+  if (!slot) {
+    return core::RetryAfter(absl::Seconds(2), "other photos are being decoded; retry shortly");
+  }
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
   if (pipe2(out, O_CLOEXEC) != 0) {

@@ -18,9 +18,15 @@
 
 namespace qrcloud::qr {
 
+// At most this many decodes run at once in a process (a photo with no code
+// is seconds of CPU): beyond that DecodeIsolated answers RESOURCE_EXHAUSTED
+// with a retry delay at once, so a burst waits at the client.
+inline constexpr int kMaxConcurrentDecodes = 2;
+
 // Runs `decoder_binary` on `image_bytes`. INVALID_ARGUMENT naming "image" if
 // the image cannot be read (or the decoder died on it); DEADLINE_EXCEEDED if
-// it takes longer than `timeout` (the child is killed).
+// it takes longer than `timeout` (the child is killed); RESOURCE_EXHAUSTED
+// (core::RetryAfter) while kMaxConcurrentDecodes others run.
 absl::StatusOr<std::vector<DecodedCode>> DecodeIsolated(absl::string_view image_bytes,
                                                         const std::string& decoder_binary,
                                                         absl::Duration timeout = absl::Seconds(10));

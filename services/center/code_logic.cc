@@ -529,10 +529,6 @@ absl::Status CodeLogic::Decode(const rpc::CallContext& call, const v1::DecodeIma
     return core::InvalidField("image", absl::StrCat("is ", req.image().size(), " bytes; at most ",
                                                     kMaxDecodeBytes, " are accepted"));
   }
-  auto slot = decode_slots_.TryTake();
-  if (!slot) {
-    return core::RetryAfter(absl::Seconds(2), "other photos are being decoded; retry shortly");
-  }
   // In a child process: a decoder crash on a hostile image must not take the center down.
   QRCLOUD_ASSIGN_OR_RETURN(auto results, qr::DecodeIsolated(req.image(), options_.decoder_binary));
   for (const auto& r : results) {

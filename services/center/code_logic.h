@@ -32,9 +32,6 @@ struct CodeOptions {
   // wait (RESOURCE_EXHAUSTED with a retry delay) rather than starve the
   // other calls of the workers and cores.
   int max_concurrent_sheets = 2;
-  // Photo decodes at once: a photo with no code is seconds of CPU in the
-  // decoder's child process (docs/qr.md), so more wait as sheets do.
-  int max_concurrent_decodes = 2;
 };
 
 class CodeLogic {
@@ -99,7 +96,6 @@ class CodeLogic {
   const core::Clock& clock_;
   const CodeOptions options_;
   core::Slots sheet_slots_{options_.max_concurrent_sheets};
-  core::Slots decode_slots_{options_.max_concurrent_decodes};
 };
 
 }  // namespace qrcloud::center

@@ -261,10 +261,6 @@ absl::StatusOr<ordering::ReceiptRef> OrderLogic::ReceiptOf(const std::string& to
   const int given = !token.empty() + !number.empty() + !image.empty();
   if (given != 1) return core::InvalidField("token", "give exactly one of token, number or image");
   if (image.empty()) return ordering::ReceiptRef{token, number};
-  auto slot = decode_slots_.TryTake();
-  if (!slot) {
-    return core::RetryAfter(absl::Seconds(2), "other photos are being decoded; retry shortly");
-  }
   QRCLOUD_ASSIGN_OR_RETURN(auto codes, qr::DecodeIsolated(image, options_.decoder_binary));
   for (const auto& c : codes) {
     if (core::VerifyReceipt(c.text, signer_.public_key()).ok())

@@ -53,9 +53,6 @@ struct OrderOptions {
   // merchant's newest orders every `watch_poll`).
   int max_order_watches = 8;
   absl::Duration watch_poll = absl::Milliseconds(250);
-  // Photos of receipts decoded at once (seconds of CPU each when they show
-  // no code).
-  int max_concurrent_decodes = 2;
 };
 
 class OrderLogic {
@@ -107,7 +104,6 @@ class OrderLogic {
   const core::ReceiptSigner& signer_;
   const OrderOptions options_;
   core::Slots watch_slots_{options_.max_order_watches};
-  core::Slots decode_slots_{options_.max_concurrent_decodes};
 };
 
 }  // namespace qrcloud::center

@@ -1,18 +1,15 @@
 #include "services/personal/center_campaigns.h"
 
 #include <grpcpp/client_context.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/time/clock.h"
 #include "libs/core/status.h"
 
 namespace qrcloud::personal {
 
-CenterCampaigns::CenterCampaigns(const std::string& address, absl::Duration timeout)
-    : stub_(v1::CampaignService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
-      timeout_(timeout) {}
+CenterCampaigns::CenterCampaigns(const std::shared_ptr<grpc::Channel>& center,
+                                 absl::Duration timeout)
+    : stub_(v1::CampaignService::NewStub(center)), timeout_(timeout) {}
 
 absl::StatusOr<v1::Campaign> CenterCampaigns::Fetch(absl::string_view id) {
   grpc::ClientContext context;
@@ -25,10 +22,8 @@ absl::StatusOr<v1::Campaign> CenterCampaigns::Fetch(absl::string_view id) {
   return campaign;
 }
 
-CenterNearby::CenterNearby(const std::string& address, absl::Duration timeout)
-    : stub_(v1::GeoService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
-      timeout_(timeout) {}
+CenterNearby::CenterNearby(const std::shared_ptr<grpc::Channel>& center, absl::Duration timeout)
+    : stub_(v1::GeoService::NewStub(center)), timeout_(timeout) {}
 
 absl::StatusOr<std::vector<v1::NearbyCampaign>> CenterNearby::Nearby(double lat, double lng,
                                                                      int radius_m, int limit) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include <grpcpp/channel.h>
+
 #include "absl/time/time.h"
 #include "qrcloud/v1/campaign.grpc.pb.h"
 #include "qrcloud/v1/geo.grpc.pb.h"
@@ -18,7 +20,8 @@ namespace qrcloud::personal {
 
 class CenterCampaigns final : public CampaignSource {
  public:
-  explicit CenterCampaigns(const std::string& address, absl::Duration timeout = absl::Seconds(5));
+  explicit CenterCampaigns(const std::shared_ptr<grpc::Channel>& center,
+                           absl::Duration timeout = absl::Seconds(5));
   absl::StatusOr<v1::Campaign> Fetch(absl::string_view id) override;
 
  private:
@@ -30,7 +33,8 @@ class CenterCampaigns final : public CampaignSource {
 // any visitor.
 class CenterNearby final : public NearbySource {
  public:
-  explicit CenterNearby(const std::string& address, absl::Duration timeout = absl::Seconds(5));
+  explicit CenterNearby(const std::shared_ptr<grpc::Channel>& center,
+                        absl::Duration timeout = absl::Seconds(5));
   absl::StatusOr<std::vector<v1::NearbyCampaign>> Nearby(double lat, double lng, int radius_m,
                                                          int limit) override;
 

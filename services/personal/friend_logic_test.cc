@@ -10,23 +10,10 @@
 #include "libs/core/ids.h"
 #include "libs/store/memory_tx.h"
 #include "services/personal/testing/memory_friend_store.h"
+#include "services/personal/testing/memory_profile_store.h"
 
 namespace qrcloud::personal {
 namespace {
-
-class Profiles final : public ProfileStore {
- public:
-  absl::StatusOr<std::optional<v1::Profile>> Get(store::Tx&, absl::string_view id) override {
-    auto it = p.find(std::string(id));
-    if (it == p.end()) return std::nullopt;
-    return it->second;
-  }
-  absl::Status Put(store::Tx&, absl::string_view id, const v1::Profile& profile) override {
-    p[std::string(id)] = profile;
-    return absl::OkStatus();
-  }
-  std::map<std::string, v1::Profile> p;
-};
 
 struct Person {
   auth::Principal principal;
@@ -41,13 +28,13 @@ struct Person {
 struct World {
   store::MemoryDb db;
   testing::MemoryFriendStore store{db};
-  Profiles profiles;
+  testing::MemoryProfileStore profiles;
   core::FakeClock clock;
   FriendLogic friends{db, store, profiles, clock};
 
   Person New(const std::string& nickname = "") {
     Person p{{.account_id = core::NewId(), .kind = "PERSON"}};
-    if (!nickname.empty()) profiles.p[p.id()].set_nickname(nickname);
+    if (!nickname.empty()) profiles.profiles[p.id()].set_nickname(nickname);
     return p;
   }
   std::string Code(const Person& p) {

@@ -3,6 +3,9 @@
 // their profiles and their friends. It follows the center's `campaigns` and `orders` streams and
 // asks the center's public GetCampaign for a campaign it has not heard of;
 // it never reads the center's tables.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
 #include "libs/core/scan_event.h"
@@ -34,13 +37,15 @@ absl::Status Build(service::Host& host) {
   auto& runner = host.Own(std::make_unique<store::MysqlTxRunner>(host.mysql(), host.outbox()));
   auto& wallets = host.Own(std::make_unique<MysqlWalletStore>(host.mysql()));
   auto& profiles = host.Own(std::make_unique<MysqlProfileStore>());
-  auto& campaigns = host.Own(std::make_unique<CenterCampaigns>(center));
+  // One channel to the center for everything the service asks it.
+  const auto channel = grpc::CreateChannel(center, grpc::InsecureChannelCredentials());
+  auto& campaigns = host.Own(std::make_unique<CenterCampaigns>(channel));
   WalletOptions options;
   options.expiring_window = absl::GetFlag(FLAGS_expiring_window);
   auto& wallet =
       host.Own(std::make_unique<WalletLogic>(runner, wallets, campaigns, host.clock(), options));
   auto& profile = host.Own(std::make_unique<ProfileLogic>(runner, profiles, host.clock()));
-  auto& nearby = host.Own(std::make_unique<CenterNearby>(center));
+  auto& nearby = host.Own(std::make_unique<CenterNearby>(channel));
   auto& recommend =
       host.Own(std::make_unique<RecommendLogic>(runner, profiles, wallets, nearby, host.clock()));
   auto& wallet_api =

@@ -9,35 +9,14 @@
 
 #include "libs/core/ids.h"
 #include "libs/store/memory_tx.h"
+#include "services/personal/testing/memory_profile_store.h"
 
 namespace qrcloud::personal {
 namespace {
 
-class MemoryProfileStore final : public ProfileStore {
- public:
-  explicit MemoryProfileStore(store::MemoryDb& db) {
-    db.Register([this] {
-      auto saved = profiles_;
-      return [this, saved] { profiles_ = saved; };
-    });
-  }
-  absl::StatusOr<std::optional<v1::Profile>> Get(store::Tx&, absl::string_view id) override {
-    auto it = profiles_.find(std::string(id));
-    if (it == profiles_.end()) return std::nullopt;
-    return it->second;
-  }
-  absl::Status Put(store::Tx&, absl::string_view id, const v1::Profile& p) override {
-    profiles_[std::string(id)] = p;
-    return absl::OkStatus();
-  }
-
- private:
-  std::map<std::string, v1::Profile> profiles_;
-};
-
 struct World {
   store::MemoryDb db;
-  MemoryProfileStore store{db};
+  testing::MemoryProfileStore store{db};
   core::FakeClock clock;
   ProfileLogic logic{db, store, clock};
   auth::Principal alice{.account_id = core::NewId(), .kind = "PERSON"};

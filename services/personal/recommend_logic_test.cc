@@ -11,6 +11,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/store/memory_tx.h"
 #include "services/personal/profile_logic.h"
+#include "services/personal/testing/memory_profile_store.h"
 #include "services/personal/testing/memory_wallet_store.h"
 
 namespace qrcloud::personal {
@@ -70,23 +71,9 @@ class FakeNearby final : public NearbySource {
   int asked_radius = 0;
 };
 
-class MemoryProfiles final : public ProfileStore {
- public:
-  absl::StatusOr<std::optional<v1::Profile>> Get(store::Tx&, absl::string_view id) override {
-    auto it = profiles.find(std::string(id));
-    if (it == profiles.end()) return std::nullopt;
-    return it->second;
-  }
-  absl::Status Put(store::Tx&, absl::string_view id, const v1::Profile& p) override {
-    profiles[std::string(id)] = p;
-    return absl::OkStatus();
-  }
-  std::map<std::string, v1::Profile> profiles;
-};
-
 TEST_CASE("Recommendations need a location, look as far as asked, and save nothing") {
   store::MemoryDb db;
-  MemoryProfiles profiles;
+  testing::MemoryProfileStore profiles;
   testing::MemoryWalletStore wallets(db);
   FakeNearby nearby;
   core::FakeClock clock(kNow);
