@@ -179,7 +179,7 @@ TEST_CASE("Intake skips types it does not audit and refuses events it cannot rea
   const Rules rules = TestRules();
   core::FakeClock clock;
   SubmissionIntake intake(*db.store, rules, clock, true);
-  auto skipped = intake.Accept("e1", "review.submitted", "{}");
+  auto skipped = intake.Accept("e1", "order.placed", "{}");
   REQUIRE(skipped.ok());
   CHECK(*skipped == IntakeOutcome::kSkipped);
   CHECK(intake.Accept("e2", kQualificationSubmitted, "not json").status().code() ==

@@ -1,7 +1,8 @@
 // qrcloud-audit: the audit worker and AuditService (patent claim 1, security
 // audit; DESIGN.md §2 step 2). Takes submissions in from the `audit` stream,
 // runs the automatic checks, queues what needs a person, and delivers every
-// decision to the center. See docs/audit.md.
+// decision to its owner: the center (over gRPC), or the personal service for
+// reviews, shares and comments (the `moderation` stream). See docs/audit.md.
 //
 //   qrcloud-audit --center_api_key_file=var/audit-api-key [flags]
 #include "absl/flags/flag.h"
@@ -14,6 +15,7 @@
 #include "services/audit/audit_store.h"
 #include "services/audit/center_client.h"
 #include "services/audit/decision_applier.h"
+#include "services/audit/decision_targets.h"
 #include "services/audit/migrations.h"
 #include "services/audit/rules.h"
 #include "services/audit/submission_consumer.h"
@@ -71,7 +73,9 @@ absl::Status Build(service::Host& host) {
   auto& rules = host.Own(std::make_unique<Rules>(std::move(rule_options)));
   auto& intake =
       host.Own(std::make_unique<SubmissionIntake>(store, rules, host.clock(), auto_approve));
-  auto& target = host.Own(std::move(client));
+  auto& center_target = host.Own(std::move(client));
+  auto& people_target = host.Own(std::make_unique<ModerationStream>(host.redis()));
+  auto& target = host.Own(std::make_unique<DecisionRouter>(center_target, people_target));
   ApplierOptions applier_options;
   applier_options.max_backoff = absl::GetFlag(FLAGS_delivery_max_backoff);
   auto& applier =

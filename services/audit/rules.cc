@@ -243,6 +243,40 @@ std::vector<Finding> Rules::CheckProfile(const v1::Merchant& merchant) const {
   return out;
 }
 
+std::vector<Finding> Rules::CheckReview(const v1::Review& review) const {
+  std::vector<Finding> out;
+  CheckWords("text", review.text(), out);
+  for (int i = 0; i < review.image_urls_size(); ++i) {
+    CheckImage(absl::StrCat("imageUrls[", i, "]"), review.image_urls(i), out);
+  }
+  return out;
+}
+
+std::vector<Finding> Rules::CheckShare(const v1::Share& share) const {
+  std::vector<Finding> out;
+  CheckWords("text", share.text(), out);
+  for (int i = 0; i < share.links_size(); ++i) {
+    CheckLink(absl::StrCat("links[", i, "]"), share.links(i), out);
+  }
+  for (int i = 0; i < share.image_urls_size(); ++i) {
+    CheckImage(absl::StrCat("imageUrls[", i, "]"), share.image_urls(i), out);
+  }
+  return out;
+}
+
+std::vector<Finding> Rules::CheckComment(const v1::Comment& comment) const {
+  std::vector<Finding> out;
+  CheckWords("text", comment.text(), out);
+  return out;
+}
+
+std::vector<Finding> Rules::CheckReport(const v1::ContentReport& report) const {
+  std::vector<Finding> out =
+      report.has_review() ? CheckReview(report.review()) : CheckShare(report.share());
+  Review(out, absl::StrCat("reported by a person: ", report.reason()));
+  return out;
+}
+
 std::vector<Finding> Rules::CheckCampaign(const v1::Campaign& c, absl::Time now) const {
   std::vector<Finding> out;
   CheckRequired(c, out);

@@ -16,6 +16,7 @@
 #include "qrcloud/v1/audit.pb.h"
 #include "qrcloud/v1/campaign.pb.h"
 #include "qrcloud/v1/merchant.pb.h"
+#include "qrcloud/v1/social.pb.h"
 #include "services/audit/banned_words.h"
 
 namespace qrcloud::audit {
@@ -64,6 +65,16 @@ class Rules {
   // An edit of what a merchant's pages show: no prohibited word in its name
   // or description, and a website that is a public site.
   std::vector<Finding> CheckProfile(const v1::Merchant& merchant) const;
+
+  // What people write (the personal service's reviews, shares and
+  // comments): no prohibited word however spelt, links only to public
+  // sites, images only uploaded to the platform.
+  std::vector<Finding> CheckReview(const v1::Review& review) const;
+  std::vector<Finding> CheckShare(const v1::Share& share) const;
+  std::vector<Finding> CheckComment(const v1::Comment& comment) const;
+  // A report of a visible review or share: a person decides, whatever the
+  // checks find (a REVIEW finding with the reporter's reason, beside them).
+  std::vector<Finding> CheckReport(const v1::ContentReport& report) const;
 
   const RuleOptions& options() const { return options_; }
 

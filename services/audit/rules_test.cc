@@ -228,6 +228,43 @@ TEST_CASE("A profile edit: prohibited words however spelt, and a website that is
   RequireOne(rules.CheckProfile(m), Severity::kReject, "websiteUrl:", "bare IP address");
 }
 
+TEST_CASE("What people write: prohibited words however spelt, public links, platform images") {
+  const Rules rules = TestRules();
+  v1::Review review;
+  review.set_id("01jq0000000000000000000010");
+  review.set_text("好吃, will come back");
+  CHECK(rules.CheckReview(review).empty());
+  review.set_text("附近有个赌\u200b场");  // a zero-width space inside the word
+  RequireOne(rules.CheckReview(review), Severity::kReject, "text:", "prohibited");
+  review.set_text("ok");
+  review.add_image_urls("https://elsewhere.example.com/cat.png");
+  RequireOne(rules.CheckReview(review), Severity::kReview, "imageUrls[0]:", "uploaded image");
+
+  v1::Share share;
+  share.set_text("Cheap COUNTERFEIT bags");
+  RequireOne(rules.CheckShare(share), Severity::kReject, "text:", "prohibited");
+  share.set_text("周五半价");
+  share.add_links("http://10.0.0.1/login");
+  RequireOne(rules.CheckShare(share), Severity::kReject, "links[0]:", "bare IP address");
+  share.clear_links();
+  share.add_image_urls("https://qr.example.com/media/01jq0000000000000000000002");
+  CHECK(rules.CheckShare(share).empty());
+
+  v1::Comment comment;
+  comment.set_text("賭場");  // traditional
+  RequireOne(rules.CheckComment(comment), Severity::kReject, "text:", "prohibited");
+}
+
+TEST_CASE("A report goes to an auditor with the reporter's reason") {
+  const Rules rules = TestRules();
+  v1::ContentReport report;
+  report.mutable_review()->set_text("fine words");
+  report.set_reason("this is an advert for another shop");
+  const std::vector<Finding> found = rules.CheckReport(report);
+  RequireOne(found, Severity::kReview, "reported by a person: this is an advert");
+  CHECK(Decide(found, /*auto_approve=*/true).state == v1::AuditTask::QUEUED);
+}
+
 TEST_CASE("Campaign: links must be http(s) to a named host, videos from known sites") {
   const Rules rules = TestRules();
   v1::Campaign c = CleanCampaign();

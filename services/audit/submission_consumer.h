@@ -11,11 +11,12 @@
 #include <functional>
 
 #include "libs/cache/stream_consumer.h"
+#include "libs/core/moderation_events.h"
 #include "services/audit/submission_intake.h"
 
 namespace qrcloud::audit {
 
-inline constexpr char kAuditStream[] = "audit";
+inline constexpr const char* kAuditStream = core::kAuditStream;
 inline constexpr char kAuditGroup[] = "audit";
 
 // The stream handler. `on_created` runs after a batch that created tasks (to

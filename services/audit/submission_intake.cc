@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
+#include "libs/core/moderation_events.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 
@@ -61,6 +62,32 @@ absl::StatusOr<std::optional<Submission>> Check(const Rules& rules, absl::string
     }
     return Submission{v1::AuditTask::LANDING_BUSINESS, merchant.id(), merchant.id(),
                       rules.CheckLandingRequest(merchant)};
+  }
+  if (type == core::kReviewSubmitted) {
+    v1::Review review;
+    QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &review));
+    return Submission{v1::AuditTask::REVIEW, review.id(), review.merchant_id(),
+                      rules.CheckReview(review)};
+  }
+  if (type == core::kShareSubmitted) {
+    v1::Share share;
+    QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &share));
+    return Submission{v1::AuditTask::SHARE, share.id(), "", rules.CheckShare(share)};
+  }
+  if (type == core::kCommentSubmitted) {
+    v1::Comment comment;
+    QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &comment));
+    return Submission{v1::AuditTask::COMMENT, comment.id(), "", rules.CheckComment(comment)};
+  }
+  if (type == core::kReviewReported || type == core::kShareReported) {
+    v1::ContentReport report;
+    QRCLOUD_RETURN_IF_ERROR(ParseJson(type, data, &report));
+    if (type == core::kReviewReported) {
+      return Submission{v1::AuditTask::REVIEW, report.review().id(), report.review().merchant_id(),
+                        rules.CheckReport(report)};
+    }
+    report.clear_review();
+    return Submission{v1::AuditTask::SHARE, report.share().id(), "", rules.CheckReport(report)};
   }
   if (type == kCampaignSubmitted) {
     v1::Campaign campaign;

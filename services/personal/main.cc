@@ -1,13 +1,15 @@
 // qrcloud-personal: the personal subsystem (claims 6 and 10) on the service
 // kit: people's wallets with live validity and reminders, recommendations,
-// their profiles and their friends. It follows the center's `campaigns` and `orders` streams and
-// asks the center's public GetCampaign for a campaign it has not heard of;
-// it never reads the center's tables.
+// their profiles and their friends, reviews, circles, shares and comments
+// (moderated by the audit service over the `audit` and `moderation` streams). It follows the
+// center's `campaigns` and `orders` streams and asks the center's public GetCampaign for a campaign
+// it has not heard of; it never reads the center's tables.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
+#include "libs/core/moderation_events.h"
 #include "libs/core/scan_event.h"
 #include "libs/core/status.h"
 #include "libs/service/events.h"
@@ -16,6 +18,7 @@
 #include "services/personal/mysql_friend_store.h"
 #include "services/personal/mysql_history_store.h"
 #include "services/personal/mysql_profile_store.h"
+#include "services/personal/mysql_social_store.h"
 #include "services/personal/mysql_wallet_store.h"
 #include "services/personal/personal_service.h"
 
@@ -23,6 +26,9 @@ ABSL_FLAG(absl::Duration, expiring_window, absl::Hours(24),
           "A wallet item is EXPIRING this long before its offer ends or its receipt expires");
 ABSL_FLAG(absl::Duration, history_retention, absl::Hours(24 * 90),
           "How long a signed-in person's scans are kept in their history");
+ABSL_FLAG(std::string, public_url, "http://localhost:8080",
+          "The gateway's public base URL: images in reviews and shares must be uploaded media "
+          "under <public_url>/media/");
 ABSL_FLAG(absl::Duration, due_check_interval, absl::Milliseconds(250),
           "How often wallet items are checked for a validity that time alone changed");
 
@@ -68,16 +74,36 @@ absl::Status Build(service::Host& host) {
       host.Own(std::make_unique<HistoryServiceImpl>(history, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::HistoryService>(history_api));
 
+  auto& social = host.Own(std::make_unique<MysqlSocialStore>(host.mysql()));
+  const SocialDeps social_deps{
+      runner, social, profiles, friends, campaigns, host.clock(), absl::GetFlag(FLAGS_public_url)};
+  auto& reviews = host.Own(std::make_unique<ReviewLogic>(social_deps));
+  auto& circles = host.Own(std::make_unique<CircleLogic>(social_deps));
+  auto& social_api =
+      host.Own(std::make_unique<SocialServiceImpl>(reviews, circles, host.dispatcher_deps()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::SocialService>(social_api));
+  // The audit service's decisions on reviews, shares and comments.
+  host.AddConsumer({.stream = core::kModerationStream, .group = kGroup},
+                   service::EventHandler<v1::AuditDecision>(
+                       core::kModerationStream,
+                       [&reviews, &circles](const std::string& type, const v1::AuditDecision& d) {
+                         if (type == core::kReviewDecided) return reviews.OnDecision(d);
+                         if (type == core::kShareDecided) return circles.OnShareDecision(d);
+                         if (type == core::kCommentDecided) return circles.OnCommentDecision(d);
+                         return absl::OkStatus();  // a kind this service does not keep
+                       }));
+
   host.AddConsumer({.stream = "campaigns", .group = kGroup},
                    service::EventHandler<v1::Campaign>(
                        "campaigns", [&wallet](const std::string&, const v1::Campaign& c) {
                          return wallet.OnCampaign(c);
                        }));
-  host.AddConsumer(
-      {.stream = "orders", .group = kGroup},
-      service::EventHandler<v1::Order>("orders", [&wallet](const std::string&, const v1::Order& o) {
-        return wallet.OnOrder(o);
-      }));
+  host.AddConsumer({.stream = "orders", .group = kGroup},
+                   service::EventHandler<v1::Order>(
+                       "orders", [&wallet, &reviews](const std::string&, const v1::Order& o) {
+                         QRCLOUD_RETURN_IF_ERROR(wallet.OnOrder(o));
+                         return reviews.OnOrder(o);
+                       }));
   // The gateway's scans: only the batches that carry a signed-in person's
   // scan are unpacked (most carry none).
   host.AddConsumer({.stream = core::kScanStream, .group = "personal-history"},
@@ -118,5 +144,6 @@ int main(int argc, char** argv) {
                                 {.name = "personal",
                                  .usage = "qrcloud-personal [flags]",
                                  .migrations = qrcloud::personal::Migrations(),
+                                 .outbox = true,
                                  .build = qrcloud::personal::Build});
 }

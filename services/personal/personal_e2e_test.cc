@@ -232,8 +232,10 @@ TEST_CASE(
   CHECK(interests.At("interests.1") == "茶");
   CHECK(interests.At("interests.2").empty());
 
-  // The social routes are not served yet: plain 404s.
-  CHECK(alice->Get("/v1/me/feed").status == 404);
+  // A feed of no circles is empty, not an error.
+  ApiResponse feed = alice->Get("/v1/me/feed");
+  CHECK(feed.status == 200);
+  CHECK(feed.At("shares.0.id").empty());
 }
 
 TEST_CASE("Recommendations are live offers near the person, by interest, saved only when chosen") {

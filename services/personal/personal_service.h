@@ -1,6 +1,5 @@
-// The personal service's gRPC adapters: WalletService, ProfileService and
-// FriendService,
-// one line per method.
+// The personal service's gRPC adapters: WalletService, ProfileService,
+// HistoryService, FriendService and SocialService, one line per method.
 #ifndef QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
 #define QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
 
@@ -11,6 +10,7 @@
 #include "services/personal/history_logic.h"
 #include "services/personal/profile_logic.h"
 #include "services/personal/recommend_logic.h"
+#include "services/personal/social_logic.h"
 #include "services/personal/wallet_logic.h"
 
 namespace qrcloud::personal {
@@ -147,6 +147,84 @@ class FriendServiceImpl : public v1::FriendService::CallbackService {
 
  private:
   FriendLogic& logic_;
+  rpc::Dispatcher dispatcher_;
+};
+
+class SocialServiceImpl : public v1::SocialService::CallbackService {
+ public:
+  SocialServiceImpl(ReviewLogic& reviews, CircleLogic& circles, rpc::DispatcherDeps deps)
+      : reviews_(reviews), circles_(circles), dispatcher_("qrcloud.v1.SocialService", deps) {}
+
+  grpc::ServerUnaryReactor* CreateReview(grpc::CallbackServerContext* ctx,
+                                         const v1::CreateReviewRequest* req,
+                                         v1::Review* resp) override {
+    return dispatcher_.Unary(ctx, "CreateReview", req, resp, reviews_, &ReviewLogic::Create);
+  }
+  grpc::ServerUnaryReactor* ListReviews(grpc::CallbackServerContext* ctx,
+                                        const v1::ListReviewsRequest* req,
+                                        v1::ListReviewsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListReviews", req, resp, reviews_, &ReviewLogic::List);
+  }
+  grpc::ServerUnaryReactor* ReplyToReview(grpc::CallbackServerContext* ctx,
+                                          const v1::ReplyToReviewRequest* req,
+                                          v1::Review* resp) override {
+    return dispatcher_.Unary(ctx, "ReplyToReview", req, resp, reviews_, &ReviewLogic::Reply);
+  }
+  grpc::ServerUnaryReactor* ReportReview(grpc::CallbackServerContext* ctx,
+                                         const v1::ReportRequest* req,
+                                         v1::ReportResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ReportReview", req, resp, reviews_, &ReviewLogic::Report);
+  }
+  grpc::ServerUnaryReactor* CreateCircle(grpc::CallbackServerContext* ctx,
+                                         const v1::CreateCircleRequest* req,
+                                         v1::Circle* resp) override {
+    return dispatcher_.Unary(ctx, "CreateCircle", req, resp, circles_, &CircleLogic::CreateCircle);
+  }
+  grpc::ServerUnaryReactor* ListCircles(grpc::CallbackServerContext* ctx,
+                                        const v1::ListCirclesRequest* req,
+                                        v1::ListCirclesResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListCircles", req, resp, circles_, &CircleLogic::ListCircles);
+  }
+  grpc::ServerUnaryReactor* JoinCircle(grpc::CallbackServerContext* ctx,
+                                       const v1::JoinCircleRequest* req,
+                                       v1::Circle* resp) override {
+    return dispatcher_.Unary(ctx, "JoinCircle", req, resp, circles_, &CircleLogic::Join);
+  }
+  grpc::ServerUnaryReactor* LeaveCircle(grpc::CallbackServerContext* ctx,
+                                        const v1::LeaveCircleRequest* req,
+                                        v1::LeaveCircleResponse* resp) override {
+    return dispatcher_.Unary(ctx, "LeaveCircle", req, resp, circles_, &CircleLogic::Leave);
+  }
+  grpc::ServerUnaryReactor* CreateShare(grpc::CallbackServerContext* ctx,
+                                        const v1::CreateShareRequest* req,
+                                        v1::Share* resp) override {
+    return dispatcher_.Unary(ctx, "CreateShare", req, resp, circles_, &CircleLogic::CreateShare);
+  }
+  grpc::ServerUnaryReactor* ReportShare(grpc::CallbackServerContext* ctx,
+                                        const v1::ReportRequest* req,
+                                        v1::ReportResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ReportShare", req, resp, circles_, &CircleLogic::ReportShare);
+  }
+  grpc::ServerUnaryReactor* ListFeed(grpc::CallbackServerContext* ctx,
+                                     const v1::ListFeedRequest* req,
+                                     v1::ListFeedResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListFeed", req, resp, circles_, &CircleLogic::Feed);
+  }
+  grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateCommentRequest* req,
+                                          v1::Comment* resp) override {
+    return dispatcher_.Unary(ctx, "CreateComment", req, resp, circles_,
+                             &CircleLogic::CreateComment);
+  }
+  grpc::ServerUnaryReactor* ListComments(grpc::CallbackServerContext* ctx,
+                                         const v1::ListCommentsRequest* req,
+                                         v1::ListCommentsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListComments", req, resp, circles_, &CircleLogic::ListComments);
+  }
+
+ private:
+  ReviewLogic& reviews_;
+  CircleLogic& circles_;
   rpc::Dispatcher dispatcher_;
 };
 

@@ -102,6 +102,12 @@ void Flow::Decide(const std::string& type, const std::string& subject_id, bool a
     v1::Campaign out;
     s = v1::CampaignService::NewStub(channel)->RecordAuditDecision(&ctx, decision, &out);
   }
+  // With the audit service in the stack, its automatic approval may have
+  // answered the submission first; the state the caller checks next tells.
+  if (approve && stack_.audit_port() != 0 &&
+      s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    return;
+  }
   INFO(s.error_message());
   REQUIRE(s.ok());
 }
