@@ -98,10 +98,12 @@ absl::Status FriendLogic::Add(const rpc::CallContext& call, const v1::AddFriendR
   QRCLOUD_RETURN_IF_ERROR(RequirePerson(call));
   QRCLOUD_ASSIGN_OR_RETURN(std::string code, NormalizeFriendCode(req.friend_code()));
   const std::string& me = call.caller().account_id;
-  return runner_.Run([&](store::Tx& tx) -> absl::Status {
+  std::string other;
+  const absl::Status done = runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<std::string> owner, friends_.CodeOwner(tx, code));
     if (!owner) return UnknownCode(code);
     if (*owner == me) return core::InvalidField("friendCode", "is your own friend code");
+    other = *owner;
     // Someone who blocked you is as unknown as a code nobody has.
     QRCLOUD_ASSIGN_OR_RETURN(const bool blocked_by_them, friends_.Blocked(tx, *owner, me));
     if (blocked_by_them) return UnknownCode(code);
@@ -140,6 +142,8 @@ absl::Status FriendLogic::Add(const rpc::CallContext& call, const v1::AddFriendR
     QRCLOUD_ASSIGN_OR_RETURN(resp, Shown(tx, f, me));
     return absl::OkStatus();
   });
+  if (done.ok()) PairChanged(me, other);
+  return done;
 }
 
 absl::Status FriendLogic::Accept(const rpc::CallContext& call, const v1::AcceptFriendRequest& req,
@@ -147,13 +151,15 @@ absl::Status FriendLogic::Accept(const rpc::CallContext& call, const v1::AcceptF
   QRCLOUD_RETURN_IF_ERROR(RequirePerson(call));
   const std::string& me = call.caller().account_id;
   if (!core::IsValidId(req.id())) return NoFriendship(req.id());
-  return runner_.Run([&](store::Tx& tx) -> absl::Status {
+  std::string other;
+  const absl::Status done = runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<Friendship> f, friends_.Get(tx, req.id()));
     // Only the one asked may accept; to anyone else it does not exist.
     if (!f || !f->Involves(me)) return NoFriendship(req.id());
     if (f->requester == me && !f->accepted) {
       return absl::FailedPreconditionError("this is your own request; the other person accepts it");
     }
+    other = f->Other(me);
     if (!f->accepted) {
       QRCLOUD_RETURN_IF_ERROR(friends_.Accept(tx, f->id));
       f->accepted = true;
@@ -161,6 +167,8 @@ absl::Status FriendLogic::Accept(const rpc::CallContext& call, const v1::AcceptF
     QRCLOUD_ASSIGN_OR_RETURN(resp, Shown(tx, *f, me));
     return absl::OkStatus();
   });
+  if (done.ok()) PairChanged(me, other);
+  return done;
 }
 
 absl::Status FriendLogic::List(const rpc::CallContext& call, const v1::ListFriendsRequest&,
@@ -183,11 +191,15 @@ absl::Status FriendLogic::Remove(const rpc::CallContext& call, const v1::RemoveF
                                  v1::RemoveFriendResponse&) {
   QRCLOUD_RETURN_IF_ERROR(RequirePerson(call));
   if (!core::IsValidId(req.id())) return NoFriendship(req.id());
-  return runner_.Run([&](store::Tx& tx) -> absl::Status {
+  std::string other;
+  const absl::Status done = runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<Friendship> f, friends_.Get(tx, req.id()));
     if (!f || !f->Involves(call.caller().account_id)) return NoFriendship(req.id());
+    other = f->Other(call.caller().account_id);
     return friends_.Remove(tx, f->id);
   });
+  if (done.ok()) PairChanged(call.caller().account_id, other);
+  return done;
 }
 
 absl::Status FriendLogic::Block(const rpc::CallContext& call, const v1::BlockPersonRequest& req,
@@ -198,7 +210,8 @@ absl::Status FriendLogic::Block(const rpc::CallContext& call, const v1::BlockPer
     return core::InvalidField("accountId", "is not an account id");
   }
   if (req.account_id() == me) return core::InvalidField("accountId", "is your own account");
-  return runner_.Run([&](store::Tx& tx) -> absl::Status {
+  std::string other = req.account_id();
+  const absl::Status done = runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<Friendship> f,
                              friends_.Between(tx, me, req.account_id()));
     if (f) QRCLOUD_RETURN_IF_ERROR(friends_.Remove(tx, f->id));
@@ -206,6 +219,14 @@ absl::Status FriendLogic::Block(const rpc::CallContext& call, const v1::BlockPer
     if (already) return absl::OkStatus();
     return friends_.Block(tx, me, req.account_id(), core::ToMicros(clock_.Now()));
   });
+  if (done.ok()) PairChanged(me, other);
+  return done;
+}
+
+void FriendLogic::PairChanged(absl::string_view a, absl::string_view b) {
+  if (feed_events_ == nullptr || b.empty()) return;
+  feed_events_->ViewerChanged(a);
+  feed_events_->ViewerChanged(b);
 }
 
 }  // namespace qrcloud::personal

@@ -9,6 +9,7 @@
 #include "libs/rpc/dispatcher.h"
 #include "libs/store/tx.h"
 #include "qrcloud/v1/social.pb.h"
+#include "services/personal/feed_cache.h"
 #include "services/personal/friend_store.h"
 #include "services/personal/profile_store.h"
 
@@ -45,6 +46,9 @@ class FriendLogic {
   absl::Status Block(const rpc::CallContext& call, const v1::BlockPersonRequest& req,
                      v1::BlockPersonResponse& resp);
 
+  // Told when a friendship began or ended (friends circles follow them).
+  void set_feed_events(FeedEvents* events) { feed_events_ = events; }
+
  private:
   // A new code for `account`, drawn again on the rare collision.
   absl::StatusOr<std::string> Issue(store::Tx& tx, absl::string_view account);
@@ -53,7 +57,12 @@ class FriendLogic {
   store::TxRunner& runner_;
   FriendStore& friends_;
   ProfileStore& profiles_;
+  // Tells feed_events_ that `a` and `b` may see each other's friends
+  // circles differently now.
+  void PairChanged(absl::string_view a, absl::string_view b);
+
   const core::Clock& clock_;
+  FeedEvents* feed_events_ = nullptr;
 };
 
 }  // namespace qrcloud::personal

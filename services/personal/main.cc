@@ -15,6 +15,7 @@
 #include "libs/service/events.h"
 #include "libs/service/host.h"
 #include "services/personal/center_campaigns.h"
+#include "services/personal/feed_cache.h"
 #include "services/personal/mysql_friend_store.h"
 #include "services/personal/mysql_history_store.h"
 #include "services/personal/mysql_profile_store.h"
@@ -29,6 +30,9 @@ ABSL_FLAG(absl::Duration, history_retention, absl::Hours(24 * 90),
 ABSL_FLAG(std::string, public_url, "http://localhost:8080",
           "The gateway's public base URL: images in reviews and shares must be uploaded media "
           "under <public_url>/media/");
+ABSL_FLAG(absl::Duration, feed_cache_ttl, absl::Minutes(2),
+          "How long a person's first feed page is kept in Redis at most (0: not kept); it is "
+          "dropped sooner when anything it shows changes");
 ABSL_FLAG(absl::Duration, due_check_interval, absl::Milliseconds(250),
           "How often wallet items are checked for a validity that time alone changed");
 
@@ -75,8 +79,8 @@ absl::Status Build(service::Host& host) {
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::HistoryService>(history_api));
 
   auto& social = host.Own(std::make_unique<MysqlSocialStore>(host.mysql()));
-  const SocialDeps social_deps{
-      runner, social, profiles, friends, campaigns, host.clock(), absl::GetFlag(FLAGS_public_url)};
+  const SocialDeps social_deps{runner,    social,       profiles,
+                               campaigns, host.clock(), absl::GetFlag(FLAGS_public_url)};
   auto& reviews = host.Own(std::make_unique<ReviewLogic>(social_deps));
   auto& circles = host.Own(std::make_unique<CircleLogic>(social_deps));
   auto& social_api =
@@ -134,6 +138,10 @@ absl::Status Build(service::Host& host) {
     QRCLOUD_ASSIGN_OR_RETURN(const int checked, wallet.CheckDue(kBatch));
     return checked == kBatch;  // more may be due: at once
   });
+  // A person's pages (/me/wallet, /me/reminders, /me/feed), rendered once.
+  auto& pages = host.Own(std::make_unique<PageLogic>(absl::GetFlag(FLAGS_public_url)));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::PersonalPageService>(
+      host.Own(std::make_unique<PersonalPageServiceImpl>(pages, host.dispatcher_deps()))));
   return absl::OkStatus();
 }
 

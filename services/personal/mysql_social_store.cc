@@ -407,42 +407,73 @@ absl::StatusOr<bool> MysqlSocialStore::Leave(store::Tx& tx, absl::string_view ci
   return true;
 }
 
-absl::StatusOr<std::set<std::string>> MysqlSocialStore::Joined(absl::string_view account_id) {
+absl::StatusOr<Viewer> MysqlSocialStore::LoadViewer(absl::string_view account_id) {
+  // One round trip over the profile, friendship and membership tables of
+  // this database (ProfileStore and FriendStore write them): k says which
+  // part a row is.
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           conn->Query("SELECT circle_id FROM circle_members WHERE account_id = ?",
-                                       {std::string(account_id)}));
-  std::set<std::string> out;
-  for (const Row& r : rows) out.insert(r.String("circle_id"));
-  return out;
+  const std::string id(account_id);
+  QRCLOUD_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      conn->Query("SELECT 'p' AS k, interests AS v, lat, lng FROM profiles WHERE account_id = ? "
+                  "UNION ALL SELECT 'f', addressee, NULL, NULL FROM friendships "
+                  "WHERE requester = ? AND accepted "
+                  "UNION ALL SELECT 'f', requester, NULL, NULL FROM friendships "
+                  "WHERE addressee = ? AND accepted "
+                  "UNION ALL SELECT 'j', circle_id, NULL, NULL FROM circle_members "
+                  "WHERE account_id = ?",
+                  {id, id, id, id}));
+  Viewer v;
+  v.account_id = id;
+  for (const Row& r : rows) {
+    const std::string& kind = r.String("k");
+    if (kind == "p") {
+      for (absl::string_view i : absl::StrSplit(r.String("v"), '\n', absl::SkipEmpty())) {
+        v.interests.insert(std::string(i));
+      }
+      if (!r.IsNull("lat")) {
+        v1::GeoPoint at;
+        at.set_lat(r.Double("lat"));
+        at.set_lng(r.Double("lng"));
+        v.location = at;
+      }
+    } else if (kind == "f") {
+      v.friends.insert(r.String("v"));
+    } else {
+      v.joined.insert(r.String("v"));
+    }
+  }
+  return v;
 }
 
 absl::StatusOr<std::vector<v1::Circle>> MysqlSocialStore::Candidates(
     const std::set<std::string>& interest_circle_ids, const std::set<std::string>& owners,
     const std::optional<v1::GeoPoint>& point) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  std::vector<v1::Circle> out;
+  // One round trip: each kind by its own index.
+  store::Params params;
+  std::vector<std::string> parts;
   if (!interest_circle_ids.empty()) {
-    store::Params params;
-    const std::string in = InList(interest_circle_ids, params);
-    QRCLOUD_ASSIGN_OR_RETURN(out, Circles(*conn, absl::StrCat("id IN (", in, ")"), params));
+    parts.push_back(absl::StrCat("SELECT ", kCircleColumns, " FROM circles WHERE id IN (",
+                                 InList(interest_circle_ids, params), ")"));
   }
   if (!owners.empty()) {
-    store::Params params;
-    const std::string in = InList(owners, params);
-    QRCLOUD_ASSIGN_OR_RETURN(std::vector<v1::Circle> friends,
-                             Circles(*conn, absl::StrCat("friends_owner IN (", in, ")"), params));
-    for (auto& c : friends) out.push_back(std::move(c));
+    parts.push_back(absl::StrCat("SELECT ", kCircleColumns,
+                                 " FROM circles WHERE friends_owner IN (", InList(owners, params),
+                                 ")"));
   }
   if (point) {
-    QRCLOUD_ASSIGN_OR_RETURN(
-        std::vector<v1::Circle> around,
-        Circles(*conn,
-                "basis = 'LOCATION' AND min_lat <= ? AND max_lat >= ? AND min_lng <= ? AND "
-                "max_lng >= ?",
-                {point->lat(), point->lat(), point->lng(), point->lng()}));
-    for (auto& c : around) out.push_back(std::move(c));
+    parts.push_back(absl::StrCat("SELECT ", kCircleColumns,
+                                 " FROM circles WHERE basis = 'LOCATION' AND min_lat <= ? AND "
+                                 "max_lat >= ? AND min_lng <= ? AND max_lng >= ?"));
+    for (double v : {point->lat(), point->lat(), point->lng(), point->lng()}) params.push_back(v);
   }
+  if (parts.empty()) return std::vector<v1::Circle>();
+  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                           conn->Query(absl::StrJoin(parts, " UNION ALL "), params));
+  std::vector<v1::Circle> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(CircleOfRow(r));
   return out;
 }
 
@@ -501,19 +532,33 @@ absl::StatusOr<std::vector<ShareRow>> MysqlSocialStore::Feed(
     const std::set<std::string>& hidden, absl::string_view before_id, int limit) {
   if (circle_ids.empty()) return std::vector<ShareRow>();
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  store::Params params;
-  std::string sql = absl::StrCat("SELECT ", kShareColumns, " FROM shares WHERE circle_id IN (",
-                                 InList(circle_ids, params), ")");
-  sql += " AND (state = 'VISIBLE' OR account_id = ?)";
-  params.push_back(std::string(viewer));
-  if (!hidden.empty()) {
-    absl::StrAppend(&sql, " AND account_id NOT IN (", InList(hidden, params), ")");
-  }
+  // The newest `limit` of each circle (a short walk down its (circle_id, id)
+  // index), then the newest `limit` of those: the cost grows with the
+  // number of circles, not with how much they hold. The circles are padded
+  // to a power of two (with "", no circle) so the statement takes few
+  // shapes.
+  size_t n = 1;
+  while (n < circle_ids.size()) n *= 2;
+  std::vector<std::string> ids(circle_ids.begin(), circle_ids.end());
+  ids.resize(n);
+  std::string where = " AND (state = 'VISIBLE' OR account_id = ?)";
+  store::Params tail = {std::string(viewer)};
+  if (!hidden.empty())
+    absl::StrAppend(&where, " AND account_id NOT IN (", InList(hidden, tail), ")");
   if (!before_id.empty()) {
-    sql += " AND id < ?";
-    params.push_back(std::string(before_id));
+    where += " AND id < ?";
+    tail.push_back(std::string(before_id));
   }
-  absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ", limit);
+  std::vector<std::string> parts;
+  store::Params params;
+  for (const std::string& id : ids) {
+    parts.push_back(absl::StrCat("(SELECT ", kShareColumns, " FROM shares WHERE circle_id = ?",
+                                 where, " ORDER BY id DESC LIMIT ", limit, ")"));
+    params.push_back(id);
+    params.insert(params.end(), tail.begin(), tail.end());
+  }
+  const std::string sql =
+      absl::StrCat(absl::StrJoin(parts, " UNION ALL "), " ORDER BY id DESC LIMIT ", limit);
   QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows, conn->Query(sql, params));
   std::vector<ShareRow> out;
   out.reserve(rows.size());

@@ -42,7 +42,7 @@ class MysqlSocialStore final : public SocialStore {
                             absl::string_view account_id, absl::Time at) override;
   absl::StatusOr<bool> Leave(store::Tx& tx, absl::string_view circle_id,
                              absl::string_view account_id) override;
-  absl::StatusOr<std::set<std::string>> Joined(absl::string_view account_id) override;
+  absl::StatusOr<Viewer> LoadViewer(absl::string_view account_id) override;
   absl::StatusOr<std::vector<v1::Circle>> Candidates(
       const std::set<std::string>& interest_circle_ids, const std::set<std::string>& owners,
       const std::optional<v1::GeoPoint>& point) override;

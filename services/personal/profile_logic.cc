@@ -60,13 +60,15 @@ absl::StatusOr<std::vector<std::string>> CleanInterests(
 absl::Status ProfileLogic::Change(const rpc::CallContext& call,
                                   const std::function<void(v1::Profile&)>& change,
                                   v1::Profile& out) {
-  return runner_.Run([&](store::Tx& tx) -> absl::Status {
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<v1::Profile> known,
                              profiles_.Get(tx, call.caller().account_id));
     out = known.value_or(v1::Profile());
     change(out);
     return profiles_.Put(tx, call.caller().account_id, out);
-  });
+  }));
+  if (feed_events_) feed_events_->ViewerChanged(call.caller().account_id);
+  return absl::OkStatus();
 }
 
 absl::Status ProfileLogic::Get(const rpc::CallContext& call, const v1::GetProfileRequest& req,

@@ -8,6 +8,7 @@
 #include "libs/rpc/dispatcher.h"
 #include "libs/store/tx.h"
 #include "qrcloud/v1/personal.pb.h"
+#include "services/personal/feed_cache.h"
 #include "services/personal/profile_store.h"
 
 namespace qrcloud::personal {
@@ -44,6 +45,9 @@ class ProfileLogic {
   absl::Status SetNickname(const rpc::CallContext& call, const v1::SetNicknameRequest& req,
                            v1::Profile& resp);
 
+  // Told when a profile changed (interests and location decide circles).
+  void set_feed_events(FeedEvents* events) { feed_events_ = events; }
+
  private:
   // Reads, changes and writes the caller's profile in one unit.
   absl::Status Change(const rpc::CallContext& call, const std::function<void(v1::Profile&)>& change,
@@ -52,6 +56,7 @@ class ProfileLogic {
   store::TxRunner& runner_;
   ProfileStore& profiles_;
   const core::Clock& clock_;
+  FeedEvents* feed_events_ = nullptr;
 };
 
 }  // namespace qrcloud::personal

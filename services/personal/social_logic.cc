@@ -12,7 +12,6 @@
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
 #include "libs/rpc/paging.h"
-#include "services/personal/friend_logic.h"
 #include "services/personal/wallet_logic.h"
 
 namespace qrcloud::personal {
@@ -259,23 +258,7 @@ absl::Status ReviewLogic::OnOrder(const v1::Order& order) {
 // Circles.
 
 absl::StatusOr<Viewer> CircleLogic::ViewerOf(absl::string_view account_id) {
-  Viewer v;
-  v.account_id = std::string(account_id);
-  QRCLOUD_RETURN_IF_ERROR(d_.runner.Run([&](store::Tx& tx) -> absl::Status {
-    QRCLOUD_ASSIGN_OR_RETURN(std::optional<v1::Profile> profile, d_.profiles.Get(tx, account_id));
-    if (profile) {
-      v.interests.insert(profile->interests().begin(), profile->interests().end());
-      if (profile->has_location()) v.location = profile->location();
-    }
-    QRCLOUD_ASSIGN_OR_RETURN(std::vector<Friendship> friends,
-                             d_.friends.Of(tx, account_id, kMaxFriends));
-    for (const Friendship& f : friends) {
-      if (f.accepted) v.friends.insert(f.Other(account_id));
-    }
-    return absl::OkStatus();
-  }));
-  QRCLOUD_ASSIGN_OR_RETURN(v.joined, d_.social.Joined(account_id));
-  return v;
+  return d_.social.LoadViewer(account_id);
 }
 
 absl::StatusOr<std::vector<v1::Circle>> CircleLogic::CirclesOf(const Viewer& viewer) {
@@ -305,7 +288,7 @@ absl::Status CircleLogic::CreateCircle(const rpc::CallContext& call,
                      "\" to your interests first (PUT /v1/me/interests): an interest circle is "
                      "for people with that interest"));
   }
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     std::optional<v1::Circle> existing;
     if (!req.request_id().empty()) {
       QRCLOUD_ASSIGN_OR_RETURN(existing, d_.social.CircleByRequest(tx, me, req.request_id()));
@@ -339,6 +322,10 @@ absl::Status CircleLogic::CreateCircle(const rpc::CallContext& call,
     resp = circle;
     return absl::OkStatus();
   });
+  if (!done.ok()) return done;
+  if (d_.feed_cache) d_.feed_cache->CircleAdded();
+  ViewerChanged(me);
+  return absl::OkStatus();
 }
 
 absl::Status CircleLogic::ListCircles(const rpc::CallContext& call, const v1::ListCirclesRequest&,
@@ -371,7 +358,7 @@ absl::Status CircleLogic::Join(const rpc::CallContext& call, const v1::JoinCircl
   if (!core::IsValidId(req.id())) return NoSuch("circle", req.id());
   const std::string& me = call.caller().account_id;
   QRCLOUD_ASSIGN_OR_RETURN(Viewer viewer, ViewerOf(me));
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<v1::Circle> circle, d_.social.GetCircle(tx, req.id()));
     if (!circle) return NoSuch("circle", req.id());
     if (circle->basis() == v1::Circle::FRIENDS) {
@@ -399,13 +386,15 @@ absl::Status CircleLogic::Join(const rpc::CallContext& call, const v1::JoinCircl
     resp = *circle;
     return absl::OkStatus();
   });
+  if (done.ok()) ViewerChanged(me);
+  return done;
 }
 
 absl::Status CircleLogic::Leave(const rpc::CallContext& call, const v1::LeaveCircleRequest& req,
                                 v1::LeaveCircleResponse&) {
   QRCLOUD_RETURN_IF_ERROR(RequirePerson(call));
   if (!core::IsValidId(req.id())) return NoSuch("circle", req.id());
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<v1::Circle> circle, d_.social.GetCircle(tx, req.id()));
     if (!circle) return NoSuch("circle", req.id());
     if (circle->basis() != v1::Circle::INTEREST) {
@@ -414,6 +403,8 @@ absl::Status CircleLogic::Leave(const rpc::CallContext& call, const v1::LeaveCir
     }
     return d_.social.Leave(tx, circle->id(), call.caller().account_id).status();
   });
+  if (done.ok()) ViewerChanged(call.caller().account_id);
+  return done;
 }
 
 // Shares.
@@ -432,7 +423,7 @@ absl::Status CircleLogic::CreateShare(const rpc::CallContext& call,
     QRCLOUD_RETURN_IF_ERROR(campaign.status());
   }
   QRCLOUD_ASSIGN_OR_RETURN(const Viewer viewer, ViewerOf(me));
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     if (!req.request_id().empty()) {
       QRCLOUD_ASSIGN_OR_RETURN(std::optional<ShareRow> again,
                                d_.social.ShareByRequest(tx, me, req.request_id()));
@@ -469,6 +460,8 @@ absl::Status CircleLogic::CreateShare(const rpc::CallContext& call,
     resp = s;
     return absl::OkStatus();
   });
+  if (done.ok()) CircleChanged(resp.circle_id());
+  return done;
 }
 
 absl::StatusOr<ShareRow> CircleLogic::VisibleShare(const Viewer& viewer, absl::string_view id) {
@@ -519,12 +512,30 @@ absl::Status CircleLogic::Feed(const rpc::CallContext& call, const v1::ListFeedR
                                v1::ListFeedResponse& resp) {
   QRCLOUD_RETURN_IF_ERROR(RequirePerson(call));
   QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
-  const std::string& token = req.page().page_token();
-  QRCLOUD_RETURN_IF_ERROR(CheckToken(token));
+  QRCLOUD_RETURN_IF_ERROR(CheckToken(req.page().page_token()));
   if (!req.circle_id().empty() && !core::IsValidId(req.circle_id())) {
     return core::InvalidField("circleId", "is not a circle id");
   }
-  QRCLOUD_ASSIGN_OR_RETURN(const Viewer viewer, ViewerOf(call.caller().account_id));
+  const std::string& me = call.caller().account_id;
+  // The first page of the whole feed is what people open most: kept.
+  const bool first_page = req.page().page_token().empty() && req.circle_id().empty();
+  if (!first_page || d_.feed_cache == nullptr) {
+    QRCLOUD_ASSIGN_OR_RETURN(const Viewer viewer, ViewerOf(me));
+    return BuildFeed(viewer, req, size, nullptr, resp);
+  }
+  if (std::optional<v1::ListFeedResponse> kept = d_.feed_cache->Lookup(me, size)) {
+    resp = *std::move(kept);
+    return absl::OkStatus();
+  }
+  std::optional<FeedCache::Versions> versions = d_.feed_cache->Begin(me);
+  QRCLOUD_ASSIGN_OR_RETURN(const Viewer viewer, ViewerOf(me));
+  QRCLOUD_RETURN_IF_ERROR(BuildFeed(viewer, req, size, versions ? &*versions : nullptr, resp));
+  if (versions) d_.feed_cache->Store(me, size, *versions, resp);
+  return absl::OkStatus();
+}
+
+absl::Status CircleLogic::BuildFeed(const Viewer& viewer, const v1::ListFeedRequest& req, int size,
+                                    FeedCache::Versions* versions, v1::ListFeedResponse& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(const std::vector<v1::Circle> circles, CirclesOf(viewer));
   std::set<std::string> ids;
   for (const v1::Circle& c : circles) {
@@ -533,8 +544,14 @@ absl::Status CircleLogic::Feed(const rpc::CallContext& call, const v1::ListFeedR
   if (!req.circle_id().empty() && ids.empty()) {
     return absl::PermissionDeniedError("you are not in this circle, so you cannot read it");
   }
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<ShareRow> rows,
-                           d_.social.Feed(ids, viewer.account_id, {}, token, size + 1));
+  // The circles' versions are read before their shares, so a share added
+  // meanwhile makes the stored page stale rather than wrong.
+  if (versions && !d_.feed_cache->AddCircles(*versions, {ids.begin(), ids.end()})) {
+    versions = nullptr;
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(
+      std::vector<ShareRow> rows,
+      d_.social.Feed(ids, viewer.account_id, {}, req.page().page_token(), size + 1));
   if (static_cast<int>(rows.size()) > size) {
     rows.resize(size);
     resp.mutable_page()->set_next_page_token(rows.back().share.id());
@@ -557,7 +574,7 @@ absl::Status CircleLogic::CreateComment(const rpc::CallContext& call,
   if (seen.share.state() != v1::VISIBLE) {
     return absl::FailedPreconditionError("this share is not shown yet; comment once it is");
   }
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     if (!req.request_id().empty()) {
       QRCLOUD_ASSIGN_OR_RETURN(std::optional<CommentRow> again,
                                d_.social.CommentByRequest(tx, me, req.request_id()));
@@ -586,6 +603,8 @@ absl::Status CircleLogic::CreateComment(const rpc::CallContext& call,
     resp = c;
     return absl::OkStatus();
   });
+  if (done.ok()) CircleChanged(seen.share.circle_id());
+  return done;
 }
 
 absl::Status CircleLogic::ListComments(const rpc::CallContext& call,
@@ -609,9 +628,11 @@ absl::Status CircleLogic::ListComments(const rpc::CallContext& call,
 
 absl::Status CircleLogic::OnShareDecision(const v1::AuditDecision& d) {
   if (!core::IsValidId(d.subject_id())) return absl::OkStatus();
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  std::string circle;
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<ShareRow> row, d_.social.GetShare(tx, d.subject_id()));
     if (!row) return absl::OkStatus();
+    circle = row->share.circle_id();
     v1::Share& s = row->share;
     if (d.submission_id() == row->moderation.submission_id) {
       s.set_state(Decided(d.approve()));
@@ -627,11 +648,14 @@ absl::Status CircleLogic::OnShareDecision(const v1::AuditDecision& d) {
     }
     return d_.social.UpdateShare(tx, *row);
   });
+  if (done.ok() && !circle.empty()) CircleChanged(circle);
+  return done;
 }
 
 absl::Status CircleLogic::OnCommentDecision(const v1::AuditDecision& d) {
   if (!core::IsValidId(d.subject_id())) return absl::OkStatus();
-  return d_.runner.Run([&](store::Tx& tx) -> absl::Status {
+  std::string circle;
+  const absl::Status done = d_.runner.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<CommentRow> row,
                              d_.social.GetComment(tx, d.subject_id()));
     if (!row || d.submission_id() != row->submission_id) return absl::OkStatus();
@@ -641,12 +665,15 @@ absl::Status CircleLogic::OnCommentDecision(const v1::AuditDecision& d) {
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<ShareRow> share,
                              d_.social.GetShare(tx, row->comment.share_id()));
     if (share) {
+      circle = share->share.circle_id();
       share->share.set_comment_count(share->share.comment_count() + (next == v1::VISIBLE ? 1 : -1));
       QRCLOUD_RETURN_IF_ERROR(d_.social.UpdateShare(tx, *share));
     }
     row->comment.set_state(next);
     return d_.social.UpdateComment(tx, *row);
   });
+  if (done.ok() && !circle.empty()) CircleChanged(circle);
+  return done;
 }
 
 }  // namespace qrcloud::personal

@@ -15,7 +15,7 @@
 #include "libs/store/tx.h"
 #include "qrcloud/v1/common.pb.h"
 #include "qrcloud/v1/social.pb.h"
-#include "services/personal/friend_store.h"
+#include "services/personal/feed_cache.h"
 #include "services/personal/profile_store.h"
 #include "services/personal/social_rules.h"
 #include "services/personal/social_store.h"
@@ -28,11 +28,12 @@ struct SocialDeps {
   store::TxRunner& runner;
   SocialStore& social;
   ProfileStore& profiles;
-  FriendStore& friends;
   CampaignSource& campaigns;
   const core::Clock& clock;
   // The gateway's public base URL: images must be platform media under it.
   std::string public_url;
+  // First feed pages (null: none kept), and who to tell of changes.
+  FeedCache* feed_cache = nullptr;
 };
 
 class ReviewLogic {
@@ -93,6 +94,16 @@ class CircleLogic {
   // The share, if `viewer` may see it (visible, or theirs, in a circle they
   // are in); NOT_FOUND otherwise, as for a share that does not exist.
   absl::StatusOr<ShareRow> VisibleShare(const Viewer& viewer, absl::string_view id);
+  // The feed page as asked, from MySQL; `versions` (when caching) gets the
+  // circles it read.
+  absl::Status BuildFeed(const Viewer& viewer, const v1::ListFeedRequest& req, int size,
+                         FeedCache::Versions* versions, v1::ListFeedResponse& resp);
+  void CircleChanged(absl::string_view id) {
+    if (d_.feed_cache) d_.feed_cache->CircleChanged(id);
+  }
+  void ViewerChanged(absl::string_view id) {
+    if (d_.feed_cache) d_.feed_cache->ViewerChanged(id);
+  }
 
   SocialDeps d_;
 };

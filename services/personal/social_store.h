@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "libs/store/tx.h"
 #include "qrcloud/v1/social.pb.h"
+#include "services/personal/social_rules.h"
 
 namespace qrcloud::personal {
 
@@ -76,6 +77,11 @@ class SocialStore {
                                          absl::string_view account_id, absl::string_view reason,
                                          absl::Time at) = 0;
 
+  // Who `account_id` is, as circles see them (interests and location from
+  // the profile, accepted friends, interest circles joined), read together
+  // without a transaction: what a feed asks on every call.
+  virtual absl::StatusOr<Viewer> LoadViewer(absl::string_view account_id) = 0;
+
   // Circles. Insert: ALREADY_EXISTS for a second FRIENDS circle.
   virtual absl::Status InsertCircle(store::Tx& tx, const v1::Circle& circle,
                                     absl::string_view request_id) = 0;
@@ -92,8 +98,6 @@ class SocialStore {
                                     absl::string_view account_id, absl::Time at) = 0;
   virtual absl::StatusOr<bool> Leave(store::Tx& tx, absl::string_view circle_id,
                                      absl::string_view account_id) = 0;
-  // The interest circles `account_id` joined.
-  virtual absl::StatusOr<std::set<std::string>> Joined(absl::string_view account_id) = 0;
   // The circles that may hold `viewer`, by kind: INTEREST circles of these
   // ids, FRIENDS circles of these owners, LOCATION circles whose bounding
   // box holds the point. IsMember decides.
