@@ -408,7 +408,7 @@ absl::StatusOr<bool> MysqlSocialStore::Leave(store::Tx& tx, absl::string_view ci
 }
 
 absl::StatusOr<Viewer> MysqlSocialStore::LoadViewer(absl::string_view account_id) {
-  // One round trip over the profile, friendship and membership tables of
+  // One round trip over the profile, friendship, block and membership tables of
   // this database (ProfileStore and FriendStore write them): k says which
   // part a row is.
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
@@ -421,8 +421,9 @@ absl::StatusOr<Viewer> MysqlSocialStore::LoadViewer(absl::string_view account_id
                   "UNION ALL SELECT 'f', requester, NULL, NULL FROM friendships "
                   "WHERE addressee = ? AND accepted "
                   "UNION ALL SELECT 'j', circle_id, NULL, NULL FROM circle_members "
-                  "WHERE account_id = ?",
-                  {id, id, id, id}));
+                  "WHERE account_id = ? "
+                  "UNION ALL SELECT 'b', blocked, NULL, NULL FROM blocks WHERE blocker = ?",
+                  {id, id, id, id, id}));
   Viewer v;
   v.account_id = id;
   for (const Row& r : rows) {
@@ -439,6 +440,8 @@ absl::StatusOr<Viewer> MysqlSocialStore::LoadViewer(absl::string_view account_id
       }
     } else if (kind == "f") {
       v.friends.insert(r.String("v"));
+    } else if (kind == "b") {
+      v.blocked.insert(r.String("v"));
     } else {
       v.joined.insert(r.String("v"));
     }
@@ -532,33 +535,23 @@ absl::StatusOr<std::vector<ShareRow>> MysqlSocialStore::Feed(
     const std::set<std::string>& hidden, absl::string_view before_id, int limit) {
   if (circle_ids.empty()) return std::vector<ShareRow>();
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  // The newest `limit` of each circle (a short walk down its (circle_id, id)
-  // index), then the newest `limit` of those: the cost grows with the
-  // number of circles, not with how much they hold. The circles are padded
-  // to a power of two (with "", no circle) so the statement takes few
-  // shapes.
-  size_t n = 1;
-  while (n < circle_ids.size()) n *= 2;
-  std::vector<std::string> ids(circle_ids.begin(), circle_ids.end());
-  ids.resize(n);
-  std::string where = " AND (state = 'VISIBLE' OR account_id = ?)";
-  store::Params tail = {std::string(viewer)};
-  if (!hidden.empty())
-    absl::StrAppend(&where, " AND account_id NOT IN (", InList(hidden, tail), ")");
-  if (!before_id.empty()) {
-    where += " AND id < ?";
-    tail.push_back(std::string(before_id));
-  }
-  std::vector<std::string> parts;
+  // One statement: MariaDB walks the newest shares down the primary key
+  // while the circles are busy, or reads the circles' ranges of
+  // (circle_id, id) and sorts when they are quiet. (One sub-select per
+  // circle, each LIMITed, measured three times slower with 20 circles.)
   store::Params params;
-  for (const std::string& id : ids) {
-    parts.push_back(absl::StrCat("(SELECT ", kShareColumns, " FROM shares WHERE circle_id = ?",
-                                 where, " ORDER BY id DESC LIMIT ", limit, ")"));
-    params.push_back(id);
-    params.insert(params.end(), tail.begin(), tail.end());
+  std::string sql = absl::StrCat("SELECT ", kShareColumns, " FROM shares WHERE circle_id IN (",
+                                 InList(circle_ids, params), ")");
+  sql += " AND (state = 'VISIBLE' OR account_id = ?)";
+  params.push_back(std::string(viewer));
+  if (!hidden.empty()) {
+    absl::StrAppend(&sql, " AND account_id NOT IN (", InList(hidden, params), ")");
   }
-  const std::string sql =
-      absl::StrCat(absl::StrJoin(parts, " UNION ALL "), " ORDER BY id DESC LIMIT ", limit);
+  if (!before_id.empty()) {
+    sql += " AND id < ?";
+    params.push_back(std::string(before_id));
+  }
+  absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ", limit);
   QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows, conn->Query(sql, params));
   std::vector<ShareRow> out;
   out.reserve(rows.size());

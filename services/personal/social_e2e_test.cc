@@ -324,6 +324,13 @@ TEST_CASE(
   CHECK(FeedHas(*gina, tip));
   CHECK_FALSE(FeedHas(*harry, tip));
   CHECK_FALSE(FeedHas(*carol, tip));
+  // Whom one blocked is not in one's feed.
+  const std::string frank_id = gina->Get("/v1/me/feed").At("shares.0.accountId");
+  REQUIRE(!frank_id.empty());
+  REQUIRE(
+      gina->Post("/v1/me/blocks", absl::StrCat(R"({"accountId":")", frank_id, R"("})")).status ==
+      200);
+  CHECK_FALSE(FeedHas(*gina, tip));
 
   // A prohibited word is shown at first, then taken down; only the author
   // still sees it, with the reason.

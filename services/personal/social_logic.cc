@@ -551,7 +551,7 @@ absl::Status CircleLogic::BuildFeed(const Viewer& viewer, const v1::ListFeedRequ
   }
   QRCLOUD_ASSIGN_OR_RETURN(
       std::vector<ShareRow> rows,
-      d_.social.Feed(ids, viewer.account_id, {}, req.page().page_token(), size + 1));
+      d_.social.Feed(ids, viewer.account_id, viewer.blocked, req.page().page_token(), size + 1));
   if (static_cast<int>(rows.size()) > size) {
     rows.resize(size);
     resp.mutable_page()->set_next_page_token(rows.back().share.id());

@@ -70,6 +70,8 @@ struct Viewer {
   std::set<std::string> joined;
   // Their marked or live location, when they set one.
   std::optional<v1::GeoPoint> location;
+  // People they blocked: their shares are not shown to them.
+  std::set<std::string> blocked;
 };
 
 // Whether `viewer` belongs to `circle` now: an INTEREST circle they joined

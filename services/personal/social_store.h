@@ -78,7 +78,8 @@ class SocialStore {
                                          absl::Time at) = 0;
 
   // Who `account_id` is, as circles see them (interests and location from
-  // the profile, accepted friends, interest circles joined), read together
+  // the profile, accepted friends, interest circles joined, people they
+  // blocked), read together
   // without a transaction: what a feed asks on every call.
   virtual absl::StatusOr<Viewer> LoadViewer(absl::string_view account_id) = 0;
 
