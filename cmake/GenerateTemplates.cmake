@@ -4,9 +4,16 @@
 # Leading indentation is dropped from every line, and whole-line // comments
 # from scripts (none of the embedded files holds a <pre>, a <textarea> or a
 # multi-line string literal), which keeps the pages small without a minifier.
+cmake_policy(SET CMP0057 NEW)
 set(body "")
+set(names "")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME_WE)
+  # Files are found by name without the extension: two may not share one.
+  if(name IN_LIST names)
+    message(FATAL_ERROR "${f}: another embedded file is also named ${name}")
+  endif()
+  list(APPEND names ${name})
   file(READ ${f} text)
   if(text MATCHES "\\)qrcloud_tpl\"")
     message(FATAL_ERROR "${f} contains the raw-string delimiter )qrcloud_tpl\"")

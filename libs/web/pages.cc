@@ -1,5 +1,6 @@
 #include "libs/web/pages.h"
 
+#include <initializer_list>
 #include <optional>
 
 #include <kainjow/mustache.hpp>
@@ -26,10 +27,24 @@ std::optional<absl::string_view> Embedded(absl::string_view name) {
   return std::nullopt;
 }
 
-// Renders the template `name` with `page`. Partials ({{> _head}}) are the
-// embedded files whose names start with "_".
-absl::StatusOr<std::string> Render(absl::string_view name, bool order, absl::string_view api_base,
-                                   data page) {
+// The embedded files `names`, one after another.
+absl::StatusOr<std::string> Concatenated(std::initializer_list<absl::string_view> names) {
+  std::string out;
+  for (absl::string_view name : names) {
+    const std::optional<absl::string_view> text = Embedded(name);
+    if (!text) return absl::InternalError(absl::StrCat("page asset ", name, " not embedded"));
+    absl::StrAppend(&out, *text);
+  }
+  return out;
+}
+
+// Renders the template `name` with `page`, its script the embedded files
+// `scripts` and its style the files `styles`, each concatenated in order.
+// Partials ({{> _head}}) are the embedded files whose names start with "_".
+absl::StatusOr<std::string> Render(absl::string_view name,
+                                   std::initializer_list<absl::string_view> scripts,
+                                   std::initializer_list<absl::string_view> styles,
+                                   absl::string_view api_base, data page) {
   const std::optional<absl::string_view> source = Embedded(name);
   if (!source) return absl::InternalError(absl::StrCat("page template ", name, " not embedded"));
   for (const internal::EmbeddedFile& f : internal::EmbeddedTemplates()) {
@@ -37,9 +52,9 @@ absl::StatusOr<std::string> Render(absl::string_view name, bool order, absl::str
     const std::string text(f.text);
     page.set(std::string(f.name), kainjow::mustache::partial([text] { return text; }));
   }
-  std::string script(*Embedded("page"));
-  if (order) absl::StrAppend(&script, *Embedded("order"));
-  internal::AddAssets(*Embedded("style"), script, api_base, &page);
+  QRCLOUD_ASSIGN_OR_RETURN(const std::string script, Concatenated(scripts));
+  QRCLOUD_ASSIGN_OR_RETURN(const std::string style, Concatenated(styles));
+  internal::AddAssets(style, script, api_base, &page);
 
   kainjow::mustache::mustache tmpl{std::string(*source)};
   if (!tmpl.is_valid()) {
@@ -96,14 +111,41 @@ absl::StatusOr<std::string> RenderCampaignPage(const PageContext& ctx) {
   }
   const Lang lang = ParseLang(ctx.lang);
   QRCLOUD_ASSIGN_OR_RETURN(data page, internal::CampaignPageData(ctx, lang));
-  return Render(name, ctx.campaign.mode() == qrcloud::v1::Campaign::ORDER, ctx.api_base,
-                std::move(page));
+  if (ctx.campaign.mode() == qrcloud::v1::Campaign::ORDER) {
+    return Render(name, {"page", "session", "order"}, {"style"}, ctx.api_base, std::move(page));
+  }
+  return Render(name, {"page"}, {"style"}, ctx.api_base, std::move(page));
 }
 
 absl::StatusOr<std::string> RenderMerchantCard(const qrcloud::v1::Merchant& m,
                                                const std::string& lang,
                                                const std::string& page_url) {
-  return Render("card", false, "", internal::MerchantCardData(m, ParseLang(lang), page_url));
+  return Render("card", {"page"}, {"style"}, "",
+                internal::MerchantCardData(m, ParseLang(lang), page_url));
+}
+
+std::optional<PersonalPage> ParsePersonalPage(absl::string_view name) {
+  for (PersonalPage p : {PersonalPage::kWallet, PersonalPage::kReminders, PersonalPage::kFeed}) {
+    if (name == PersonalPageName(p)) return p;
+  }
+  return std::nullopt;
+}
+
+absl::string_view PersonalPageName(PersonalPage page) {
+  switch (page) {
+    case PersonalPage::kWallet:
+      return "wallet";
+    case PersonalPage::kReminders:
+      return "reminders";
+    case PersonalPage::kFeed:
+      return "feed";
+  }
+  return "wallet";
+}
+
+absl::StatusOr<std::string> RenderPersonalPage(PersonalPage page, const PersonalPageContext& ctx) {
+  return Render("personal", {"page", "session", "me"}, {"style", "me_style"}, ctx.api_base,
+                internal::PersonalPageData(page, ctx, ParseLang(ctx.lang)));
 }
 
 }  // namespace qrcloud::web

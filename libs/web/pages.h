@@ -1,7 +1,8 @@
-// The platform's mobile pages (served by the gateway at /m/{slug}): a
-// published campaign's page and a merchant's electronic business card
-// (企业电子二维码信息名片), rendered from the mustache templates in
-// libs/web/templates, which are compiled into the library.
+// The platform's mobile pages: a published campaign's page and a merchant's
+// electronic business card (企业电子二维码信息名片), served by the gateway at
+// /m/{slug}, and a person's own pages (wallet, reminders, feed) at
+// /me/{page}, rendered from the mustache templates in libs/web/templates,
+// which are compiled into the library.
 //
 // Every page is one self-contained HTML document: inline CSS and script, no
 // framework, no external resource but the campaign's own images, both
@@ -12,10 +13,12 @@
 #ifndef QRCLOUD_LIBS_WEB_PAGES_H_
 #define QRCLOUD_LIBS_WEB_PAGES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "qrcloud/v1/campaign.pb.h"
 #include "qrcloud/v1/merchant.pb.h"
 
@@ -63,6 +66,33 @@ absl::StatusOr<std::string> RenderCampaignPage(const PageContext& ctx);
 absl::StatusOr<std::string> RenderMerchantCard(const qrcloud::v1::Merchant& m,
                                                const std::string& lang,
                                                const std::string& page_url);
+
+// A person's own pages, served by qrcloud-personal at /me/{page}.
+enum class PersonalPage { kWallet, kReminders, kFeed };
+
+// "wallet", "reminders" or "feed" (exactly); nullopt for anything else.
+std::optional<PersonalPage> ParsePersonalPage(absl::string_view name);
+
+// The page's name in its path: /me/<name>.
+absl::string_view PersonalPageName(PersonalPage page);
+
+struct PersonalPageContext {
+  // As PageContext::lang.
+  std::string lang;
+  // As PageContext::api_base.
+  std::string api_base;
+  // The platform's public base URL: images in shares are shown only when
+  // they are platform media (/media/<id>) on its origin or the page's own.
+  std::string public_url;
+};
+
+// A person's page: a header with sign-out, a nav between the three pages,
+// the sign-in form (shown when there is no session), and an empty list that
+// its script fills from the REST API (/v1/me/wallet with remove buttons,
+// /v1/me/reminders with the live /v1/me/reminders:watch stream, /v1/me/feed
+// with comments), page after page. The HTML holds no personal data: it is
+// the same for everyone, for each page and language.
+absl::StatusOr<std::string> RenderPersonalPage(PersonalPage page, const PersonalPageContext& ctx);
 
 }  // namespace qrcloud::web
 

@@ -22,6 +22,7 @@
 #include "libs/web/testing/html_check.h"
 #include "libs/web/ui_strings.h"
 #include "libs/web/vcard.h"
+#include "qrcloud/v1/personal.pb.h"
 
 namespace qrcloud::web {
 namespace {
@@ -173,7 +174,7 @@ void CheckPage(const std::string& html) {
     const std::string href = a->Attr("href").value_or("");
     CHECK((absl::StartsWith(href, "https://") || absl::StartsWith(href, "http://") ||
            absl::StartsWith(href, "tel:") || absl::StartsWith(href, "mailto:") ||
-           absl::StartsWith(href, "data:text/vcard;")));
+           absl::StartsWith(href, "data:text/vcard;") || absl::StartsWith(href, "/me/")));
     if (a->Attr("target") == "_blank") CHECK(a->Attr("rel") == "noopener");
   }
   // The inline script and style are allowed by hash and nothing else runs.
@@ -443,14 +444,16 @@ TEST_CASE("Templates use {{{ }}} only for the page's own style, script and scrip
 }
 
 TEST_CASE("The embedded scripts reach the page unchanged") {
-  std::string page_js, order_js;
+  std::string page_js, session_js, order_js;
   for (const internal::EmbeddedFile& f : internal::EmbeddedTemplates()) {
     if (f.name == "page") page_js = std::string(f.text);
+    if (f.name == "session") session_js = std::string(f.text);
     if (f.name == "order") order_js = std::string(f.text);
   }
   REQUIRE(!order_js.empty());
+  REQUIRE(!session_js.empty());
   const HtmlDoc order = ParseHtml(Render(Context(SampleCampaign("coupon", v1::Campaign::ORDER))));
-  CHECK(PageScript(order)->text == page_js + order_js);
+  CHECK(PageScript(order)->text == page_js + session_js + order_js);
   const HtmlDoc showcase =
       ParseHtml(Render(Context(SampleCampaign("coupon", v1::Campaign::SHOWCASE))));
   CHECK(PageScript(showcase)->text == page_js);
@@ -614,8 +617,165 @@ TEST_CASE("The stylesheet's colour pairs meet WCAG AA contrast and motion can be
   CHECK(contrast("fg", "line") >= 4.5);  // disabled buttons
   CHECK(contrast("err", "err-bg") >= 4.5);
   CHECK(contrast("ok", "sheet") >= 4.5);
+  CHECK(contrast("err", "sheet") >= 4.5);  // the sold-out badge on a person's page
   CHECK_THAT(css, Catch::Contains(":focus-visible{outline:3px solid var(--focus)"));
   CHECK_THAT(css, Catch::Contains("@media (prefers-reduced-motion:reduce)"));
+}
+
+// ---- A person's pages (/me/wallet, /me/reminders, /me/feed) ----------------
+
+constexpr PersonalPage kPersonalPages[] = {PersonalPage::kWallet, PersonalPage::kReminders,
+                                           PersonalPage::kFeed};
+
+std::string RenderPersonal(PersonalPage page, absl::string_view lang = "zh",
+                           absl::string_view api_base = "") {
+  PersonalPageContext ctx;
+  ctx.lang = std::string(lang);
+  ctx.api_base = std::string(api_base);
+  ctx.public_url = "https://q.example";
+  absl::StatusOr<std::string> html = RenderPersonalPage(page, ctx);
+  REQUIRE(html.ok());
+  return *std::move(html);
+}
+
+std::string EmbeddedText(absl::string_view name) {
+  for (const internal::EmbeddedFile& f : internal::EmbeddedTemplates()) {
+    if (f.name == name) return std::string(f.text);
+  }
+  FAIL("no embedded file " << name);
+  return "";
+}
+
+TEST_CASE("A person's pages are complete and accessible, with a nav between the three") {
+  for (PersonalPage page : kPersonalPages) {
+    for (absl::string_view lang : {"zh", "en"}) {
+      const absl::string_view name = PersonalPageName(page);
+      INFO(name << " " << lang);
+      const std::string html = RenderPersonal(page, lang);
+      CheckPage(html);
+      const HtmlDoc doc = ParseHtml(html);
+      CHECK(doc.All("nav").size() == 1);
+      const std::vector<const HtmlElement*> links = doc.All("a");
+      REQUIRE(links.size() == 3);
+      for (size_t i = 0; i < links.size(); ++i) {
+        const absl::string_view to = PersonalPageName(kPersonalPages[i]);
+        CHECK(links[i]->Attr("href") == absl::StrCat("/me/", to, lang == "en" ? "?lang=en" : ""));
+        CHECK(links[i]->Attr("data-testid") == absl::StrCat("nav-", to));
+        // Only the page itself is marked as the current one.
+        CHECK(links[i]->Has("aria-current") == (to == name));
+      }
+      // The sign-in form and the list are there for the script; the form
+      // shows only when there is no session, which the script decides.
+      for (absl::string_view id : {"signin-form", "login", "password", "signin-button", "list",
+                                   "empty", "more-button", "status", "error", "signout-button"}) {
+        INFO(id);
+        REQUIRE(doc.ByTestId(id) != nullptr);
+      }
+      CHECK(doc.ByTestId("signin-form")->Has("hidden"));
+      CHECK(doc.ByTestId("more-button")->Has("hidden"));
+      CHECK(doc.ByTestId("error")->Attr("role") == "alert");
+      CHECK(doc.ByTestId("status")->Attr("role") == "status");
+      CHECK((doc.ByTestId("live-status") != nullptr) == (page == PersonalPage::kReminders));
+      CHECK_THAT(DataScript(doc)->text, Catch::Contains(absl::StrCat("\"page\":\"", name, "\"")));
+      CHECK(html.size() < kMaxPageBytes);
+      if (const char* dir = std::getenv("QRCLOUD_WEB_SAMPLES")) {
+        std::ofstream(absl::StrCat(dir, "/me-", name, "-", lang, ".html")) << html;
+      }
+    }
+  }
+  const HtmlDoc wallet = ParseHtml(RenderPersonal(PersonalPage::kWallet, "zh"));
+  CHECK(wallet.All("h1")[0]->text == "我的卡包My wallet");
+  CHECK(wallet.All("a")[1]->text == "提醒Reminders");
+  CHECK(ParseHtml(RenderPersonal(PersonalPage::kFeed, "en")).All("h1")[0]->text ==
+        "My feed我的动态");
+  CHECK_THAT(RenderPersonal(PersonalPage::kReminders, "en"),
+             Catch::Contains("<title>My reminders / 我的提醒</title>"));
+}
+
+TEST_CASE("A person's page holds nothing personal: the same bytes for everyone") {
+  for (PersonalPage page : kPersonalPages) {
+    const std::string html = RenderPersonal(page);
+    CHECK(RenderPersonal(page) == html);
+    // No token or account in the markup; the script reads the session.
+    CHECK_FALSE(absl::StrContains(html, "Bearer qrs_"));
+    CHECK_THAT(html, Catch::Contains("qrcloud.token"));
+    CHECK_THAT(html, Catch::Contains("<meta name=\"robots\" content=\"noindex\">"));
+  }
+  CHECK(RenderPersonal(PersonalPage::kWallet) != RenderPersonal(PersonalPage::kFeed));
+}
+
+TEST_CASE("Only wallet, reminders and feed are a person's pages") {
+  for (PersonalPage page : kPersonalPages) {
+    CHECK(ParsePersonalPage(PersonalPageName(page)) == page);
+  }
+  for (absl::string_view name : {"", "Wallet", "history", "wallet ", "../wallet", "feed/1"}) {
+    CHECK_FALSE(ParsePersonalPage(name).has_value());
+  }
+}
+
+TEST_CASE("A person's page runs only its own script and style, and calls only its API") {
+  const HtmlDoc doc = ParseHtml(RenderPersonal(PersonalPage::kFeed, "zh", "https://api.example"));
+  CHECK(PageScript(doc)->text ==
+        EmbeddedText("page") + EmbeddedText("session") + EmbeddedText("me"));
+  CHECK(doc.All("style")[0]->text == EmbeddedText("style") + EmbeddedText("me_style"));
+  std::string policy;
+  for (const HtmlElement* meta : doc.All("meta")) {
+    if (meta->Attr("http-equiv") == "Content-Security-Policy") {
+      policy = Unescaped(meta->Attr("content").value_or(""));
+    }
+  }
+  CHECK_THAT(policy, Catch::Contains("connect-src 'self' https://api.example;"));
+  CHECK_THAT(DataScript(doc)->text, Catch::Contains("\"apiBase\":\"https://api.example\""));
+  CHECK_THAT(DataScript(doc)->text, Catch::Contains("\"mediaOrigin\":\"https://q.example\""));
+
+  // The script builds the DOM from text: nothing from the API is parsed as
+  // markup or run (the browser test shows a hostile share as text).
+  const std::string me = EmbeddedText("me");
+  for (absl::string_view sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                                 "eval(", "Function(", "setAttribute('on", "srcdoc"}) {
+    INFO(sink);
+    CHECK_FALSE(absl::StrContains(me, sink));
+  }
+  CHECK_THAT(me, Catch::Contains("a.rel = 'noopener nofollow'"));
+}
+
+TEST_CASE("Odd settings reach a person's page only as script data") {
+  const std::string evil = "</script><script>alert(1)</script>\"'&\xE2\x80\xA8";
+  PersonalPageContext ctx;
+  ctx.lang = evil;
+  ctx.api_base = evil;
+  ctx.public_url = "javascript:alert(1)";
+  absl::StatusOr<std::string> html = RenderPersonalPage(PersonalPage::kWallet, ctx);
+  REQUIRE(html.ok());
+  CHECK(Count(absl::AsciiStrToLower(*html), "<script") == 2);
+  CHECK_THAT(*html, Catch::Contains("<html lang=\"zh-CN\">"));  // unknown: Chinese
+  const HtmlDoc doc = ParseHtml(*html);
+  for (const std::string& e : doc.errors) FAIL_CHECK(e);
+  google::protobuf::Struct parsed;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(DataScript(doc)->text, &parsed).ok());
+  CHECK(parsed.fields().at("apiBase").string_value() == evil);
+  CHECK(parsed.fields().at("mediaOrigin").string_value().empty());  // not a web URL
+}
+
+TEST_CASE("A person's page gives its script every string in both languages") {
+  const HtmlDoc zh = ParseHtml(RenderPersonal(PersonalPage::kWallet, "zh"));
+  google::protobuf::Struct data;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(DataScript(zh)->text, &data).ok());
+  CHECK(data.fields().at("altLang").string_value() == "en");
+  const auto& u = data.fields().at("u").struct_value().fields();
+  REQUIRE(u.count("validity_redeemed") == 1);
+  CHECK(u.at("validity_redeemed").struct_value().fields().at("t").string_value() == "已核销");
+  CHECK(u.at("validity_redeemed").struct_value().fields().at("s").string_value() == "Redeemed");
+  // Every validity a wallet item can have has its badge.
+  for (int v = v1::WalletItem::Validity_MIN + 1; v <= v1::WalletItem::Validity_MAX; ++v) {
+    const std::string name = v1::WalletItem::Validity_Name(v);
+    INFO(name);
+    CHECK(u.count("validity_" + absl::AsciiStrToLower(name)) == 1);
+  }
+  const auto& t = data.fields().at("t").struct_value().fields();
+  CHECK(t.at("signin_needed").string_value() == "请先登录。 / Please sign in first.");
+  const HtmlDoc en = ParseHtml(RenderPersonal(PersonalPage::kWallet, "en"));
+  CHECK_THAT(DataScript(en)->text, Catch::Contains("\"signin_needed\":\"Please sign in first. / "));
 }
 
 // With QRCLOUD_WEB_SAMPLES=<dir>, writes sample pages there to open in a

@@ -1,5 +1,6 @@
 // The personal service's gRPC adapters: WalletService, ProfileService,
-// HistoryService, FriendService and SocialService, one line per method.
+// HistoryService, FriendService, SocialService and PersonalPageService, one
+// line per method.
 #ifndef QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
 #define QRCLOUD_SERVICES_PERSONAL_PERSONAL_SERVICE_H_
 
@@ -8,6 +9,7 @@
 #include "qrcloud/v1/social.grpc.pb.h"
 #include "services/personal/friend_logic.h"
 #include "services/personal/history_logic.h"
+#include "services/personal/page_logic.h"
 #include "services/personal/profile_logic.h"
 #include "services/personal/recommend_logic.h"
 #include "services/personal/social_logic.h"
@@ -225,6 +227,22 @@ class SocialServiceImpl : public v1::SocialService::CallbackService {
  private:
   ReviewLogic& reviews_;
   CircleLogic& circles_;
+  rpc::Dispatcher dispatcher_;
+};
+
+class PersonalPageServiceImpl : public v1::PersonalPageService::CallbackService {
+ public:
+  PersonalPageServiceImpl(PageLogic& logic, rpc::DispatcherDeps deps)
+      : logic_(logic), dispatcher_("qrcloud.v1.PersonalPageService", deps) {}
+
+  grpc::ServerUnaryReactor* GetPersonalPage(grpc::CallbackServerContext* ctx,
+                                            const v1::GetPersonalPageRequest* req,
+                                            google::api::HttpBody* resp) override {
+    return dispatcher_.Unary(ctx, "GetPersonalPage", req, resp, logic_, &PageLogic::GetPage);
+  }
+
+ private:
+  PageLogic& logic_;
   rpc::Dispatcher dispatcher_;
 };
 

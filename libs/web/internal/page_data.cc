@@ -428,6 +428,63 @@ data MerchantCardData(const qrcloud::v1::Merchant& m, Lang lang, const std::stri
   return page;
 }
 
+data PersonalPageData(PersonalPage page, const PersonalPageContext& ctx, Lang lang) {
+  // Messages me.js shows as one string, both languages (as order.js's).
+  static constexpr absl::string_view kMessages[] = {"http_error",    "live_retry",   "loading",
+                                                    "network_error", "new_reminder", "removed",
+                                                    "signin_needed"};
+  // Strings me.js puts into elements, the page's language with the other
+  // beside it in <span class="alt">.
+  static constexpr absl::string_view kLabels[] = {
+      "comment_label",   "comment_send",       "comments_n",        "expires",
+      "kind_offer",      "kind_receipt",       "no_comments",       "photo_n",
+      "remove",          "remove_item",        "review_pending",    "review_rejected",
+      "someone",         "validity_cancelled", "validity_expired",  "validity_expiring",
+      "validity_paused", "validity_redeemed",  "validity_sold_out", "validity_valid"};
+  const absl::string_view name = PersonalPageName(page);
+  data d = CommonData(lang, "");
+  d.set("is_wallet", page == PersonalPage::kWallet);
+  d.set("is_reminders", page == PersonalPage::kReminders);
+  d.set("is_feed", page == PersonalPage::kFeed);
+  const std::string title = absl::StrCat(name, "_title"), empty = absl::StrCat("empty_", name);
+  d.set("title_t", Str(*UiText(title, lang)));
+  d.set("title_s", Str(*UiText(title, Other(lang))));
+  d.set("empty_t", Str(*UiText(empty, lang)));
+  d.set("empty_s", Str(*UiText(empty, Other(lang))));
+  d.set("page_title", UiBoth(title, lang));
+
+  data nav{list{}};
+  for (PersonalPage p : {PersonalPage::kWallet, PersonalPage::kReminders, PersonalPage::kFeed}) {
+    const absl::string_view n = PersonalPageName(p);
+    data item{data::type::object};
+    item.set("name", Str(n));
+    // Same-origin paths: the pages are served beside each other.
+    item.set("href", absl::StrCat("/me/", n, lang == Lang::kEn ? "?lang=en" : ""));
+    item.set("text", Str(*UiText(n, lang)));
+    item.set("alt", Str(*UiText(n, Other(lang))));
+    item.set("current", p == page);
+    nav.push_back(item);
+  }
+  d.set("nav", nav);
+
+  ScriptJsonObject t, u;
+  for (absl::string_view key : kMessages) t.AddString(key, UiBoth(key, lang));
+  for (absl::string_view key : kLabels) {
+    ScriptJsonObject pair;
+    pair.AddString("t", *UiText(key, lang)).AddString("s", *UiText(key, Other(lang)));
+    u.AddObject(key, pair);
+  }
+  ScriptJsonObject script;
+  script.AddString("page", name)
+      .AddString("apiBase", absl::StripSuffix(ctx.api_base, "/"))
+      .AddString("mediaOrigin", Origin(ctx.public_url))
+      .AddString("altLang", HtmlLang(Other(lang)))
+      .AddObject("t", t)
+      .AddObject("u", u);
+  d.set("script_json", script.Json());
+  return d;
+}
+
 void AddAssets(absl::string_view style, absl::string_view script, absl::string_view api_base,
                data* page) {
   const auto hash = [](absl::string_view text) {

@@ -1,5 +1,6 @@
 // The mustache data the page templates are rendered with, built from the
-// campaign and merchant protos. Not part of the public API.
+// campaign and merchant protos (a person's pages carry UI strings only). Not
+// part of the public API.
 //
 // Every value here reaches the page through {{ }} (HTML-escaped) except the
 // three the templates stitch in with {{{ }}}: "style" and "script" (the
@@ -28,6 +29,13 @@ absl::StatusOr<kainjow::mustache::data> CampaignPageData(const PageContext& ctx,
 
 kainjow::mustache::data MerchantCardData(const qrcloud::v1::Merchant& m, Lang lang,
                                          const std::string& page_url);
+
+// A person's page: the same for everyone (no personal data), the nav
+// between the pages, and the strings me.js shows: "t" (both languages in
+// one string, for messages) and "u" ({"t", "s"}: the page's language and the
+// other, for elements).
+kainjow::mustache::data PersonalPageData(PersonalPage page, const PersonalPageContext& ctx,
+                                         Lang lang);
 
 // Adds "style", "script" and the Content-Security-Policy "csp" that allows
 // exactly those two (by SHA-256 hash), images from anywhere, and fetches to

@@ -1,31 +1,14 @@
 // The order flow of ORDER pages (docs/pages.md): sign-in, quantity, location
 // when fenced, POST /v1/campaigns/{id}/orders, and the receipt.
 (function () {
-  var KEY = 'qrcloud.token';
-  var api = D.apiBase || '';
+  var api = Session.api;
   var btn = $('order-button'), qty = $('quantity'), err = $('error'), loc = $('location-status');
   var form = $('signin-form'), signed = $('signed-in');
   // One id per order attempt: kept while the outcome is unknown (network
   // failure, 5xx) so a retry cannot order twice, dropped once the server has
   // answered for certain or the request changes.
-  var requestId = null, pending = false, busy = false, memToken = null;
+  var requestId = null, pending = false, busy = false;
 
-  function getToken() {
-    try { return localStorage.getItem(KEY) || memToken; } catch (e) { return memToken; }
-  }
-  function setToken(t) {
-    memToken = t;
-    try { if (t) localStorage.setItem(KEY, t); else localStorage.removeItem(KEY); } catch (e) {}
-  }
-  function uuid() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    // Plain-http pages (a shop's LAN) have no randomUUID; build a v4 UUID.
-    var b = crypto.getRandomValues(new Uint8Array(16)), h = '';
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1);
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-  }
   function showError(m) { err.textContent = m || ''; }
   function showSignin(on) {
     form.hidden = !on;
@@ -36,21 +19,6 @@
     btn.disabled = on || D.soldOut;
     btn.setAttribute('aria-busy', on ? 'true' : 'false');
     $('signin-button').disabled = on;
-  }
-  // fetch → {ok, status, data, message}; errors arrive as google.rpc.Status
-  // JSON ({code, message}).
-  async function call(path, body, token) {
-    var headers = {'Content-Type': 'application/json'};
-    if (token) headers.Authorization = 'Bearer ' + token;
-    var r, data = null;
-    try {
-      r = await fetch(api + path, {method: 'POST', headers: headers, body: JSON.stringify(body)});
-    } catch (e) {
-      return {ok: false, status: 0, message: T.network_error};
-    }
-    try { data = await r.json(); } catch (e) {}
-    return {ok: r.ok, status: r.status, data: data,
-            message: (data && data.message) || T.http_error + ' (HTTP ' + r.status + ')'};
   }
 
   // Quantity: 1..D.max (the per-person limit or stock left).
@@ -119,7 +87,7 @@
   async function order() {
     if (busy || D.soldOut) return;
     showError('');
-    var token = getToken();
+    var token = Session.token();
     if (!token) {
       pending = true;
       showSignin(true);
@@ -131,13 +99,13 @@
     var label = btn.innerHTML;
     btn.textContent = T.ordering;
     try {
-      var body = {requestId: requestId || (requestId = uuid()), quantity: quantity()};
+      var body = {requestId: requestId || (requestId = Session.uuid()), quantity: quantity()};
       if (D.fence) {
         var at = await locate();
         if (!at) return;
         body.location = at;
       }
-      var r = await call('/v1/campaigns/' + encodeURIComponent(D.id) + '/orders', body, token);
+      var r = await Session.call('POST', '/v1/campaigns/' + encodeURIComponent(D.id) + '/orders', body, token);
       if (r.ok && r.data && r.data.order) {
         requestId = null;
         await showReceipt(r.data.order, token);
@@ -146,7 +114,7 @@
       // Only an unanswered request (network, 5xx, 429) may have been applied.
       if (r.status >= 400 && r.status < 500 && r.status !== 429) requestId = null;
       if (r.status === 401) {
-        setToken(null);
+        Session.setToken(null);
         pending = true;
         showSignin(true);
       }
@@ -164,12 +132,8 @@
     showError('');
     setBusy(true);
     try {
-      var r = await call('/v1/accounts', {kind: 'PERSON', login: login, password: password});
-      // 409: the account exists already; signing in decides.
-      if (!r.ok && r.status !== 409) return showError(r.message);
-      r = await call('/v1/sessions', {login: login, password: password});
-      if (!r.ok || !r.data || !r.data.token) return showError(r.message);
-      setToken(r.data.token);
+      var r = await Session.signIn(login, password);
+      if (!r.ok) return showError(r.message);
       $('password').value = '';
       showSignin(false);
     } finally {
@@ -183,6 +147,6 @@
 
   btn.addEventListener('click', order);
   form.addEventListener('submit', signIn);
-  showSignin(!getToken());
+  showSignin(!Session.token());
   quantity();
 })();
