@@ -51,6 +51,20 @@ std::string InList(const std::set<std::string>& ids, store::Params& params) {
   return absl::StrJoin(marks, ", ");
 }
 
+// The one row of `table` matching `where`, read with `parse`; locked for
+// the transaction unless `lock` is false.
+template <typename T>
+absl::StatusOr<std::optional<T>> One(Connection& conn, T (*parse)(const Row&), const char* columns,
+                                     const char* table, absl::string_view where,
+                                     const store::Params& params, bool lock = true) {
+  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                           conn.Query(absl::StrCat("SELECT ", columns, " FROM ", table, " WHERE ",
+                                                   where, lock ? " FOR UPDATE" : ""),
+                                      params));
+  if (rows.empty()) return std::nullopt;
+  return parse(rows.front());
+}
+
 constexpr char kReviewColumns[] =
     "id, campaign_id, merchant_id, account_id, author_name, request_id, rating, body, image_urls, "
     "verified, state, submission_id, report_submission_id, reasons, reply, reply_time, "
@@ -80,16 +94,6 @@ ReviewRow ReviewOfRow(const Row& r) {
   return row;
 }
 
-absl::StatusOr<std::optional<ReviewRow>> OneReview(Connection& conn, absl::string_view where,
-                                                   const store::Params& params) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           conn.Query(absl::StrCat("SELECT ", kReviewColumns,
-                                                   " FROM reviews WHERE ", where, " FOR UPDATE"),
-                                      params));
-  if (rows.empty()) return std::nullopt;
-  return ReviewOfRow(rows.front());
-}
-
 constexpr char kCircleColumns[] =
     "id, owner_account_id, name, basis, interest, lat, lng, radius_m, member_count, create_time";
 
@@ -110,15 +114,6 @@ v1::Circle CircleOfRow(const Row& r) {
   c.set_member_count(static_cast<int32_t>(r.Int("member_count")));
   core::ToProto(r.Time("create_time"), c.mutable_create_time());
   return c;
-}
-
-absl::StatusOr<std::optional<v1::Circle>> OneCircle(Connection& conn, absl::string_view where,
-                                                    const store::Params& params) {
-  QRCLOUD_ASSIGN_OR_RETURN(
-      std::vector<Row> rows,
-      conn.Query(absl::StrCat("SELECT ", kCircleColumns, " FROM circles WHERE ", where), params));
-  if (rows.empty()) return std::nullopt;
-  return CircleOfRow(rows.front());
 }
 
 absl::StatusOr<std::vector<v1::Circle>> Circles(Connection& conn, absl::string_view where,
@@ -159,16 +154,6 @@ ShareRow ShareOfRow(const Row& r) {
   return row;
 }
 
-absl::StatusOr<std::optional<ShareRow>> OneShare(Connection& conn, absl::string_view where,
-                                                 const store::Params& params) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           conn.Query(absl::StrCat("SELECT ", kShareColumns, " FROM shares WHERE ",
-                                                   where, " FOR UPDATE"),
-                                      params));
-  if (rows.empty()) return std::nullopt;
-  return ShareOfRow(rows.front());
-}
-
 constexpr char kCommentColumns[] =
     "id, share_id, account_id, author_name, request_id, body, state, submission_id, create_time";
 
@@ -185,16 +170,6 @@ CommentRow CommentOfRow(const Row& r) {
   row.submission_id = r.String("submission_id");
   row.request_id = r.String("request_id");
   return row;
-}
-
-absl::StatusOr<std::optional<CommentRow>> OneComment(Connection& conn, absl::string_view where,
-                                                     const store::Params& params) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Row> rows,
-                           conn.Query(absl::StrCat("SELECT ", kCommentColumns,
-                                                   " FROM comments WHERE ", where, " FOR UPDATE"),
-                                      params));
-  if (rows.empty()) return std::nullopt;
-  return CommentOfRow(rows.front());
 }
 
 const char* KindName(ItemKind kind) {
@@ -228,14 +203,16 @@ absl::Status MysqlSocialStore::InsertReview(store::Tx& tx, const ReviewRow& row)
 
 absl::StatusOr<std::optional<ReviewRow>> MysqlSocialStore::GetReview(store::Tx& tx,
                                                                      absl::string_view id) {
-  return OneReview(store::ConnectionOf(tx), "id = ?", {std::string(id)});
+  return One(store::ConnectionOf(tx), ReviewOfRow, kReviewColumns, "reviews", "id = ?",
+             {std::string(id)});
 }
 
 absl::StatusOr<std::optional<ReviewRow>> MysqlSocialStore::ReviewOf(store::Tx& tx,
                                                                     absl::string_view campaign_id,
                                                                     absl::string_view account_id) {
-  return OneReview(store::ConnectionOf(tx), "campaign_id = ? AND account_id = ?",
-                   {std::string(campaign_id), std::string(account_id)});
+  return One(store::ConnectionOf(tx), ReviewOfRow, kReviewColumns, "reviews",
+             "campaign_id = ? AND account_id = ?",
+             {std::string(campaign_id), std::string(account_id)});
 }
 
 absl::Status MysqlSocialStore::UpdateReview(store::Tx& tx, const ReviewRow& row) {
@@ -354,18 +331,21 @@ absl::Status MysqlSocialStore::InsertCircle(store::Tx& tx, const v1::Circle& c,
 
 absl::StatusOr<std::optional<v1::Circle>> MysqlSocialStore::GetCircle(store::Tx& tx,
                                                                       absl::string_view id) {
-  return OneCircle(store::ConnectionOf(tx), "id = ?", {std::string(id)});
+  return One(store::ConnectionOf(tx), CircleOfRow, kCircleColumns, "circles", "id = ?",
+             {std::string(id)}, /*lock=*/false);
 }
 
 absl::StatusOr<std::optional<v1::Circle>> MysqlSocialStore::CircleByRequest(
     store::Tx& tx, absl::string_view owner, absl::string_view request_id) {
-  return OneCircle(store::ConnectionOf(tx), "owner_account_id = ? AND request_id = ?",
-                   {std::string(owner), std::string(request_id)});
+  return One(store::ConnectionOf(tx), CircleOfRow, kCircleColumns, "circles",
+             "owner_account_id = ? AND request_id = ?",
+             {std::string(owner), std::string(request_id)}, /*lock=*/false);
 }
 
 absl::StatusOr<std::optional<v1::Circle>> MysqlSocialStore::FriendsCircleOf(
     store::Tx& tx, absl::string_view owner) {
-  return OneCircle(store::ConnectionOf(tx), "friends_owner = ?", {std::string(owner)});
+  return One(store::ConnectionOf(tx), CircleOfRow, kCircleColumns, "circles", "friends_owner = ?",
+             {std::string(owner)}, /*lock=*/false);
 }
 
 absl::StatusOr<int64_t> MysqlSocialStore::CountOwned(store::Tx& tx, absl::string_view owner) {
@@ -509,13 +489,15 @@ absl::Status MysqlSocialStore::InsertShare(store::Tx& tx, const ShareRow& row) {
 
 absl::StatusOr<std::optional<ShareRow>> MysqlSocialStore::GetShare(store::Tx& tx,
                                                                    absl::string_view id) {
-  return OneShare(store::ConnectionOf(tx), "id = ?", {std::string(id)});
+  return One(store::ConnectionOf(tx), ShareOfRow, kShareColumns, "shares", "id = ?",
+             {std::string(id)});
 }
 
 absl::StatusOr<std::optional<ShareRow>> MysqlSocialStore::ShareByRequest(
     store::Tx& tx, absl::string_view account_id, absl::string_view request_id) {
-  return OneShare(store::ConnectionOf(tx), "account_id = ? AND request_id = ?",
-                  {std::string(account_id), std::string(request_id)});
+  return One(store::ConnectionOf(tx), ShareOfRow, kShareColumns, "shares",
+             "account_id = ? AND request_id = ?",
+             {std::string(account_id), std::string(request_id)});
 }
 
 absl::Status MysqlSocialStore::UpdateShare(store::Tx& tx, const ShareRow& row) {
@@ -575,13 +557,15 @@ absl::Status MysqlSocialStore::InsertComment(store::Tx& tx, const CommentRow& ro
 
 absl::StatusOr<std::optional<CommentRow>> MysqlSocialStore::GetComment(store::Tx& tx,
                                                                        absl::string_view id) {
-  return OneComment(store::ConnectionOf(tx), "id = ?", {std::string(id)});
+  return One(store::ConnectionOf(tx), CommentOfRow, kCommentColumns, "comments", "id = ?",
+             {std::string(id)});
 }
 
 absl::StatusOr<std::optional<CommentRow>> MysqlSocialStore::CommentByRequest(
     store::Tx& tx, absl::string_view account_id, absl::string_view request_id) {
-  return OneComment(store::ConnectionOf(tx), "account_id = ? AND request_id = ?",
-                    {std::string(account_id), std::string(request_id)});
+  return One(store::ConnectionOf(tx), CommentOfRow, kCommentColumns, "comments",
+             "account_id = ? AND request_id = ?",
+             {std::string(account_id), std::string(request_id)});
 }
 
 absl::Status MysqlSocialStore::UpdateComment(store::Tx& tx, const CommentRow& row) {
