@@ -192,8 +192,10 @@ void Rules::CheckVideo(absl::string_view field, absl::string_view url,
 
 void Rules::CheckImage(absl::string_view field, absl::string_view url,
                        std::vector<Finding>& out) const {
-  // A media id from UploadMedia, or its path on the gateway.
+  // A media id from UploadMedia, or its path on the gateway, or its URL
+  // there (whatever the public URL is, an address in a test included).
   if (core::IsValidId(url) || IsMediaPath(url)) return;
+  if (Authority(url) == Authority(options_.public_url) && IsMediaPath(UrlPath(url))) return;
   const size_t before = out.size();
   CheckLink(field, url, out);
   if (out.size() != before) return;

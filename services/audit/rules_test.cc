@@ -250,6 +250,15 @@ TEST_CASE("What people write: prohibited words however spelt, public links, plat
   share.add_image_urls("https://qr.example.com/media/01jq0000000000000000000002");
   CHECK(rules.CheckShare(share).empty());
 
+  // Platform media even where the public URL is an address (a test stack).
+  RuleOptions local;
+  local.public_url = "http://127.0.0.1:18080";
+  const Rules at_address(std::move(local));
+  share.set_image_urls(0, "http://127.0.0.1:18080/media/01jq0000000000000000000002");
+  CHECK(at_address.CheckShare(share).empty());
+  share.set_image_urls(0, "http://127.0.0.1:18081/media/01jq0000000000000000000002");
+  CHECK_FALSE(at_address.CheckShare(share).empty());
+
   v1::Comment comment;
   comment.set_text("賭場");  // traditional
   RequireOne(rules.CheckComment(comment), Severity::kReject, "text:", "prohibited");

@@ -294,6 +294,20 @@ TEST_CASE(
   REQUIRE(WaitFor([&] { return FeedHas(*dave, linked.At("id")); }, absl::Seconds(10),
                   absl::Milliseconds(50)));
   CHECK_FALSE(FeedHas(*erin, linked.At("id")));
+  // An image on the platform passes too; one from elsewhere is refused.
+  const std::string media = absl::StrCat("http://127.0.0.1:", w.stack->gateway_port(),
+                                         "/media/01jq0000000000000000000002");
+  ApiResponse pictured =
+      alice->Post("/v1/shares", absl::StrCat(R"({"share":{"circleId":")", friends.At("id"),
+                                             R"(","imageUrls":[")", media, R"("]}})"));
+  REQUIRE(pictured.status == 200);
+  CHECK(pictured.At("state") == "PENDING");
+  REQUIRE(WaitFor([&] { return FeedHas(*dave, pictured.At("id")); }, absl::Seconds(10),
+                  absl::Milliseconds(50)));
+  CHECK(alice
+            ->Post("/v1/shares", absl::StrCat(R"({"share":{"circleId":")", friends.At("id"),
+                                              R"(","imageUrls":["https://evil.example/x.png"]}})"))
+            .status == 400);
   CHECK(dave->Post("/v1/shares", absl::StrCat(R"({"share":{"circleId":")", friends.At("id"),
                                               R"(","text":"hi"}})"))
             .status == 403);  // only its owner shares into a friends circle
