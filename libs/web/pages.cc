@@ -112,9 +112,10 @@ absl::StatusOr<std::string> RenderCampaignPage(const PageContext& ctx) {
   const Lang lang = ParseLang(ctx.lang);
   QRCLOUD_ASSIGN_OR_RETURN(data page, internal::CampaignPageData(ctx, lang));
   if (ctx.campaign.mode() == qrcloud::v1::Campaign::ORDER) {
-    return Render(name, {"page", "session", "order"}, {"style"}, ctx.api_base, std::move(page));
+    return Render(name, {"page", "reviews", "session", "order"}, {"style"}, ctx.api_base,
+                  std::move(page));
   }
-  return Render(name, {"page"}, {"style"}, ctx.api_base, std::move(page));
+  return Render(name, {"page", "reviews"}, {"style"}, ctx.api_base, std::move(page));
 }
 
 absl::StatusOr<std::string> RenderMerchantCard(const qrcloud::v1::Merchant& m,

@@ -444,19 +444,21 @@ TEST_CASE("Templates use {{{ }}} only for the page's own style, script and scrip
 }
 
 TEST_CASE("The embedded scripts reach the page unchanged") {
-  std::string page_js, session_js, order_js;
+  std::string page_js, reviews_js, session_js, order_js;
   for (const internal::EmbeddedFile& f : internal::EmbeddedTemplates()) {
     if (f.name == "page") page_js = std::string(f.text);
+    if (f.name == "reviews") reviews_js = std::string(f.text);
     if (f.name == "session") session_js = std::string(f.text);
     if (f.name == "order") order_js = std::string(f.text);
   }
   REQUIRE(!order_js.empty());
   REQUIRE(!session_js.empty());
   const HtmlDoc order = ParseHtml(Render(Context(SampleCampaign("coupon", v1::Campaign::ORDER))));
-  CHECK(PageScript(order)->text == page_js + session_js + order_js);
+  REQUIRE(!reviews_js.empty());
+  CHECK(PageScript(order)->text == page_js + reviews_js + session_js + order_js);
   const HtmlDoc showcase =
       ParseHtml(Render(Context(SampleCampaign("coupon", v1::Campaign::SHOWCASE))));
-  CHECK(PageScript(showcase)->text == page_js);
+  CHECK(PageScript(showcase)->text == page_js + reviews_js);
 }
 
 TEST_CASE("ORDER pages carry the order flow, SHOWCASE and EXTERNAL pages do not") {
@@ -481,7 +483,7 @@ TEST_CASE("ORDER pages carry the order flow, SHOWCASE and EXTERNAL pages do not"
   for (v1::Campaign::Mode mode : {v1::Campaign::SHOWCASE, v1::Campaign::EXTERNAL}) {
     const std::string html = Render(Context(SampleCampaign("showcase", mode)));
     CHECK_FALSE(absl::StrContains(html, "order-button"));
-    CHECK_FALSE(absl::StrContains(html, "/v1/campaigns/"));
+    CHECK_FALSE(absl::StrContains(html, "/orders"));
     CHECK_FALSE(absl::StrContains(html, "<form"));
   }
   const HtmlDoc external =
@@ -493,6 +495,28 @@ TEST_CASE("ORDER pages carry the order flow, SHOWCASE and EXTERNAL pages do not"
   const HtmlDoc showcase =
       ParseHtml(Render(Context(SampleCampaign("showcase", v1::Campaign::SHOWCASE))));
   CHECK(showcase.ByTestId("external-link") == nullptr);
+}
+
+TEST_CASE("Every campaign page has a reviews section, hidden until its script fills it") {
+  for (absl::string_view name : {"showcase", "coupon", "menu", "event"}) {
+    for (v1::Campaign::Mode mode : {v1::Campaign::SHOWCASE, v1::Campaign::ORDER}) {
+      INFO(name << " " << v1::Campaign::Mode_Name(mode));
+      const HtmlDoc doc = ParseHtml(Render(Context(SampleCampaign(name, mode))));
+      REQUIRE(doc.ById("reviews") != nullptr);
+      CHECK(doc.ById("reviews")->Has("hidden"));
+      CHECK(doc.ById("reviews-list") != nullptr);
+      CHECK(doc.ById("reviews-average") != nullptr);
+      // What the script needs: the campaign's id and strings in both languages.
+      CHECK_THAT(DataScript(doc)->text, Catch::Contains("\"id\":\""));
+      CHECK_THAT(DataScript(doc)->text, Catch::Contains("条评价"));
+      CHECK_THAT(PageScript(doc)->text, Catch::Contains("/reviews?page.pageSize=3"));
+    }
+  }
+  for (const internal::EmbeddedFile& f : internal::EmbeddedTemplates()) {
+    if (f.name == "reviews") CHECK_FALSE(absl::StrContains(f.text, "innerHTML"));
+  }
+  const std::string card = RenderMerchantCard(SampleMerchant(), "zh", "").value();
+  CHECK_FALSE(absl::StrContains(card, "id=\"reviews\""));
 }
 
 TEST_CASE("Sold-out, free and unlimited offers say so") {

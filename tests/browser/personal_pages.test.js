@@ -317,6 +317,26 @@ async function main() {
       check(await byId(li, 'author').innerText() === share.authorName, 'feed-filter: a name of markup is text');
       check(await li.locator('b').count() === 0, 'feed-filter: and makes no element');
     });
+
+    // The campaign page shows the rating and the newest reviews, with the
+    // verified badge and the shop's reply, fetched by the page itself.
+    await scenario('campaign-reviews', () => browser.newContext({ ...PHONE }), async (context, keep) => {
+      const { page } = await open(context, 'campaign-reviews', W.offerPageUrl);
+      keep(page);
+      const box = page.locator('#reviews');
+      await box.waitFor({ state: 'visible' });
+      const rating = await byId(page, 'rating').innerText();
+      check(rating.includes(W.reviews.average), 'campaign-reviews: the average rating shows', rating);
+      check(rating.includes(String(W.reviews.count)), 'campaign-reviews: and how many reviews', rating);
+      const items = page.locator('#reviews-list li');
+      check(await items.count() === W.reviews.count, 'campaign-reviews: each visible review', await items.count());
+      const text = await box.innerText();
+      check(text.includes(W.reviews.author), 'campaign-reviews: with its author', text);
+      check(text.includes(W.reviews.reply), 'campaign-reviews: and the shop\'s reply', text);
+      check(text.includes('Verified purchase') || text.includes('已到店消费'),
+            'campaign-reviews: a verified purchase says so', text);
+      await page.screenshot({ path: path.join(outDir, 'campaign-reviews.png'), fullPage: true });
+    });
   } finally {
     await browser.close();
   }

@@ -179,6 +179,30 @@ TEST_CASE(
                      absl::StrCat(R"({"token":")", used_order.At("order.receipt.token"), R"("})"))
               .status == 200);
   w.AwaitValidity(used, "REDEEMED");
+
+  // Reviews of the hotpot: Alice's (her order was redeemed: verified), with
+  // the shop's reply, and Bob's; the campaign page shows them.
+  const std::string reviews = "/v1/campaigns/" + hotpot + "/reviews";
+  ApiResponse review = w.alice->Post(reviews, R"({"rating":5,"text":"锅底很香 Rich broth"})");
+  REQUIRE(review.status == 200);
+  REQUIRE(w.bob->Post(reviews, R"({"rating":4,"text":"a bit spicy"})").status == 200);
+  Api anonymous("127.0.0.1", w.stack->gateway_port());
+  REQUIRE(WaitFor([&] { return anonymous.Get(reviews).At("reviewCount") == "2"; }, kDeadline,
+                  absl::Milliseconds(50)));
+  REQUIRE(w.merchant
+              ->Post(reviews + "/" + review.At("id") + ":reply", R"({"text":"谢谢光临 Thank you"})")
+              .status == 200);
+  REQUIRE(WaitFor(
+      [&] {
+        ApiResponse r = anonymous.Get(reviews);
+        for (int i = 0; i < 2; ++i) {
+          if (r.At(absl::StrCat("reviews.", i, ".authorName")) == "Alice") {
+            return r.At(absl::StrCat("reviews.", i, ".verified")) == "true";
+          }
+        }
+        return false;
+      },
+      kDeadline, absl::Milliseconds(50)));
   w.AwaitValidity(paused.At("id"), "PAUSED");
   w.AwaitValidity(open, "VALID");
 
@@ -206,10 +230,8 @@ TEST_CASE(
   const std::string hostile =
       w.Share(circle.At("id"), absl::StrCat(R"("text":)", Quoted(kHostileText)));
   REQUIRE(w.AliceSees(hostile));  // text only: shown at once
-  // A platform image, for a feed answer the browser test makes up itself:
-  // the audit service rejects an image URL on a bare IP address, as this
-  // stack's public URL is (it checks it as an outbound link before it checks
-  // for the platform's own media), so no image share reaches a feed here.
+  // A platform image, for a feed answer the browser test makes up itself
+  // (with links of every kind, which moderation would refuse).
   ApiResponse qr = w.merchant->Post("/v1/codes", R"({"targetUrl":"https://shop.example.com/"})");
   ApiResponse png = w.merchant->Get("/v1/codes/" + qr.At("id") + "/image?format=png&size=120");
   REQUIRE(png.status == 200);
@@ -237,7 +259,9 @@ TEST_CASE(
       ",\"hotpotTitle\":", Quoted("重庆老火锅 双人套餐 Hotpot for two"),
       ",\"shares\":{\"linked\":", Quoted(linked), ",\"hostile\":", Quoted(hostile),
       ",\"total\":", kFillerShares + 2, "}", ",\"link\":", Quoted(link),
-      ",\"image\":", Quoted(image), ",\"hostileText\":", Quoted(kHostileText), "}");
+      ",\"image\":", Quoted(image), ",\"hostileText\":", Quoted(kHostileText),
+      ",\"reviews\":{\"average\":\"4.5\",\"count\":2,\"author\":\"Alice\",\"reply\":",
+      Quoted("谢谢光临 Thank you"), "}}");
 
   const std::string log = absl::StrCat(out, "/personal_pages.log");
   const std::string cmd = absl::StrCat("node ", ShellQuote(script), " ", ShellQuote(config), " ",

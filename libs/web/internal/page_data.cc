@@ -196,7 +196,8 @@ data MerchantData(const qrcloud::v1::Merchant& m) {
 
 // Strings the page script shows, both languages in one string each.
 ScriptJsonObject ScriptStrings(Lang lang, bool order) {
-  static constexpr absl::string_view kCommon[] = {"link_copied"};
+  static constexpr absl::string_view kCommon[] = {"link_copied", "merchant_reply", "reviews_count",
+                                                  "verified_purchase"};
   static constexpr absl::string_view kOrder[] = {"http_error",
                                                  "locating",
                                                  "location_denied",
@@ -396,11 +397,11 @@ absl::StatusOr<data> CampaignPageData(const PageContext& ctx, Lang lang) {
   ScriptJsonObject script;
   script.AddString("url", IsWebUrl(ctx.page_url) ? ctx.page_url : "")
       .AddString("title", c.title())
-      .AddObject("t", ScriptStrings(lang, order));
+      .AddObject("t", ScriptStrings(lang, order))
+      .AddString("id", c.id())
+      .AddString("apiBase", absl::StripSuffix(ctx.api_base, "/"));
   if (order) {
-    script.AddString("id", c.id())
-        .AddString("apiBase", absl::StripSuffix(ctx.api_base, "/"))
-        .AddBool("fence", c.has_fence() && c.fence().radius_m() > 0)
+    script.AddBool("fence", c.has_fence() && c.fence().radius_m() > 0)
         .AddInt("max", MaxQuantity(c))
         .AddBool("soldOut", sold_out);
   }
