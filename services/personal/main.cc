@@ -79,8 +79,16 @@ absl::Status Build(service::Host& host) {
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::HistoryService>(history_api));
 
   auto& social = host.Own(std::make_unique<MysqlSocialStore>(host.mysql()));
+  FeedCache* feed_cache = nullptr;
+  if (absl::GetFlag(FLAGS_feed_cache_ttl) > absl::ZeroDuration()) {
+    feed_cache =
+        &host.Own(std::make_unique<FeedCache>(host.redis(), absl::GetFlag(FLAGS_feed_cache_ttl)));
+    profile.set_feed_events(feed_cache);
+    friend_logic.set_feed_events(feed_cache);
+  }
   const SocialDeps social_deps{runner,    social,       profiles,
-                               campaigns, host.clock(), absl::GetFlag(FLAGS_public_url)};
+                               campaigns, host.clock(), absl::GetFlag(FLAGS_public_url),
+                               feed_cache};
   auto& reviews = host.Own(std::make_unique<ReviewLogic>(social_deps));
   auto& circles = host.Own(std::make_unique<CircleLogic>(social_deps));
   auto& social_api =

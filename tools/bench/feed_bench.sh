@@ -5,6 +5,7 @@
 # same run, rounds interleaved.
 #
 #   tools/bench/feed_bench.sh [seconds] [readers]   (default 10 s a round, 200 readers)
+#   FEED_CACHE_TTL=0 tools/bench/feed_bench.sh      the same with the first-page cache off
 #
 # Starts its own MariaDB and Redis (build/bench-env-feed), the center,
 # qrcloud-personal and the gateway with their default flags (the gateway's
@@ -30,6 +31,7 @@ env_dir=$root/build/bench-env-feed
 center_port=15191
 personal_port=15192
 gateway_port=18191
+personal_metrics_port=19192
 
 ./tools/build qrcloud-center qrcloud-personal qrcloud-gateway >/dev/null
 ./tools/deps start "$env_dir" auto auto
@@ -51,7 +53,8 @@ QRCLOUD_MYSQL_DATABASE=qrcloud_center_feedbench build/bin/qrcloud-center --grpc_
   >"$env_dir/center.log" 2>&1 &
 pids+=($!)
 QRCLOUD_MYSQL_DATABASE=qrcloud_personal_feedbench build/bin/qrcloud-personal \
-  --grpc_port=$personal_port --metrics_port=0 --backends=center=127.0.0.1:$center_port \
+  --grpc_port=$personal_port --metrics_port=$personal_metrics_port --backends=center=127.0.0.1:$center_port \
+  ${FEED_CACHE_TTL:+--feed_cache_ttl=$FEED_CACHE_TTL} \
   >"$env_dir/personal.log" 2>&1 &
 pids+=($!)
 build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
@@ -178,6 +181,8 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 fp=$(median "${feed_p99[@]}"); mp=$(median "${me_p99[@]}")
+echo
+echo "feed_bench: first pages from the cache: $(curl -fsS http://127.0.0.1:$personal_metrics_port/metrics | grep '^feed_cache_lookups_total' | tr '\n' ' ')"
 echo
 echo "feed_bench: median p99 feed $fp ms (goal 15), GET /v1/me $mp ms; ratio $(awk -v a="$fp" -v b="$mp" 'BEGIN {printf "%.2f", a / b}')x;" \
   "median req/s feed $(median "${feed_rps[@]}"), GET /v1/me $(median "${me_rps[@]}")"
