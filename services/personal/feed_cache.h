@@ -54,7 +54,8 @@ class FeedCache final : public FeedEvents {
   // Adds the versions of the circles the page reads; false when Redis failed.
   bool AddCircles(Versions& versions, const std::vector<std::string>& circle_ids);
 
-  // The stored first page of `page_size` items, if nothing it shows changed.
+  // The stored first page of `page_size` items, if nothing it shows changed
+  // (one round trip: a script compares the versions).
   std::optional<v1::ListFeedResponse> Lookup(absl::string_view viewer, int page_size);
   void Store(absl::string_view viewer, int page_size, const Versions& versions,
              const v1::ListFeedResponse& page);
