@@ -53,6 +53,24 @@ TEST_CASE("Text length counts characters and refuses broken UTF-8") {
   CHECK(ToValidUtf8("😀 ok") == "😀 ok");
 }
 
+TEST_CASE("UTF-8 is checked alike in long ASCII runs and in Chinese") {
+  CHECK(IsValidUtf8("plain ascii longer than eight bytes, then 火锅 and 重慶 and ｈｏｔ"));
+  for (size_t at = 0; at < 20; ++at) {
+    std::string s(20, 'a');
+    s[at] = '\xff';
+    INFO(at);
+    CHECK_FALSE(IsValidUtf8(s));
+  }
+  CHECK_FALSE(IsValidUtf8("\xe0\x80\x80"));          // overlong
+  CHECK(IsValidUtf8("\xe0\xa0\x80"));                // U+0800
+  CHECK_FALSE(IsValidUtf8("\xed\xa0\x80"));          // a surrogate
+  CHECK(IsValidUtf8("\xed\x9f\xbf"));                // U+D7FF
+  CHECK_FALSE(IsValidUtf8("\xe7\x81\xab\xe9\x94"));  // cut short
+  CHECK_FALSE(IsValidUtf8("\xe7\x81\x41"));          // a continuation missing
+  CHECK_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));      // past U+10FFFF
+  CHECK(IsValidUtf8("\xef\xbf\xbd"));
+}
+
 TEST_CASE("Text refuses control, separator and bidirectional-override characters") {
   using namespace std::string_literals;
   CHECK(ValidateText("name", "Lao Wang\x07", 1, 60).message() ==

@@ -7,7 +7,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "libs/auth/access.h"
 #include "libs/core/encoding.h"
 #include "libs/core/ids.h"
@@ -511,22 +510,8 @@ absl::Status CampaignLogic::End(const rpc::CallContext& call, const v1::Campaign
 absl::Status CampaignLogic::Search(const rpc::CallContext& call,
                                    const v1::SearchCampaignsRequest& req,
                                    v1::SearchCampaignsResponse& resp) {
-  (void)call;
-  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("q", req.q(), 0, 100));
-  std::vector<std::string> words;
-  for (absl::string_view w : absl::StrSplit(req.q(), ' ', absl::SkipWhitespace()))
-    words.emplace_back(w);
-  if (words.empty() && req.tags().empty())
-    return core::InvalidField("q", "give words to search for, or tags");
-  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
-  std::vector<std::string> tags(req.tags().begin(), req.tags().end());
-  QRCLOUD_ASSIGN_OR_RETURN(auto found,
-                           campaigns_.Search(words, tags, req.page().page_token(), size + 1));
-  if (std::string next = rpc::TakePage(found, size); !next.empty()) {
-    resp.mutable_page()->set_next_page_token(next);
-  }
-  for (auto& c : found) *resp.add_campaigns() = std::move(c);
-  return absl::OkStatus();
+  (void)call;  // anyone may search: only what is public is found
+  return search_.Search(req, resp);
 }
 
 absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call,
@@ -640,6 +625,7 @@ absl::Status CampaignLogic::RecordAuditDecision(const rpc::CallContext& call,
 
 absl::Status CampaignLogic::Save(store::Tx& tx, const CampaignRecord& rec) {
   QRCLOUD_RETURN_IF_ERROR(campaigns_.Save(tx, rec));
+  QRCLOUD_RETURN_IF_ERROR(search_.Index(tx, rec.campaign));
   const Campaign::State state = rec.campaign.state();
   if (state != Campaign::PUBLISHED && state != Campaign::PAUSED && state != Campaign::ENDED) {
     return absl::OkStatus();  // drafts and refusals are the merchant's own
@@ -682,6 +668,7 @@ void CampaignLogic::AfterChange(const Campaign& c) {
   } else {
     (void)geo_.Remove(c);
   }
+  search_.Committed();
   if (listener_) listener_(c);
 }
 

@@ -11,6 +11,7 @@
 #include "libs/rpc/dispatcher.h"
 #include "libs/store/tx.h"
 #include "qrcloud/v1/campaign.pb.h"
+#include "services/center/campaign_search.h"
 #include "services/center/campaign_store.h"
 #include "services/center/code_store.h"
 #include "services/center/geo_index.h"
@@ -42,7 +43,7 @@ class CampaignLogic {
  public:
   CampaignLogic(store::TxRunner& runner, CampaignStore& campaigns, MerchantStore& merchants,
                 CodeStore& codes, SlugCache& slugs, GeoIndex& geo, MediaStore& media,
-                const core::Clock& clock, CampaignOptions options)
+                CampaignSearch& search, const core::Clock& clock, CampaignOptions options)
       : runner_(runner),
         campaigns_(campaigns),
         merchants_(merchants),
@@ -50,6 +51,7 @@ class CampaignLogic {
         slugs_(slugs),
         geo_(geo),
         media_(media),
+        search_(search),
         clock_(clock),
         options_(std::move(options)) {}
 
@@ -97,9 +99,10 @@ class CampaignLogic {
   // Page URL and code: what a campaign gets when it goes live.
   absl::Status Publish(store::Tx& tx, CampaignRecord& rec);
   // After a commit: the code's state and resolution, the geo index, the
-  // listener (pages, stock gate).
+  // search index, the listener (pages, stock gate).
   void AfterChange(const v1::Campaign& c);
-  // Writes `rec` and, when it is public, its campaign.changed event.
+  // Writes `rec`, its search document and, when it is public, its
+  // campaign.changed event.
   absl::Status Save(store::Tx& tx, const CampaignRecord& rec);
 
   store::TxRunner& runner_;
@@ -109,6 +112,7 @@ class CampaignLogic {
   SlugCache& slugs_;
   GeoIndex& geo_;
   MediaStore& media_;
+  CampaignSearch& search_;
   const core::Clock& clock_;
   CampaignOptions options_;
   CampaignListener listener_;

@@ -38,16 +38,7 @@ class CampaignStore : public OrderTermsSource {
                                                                     absl::string_view state,
                                                                     absl::string_view after_id,
                                                                     int limit) = 0;
-  // Published campaigns whose text contains every word and that carry every
-  // tag, in id order after `after_id`.
-  virtual absl::StatusOr<std::vector<v1::Campaign>> Search(const std::vector<std::string>& words,
-                                                           const std::vector<std::string>& tags,
-                                                           absl::string_view after_id,
-                                                           int limit) = 0;
 };
-
-// The text a campaign is found by: title, description and tags, lower-cased.
-std::string SearchText(const v1::Campaign& c);
 
 }  // namespace qrcloud::center
 

@@ -27,6 +27,7 @@ void Center::MakeStores(service::Host& host) {
   codes_ = std::make_unique<MysqlCodeStore>(mysql, options_.public_url);
   slugs_ = std::make_unique<RedisSlugCache>(redis);
   campaigns_ = std::make_unique<MysqlCampaignStore>(mysql);
+  search_store_ = std::make_unique<MysqlSearchStore>(mysql);
   media_ = std::make_unique<MysqlMediaStore>(mysql, options_.media_dir);
   geo_ = std::make_unique<RedisGeoIndex>(redis);
   pages_ = std::make_unique<RedisPageCache>(redis);
@@ -47,12 +48,15 @@ void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
       *runner_, *orders_, *signer_, *payments_, clock, ordering::OrderBookOptions{}, gate_.get());
   auth_logic_ =
       std::make_unique<AuthLogic>(*runner_, *accounts_, *merchants_, *sessions_, *throttle_, clock);
+  search_ = std::make_unique<CampaignSearch>(*runner_, *search_store_, *campaigns_, *merchants_,
+                                             clock, options_.search);
   merchant_logic_ = std::make_unique<MerchantLogic>(*runner_, *merchants_, *merchant_stats_, clock);
+  merchant_logic_->set_follower(search_.get());
   code_logic_ = std::make_unique<CodeLogic>(*runner_, *codes_, *slugs_, *merchants_, *media_, clock,
                                             CodeOptions{options_.public_url, decoder});
-  campaign_logic_ =
-      std::make_unique<CampaignLogic>(*runner_, *campaigns_, *merchants_, *codes_, *slugs_, *geo_,
-                                      *media_, clock, CampaignOptions{options_.public_url});
+  campaign_logic_ = std::make_unique<CampaignLogic>(*runner_, *campaigns_, *merchants_, *codes_,
+                                                    *slugs_, *geo_, *media_, *search_, clock,
+                                                    CampaignOptions{options_.public_url});
   order_logic_ =
       std::make_unique<OrderLogic>(*order_book_, *orders_, *campaigns_, *signer_,
                                    OrderOptions{.decoder_binary = decoder, .clock = &clock});

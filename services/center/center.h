@@ -25,6 +25,7 @@
 #include "services/center/mysql_merchant_stats.h"
 #include "services/center/mysql_merchant_store.h"
 #include "services/center/mysql_order_store.h"
+#include "services/center/mysql_search_store.h"
 #include "services/center/order_service.h"
 #include "services/center/page_service.h"
 #include "services/center/redis_geo_index.h"
@@ -48,6 +49,7 @@ struct CenterOptions {
   std::string media_dir = "media";
   // The Ed25519 seed receipts are signed with (32 bytes).
   std::string receipt_seed;
+  SearchOptions search;
 };
 
 class Center {
@@ -60,6 +62,7 @@ class Center {
   AuthLogic& auth_logic() { return *auth_logic_; }
   StockGate& gate() { return *gate_; }
   ScanRollup& rollup() { return *rollup_; }
+  CampaignSearch& search() { return *search_; }
 
   AuthServiceImpl& auth_service() { return *auth_service_; }
   MerchantServiceImpl& merchant_service() { return *merchant_service_; }
@@ -84,6 +87,7 @@ class Center {
   std::unique_ptr<MysqlCodeStore> codes_;
   std::unique_ptr<RedisSlugCache> slugs_;
   std::unique_ptr<MysqlCampaignStore> campaigns_;
+  std::unique_ptr<MysqlSearchStore> search_store_;
   std::unique_ptr<MysqlMediaStore> media_;
   std::unique_ptr<RedisGeoIndex> geo_;
   std::unique_ptr<RedisPageCache> pages_;
@@ -97,6 +101,7 @@ class Center {
   std::unique_ptr<ordering::PayAtShop> payments_;
   std::unique_ptr<ordering::OrderBook> order_book_;
   std::unique_ptr<AuthLogic> auth_logic_;
+  std::unique_ptr<CampaignSearch> search_;
   std::unique_ptr<MerchantLogic> merchant_logic_;
   std::unique_ptr<CodeLogic> code_logic_;
   std::unique_ptr<CampaignLogic> campaign_logic_;

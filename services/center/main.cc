@@ -8,6 +8,9 @@
 //   qrcloud-center ensure-service-account <login> <roles> <key-file>
 //       create the account a worker (e.g. the audit service) calls the center
 //       as, and write a working API key for it to <key-file> (mode 0600).
+//   qrcloud-center reindex-search
+//       write the search document of every published campaign again
+//       (docs/search.md); running centers follow within a second.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -41,6 +44,10 @@ ABSL_FLAG(int64_t, password_hash_memory_mib, 192,
           "registration being hashed; the rest wait their turn");
 ABSL_FLAG(absl::Duration, gate_reconcile_interval, absl::Seconds(5),
           "How often the stock gates are re-set from MySQL");
+ABSL_FLAG(absl::Duration, search_sync_interval, absl::Seconds(1),
+          "How often the search index reads what other centers changed");
+ABSL_FLAG(absl::Duration, search_stock_ttl, absl::Seconds(1),
+          "How long search takes a limited campaign's stock as last read (0: read it every time)");
 
 namespace qrcloud::center {
 namespace {
@@ -126,6 +133,28 @@ int EnsureServiceAccount(service::Host& host, const std::vector<std::string>& ar
   return 0;
 }
 
+// Search alone, for the command (no server, no other subject).
+struct SearchOnly {
+  explicit SearchOnly(service::Host& host)
+      : runner(host.mysql(), nullptr),
+        campaigns(host.mysql()),
+        merchants(host.mysql()),
+        store(host.mysql()),
+        search(runner, store, campaigns, merchants, host.clock()) {}
+  store::MysqlTxRunner runner;
+  MysqlCampaignStore campaigns;
+  MysqlMerchantStore merchants;
+  MysqlSearchStore store;
+  CampaignSearch search;
+};
+
+int ReindexSearch(service::Host& host, const std::vector<std::string>&) {
+  absl::StatusOr<int> written = SearchOnly(host).search.Reindex();
+  if (!written.ok()) return Fail(written.status());
+  std::printf("search documents written: %d\n", *written);
+  return 0;
+}
+
 // The receipt signing seed from `path` (base64), or a new one written there.
 // Every replica must use the same key: give them the same file (a Secret).
 absl::StatusOr<std::string> LoadOrCreateReceiptSeed(const std::string& path) {
@@ -155,6 +184,7 @@ absl::StatusOr<CenterOptions> OptionsFromFlags(const service::ServiceConfig& con
       LoadOrCreateReceiptSeed(service::DataPath(config, absl::GetFlag(FLAGS_receipt_key_file)));
   if (!seed.ok()) return seed.status();
   options.receipt_seed = *std::move(seed);
+  options.search.stock_ttl = absl::GetFlag(FLAGS_search_stock_ttl);
   return options;
 }
 
@@ -173,6 +203,14 @@ absl::Status Build(service::Host& host) {
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::OrderService>(center.order_service()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::GeoService>(center.geo_service()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::PageService>(center.page_service()));
+
+  // Search answers from memory: every document is read before serving; the
+  // loop then follows the other centers' commits and writes the documents a
+  // migration or reindex left to do.
+  CampaignSearch& search = center.search();
+  QRCLOUD_RETURN_IF_ERROR(search.Load());
+  host.AddLoop({.name = "search sync", .interval = absl::GetFlag(FLAGS_search_sync_interval)},
+               [&search] { return search.Follow(); });
 
   const absl::Duration reconcile = absl::GetFlag(FLAGS_gate_reconcile_interval);
   StockGate& gate = center.gate();
@@ -197,6 +235,7 @@ int main(int argc, char** argv) {
   using qrcloud::center::Build;
   using qrcloud::center::EnsureAdmin;
   using qrcloud::center::EnsureServiceAccount;
+  using qrcloud::center::ReindexSearch;
   return qrcloud::service::Main(
       argc, argv,
       {.name = "center",
@@ -206,5 +245,6 @@ int main(int argc, char** argv) {
        .build = Build,
        .commands = {
            {"ensure-admin", "<login> <password-file>", 2, EnsureAdmin},
-           {"ensure-service-account", "<login> <roles> <key-file>", 3, EnsureServiceAccount}}});
+           {"ensure-service-account", "<login> <roles> <key-file>", 3, EnsureServiceAccount},
+           {"reindex-search", "", 0, ReindexSearch}}});
 }

@@ -121,6 +121,12 @@ absl::Status NotPending(const v1::AuditDecision& decision, absl::string_view wha
                                                     " is not the merchant's pending ", what));
 }
 
+// What search shows of a merchant beside its campaigns.
+bool PublicFaceDiffers(const v1::Merchant& a, const v1::Merchant& b) {
+  return a.display_name() != b.display_name() || a.has_location() != b.has_location() ||
+         a.location().lat() != b.location().lat() || a.location().lng() != b.location().lng();
+}
+
 absl::Status CheckDecision(const rpc::CallContext& call, const v1::AuditDecision& req) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAuditor));
   if (!req.approve() && req.reasons().empty()) {
@@ -141,14 +147,22 @@ absl::Status MerchantLogic::Get(const rpc::CallContext& call, const v1::GetMerch
 absl::Status MerchantLogic::Change(
     absl::string_view id, const std::function<absl::Status(store::Tx&, MerchantRecord&)>& change,
     v1::Merchant& resp) {
-  return runner_.Run([&](store::Tx& tx) -> absl::Status {
+  bool followed = false;
+  const absl::Status done = runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(MerchantRecord rec, merchants_.Get(tx, id, /*for_update=*/true));
+    const v1::Merchant before = rec.merchant;
     QRCLOUD_RETURN_IF_ERROR(change(tx, rec));
     QRCLOUD_RETURN_IF_ERROR(merchants_.Save(tx, rec));
     QRCLOUD_ASSIGN_OR_RETURN(MerchantRecord saved, merchants_.Get(tx, id, /*for_update=*/false));
+    if (follower_ != nullptr && PublicFaceDiffers(before, saved.merchant)) {
+      QRCLOUD_RETURN_IF_ERROR(follower_->PublicFaceChanged(tx, saved.merchant));
+      followed = true;
+    }
     resp = std::move(saved.merchant);
     return absl::OkStatus();
   });
+  if (done.ok() && followed) follower_->Committed();
+  return done;
 }
 
 absl::StatusOr<std::string> MerchantLogic::SendToAudit(store::Tx& tx, const v1::Merchant& m,

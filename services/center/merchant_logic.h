@@ -13,11 +13,24 @@
 
 namespace qrcloud::center {
 
+// Told when what the public sees of a merchant beside its campaigns (its
+// name, its location) changes: inside the unit that changes it, and once
+// that unit has committed. Search follows it (campaign_search.h).
+class MerchantFollower {
+ public:
+  virtual ~MerchantFollower() = default;
+  virtual absl::Status PublicFaceChanged(store::Tx& tx, const v1::Merchant& merchant) = 0;
+  virtual void Committed() = 0;
+};
+
 class MerchantLogic {
  public:
   MerchantLogic(store::TxRunner& runner, MerchantStore& merchants, MerchantStats& stats,
                 const core::Clock& clock)
       : runner_(runner), merchants_(merchants), stats_(stats), clock_(clock) {}
+
+  // Set once by the center's wiring; null: nobody follows.
+  void set_follower(MerchantFollower* follower) { follower_ = follower; }
 
   absl::Status Get(const rpc::CallContext& call, const v1::GetMerchantRequest& req,
                    v1::Merchant& resp);
@@ -70,6 +83,7 @@ class MerchantLogic {
   MerchantStore& merchants_;
   MerchantStats& stats_;
   const core::Clock& clock_;
+  MerchantFollower* follower_ = nullptr;
 };
 
 }  // namespace qrcloud::center

@@ -2,7 +2,6 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/core/proto_time.h"
@@ -78,7 +77,6 @@ store::Params ColumnValues(const CampaignRecord& rec) {
       rec.pending ? store::Value(ToJson(*rec.pending)) : store::Value(nullptr),
       OrNull(rec.submission_id),
       OrNull(reasons),
-      SearchText(c),
       v1::Campaign::Mode_Name(c.mode()),
       c.price().currency().empty() ? std::string("CNY") : c.price().currency(),
       c.price().minor(),
@@ -97,12 +95,6 @@ store::Params ColumnValues(const CampaignRecord& rec) {
 
 }  // namespace
 
-std::string SearchText(const v1::Campaign& c) {
-  std::string text = absl::StrCat(c.title(), " ", c.description());
-  for (const auto& t : c.tags()) absl::StrAppend(&text, " #", t);
-  return absl::AsciiStrToLower(text);
-}
-
 absl::Status MysqlCampaignStore::Insert(store::Tx& tx, const CampaignRecord& rec) {
   store::Connection& conn = store::ConnectionOf(tx);
   store::Params params = {rec.campaign.id(), rec.campaign.merchant_id()};
@@ -113,12 +105,11 @@ absl::Status MysqlCampaignStore::Insert(store::Tx& tx, const CampaignRecord& rec
   return conn
       .Execute(
           "INSERT INTO campaigns (id, merchant_id, state, content, pending_content, submission_id, "
-          "reject_reasons, search_text, mode, currency, price_minor, stock, stock_left, "
+          "reject_reasons, mode, currency, price_minor, stock, stock_left, "
           "per_person_limit, "
           "start_time, end_time, fence_lat, fence_lng, fence_radius_m, page_slug, code_id, "
           "created_at, "
-          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          "?)",
+          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           params)
       .status();
 }
@@ -130,7 +121,7 @@ absl::Status MysqlCampaignStore::Save(store::Tx& tx, const CampaignRecord& rec) 
   return conn
       .Execute(
           "UPDATE campaigns SET state = ?, content = ?, pending_content = ?, submission_id = ?, "
-          "reject_reasons = ?, search_text = ?, mode = ?, currency = ?, price_minor = ?, stock = "
+          "reject_reasons = ?, mode = ?, currency = ?, price_minor = ?, stock = "
           "?, "
           "stock_left = ?, per_person_limit = ?, start_time = ?, end_time = ?, fence_lat = ?, "
           "fence_lng = ?, "
@@ -236,33 +227,6 @@ absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::ListForMerchant(
   if (!state.empty()) {
     sql += " AND state = ?";
     params.push_back(std::string(state));
-  }
-  return List(*conn, std::move(sql), std::move(params), limit);
-}
-
-absl::StatusOr<std::vector<v1::Campaign>> MysqlCampaignStore::Search(
-    const std::vector<std::string>& words, const std::vector<std::string>& tags,
-    absl::string_view after_id, int limit) {
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  std::string sql =
-      absl::StrCat("SELECT ", kColumns, " FROM campaigns WHERE state = 'PUBLISHED' AND id > ?");
-  store::Params params = {std::string(after_id)};
-  // LIKE with the input escaped: a word is matched literally, % and _ included.
-  auto like = [](const std::string& w) {
-    std::string escaped;
-    for (char c : w) {
-      if (c == '%' || c == '_' || c == '\\') escaped.push_back('\\');
-      escaped.push_back(c);
-    }
-    return absl::StrCat("%", escaped, "%");
-  };
-  for (const auto& w : words) {
-    sql += " AND search_text LIKE ?";
-    params.push_back(like(absl::AsciiStrToLower(w)));
-  }
-  for (const auto& t : tags) {
-    sql += " AND search_text LIKE ?";
-    params.push_back(like(absl::StrCat("#", absl::AsciiStrToLower(t))));
   }
   return List(*conn, std::move(sql), std::move(params), limit);
 }

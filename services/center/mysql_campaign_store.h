@@ -21,9 +21,6 @@ class MysqlCampaignStore final : public CampaignStore {
                                                             absl::string_view state,
                                                             absl::string_view after_id,
                                                             int limit) override;
-  absl::StatusOr<std::vector<v1::Campaign>> Search(const std::vector<std::string>& words,
-                                                   const std::vector<std::string>& tags,
-                                                   absl::string_view after_id, int limit) override;
   // Only what an order is checked against (id, merchant, state, mode, price,
   // stock, per-person limit, window, fence), from their columns: no content
   // to parse on the order path. In the same query, the buyer's earlier order

@@ -17,7 +17,9 @@ rpc::CallContext Caller::call() const {
   return c;
 }
 
-CenterWorld::CenterWorld() : signer(*core::ReceiptSigner::FromSeed(std::string(32, 'k'))) {}
+CenterWorld::CenterWorld() : signer(*core::ReceiptSigner::FromSeed(std::string(32, 'k'))) {
+  merchant.set_follower(&search);
+}
 
 Caller CenterWorld::Register(v1::Account::Kind kind) {
   v1::CreateAccountRequest req;

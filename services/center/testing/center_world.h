@@ -18,6 +18,7 @@
 #include "libs/rpc/dispatcher.h"
 #include "services/center/auth_logic.h"
 #include "services/center/campaign_logic.h"
+#include "services/center/campaign_search.h"
 #include "services/center/code_logic.h"
 #include "services/center/geo_logic.h"
 #include "services/center/merchant_logic.h"
@@ -72,6 +73,7 @@ class CenterWorld {
   MemorySlugCache slugs;
   ordering::MemoryOrderStore orders{db};
   MemoryCampaignStore campaigns{db, merchants, orders};
+  MemorySearchStore search_store{db, campaigns};
   MemoryMediaStore media;
   MemoryGeoIndex geo;
   MemoryPageCache pages;
@@ -81,9 +83,11 @@ class CenterWorld {
   ordering::OrderBook order_book{db, orders, signer, payments, clock, {}};
 
   AuthLogic auth{db, accounts, merchants, sessions, sessions, clock};
+  CampaignSearch search{db, search_store, campaigns, merchants, clock};
   MerchantLogic merchant{db, merchants, merchant_stats, clock};
   CodeLogic code{db, codes, slugs, merchants, media, clock, {kPublicUrl, ""}};
-  CampaignLogic campaign{db, campaigns, merchants, codes, slugs, geo, media, clock, {kPublicUrl}};
+  CampaignLogic campaign{db,  campaigns, merchants, codes, slugs,
+                         geo, media,     search,    clock, {kPublicUrl}};
   OrderLogic order{order_book, orders, campaigns, signer, {.decoder_binary = "", .clock = &clock}};
   GeoLogic nearby{geo};
   PageLogic page{campaigns, merchants, pages, clock, kPublicUrl};

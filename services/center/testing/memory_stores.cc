@@ -1,6 +1,7 @@
 #include "services/center/testing/memory_stores.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -364,21 +365,6 @@ absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::ListForMerchant(
   });
 }
 
-absl::StatusOr<std::vector<v1::Campaign>> MemoryCampaignStore::Search(
-    const std::vector<std::string>& words, const std::vector<std::string>& tags,
-    absl::string_view after_id, int limit) {
-  return Page(after_id, limit, [&](const v1::Campaign& c) {
-    if (c.state() != v1::Campaign::PUBLISHED) return false;
-    const std::string text = SearchText(c);
-    auto has_word = [&](const std::string& w) { return absl::StrContains(text, w); };
-    auto has_tag = [&](const std::string& t) {
-      return std::find(c.tags().begin(), c.tags().end(), t) != c.tags().end();
-    };
-    return std::all_of(words.begin(), words.end(), has_word) &&
-           std::all_of(tags.begin(), tags.end(), has_tag);
-  });
-}
-
 absl::StatusOr<OrderTerms> MemoryCampaignStore::GetOrderTerms(absl::string_view id,
                                                               absl::string_view account_id,
                                                               absl::string_view request_id) {
@@ -390,6 +376,104 @@ absl::StatusOr<OrderTerms> MemoryCampaignStore::GetOrderTerms(absl::string_view 
   terms.existing_order_id = existing ? existing->id() : "";
   terms.cloud_business_enabled = merchant.cloud_business_enabled();
   return terms;
+}
+
+// Search -------------------------------------------------------------------
+
+MemorySearchStore::MemorySearchStore(store::MemoryDb& db, MemoryCampaignStore& campaigns)
+    : db_(db), campaigns_(campaigns) {
+  Register(db, t_);
+}
+
+absl::Status MemorySearchStore::Put(store::Tx&, const v1::Campaign& card,
+                                    const SearchDocument& document) {
+  Row& row = t_.rows[card.id()];
+  if (row.doc == 0) row.doc = t_.next_doc++;
+  row.campaign_id = card.id();
+  row.merchant_id = card.merchant_id();
+  row.live = true;
+  row.document_version = kSearchDocumentVersion;
+  row.version = ++t_.clock;
+  row.document = document;
+  row.card = card;
+  return absl::OkStatus();
+}
+
+absl::Status MemorySearchStore::Remove(store::Tx&, absl::string_view campaign_id) {
+  auto it = t_.rows.find(std::string(campaign_id));
+  if (it == t_.rows.end() || !it->second.live) return absl::OkStatus();
+  it->second.live = false;
+  it->second.version = ++t_.clock;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Campaign>> MemorySearchStore::LiveCards(
+    store::Tx&, absl::string_view merchant_id) {
+  std::vector<v1::Campaign> cards;
+  for (const auto& [id, row] : t_.rows) {
+    if (row.live && row.merchant_id == merchant_id) cards.push_back(row.card);
+  }
+  return cards;
+}
+
+absl::StatusOr<std::vector<SearchRow>> MemorySearchStore::Changes(int64_t version, uint32_t doc,
+                                                                  int limit) {
+  using Rows = std::vector<SearchRow>;
+  return Step<Rows>(db_, [&](store::Tx&) -> absl::StatusOr<Rows> {
+    Rows out;
+    for (const auto& [id, row] : t_.rows) {
+      if (row.version < version || (row.version == version && row.doc <= doc)) continue;
+      out.push_back(SearchRow{row.doc, row.version,
+                              row.live && row.document_version == kSearchDocumentVersion,
+                              row.document, row.card.SerializeAsString()});
+    }
+    std::sort(out.begin(), out.end(), [](const SearchRow& a, const SearchRow& b) {
+      return std::tie(a.version, a.doc) < std::tie(b.version, b.doc);
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<CampaignStock>> MemorySearchStore::StockOf(
+    const std::vector<std::string>& ids) {
+  using List = std::vector<CampaignStock>;
+  return Step<List>(db_, [&](store::Tx& tx) -> absl::StatusOr<List> {
+    List out;
+    const auto& campaigns = campaigns_.records(tx);
+    for (const std::string& id : ids) {
+      auto it = campaigns.find(id);
+      if (it == campaigns.end()) continue;
+      out.push_back(
+          CampaignStock{id, it->second.campaign.state(), it->second.campaign.stock_left()});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> MemorySearchStore::Stale(absl::string_view after_id,
+                                                                  int limit) {
+  using Ids = std::vector<std::string>;
+  return Step<Ids>(db_, [&](store::Tx& tx) -> absl::StatusOr<Ids> {
+    Ids out;
+    const auto& campaigns = campaigns_.records(tx);
+    for (auto it = campaigns.upper_bound(std::string(after_id));
+         it != campaigns.end() && static_cast<int>(out.size()) < limit; ++it) {
+      if (it->second.campaign.state() != v1::Campaign::PUBLISHED) continue;
+      auto row = t_.rows.find(it->first);
+      if (row == t_.rows.end() || row->second.document_version < kSearchDocumentVersion) {
+        out.push_back(it->first);
+      }
+    }
+    return out;
+  });
+}
+
+absl::Status MemorySearchStore::MarkAllStale() {
+  return db_.Step([&](store::Tx&) {
+    for (auto& [id, row] : t_.rows) row.document_version = 0;
+    return absl::OkStatus();
+  });
 }
 
 // Media, geo, pages, sessions ----------------------------------------------

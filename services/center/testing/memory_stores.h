@@ -23,6 +23,7 @@
 #include "services/center/merchant_stats.h"
 #include "services/center/merchant_store.h"
 #include "services/center/page_cache.h"
+#include "services/center/search_store.h"
 #include "services/center/sessions.h"
 
 namespace qrcloud::center::testing {
@@ -134,11 +135,10 @@ class MemoryCampaignStore final : public CampaignStore {
                                                             absl::string_view state,
                                                             absl::string_view after_id,
                                                             int limit) override;
-  absl::StatusOr<std::vector<v1::Campaign>> Search(const std::vector<std::string>& words,
-                                                   const std::vector<std::string>& tags,
-                                                   absl::string_view after_id, int limit) override;
   absl::StatusOr<OrderTerms> GetOrderTerms(absl::string_view id, absl::string_view account_id,
                                            absl::string_view request_id) override;
+  // Every campaign by id, for other tables of the same unit `tx`.
+  const std::map<std::string, CampaignRecord>& records(store::Tx&) const { return campaigns_; }
 
  private:
   // Up to `limit` campaigns after `after_id`, in id order, that `keep`
@@ -150,6 +150,42 @@ class MemoryCampaignStore final : public CampaignStore {
   MerchantStore& merchants_;
   ordering::OrderStore& orders_;
   std::map<std::string, CampaignRecord> campaigns_;
+};
+
+// Search documents beside the campaigns, whose state and stock Cards reads.
+class MemorySearchStore final : public SearchStore {
+ public:
+  MemorySearchStore(store::MemoryDb& db, MemoryCampaignStore& campaigns);
+  absl::Status Put(store::Tx& tx, const v1::Campaign& card,
+                   const SearchDocument& document) override;
+  absl::Status Remove(store::Tx& tx, absl::string_view campaign_id) override;
+  absl::StatusOr<std::vector<v1::Campaign>> LiveCards(store::Tx& tx,
+                                                      absl::string_view merchant_id) override;
+  absl::StatusOr<std::vector<SearchRow>> Changes(int64_t version, uint32_t doc, int limit) override;
+  absl::StatusOr<std::vector<CampaignStock>> StockOf(
+      const std::vector<std::string>& campaign_ids) override;
+  absl::StatusOr<std::vector<std::string>> Stale(absl::string_view after_id, int limit) override;
+  absl::Status MarkAllStale() override;
+
+ private:
+  struct Row {
+    uint32_t doc = 0;
+    std::string campaign_id;
+    std::string merchant_id;
+    bool live = false;
+    int document_version = 0;
+    int64_t version = 0;
+    SearchDocument document;
+    v1::Campaign card;
+  };
+  struct Tables {
+    std::map<std::string, Row> rows;  // by campaign id
+    uint32_t next_doc = 1;
+    int64_t clock = 0;
+  };
+  store::MemoryDb& db_;
+  MemoryCampaignStore& campaigns_;
+  Tables t_;
 };
 
 class MemoryMediaStore final : public MediaStore {

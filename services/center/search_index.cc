@@ -1,0 +1,201 @@
+#include "services/center/search_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+namespace qrcloud::center {
+namespace {
+
+bool Holds(const std::vector<uint32_t>& postings, uint32_t doc) {
+  return std::binary_search(postings.begin(), postings.end(), doc);
+}
+
+// The position just past the documents below `before` (0: all of them).
+size_t EndBelow(const std::vector<uint32_t>& postings, uint64_t before) {
+  if (before == 0 || before > UINT32_MAX) return postings.size();
+  return static_cast<size_t>(
+      std::lower_bound(postings.begin(), postings.end(), static_cast<uint32_t>(before)) -
+      postings.begin());
+}
+
+}  // namespace
+
+void SearchIndex::Put(uint32_t doc, SearchDocument document, std::string card) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = docs_.find(doc); it != docs_.end()) Unlink(doc, it->second.document);
+  for (const std::string& term : DocumentTerms(document)) {
+    Postings& p = postings_[term];
+    // Documents come mostly in order (new ones are the newest).
+    if (p.empty() || p.back() < doc) {
+      p.push_back(doc);
+    } else {
+      p.insert(std::lower_bound(p.begin(), p.end(), doc), doc);
+    }
+  }
+  if (spots_.size() <= doc) spots_.resize(std::max<size_t>(doc + 1, spots_.size() * 3 / 2));
+  spots_[doc] = document.place ? Spot{static_cast<float>(document.place->lat),
+                                      static_cast<float>(document.place->lng), true}
+                               : Spot{};
+  docs_[doc] = Entry{std::move(document), std::move(card)};
+}
+
+void SearchIndex::Remove(uint32_t doc) {
+  absl::MutexLock lock(&mu_);
+  auto it = docs_.find(doc);
+  if (it == docs_.end()) return;
+  Unlink(doc, it->second.document);
+  docs_.erase(it);
+  spots_[doc] = Spot{};
+}
+
+std::vector<std::string> SearchIndex::Cards(const std::vector<uint32_t>& docs) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::string> cards;
+  cards.reserve(docs.size());
+  for (uint32_t doc : docs) {
+    auto it = docs_.find(doc);
+    cards.push_back(it == docs_.end() ? std::string() : it->second.card);
+  }
+  return cards;
+}
+
+void SearchIndex::Unlink(uint32_t doc, const SearchDocument& document) {
+  for (const std::string& term : DocumentTerms(document)) {
+    auto it = postings_.find(term);
+    if (it == postings_.end()) continue;
+    Postings& p = it->second;
+    auto at = std::lower_bound(p.begin(), p.end(), doc);
+    if (at != p.end() && *at == doc) p.erase(at);
+    if (p.empty()) postings_.erase(it);
+  }
+}
+
+size_t SearchIndex::size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return docs_.size();
+}
+
+const SearchIndex::Postings* SearchIndex::PostingsOf(const std::string& term) const {
+  auto it = postings_.find(term);
+  return it == postings_.end() ? nullptr : &it->second;
+}
+
+bool SearchIndex::InAny(const SearchQuery& query, uint32_t doc) const {
+  if (query.any_terms.empty()) return true;
+  for (const std::string& term : query.any_terms) {
+    const Postings* p = PostingsOf(term);
+    if (p != nullptr && Holds(*p, doc)) return true;
+  }
+  return false;
+}
+
+bool SearchIndex::Box::Holds(const Spot& s) const {
+  return any ||
+         (s.placed && s.lat >= lat_min && s.lat <= lat_max && s.lng >= lng_min && s.lng <= lng_max);
+}
+
+SearchIndex::Box SearchIndex::BoxOf(const SearchQuery& query) {
+  Box box;
+  if (!query.circle) return box;
+  const SearchCircle& c = *query.circle;
+  // A little wider than the circle: the spots are floats, and the exact
+  // distance is checked after.
+  const double dlat = c.radius_m / 111000.0 + 0.001;
+  const double cos_lat = std::cos(std::min(89.0, std::abs(c.lat)) * M_PI / 180);
+  const double dlng = c.radius_m / (111000.0 * cos_lat) + 0.001;
+  box.any = false;
+  box.lat_min = c.lat - dlat;
+  box.lat_max = c.lat + dlat;
+  if (dlng >= 180 || c.lng - dlng < -180 || c.lng + dlng > 180) {
+    box.lng_min = -180;  // across the antimeridian: by latitude only
+    box.lng_max = 180;
+  } else {
+    box.lng_min = c.lng - dlng;
+    box.lng_max = c.lng + dlng;
+  }
+  return box;
+}
+
+bool SearchIndex::Admits(const SearchQuery& query, const Box& box, uint32_t doc,
+                         absl::Time now) const {
+  return box.Holds(spots_[doc]) && PassesFilters(query, docs_.at(doc).document, now);
+}
+
+std::vector<uint32_t> SearchIndex::Find(const SearchQuery& query, absl::Time now, uint64_t before,
+                                        size_t limit, bool* done) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return query.all_terms.empty() ? FindAny(query, now, before, limit, done)
+                                 : FindAll(query, now, before, limit, done);
+}
+
+std::vector<uint32_t> SearchIndex::FindAll(const SearchQuery& query, absl::Time now,
+                                           uint64_t before, size_t limit, bool* done) const {
+  std::vector<const Postings*> lists;
+  for (const std::string& term : query.all_terms) {
+    const Postings* p = PostingsOf(term);
+    if (p == nullptr) {
+      *done = true;
+      return {};
+    }
+    lists.push_back(p);
+  }
+  // Walk the rarest; look the others up.
+  std::sort(lists.begin(), lists.end(),
+            [](const Postings* a, const Postings* b) { return a->size() < b->size(); });
+  const Postings& walk = *lists.front();
+  const Box box = BoxOf(query);
+  std::vector<uint32_t> found;
+  for (size_t i = EndBelow(walk, before); i > 0;) {
+    const uint32_t doc = walk[--i];
+    bool all = true;
+    for (size_t l = 1; l < lists.size() && all; ++l) all = Holds(*lists[l], doc);
+    if (!all || !InAny(query, doc) || !Admits(query, box, doc, now)) continue;
+    found.push_back(doc);
+    if (found.size() == limit) {
+      *done = i == 0;
+      return found;
+    }
+  }
+  *done = true;
+  return found;
+}
+
+std::vector<uint32_t> SearchIndex::FindAny(const SearchQuery& query, absl::Time now,
+                                           uint64_t before, size_t limit, bool* done) const {
+  // Merge the interests' postings from the newest down, each document once.
+  struct Cursor {
+    const Postings* postings;
+    size_t end;  // documents [0, end) not yet taken
+  };
+  auto newer = [](const Cursor& a, const Cursor& b) {
+    return a.postings->at(a.end - 1) < b.postings->at(b.end - 1);
+  };
+  std::priority_queue<Cursor, std::vector<Cursor>, decltype(newer)> heads(newer);
+  for (const std::string& term : query.any_terms) {
+    const Postings* p = PostingsOf(term);
+    if (p == nullptr) continue;
+    if (size_t end = EndBelow(*p, before); end > 0) heads.push({p, end});
+  }
+  const Box box = BoxOf(query);
+  std::vector<uint32_t> found;
+  uint64_t last = UINT64_MAX;
+  while (!heads.empty()) {
+    Cursor c = heads.top();
+    heads.pop();
+    const uint32_t doc = (*c.postings)[--c.end];
+    if (c.end > 0) heads.push(c);
+    if (doc == last) continue;
+    last = doc;
+    if (!Admits(query, box, doc, now)) continue;
+    found.push_back(doc);
+    if (found.size() == limit) {
+      *done = heads.empty();
+      return found;
+    }
+  }
+  *done = true;
+  return found;
+}
+
+}  // namespace qrcloud::center
