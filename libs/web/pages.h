@@ -36,6 +36,9 @@ struct PageContext {
   std::string api_base;
   // The page's absolute URL, for the share button and the og:/canonical tags.
   std::string page_url;
+  // Whether the page asks for the campaign's reviews (GET
+  // /v1/campaigns/{id}/reviews): false where the personal front is off.
+  bool reviews = true;
 };
 
 // A template a merchant can pick (PageService.ListTemplates).

@@ -515,6 +515,9 @@ TEST_CASE("Every campaign page has a reviews section, hidden until its script fi
   for (const internal::EmbeddedFile& f : internal::EmbeddedTemplates()) {
     if (f.name == "reviews") CHECK_FALSE(absl::StrContains(f.text, "innerHTML"));
   }
+  PageContext off = Context(SampleCampaign("coupon", v1::Campaign::SHOWCASE));
+  off.reviews = false;  // the personal front is switched off
+  CHECK_THAT(DataScript(ParseHtml(Render(off)))->text, Catch::Contains("\"reviews\":false"));
   const std::string card = RenderMerchantCard(SampleMerchant(), "zh", "").value();
   CHECK_FALSE(absl::StrContains(card, "id=\"reviews\""));
 }

@@ -5,6 +5,7 @@
 #include "libs/core/log.h"
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
+#include "libs/core/subsystems.h"
 #include "libs/web/pages.h"
 #include "libs/web/vcard.h"
 #include "services/center/merchant_stats.h"
@@ -63,6 +64,7 @@ absl::StatusOr<std::string> PageLogic::Render(const v1::Campaign& c, const std::
   QRCLOUD_ASSIGN_OR_RETURN(ctx.merchant, merchants_.Get(c.merchant_id()));
   ctx.lang = lang;
   ctx.page_url = c.page_url();
+  ctx.reviews = core::CheckSubsystemEnabled(core::Subsystem::kPersonalFront).ok();
   return web::RenderCampaignPage(ctx);
 }
 

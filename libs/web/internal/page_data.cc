@@ -399,7 +399,8 @@ absl::StatusOr<data> CampaignPageData(const PageContext& ctx, Lang lang) {
       .AddString("title", c.title())
       .AddObject("t", ScriptStrings(lang, order))
       .AddString("id", c.id())
-      .AddString("apiBase", absl::StripSuffix(ctx.api_base, "/"));
+      .AddString("apiBase", absl::StripSuffix(ctx.api_base, "/"))
+      .AddBool("reviews", ctx.reviews);
   if (order) {
     script.AddBool("fence", c.has_fence() && c.fence().radius_m() > 0)
         .AddInt("max", MaxQuantity(c))

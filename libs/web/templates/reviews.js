@@ -4,7 +4,7 @@
 // the page works without it. Text goes in with textContent only.
 (function () {
   var box = $('reviews');
-  if (!box || !D.id || !window.fetch) return;
+  if (!box || !D.id || !D.reviews || !window.fetch) return;
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
