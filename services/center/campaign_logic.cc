@@ -514,30 +514,52 @@ absl::Status CampaignLogic::Search(const rpc::CallContext& call,
   return search_.Search(req, resp);
 }
 
+absl::Status CampaignLogic::StoreMedia(absl::string_view content_type, const std::string& data,
+                                       v1::Media& meta) {
+  if (data.empty())
+    return core::InvalidField("data", "is required: the image bytes (base64 in JSON)");
+  if (data.size() > kMaxMediaBytes) {
+    return core::InvalidField("data",
+                              absl::StrCat("is ", data.size(), " bytes; at most ", kMaxMediaBytes,
+                                           " (3 MB, whose base64 fits a request)"));
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(qr::ImageHeader image, qr::ProbeImage("data", data));
+  if (content_type != image.content_type) {
+    return core::InvalidField("contentType",
+                              absl::StrCat("says ", content_type.empty() ? "nothing" : content_type,
+                                           " but the data is ", image.content_type));
+  }
+  meta.set_id(core::NewId());
+  meta.set_content_type(image.content_type);
+  meta.set_size_bytes(static_cast<int64_t>(data.size()));
+  meta.set_sha256(core::Sha256Hex(data));
+  meta.set_url(absl::StrCat(options_.public_url, "/media/", meta.id()));
+  return media_.Put(meta, data);
+}
+
 absl::Status CampaignLogic::UploadMedia(const rpc::CallContext& call,
                                         const v1::UploadMediaRequest& req, v1::Media& resp) {
   QRCLOUD_RETURN_IF_ERROR(RequireMerchantWriter(call.caller(), req.merchant_id()));
-  if (req.data().empty())
-    return core::InvalidField("data", "is required: the image bytes (base64 in JSON)");
-  if (req.data().size() > kMaxMediaBytes) {
-    return core::InvalidField(
-        "data", absl::StrCat("is ", req.data().size(), " bytes; at most ", kMaxMediaBytes,
-                             " (3 MB, whose base64 fits a request)"));
-  }
-  QRCLOUD_ASSIGN_OR_RETURN(qr::ImageHeader image, qr::ProbeImage("data", req.data()));
-  if (req.content_type() != image.content_type) {
-    return core::InvalidField(
-        "contentType",
-        absl::StrCat("says ", req.content_type().empty() ? "nothing" : req.content_type(),
-                     " but the data is ", image.content_type));
-  }
-  resp.set_id(core::NewId());
   resp.set_merchant_id(req.merchant_id());
-  resp.set_content_type(image.content_type);
-  resp.set_size_bytes(static_cast<int64_t>(req.data().size()));
-  resp.set_sha256(core::Sha256Hex(req.data()));
-  resp.set_url(absl::StrCat(options_.public_url, "/media/", resp.id()));
-  return media_.Put(resp, req.data());
+  return StoreMedia(req.content_type(), req.data(), resp);
+}
+
+absl::Status CampaignLogic::UploadMyMedia(const rpc::CallContext& call,
+                                          const v1::UploadMyMediaRequest& req, v1::Media& resp) {
+  if (call.caller().kind != "PERSON") {
+    return absl::PermissionDeniedError(
+        "POST /v1/me/media is for people's accounts; merchants upload at "
+        "/v1/merchants/{merchantId}/media");
+  }
+  const std::string& me = call.caller().account_id;
+  QRCLOUD_ASSIGN_OR_RETURN(const int64_t today,
+                           media_.CountByAccountSince(me, absl::Now() - absl::Hours(24)));
+  if (today >= kMaxPersonMediaPerDay) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "at most ", kMaxPersonMediaPerDay, " images a day per person; try again tomorrow"));
+  }
+  resp.set_account_id(me);
+  return StoreMedia(req.content_type(), req.data(), resp);
 }
 
 absl::Status CampaignLogic::GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req,

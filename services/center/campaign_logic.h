@@ -23,6 +23,8 @@ namespace qrcloud::center {
 // An upload's largest size: its base64 (4/3 of it) with the JSON around it
 // fits the gateway's 4 MiB body limit.
 inline constexpr size_t kMaxMediaBytes = 3'000'000;
+// Images a person may upload in 24 hours (for reviews and shares).
+inline constexpr int64_t kMaxPersonMediaPerDay = 50;
 
 struct CampaignOptions {
   std::string public_url;  // base of page URLs (/m/{slug}), media URLs and short links
@@ -77,6 +79,9 @@ class CampaignLogic {
                       v1::SearchCampaignsResponse& resp);
   absl::Status UploadMedia(const rpc::CallContext& call, const v1::UploadMediaRequest& req,
                            v1::Media& resp);
+  // A person's image (for reviews and shares), with the same checks.
+  absl::Status UploadMyMedia(const rpc::CallContext& call, const v1::UploadMyMediaRequest& req,
+                             v1::Media& resp);
   absl::Status GetMedia(const rpc::CallContext& call, const v1::GetMediaRequest& req,
                         google::api::HttpBody& resp);
   absl::Status RecordAuditDecision(const rpc::CallContext& call, const v1::AuditDecision& req,
@@ -87,6 +92,9 @@ class CampaignLogic {
   static absl::Status Validate(const v1::Campaign& c, absl::string_view prefix);
 
  private:
+  // Checks an upload (size, a whole image of the type it claims) and keeps
+  // it; `meta` carries its owner and gets the rest.
+  absl::Status StoreMedia(absl::string_view content_type, const std::string& data, v1::Media& meta);
   // Loads for change, checks the caller may write, runs `change`, saves.
   absl::Status Change(const rpc::CallContext& call, absl::string_view id,
                       const std::function<absl::Status(store::Tx&, CampaignRecord&)>& change,

@@ -64,6 +64,12 @@ class CampaignServiceImpl : public v1::CampaignService::CallbackService {
                                         v1::Media* resp) override {
     return dispatcher_.Unary(ctx, "UploadMedia", req, resp, logic_, &CampaignLogic::UploadMedia);
   }
+  grpc::ServerUnaryReactor* UploadMyMedia(grpc::CallbackServerContext* ctx,
+                                          const v1::UploadMyMediaRequest* req,
+                                          v1::Media* resp) override {
+    return dispatcher_.Unary(ctx, "UploadMyMedia", req, resp, logic_,
+                             &CampaignLogic::UploadMyMedia);
+  }
   grpc::ServerUnaryReactor* GetMedia(grpc::CallbackServerContext* ctx,
                                      const v1::GetMediaRequest* req,
                                      google::api::HttpBody* resp) override {

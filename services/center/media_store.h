@@ -24,6 +24,9 @@ class MediaStore {
   virtual absl::Status Put(const v1::Media& meta, absl::string_view data) = 0;
   // NOT_FOUND naming the id.
   virtual absl::StatusOr<MediaFile> Get(absl::string_view id) = 0;
+  // How many images the person uploaded since `since`.
+  virtual absl::StatusOr<int64_t> CountByAccountSince(absl::string_view account_id,
+                                                      absl::Time since) = 0;
 };
 
 }  // namespace qrcloud::center

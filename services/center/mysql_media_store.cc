@@ -26,10 +26,22 @@ absl::Status MysqlMediaStore::Put(const v1::Media& meta, absl::string_view data)
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   return conn
       ->Execute(
-          "INSERT INTO media (id, merchant_id, content_type, size_bytes, sha256, created_at) "
-          "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-          {meta.id(), meta.merchant_id(), meta.content_type(), meta.size_bytes(), meta.sha256()})
+          "INSERT INTO media (id, merchant_id, account_id, content_type, size_bytes, sha256, "
+          "created_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+          {meta.id(), meta.merchant_id(),
+           meta.account_id().empty() ? store::Value(nullptr) : store::Value(meta.account_id()),
+           meta.content_type(), meta.size_bytes(), meta.sha256()})
       .status();
+}
+
+absl::StatusOr<int64_t> MysqlMediaStore::CountByAccountSince(absl::string_view account_id,
+                                                             absl::Time since) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      store::Row row,
+      conn->QueryOne("SELECT COUNT(*) AS n FROM media WHERE account_id = ? AND created_at >= ?",
+                     {std::string(account_id), since}));
+  return row.Int("n");
 }
 
 absl::StatusOr<MediaFile> MysqlMediaStore::Get(absl::string_view id) {

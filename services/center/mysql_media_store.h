@@ -15,6 +15,8 @@ class MysqlMediaStore final : public MediaStore {
   MysqlMediaStore(store::MysqlPool& mysql, std::string dir) : mysql_(mysql), dir_(std::move(dir)) {}
   absl::Status Put(const v1::Media& meta, absl::string_view data) override;
   absl::StatusOr<MediaFile> Get(absl::string_view id) override;
+  absl::StatusOr<int64_t> CountByAccountSince(absl::string_view account_id,
+                                              absl::Time since) override;
 
  private:
   store::MysqlPool& mysql_;

@@ -75,6 +75,13 @@ std::string ReviewPath(const ApiResponse& list, const std::string& review_id) {
   return "";
 }
 
+// "/media/x" of "http://host:port/media/x".
+std::string UrlPathOf(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t slash = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
+  return slash == std::string::npos ? "/" : url.substr(slash);
+}
+
 TEST_CASE(
     "Reviews: verified by a redeemed order, held back by prohibited words, rated on the "
     "campaign, answered once by its merchant, taken down on a report an auditor upholds") {
@@ -109,6 +116,35 @@ TEST_CASE(
         alice_review);  // a retry
   CHECK(alice->Post(reviews, R"({"rating":1,"requestId":"r2"})").status == 409);
 
+  // Carol's photo, uploaded as a person (the center's image checks), goes
+  // with her review below; the route is people's only, and a PNG that is not
+  // one is refused.
+  constexpr char kOnePixelPng[] =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+"
+      "M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  auto carol = w.Person("Carol");
+  ApiResponse photo =
+      carol->Post("/v1/me/media",
+                  absl::StrCat(R"({"contentType":"image/png","data":")", kOnePixelPng, R"("})"));
+  INFO(photo.body);
+  REQUIRE(photo.status == 200);
+  CHECK(!photo.At("url").empty());
+  CHECK(merchant
+            ->Post("/v1/me/media",
+                   absl::StrCat(R"({"contentType":"image/png","data":")", kOnePixelPng, R"("})"))
+            .status == 403);
+  CHECK(
+      carol->Post("/v1/me/media", R"({"contentType":"image/png","data":"bm90IGEgcG5n"})").status ==
+      400);
+  // At most 50 a day: Dave's 51st is refused.
+  auto uploader = w.Person("Dave");
+  const std::string one_pixel =
+      absl::StrCat(R"({"contentType":"image/png","data":")", kOnePixelPng, R"("})");
+  for (int i = 0; i < 50; ++i) REQUIRE(uploader->Post("/v1/me/media", one_pixel).status == 200);
+  ApiResponse over = uploader->Post("/v1/me/media", one_pixel);
+  CHECK(over.status == 429);
+  CHECK_THAT(over.body, Catch::Contains("50 images a day"));
+
   Api anonymous("127.0.0.1", w.stack->gateway_port());
   ApiResponse list;
   REQUIRE(WaitFor(
@@ -139,12 +175,17 @@ TEST_CASE(
   CHECK(ReviewPath(anonymous.Get(reviews), held.At("id")).empty());
   CHECK(anonymous.Get(reviews).At("reviewCount") == "1");
 
-  auto carol = w.Person("Carol");
-  const std::string carol_review =
-      carol->Post(reviews, R"({"rating":4,"text":"还行, a bit spicy"})").At("id");
+  ApiResponse carols_review =
+      carol->Post(reviews, absl::StrCat(R"({"rating":4,"text":"还行, a bit spicy","imageUrls":[")",
+                                        photo.At("url"), R"("]})"));
+  INFO(carols_review.body);
+  const std::string carol_review = carols_review.At("id");
   REQUIRE(WaitFor([&] { return anonymous.Get(reviews).At("reviewCount") == "2"; },
                   absl::Seconds(10), absl::Milliseconds(50)));
   CHECK(anonymous.Get(reviews).At("averageRatingX100") == "450");
+  list = anonymous.Get(reviews);
+  CHECK(list.At(ReviewPath(list, carol_review) + "imageUrls.0") == photo.At("url"));
+  CHECK(anonymous.Get(UrlPathOf(photo.At("url"))).status == 200);  // the gateway serves it
 
   // Bad input changes nothing.
   auto dave = w.Person("Dave");

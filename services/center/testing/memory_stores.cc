@@ -483,6 +483,14 @@ absl::Status MemoryMediaStore::Put(const v1::Media& meta, absl::string_view data
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> MemoryMediaStore::CountByAccountSince(absl::string_view account_id,
+                                                              absl::Time since) {
+  (void)since;  // kept in memory only for one test's time
+  int64_t n = 0;
+  for (const auto& [id, f] : files_) n += f.meta.account_id() == account_id ? 1 : 0;
+  return n;
+}
+
 absl::StatusOr<MediaFile> MemoryMediaStore::Get(absl::string_view id) {
   auto it = files_.find(std::string(id));
   if (it == files_.end()) return Missing("media", id);

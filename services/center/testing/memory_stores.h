@@ -192,6 +192,8 @@ class MemoryMediaStore final : public MediaStore {
  public:
   absl::Status Put(const v1::Media& meta, absl::string_view data) override;
   absl::StatusOr<MediaFile> Get(absl::string_view id) override;
+  absl::StatusOr<int64_t> CountByAccountSince(absl::string_view account_id,
+                                              absl::Time since) override;
 
  private:
   std::map<std::string, MediaFile> files_;
