@@ -170,6 +170,14 @@ absl::Status CampaignSearch::Search(const v1::SearchCampaignsRequest& req,
     // Cut short: the next page goes on below the last document looked at.
     resp.mutable_page()->set_next_page_token(PageToken(before));
   }
+  if (query.before == 0) {
+    for (auto& hit : index_.FindMerchants(query, now, kMaxSearchMerchants)) {
+      v1::SearchMerchant* m = resp.add_merchants();
+      m->set_merchant_id(std::move(hit.merchant_id));
+      m->set_display_name(std::move(hit.display_name));
+      m->set_campaigns(hit.campaigns);
+    }
+  }
   return absl::OkStatus();
 }
 

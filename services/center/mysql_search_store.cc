@@ -41,6 +41,7 @@ absl::Status MysqlSearchStore::Put(store::Tx& tx, const v1::Campaign& card,
   store::Connection& conn = store::ConnectionOf(tx);
   QRCLOUD_RETURN_IF_ERROR(conn.Execute(kNextVersion).status());
   store::Params params = {card.merchant_id(),
+                          d.merchant_name,
                           static_cast<int64_t>(kSearchDocumentVersion),
                           d.text,
                           absl::StrJoin(d.tags, "\n"),
@@ -52,18 +53,20 @@ absl::Status MysqlSearchStore::Put(store::Tx& tx, const v1::Campaign& card,
                           card.id()};
   QRCLOUD_ASSIGN_OR_RETURN(
       int64_t matched,
-      conn.Execute(absl::StrCat("UPDATE campaign_search SET merchant_id = ?, live = TRUE, "
-                                "document_version = ?, text = ?, tags = ?, lat = ?, lng = ?, "
-                                "start_time = ?, end_time = ?, card = ?, version = ",
-                                kVersion, " WHERE campaign_id = ?"),
-                   params));
+      conn.Execute(
+          absl::StrCat(
+              "UPDATE campaign_search SET merchant_id = ?, merchant_name = ?, live = TRUE, "
+              "document_version = ?, text = ?, tags = ?, lat = ?, lng = ?, "
+              "start_time = ?, end_time = ?, card = ?, version = ",
+              kVersion, " WHERE campaign_id = ?"),
+          params));
   if (matched > 0) return absl::OkStatus();
   // First published: the next number (the campaign id goes first here).
   std::rotate(params.rbegin(), params.rbegin() + 1, params.rend());
   return conn
-      .Execute(absl::StrCat("INSERT INTO campaign_search (campaign_id, merchant_id, live, "
-                            "document_version, text, tags, lat, lng, start_time, end_time, card, "
-                            "version) VALUES (?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ",
+      .Execute(absl::StrCat("INSERT INTO campaign_search (campaign_id, merchant_id, merchant_name, "
+                            "live, document_version, text, tags, lat, lng, start_time, end_time, "
+                            "card, version) VALUES (?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ",
                             kVersion, ")"),
                params)
       .status();
@@ -106,8 +109,9 @@ absl::StatusOr<std::vector<SearchRow>> MysqlSearchStore::Changes(int64_t version
   QRCLOUD_ASSIGN_OR_RETURN(
       auto rows,
       conn->Query(
-          "SELECT doc, version, live, document_version, text, tags, lat, lng, start_time, "
-          "end_time, card FROM campaign_search WHERE version > ? OR (version = ? AND doc > ?) "
+          "SELECT doc, version, live, document_version, merchant_id, merchant_name, text, tags, "
+          "lat, lng, start_time, end_time, card FROM campaign_search WHERE version > ? OR (version "
+          "= ? AND doc > ?) "
           "ORDER BY version, doc LIMIT ?",
           {version, version, static_cast<int64_t>(doc), static_cast<int64_t>(limit)}));
   std::vector<SearchRow> out;
@@ -118,6 +122,8 @@ absl::StatusOr<std::vector<SearchRow>> MysqlSearchStore::Changes(int64_t version
     row.version = r.Int("version");
     row.live = r.Bool("live") && r.Int("document_version") == kSearchDocumentVersion;
     SearchDocument& d = row.document;
+    d.merchant_id = r.String("merchant_id");
+    d.merchant_name = r.String("merchant_name");
     d.text = r.String("text");
     d.tags = absl::StrSplit(r.String("tags"), '\n', absl::SkipEmpty());
     if (!r.IsNull("lat")) d.place = SearchPlace{r.Double("lat"), r.Double("lng")};

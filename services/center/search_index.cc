@@ -7,6 +7,10 @@
 namespace qrcloud::center {
 namespace {
 
+// A merchant's campaigns are counted up to this many (a search costs a page's
+// work, not a chain's).
+constexpr int kMaxCounted = 100;
+
 bool Holds(const std::vector<uint32_t>& postings, uint32_t doc) {
   return std::binary_search(postings.begin(), postings.end(), doc);
 }
@@ -23,7 +27,11 @@ size_t EndBelow(const std::vector<uint32_t>& postings, uint64_t before) {
 
 void SearchIndex::Put(uint32_t doc, SearchDocument document, std::string card) {
   absl::MutexLock lock(&mu_);
-  if (auto it = docs_.find(doc); it != docs_.end()) Unlink(doc, it->second.document);
+  if (auto it = docs_.find(doc); it != docs_.end()) {
+    Unlink(doc, it->second.document);
+    LeaveMerchant(doc, it->second.document);
+  }
+  JoinMerchant(doc, document);
   for (const std::string& term : DocumentTerms(document)) {
     Postings& p = postings_[term];
     // Documents come mostly in order (new ones are the newest).
@@ -45,6 +53,7 @@ void SearchIndex::Remove(uint32_t doc) {
   auto it = docs_.find(doc);
   if (it == docs_.end()) return;
   Unlink(doc, it->second.document);
+  LeaveMerchant(doc, it->second.document);
   docs_.erase(it);
   spots_[doc] = Spot{};
 }
@@ -69,6 +78,108 @@ void SearchIndex::Unlink(uint32_t doc, const SearchDocument& document) {
     if (at != p.end() && *at == doc) p.erase(at);
     if (p.empty()) postings_.erase(it);
   }
+}
+
+void SearchIndex::JoinMerchant(uint32_t doc, const SearchDocument& document) {
+  if (document.merchant_id.empty()) return;
+  auto [at, added] =
+      merchant_slots_.try_emplace(document.merchant_id, static_cast<uint32_t>(merchants_.size()));
+  if (added) merchants_.push_back(Merchant{.id = document.merchant_id});
+  const uint32_t slot = at->second;
+  Merchant& m = merchants_[slot];
+  const bool renamed = m.name != document.merchant_name;
+  if (renamed && !m.docs.empty()) LinkName(slot, false);
+  if (renamed) {
+    m.name = document.merchant_name;
+    m.folded = FoldForSearch(m.name);
+    m.terms = TextTerms(m.folded);
+    std::sort(m.terms.begin(), m.terms.end());
+    m.terms.erase(std::unique(m.terms.begin(), m.terms.end()), m.terms.end());
+  }
+  const bool was_found = !m.docs.empty();
+  m.docs.insert(std::lower_bound(m.docs.begin(), m.docs.end(), doc), doc);
+  if (renamed || !was_found) LinkName(slot, true);
+}
+
+void SearchIndex::LeaveMerchant(uint32_t doc, const SearchDocument& document) {
+  auto at = merchant_slots_.find(document.merchant_id);
+  if (at == merchant_slots_.end()) return;
+  Merchant& m = merchants_[at->second];
+  auto d = std::lower_bound(m.docs.begin(), m.docs.end(), doc);
+  if (d == m.docs.end() || *d != doc) return;
+  m.docs.erase(d);
+  if (m.docs.empty()) LinkName(at->second, false);
+}
+
+void SearchIndex::LinkName(uint32_t slot, bool link) {
+  for (const std::string& term : merchants_[slot].terms) {
+    std::vector<uint32_t>& p = name_postings_[term];
+    auto at = std::lower_bound(p.begin(), p.end(), slot);
+    const bool holds = at != p.end() && *at == slot;
+    if (link && !holds) p.insert(at, slot);
+    if (!link && holds) p.erase(at);
+    if (p.empty()) name_postings_.erase(term);
+  }
+}
+
+bool SearchIndex::AnswersAll(const SearchQuery& query, const Box& box, uint32_t doc,
+                             absl::Time now) const {
+  for (const std::string& term : query.all_terms) {
+    const Postings* p = PostingsOf(term);
+    if (p == nullptr || !Holds(*p, doc)) return false;
+  }
+  return InAny(query, doc) && Admits(query, box, doc, now);
+}
+
+std::vector<SearchIndex::MerchantHit> SearchIndex::FindMerchants(const SearchQuery& query,
+                                                                 absl::Time now,
+                                                                 size_t limit) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (query.text_terms.empty() || limit == 0) return {};
+  const std::vector<uint32_t>* walk = nullptr;
+  for (const std::string& term : query.text_terms) {
+    auto it = name_postings_.find(term);
+    if (it == name_postings_.end()) return {};
+    if (walk == nullptr || it->second.size() < walk->size()) walk = &it->second;
+  }
+  const Box box = BoxOf(query);
+  // The best `limit` so far by their newest answering document; a merchant
+  // whose newest document of all is older than the last of them cannot
+  // enter, and is passed over without a look at its documents.
+  struct Hit {
+    uint32_t newest;
+    uint32_t slot;
+  };
+  auto newer = [](const Hit& a, const Hit& b) { return a.newest > b.newest; };
+  std::vector<Hit> best;  // a heap, the oldest on top
+  for (uint32_t slot : *walk) {
+    const Merchant& m = merchants_[slot];
+    if (m.docs.empty() || (best.size() == limit && m.docs.back() < best.front().newest)) continue;
+    if (!NameAnswers(query, m.terms, m.folded)) continue;
+    for (auto d = m.docs.rbegin(); d != m.docs.rend(); ++d) {
+      if (best.size() == limit && *d < best.front().newest) break;
+      if (!AnswersAll(query, box, *d, now)) continue;
+      if (best.size() == limit) {
+        std::pop_heap(best.begin(), best.end(), newer);
+        best.pop_back();
+      }
+      best.push_back({*d, slot});
+      std::push_heap(best.begin(), best.end(), newer);
+      break;
+    }
+  }
+  std::sort_heap(best.begin(), best.end(), newer);
+  std::vector<MerchantHit> out;
+  out.reserve(best.size());
+  for (const Hit& hit : best) {
+    const Merchant& m = merchants_[hit.slot];
+    MerchantHit found{m.id, m.name, 0};
+    for (auto d = m.docs.rbegin(); d != m.docs.rend() && found.campaigns < kMaxCounted; ++d) {
+      found.campaigns += AnswersAll(query, box, *d, now) ? 1 : 0;
+    }
+    out.push_back(std::move(found));
+  }
+  return out;
 }
 
 size_t SearchIndex::size() const {

@@ -41,6 +41,18 @@ class SearchIndex {
   std::vector<uint32_t> Find(const SearchQuery& query, absl::Time now, uint64_t before,
                              size_t limit, bool* done) const;
 
+  // A merchant whose name answers a search's text.
+  struct MerchantHit {
+    std::string merchant_id;
+    std::string display_name;
+    int campaigns = 0;  // its documents that answer the search, up to 100
+  };
+  // The merchants whose name holds the text of `query` (NameAnswers) and
+  // that have a document answering the whole of it at `now`, the one with
+  // the newest such document first, at most `limit`. None without text.
+  std::vector<MerchantHit> FindMerchants(const SearchQuery& query, absl::Time now,
+                                         size_t limit) const;
+
   // The cards of `docs`, in the same order; "" for one no longer held.
   std::vector<std::string> Cards(const std::vector<uint32_t>& docs) const;
 
@@ -72,6 +84,15 @@ class SearchIndex {
   bool InAny(const SearchQuery& query, uint32_t doc) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   const Postings* PostingsOf(const std::string& term) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Unlink(uint32_t doc, const SearchDocument& document) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A document joins or leaves its merchant; a merchant is found by its name
+  // while it has one.
+  void JoinMerchant(uint32_t doc, const SearchDocument& document)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void LeaveMerchant(uint32_t doc, const SearchDocument& document)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void LinkName(uint32_t slot, bool link) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool AnswersAll(const SearchQuery& query, const Box& box, uint32_t doc, absl::Time now) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   struct Entry {
@@ -81,6 +102,21 @@ class SearchIndex {
   absl::flat_hash_map<uint32_t, Entry> docs_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, Postings> postings_ ABSL_GUARDED_BY(mu_);
   std::vector<Spot> spots_ ABSL_GUARDED_BY(mu_);  // by document number
+
+  // Merchants, by a number of their own (a slot, kept while the process
+  // lives), found by the terms of their name (folded) while they have a
+  // document. A merchant's name is the one its newest Put carried.
+  struct Merchant {
+    std::string id;
+    std::string name;
+    std::string folded;
+    std::vector<std::string> terms;  // TextTerms of folded, sorted, each once
+    std::vector<uint32_t> docs;      // ascending
+  };
+  std::vector<Merchant> merchants_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> merchant_slots_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> name_postings_
+      ABSL_GUARDED_BY(mu_);  // slots, ascending
 };
 
 }  // namespace qrcloud::center

@@ -57,6 +57,56 @@ TEST_CASE("The index finds the newest first and pages down from a document") {
   CHECK(Find(index, Query("烤鱼")).empty());
 }
 
+SearchDocument Of(const std::string& merchant_id, const std::string& name, const std::string& title,
+                  std::vector<std::string> tags = {}) {
+  SearchDocument d = Doc(title + "\n" + name, std::move(tags));
+  d.merchant_id = merchant_id;
+  d.merchant_name = name;
+  return d;
+}
+
+std::vector<std::string> Names(const std::vector<SearchIndex::MerchantHit>& hits) {
+  std::vector<std::string> names;
+  for (const auto& h : hits) names.push_back(absl::StrCat(h.display_name, ":", h.campaigns));
+  return names;
+}
+
+TEST_CASE("Merchants are found by their name while they have a campaign that answers") {
+  SearchIndex index;
+  index.Put(1, Of("m1", "重庆老火锅", "双人套餐"));
+  index.Put(2, Of("m2", "成都串串", "火锅底料 sale"));  // 火锅 in a title, not in the name
+  index.Put(3, Of("m1", "重庆老火锅", "午市特价", {"lunch"}));
+  index.Put(4, Of("m3", "北京火锅城", "Hotpot night"));
+  index.Put(5, Of("m4", "Golden Dragon Hotpot", "Dinner for two"));
+
+  // Newest answering campaign first; the name must hold the text, as written.
+  CHECK(Names(index.FindMerchants(Query("火锅"), kNow, 5)) ==
+        std::vector<std::string>{"北京火锅城:1", "重庆老火锅:2"});
+  CHECK(Names(index.FindMerchants(Query("火鍋"), kNow, 1)) ==
+        std::vector<std::string>{"北京火锅城:1"});
+  CHECK(Names(index.FindMerchants(Query("老火锅"), kNow, 5)) ==
+        std::vector<std::string>{"重庆老火锅:2"});
+  CHECK(Names(index.FindMerchants(Query("HOTPOT"), kNow, 5)) ==
+        std::vector<std::string>{"Golden Dragon Hotpot:1"});
+  CHECK(index.FindMerchants(Query("dragon sale"), kNow, 5).empty());
+  // The rest of the search holds for the campaign that brings the merchant.
+  CHECK(Names(index.FindMerchants(Query("火锅", {"lunch"}), kNow, 5)) ==
+        std::vector<std::string>{"重庆老火锅:1"});
+  // No text, no merchants.
+  CHECK(index.FindMerchants(Query("", {"lunch"}), kNow, 5).empty());
+
+  // Renamed: found by the new name only.
+  index.Put(1, Of("m1", "山城小面", "双人套餐"));
+  index.Put(3, Of("m1", "山城小面", "午市特价", {"lunch"}));
+  CHECK(Names(index.FindMerchants(Query("火锅"), kNow, 5)) ==
+        std::vector<std::string>{"北京火锅城:1"});
+  CHECK(Names(index.FindMerchants(Query("小面"), kNow, 5)) ==
+        std::vector<std::string>{"山城小面:2"});
+  // Its last campaign gone: not found at all.
+  index.Remove(4);
+  CHECK(index.FindMerchants(Query("火锅"), kNow, 5).empty());
+}
+
 TEST_CASE("The index follows a document that changes and one that goes") {
   SearchIndex index;
   index.Put(7, Doc("火锅", {"hotpot"}));

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -127,6 +128,7 @@ absl::Status ParseText(absl::string_view q, SearchQuery& query) {
     // Pairs say nothing of order or of what lies between them.
     if (n > 2) query.phrases.emplace_back(whole);
   });
+  query.text_terms = query.all_terms;
   if (!absl::StripAsciiWhitespace(q).empty() && query.all_terms.empty()) {
     return core::InvalidField(
         "q", "has nothing to search for: give words, numbers or Chinese characters");
@@ -208,6 +210,8 @@ SearchDocument DocumentOf(const v1::Campaign& c, const v1::Merchant& merchant) {
   }
   if (c.has_start_time()) doc.start = core::FromProto(c.start_time());
   if (c.has_end_time()) doc.end = core::FromProto(c.end_time());
+  doc.merchant_id = merchant.id();
+  doc.merchant_name = merchant.display_name();
   return doc;
 }
 
@@ -257,6 +261,7 @@ absl::StatusOr<SearchQuery> ParseSearch(const v1::SearchCampaignsRequest& req) {
   SortUnique(query.all_terms);
   SortUnique(query.any_terms);
   SortUnique(query.phrases);
+  SortUnique(query.text_terms);
   return query;
 }
 
@@ -286,6 +291,18 @@ bool Matches(const SearchQuery& query, const SearchDocument& doc, absl::Time now
     return false;
   }
   return PassesFilters(query, doc, now);
+}
+
+bool NameAnswers(const SearchQuery& query, const std::vector<std::string>& name_terms,
+                 absl::string_view folded_name) {
+  if (query.text_terms.empty()) return false;
+  for (const auto& t : query.text_terms) {
+    if (!std::binary_search(name_terms.begin(), name_terms.end(), t)) return false;
+  }
+  for (const auto& p : query.phrases) {
+    if (!absl::StrContains(folded_name, p)) return false;
+  }
+  return true;
 }
 
 bool SoldOut(const v1::Campaign& c) { return c.stock() > 0 && c.stock_left() <= 0; }

@@ -46,6 +46,8 @@ inline constexpr int kMaxTagChars = 20;
 inline constexpr int kMaxRadiusM = 50000;
 inline constexpr int kDefaultSearchPageSize = 20;
 inline constexpr int kMaxSearchPageSize = 50;
+// Merchants whose name holds the text, on the first page of a search.
+inline constexpr int kMaxSearchMerchants = 5;
 
 struct SearchPlace {
   double lat = 0;
@@ -64,6 +66,10 @@ struct SearchDocument {
   std::optional<SearchPlace> place;
   absl::Time start = absl::InfinitePast();  // found from here ...
   absl::Time end = absl::InfiniteFuture();  // ... until just before here
+  // Whose campaign it is, and the name it shows (as approved, not folded): a
+  // search lists the merchants whose name holds its text (SearchIndex).
+  std::string merchant_id;
+  std::string merchant_name;
 };
 
 // `text` folded for search (text::NormalizeForMatching).
@@ -88,9 +94,10 @@ struct SearchCircle {
 
 // A search, checked and made into terms.
 struct SearchQuery {
-  std::vector<std::string> all_terms;  // every one: the text's and the tags'
-  std::vector<std::string> any_terms;  // at least one (the interests); none: no condition
-  std::vector<std::string> phrases;    // folded text the document's text must contain
+  std::vector<std::string> all_terms;   // every one: the text's and the tags'
+  std::vector<std::string> any_terms;   // at least one (the interests); none: no condition
+  std::vector<std::string> phrases;     // folded text the document's text must contain
+  std::vector<std::string> text_terms;  // the text's alone (of all_terms), for merchants' names
   std::optional<SearchCircle> circle;
   int page_size = kDefaultSearchPageSize;
   uint64_t before = 0;  // from the page token: documents older than it; 0: from the newest
@@ -113,6 +120,12 @@ absl::StatusOr<SearchQuery> ParseSearch(const v1::SearchCampaignsRequest& req);
 bool PassesFilters(const SearchQuery& query, const SearchDocument& doc, absl::Time now);
 // Whether `doc` answers `query` at `now` (stock aside).
 bool Matches(const SearchQuery& query, const SearchDocument& doc, absl::Time now);
+
+// Whether a merchant's name answers the text of `query`: it holds every term
+// of the text (`name_terms`: TextTerms of `folded_name`, sorted, each once)
+// and every phrase. False for a search without text.
+bool NameAnswers(const SearchQuery& query, const std::vector<std::string>& name_terms,
+                 absl::string_view folded_name);
 
 // Sold out: limited stock, none left.
 bool SoldOut(const v1::Campaign& campaign);

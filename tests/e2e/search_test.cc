@@ -157,8 +157,19 @@ TEST_CASE("Search follows the merchant's approved name, the stock, and pages") {
       w.merchant->Call("PATCH", "/v1/merchants/" + w.mid, R"({"displayName":"蜀香园"})").status ==
       200);
   CHECK(w.Found("q=" + Q("蜀香园")).empty());  // waiting for audit
+  CHECK(w.Search("q=" + Q("蜀香园")).At("merchants").empty());
   w.flow->Decide("profile.submitted", w.mid, true);
   CHECK(w.Found("q=" + Q("蜀香园")) == Ids{second, first});
+
+  // The merchant itself is listed on the first page, by its approved name
+  // (folded: traditional 蜀香園 finds it), with its campaigns that answer.
+  ApiResponse by_name = w.Search("q=" + Q("蜀香園"));
+  INFO(by_name.body);
+  CHECK(by_name.At("merchants.0.merchantId") == w.mid);
+  CHECK(by_name.At("merchants.0.displayName") == "蜀香园");
+  CHECK(by_name.At("merchants.0.campaigns") == "2");
+  CHECK(w.Search("q=" + Q("蜀香园 会员日")).At("merchants").empty());  // not all in the name
+  CHECK(w.Search("q=" + Q("会员日")).At("merchants").empty());
 
   // One page at a time.
   ApiResponse page1 = w.Search("q=" + Q("蜀香园") + "&page.pageSize=1");
@@ -169,6 +180,7 @@ TEST_CASE("Search follows the merchant's approved name, the stock, and pages") {
   ApiResponse page2 = w.Search("q=" + Q("蜀香园") + "&page.pageSize=1&page.pageToken=" + token);
   CHECK(page2.At("campaigns.0.id") == first);
   CHECK(page2.At("page.nextPageToken").empty());
+  CHECK(page2.At("merchants").empty());  // the first page's alone
 
   // Its one unit bought: sold out, it leaves the results within a second
   // (the stock search read holds that long).
