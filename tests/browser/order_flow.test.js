@@ -11,10 +11,11 @@
 // to <out dir> (receipt.png, receipt-qr.png, and <scenario>-failure.png).
 'use strict';
 
-const { chromium } = require('playwright-core');
 const { execFile } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { TIMEOUT, phone, launch, check, watch: watchPage, checkNoProblems, byId, scenario: runScenario, api, run } =
+  require('./harness');
 
 const [pageUrl, merchantToken, gateway, outDir] = process.argv.slice(2);
 if (!pageUrl || !merchantToken || !gateway || !outDir) {
@@ -26,54 +27,22 @@ fs.mkdirSync(outDir, { recursive: true });
 // The shop is at (26.0745, 119.2965), the fence 500 m around it.
 const OUTSIDE = { latitude: 26.0900, longitude: 119.2965 };  // ~1.7 km north
 const INSIDE = { latitude: 26.0760, longitude: 119.2970 };   // ~170 m
-const TIMEOUT = 15000;  // any one wait
-// A phone: the pages are made for one. Twice the pixels also keeps the QR's
-// modules sharp in the element screenshot.
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let passed = 0, failed = 0;
-function check(cond, name, detail) {
-  if (cond) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail !== undefined ? ` (${detail})` : ''}`);
-  }
-  return cond;
-}
+// Twice the pixels keeps the QR's modules sharp in the element screenshot.
+const PHONE = phone(2);
 
 // A person of our own for this run; the first sign-in registers, later ones
 // meet 409 and just sign in.
 const login = `browser-${Date.now()}-${process.pid}@example.com`;
 const password = 'correct-horse-battery';
 
-// Console errors and uncaught exceptions from every page. Chromium logs each
-// non-2xx fetch as "Failed to load resource"; the ones this test provokes on
-// purpose are expected and listed here.
-const problems = [];
+// The failed fetches this test provokes on purpose.
 const expectedHttpErrors = [
   { url: /\/favicon\.ico$/, status: 404 },
   { url: /\/v1\/accounts$/, status: 409 },            // signing in again
   { url: /\/v1\/campaigns\/[^/]+\/orders$/, status: 403 },  // outside the fence
 ];
-function watch(page, scenario) {
-  page.on('pageerror', (e) => problems.push(`${scenario}: uncaught ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const url = (m.location() && m.location().url) || '';
-    const status = /status of (\d+)/.exec(m.text());
-    if (/Failed to load resource/.test(m.text()) && status &&
-        expectedHttpErrors.some((x) => x.url.test(url) && x.status === Number(status[1]))) {
-      return;
-    }
-    problems.push(`${scenario}: console error ${m.text()} ${url}`);
-  });
-}
+const watch = (page, scenario) => watchPage(page, scenario, expectedHttpErrors);
 
-const byId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
 // Opens the page; checks size and <html lang> on the first visit.
 let pageChecked = false;
@@ -108,26 +77,9 @@ async function noReceipt(page, scenario) {
   check(await page.locator('[data-testid="receipt-qr"]').count() === 0, `${scenario}: no receipt QR`);
 }
 
-// Runs one scenario; an exception is a failure (with a screenshot) and the
-// next scenario still runs.
-async function scenario(browser, name, options, body) {
-  const context = await browser.newContext(options);
-  let page = null;
-  try {
-    await body(context, (p) => { page = p; return p; });
-    return true;
-  } catch (e) {
-    check(false, `${name}: ${String(e.message || e).split('\n')[0]}`);
-    if (page) {
-      await page.screenshot({ path: path.join(outDir, `${name}-failure.png`), fullPage: true }).catch(() => {});
-      const text = await page.locator('.order').innerText().catch(() => '');
-      console.log(`# ${name}: order section: ${text.replace(/\s+/g, ' ')}`);
-    }
-    return false;
-  } finally {
-    await context.close();
-  }
-}
+// One scenario in a context with `options`; see harness.scenario.
+const scenario = (browser, name, options, body) =>
+  runScenario(() => browser.newContext(options), name, outDir, body, '.order');
 
 function zbarimg(file) {
   return new Promise((resolve) => {
@@ -137,21 +89,10 @@ function zbarimg(file) {
   });
 }
 
-async function redeem(token) {
-  const r = await fetch(`${gateway.replace(/\/$/, '')}/v1/receipts:redeem`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${merchantToken}` },
-    body: JSON.stringify({ token }),
-    signal: AbortSignal.timeout(TIMEOUT),
-  });
-  let data = null;
-  try { data = await r.json(); } catch (e) {}
-  return { status: r.status, data };
-}
+const redeem = (token) => api(gateway, 'POST', '/v1/receipts:redeem', merchantToken, { token });
 
-async function main() {
-  const started = Date.now();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+run(async () => {
+  const browser = await launch();
   console.log(`# chromium ${browser.version()}, page ${pageUrl}`);
   try {
     // a. No location permission: ordering first asks to sign in, then orders
@@ -245,21 +186,5 @@ async function main() {
   }
 
   // e. Nothing went wrong inside the pages.
-  check(problems.length === 0, 'no console errors or uncaught exceptions', problems.join('; '));
-  console.log(`# ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-// A hung browser must not hang the test.
-const deadline = setTimeout(() => {
-  console.log('not ok - the run finished within 120 s');
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, 120000);
-
-main().catch((e) => {
-  check(false, `the run: ${e && e.stack ? e.stack : e}`);
-}).finally(() => {
-  clearTimeout(deadline);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+  checkNoProblems();
 });

@@ -14,9 +14,10 @@
 // feed.png (a phone's viewport, 390x844), and <scenario>-failure.png.
 'use strict';
 
-const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
+const { TIMEOUT, phone, launch, check, watch, checkNoProblems, byId, scenario: runScenario, api: call, run } =
+  require('./harness');
 
 const [worldFile, outDir] = process.argv.slice(2);
 if (!worldFile || !outDir) {
@@ -27,38 +28,8 @@ const W = JSON.parse(fs.readFileSync(worldFile, 'utf8'));
 const gateway = W.gateway.replace(/\/$/, '');
 fs.mkdirSync(outDir, { recursive: true });
 
-const TIMEOUT = 15000;  // any one wait
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE = phone(1);
 
-let passed = 0, failed = 0;
-function check(cond, name, detail) {
-  if (cond) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail !== undefined ? ` (${detail})` : ''}`);
-  }
-  return cond;
-}
-
-// Console errors, uncaught exceptions and dialogs (an alert() would mean
-// markup from a share ran) from every page.
-const problems = [];
-function watch(page, scenario) {
-  page.on('pageerror', (e) => problems.push(`${scenario}: uncaught ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${scenario}: console error ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`${scenario}: a ${d.type()} dialog opened: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-}
-
-const byId = (scope, id) => scope.locator(`[data-testid="${id}"]`);
 const item = (page, id) => page.locator(`li[data-id="${id}"]`);
 
 async function open(context, scenario, url) {
@@ -81,40 +52,13 @@ async function signedInContext(browser, token) {
   return context;
 }
 
-async function api(method, route, token, body) {
-  const headers = { Authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(gateway + route, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(TIMEOUT),
-  });
-  let data = null;
-  try { data = await r.json(); } catch (e) {}
-  return { status: r.status, data };
-}
+const api = (method, route, token, body) => call(gateway, method, route, token, body);
 
-// Runs one scenario; an exception is a failure (with a screenshot) and the
-// next scenario still runs.
-async function scenario(name, makeContext, body) {
-  const context = await makeContext();
-  let page = null;
-  try {
-    await body(context, (p) => { page = p; return p; });
-  } catch (e) {
-    check(false, `${name}: ${String(e.message || e).split('\n')[0]}`);
-    if (page) {
-      await page.screenshot({ path: path.join(outDir, `${name}-failure.png`), fullPage: true }).catch(() => {});
-      const text = await page.locator('main').innerText().catch(() => '');
-      console.log(`# ${name}: main: ${text.replace(/\s+/g, ' ').slice(0, 600)}`);
-    }
-  } finally {
-    await context.close();
-  }
-}
+// One scenario; see harness.scenario.
+const scenario = (name, makeContext, body) => runScenario(makeContext, name, outDir, body);
 
-async function main() {
-  const started = Date.now();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+run(async () => {
+  const browser = await launch();
   console.log(`# chromium ${browser.version()}, gateway ${gateway}`);
   try {
     // The pages and what is not one.
@@ -341,21 +285,5 @@ async function main() {
     await browser.close();
   }
 
-  check(problems.length === 0, 'no console errors, uncaught exceptions or dialogs', problems.join('; '));
-  console.log(`# ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-// A hung browser must not hang the test.
-const deadline = setTimeout(() => {
-  console.log('not ok - the run finished within 120 s');
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, 120000);
-
-main().catch((e) => {
-  check(false, `the run: ${e && e.stack ? e.stack : e}`);
-}).finally(() => {
-  clearTimeout(deadline);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+  checkNoProblems();
 });
