@@ -122,13 +122,13 @@ void SearchIndex::LinkName(uint32_t slot, bool link) {
   }
 }
 
-bool SearchIndex::AnswersAll(const SearchQuery& query, const Box& box, uint32_t doc,
-                             absl::Time now) const {
-  for (const std::string& term : query.all_terms) {
-    const Postings* p = PostingsOf(term);
-    if (p == nullptr || !Holds(*p, doc)) return false;
+bool SearchIndex::AnswersRest(const SearchQuery& query, const std::vector<const Postings*>& tags,
+                              const Box& box, uint32_t doc, absl::Time now) const {
+  if (!box.Holds(spots_[doc])) return false;
+  for (const Postings* p : tags) {
+    if (!Holds(*p, doc)) return false;
   }
-  return InAny(query, doc) && Admits(query, box, doc, now);
+  return InAny(query, doc) && InWindowAndCircle(query, docs_.at(doc).document, now);
 }
 
 std::vector<SearchIndex::MerchantHit> SearchIndex::FindMerchants(const SearchQuery& query,
@@ -142,28 +142,48 @@ std::vector<SearchIndex::MerchantHit> SearchIndex::FindMerchants(const SearchQue
     if (it == name_postings_.end()) return {};
     if (walk == nullptr || it->second.size() < walk->size()) walk = &it->second;
   }
+  // A document of a merchant whose name holds the text holds the text too:
+  // what is left to ask of it is the rest of the search.
+  std::vector<const Postings*> tags;
+  for (const std::string& term : query.all_terms) {
+    if (std::binary_search(query.text_terms.begin(), query.text_terms.end(), term)) continue;
+    const Postings* p = PostingsOf(term);
+    if (p == nullptr) return {};
+    tags.push_back(p);
+  }
   const Box box = BoxOf(query);
-  // The best `limit` so far by their newest answering document; a merchant
-  // whose newest document of all is older than the last of them cannot
-  // enter, and is passed over without a look at its documents.
+  // The merchants are looked at from the one with the newest document down,
+  // each from its newest document down, keeping the best `limit` by their
+  // newest answering document: once a merchant's newest document is older
+  // than the last of them, no merchant after it can enter.
   struct Hit {
     uint32_t newest;
     uint32_t slot;
   };
+  auto older = [](const Hit& a, const Hit& b) { return a.newest < b.newest; };
   auto newer = [](const Hit& a, const Hit& b) { return a.newest > b.newest; };
-  std::vector<Hit> best;  // a heap, the oldest on top
+  std::vector<Hit> next;  // a heap, the newest on top
+  next.reserve(walk->size());
   for (uint32_t slot : *walk) {
-    const Merchant& m = merchants_[slot];
-    if (m.docs.empty() || (best.size() == limit && m.docs.back() < best.front().newest)) continue;
+    if (!merchants_[slot].docs.empty()) next.push_back({merchants_[slot].docs.back(), slot});
+  }
+  std::make_heap(next.begin(), next.end(), older);
+  std::vector<Hit> best;  // a heap, the oldest on top
+  while (!next.empty()) {
+    std::pop_heap(next.begin(), next.end(), older);
+    const Hit candidate = next.back();
+    next.pop_back();
+    if (best.size() == limit && candidate.newest < best.front().newest) break;
+    const Merchant& m = merchants_[candidate.slot];
     if (!NameAnswers(query, m.terms, m.folded)) continue;
     for (auto d = m.docs.rbegin(); d != m.docs.rend(); ++d) {
       if (best.size() == limit && *d < best.front().newest) break;
-      if (!AnswersAll(query, box, *d, now)) continue;
+      if (!AnswersRest(query, tags, box, *d, now)) continue;
       if (best.size() == limit) {
         std::pop_heap(best.begin(), best.end(), newer);
         best.pop_back();
       }
-      best.push_back({*d, slot});
+      best.push_back({*d, candidate.slot});
       std::push_heap(best.begin(), best.end(), newer);
       break;
     }
@@ -175,7 +195,7 @@ std::vector<SearchIndex::MerchantHit> SearchIndex::FindMerchants(const SearchQue
     const Merchant& m = merchants_[hit.slot];
     MerchantHit found{m.id, m.name, 0};
     for (auto d = m.docs.rbegin(); d != m.docs.rend() && found.campaigns < kMaxCounted; ++d) {
-      found.campaigns += AnswersAll(query, box, *d, now) ? 1 : 0;
+      found.campaigns += AnswersRest(query, tags, box, *d, now) ? 1 : 0;
     }
     out.push_back(std::move(found));
   }

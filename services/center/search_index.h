@@ -91,7 +91,10 @@ class SearchIndex {
   void LeaveMerchant(uint32_t doc, const SearchDocument& document)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void LinkName(uint32_t slot, bool link) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool AnswersAll(const SearchQuery& query, const Box& box, uint32_t doc, absl::Time now) const
+  // For a document of a merchant whose name answers the text: the tags
+  // (their postings), the interests, the place and the window.
+  bool AnswersRest(const SearchQuery& query, const std::vector<const Postings*>& tags,
+                   const Box& box, uint32_t doc, absl::Time now) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;

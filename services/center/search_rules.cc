@@ -266,10 +266,14 @@ absl::StatusOr<SearchQuery> ParseSearch(const v1::SearchCampaignsRequest& req) {
 }
 
 bool PassesFilters(const SearchQuery& query, const SearchDocument& doc, absl::Time now) {
-  if (now < doc.start || now >= doc.end) return false;
   for (const auto& p : query.phrases) {
     if (doc.text.find(p) == std::string::npos) return false;
   }
+  return InWindowAndCircle(query, doc, now);
+}
+
+bool InWindowAndCircle(const SearchQuery& query, const SearchDocument& doc, absl::Time now) {
+  if (now < doc.start || now >= doc.end) return false;
   if (query.circle) {
     if (!doc.place) return false;
     const SearchCircle& c = *query.circle;

@@ -118,6 +118,8 @@ absl::StatusOr<SearchQuery> ParseSearch(const v1::SearchCampaignsRequest& req);
 
 // Everything but the terms: phrases, window, circle.
 bool PassesFilters(const SearchQuery& query, const SearchDocument& doc, absl::Time now);
+// The window and the circle alone.
+bool InWindowAndCircle(const SearchQuery& query, const SearchDocument& doc, absl::Time now);
 // Whether `doc` answers `query` at `now` (stock aside).
 bool Matches(const SearchQuery& query, const SearchDocument& doc, absl::Time now);
 
