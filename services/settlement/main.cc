@@ -1,0 +1,48 @@
+// qrcloud-settlement: the revenue settlement module (patent claim 1) on the
+// service kit: the double-entry ledger (libs/ledger over MySQL), fed by the
+// center's `orders` stream, with statements, payouts and the ledger check
+// (docs/settlement.md). It never reads another service's tables.
+#include "absl/flags/flag.h"
+#include "libs/core/status.h"
+#include "libs/ordering/order_book.h"
+#include "libs/service/events.h"
+#include "libs/service/host.h"
+#include "services/settlement/mysql_ledger.h"
+#include "services/settlement/settlement_logic.h"
+#include "services/settlement/settlement_service.h"
+
+ABSL_FLAG(std::string, plan_fees, "standard=500,pro=300",
+          "The platform fee of each merchant plan, in basis points of a redeemed order's total "
+          "(<plan>=<bps>,...); the first is every merchant's plan until an administrator sets "
+          "another");
+
+namespace qrcloud::settlement {
+
+std::vector<store::Migration> Migrations();  // migrations/*.sql, compiled in
+
+absl::Status Build(service::Host& host) {
+  QRCLOUD_ASSIGN_OR_RETURN(FeeSchedule fees, ParseFeeSchedule(absl::GetFlag(FLAGS_plan_fees)));
+  auto& runner = host.Own(std::make_unique<store::MysqlTxRunner>(host.mysql(), host.outbox()));
+  auto& ledger = host.Own(std::make_unique<MysqlLedger>(host.mysql()));
+  auto& logic =
+      host.Own(std::make_unique<SettlementLogic>(runner, ledger, std::move(fees), host.clock()));
+  auto& api = host.Own(std::make_unique<SettlementServiceImpl>(logic, host.dispatcher_deps()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::SettlementService>(api));
+  host.AddConsumer(
+      {.stream = ordering::kOrderStream, .group = "settlement"},
+      service::EventHandler<v1::Order>(ordering::kOrderStream,
+                                       [&logic](const std::string& type, const v1::Order& order) {
+                                         return logic.OnOrder(type, order);
+                                       }));
+  return absl::OkStatus();
+}
+
+}  // namespace qrcloud::settlement
+
+int main(int argc, char** argv) {
+  return qrcloud::service::Main(argc, argv,
+                                {.name = "settlement",
+                                 .usage = "qrcloud-settlement [flags]",
+                                 .migrations = qrcloud::settlement::Migrations(),
+                                 .build = qrcloud::settlement::Build});
+}

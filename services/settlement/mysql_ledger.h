@@ -1,0 +1,90 @@
+// The ledger over MySQL (migrations/0001_settlement.sql): libs/ledger's rules
+// decide, this keeps what they decide. A chain of transfers runs in the
+// caller's unit of work, each transfer with its accounts locked (FOR UPDATE,
+// in id order, so two chains never wait on each other in a circle) and the
+// transfer's id unique, so a replay finds it (kExists) and two workers racing
+// on one event cannot both post it: the loser's unit fails on the key and,
+// retried, finds the winner's transfer.
+//
+// Accounts are made on first use from their names (settlement_rules.h
+// AccountNamed gives their party and flags). The service's other tables
+// (merchant plans, payouts) are here too: they are few and change with the
+// ledger.
+#ifndef QRCLOUD_SERVICES_SETTLEMENT_MYSQL_LEDGER_H_
+#define QRCLOUD_SERVICES_SETTLEMENT_MYSQL_LEDGER_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/ledger/check.h"
+#include "libs/ledger/ledger_rules.h"
+#include "libs/store/mysql.h"
+#include "libs/store/tx.h"
+#include "qrcloud/v1/settlement.pb.h"
+
+namespace qrcloud::settlement {
+
+struct PayoutRow {
+  std::string id;
+  std::string request_id;
+  std::string party;
+  std::string statement_id;
+  int64_t amount = 0;
+  std::string currency;
+  std::string reference;
+  absl::Time create_time;
+};
+
+class MysqlLedger {
+ public:
+  explicit MysqlLedger(store::MysqlPool& mysql) : mysql_(mysql) {}
+
+  // In `tx`: the transfers of `chain` in order (a single transfer, or a
+  // linked chain: every one but the last has flags.linked), each one's
+  // result. Unless every result is kOk or kExists, the caller must roll the
+  // unit back (a chain is all or nothing); the results after the first
+  // refusal are kLinkedEventFailed.
+  absl::StatusOr<std::vector<ledger::CreateResult>> Create(
+      store::Tx& tx, const std::vector<ledger::Transfer>& chain, absl::Time now);
+  // The transfer stored under `id`.
+  absl::StatusOr<std::optional<ledger::Transfer>> FindTransfer(store::Tx& tx, absl::string_view id);
+
+  absl::StatusOr<std::optional<ledger::Account>> FindAccount(absl::string_view id);
+  // The entries of `accounts` posted in [from, to): oldest first, or the
+  // newest first when `newest_first`; at most `limit`.
+  absl::StatusOr<std::vector<v1::LedgerEntry>> Entries(const std::vector<std::string>& accounts,
+                                                       absl::Time from, absl::Time to,
+                                                       int64_t limit, bool newest_first);
+  // The sum of the entries of `accounts` posted before `before`.
+  absl::StatusOr<int64_t> SumBefore(const std::vector<std::string>& accounts, absl::Time before);
+  // The accounts a party has (of every currency).
+  absl::StatusOr<std::vector<ledger::Account>> AccountsOfParty(absl::string_view kind,
+                                                               absl::string_view party_id);
+  // The months (China Standard Time, "YYYY-MM") in which `accounts` have
+  // entries, the newest first.
+  absl::StatusOr<std::vector<std::string>> Months(const std::vector<std::string>& accounts);
+  // Every account and transfer into `checker`; how many of each.
+  absl::Status CheckAll(ledger::Checker& checker, int64_t& accounts, int64_t& transfers);
+
+  // The plan `merchant_id` is charged at, at `at`; none when never set.
+  absl::StatusOr<std::optional<std::string>> PlanAt(absl::string_view merchant_id, absl::Time at);
+  absl::Status SetPlan(absl::string_view merchant_id, absl::string_view plan, absl::Time from);
+
+  // Keeps an event the ledger refused (once; a second time changes nothing).
+  absl::Status Park(absl::string_view event, absl::string_view reason, absl::string_view data,
+                    absl::Time at);
+
+  // The payout made for `request_id`, if any.
+  absl::StatusOr<std::optional<PayoutRow>> FindPayout(store::Tx& tx, absl::string_view request_id);
+  absl::Status AddPayout(store::Tx& tx, const PayoutRow& payout);
+
+ private:
+  store::MysqlPool& mysql_;
+};
+
+}  // namespace qrcloud::settlement
+
+#endif  // QRCLOUD_SERVICES_SETTLEMENT_MYSQL_LEDGER_H_

@@ -1,0 +1,193 @@
+// qrcloud-settlement through the real gateway, fed by the center's `orders`
+// stream: a redeemed order charges the merchant its plan's fee once however
+// often the event comes, the merchant sees its account and statement (JSON
+// and CSV) and no other merchant's, an administrator sets plans and checks
+// the ledger, and bad input changes nothing.
+#include <catch2/catch.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/ordering/order_book.h"
+#include "tests/support/api.h"
+#include "tests/support/flow.h"
+#include "tests/support/stack.h"
+#include "tests/support/test_env.h"
+
+namespace qrcloud::testing {
+namespace {
+
+constexpr char kOffer[] = R"({"title":"Hotpot for two","description":"Dinner","mode":"ORDER",
+  "template":"coupon","price":{"currency":"CNY","minor":"1990"},"stock":"100","perPersonLimit":5})";
+
+struct World {
+  std::unique_ptr<Stack> stack;
+  std::unique_ptr<Flow> flow;
+  std::unique_ptr<Api> merchant;
+  std::string mid;
+  std::string campaign;
+  std::unique_ptr<Api> person;
+  std::unique_ptr<Api> admin;
+  World() {
+    auto s = Stack::Start({.processes = {"settlement"}});
+    INFO((s.ok() ? "" : std::string(s.status().message())));
+    REQUIRE(s.ok());
+    stack = *std::move(s);
+    flow = std::make_unique<Flow>(*stack);
+    merchant = flow->QualifiedMerchant(&mid);
+    campaign = flow->PublishCampaign(*merchant, mid, kOffer).At("id");
+    REQUIRE_FALSE(campaign.empty());
+    person = flow->NewAccount("PERSON");
+    admin = std::make_unique<Api>("127.0.0.1", stack->gateway_port());
+    admin->set_token(flow->admin_token());
+  }
+  // Orders one and redeems it at the shop; the order's id.
+  std::string OrderAndRedeem(const std::string& request_id) {
+    ApiResponse order = person->Post("/v1/campaigns/" + campaign + "/orders",
+                                     absl::StrCat(R"({"requestId":")", request_id, R"("})"));
+    INFO(order.body);
+    REQUIRE(order.status == 200);
+    ApiResponse redeemed =
+        merchant->Post("/v1/receipts:redeem",
+                       absl::StrCat(R"({"token":")", order.At("order.receipt.token"), R"("})"));
+    INFO(redeemed.body);
+    REQUIRE(redeemed.status == 200);
+    return order.At("order.id");
+  }
+  std::string FeesAccount() const { return "/v1/ledger/accounts/merchant." + mid + ".fees.CNY"; }
+};
+
+std::string ThisMonth() {
+  return absl::FormatTime("%Y-%m", absl::Now(), absl::FixedTimeZone(8 * 3600));
+}
+
+TEST_CASE("A redeemed order charges the merchant its plan's fee once, seen only by it") {
+  World w;
+  const std::string first = w.OrderAndRedeem("settle-1");
+  // 5% of 19.90 is 0.995: 1.00 owed, posted from the orders stream.
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "100"; },
+                  absl::Seconds(20)));
+  ApiResponse account = w.merchant->Get(w.FeesAccount());
+  INFO(account.body);
+  CHECK(account.At("partyKind") == "merchant");
+  CHECK(account.At("partyId") == w.mid);
+  CHECK(account.At("recentEntries.0.transferId") == "order:" + first + ":fee");
+  CHECK(account.At("recentEntries.0.sourceEvent") == "order.redeemed:" + first);
+  CHECK(account.At("recentEntries.0.code") == "fee");
+
+  // The event again (a redelivery): nothing changes.
+  cache::RedisPool& redis = w.flow->redis();
+  auto entries = redis.Command({"XRANGE", ordering::kOrderStream, "-", "+"});
+  REQUIRE(entries.ok());
+  int replayed = 0;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    const cache::Reply fields = (*entries)[i][1];
+    std::vector<std::string> add = {"XADD", ordering::kOrderStream, "*"};
+    bool redeemed = false;
+    for (size_t f = 0; f + 1 < fields.size(); f += 2) {
+      add.push_back(fields[f].str());
+      add.push_back(fields[f + 1].str());
+      redeemed |= fields[f].str() == "type" && fields[f + 1].str() == ordering::kOrderRedeemed;
+    }
+    if (!redeemed) continue;
+    REQUIRE(redis.Command(add).ok());
+    ++replayed;
+  }
+  REQUIRE(replayed == 1);
+  // A second order after the replay shows the replay was handled before it.
+  const std::string second = w.OrderAndRedeem("settle-2");
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "200"; },
+                  absl::Seconds(20)));
+  CHECK(w.merchant->Get(w.FeesAccount()).At("recentEntries.2.id").empty());  // two entries only
+
+  // Its statement: what it owes, from its side; the CSV alike.
+  const std::string statement = "merchant." + w.mid + "." + ThisMonth();
+  ApiResponse list = w.merchant->Get("/v1/statements");
+  INFO(list.body);
+  REQUIRE(list.status == 200);
+  CHECK(list.At("statements.0.id") == statement);
+  CHECK(list.At("statements.0.closingBalance.minor") == "-200");
+  CHECK(list.At("statements.0.lines.1.sourceEvent") == "order.redeemed:" + second);
+  ApiResponse csv = w.merchant->Get("/v1/statements/" + statement + ":export");
+  INFO(csv.body);
+  CHECK(csv.status == 200);
+  CHECK(absl::StrContains(csv.body, "order.redeemed:" + first));
+  CHECK(absl::StrContains(csv.body, "closing balance,-2.00,CNY"));
+
+  // Nobody else sees it: another merchant, a person, anonymous.
+  std::string other_mid;
+  auto other = w.flow->NewAccount("MERCHANT", &other_mid);
+  CHECK(other->Get(w.FeesAccount()).status == 404);
+  CHECK(other->Get("/v1/statements/" + statement).status == 404);
+  CHECK(other->Get("/v1/statements?party=merchant:" + w.mid).status == 404);
+  CHECK(other->Get("/v1/statements").At("statements").empty());  // no books yet
+  CHECK(w.person->Get(w.FeesAccount()).status == 404);
+  CHECK(w.person->Get("/v1/ledger/accounts/platform.fees.CNY").status == 404);
+  Api anonymous("127.0.0.1", w.stack->gateway_port());
+  CHECK(anonymous.Get(w.FeesAccount()).status == 401);
+
+  // The administrator sees the platform's side, and the ledger balances.
+  CHECK(w.admin->Get("/v1/ledger/accounts/platform.fees.CNY").At("balance.minor") == "-200");
+  ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
+  INFO(check.body);
+  CHECK(check.status == 200);
+  CHECK(check.At("transfers") == "2");
+  CHECK(check.At("problems").empty());
+  CHECK(w.merchant->Post("/v1/ledger:check", "{}").status == 403);
+}
+
+TEST_CASE("Plans set the fee from their time on, and bad input is refused naming the field") {
+  World w;
+  ApiResponse plan =
+      w.admin->Call("PUT", "/v1/settlement/merchants/" + w.mid + "/plan", R"({"plan":"pro"})");
+  INFO(plan.body);
+  REQUIRE(plan.status == 200);
+  CHECK(plan.At("feeBps") == "300");
+  w.OrderAndRedeem("plan-1");
+  // 3% of 19.90 is 0.597: 0.60.
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "60"; },
+                  absl::Seconds(20)));
+
+  auto bad = [&](Api& api, const std::string& method, const std::string& path,
+                 const std::string& body, int status, const std::string& names) {
+    ApiResponse r = api.Call(method, path, body);
+    INFO(method << " " << path << " " << body << " → " << r.body);
+    CHECK(r.status == status);
+    CHECK(absl::StrContains(r.body, names));
+  };
+  const std::string plan_path = "/v1/settlement/merchants/" + w.mid + "/plan";
+  bad(*w.admin, "PUT", plan_path, R"({"plan":"gold"})", 400, "standard");
+  bad(*w.admin, "PUT", plan_path, R"({"plan":"pro","effectiveTime":"2020-01-01T00:00:00Z"})", 400,
+      "effectiveTime");
+  bad(*w.merchant, "PUT", plan_path, R"({"plan":"standard"})", 403, "");
+  bad(*w.merchant, "GET", "/v1/statements?period=2026-13", "", 400, "YYYY-MM");
+  bad(*w.merchant, "GET", "/v1/statements?party=admin:1", "", 400, "party");
+  bad(*w.merchant, "GET", "/v1/ledger/accounts/merchant." + w.mid + ".cash.CNY", "", 400,
+      "ledger account");
+
+  // Payouts: an administrator's, never more than is available, never twice.
+  const std::string statement = "merchant." + w.mid + "." + ThisMonth();
+  const std::string payout = absl::StrCat(R"({"statementId":")", statement,
+                                          R"(","amount":{"currency":"CNY","minor":"100"},)",
+                                          R"("reference":"BANK-1","requestId":"p-1"})");
+  bad(*w.merchant, "POST", "/v1/payouts", payout, 403, "");
+  bad(*w.admin, "POST", "/v1/payouts", payout, 400, "available");
+  bad(*w.admin, "POST", "/v1/payouts",
+      absl::StrCat(
+          R"({"statementId":")", statement,
+          R"(","amount":{"currency":"CNY","minor":"-5"},"reference":"B","requestId":"p-2"})"),
+      400, "amount");
+  bad(*w.admin, "POST", "/v1/payouts",
+      R"({"statementId":"nobody","amount":{"currency":"CNY","minor":"5"},"reference":"B","requestId":"p-3"})",
+      400, "statementId");
+  // Nothing changed: still one transfer, and the books balance.
+  ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
+  CHECK(check.At("transfers") == "1");
+  CHECK(check.At("problems").empty());
+  CHECK(w.admin->Get("/v1/ledger/accounts/merchant." + w.mid + ".available.CNY")
+            .At("recentEntries")
+            .empty());
+}
+
+}  // namespace
+}  // namespace qrcloud::testing

@@ -1,0 +1,340 @@
+#include "services/settlement/settlement_logic.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/auth/access.h"
+#include "libs/core/ids.h"
+#include "libs/core/money.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/core/validate.h"
+
+namespace qrcloud::settlement {
+namespace {
+
+constexpr int kRecentEntries = 20;
+constexpr int kDefaultMonths = 12;
+constexpr int kMaxMonths = 60;
+// A statement shows at most this many lines; a party with more in one
+// period asks for its days.
+constexpr int64_t kMaxStatementLines = 10000;
+
+bool IsAdmin(const auth::Principal& p) { return p.Has(auth::Role::kAdmin); }
+bool MayReadAll(const auth::Principal& p) {
+  return p.Has(auth::Role::kAdmin) || p.Has(auth::Role::kAuditor);
+}
+
+bool Accepted(ledger::CreateResult r) {
+  return r == ledger::CreateResult::kOk || r == ledger::CreateResult::kExists;
+}
+
+void SetMoney(v1::Money* m, absl::string_view currency, int64_t minor) {
+  m->set_currency(std::string(currency));
+  m->set_minor(minor);
+}
+
+}  // namespace
+
+absl::Status SettlementLogic::OnOrder(const std::string& type, const v1::Order& order) {
+  if (type != "order.redeemed" && type != "order.refunded") return absl::OkStatus();
+  const absl::Time now = clock_.Now();
+  const absl::Time redeemed = order.has_redeem_time() ? core::FromProto(order.redeem_time()) : now;
+  QRCLOUD_ASSIGN_OR_RETURN(std::optional<std::string> plan,
+                           ledger_.PlanAt(order.merchant_id(), redeemed));
+  std::string plan_name = plan.value_or(fees_.default_plan);
+  auto fee = fees_.plan_bps.find(plan_name);
+  if (fee == fees_.plan_bps.end()) {  // a plan no longer configured
+    plan_name = fees_.default_plan;
+    fee = fees_.plan_bps.find(plan_name);
+  }
+  std::string refused;
+  absl::Status status = runner_.Run([&](store::Tx& tx) -> absl::Status {
+    refused.clear();
+    std::optional<ledger::Transfer> charged;
+    if (type == "order.refunded") {
+      QRCLOUD_ASSIGN_OR_RETURN(
+          charged, ledger_.FindTransfer(tx, absl::StrCat("order:", order.id(), ":fee")));
+    }
+    auto transfers =
+        TransfersForOrder(type, order, plan_name, fee->second, charged ? &*charged : nullptr);
+    if (!transfers.ok()) {
+      refused = std::string(transfers.status().message());
+      return absl::OkStatus();
+    }
+    if (transfers->empty()) return absl::OkStatus();
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.Create(tx, *transfers, now));
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (Accepted(results[i])) continue;
+      refused = absl::StrCat((*transfers)[i].id, ": ", ledger::ResultMessage(results[i]));
+      return absl::FailedPreconditionError("refused");  // the chain undone; parked below
+    }
+    return absl::OkStatus();
+  });
+  if (refused.empty()) return status;
+  // No retry changes a rule's answer: kept for an administrator instead of
+  // holding up every later event.
+  std::string data;
+  (void)google::protobuf::util::MessageToJsonString(order, &data);
+  spdlog::error("settlement: {} of order {} parked: {}", type, order.id(), refused);
+  return ledger_.Park(absl::StrCat(type, ":", order.id()), refused, data, now);
+}
+
+absl::StatusOr<Party> SettlementLogic::OwnParty(const rpc::CallContext& call) const {
+  const auth::Principal& p = call.caller();
+  if ((p.Has(auth::Role::kMerchant) || p.Has(auth::Role::kMerchantStaff)) &&
+      !p.merchant_id.empty()) {
+    return Party{PartyKind::kMerchant, p.merchant_id};
+  }
+  if (p.Has(auth::Role::kAgent) && !p.agent_id.empty()) return Party{PartyKind::kAgent, p.agent_id};
+  if (p.Has(auth::Role::kPartner) && !p.partner_id.empty()) {
+    return Party{PartyKind::kPartner, p.partner_id};
+  }
+  return core::InvalidField("party",
+                            "is required: only merchants, agents and partners have books of their "
+                            "own; name one as \"merchant:<id>\"");
+}
+
+absl::Status SettlementLogic::MaySee(const rpc::CallContext& call, const Party& party) const {
+  if (MayReadAll(call.caller())) return absl::OkStatus();
+  auto own = OwnParty(call);
+  if (own.ok() && *own == party) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat("no books of ", party.ToString()));
+}
+
+absl::Status SettlementLogic::GetLedgerAccount(const rpc::CallContext& call,
+                                               const v1::GetLedgerAccountRequest& req,
+                                               v1::LedgerAccount& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(ledger::Account named, AccountNamed(req.id()));
+  const std::optional<Party> owner = OwnerOf(req.id());
+  if (owner) {
+    QRCLOUD_RETURN_IF_ERROR(MaySee(call, *owner));
+  } else if (!MayReadAll(call.caller())) {
+    return absl::NotFoundError(absl::StrCat("no account ", req.id()));
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(std::optional<ledger::Account> account, ledger_.FindAccount(req.id()));
+  // An account is made by its first transfer; before it, it is empty.
+  const ledger::Account& a = account ? *account : named;
+  resp.set_id(a.id);
+  resp.set_party_kind(a.party_kind);
+  resp.set_party_id(a.party_id);
+  SetMoney(resp.mutable_balance(), a.currency, a.Balance());
+  SetMoney(resp.mutable_debits_pending(), a.currency, a.debits_pending);
+  SetMoney(resp.mutable_credits_pending(), a.currency, a.credits_pending);
+  SetMoney(resp.mutable_debits_posted(), a.currency, a.debits_posted);
+  SetMoney(resp.mutable_credits_posted(), a.currency, a.credits_posted);
+  if (!account) return absl::OkStatus();
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto entries, ledger_.Entries({a.id}, absl::UnixEpoch(), clock_.Now() + absl::Hours(24),
+                                    kRecentEntries, /*newest_first=*/true));
+  for (auto& e : entries) *resp.add_recent_entries() = std::move(e);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Statement> SettlementLogic::Statement(const Party& party, const Period& period) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto accounts, ledger_.AccountsOfParty(party.KindName(), party.id));
+  std::string currency = "CNY";
+  std::vector<std::string> ids;
+  for (const auto& a : accounts) {
+    ids.push_back(a.id);
+    currency = a.currency;
+  }
+  for (const auto& a : accounts) {
+    if (a.currency != currency) {
+      return absl::UnimplementedError(
+          absl::StrCat(party.ToString(),
+                       " has accounts in more than one currency; statements "
+                       "are kept in one"));
+    }
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(int64_t opening, ledger_.SumBefore(ids, period.start));
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto entries, ledger_.Entries(ids, period.start, period.end, kMaxStatementLines + 1, false));
+  if (static_cast<int64_t>(entries.size()) > kMaxStatementLines) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the statement for ", period.text, " has more than ", kMaxStatementLines,
+                     " lines: ask for its days (period YYYY-MM-DD)"));
+  }
+  return BuildStatement(party, period, currency, opening, entries);
+}
+
+absl::Status SettlementLogic::ListStatements(const rpc::CallContext& call,
+                                             const v1::ListStatementsRequest& req,
+                                             v1::ListStatementsResponse& resp) {
+  Party party;
+  if (req.party().empty()) {
+    QRCLOUD_ASSIGN_OR_RETURN(party, OwnParty(call));
+  } else {
+    QRCLOUD_ASSIGN_OR_RETURN(party, ParseParty("party", req.party()));
+    QRCLOUD_RETURN_IF_ERROR(MaySee(call, party));
+  }
+  if (!req.period().empty()) {
+    QRCLOUD_ASSIGN_OR_RETURN(Period period, ParsePeriod("period", req.period()));
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.add_statements(), Statement(party, period));
+    return absl::OkStatus();
+  }
+  const int size = req.page().page_size() == 0 ? kDefaultMonths : req.page().page_size();
+  if (size < 1 || size > kMaxMonths) {
+    return core::InvalidField("page.pageSize", absl::StrCat("must be 1 to ", kMaxMonths,
+                                                            " months (0: ", kDefaultMonths, ")"));
+  }
+  std::optional<Period> below;
+  if (!req.page().page_token().empty()) {
+    auto token = ParsePeriod("page.pageToken", req.page().page_token());
+    if (!token.ok() || token->text.size() != 7) {
+      return core::InvalidField("page.pageToken", "is not one this call gave");
+    }
+    below = *token;
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auto accounts, ledger_.AccountsOfParty(party.KindName(), party.id));
+  std::vector<std::string> ids;
+  for (const auto& a : accounts) ids.push_back(a.id);
+  QRCLOUD_ASSIGN_OR_RETURN(auto months, ledger_.Months(ids));
+  for (const std::string& month : months) {
+    if (below && month >= below->text) continue;
+    if (resp.statements_size() == size) {
+      resp.mutable_page()->set_next_page_token(resp.statements(size - 1).period());
+      break;
+    }
+    QRCLOUD_ASSIGN_OR_RETURN(Period period, ParsePeriod("period", month));
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.add_statements(), Statement(party, period));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::GetStatement(const rpc::CallContext& call,
+                                           const v1::GetStatementRequest& req,
+                                           v1::Statement& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto id, ParseStatementId("id", req.id()));
+  QRCLOUD_RETURN_IF_ERROR(MaySee(call, id.first));
+  QRCLOUD_ASSIGN_OR_RETURN(resp, Statement(id.first, id.second));
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::ExportStatement(const rpc::CallContext& call,
+                                              const v1::GetStatementRequest& req,
+                                              google::api::HttpBody& resp) {
+  if (!req.format().empty() && req.format() != "csv") {
+    return core::InvalidField("format",
+                              "must be csv (or empty) for :export; JSON is GET "
+                              "/v1/statements/{id}");
+  }
+  v1::Statement statement;
+  QRCLOUD_RETURN_IF_ERROR(GetStatement(call, req, statement));
+  resp.set_content_type("text/csv; charset=utf-8");
+  resp.set_data(StatementCsv(statement));
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::CreatePayout(const rpc::CallContext& call,
+                                           const v1::CreatePayoutRequest& req, v1::Payout& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAdmin));
+  QRCLOUD_ASSIGN_OR_RETURN(auto id, ParseStatementId("statementId", req.statement_id()));
+  const Party& party = id.first;
+  if (req.request_id().empty() || req.request_id().size() > 100) {
+    return core::InvalidField("requestId",
+                              "is required: 1 to 100 characters, the same for a retry");
+  }
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("reference", req.reference(), 1, 128));
+  if (req.amount().minor() <= 0) {
+    return core::InvalidField("amount",
+                              "must be more than 0 (minor units, e.g. \"1990\" for 19.90)");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(core::Money amount,
+                           core::Money::Of(req.amount().currency(), req.amount().minor()));
+  const absl::Time now = clock_.Now();
+  ledger::Transfer t;
+  t.id = absl::StrCat("payout:", req.request_id());
+  t.debit_account_id = AvailableAccount(party, amount.currency());
+  t.credit_account_id = PlatformBankAccount(amount.currency());
+  t.amount = amount.minor();
+  t.currency = amount.currency();
+  t.source_event = absl::StrCat("payout:", req.request_id());
+  t.code = "payout";
+  t.memo = absl::StrCat("payout ", req.reference());
+  PayoutRow row;
+  ledger::CreateResult refused = ledger::CreateResult::kOk;
+  const absl::Status ran = runner_.Run([&](store::Tx& tx) -> absl::Status {
+    refused = ledger::CreateResult::kOk;
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.Create(tx, {t}, now));
+    if (!Accepted(results[0])) {
+      refused = results[0];
+      return absl::FailedPreconditionError("refused");  // undone: not even its account is made
+    }
+    QRCLOUD_ASSIGN_OR_RETURN(auto existing, ledger_.FindPayout(tx, req.request_id()));
+    if (existing) {
+      row = *existing;
+      return absl::OkStatus();
+    }
+    row = PayoutRow{core::NewIdAt(now), req.request_id(),  party.ToString(), req.statement_id(),
+                    amount.minor(),     amount.currency(), req.reference(),  now};
+    return ledger_.AddPayout(tx, row);
+  });
+  if (refused == ledger::CreateResult::kOk) QRCLOUD_RETURN_IF_ERROR(ran);
+  if (refused == ledger::CreateResult::kExceedsCredits) {
+    QRCLOUD_ASSIGN_OR_RETURN(auto available, ledger_.FindAccount(t.debit_account_id));
+    const int64_t left = available ? -available->Balance() - available->debits_pending : 0;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "amount: ", amount.ToString(), " is more than ", party.ToString(), " has available (",
+        core::Money::Of(amount.currency(), std::max<int64_t>(left, 0))->ToString(),
+        "); nothing was paid out"));
+  }
+  if (refused != ledger::CreateResult::kOk) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("requestId: ", ledger::ResultMessage(refused),
+                     " (a request id is used once, with the same statement and amount)"));
+  }
+  resp.set_id(row.id);
+  resp.set_statement_id(row.statement_id);
+  resp.set_party(row.party);
+  SetMoney(resp.mutable_amount(), row.currency, row.amount);
+  resp.set_reference(row.reference);
+  core::ToProto(row.create_time, resp.mutable_create_time());
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::CheckLedger(const rpc::CallContext& call,
+                                          const v1::CheckLedgerRequest&,
+                                          v1::CheckLedgerResponse& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAdmin));
+  ledger::Checker checker;
+  int64_t accounts = 0, transfers = 0;
+  QRCLOUD_RETURN_IF_ERROR(ledger_.CheckAll(checker, accounts, transfers));
+  resp.set_accounts(accounts);
+  resp.set_transfers(transfers);
+  for (auto& problem : checker.Finish()) resp.add_problems(std::move(problem));
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::SetMerchantPlan(const rpc::CallContext& call,
+                                              const v1::SetMerchantPlanRequest& req,
+                                              v1::MerchantPlan& resp) {
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAdmin));
+  QRCLOUD_ASSIGN_OR_RETURN(Party party,
+                           ParseParty("merchantId", absl::StrCat("merchant:", req.merchant_id())));
+  auto fee = fees_.plan_bps.find(req.plan());
+  if (fee == fees_.plan_bps.end()) {
+    std::vector<std::string> plans;
+    for (const auto& [plan, bps] : fees_.plan_bps) plans.push_back(plan);
+    return core::InvalidField("plan", absl::StrCat("must be one of ", absl::StrJoin(plans, ", ")));
+  }
+  const absl::Time now = clock_.Now();
+  absl::Time from = req.has_effective_time() ? core::FromProto(req.effective_time()) : now;
+  // A second's grace for the caller's clock; the past is settled already.
+  if (from < now - absl::Seconds(1)) {
+    return core::InvalidField("effectiveTime",
+                              "must not be in the past: orders already "
+                              "redeemed keep the fee they were charged");
+  }
+  from = std::max(from, now);
+  QRCLOUD_RETURN_IF_ERROR(ledger_.SetPlan(party.id, req.plan(), from));
+  resp.set_merchant_id(party.id);
+  resp.set_plan(req.plan());
+  resp.set_fee_bps(fee->second);
+  core::ToProto(from, resp.mutable_effective_time());
+  return absl::OkStatus();
+}
+
+}  // namespace qrcloud::settlement

@@ -1,0 +1,66 @@
+// The settlement service (docs/settlement.md): follows the center's `orders`
+// stream into the ledger, shows each party its accounts and statements, and
+// lets an administrator set merchants' plans, record payouts and check the
+// whole ledger. What is posted is settlement_rules.h; how the ledger decides
+// is libs/ledger; where it is kept is mysql_ledger.h.
+//
+// Who sees what: a merchant's owner and staff its own accounts and
+// statements, an agent or a partner its own, an administrator (and an
+// auditor, reading) everything. Anything else is NOT_FOUND, exactly as if
+// it did not exist.
+#ifndef QRCLOUD_SERVICES_SETTLEMENT_SETTLEMENT_LOGIC_H_
+#define QRCLOUD_SERVICES_SETTLEMENT_SETTLEMENT_LOGIC_H_
+
+#include "google/api/httpbody.pb.h"
+#include "libs/core/clock.h"
+#include "libs/rpc/dispatcher.h"
+#include "libs/store/tx.h"
+#include "qrcloud/v1/order.pb.h"
+#include "qrcloud/v1/settlement.pb.h"
+#include "services/settlement/mysql_ledger.h"
+#include "services/settlement/settlement_rules.h"
+
+namespace qrcloud::settlement {
+
+class SettlementLogic {
+ public:
+  SettlementLogic(store::TxRunner& runner, MysqlLedger& ledger, FeeSchedule fees,
+                  const core::Clock& clock)
+      : runner_(runner), ledger_(ledger), fees_(std::move(fees)), clock_(clock) {}
+
+  // An event of the `orders` stream, posted once however often it comes.
+  absl::Status OnOrder(const std::string& type, const v1::Order& order);
+
+  absl::Status GetLedgerAccount(const rpc::CallContext& call,
+                                const v1::GetLedgerAccountRequest& req, v1::LedgerAccount& resp);
+  absl::Status ListStatements(const rpc::CallContext& call, const v1::ListStatementsRequest& req,
+                              v1::ListStatementsResponse& resp);
+  absl::Status GetStatement(const rpc::CallContext& call, const v1::GetStatementRequest& req,
+                            v1::Statement& resp);
+  absl::Status ExportStatement(const rpc::CallContext& call, const v1::GetStatementRequest& req,
+                               google::api::HttpBody& resp);
+  absl::Status CreatePayout(const rpc::CallContext& call, const v1::CreatePayoutRequest& req,
+                            v1::Payout& resp);
+  absl::Status CheckLedger(const rpc::CallContext& call, const v1::CheckLedgerRequest& req,
+                           v1::CheckLedgerResponse& resp);
+  absl::Status SetMerchantPlan(const rpc::CallContext& call, const v1::SetMerchantPlanRequest& req,
+                               v1::MerchantPlan& resp);
+
+ private:
+  // The caller's own party, or NOT_FOUND naming what it may see.
+  absl::StatusOr<Party> OwnParty(const rpc::CallContext& call) const;
+  // NOT_FOUND unless the caller may see `party`'s books.
+  absl::Status MaySee(const rpc::CallContext& call, const Party& party) const;
+  // The party's statement for `period` in its one currency (CNY when it has
+  // no account yet).
+  absl::StatusOr<v1::Statement> Statement(const Party& party, const Period& period);
+
+  store::TxRunner& runner_;
+  MysqlLedger& ledger_;
+  const FeeSchedule fees_;
+  const core::Clock& clock_;
+};
+
+}  // namespace qrcloud::settlement
+
+#endif  // QRCLOUD_SERVICES_SETTLEMENT_SETTLEMENT_LOGIC_H_

@@ -1,0 +1,218 @@
+// What settlement posts and shows, without a database: account names and
+// their flags, the fee of each plan and its rounding, a refund reversing the
+// fee charged, periods of China Standard Time, statements and their CSV; and,
+// on libs/ledger's memory ledger, that the postings replayed change nothing
+// and payouts never pass what is available.
+#include "services/settlement/settlement_rules.h"
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/match.h"
+#include "libs/core/proto_time.h"
+#include "libs/ledger/check.h"
+#include "libs/ledger/memory_ledger.h"
+
+namespace qrcloud::settlement {
+namespace {
+
+v1::Order Order(const std::string& id, int64_t total_minor) {
+  v1::Order o;
+  o.set_id(id);
+  o.set_merchant_id("M1");
+  o.mutable_total()->set_currency("CNY");
+  o.mutable_total()->set_minor(total_minor);
+  return o;
+}
+
+TEST_CASE("Account names say whose they are and what they may do") {
+  auto fees = AccountNamed(MerchantFeesAccount("M1", "CNY"));
+  REQUIRE(fees.ok());
+  CHECK(fees->id == "merchant.M1.fees.CNY");
+  CHECK(fees->party_kind == "merchant");
+  CHECK(fees->party_id == "M1");
+  CHECK(fees->flags.credits_must_not_exceed_debits);
+  const Party agent{PartyKind::kAgent, "A7"};
+  auto available = AccountNamed(AvailableAccount(agent, "CNY"));
+  REQUIRE(available.ok());
+  CHECK(available->flags.debits_must_not_exceed_credits);
+  CHECK(OwnerOf("agent.A7.available.CNY") == agent);
+  CHECK_FALSE(OwnerOf("platform.fees.CNY").has_value());
+  for (const char* bad : {"", "platform.fees.cny", "merchant.M1.fees", "agent.A7.fees.CNY",
+                          "merchant.M/1.fees.CNY", "person.P1.held.CNY", "platform.other.CNY"}) {
+    INFO(bad);
+    CHECK(AccountNamed(bad).status().code() == absl::StatusCode::kInvalidArgument);
+  }
+  CHECK(ParseParty("party", "partner:P9")->id == "P9");
+  CHECK(ParseParty("party", "partner:").status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(ParseParty("party", "admin:1").status().code() == absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("The fee schedule is read strictly, its first plan the default") {
+  auto s = ParseFeeSchedule("standard=500, pro=300,free=0");
+  REQUIRE(s.ok());
+  CHECK(s->default_plan == "standard");
+  CHECK(s->plan_bps.at("pro") == 300);
+  CHECK(s->plan_bps.at("free") == 0);
+  for (const char* bad :
+       {"", "standard", "standard=-1", "standard=10001", "standard=5.5", "a=1,a=2", "bad plan=3"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseFeeSchedule(bad).ok());
+  }
+}
+
+TEST_CASE("A redeemed order charges its plan's fee, rounded half away from zero") {
+  auto t = TransfersForOrder("order.redeemed", Order("O1", 1990), "standard", 500, nullptr);
+  REQUIRE(t.ok());
+  REQUIRE(t->size() == 1);
+  const ledger::Transfer& fee = (*t)[0];
+  CHECK(fee.id == "order:O1:fee");
+  CHECK(fee.amount == 100);  // 5% of 19.90 is 0.995
+  CHECK(fee.debit_account_id == "merchant.M1.fees.CNY");
+  CHECK(fee.credit_account_id == "platform.fees.CNY");
+  CHECK(fee.source_event == "order.redeemed:O1");
+  CHECK(fee.code == "fee");
+  CHECK(absl::StrContains(fee.memo, "5.00% (standard)"));
+  CHECK(TransfersForOrder("order.redeemed", Order("O2", 1990), "pro", 300, nullptr)->at(0).amount ==
+        60);  // 0.597
+  // No fee, no transfer; placing and cancelling move nothing.
+  CHECK(TransfersForOrder("order.redeemed", Order("O3", 1990), "free", 0, nullptr)->empty());
+  CHECK(TransfersForOrder("order.redeemed", Order("O4", 9), "standard", 500, nullptr)->empty());
+  CHECK(TransfersForOrder("order.placed", Order("O5", 1990), "standard", 500, nullptr)->empty());
+  CHECK(TransfersForOrder("order.cancelled", Order("O6", 1990), "standard", 500, nullptr)->empty());
+  v1::Order no_merchant = Order("O7", 1990);
+  no_merchant.clear_merchant_id();
+  CHECK_FALSE(TransfersForOrder("order.redeemed", no_merchant, "standard", 500, nullptr).ok());
+  CHECK_FALSE(TransfersForOrder("order.redeemed", Order("O8", -5), "standard", 500, nullptr).ok());
+}
+
+TEST_CASE("A refund gives back exactly the fee charged, whatever the plan is now") {
+  auto charged = TransfersForOrder("order.redeemed", Order("O1", 1990), "standard", 500, nullptr);
+  REQUIRE(charged.ok());
+  auto back = TransfersForOrder("order.refunded", Order("O1", 1990), "pro", 300, &(*charged)[0]);
+  REQUIRE(back.ok());
+  REQUIRE(back->size() == 1);
+  CHECK((*back)[0].id == "order:O1:fee:refund");
+  CHECK((*back)[0].amount == 100);
+  CHECK((*back)[0].debit_account_id == "platform.fees.CNY");
+  CHECK((*back)[0].credit_account_id == "merchant.M1.fees.CNY");
+  CHECK(TransfersForOrder("order.refunded", Order("O1", 1990), "pro", 300, nullptr)->empty());
+}
+
+TEST_CASE("Postings replayed change nothing, and the ledger balances") {
+  ledger::MemoryLedger book;
+  const absl::Time now = absl::FromUnixSeconds(1796000000);
+  auto open = [&](const std::string& id) {
+    REQUIRE(book.CreateAccount(*AccountNamed(id)) == ledger::AccountResult::kOk);
+  };
+  open("merchant.M1.fees.CNY");
+  open("platform.fees.CNY");
+  std::vector<ledger::Transfer> all;
+  for (int i = 0; i < 50; ++i) {
+    auto t = TransfersForOrder("order.redeemed", Order("O" + std::to_string(i), 1990 + i),
+                               "standard", 500, nullptr);
+    REQUIRE(t.ok());
+    all.insert(all.end(), t->begin(), t->end());
+  }
+  for (const auto& t : all) CHECK(book.CreateTransfer(t, now) == ledger::CreateResult::kOk);
+  const int64_t owed = book.LookupAccount("merchant.M1.fees.CNY")->Balance();
+  for (const auto& t : all) CHECK(book.CreateTransfer(t, now) == ledger::CreateResult::kExists);
+  CHECK(book.LookupAccount("merchant.M1.fees.CNY")->Balance() == owed);
+  CHECK(book.LookupAccount("platform.fees.CNY")->Balance() == -owed);
+  const std::vector<ledger::Account> accounts = book.Accounts();
+  CHECK(ledger::Check(accounts, book.Transfers()).empty());
+
+  // A refund of more than was charged cannot take the merchant below zero.
+  ledger::Transfer too_much = all[0];
+  too_much.id = "order:X:fee:refund";
+  std::swap(too_much.debit_account_id, too_much.credit_account_id);
+  too_much.amount = owed + 1;
+  CHECK(book.CreateTransfer(too_much, now) == ledger::CreateResult::kExceedsDebits);
+}
+
+TEST_CASE("Payouts never pass what a party has available") {
+  ledger::MemoryLedger book;
+  const absl::Time now = absl::FromUnixSeconds(1796000000);
+  const Party partner{PartyKind::kPartner, "P1"};
+  for (const auto& id :
+       {AvailableAccount(partner, "CNY"), PlatformBankAccount("CNY"), PlatformFeesAccount("CNY")}) {
+    REQUIRE(book.CreateAccount(*AccountNamed(id)) == ledger::AccountResult::kOk);
+  }
+  ledger::Transfer earned{.id = "scan:1:cpc",
+                          .debit_account_id = PlatformFeesAccount("CNY"),
+                          .credit_account_id = AvailableAccount(partner, "CNY"),
+                          .amount = 500,
+                          .currency = "CNY"};
+  REQUIRE(book.CreateTransfer(earned, now) == ledger::CreateResult::kOk);
+  ledger::Transfer payout{.id = "payout:r1",
+                          .debit_account_id = AvailableAccount(partner, "CNY"),
+                          .credit_account_id = PlatformBankAccount("CNY"),
+                          .amount = 501,
+                          .currency = "CNY"};
+  CHECK(book.CreateTransfer(payout, now) == ledger::CreateResult::kExceedsCredits);
+  payout.amount = 500;
+  CHECK(book.CreateTransfer(payout, now) == ledger::CreateResult::kOk);
+  payout.amount = 400;  // the same request id, another amount
+  CHECK(book.CreateTransfer(payout, now) == ledger::CreateResult::kExistsWithDifferentAmount);
+  CHECK(book.LookupAccount(AvailableAccount(partner, "CNY"))->Balance() == 0);
+}
+
+TEST_CASE("Periods are months and days of China Standard Time") {
+  auto month = ParsePeriod("period", "2026-12");
+  REQUIRE(month.ok());
+  const absl::Time december_utc = absl::FromCivil(absl::CivilDay(2026, 12, 1), absl::UTCTimeZone());
+  CHECK(month->start == december_utc - absl::Hours(8));  // 2026-12-01T00:00+08
+  auto day = ParsePeriod("period", "2026-12-06");
+  REQUIRE(day.ok());
+  CHECK(day->end - day->start == absl::Hours(24));
+  for (const char* bad : {"", "2026-13", "2026-1", "2026-12-32", "2026/12", "2026-12-06T00"}) {
+    INFO(bad);
+    auto p = ParsePeriod("period", bad);
+    CHECK(p.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(absl::StrContains(p.status().message(), "YYYY-MM"));
+  }
+  // 23:30 UTC on the 30th of November is the 1st of December in China.
+  CHECK(MonthOf(december_utc - absl::Minutes(30)).text == "2026-12");
+  CHECK(MonthOf(december_utc - absl::Hours(8) - absl::Seconds(1)).text == "2026-11");
+  const Party m{PartyKind::kMerchant, "M1"};
+  CHECK(StatementId(m, *month) == "merchant.M1.2026-12");
+  auto id = ParseStatementId("id", "merchant.M1.2026-12-06");
+  REQUIRE(id.ok());
+  CHECK(id->first == m);
+  CHECK(id->second.text == "2026-12-06");
+  CHECK_FALSE(ParseStatementId("id", "merchant.M1").ok());
+  CHECK_FALSE(ParseStatementId("id", "merchant.M1.2026-13").ok());
+}
+
+TEST_CASE("A statement is the party's side of its entries, with a CSV a spreadsheet reads safely") {
+  const Party m{PartyKind::kMerchant, "M1"};
+  const Period period = *ParsePeriod("period", "2026-12");
+  auto entry = [&](const std::string& transfer, int64_t amount, const std::string& memo) {
+    v1::LedgerEntry e;
+    e.set_transfer_id(transfer);
+    e.set_account_id("merchant.M1.fees.CNY");
+    e.mutable_amount()->set_currency("CNY");
+    e.mutable_amount()->set_minor(amount);
+    e.set_memo(memo);
+    e.set_source_event("order.redeemed:" + transfer);
+    core::ToProto(period.start + absl::Hours(1), e.mutable_post_time());
+    return e;
+  };
+  const v1::Statement s =
+      BuildStatement(m, period, "CNY", 250,
+                     {entry("O1", 100, "fee, \"standard\""), entry("O2", 60, "=HYPERLINK(\"x\")"),
+                      entry("O1r", -100, "fee given back")});
+  CHECK(s.id() == "merchant.M1.2026-12");
+  CHECK(s.party() == "merchant:M1");
+  CHECK(s.opening_balance().minor() == -250);  // owes 2.50
+  CHECK(s.closing_balance().minor() == -310);
+  REQUIRE(s.lines_size() == 3);
+  CHECK(s.lines(0).amount().minor() == -100);
+  const std::string csv = StatementCsv(s);
+  CHECK(absl::StartsWith(csv, "time,source_event,memo,amount,currency\r\n"));
+  CHECK(absl::StrContains(csv, "\"fee, \"\"standard\"\"\",-1.00,CNY"));
+  CHECK(absl::StrContains(csv, "'=HYPERLINK"));
+  CHECK(absl::StrContains(csv, "closing balance,-3.10,CNY"));
+}
+
+}  // namespace
+}  // namespace qrcloud::settlement
