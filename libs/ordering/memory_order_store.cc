@@ -138,6 +138,28 @@ absl::Status MemoryOrderStore::MarkRedeemed(store::Tx&, absl::string_view order_
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<RefundRecord>> MemoryOrderStore::GetRefund(
+    store::Tx&, absl::string_view order_id) {
+  auto it = t_.refunds.find(std::string(order_id));
+  if (it == t_.refunds.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::Status MemoryOrderStore::MarkRefunded(store::Tx&, const RefundRecord& refund) {
+  auto it = t_.orders.find(refund.order_id);
+  if (it == t_.orders.end()) return Missing(refund.order_id);
+  if (!t_.by_refund_request
+           .emplace(std::make_pair(refund.merchant_id, refund.request_id), refund.order_id)
+           .second) {
+    return absl::AlreadyExistsError("this request id refunded another order");
+  }
+  t_.refunds[refund.order_id] = refund;
+  it->second.set_state(v1::Order::REFUNDED);
+  core::ToProto(refund.time, it->second.mutable_refund_time());
+  it->second.set_refund_reason(refund.reason);
+  return absl::OkStatus();
+}
+
 int64_t MemoryOrderStore::StockLeft(const std::string& offer_id) {
   int64_t left = -1;
   (void)db_.Step([&](store::Tx&) {

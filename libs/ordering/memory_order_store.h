@@ -1,8 +1,8 @@
 // OrderStore in memory, for unit tests of the order rules and of the logic
 // built on them. Keeps every guarantee of the interface (atomic stock and
 // per-person counts, unique request ids and receipt numbers, one redemption
-// per order) under its MemoryDb's lock. Where the center's MySQL store takes
-// its figures from the campaign's own row (stock left, the limit, and only
+// per order, one refund per order and request id) under its MemoryDb's lock. Where the center's
+// MySQL store takes its figures from the campaign's own row (stock left, the limit, and only
 // published campaigns), this one takes them from the offer it is given: an
 // offer's stock is counted from its first order on, and a campaign's state is
 // the caller's business.
@@ -35,6 +35,9 @@ class MemoryOrderStore final : public OrderStore {
                                      absl::Time now) override;
   absl::Status InsertRedemption(store::Tx& tx, const v1::Redemption& redemption) override;
   absl::Status MarkRedeemed(store::Tx& tx, absl::string_view order_id, absl::Time now) override;
+  absl::StatusOr<std::optional<RefundRecord>> GetRefund(store::Tx& tx,
+                                                        absl::string_view order_id) override;
+  absl::Status MarkRefunded(store::Tx& tx, const RefundRecord& refund) override;
 
   // What is left of a limited offer's stock; -1 before its first order.
   int64_t StockLeft(const std::string& offer_id);
@@ -48,6 +51,9 @@ class MemoryOrderStore final : public OrderStore {
     std::map<std::string, int64_t> stock_left;                              // limited offers
     std::map<std::pair<std::string, std::string>, int64_t> bought;  // (offer, account) → held
     std::map<std::string, v1::Redemption> redemptions;              // by order id
+    std::map<std::string, RefundRecord> refunds;                    // by order id
+    // (merchant, refund request id) → order id
+    std::map<std::pair<std::string, std::string>, std::string> by_refund_request;
   };
 
   store::MemoryDb& db_;

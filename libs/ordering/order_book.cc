@@ -244,4 +244,42 @@ absl::StatusOr<Redeemed> OrderBook::Redeem(const Redeemer& redeemer, const Recei
   return out;
 }
 
+absl::StatusOr<v1::Order> OrderBook::Refund(const Refunder& refunder,
+                                            const RefundRequest& request) {
+  RefundRequest req = request;
+  QRCLOUD_ASSIGN_OR_RETURN(req.reason, CheckRefundRequest(request));
+  v1::Order out;
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    auto order = orders_.Get(tx, req.order_id, /*for_update=*/true);
+    if (!order.ok()) return Hidden(order.status(), absl::StrCat("order ", req.order_id));
+    RefundFacts facts{.merchant_may_refund = refunder.may_refund(order->merchant_id())};
+    if (facts.merchant_may_refund) {
+      QRCLOUD_ASSIGN_OR_RETURN(std::optional<RefundRecord> done,
+                               orders_.GetRefund(tx, order->id()));
+      if (done) {
+        facts.refunded_with = done->request_id;
+        facts.refunded_reason = done->reason;
+      }
+    }
+    const absl::Time now = core::ToMicros(clock_.Now());
+    QRCLOUD_ASSIGN_OR_RETURN(RefundVerdict verdict,
+                             DecideRefund(*order, facts, req, now, options_.refund_window));
+    out = *std::move(order);
+    if (verdict == RefundVerdict::kRetried) return absl::OkStatus();
+    const absl::Status marked = orders_.MarkRefunded(
+        tx, {out.id(), out.merchant_id(), req.request_id, refunder.account_id, req.reason, now});
+    if (marked.code() == absl::StatusCode::kAlreadyExists) {
+      return core::InvalidField(
+          "requestId", absl::StrCat("\"", req.request_id,
+                                    "\" already refunded another order; use a new request id"));
+    }
+    QRCLOUD_RETURN_IF_ERROR(marked);
+    out.set_state(v1::Order::REFUNDED);
+    core::ToProto(now, out.mutable_refund_time());
+    out.set_refund_reason(req.reason);
+    return tx.AppendEvent(OrderEvent(kOrderRefunded, out)).status();
+  }));
+  return out;
+}
+
 }  // namespace qrcloud::ordering

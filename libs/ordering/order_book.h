@@ -8,6 +8,8 @@
 //   QRCLOUD_ASSIGN_OR_RETURN(v1::Order order, book.Place(account_id, offer, request));
 //   ...
 //   QRCLOUD_ASSIGN_OR_RETURN(Redeemed done, book.Redeem(redeemer, {.token = token}));
+//   ...
+//   QRCLOUD_ASSIGN_OR_RETURN(v1::Order refunded, book.Refund(refunder, request));
 #ifndef QRCLOUD_LIBS_ORDERING_ORDER_BOOK_H_
 #define QRCLOUD_LIBS_ORDERING_ORDER_BOOK_H_
 
@@ -37,6 +39,9 @@ inline constexpr char kOrderStream[] = "orders";
 inline constexpr char kOrderPlaced[] = "order.placed";
 inline constexpr char kOrderRedeemed[] = "order.redeemed";
 inline constexpr char kOrderCancelled[] = "order.cancelled";
+// A redeemed order refunded by its merchant: state REFUNDED, with its
+// refund_time and refund_reason (and, as always, total and redeem_time).
+inline constexpr char kOrderRefunded[] = "order.refunded";
 
 // The outbox event of `type` for `order`.
 store::OutboxEvent OrderEvent(absl::string_view type, const v1::Order& order);
@@ -45,6 +50,8 @@ struct OrderBookOptions {
   v1::Order::Source source = v1::Order::CLOUD;
   // How long a receipt stays valid when its offer has no end.
   absl::Duration default_receipt_validity = absl::Hours(24 * 30);
+  // How long after its redemption its merchant may refund an order.
+  absl::Duration refund_window = kDefaultRefundWindow;
 };
 
 // Who redeems: a merchant's account (or staff, or its landing node).
@@ -55,6 +62,14 @@ struct Redeemer {
   // Whether they may redeem a receipt of `merchant_id`; another merchant's
   // receipt is "not found", exactly like a missing one.
   std::function<bool(absl::string_view merchant_id)> may_redeem;
+};
+
+// Who refunds: a merchant's account (owner or staff).
+struct Refunder {
+  std::string account_id;
+  // Whether they may refund an order of `merchant_id`; another merchant's
+  // order is "not found", exactly like a missing one.
+  std::function<bool(absl::string_view merchant_id)> may_refund;
 };
 
 // A receipt as presented: its token (scanned) or its number (read aloud).
@@ -113,6 +128,14 @@ class OrderBook {
   // redeemed; a cancelled or expired receipt is FAILED_PRECONDITION; a
   // forged or altered token is INVALID_ARGUMENT naming "token".
   absl::StatusOr<Redeemed> Redeem(const Redeemer& redeemer, const ReceiptRef& receipt);
+
+  // The merchant refunds a redeemed order, once, within the refund window
+  // (CheckRefundRequest and DecideRefund say what is refused, and how):
+  // REFUNDED and `order.refunded` commit in one unit. A retry with the same
+  // request id answers with the refunded order and writes nothing; the
+  // request id reused for another order is INVALID_ARGUMENT naming
+  // requestId.
+  absl::StatusOr<v1::Order> Refund(const Refunder& refunder, const RefundRequest& request);
 
  private:
   v1::Order NewOrder(absl::string_view account_id, const Offer& offer, int32_t quantity,

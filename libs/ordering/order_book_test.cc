@@ -65,6 +65,22 @@ struct World {
     return r;
   }
   Redeemer Shop() { return ShopOf(merchant); }
+  Refunder Owner() { return OwnerOf(merchant); }
+  Refunder OwnerOf(std::string m) {
+    return {"owner-account", [m](absl::string_view asked) { return asked == m; }};
+  }
+  RefundRequest Refund(const v1::Order& order, std::string request_id,
+                       std::string reason = "the dish was cold") {
+    return {order.id(), std::move(request_id), std::move(reason)};
+  }
+  // An order of a new offer, redeemed now.
+  v1::Order RedeemedOrder(const std::string& buyer, const std::string& request_id) {
+    auto placed = book.Place(buyer, NewOffer(), Request(request_id));
+    REQUIRE(placed.ok());
+    auto done = book.Redeem(Shop(), {.token = placed->receipt().token()});
+    REQUIRE(done.ok());
+    return done->order;
+  }
   Redeemer ShopOf(std::string m) {
     return {"shop-account", m, [m](absl::string_view asked) { return asked == m; }};
   }
@@ -346,6 +362,140 @@ TEST_CASE("Each change of an order is published once, in its unit, without what 
   REQUIRE(google::protobuf::util::JsonStringToMessage(events[2].second.data, &redeemed).ok());
   CHECK(redeemed.state() == v1::Order::REDEEMED);
   CHECK(redeemed.has_redeem_time());
+}
+
+TEST_CASE("A redeemed order is refunded once by its merchant, a retry answers the same") {
+  World w;
+  const v1::Order order = w.RedeemedOrder("alice", "o1");
+  w.clock.Advance(absl::Hours(1));
+  auto refunded = w.book.Refund(w.Owner(), w.Refund(order, "refund-1", "  the dish was cold "));
+  INFO(refunded.status());
+  REQUIRE(refunded.ok());
+  CHECK(refunded->state() == v1::Order::REFUNDED);
+  CHECK(refunded->refund_reason() == "the dish was cold");
+  CHECK(core::FromProto(refunded->refund_time()) == w.clock.Now());
+  CHECK(refunded->total().minor() == 1990);
+  CHECK(refunded->has_redeem_time());
+  // The store keeps it, with who refunded it.
+  auto stored = w.orders.Get(order.id());
+  REQUIRE(stored.ok());
+  CHECK(stored->state() == v1::Order::REFUNDED);
+  CHECK(stored->refund_reason() == "the dish was cold");
+
+  // The same request id, later: the same order, nothing written again.
+  const size_t events = w.db.events().size();
+  w.clock.Advance(absl::Minutes(5));
+  auto again = w.book.Refund(w.Owner(), w.Refund(order, "refund-1"));
+  REQUIRE(again.ok());
+  CHECK(core::FromProto(again->refund_time()) == core::FromProto(refunded->refund_time()));
+  CHECK(w.db.events().size() == events);
+
+  // A new request id: refused, saying so, and nothing written.
+  auto second = w.book.Refund(w.Owner(), w.Refund(order, "refund-2"));
+  CHECK(second.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(second.status().message().find("already refunded at ") == 0);
+  CHECK(w.db.events().size() == events);
+  // A refunded receipt is not redeemed again either.
+  CHECK(w.book.Redeem(w.Shop(), {.token = order.receipt().token()}).status().message() ==
+        "cannot redeem: the order was redeemed and then refunded");
+}
+
+TEST_CASE("A refund is refused before redemption, after the window and to another merchant") {
+  World w;
+  auto placed = w.book.Place("alice", w.NewOffer(), w.Request("p"));
+  REQUIRE(placed.ok());
+  auto early = w.book.Refund(w.Owner(), w.Refund(*placed, "r-early"));
+  CHECK(early.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(early.status().message().find("a CONFIRMED order cannot be refunded") == 0);
+
+  const v1::Order order = w.RedeemedOrder("bob", "o2");
+  // Another merchant's refund finds nothing, exactly as for a missing order.
+  auto theirs = w.book.Refund(w.OwnerOf(w.other_merchant), w.Refund(order, "r-theirs"));
+  CHECK(theirs.status().code() == absl::StatusCode::kNotFound);
+  CHECK(theirs.status().message() == absl::StrCat("order ", order.id(), " not found"));
+  auto missing = w.book.Refund(w.Owner(), {core::NewId(), "r-missing", "gone"});
+  CHECK(missing.status().code() == absl::StatusCode::kNotFound);
+  CHECK(missing.status().message().find(" not found") != std::string::npos);
+
+  // A missing reason names the field; nothing is looked up.
+  auto no_reason = w.book.Refund(w.Owner(), w.Refund(order, "r-empty", " "));
+  CHECK(core::FieldViolations(no_reason.status())[0].field == "reason");
+
+  // Past the window (30 days by default, and the center's own).
+  w.clock.Advance(kDefaultRefundWindow + absl::Seconds(1));
+  auto late = w.book.Refund(w.Owner(), w.Refund(order, "r-late"));
+  CHECK(late.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(late.status().message().find("the refund window closed at ") == 0);
+  OrderBook longer(w.db, w.orders, w.signer, w.payments, w.clock,
+                   {.refund_window = absl::Hours(24 * 60)});
+  CHECK(longer.Refund(w.Owner(), w.Refund(order, "r-late")).ok());
+  CHECK(w.orders.Get(order.id())->state() == v1::Order::REFUNDED);
+}
+
+TEST_CASE("A refund's request id refunds one order: reused for another, it is refused") {
+  World w;
+  const v1::Order a = w.RedeemedOrder("alice", "a");
+  const v1::Order b = w.RedeemedOrder("bob", "b");
+  REQUIRE(w.book.Refund(w.Owner(), w.Refund(a, "same")).ok());
+  const size_t events = w.db.events().size();
+  auto reused = w.book.Refund(w.Owner(), w.Refund(b, "same"));
+  CHECK(core::FieldViolations(reused.status())[0].field == "requestId");
+  CHECK(w.orders.Get(b.id())->state() == v1::Order::REDEEMED);
+  CHECK(w.db.events().size() == events);
+  // Another merchant's request ids are their own.
+  const v1::Order theirs = [&] {
+    Offer offer = w.NewOffer();
+    offer.merchant_id = w.other_merchant;
+    auto placed = w.book.Place("carol", offer, w.Request("c"));
+    REQUIRE(placed.ok());
+    auto done = w.book.Redeem(w.ShopOf(w.other_merchant), {.token = placed->receipt().token()});
+    REQUIRE(done.ok());
+    return done->order;
+  }();
+  CHECK(w.book.Refund(w.OwnerOf(w.other_merchant), w.Refund(theirs, "same")).ok());
+}
+
+TEST_CASE("Refunds racing on one order: one refunds, the retry answers, the rest are refused") {
+  World w;
+  const v1::Order order = w.RedeemedOrder("alice", "race");
+  std::atomic<int> ok{0}, refused{0};
+  std::vector<std::thread> shops;
+  for (int i = 0; i < 6; ++i) {
+    shops.emplace_back([&, i] {
+      // Two tries of one request, four other requests.
+      auto r = w.book.Refund(w.Owner(), w.Refund(order, i < 2 ? "one" : absl::StrCat("r", i)));
+      (r.ok() ? ok : refused)++;
+    });
+  }
+  for (auto& t : shops) t.join();
+  int refunded_events = 0;
+  for (const auto& [id, e] : w.db.events()) refunded_events += e.type == kOrderRefunded;
+  CHECK(refunded_events == 1);
+  // Either "one" won (its two tries succeed) or one of the others did.
+  CHECK(((ok == 2 && refused == 4) || (ok == 1 && refused == 5)));
+}
+
+TEST_CASE("A refund is published as order.refunded in its unit, with its time and reason") {
+  World w;
+  const v1::Order order = w.RedeemedOrder("alice", "e");
+  REQUIRE(w.book.Refund(w.Owner(), w.Refund(order, "r", "wrong dish")).ok());
+  REQUIRE(w.book.Refund(w.Owner(), w.Refund(order, "r", "wrong dish")).ok());  // a retry
+  const auto events = w.db.events();
+  REQUIRE(events.size() == 3);  // placed, redeemed, refunded
+  const store::OutboxEvent& e = events[2].second;
+  CHECK(e.stream == kOrderStream);
+  CHECK(e.type == kOrderRefunded);
+  v1::Order published;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(e.data, &published).ok());
+  CHECK(published.id() == order.id());
+  CHECK(published.state() == v1::Order::REFUNDED);
+  CHECK(published.total().minor() == 1990);
+  CHECK(published.total().currency() == "CNY");
+  CHECK(core::FromProto(published.redeem_time()) == core::FromProto(order.redeem_time()));
+  CHECK(published.has_refund_time());
+  CHECK(published.refund_reason() == "wrong dish");
+  CHECK(published.receipt().token().empty());
+  CHECK(published.receipt().number().empty());
 }
 
 }  // namespace

@@ -13,6 +13,23 @@
 #include "libs/core/validate.h"
 
 namespace qrcloud::ordering {
+namespace {
+
+std::string Utc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone());
+}
+
+// "30 days", or absl's form for a window of hours ("36h").
+std::string Span(absl::Duration d) {
+  const absl::Duration day = absl::Hours(24);
+  if (d >= day && d % day == absl::ZeroDuration()) {
+    const int64_t days = d / day;
+    return absl::StrCat(days, days == 1 ? " day" : " days");
+  }
+  return absl::FormatDuration(d);
+}
+
+}  // namespace
 
 absl::StatusOr<int32_t> CheckRequest(const PlaceRequest& req) {
   if (req.request_id.empty() || req.request_id.size() > kMaxRequestIdBytes) {
@@ -68,11 +85,63 @@ std::string NotRedeemable(const v1::Order& order, absl::Time now) {
       return "the order was cancelled";
     case v1::Order::EXPIRED:
       return "the receipt has expired";
+    case v1::Order::REFUNDED:
+      return "the order was redeemed and then refunded";
     default:
       break;
   }
   if (core::FromProto(order.receipt().expire_time()) <= now) return "the receipt has expired";
   return "";
+}
+
+absl::StatusOr<std::string> CheckRefundRequest(const RefundRequest& req) {
+  if (req.request_id.empty() || req.request_id.size() > kMaxRequestIdBytes) {
+    return core::InvalidField("requestId",
+                              "is required: a unique id for this refund (a UUID), reused on retry");
+  }
+  const absl::string_view reason = absl::StripAsciiWhitespace(req.reason);
+  if (reason.empty()) {
+    return core::InvalidField("reason",
+                              absl::StrCat("is required: why the order is refunded, 1 to ",
+                                           kMaxRefundReasonChars, " characters"));
+  }
+  QRCLOUD_RETURN_IF_ERROR(core::ValidateText("reason", reason, 1, kMaxRefundReasonChars));
+  return std::string(reason);
+}
+
+absl::StatusOr<RefundVerdict> DecideRefund(const v1::Order& order, const RefundFacts& facts,
+                                           const RefundRequest& req, absl::Time now,
+                                           absl::Duration window) {
+  if (!facts.merchant_may_refund) {
+    return absl::NotFoundError(absl::StrCat("order ", req.order_id, " not found"));
+  }
+  if (order.state() == v1::Order::REFUNDED) {
+    if (facts.refunded_with != req.request_id) {
+      return absl::FailedPreconditionError(absl::StrCat("already refunded at ",
+                                                        Utc(core::FromProto(order.refund_time())),
+                                                        ": an order is refunded once"));
+    }
+    if (facts.refunded_reason != req.reason) {
+      return core::InvalidField(
+          "requestId", absl::StrCat("\"", req.request_id,
+                                    "\" already refunded this order with another reason; use a "
+                                    "new request id for a new request"));
+    }
+    return RefundVerdict::kRetried;
+  }
+  if (order.state() != v1::Order::REDEEMED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a ", v1::Order::State_Name(order.state()),
+                     " order cannot be refunded; only a REDEEMED one (before redemption the "
+                     "buyer cancels it)"));
+  }
+  const absl::Time closes = core::FromProto(order.redeem_time()) + window;
+  if (now > closes) {
+    return absl::FailedPreconditionError(absl::StrCat("the refund window closed at ", Utc(closes),
+                                                      ": an order is refunded within ",
+                                                      Span(window), " of its redemption"));
+  }
+  return RefundVerdict::kRefund;
 }
 
 absl::StatusOr<std::string> NormalizeReceiptNumber(absl::string_view number) {

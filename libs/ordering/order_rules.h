@@ -1,6 +1,7 @@
 // The rules an order and a receipt obey, as pure functions: what a request
 // must carry, when an offer may be ordered, how long a receipt is good for,
-// when it may be redeemed. OrderBook applies them; a test calls them alone.
+// when it may be redeemed, who may refund it and when. OrderBook applies
+// them; a test calls them alone.
 #ifndef QRCLOUD_LIBS_ORDERING_ORDER_RULES_H_
 #define QRCLOUD_LIBS_ORDERING_ORDER_RULES_H_
 
@@ -17,6 +18,10 @@ namespace qrcloud::ordering {
 
 inline constexpr int kMaxQuantity = 100;
 inline constexpr size_t kMaxRequestIdBytes = 128;
+inline constexpr size_t kMaxRefundReasonChars = 200;
+// How long after its redemption a merchant may refund an order, unless the
+// center says otherwise (--refund_window).
+inline constexpr absl::Duration kDefaultRefundWindow = absl::Hours(24 * 30);
 
 // Where the buyer is, when they say.
 struct Location {
@@ -51,6 +56,48 @@ absl::Time ReceiptExpiry(const Offer& offer, absl::Time now, absl::Duration defa
 
 // Why `order` cannot be redeemed at `now`, or "" if it can.
 std::string NotRedeemable(const v1::Order& order, absl::Time now);
+
+// A refund as the merchant asks for it.
+struct RefundRequest {
+  std::string order_id;
+  std::string request_id;  // required: the same id returns the same order, refunded once
+  std::string reason;      // required
+};
+
+// The reason a refund is recorded with: `req.reason` trimmed of surrounding
+// whitespace, 1 to 200 characters of valid UTF-8 without control characters
+// (tab and newline are text). INVALID_ARGUMENT naming "requestId" (missing or
+// over 128 bytes) or "reason" otherwise.
+absl::StatusOr<std::string> CheckRefundRequest(const RefundRequest& req);
+
+// What a refund finds when it looks at the order, under its lock.
+struct RefundFacts {
+  // Whether the caller is the order's merchant (its owner or staff).
+  bool merchant_may_refund = false;
+  // The request id and reason the order was refunded with; empty if it
+  // was not.
+  std::string refunded_with;
+  std::string refunded_reason;
+};
+
+enum class RefundVerdict {
+  kRefund,   // refund it now
+  kRetried,  // this request refunded it already: answer with the order as it is
+};
+
+// Whether `order` is refunded by `req` (its reason as CheckRefundRequest
+// made it) at `now`, in this order:
+//  - another merchant's order is NOT_FOUND, exactly like a missing one;
+//  - a refunded order is kRetried for the request id that refunded it (the
+//    same reason: another one is INVALID_ARGUMENT naming "requestId"), and
+//    FAILED_PRECONDITION "already refunded" for any other request id;
+//  - only a REDEEMED order is refunded: any other state is
+//    FAILED_PRECONDITION naming it;
+//  - only until `window` after its redemption: FAILED_PRECONDITION saying
+//    when the window closed.
+absl::StatusOr<RefundVerdict> DecideRefund(const v1::Order& order, const RefundFacts& facts,
+                                           const RefundRequest& req, absl::Time now,
+                                           absl::Duration window);
 
 // "1234-5678", " 12345678 " → "12345678"; INVALID_ARGUMENT naming "number"
 // for anything but 8 digits.

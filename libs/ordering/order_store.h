@@ -42,6 +42,16 @@ struct OrderFilter {
   int limit = 50;
 };
 
+// A refund, as recorded with its order.
+struct RefundRecord {
+  std::string order_id;
+  std::string merchant_id;
+  std::string request_id;   // unique per merchant
+  std::string refunded_by;  // the merchant's account (owner or staff) that refunded
+  std::string reason;
+  absl::Time time;
+};
+
 class OrderStore {
  public:
   virtual ~OrderStore() = default;
@@ -76,6 +86,15 @@ class OrderStore {
   // on a race between two redemptions of one receipt.
   virtual absl::Status InsertRedemption(store::Tx& tx, const v1::Redemption& redemption) = 0;
   virtual absl::Status MarkRedeemed(store::Tx& tx, absl::string_view order_id, absl::Time now) = 0;
+
+  // The refund of `order_id`; nullopt if it was not refunded.
+  virtual absl::StatusOr<std::optional<RefundRecord>> GetRefund(store::Tx& tx,
+                                                                absl::string_view order_id) = 0;
+  // REFUNDED at `refund.time`, with its reason (the order's refund_time and
+  // refund_reason), who refunded it and the request id. ALREADY_EXISTS,
+  // writing nothing, when the merchant's request id refunded another order:
+  // unique on (merchant, request id).
+  virtual absl::Status MarkRefunded(store::Tx& tx, const RefundRecord& refund) = 0;
 };
 
 }  // namespace qrcloud::ordering

@@ -45,7 +45,8 @@ void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
   signer_ = std::make_unique<core::ReceiptSigner>(std::move(signer));
   payments_ = std::make_unique<ordering::PayAtShop>();
   order_book_ = std::make_unique<ordering::OrderBook>(
-      *runner_, *orders_, *signer_, *payments_, clock, ordering::OrderBookOptions{}, gate_.get());
+      *runner_, *orders_, *signer_, *payments_, clock,
+      ordering::OrderBookOptions{.refund_window = options_.refund_window}, gate_.get());
   auth_logic_ =
       std::make_unique<AuthLogic>(*runner_, *accounts_, *merchants_, *sessions_, *throttle_, clock);
   search_ = std::make_unique<CampaignSearch>(*runner_, *search_store_, *campaigns_, *merchants_,

@@ -49,6 +49,8 @@ struct CenterOptions {
   std::string media_dir = "media";
   // The Ed25519 seed receipts are signed with (32 bytes).
   std::string receipt_seed;
+  // How long after its redemption a merchant may refund an order.
+  absl::Duration refund_window = ordering::kDefaultRefundWindow;
   SearchOptions search;
 };
 

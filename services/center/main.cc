@@ -42,6 +42,8 @@ ABSL_FLAG(std::string, receipt_key_file, "receipt-signing.key",
 ABSL_FLAG(int64_t, password_hash_memory_mib, 192,
           "Memory that password hashing may take at once, in MiB: 64 MiB per sign-in or "
           "registration being hashed; the rest wait their turn");
+ABSL_FLAG(absl::Duration, refund_window, qrcloud::ordering::kDefaultRefundWindow,
+          "How long after its redemption a merchant may refund an order (docs/orders.md)");
 ABSL_FLAG(absl::Duration, gate_reconcile_interval, absl::Seconds(5),
           "How often the stock gates are re-set from MySQL");
 ABSL_FLAG(absl::Duration, search_sync_interval, absl::Seconds(1),
@@ -185,6 +187,10 @@ absl::StatusOr<CenterOptions> OptionsFromFlags(const service::ServiceConfig& con
   if (!seed.ok()) return seed.status();
   options.receipt_seed = *std::move(seed);
   options.search.stock_ttl = absl::GetFlag(FLAGS_search_stock_ttl);
+  options.refund_window = absl::GetFlag(FLAGS_refund_window);
+  if (options.refund_window < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--refund_window must not be negative (0: no refunds)");
+  }
   return options;
 }
 

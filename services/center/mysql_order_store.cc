@@ -13,7 +13,7 @@ using v1::Order;
 constexpr char kColumns[] =
     "id, campaign_id, merchant_id, account_id, quantity, currency, total_minor, state, "
     "receipt_number, receipt_token, expire_at, source, platform_code, created_at, redeemed_at, "
-    "cancelled_at";
+    "cancelled_at, refunded_at, refund_reason";
 
 Order FromRow(const store::Row& r) {
   Order o;
@@ -38,6 +38,8 @@ Order FromRow(const store::Row& r) {
   core::ToProto(r.Time("created_at"), o.mutable_create_time());
   if (!r.IsNull("redeemed_at")) core::ToProto(r.Time("redeemed_at"), o.mutable_redeem_time());
   if (!r.IsNull("cancelled_at")) core::ToProto(r.Time("cancelled_at"), o.mutable_cancel_time());
+  if (!r.IsNull("refunded_at")) core::ToProto(r.Time("refunded_at"), o.mutable_refund_time());
+  if (!r.IsNull("refund_reason")) o.set_refund_reason(r.String("refund_reason"));
   return o;
 }
 
@@ -79,7 +81,7 @@ absl::StatusOr<ordering::Placed> MysqlOrderStore::Place(store::Tx& tx, const Ord
       conn.Execute(
               absl::StrCat("INSERT INTO orders (", kColumns,
                            ", request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                           "NULL, NULL, ?)"),
+                           "NULL, NULL, NULL, NULL, ?)"),
               {order.id(), order.campaign_id(), order.merchant_id(), order.account_id(),
                static_cast<int64_t>(order.quantity()), order.total().currency(),
                order.total().minor(), Order::State_Name(order.state()), order.receipt().number(),
@@ -187,6 +189,32 @@ absl::Status MysqlOrderStore::MarkRedeemed(store::Tx& tx, absl::string_view orde
       .Execute("UPDATE orders SET state = 'REDEEMED', redeemed_at = ? WHERE id = ?",
                {now, std::string(order_id)})
       .status();
+}
+
+absl::StatusOr<std::optional<ordering::RefundRecord>> MysqlOrderStore::GetRefund(
+    store::Tx& tx, absl::string_view order_id) {
+  auto row = store::ConnectionOf(tx).QueryOne(
+      "SELECT id, merchant_id, refund_request_id, refunded_by, refund_reason, refunded_at FROM "
+      "orders WHERE id = ? AND refunded_at IS NOT NULL",
+      {std::string(order_id)});
+  if (row.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
+  if (!row.ok()) return row.status();
+  return ordering::RefundRecord{
+      row->String("id"),          row->String("merchant_id"),   row->String("refund_request_id"),
+      row->String("refunded_by"), row->String("refund_reason"), row->Time("refunded_at")};
+}
+
+absl::Status MysqlOrderStore::MarkRefunded(store::Tx& tx, const ordering::RefundRecord& r) {
+  auto updated = store::ConnectionOf(tx).Execute(
+      "UPDATE orders SET state = 'REFUNDED', refunded_at = ?, refund_reason = ?, refunded_by = ?, "
+      "refund_request_id = ? WHERE id = ?",
+      {r.time, r.reason, r.refunded_by, r.request_id, r.order_id});
+  if (updated.status().code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError("this request id refunded another order");
+  }
+  if (!updated.ok()) return updated.status();
+  if (*updated == 0) return absl::NotFoundError(absl::StrCat("order ", r.order_id, " not found"));
+  return absl::OkStatus();
 }
 
 }  // namespace qrcloud::center

@@ -1,6 +1,6 @@
 // The center's orders in MySQL (tables orders, campaign_buyers, redemptions;
-// stock in campaigns): ordering::OrderStore, with the guarantees the order
-// rules rely on kept by the database itself.
+// stock in campaigns; a refund in its order's row): ordering::OrderStore, with the guarantees the
+// order rules rely on kept by the database itself.
 #ifndef QRCLOUD_SERVICES_CENTER_MYSQL_ORDER_STORE_H_
 #define QRCLOUD_SERVICES_CENTER_MYSQL_ORDER_STORE_H_
 
@@ -31,6 +31,11 @@ class MysqlOrderStore final : public ordering::OrderStore {
                                      absl::Time now) override;
   absl::Status InsertRedemption(store::Tx& tx, const v1::Redemption& redemption) override;
   absl::Status MarkRedeemed(store::Tx& tx, absl::string_view order_id, absl::Time now) override;
+  absl::StatusOr<std::optional<ordering::RefundRecord>> GetRefund(
+      store::Tx& tx, absl::string_view order_id) override;
+  // The unique key orders_refund_request (migration 0017) is the last word
+  // on a request id reused for another order.
+  absl::Status MarkRefunded(store::Tx& tx, const ordering::RefundRecord& refund) override;
 
  private:
   store::MysqlPool& mysql_;

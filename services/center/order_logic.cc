@@ -301,6 +301,20 @@ absl::Status OrderLogic::Redeem(const rpc::CallContext& call, const v1::RedeemRe
   return absl::OkStatus();
 }
 
+absl::Status OrderLogic::Refund(const rpc::CallContext& call, const v1::RefundOrderRequest& req,
+                                Order& resp) {
+  const auth::Principal& p = call.caller();
+  QRCLOUD_RETURN_IF_ERROR(auth::RequireAnyRole(p, {Role::kMerchant, Role::kMerchantStaff}));
+  const ordering::Refunder refunder{
+      p.account_id, [&p](absl::string_view merchant) {
+        return auth::CheckMerchantAccess(p, merchant, Access::kWrite).ok();
+      }};
+  QRCLOUD_ASSIGN_OR_RETURN(resp,
+                           book_.Refund(refunder, {req.id(), req.request_id(), req.reason()}));
+  WithImage(resp);
+  return absl::OkStatus();
+}
+
 absl::Status OrderLogic::ReceiptImage(const rpc::CallContext& call,
                                       const v1::GetReceiptImageRequest& req,
                                       google::api::HttpBody& resp) {

@@ -84,6 +84,11 @@ class OrderLogic {
                       v1::RedeemReceiptResponse& resp);
   absl::Status ReceiptImage(const rpc::CallContext& call, const v1::GetReceiptImageRequest& req,
                             google::api::HttpBody& resp);
+  // The order's merchant refunds it (ordering::OrderBook::Refund). Only a
+  // merchant's accounts (owner, staff) refund: anyone else is
+  // PERMISSION_DENIED, another merchant NOT_FOUND.
+  absl::Status Refund(const rpc::CallContext& call, const v1::RefundOrderRequest& req,
+                      v1::Order& resp);
 
  private:
   // The order of an earlier request with the same id.

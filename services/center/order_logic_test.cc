@@ -166,6 +166,45 @@ TEST_CASE("A receipt is redeemed once by its own shop, and others do not even fi
   CHECK(Redeem(w, shop, altered).status().code() == absl::StatusCode::kInvalidArgument);
 }
 
+absl::StatusOr<Order> Refund(CenterWorld& w, const Caller& who, const Order& o,
+                             const std::string& request_id) {
+  v1::RefundOrderRequest req;
+  req.set_id(o.id());
+  req.set_request_id(request_id);
+  req.set_reason("菜不新鲜 not fresh");
+  Order resp;
+  absl::Status s = w.order.Refund(who.call(), req, resp);
+  if (!s.ok()) return s;
+  return resp;
+}
+
+TEST_CASE("A redeemed order is refunded by its shop's owner or staff, refused to anyone else") {
+  CenterWorld w;
+  Caller shop = w.Qualified();
+  Caller rival = w.Qualified();
+  Campaign c = w.Published(shop, w.OrderCampaign());
+  Caller alice = w.Person();
+  auto order = Place(w, alice, c, "r");
+  REQUIRE(order.ok());
+  REQUIRE(Redeem(w, shop, *order).ok());
+
+  CHECK(Refund(w, alice, *order, "a").status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(Refund(w, w.Auditor(), *order, "a").status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(Refund(w, rival, *order, "a").status().code() == absl::StatusCode::kNotFound);
+  auto refunded = Refund(w, w.Staff(shop), *order, "a");
+  INFO(refunded.status());
+  REQUIRE(refunded.ok());
+  CHECK(refunded->state() == Order::REFUNDED);
+  CHECK(refunded->refund_reason() == "菜不新鲜 not fresh");
+  CHECK(refunded->receipt().image_url() == "/v1/orders/" + order->id() + "/receipt.png");
+  // The owner retrying the staff's request gets the same order: the request
+  // id is the merchant's, whoever of its accounts sends it.
+  auto retried = Refund(w, shop, *order, "a");
+  REQUIRE(retried.ok());
+  CHECK(retried->refund_time().seconds() == refunded->refund_time().seconds());
+  CHECK(Refund(w, shop, *order, "b").status().code() == absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_CASE("An order is seen by its buyer and its shop, and by nobody else") {
   CenterWorld w;
   Caller shop = w.Qualified();

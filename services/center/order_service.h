@@ -15,6 +15,9 @@ class OrderServiceImpl : public v1::OrderService::CallbackService {
       : logic_(logic), dispatcher_("qrcloud.v1.OrderService", deps) {
     // orders.request_id is unique per account: the order store answers a retry.
     dispatcher_.KeepsOwnIdempotency("CreateOrder");
+    // orders.refund_request_id is unique per merchant: the order book
+    // answers a retry with the order it refunded.
+    dispatcher_.KeepsOwnIdempotency("RefundOrder");
   }
 
   grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext* ctx,
@@ -46,6 +49,11 @@ class OrderServiceImpl : public v1::OrderService::CallbackService {
                                         const v1::CancelOrderRequest* req,
                                         v1::Order* resp) override {
     return dispatcher_.Unary(ctx, "CancelOrder", req, resp, logic_, &OrderLogic::Cancel);
+  }
+  grpc::ServerUnaryReactor* RefundOrder(grpc::CallbackServerContext* ctx,
+                                        const v1::RefundOrderRequest* req,
+                                        v1::Order* resp) override {
+    return dispatcher_.Unary(ctx, "RefundOrder", req, resp, logic_, &OrderLogic::Refund);
   }
   grpc::ServerUnaryReactor* VerifyReceipt(grpc::CallbackServerContext* ctx,
                                           const v1::VerifyReceiptRequest* req,
