@@ -136,6 +136,33 @@ TEST_CASE("A redeemed order charges the merchant its plan's fee once, seen only 
   CHECK(w.merchant->Post("/v1/ledger:check", "{}").status == 403);
 }
 
+TEST_CASE("A refund gives back exactly the fee its order was charged") {
+  World w;
+  const std::string order = w.OrderAndRedeem("refund-1");
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "100"; },
+                  absl::Seconds(20)));
+  // The plan changes before the refund; the refund gives back what was charged.
+  REQUIRE(w.admin->Call("PUT", "/v1/settlement/merchants/" + w.mid + "/plan", R"({"plan":"pro"})")
+              .status == 200);
+  ApiResponse refunded = w.merchant->Post("/v1/orders/" + order + ":refund",
+                                          R"({"requestId":"refund-r1","reason":"cold food"})");
+  INFO(refunded.body);
+  REQUIRE(refunded.status == 200);
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor").empty(); },
+                  absl::Seconds(20)));  // 0: owes nothing
+  ApiResponse account = w.merchant->Get(w.FeesAccount());
+  INFO(account.body);
+  CHECK(account.At("recentEntries.0.transferId") == "order:" + order + ":fee:refund");
+  CHECK(account.At("recentEntries.0.amount.minor") == "-100");
+  CHECK(account.At("recentEntries.0.code") == "fee_refund");
+  ApiResponse statement = w.merchant->Get("/v1/statements?period=" + ThisMonth());
+  CHECK(statement.At("statements.0.lines.1.sourceEvent") == "order.refunded:" + order);
+  CHECK(statement.At("statements.0.closingBalance.minor").empty());
+  ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
+  CHECK(check.At("transfers") == "2");
+  CHECK(check.At("problems").empty());
+}
+
 TEST_CASE("Plans set the fee from their time on, and bad input is refused naming the field") {
   World w;
   ApiResponse plan =

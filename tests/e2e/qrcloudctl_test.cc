@@ -659,5 +659,31 @@ TEST_CASE("qrcloudctl says what went wrong: a wrong password, no credentials, ba
   CHECK_THAT(down.err, Contains(nowhere));
 }
 
+TEST_CASE(
+    "qrcloudctl ledger check reaches the settlement service and says whether the books balance") {
+  auto s = Stack::Start({.processes = {"settlement"}});
+  INFO((s.ok() ? "" : std::string(s.status().message())));
+  REQUIRE(s.ok());
+  Stack& stack = **s;
+  Flow flow(stack);
+  const std::string center = "--center=" + stack.center_address();
+  const std::string backends =
+      absl::StrCat("--backends=settlement=127.0.0.1:", stack.port("settlement"));
+  User user;
+  CtlResult ok = user.Expect(
+      0, {center, backends, "--token=" + flow.admin_token(), "--output=json", "ledger", "check"});
+  CHECK(JsonAt(ok.out, "problems").empty());
+  // Only administrators: a merchant is refused, with the exit code for it.
+  std::string merchant_id;
+  auto merchant = flow.NewAccount("MERCHANT", &merchant_id);
+  CtlResult denied =
+      user.Expect(4, {center, backends, "--token=" + merchant->token(), "ledger", "check"});
+  CHECK_THAT(denied.err, StartsWith("error: PERMISSION_DENIED: "));
+  // Nothing listens where --backends points: it says so.
+  CtlResult nowhere = user.Run({center, "--backends=settlement=127.0.0.1:1",
+                                "--token=" + flow.admin_token(), "ledger", "check"});
+  CHECK(nowhere.exit_code != 0);
+}
+
 }  // namespace
 }  // namespace qrcloud::testing

@@ -7,17 +7,24 @@
 #include <cstring>
 
 #include <google/protobuf/dynamic_message.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/json_input.h"
 #include "libs/core/status.h"
+#include "libs/service/registry.h"
 #include "qrcloud/v1/auth.pb.h"
 #include "qrcloud/v1/common.pb.h"
 #include "qrcloud/v1/options.pb.h"
 #include "tools/qrcloudctl/commands.h"
 #include "tools/qrcloudctl/flags.h"
+
+ABSL_DECLARE_FLAG(std::string, backends);  // libs/service/registry.cc
 
 namespace qrcloud::ctl {
 
@@ -49,7 +56,21 @@ int ExitCodeOf(absl::StatusCode code) {
 
 RpcClient Context::ClientFor(const google::protobuf::MethodDescriptor& method) const {
   const auto& policy = method.service()->options().GetExtension(v1::service_policy);
-  return RpcClient(policy.process() == "audit" ? audit_channel : channel, token);
+  const std::string& process = policy.process();
+  if (process == "audit") return RpcClient(audit_channel, token);
+  auto info = service::FindProcess(process);
+  if (process.empty() || process == "center" || !info.ok()) return RpcClient(channel, token);
+  std::shared_ptr<grpc::Channel>& other = others_[process];
+  if (other == nullptr) {
+    // --backends=<process>=host:port names it; else the center's host.
+    auto named = absl::GetFlag(FLAGS_backends).empty() ? absl::NotFoundError("")
+                                                       : service::BackendAddress(process);
+    const std::string address =
+        named.ok() ? *named
+                   : absl::StrCat(center.substr(0, center.rfind(':')), ":", info->grpc_port);
+    other = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  }
+  return RpcClient(other, token);
 }
 
 std::string UsageLine(const Command& command) {

@@ -6,6 +6,7 @@
 #define QRCLOUD_TOOLS_QRCLOUDCTL_CLI_H_
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,9 +57,14 @@ struct Context {
   std::shared_ptr<grpc::Channel> channel;        // to the center
   std::shared_ptr<grpc::Channel> audit_channel;  // to the audit service
 
-  // A client for `method`'s server: the audit service's methods go to
-  // `audit`, every other to the center.
+  // A client for `method`'s server, the process its proto names: the
+  // center's methods go to `center`, the audit service's to `audit`, any
+  // other process's to the center's host at that process's port in
+  // services/services.txt (qrcloud-settlement: 50056).
   RpcClient ClientFor(const google::protobuf::MethodDescriptor& method) const;
+
+ private:
+  mutable std::map<std::string, std::shared_ptr<grpc::Channel>> others_;
 };
 
 struct Command {
@@ -145,6 +151,7 @@ int ReceiptRedeemCommand(Context&, const Args&, const Command&);
 int AuditListCommand(Context&, const Args&, const Command&);
 int AuditShowCommand(Context&, const Args&, const Command&);
 int AuditDecideCommand(Context&, const Args&, const Command&);  // approve, reject
+int LedgerCheckCommand(Context&, const Args&, const Command&);
 int CallCommand(Context&, const Args&, const Command&);
 
 }  // namespace qrcloud::ctl

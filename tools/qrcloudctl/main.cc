@@ -123,6 +123,9 @@ constexpr Command kCommands[] = {
      "qrcloudctl audit approve tsk_123", AuditDecideCommand},
     {"audit reject", "<task-id> <reason>...", "reject a queued task, saying why",
      "qrcloudctl audit reject tsk_123 \"the price is not shown\"", AuditDecideCommand},
+    {"ledger check", "",
+     "verify the whole ledger balances (administrators); exits 1 if it does not",
+     "qrcloudctl ledger check", LedgerCheckCommand},
     {"call", "[<Service>.<Method> [--data=<json>|@<file>|-] [--out=<file>]]",
      "call any method a server serves, by server reflection; no method: list the services",
      "qrcloudctl call CodeService.GetCodeStats --data='{\"id\":\"cod_123\"}'", CallCommand,
@@ -136,6 +139,8 @@ constexpr Command kCommands[] = {
 constexpr char kGlobalFlags[] =
     R"(  --center=host:port   the center's gRPC API (default: saved by login, else localhost:50051)
   --audit=host:port    the audit service's gRPC API (default: the center's host, port 50055)
+  --backends=name=host:port,...  where other services are (default: the center's host, at
+                       each one's port in services/services.txt, e.g. settlement 50056)
   --token=...          a session token (qrs_...) or API key (qrk_...) instead of the saved one
   --output=FORMAT      text (tables, path: value lines), json or yaml;
                        default text on a terminal, json when piped)";
@@ -276,7 +281,7 @@ int CompletionCommand(Context&, const Args& args, const Command& command) {
   }
   std::vector<std::string> first;
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
-  std::string flags = "--center --audit --token --output --help";
+  std::string flags = "--center --audit --backends --token --output --help";
   for (const Command& c : kCommands) {
     std::vector<std::string> parts = absl::StrSplit(c.name, ' ');
     if (std::find(first.begin(), first.end(), parts[0]) == first.end()) first.push_back(parts[0]);

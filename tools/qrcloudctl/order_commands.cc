@@ -19,6 +19,7 @@
 #include "libs/core/status.h"
 #include "qrcloud/v1/audit.pb.h"
 #include "qrcloud/v1/order.pb.h"
+#include "qrcloud/v1/settlement.pb.h"
 #include "tools/qrcloudctl/cli.h"
 #include "tools/qrcloudctl/flags.h"
 #include "tools/qrcloudctl/input.h"
@@ -220,6 +221,21 @@ int AuditDecideCommand(Context& ctx, const Args& args, const Command& command) {
   request.set_approve(approve);
   for (size_t i = 1; i < args.size(); ++i) request.add_reasons(args[i]);
   return CallAndPrint(ctx, "qrcloud.v1.AuditService.DecideTask", request);
+}
+
+// Prints what the check read and found; exits 1 (failed) when the books do
+// not balance, so a cron job or a script notices.
+int LedgerCheckCommand(Context& ctx, const Args& args, const Command& command) {
+  if (!args.empty()) return UsageFailure("check takes no arguments", command);
+  auto answer =
+      CallContract(ctx, "qrcloud.v1.SettlementService.CheckLedger", v1::CheckLedgerRequest());
+  if (!answer.ok()) return Failure(answer.status(), ctx);
+  Print(**answer, ctx);
+  const auto* check = dynamic_cast<const v1::CheckLedgerResponse*>(answer->get());
+  if (check == nullptr || check->problems_size() == 0) return kExitOk;
+  std::fprintf(stderr, "error: the ledger does not balance: %d problem(s)\n",
+               check->problems_size());
+  return kExitFailed;
 }
 
 int CallCommand(Context& ctx, const Args& args, const Command& command) {
