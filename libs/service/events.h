@@ -60,6 +60,53 @@ cache::StreamHandler EventHandler(
   };
 }
 
+// One event of a batch, parsed.
+template <typename Message>
+struct Event {
+  std::string id;  // the stream entry's
+  std::string type;
+  Message data;
+};
+
+// The same for a function that handles a whole batch at once (one database
+// transaction for many events): it gets every well-formed entry of the
+// batch, in order, and its error leaves them all pending, to be delivered
+// again. Malformed entries are logged, counted and acknowledged as above.
+template <typename Message>
+cache::StreamHandler BatchEventHandler(
+    std::string stream,
+    std::function<absl::Status(const std::vector<Event<Message>>& events)> handle) {
+  return [stream = std::move(stream), handle = std::move(handle)](
+             const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
+    std::vector<Event<Message>> events;
+    events.reserve(entries.size());
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    size_t malformed = 0;
+    for (const cache::StreamEntry& e : entries) {
+      Event<Message> event{e.id, e.Field("type"), Message()};
+      if (!google::protobuf::util::JsonStringToMessage(e.Field("data"), &event.data, options)
+               .ok()) {
+        spdlog::error("{} stream: entry {} ({}) is not a {}; dropped", stream, e.id,
+                      e.Field("type"), Message::descriptor()->full_name());
+        ++malformed;
+        continue;
+      }
+      events.push_back(std::move(event));
+    }
+    cache::Handled handled;
+    if (absl::Status s = events.empty() ? absl::OkStatus() : handle(events); !s.ok()) {
+      handled.status = s;
+      EventsHandled(stream, "retried").Inc(events.size());
+      return handled;  // none done: the batch comes again
+    }
+    if (malformed > 0) EventsHandled(stream, "malformed").Inc(malformed);
+    EventsHandled(stream, "handled").Inc(events.size());
+    handled.done = entries.size();
+    return handled;
+  };
+}
+
 }  // namespace qrcloud::service
 
 #endif  // QRCLOUD_LIBS_SERVICE_EVENTS_H_

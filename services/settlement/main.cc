@@ -28,12 +28,20 @@ absl::Status Build(service::Host& host) {
       host.Own(std::make_unique<SettlementLogic>(runner, ledger, std::move(fees), host.clock()));
   auto& api = host.Own(std::make_unique<SettlementServiceImpl>(logic, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::SettlementService>(api));
+  // A batch of events a unit of work: up to 1,000 at once, waiting a moment
+  // for more when they trickle in.
   host.AddConsumer(
-      {.stream = ordering::kOrderStream, .group = "settlement"},
-      service::EventHandler<v1::Order>(ordering::kOrderStream,
-                                       [&logic](const std::string& type, const v1::Order& order) {
-                                         return logic.OnOrder(type, order);
-                                       }));
+      {.stream = ordering::kOrderStream,
+       .group = "settlement",
+       .batch = 1000,
+       .linger = absl::Milliseconds(20)},
+      service::BatchEventHandler<v1::Order>(
+          ordering::kOrderStream, [&logic](const std::vector<service::Event<v1::Order>>& events) {
+            std::vector<SettlementLogic::OrderEvent> orders;
+            orders.reserve(events.size());
+            for (const auto& e : events) orders.push_back({e.type, e.data});
+            return logic.OnOrders(orders);
+          }));
   return absl::OkStatus();
 }
 

@@ -1,9 +1,13 @@
 #include "services/settlement/mysql_ledger.h"
 
 #include <algorithm>
+#include <set>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "services/settlement/settlement_rules.h"
@@ -86,39 +90,126 @@ store::Params Ids(const std::vector<std::string>& ids) {
   return params;
 }
 
-// Makes the account `id` names unless it exists; an id that names no
-// account is left to Decide (not found).
-absl::Status EnsureAccount(store::Connection& conn, const std::string& id, absl::Time now) {
-  auto account = AccountNamed(id);
-  if (!account.ok()) return absl::OkStatus();
-  const ledger::Account& a = *account;
-  const int64_t flags = (a.flags.debits_must_not_exceed_credits ? 1 : 0) |
-                        (a.flags.credits_must_not_exceed_debits ? 2 : 0);
-  return conn
-      .Execute(
-          "INSERT IGNORE INTO ledger_accounts (id, party_kind, party_id, currency, flags, "
-          "create_time) VALUES (?, ?, ?, ?, ?, ?)",
-          {a.id, a.party_kind, a.party_id, a.currency, flags, now})
-      .status();
+// Rows per multi-row statement: a few sizes only, so the statements the
+// pool prepares stay few.
+size_t ChunkSize(size_t left) {
+  for (size_t n : {512, 64, 8}) {
+    if (left >= n) return n;
+  }
+  return 1;
 }
 
-absl::StatusOr<std::optional<ledger::Account>> LockAccount(store::Connection& conn,
-                                                           const std::string& id) {
-  QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(absl::StrCat("SELECT ", kAccountColumns,
-                                                              " FROM ledger_accounts WHERE id = ? "
-                                                              "FOR UPDATE"),
-                                                 {id}));
-  if (rows.empty()) return std::nullopt;
-  return AccountOf(rows[0]);
+std::string Rows(size_t n, size_t columns) {
+  std::vector<std::string> marks(columns, "?");
+  const std::string row = absl::StrCat("(", absl::StrJoin(marks, ", "), ")");
+  std::vector<std::string> rows(n, row);
+  return absl::StrJoin(rows, ", ");
 }
 
-absl::Status StoreAccount(store::Connection& conn, const ledger::Account& a) {
-  return conn
-      .Execute(
-          "UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, "
-          "credits_posted = ? WHERE id = ?",
-          {a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.id})
-      .status();
+int64_t AccountFlagBits(const ledger::AccountFlags& f) {
+  return (f.debits_must_not_exceed_credits ? 1 : 0) | (f.credits_must_not_exceed_debits ? 2 : 0);
+}
+
+// Makes the accounts that do not exist yet (their names give party and flags).
+absl::Status EnsureAccounts(store::Connection& conn, const std::vector<ledger::Account>& accounts,
+                            absl::Time now) {
+  for (size_t at = 0; at < accounts.size();) {
+    const size_t n = ChunkSize(accounts.size() - at);
+    store::Params params;
+    for (size_t i = at; i < at + n; ++i) {
+      const ledger::Account& a = accounts[i];
+      for (store::Value v :
+           {store::Value(a.id), store::Value(a.party_kind), store::Value(a.party_id),
+            store::Value(a.currency), store::Value(AccountFlagBits(a.flags)), store::Value(now)}) {
+        params.push_back(std::move(v));
+      }
+    }
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute(absl::StrCat("INSERT IGNORE INTO ledger_accounts (id, party_kind, party_id, "
+                                  "currency, flags, create_time) VALUES ",
+                                  Rows(n, 6)),
+                     params)
+            .status());
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
+// Writes the balances of accounts that exist (locked by this unit).
+absl::Status StoreAccounts(store::Connection& conn, const std::vector<ledger::Account>& accounts) {
+  for (size_t at = 0; at < accounts.size();) {
+    const size_t n = ChunkSize(accounts.size() - at);
+    store::Params params;
+    for (size_t i = at; i < at + n; ++i) {
+      const ledger::Account& a = accounts[i];
+      for (store::Value v :
+           {store::Value(a.id), store::Value(a.party_kind), store::Value(a.party_id),
+            store::Value(a.currency), store::Value(AccountFlagBits(a.flags)),
+            store::Value(a.debits_pending), store::Value(a.debits_posted),
+            store::Value(a.credits_pending), store::Value(a.credits_posted)}) {
+        params.push_back(std::move(v));
+      }
+    }
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute(absl::StrCat(
+                         "INSERT INTO ledger_accounts (", kAccountColumns, ", create_time) VALUES ",
+                         absl::StrReplaceAll(Rows(n, 9), {{"?)", "?, NOW(6))"}}),
+                         " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), "
+                         "debits_posted = VALUES(debits_posted), credits_pending = "
+                         "VALUES(credits_pending), credits_posted = VALUES(credits_posted)"),
+                     params)
+            .status());
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertTransfers(store::Connection& conn, const std::vector<ledger::Transfer>& all) {
+  for (size_t at = 0; at < all.size();) {
+    const size_t n = ChunkSize(all.size() - at);
+    store::Params params;
+    for (size_t i = at; i < at + n; ++i) {
+      const ledger::Transfer& t = all[i];
+      for (store::Value v :
+           {store::Value(t.id), store::Value(t.debit_account_id), store::Value(t.credit_account_id),
+            store::Value(t.amount), store::Value(t.currency), store::Value(FlagBits(t.flags)),
+            store::Value(t.pending_id), store::Value(absl::ToInt64Microseconds(t.timeout)),
+            store::Value(t.source_event), store::Value(t.code), store::Value(t.memo),
+            store::Value(t.timestamp), store::Value(static_cast<int64_t>(t.status))}) {
+        params.push_back(std::move(v));
+      }
+    }
+    QRCLOUD_RETURN_IF_ERROR(conn.Execute(absl::StrCat("INSERT INTO ledger_transfers (",
+                                                      kTransferColumns, ") VALUES ", Rows(n, 13)),
+                                         params)
+                                .status());
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertEntries(store::Connection& conn, const std::vector<ledger::Entry>& all) {
+  for (size_t at = 0; at < all.size();) {
+    const size_t n = ChunkSize(all.size() - at);
+    store::Params params;
+    for (size_t i = at; i < at + n; ++i) {
+      const ledger::Entry& e = all[i];
+      for (store::Value v :
+           {store::Value(e.id), store::Value(e.transfer_id), store::Value(e.account_id),
+            store::Value(e.amount), store::Value(e.currency), store::Value(e.source_event),
+            store::Value(e.code), store::Value(e.memo), store::Value(e.post_time)}) {
+        params.push_back(std::move(v));
+      }
+    }
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute(absl::StrCat("INSERT INTO ledger_entries (id, transfer_id, account_id, "
+                                  "amount, currency, source_event, code, memo, post_time) VALUES ",
+                                  Rows(n, 9)),
+                     params)
+            .status());
+    at += n;
+  }
+  return absl::OkStatus();
 }
 
 bool Accepted(ledger::CreateResult r) {
@@ -140,76 +231,177 @@ absl::StatusOr<std::optional<ledger::Transfer>> MysqlLedger::FindTransfer(store:
 
 absl::StatusOr<std::vector<ledger::CreateResult>> MysqlLedger::Create(
     store::Tx& tx, const std::vector<ledger::Transfer>& chain, absl::Time now) {
-  store::Connection& conn = store::ConnectionOf(tx);
-  // The microsecond MySQL keeps.
-  now = absl::FromUnixMicros(absl::ToUnixMicros(now));
-  std::vector<ledger::CreateResult> results(chain.size(), ledger::CreateResult::kLinkedEventFailed);
-  for (size_t i = 0; i < chain.size(); ++i) {
-    const ledger::Transfer& request = chain[i];
-    if (request.flags.linked != (i + 1 < chain.size())) {
-      results[i] = i + 1 < chain.size() ? ledger::CreateResult::kLinkedEventFailed
-                                        : ledger::CreateResult::kLinkedEventChainOpen;
-      return results;
-    }
-    QRCLOUD_ASSIGN_OR_RETURN(std::optional<ledger::Transfer> existing,
-                             FindTransfer(tx, request.id));
-    std::optional<ledger::Transfer> pending;
-    if (request.IsPostOrVoid() && !request.pending_id.empty()) {
-      QRCLOUD_ASSIGN_OR_RETURN(
-          auto rows, conn.Query(absl::StrCat("SELECT ", kTransferColumns,
-                                             " FROM ledger_transfers WHERE id = ? FOR UPDATE"),
-                                {request.pending_id}));
-      if (!rows.empty()) pending = TransferOf(rows[0]);
-    }
-    const ledger::Transfer resolved = ledger::Resolve(request, pending ? &*pending : nullptr);
-    std::optional<ledger::Account> debit, credit;
-    if (!existing && resolved.debit_account_id != resolved.credit_account_id) {
-      // Locked in id order, so two chains never wait on each other in a circle.
-      std::vector<std::string> ids = {resolved.debit_account_id, resolved.credit_account_id};
-      std::sort(ids.begin(), ids.end());
-      for (const std::string& id : ids) {
-        if (id.empty()) continue;
-        QRCLOUD_RETURN_IF_ERROR(EnsureAccount(conn, id, now));
-        QRCLOUD_ASSIGN_OR_RETURN(auto account, LockAccount(conn, id));
-        (id == resolved.debit_account_id ? debit : credit) = std::move(account);
-      }
-    }
-    const ledger::CreateResult r =
-        ledger::Decide(request, {.existing = existing ? &*existing : nullptr,
-                                 .debit = debit ? &*debit : nullptr,
-                                 .credit = credit ? &*credit : nullptr,
-                                 .pending = pending ? &*pending : nullptr,
-                                 .now = now});
-    results[i] = r;
-    if (!Accepted(r)) return results;
-    if (r == ledger::CreateResult::kExists) continue;
+  QRCLOUD_ASSIGN_OR_RETURN(auto results, CreateChains(tx, {chain}, now));
+  return std::move(results[0]);
+}
 
-    const ledger::Transfer stored =
-        ledger::Apply(request, now, *debit, *credit, pending ? &*pending : nullptr);
-    QRCLOUD_RETURN_IF_ERROR(StoreAccount(conn, *debit));
-    QRCLOUD_RETURN_IF_ERROR(StoreAccount(conn, *credit));
-    QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute(absl::StrCat("INSERT INTO ledger_transfers (", kTransferColumns,
-                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                     {stored.id, stored.debit_account_id, stored.credit_account_id, stored.amount,
-                      stored.currency, FlagBits(stored.flags), stored.pending_id,
-                      absl::ToInt64Microseconds(stored.timeout), stored.source_event, stored.code,
-                      stored.memo, stored.timestamp, static_cast<int64_t>(stored.status)})
-            .status());
-    if (pending) {
-      QRCLOUD_RETURN_IF_ERROR(conn.Execute("UPDATE ledger_transfers SET status = ? WHERE id = ?",
-                                           {static_cast<int64_t>(pending->status), pending->id})
-                                  .status());
-    }
-    for (const ledger::Entry& e : ledger::EntriesOf(stored)) {
-      QRCLOUD_RETURN_IF_ERROR(
-          conn.Execute("INSERT INTO ledger_entries (id, transfer_id, account_id, amount, currency, "
-                       "source_event, code, memo, post_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       {e.id, e.transfer_id, e.account_id, e.amount, e.currency, e.source_event,
-                        e.code, e.memo, e.post_time})
-              .status());
+absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::FindTransfers(
+    store::Tx& tx, const std::vector<std::string>& ids, bool lock) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  std::vector<ledger::Transfer> out;
+  for (size_t at = 0; at < ids.size();) {
+    const size_t n = ChunkSize(ids.size() - at);
+    store::Params params(ids.begin() + at, ids.begin() + at + n);
+    QRCLOUD_ASSIGN_OR_RETURN(
+        auto rows,
+        conn.Query(absl::StrCat("SELECT ", kTransferColumns, " FROM ledger_transfers WHERE id IN (",
+                                Marks(n), ")", lock ? " FOR UPDATE" : ""),
+                   params));
+    for (const auto& r : rows) out.push_back(TransferOf(r));
+    at += n;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<ledger::CreateResult>>> MysqlLedger::CreateChains(
+    store::Tx& tx, const std::vector<std::vector<ledger::Transfer>>& chains, absl::Time now) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  now = absl::FromUnixMicros(absl::ToUnixMicros(now));  // the microsecond MySQL keeps
+  std::vector<std::vector<ledger::CreateResult>> results(chains.size());
+
+  // 1. The transfers named (by id, or as the pending one of a post or a
+  //    void), locked: a replay finds its transfer, a post its pending one.
+  //    (Only the pending ones are locked: they exist. A transfer that does
+  //    not exist yet is not locked, which would lock the gap; two units
+  //    racing to create it meet on its unique key, and the one that loses
+  //    is retried and finds it.)
+  std::set<std::string> ids, pending_ids;
+  for (const auto& chain : chains) {
+    for (const auto& t : chain) {
+      ids.insert(t.id);
+      if (!t.pending_id.empty()) pending_ids.insert(t.pending_id);
     }
   }
+  absl::flat_hash_map<std::string, ledger::Transfer> transfers;
+  for (bool lock : {true, false}) {
+    const std::set<std::string>& these = lock ? pending_ids : ids;
+    QRCLOUD_ASSIGN_OR_RETURN(
+        auto found, FindTransfers(tx, std::vector<std::string>(these.begin(), these.end()), lock));
+    for (auto& t : found) transfers.emplace(t.id, std::move(t));
+  }
+
+  // 2. Their accounts, made from their names where missing, then locked in
+  //    one statement, in id order.
+  std::set<std::string> account_ids;
+  for (const auto& chain : chains) {
+    for (const auto& t : chain) {
+      auto pending = transfers.find(t.pending_id);
+      const ledger::Transfer r =
+          ledger::Resolve(t, pending == transfers.end() ? nullptr : &pending->second);
+      for (const std::string* id : {&r.debit_account_id, &r.credit_account_id}) {
+        if (!id->empty()) account_ids.insert(*id);
+      }
+    }
+  }
+  absl::flat_hash_map<std::string, ledger::Account> accounts;
+  {
+    std::vector<ledger::Account> named_accounts;
+    for (const std::string& id : account_ids) {
+      if (auto a = AccountNamed(id); a.ok()) named_accounts.push_back(*std::move(a));
+    }
+    QRCLOUD_RETURN_IF_ERROR(EnsureAccounts(conn, named_accounts, now));
+    const std::vector<std::string> ids(account_ids.begin(), account_ids.end());
+    for (size_t at = 0; at < ids.size();) {
+      const size_t n = ChunkSize(ids.size() - at);
+      store::Params params(ids.begin() + at, ids.begin() + at + n);
+      QRCLOUD_ASSIGN_OR_RETURN(
+          auto rows,
+          conn.Query(absl::StrCat("SELECT ", kAccountColumns, " FROM ledger_accounts WHERE id IN (",
+                                  Marks(n), ") ORDER BY id FOR UPDATE"),
+                     params));
+      for (const auto& r : rows) {
+        ledger::Account a = AccountOf(r);
+        accounts.emplace(a.id, std::move(a));
+      }
+      at += n;
+    }
+  }
+
+  // 3. The rules, in memory, chain by chain; a chain refused is undone.
+  std::vector<ledger::Transfer> created;
+  absl::flat_hash_set<std::string> changed_accounts;
+  absl::flat_hash_set<std::string> changed_pending;
+  for (size_t c = 0; c < chains.size(); ++c) {
+    const auto& chain = chains[c];
+    auto& out = results[c];
+    out.assign(chain.size(), ledger::CreateResult::kLinkedEventFailed);
+    // What the chain may change, as it was.
+    absl::flat_hash_map<std::string, ledger::Account> accounts_before;
+    absl::flat_hash_map<std::string, ledger::Transfer> pending_before;
+    const size_t created_before = created.size();
+    bool refused = false;
+    for (size_t i = 0; i < chain.size() && !refused; ++i) {
+      const ledger::Transfer& request = chain[i];
+      if (request.flags.linked != (i + 1 < chain.size())) {
+        out[i] = i + 1 < chain.size() ? ledger::CreateResult::kLinkedEventFailed
+                                      : ledger::CreateResult::kLinkedEventChainOpen;
+        refused = true;
+        break;
+      }
+      auto existing = transfers.find(request.id);
+      auto pending = request.IsPostOrVoid() ? transfers.find(request.pending_id) : transfers.end();
+      ledger::Transfer* pending_ptr = pending == transfers.end() ? nullptr : &pending->second;
+      const ledger::Transfer resolved = ledger::Resolve(request, pending_ptr);
+      auto debit = accounts.find(resolved.debit_account_id);
+      auto credit = accounts.find(resolved.credit_account_id);
+      const ledger::CreateResult r = ledger::Decide(
+          request, {.existing = existing == transfers.end() ? nullptr : &existing->second,
+                    .debit = debit == accounts.end() ? nullptr : &debit->second,
+                    .credit = credit == accounts.end() ? nullptr : &credit->second,
+                    .pending = pending_ptr,
+                    .now = now});
+      out[i] = r;
+      if (!Accepted(r)) {
+        refused = true;
+        break;
+      }
+      if (r == ledger::CreateResult::kExists) continue;
+      accounts_before.try_emplace(debit->first, debit->second);
+      accounts_before.try_emplace(credit->first, credit->second);
+      if (pending_ptr != nullptr) pending_before.try_emplace(pending_ptr->id, *pending_ptr);
+      ledger::Transfer stored =
+          ledger::Apply(request, now, debit->second, credit->second, pending_ptr);
+      changed_accounts.insert(debit->first);
+      changed_accounts.insert(credit->first);
+      if (pending_ptr != nullptr) changed_pending.insert(pending_ptr->id);
+      transfers.emplace(stored.id, stored);
+      created.push_back(std::move(stored));
+    }
+    if (!refused) continue;
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (Accepted(out[i])) out[i] = ledger::CreateResult::kLinkedEventFailed;
+    }
+    for (auto& [id, a] : accounts_before) accounts[id] = std::move(a);
+    for (auto& [id, t] : pending_before) transfers[id] = std::move(t);
+    for (size_t k = created_before; k < created.size(); ++k) transfers.erase(created[k].id);
+    created.resize(created_before);
+  }
+
+  // 4. What changed, a few statements for the whole batch.
+  std::vector<ledger::Account> touched;
+  for (const std::string& id : changed_accounts) touched.push_back(accounts.at(id));
+  std::sort(touched.begin(), touched.end(),
+            [](const ledger::Account& a, const ledger::Account& b) { return a.id < b.id; });
+  QRCLOUD_RETURN_IF_ERROR(StoreAccounts(conn, touched));
+  // A pending transfer created in this batch and posted in it is written
+  // with its final status.
+  absl::flat_hash_set<std::string> created_ids;
+  for (ledger::Transfer& t : created) {
+    t.status = transfers.at(t.id).status;
+    created_ids.insert(t.id);
+  }
+  QRCLOUD_RETURN_IF_ERROR(InsertTransfers(conn, created));
+  for (const std::string& id : changed_pending) {
+    if (created_ids.contains(id)) continue;
+    QRCLOUD_RETURN_IF_ERROR(conn.Execute("UPDATE ledger_transfers SET status = ? WHERE id = ?",
+                                         {static_cast<int64_t>(transfers.at(id).status), id})
+                                .status());
+  }
+  std::vector<ledger::Entry> entries;
+  for (const ledger::Transfer& t : created) {
+    for (ledger::Entry& e : ledger::EntriesOf(t)) entries.push_back(std::move(e));
+  }
+  QRCLOUD_RETURN_IF_ERROR(InsertEntries(conn, entries));
   return results;
 }
 
@@ -324,15 +516,24 @@ absl::Status MysqlLedger::CheckAll(ledger::Checker& checker, int64_t& accounts,
   return status.ok() ? done : status;
 }
 
-absl::StatusOr<std::optional<std::string>> MysqlLedger::PlanAt(absl::string_view merchant_id,
-                                                               absl::Time at) {
+absl::StatusOr<std::map<std::string, std::vector<std::pair<absl::Time, std::string>>>>
+MysqlLedger::Plans(const std::vector<std::string>& merchant_ids) {
+  std::map<std::string, std::vector<std::pair<absl::Time, std::string>>> out;
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  QRCLOUD_ASSIGN_OR_RETURN(auto rows,
-                           conn->Query("SELECT plan FROM merchant_plans WHERE merchant_id = ? AND "
-                                       "effective_time <= ? ORDER BY effective_time DESC LIMIT 1",
-                                       {std::string(merchant_id), at}));
-  if (rows.empty()) return std::nullopt;
-  return rows[0].String("plan");
+  for (size_t at = 0; at < merchant_ids.size();) {
+    const size_t n = ChunkSize(merchant_ids.size() - at);
+    store::Params params(merchant_ids.begin() + at, merchant_ids.begin() + at + n);
+    QRCLOUD_ASSIGN_OR_RETURN(
+        auto rows, conn->Query(absl::StrCat("SELECT merchant_id, effective_time, plan FROM "
+                                            "merchant_plans WHERE merchant_id IN (",
+                                            Marks(n), ") ORDER BY merchant_id, effective_time"),
+                               params));
+    for (const auto& r : rows) {
+      out[r.String("merchant_id")].emplace_back(r.Time("effective_time"), r.String("plan"));
+    }
+    at += n;
+  }
+  return out;
 }
 
 absl::Status MysqlLedger::SetPlan(absl::string_view merchant_id, absl::string_view plan,

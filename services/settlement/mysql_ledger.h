@@ -13,6 +13,7 @@
 #ifndef QRCLOUD_SERVICES_SETTLEMENT_MYSQL_LEDGER_H_
 #define QRCLOUD_SERVICES_SETTLEMENT_MYSQL_LEDGER_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,8 +50,20 @@ class MysqlLedger {
   // refusal are kLinkedEventFailed.
   absl::StatusOr<std::vector<ledger::CreateResult>> Create(
       store::Tx& tx, const std::vector<ledger::Transfer>& chain, absl::Time now);
+  // Many chains in one unit (a batch of events): each chain all or nothing
+  // on its own, the results in the same order. The rules run in memory over
+  // the accounts and transfers the batch names, read and locked with a few
+  // statements; what changed is written back with a few more. So a batch
+  // costs about the same number of round trips whatever its size.
+  absl::StatusOr<std::vector<std::vector<ledger::CreateResult>>> CreateChains(
+      store::Tx& tx, const std::vector<std::vector<ledger::Transfer>>& chains, absl::Time now);
+
   // The transfer stored under `id`.
   absl::StatusOr<std::optional<ledger::Transfer>> FindTransfer(store::Tx& tx, absl::string_view id);
+  // Those of `ids` that are stored (any order), locked when `lock`.
+  absl::StatusOr<std::vector<ledger::Transfer>> FindTransfers(store::Tx& tx,
+                                                              const std::vector<std::string>& ids,
+                                                              bool lock = false);
 
   absl::StatusOr<std::optional<ledger::Account>> FindAccount(absl::string_view id);
   // The entries of `accounts` posted in [from, to): oldest first, or the
@@ -69,8 +82,10 @@ class MysqlLedger {
   // Every account and transfer into `checker`; how many of each.
   absl::Status CheckAll(ledger::Checker& checker, int64_t& accounts, int64_t& transfers);
 
-  // The plan `merchant_id` is charged at, at `at`; none when never set.
-  absl::StatusOr<std::optional<std::string>> PlanAt(absl::string_view merchant_id, absl::Time at);
+  // The plans of these merchants: for each, its (from, plan) rows, oldest
+  // first. A merchant never set has none.
+  absl::StatusOr<std::map<std::string, std::vector<std::pair<absl::Time, std::string>>>> Plans(
+      const std::vector<std::string>& merchant_ids);
   absl::Status SetPlan(absl::string_view merchant_id, absl::string_view plan, absl::Time from);
 
   // Keeps an event the ledger refused (once; a second time changes nothing).

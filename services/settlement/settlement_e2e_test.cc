@@ -216,5 +216,46 @@ TEST_CASE("Plans set the fee from their time on, and bad input is refused naming
             .empty());
 }
 
+TEST_CASE("Killed with -9 in the middle of the stream, settlement posts every event once") {
+  auto s = Stack::Start({.processes = {"settlement"}});
+  INFO((s.ok() ? "" : std::string(s.status().message())));
+  REQUIRE(s.ok());
+  Stack& stack = **s;
+  Flow flow(stack);
+  Api admin("127.0.0.1", stack.gateway_port());
+  admin.set_token(flow.admin_token());
+  // 4,000 redemptions of 20 merchants, as the center would publish them
+  // (19.90 each: a fee of 1.00 at the standard plan), sent at once.
+  constexpr int kOrders = 4000;
+  cache::RedisPool& redis = flow.redis();
+  for (int i = 0; i < kOrders; ++i) {
+    const std::string data =
+        absl::StrCat(R"({"id":"kill-order-)", i, R"(","merchantId":"kill-merchant-)", i % 20,
+                     R"(","total":{"currency":"CNY","minor":"1990"},"state":"REDEEMED"})");
+    REQUIRE(redis
+                .Command({"XADD", ordering::kOrderStream, "*", "type", ordering::kOrderRedeemed,
+                          "data", data})
+                .ok());
+  }
+  auto platform = [&] {
+    const std::string minor =
+        admin.Get("/v1/ledger/accounts/platform.fees.CNY").At("balance.minor");
+    return minor.empty() ? 0 : -std::stoll(minor);
+  };
+  // Some posted, not all: then a crash.
+  REQUIRE(WaitFor([&] { return platform() > 0; }, absl::Seconds(30)));
+  const int64_t before_kill = platform();
+  INFO("posted before the kill: " << before_kill / 100 << " of " << kOrders);
+  CHECK(before_kill < kOrders * 100);  // the kill came mid-stream
+  REQUIRE(stack.KillAndRestart("settlement").ok());
+  REQUIRE(WaitFor([&] { return platform() == kOrders * 100; }, absl::Seconds(120)));
+  ApiResponse check = admin.Post("/v1/ledger:check", "{}");
+  INFO(check.body);
+  CHECK(check.At("transfers") == absl::StrCat(kOrders));
+  CHECK(check.At("problems").empty());
+  CHECK(admin.Get("/v1/ledger/accounts/merchant.kill-merchant-7.fees.CNY").At("balance.minor") ==
+        absl::StrCat(kOrders / 20 * 100));
+}
+
 }  // namespace
 }  // namespace qrcloud::testing

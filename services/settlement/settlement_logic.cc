@@ -3,6 +3,10 @@
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/auth/access.h"
@@ -11,6 +15,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
+#include "libs/ordering/order_book.h"
 
 namespace qrcloud::settlement {
 namespace {
@@ -38,48 +43,100 @@ void SetMoney(v1::Money* m, absl::string_view currency, int64_t minor) {
 
 }  // namespace
 
-absl::Status SettlementLogic::OnOrder(const std::string& type, const v1::Order& order) {
-  if (type != "order.redeemed" && type != "order.refunded") return absl::OkStatus();
-  const absl::Time now = clock_.Now();
-  const absl::Time redeemed = order.has_redeem_time() ? core::FromProto(order.redeem_time()) : now;
-  QRCLOUD_ASSIGN_OR_RETURN(std::optional<std::string> plan,
-                           ledger_.PlanAt(order.merchant_id(), redeemed));
-  std::string plan_name = plan.value_or(fees_.default_plan);
-  auto fee = fees_.plan_bps.find(plan_name);
-  if (fee == fees_.plan_bps.end()) {  // a plan no longer configured
-    plan_name = fees_.default_plan;
-    fee = fees_.plan_bps.find(plan_name);
+absl::Status SettlementLogic::OnOrders(const std::vector<OrderEvent>& all) {
+  std::vector<const OrderEvent*> events;
+  for (const OrderEvent& e : all) {
+    if (e.type == ordering::kOrderRedeemed || e.type == ordering::kOrderRefunded)
+      events.push_back(&e);
   }
-  std::string refused;
-  absl::Status status = runner_.Run([&](store::Tx& tx) -> absl::Status {
+  for (size_t begin = 0; begin < events.size();) {
+    absl::flat_hash_set<std::string> redeemed;
+    size_t end = begin;
+    for (; end < events.size(); ++end) {
+      const OrderEvent& e = *events[end];
+      if (e.type == ordering::kOrderRefunded && redeemed.contains(e.order.id())) break;
+      if (e.type == ordering::kOrderRedeemed) redeemed.insert(e.order.id());
+    }
+    QRCLOUD_RETURN_IF_ERROR(PostOrders({events.begin() + begin, events.begin() + end}));
+    begin = end;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& events) {
+  const absl::Time now = clock_.Now();
+  std::set<std::string> merchants;
+  for (const OrderEvent* e : events) merchants.insert(e->order.merchant_id());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto plans, ledger_.Plans(std::vector<std::string>(merchants.begin(), merchants.end())));
+  // The plan in force when the order was redeemed (the default before any).
+  auto plan_of = [&](const v1::Order& order) -> std::pair<std::string, int32_t> {
+    const absl::Time at = order.has_redeem_time() ? core::FromProto(order.redeem_time()) : now;
+    std::string plan = fees_.default_plan;
+    if (auto it = plans.find(order.merchant_id()); it != plans.end()) {
+      for (const auto& [from, name] : it->second) {
+        if (from <= at) plan = name;
+      }
+    }
+    auto fee = fees_.plan_bps.find(plan);
+    if (fee == fees_.plan_bps.end()) fee = fees_.plan_bps.find(fees_.default_plan);
+    return {fee->first, fee->second};
+  };
+  struct Refused {
+    const OrderEvent* event;
+    std::string reason;
+  };
+  std::vector<Refused> refused;
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
     refused.clear();
-    std::optional<ledger::Transfer> charged;
-    if (type == "order.refunded") {
-      QRCLOUD_ASSIGN_OR_RETURN(
-          charged, ledger_.FindTransfer(tx, absl::StrCat("order:", order.id(), ":fee")));
+    // The fees the refunds give back.
+    std::vector<std::string> fee_ids;
+    for (const OrderEvent* e : events) {
+      if (e->type == ordering::kOrderRefunded)
+        fee_ids.push_back(absl::StrCat("order:", e->order.id(), ":fee"));
     }
-    auto transfers =
-        TransfersForOrder(type, order, plan_name, fee->second, charged ? &*charged : nullptr);
-    if (!transfers.ok()) {
-      refused = std::string(transfers.status().message());
-      return absl::OkStatus();
+    absl::flat_hash_map<std::string, ledger::Transfer> charged;
+    QRCLOUD_ASSIGN_OR_RETURN(auto found, ledger_.FindTransfers(tx, fee_ids));
+    for (auto& t : found) charged.emplace(t.id, std::move(t));
+
+    std::vector<std::vector<ledger::Transfer>> chains;
+    std::vector<const OrderEvent*> chain_events;
+    for (const OrderEvent* e : events) {
+      const auto [plan, bps] = plan_of(e->order);
+      auto it = charged.find(absl::StrCat("order:", e->order.id(), ":fee"));
+      auto transfers = TransfersForOrder(e->type, e->order, plan, bps,
+                                         it == charged.end() ? nullptr : &it->second);
+      if (!transfers.ok()) {
+        refused.push_back({e, std::string(transfers.status().message())});
+        continue;
+      }
+      if (transfers->empty()) continue;
+      for (size_t i = 0; i + 1 < transfers->size(); ++i) (*transfers)[i].flags.linked = true;
+      chains.push_back(*std::move(transfers));
+      chain_events.push_back(e);
     }
-    if (transfers->empty()) return absl::OkStatus();
-    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.Create(tx, *transfers, now));
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (Accepted(results[i])) continue;
-      refused = absl::StrCat((*transfers)[i].id, ": ", ledger::ResultMessage(results[i]));
-      return absl::FailedPreconditionError("refused");  // the chain undone; parked below
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
+    for (size_t c = 0; c < chains.size(); ++c) {
+      for (size_t i = 0; i < results[c].size(); ++i) {
+        if (Accepted(results[c][i])) continue;
+        refused.push_back({chain_events[c], absl::StrCat(chains[c][i].id, ": ",
+                                                         ledger::ResultMessage(results[c][i]))});
+        break;
+      }
     }
-    return absl::OkStatus();
-  });
-  if (refused.empty()) return status;
+    return absl::OkStatus();  // the refused chains were undone, the rest is written
+  }));
   // No retry changes a rule's answer: kept for an administrator instead of
   // holding up every later event.
-  std::string data;
-  (void)google::protobuf::util::MessageToJsonString(order, &data);
-  spdlog::error("settlement: {} of order {} parked: {}", type, order.id(), refused);
-  return ledger_.Park(absl::StrCat(type, ":", order.id()), refused, data, now);
+  for (const Refused& r : refused) {
+    std::string data;
+    (void)google::protobuf::util::MessageToJsonString(r.event->order, &data);
+    spdlog::error("settlement: {} of order {} parked: {}", r.event->type, r.event->order.id(),
+                  r.reason);
+    QRCLOUD_RETURN_IF_ERROR(
+        ledger_.Park(absl::StrCat(r.event->type, ":", r.event->order.id()), r.reason, data, now));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Party> SettlementLogic::OwnParty(const rpc::CallContext& call) const {

@@ -28,8 +28,19 @@ class SettlementLogic {
                   const core::Clock& clock)
       : runner_(runner), ledger_(ledger), fees_(std::move(fees)), clock_(clock) {}
 
-  // An event of the `orders` stream, posted once however often it comes.
-  absl::Status OnOrder(const std::string& type, const v1::Order& order);
+  // Events of the `orders` stream, a consumer's batch in one unit of work
+  // (cut before a refund of an order redeemed in the same batch), each
+  // posted once however often it comes. An event the ledger refuses is
+  // parked, not retried; an error of the database leaves the whole batch to
+  // come again.
+  struct OrderEvent {
+    std::string type;
+    v1::Order order;
+  };
+  absl::Status OnOrders(const std::vector<OrderEvent>& events);
+  absl::Status OnOrder(const std::string& type, const v1::Order& order) {
+    return OnOrders({{type, order}});
+  }
 
   absl::Status GetLedgerAccount(const rpc::CallContext& call,
                                 const v1::GetLedgerAccountRequest& req, v1::LedgerAccount& resp);
@@ -47,6 +58,8 @@ class SettlementLogic {
                                v1::MerchantPlan& resp);
 
  private:
+  // One cut of OnOrders: no refund in it refers to a redemption in it.
+  absl::Status PostOrders(const std::vector<const OrderEvent*>& events);
   // The caller's own party, or NOT_FOUND naming what it may see.
   absl::StatusOr<Party> OwnParty(const rpc::CallContext& call) const;
   // NOT_FOUND unless the caller may see `party`'s books.
