@@ -137,6 +137,12 @@ TEST_CASE("An authorized agent signs merchants up by invite and by consent and s
   CHECK(sub->Post("/v1/agents/me/merchants", R"({"merchantId":")" + m1 + R"("})").status == 400);
   CHECK(w.admin->Get("/v1/agents/" + a + "/merchants").At("merchants.0.merchantId") == m2);
 
+  // Administrators list agents by state; agents may not.
+  ApiResponse listed = w.admin->Get("/v1/agents?state=AUTHORIZED");
+  CHECK(absl::StrContains(listed.body, a));
+  CHECK_FALSE(absl::StrContains(w.admin->Get("/v1/agents?state=APPLIED").body, a));
+  CHECK(agent->Get("/v1/agents").status == 403);
+
   // Statements are settlement's.
   CHECK(agent->Get("/v1/agents/" + a + "/statements?period=2026-12").At("statementsUrl") ==
         "/v1/statements?party=agent:" + a + "&period=2026-12");
@@ -208,12 +214,18 @@ TEST_CASE("Bad terms are refused naming the field and nothing is written") {
   CHECK(shown.At("state") == "APPLIED");
   CHECK(shown.At("level").empty());
   CHECK(shown.At("territories.0") == "350100");
-  REQUIRE(WaitFor([&] { return w.Count(core::kAgentUpdated, "id", a) == 2; }, absl::Seconds(10)));
-  CHECK(w.Count(core::kAgentUpdated, "id", b) == 1);
-  // The right terms pass.
+  // The right terms pass; the events for the agent are its application and
+  // this, in order: the refused attempts published nothing between them.
   CHECK(w.Authorize(
              b, absl::StrCat(R"({"level":2,"commissionBps":4000,"parentAgentId":")", a, R"("})"))
             .status == 200);
+  REQUIRE(WaitFor([&] { return w.Count(core::kAgentUpdated, "id", b) == 2; }, absl::Seconds(10)));
+  std::vector<std::string> states;
+  for (const auto& [type, data] : w.Events()) {
+    if (JsonAt(data, "id") == b)
+      states.push_back(JsonAt(data, "state") + JsonAt(data, "commissionBps"));
+  }
+  CHECK(states == std::vector<std::string>{"APPLIED", "AUTHORIZED4000"});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "libs/core/agent_events.h"
 #include "libs/core/ids.h"
 #include "libs/core/status.h"
@@ -161,7 +162,8 @@ struct World {
   MemoryAgentStore agents{db};
   MemoryLinkStore links{db};
   FakeDirectory directory;
-  AgentLogic logic{db, agents, links, directory, core::Clock::Real()};
+  core::FakeClock clock{absl::FromUnixSeconds(1796400000)};
+  AgentLogic logic{db, agents, links, directory, clock};
 
   auth::Principal admin, merchant_owner, staff;
   std::map<std::string, auth::Principal> agent_principals;
@@ -392,6 +394,30 @@ TEST_CASE("A suspended agent signs nobody up until reinstated") {
   REQUIRE(w.logic.Reinstate(w.As(w.admin), reinstate, out).ok());
   CHECK(out.state() == v1::Agent::AUTHORIZED);
   CHECK(w.logic.LinkMerchant(w.Agent(a), link, invite).ok());
+}
+
+TEST_CASE("An invite expires after 30 days, and an authorized agent applies no more") {
+  World w;
+  const std::string a = w.Applied();
+  REQUIRE(w.Authorize(a, 1, 1000).ok());
+  v1::ApplyRequest again;
+  again.set_id(a);
+  again.set_display_name("Renamed");
+  again.add_territories("350100");
+  v1::Agent agent;
+  CHECK(w.logic.Apply(w.Agent(a), again, agent).code() == absl::StatusCode::kFailedPrecondition);
+  v1::LinkMerchantRequest link;
+  link.set_id(a);
+  v1::AgentMerchant invite;
+  REQUIRE(w.logic.LinkMerchant(w.Agent(a), link, invite).ok());
+  w.clock.Advance(absl::Hours(24 * 30) + absl::Seconds(1));
+  v1::AcceptAgentInviteRequest accept;
+  accept.set_code(absl::AsciiStrToLower(invite.invite_code()));  // read in any case
+  v1::AgentMerchant linked;
+  const absl::Status expired = w.logic.AcceptInvite(w.As(w.merchant_owner), accept, linked);
+  CHECK(expired.code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(std::string(expired.message()).find("expired") != std::string::npos);
+  CHECK(w.EventTypes().back() == core::kAgentUpdated);  // no link published
 }
 
 }  // namespace
