@@ -30,6 +30,22 @@ namespace qrcloud::service {
 // The counter of events handled from `stream`, by outcome.
 core::Counter& EventsHandled(const std::string& stream, const std::string& outcome);
 
+// The `data` of `entry` as a `Message` (JSON); false, logged and counted as
+// malformed, when it is not one (it can never succeed: acknowledge it). For
+// a handler of a stream that carries several messages, by type.
+template <typename Message>
+bool ParseEvent(const std::string& stream, const cache::StreamEntry& entry, Message& out) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // a newer publisher may add fields
+  if (google::protobuf::util::JsonStringToMessage(entry.Field("data"), &out, options).ok()) {
+    return true;
+  }
+  spdlog::error("{} stream: entry {} ({}) is not a {}; dropped", stream, entry.id,
+                entry.Field("type"), Message::descriptor()->full_name());
+  EventsHandled(stream, "malformed").Inc();
+  return false;
+}
+
 template <typename Message>
 cache::StreamHandler EventHandler(
     std::string stream,

@@ -3,6 +3,7 @@
 // center's `orders` stream, with statements, payouts and the ledger check
 // (docs/settlement.md). It never reads another service's tables.
 #include "absl/flags/flag.h"
+#include "libs/core/agent_events.h"
 #include "libs/core/status.h"
 #include "libs/ordering/order_book.h"
 #include "libs/service/events.h"
@@ -16,6 +17,11 @@ ABSL_FLAG(std::string, plan_fees, "standard=500,pro=300",
           "(<plan>=<bps>,...); the first is every merchant's plan until an administrator sets "
           "another");
 
+ABSL_FLAG(absl::Duration, holding_period, absl::Hours(24 * 7),
+          "How long agents' and partners' earnings are held before they may be paid out");
+ABSL_FLAG(absl::Duration, release_interval, absl::Seconds(10),
+          "How often earnings whose holding period is over are made available");
+
 namespace qrcloud::settlement {
 
 std::vector<store::Migration> Migrations();  // migrations/*.sql, compiled in
@@ -24,8 +30,13 @@ absl::Status Build(service::Host& host) {
   QRCLOUD_ASSIGN_OR_RETURN(FeeSchedule fees, ParseFeeSchedule(absl::GetFlag(FLAGS_plan_fees)));
   auto& runner = host.Own(std::make_unique<store::MysqlTxRunner>(host.mysql(), host.outbox()));
   auto& ledger = host.Own(std::make_unique<MysqlLedger>(host.mysql()));
-  auto& logic =
-      host.Own(std::make_unique<SettlementLogic>(runner, ledger, std::move(fees), host.clock()));
+  SettlementOptions options;
+  options.holding_period = absl::GetFlag(FLAGS_holding_period);
+  if (options.holding_period < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--holding_period must not be negative");
+  }
+  auto& logic = host.Own(
+      std::make_unique<SettlementLogic>(runner, ledger, std::move(fees), host.clock(), options));
   auto& api = host.Own(std::make_unique<SettlementServiceImpl>(logic, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::SettlementService>(api));
   // A batch of events a unit of work: up to 1,000 at once, waiting a moment
@@ -42,6 +53,40 @@ absl::Status Build(service::Host& host) {
             for (const auto& e : events) orders.push_back({e.type, e.data});
             return logic.OnOrders(orders);
           }));
+  // The agents and which merchant is whose: two messages on one stream.
+  host.AddConsumer({.stream = core::kAgentStream, .group = "settlement"},
+                   [&logic](const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
+                     cache::Handled handled;
+                     for (const cache::StreamEntry& e : entries) {
+                       const std::string type = e.Field("type");
+                       absl::Status s;
+                       if (type == core::kAgentUpdated) {
+                         v1::Agent agent;
+                         if (service::ParseEvent(core::kAgentStream, e, agent)) {
+                           s = logic.OnAgentEvent(type, &agent, nullptr);
+                         }
+                       } else {
+                         v1::AgentMerchant link;
+                         if (service::ParseEvent(core::kAgentStream, e, link)) {
+                           s = logic.OnAgentEvent(type, nullptr, &link);
+                         }
+                       }
+                       if (!s.ok()) {
+                         handled.status = s;
+                         break;
+                       }
+                       ++handled.done;
+                     }
+                     return handled;
+                   });
+  core::LoopOptions release;
+  release.name = "release of held earnings";
+  release.interval = absl::GetFlag(FLAGS_release_interval);
+  host.AddLoop(release, [&logic]() -> absl::StatusOr<bool> {
+    constexpr int kBatch = 1000;
+    QRCLOUD_ASSIGN_OR_RETURN(const int released, logic.ReleaseDue(kBatch));
+    return released == kBatch;  // more may be due: at once
+  });
   return absl::OkStatus();
 }
 

@@ -547,6 +547,164 @@ absl::Status MysqlLedger::SetPlan(absl::string_view merchant_id, absl::string_vi
       .status();
 }
 
+absl::Status MysqlLedger::UpsertAgent(const AgentTerms& a, absl::Time update_time) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  return conn
+      ->Execute(
+          "INSERT INTO agents (id, state, parent_agent_id, commission_bps, update_time) VALUES "
+          "(?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+          "state = IF(VALUES(update_time) >= update_time, VALUES(state), state), "
+          "parent_agent_id = IF(VALUES(update_time) >= update_time, VALUES(parent_agent_id), "
+          "parent_agent_id), "
+          "commission_bps = IF(VALUES(update_time) >= update_time, VALUES(commission_bps), "
+          "commission_bps), "
+          "update_time = GREATEST(update_time, VALUES(update_time))",
+          {a.id, std::string(a.authorized ? "AUTHORIZED" : "OTHER"), a.parent_id,
+           static_cast<int64_t>(a.commission_bps), update_time})
+      .status();
+}
+
+absl::Status MysqlLedger::LinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
+                                       absl::Time link_time) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  return conn
+      ->Execute(
+          "INSERT IGNORE INTO merchant_agents (merchant_id, link_time, agent_id) VALUES (?, ?, ?)",
+          {std::string(merchant_id), link_time, std::string(agent_id)})
+      .status();
+}
+
+absl::Status MysqlLedger::UnlinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
+                                         absl::Time unlink_time) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  return conn
+      ->Execute(
+          "UPDATE merchant_agents SET unlink_time = ? WHERE merchant_id = ? AND agent_id = ? AND "
+          "unlink_time IS NULL AND link_time <= ?",
+          {unlink_time, std::string(merchant_id), std::string(agent_id), unlink_time})
+      .status();
+}
+
+std::string MysqlLedger::AgentBook::AgentAt(const std::string& merchant_id, absl::Time at) const {
+  auto it = links.find(merchant_id);
+  if (it == links.end()) return "";
+  for (const auto& [from, agent, until] : it->second) {
+    if (from <= at && at < until) return agent;
+  }
+  return "";
+}
+
+absl::StatusOr<MysqlLedger::AgentBook> MysqlLedger::Agents(
+    const std::vector<std::string>& merchant_ids) {
+  AgentBook book;
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto agents, conn->Query("SELECT id, state, parent_agent_id, commission_bps FROM agents"));
+  for (const auto& r : agents) {
+    book.agents[r.String("id")] =
+        AgentTerms{r.String("id"), r.String("state") == "AUTHORIZED", r.String("parent_agent_id"),
+                   static_cast<int32_t>(r.Int("commission_bps"))};
+  }
+  for (size_t at = 0; at < merchant_ids.size();) {
+    const size_t n = ChunkSize(merchant_ids.size() - at);
+    store::Params params(merchant_ids.begin() + at, merchant_ids.begin() + at + n);
+    QRCLOUD_ASSIGN_OR_RETURN(
+        auto rows, conn->Query(absl::StrCat("SELECT merchant_id, link_time, agent_id, unlink_time "
+                                            "FROM merchant_agents WHERE merchant_id IN (",
+                                            Marks(n), ")"),
+                               params));
+    for (const auto& r : rows) {
+      book.links[r.String("merchant_id")].emplace_back(
+          r.Time("link_time"), r.String("agent_id"),
+          r.IsNull("unlink_time") ? absl::InfiniteFuture() : r.Time("unlink_time"));
+    }
+    at += n;
+  }
+  return book;
+}
+
+absl::Status MysqlLedger::AddHolds(store::Tx& tx,
+                                   const std::vector<std::pair<std::string, absl::Time>>& holds) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  for (size_t at = 0; at < holds.size();) {
+    const size_t n = ChunkSize(holds.size() - at);
+    store::Params params;
+    for (size_t i = at; i < at + n; ++i) {
+      params.emplace_back(holds[i].first);
+      params.emplace_back(holds[i].second);
+    }
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute(absl::StrCat("INSERT IGNORE INTO holds (transfer_id, release_time) VALUES ",
+                                  Rows(n, 2)),
+                     params)
+            .status());
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::DueHolds(store::Tx& tx, absl::Time now,
+                                                                    int limit) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, conn.Query("SELECT transfer_id FROM holds WHERE outcome IS NULL AND "
+                            "release_time <= ? ORDER BY release_time LIMIT ? FOR UPDATE SKIP "
+                            "LOCKED",
+                            {now, static_cast<int64_t>(limit)}));
+  std::vector<std::string> ids;
+  for (const auto& r : rows) ids.push_back(r.String("transfer_id"));
+  return FindTransfers(tx, ids);
+}
+
+absl::StatusOr<std::map<std::string, bool>> MysqlLedger::LockHolds(
+    store::Tx& tx, const std::vector<std::string>& ids) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  std::map<std::string, bool> out;
+  for (size_t at = 0; at < ids.size();) {
+    const size_t n = ChunkSize(ids.size() - at);
+    store::Params params(ids.begin() + at, ids.begin() + at + n);
+    QRCLOUD_ASSIGN_OR_RETURN(auto rows,
+                             conn.Query(absl::StrCat("SELECT transfer_id, outcome FROM holds WHERE "
+                                                     "transfer_id IN (",
+                                                     Marks(n), ") FOR UPDATE"),
+                                        params));
+    for (const auto& r : rows) {
+      out[r.String("transfer_id")] = !r.IsNull("outcome") && r.String("outcome") == "released";
+    }
+    at += n;
+  }
+  return out;
+}
+
+absl::Status MysqlLedger::SetHoldOutcome(store::Tx& tx, const std::vector<std::string>& ids,
+                                         absl::string_view outcome, absl::Time at) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  for (const std::string& id : ids) {
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute("UPDATE holds SET outcome = ?, outcome_time = ? WHERE transfer_id = ? AND "
+                     "outcome IS NULL",
+                     {std::string(outcome), at, id})
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::CommissionsOf(
+    store::Tx& tx, absl::string_view order_id) {
+  store::Connection& conn = store::ConnectionOf(tx);
+  // The ids "order:<id>:commission:<agent>", as a range of the unique key.
+  const std::string from = absl::StrCat("order:", order_id, ":commission:");
+  const std::string to = absl::StrCat("order:", order_id, ":commission;");
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, conn.Query(absl::StrCat("SELECT ", kTransferColumns,
+                                         " FROM ledger_transfers WHERE id >= ? AND id < ? AND "
+                                         "code = 'commission'"),
+                            {from, to}));
+  std::vector<ledger::Transfer> out;
+  for (const auto& r : rows) out.push_back(TransferOf(r));
+  return out;
+}
+
 absl::Status MysqlLedger::Park(absl::string_view event, absl::string_view reason,
                                absl::string_view data, absl::Time at) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());

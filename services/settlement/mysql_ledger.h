@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,7 @@
 #include "libs/store/mysql.h"
 #include "libs/store/tx.h"
 #include "qrcloud/v1/settlement.pb.h"
+#include "services/settlement/settlement_rules.h"
 
 namespace qrcloud::settlement {
 
@@ -87,6 +89,39 @@ class MysqlLedger {
   absl::StatusOr<std::map<std::string, std::vector<std::pair<absl::Time, std::string>>>> Plans(
       const std::vector<std::string>& merchant_ids);
   absl::Status SetPlan(absl::string_view merchant_id, absl::string_view plan, absl::Time from);
+
+  // Agents and their merchants, from the `agents` stream. An agent's older
+  // update than the one kept changes nothing; a link or an unlink heard
+  // twice changes nothing the second time.
+  absl::Status UpsertAgent(const AgentTerms& agent, absl::Time update_time);
+  absl::Status LinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
+                            absl::Time link_time);
+  absl::Status UnlinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
+                              absl::Time unlink_time);
+  // Every agent known, and the links of these merchants: (merchant, link
+  // time) → (agent, unlink time or InfiniteFuture).
+  struct AgentBook {
+    std::map<std::string, AgentTerms> agents;
+    std::map<std::string, std::vector<std::tuple<absl::Time, std::string, absl::Time>>> links;
+    // The agent `merchant_id` was linked to at `at`, or "".
+    std::string AgentAt(const std::string& merchant_id, absl::Time at) const;
+  };
+  absl::StatusOr<AgentBook> Agents(const std::vector<std::string>& merchant_ids);
+
+  // Earnings held until `release_time`.
+  absl::Status AddHolds(store::Tx& tx,
+                        const std::vector<std::pair<std::string, absl::Time>>& holds);
+  // Holds due at `now` not yet released or taken back, locked (others
+  // running the release skip them), at most `limit`; their transfers.
+  absl::StatusOr<std::vector<ledger::Transfer>> DueHolds(store::Tx& tx, absl::Time now, int limit);
+  // Of these transfers, those held, locked: id → released already.
+  absl::StatusOr<std::map<std::string, bool>> LockHolds(store::Tx& tx,
+                                                        const std::vector<std::string>& ids);
+  absl::Status SetHoldOutcome(store::Tx& tx, const std::vector<std::string>& ids,
+                              absl::string_view outcome, absl::Time at);
+  // The commissions an order earned ("order:<id>:commission:*").
+  absl::StatusOr<std::vector<ledger::Transfer>> CommissionsOf(store::Tx& tx,
+                                                              absl::string_view order_id);
 
   // Keeps an event the ledger refused (once; a second time changes nothing).
   absl::Status Park(absl::string_view event, absl::string_view reason, absl::string_view data,

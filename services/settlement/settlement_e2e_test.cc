@@ -28,8 +28,8 @@ struct World {
   std::string campaign;
   std::unique_ptr<Api> person;
   std::unique_ptr<Api> admin;
-  World() {
-    auto s = Stack::Start({.processes = {"settlement"}});
+  explicit World(const StackOptions& options = {.processes = {"settlement"}}) {
+    auto s = Stack::Start(options);
     INFO((s.ok() ? "" : std::string(s.status().message())));
     REQUIRE(s.ok());
     stack = *std::move(s);
@@ -255,6 +255,124 @@ TEST_CASE("Killed with -9 in the middle of the stream, settlement posts every ev
   CHECK(check.At("problems").empty());
   CHECK(admin.Get("/v1/ledger/accounts/merchant.kill-merchant-7.fees.CNY").At("balance.minor") ==
         absl::StrCat(kOrders / 20 * 100));
+}
+
+// Waits until the consumer group `settlement` has been handed every entry of
+// `stream` and acknowledged them all.
+bool Caught(cache::RedisPool& redis, const std::string& stream) {
+  auto last = redis.Command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
+  auto groups = redis.Command({"XINFO", "GROUPS", stream});
+  if (!last.ok() || !groups.ok() || last->size() == 0) return false;
+  const std::string newest = (*last)[0][0].str();
+  for (size_t g = 0; g < groups->size(); ++g) {
+    const cache::Reply group = (*groups)[g];
+    std::string name, delivered;
+    int64_t pending = -1;
+    for (size_t f = 0; f + 1 < group.size(); f += 2) {
+      const std::string key = group[f].str();
+      if (key == "name") name = group[f + 1].str();
+      if (key == "last-delivered-id") delivered = group[f + 1].str();
+      if (key == "pending") pending = group[f + 1].integer();
+    }
+    if (name == "settlement") return delivered == newest && pending == 0;
+  }
+  return false;
+}
+
+TEST_CASE("Agents earn their share of the fee, held, then available, paid out and clawed back") {
+  World w({.processes = {"settlement", "agent"},
+           .flags = {{"settlement", {"--holding_period=2s", "--release_interval=200ms"}}}});
+  // A top agent (10% of the fee) and one under it (20%) that signs the merchant up.
+  auto agent = [&](const std::string& name) {
+    auto api = w.flow->NewAccount("AGENT");
+    const std::string id = api->Get("/v1/me").At("account.agentId");
+    REQUIRE_FALSE(id.empty());
+    ApiResponse applied =
+        api->Post("/v1/agents/me:apply",
+                  absl::StrCat(R"({"displayName":")", name, R"(","territories":["350100"]})"));
+    INFO(applied.body);
+    REQUIRE(applied.status == 200);
+    return std::make_pair(std::move(api), id);
+  };
+  auto [top, top_id] = agent("Top agent");
+  auto [sub, sub_id] = agent("Sub agent");
+  REQUIRE(
+      w.admin->Post("/v1/agents/" + top_id + ":authorize", R"({"level":1,"commissionBps":1000})")
+          .status == 200);
+  ApiResponse authorized = w.admin->Post(
+      "/v1/agents/" + sub_id + ":authorize",
+      absl::StrCat(R"({"level":2,"commissionBps":2000,"parentAgentId":")", top_id, R"("})"));
+  INFO(authorized.body);
+  REQUIRE(authorized.status == 200);
+  REQUIRE(sub->Post("/v1/agents/me/merchants",
+                    absl::StrCat(R"({"merchantId":")", w.mid, R"(","requestId":"link-1"})"))
+              .status == 200);
+  ApiResponse accepted =
+      w.merchant->Post("/v1/merchants/" + w.mid + "/agentLinks/" + sub_id + ":accept", "{}");
+  INFO(accepted.body);
+  REQUIRE(accepted.status == 200);
+  // Settlement has heard of the agents and the link before the order.
+  REQUIRE(WaitFor([&] { return Caught(w.flow->redis(), "agents"); }, absl::Seconds(20)));
+
+  const std::string order = w.OrderAndRedeem("agent-order-1");
+  const std::string sub_held = "/v1/ledger/accounts/agent." + sub_id + ".held.CNY";
+  const std::string sub_available = "/v1/ledger/accounts/agent." + sub_id + ".available.CNY";
+  const std::string top_available = "/v1/ledger/accounts/agent." + top_id + ".available.CNY";
+  // The fee of 1.00: 0.20 to the sub agent, 0.10 to the top one, 0.70 kept.
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "100"; },
+                  absl::Seconds(20)));
+  ApiResponse fees = w.admin->Get("/v1/ledger/accounts/platform.fees.CNY");
+  CHECK(fees.At("balance.minor") == "-70");
+  // Held first (unless the 2 s passed already), then available; never both.
+  REQUIRE(WaitFor([&] { return sub->Get(sub_available).At("balance.minor") == "-20"; },
+                  absl::Seconds(20)));
+  CHECK(sub->Get(sub_held).At("balance.minor").empty());
+  REQUIRE(WaitFor([&] { return top->Get(top_available).At("balance.minor") == "-10"; },
+                  absl::Seconds(20)));
+  // Each agent sees its own books only.
+  CHECK(sub->Get(top_available).status == 404);
+  CHECK(w.merchant->Get(sub_available).status == 404);
+  ApiResponse statement = sub->Get("/v1/statements?period=" + ThisMonth());
+  INFO(statement.body);
+  CHECK(statement.At("statements.0.closingBalance.minor") == "20");
+  CHECK(statement.At("statements.0.lines.0.sourceEvent") == "order.redeemed:" + order);
+  CHECK(statement.At("statements.0.lines.1.sourceEvent").empty());  // held → available: not a line
+
+  // A payout of 0.15 of the 0.20; more than what is left is refused.
+  const std::string statement_id = "agent." + sub_id + "." + ThisMonth();
+  auto payout = [&](const std::string& request, int64_t minor) {
+    return w.admin->Post("/v1/payouts", absl::StrCat(R"({"statementId":")", statement_id,
+                                                     R"(","amount":{"currency":"CNY","minor":")",
+                                                     minor, R"("},"reference":"BANK-)", request,
+                                                     R"(","requestId":")", request, R"("})"));
+  };
+  ApiResponse paid = payout("pay-1", 15);
+  INFO(paid.body);
+  REQUIRE(paid.status == 200);
+  CHECK(paid.At("party") == "agent:" + sub_id);
+  CHECK(payout("pay-1", 15).At("id") == paid.At("id"));  // a retry: the same payout
+  ApiResponse over = payout("pay-2", 6);
+  CHECK(over.status == 400);
+  CHECK(absl::StrContains(over.body, "0.05 CNY"));
+  CHECK(sub->Get(sub_available).At("balance.minor") == "-5");
+  CHECK(sub->Get("/v1/statements?period=" + ThisMonth()).At("statements.0.totalPayouts.minor") ==
+        "15");
+
+  // The order refunded: the fee given back, the top agent's 0.10 taken back;
+  // the sub agent was paid 0.15 of its 0.20 already, so its clawback is
+  // parked for an administrator instead of going below zero.
+  ApiResponse refunded = w.merchant->Post("/v1/orders/" + order + ":refund",
+                                          R"({"requestId":"agent-refund","reason":"wrong dish"})");
+  INFO(refunded.body);
+  REQUIRE(refunded.status == 200);
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor").empty(); },
+                  absl::Seconds(20)));
+  REQUIRE(WaitFor([&] { return top->Get(top_available).At("balance.minor").empty(); },
+                  absl::Seconds(20)));
+  CHECK(sub->Get(sub_available).At("balance.minor") == "-5");
+  ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
+  INFO(check.body);
+  CHECK(check.At("problems").empty());
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "libs/auth/access.h"
+#include "libs/core/agent_events.h"
 #include "libs/core/ids.h"
 #include "libs/core/money.h"
 #include "libs/core/proto_time.h"
@@ -82,59 +85,160 @@ absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& e
     if (fee == fees_.plan_bps.end()) fee = fees_.plan_bps.find(fees_.default_plan);
     return {fee->first, fee->second};
   };
+  QRCLOUD_ASSIGN_OR_RETURN(MysqlLedger::AgentBook agents, ledger_.Agents(std::vector<std::string>(
+                                                              merchants.begin(), merchants.end())));
+  auto find_agent = [&agents](absl::string_view id) -> const AgentTerms* {
+    auto it = agents.agents.find(std::string(id));
+    return it == agents.agents.end() ? nullptr : &it->second;
+  };
   struct Refused {
     const OrderEvent* event;
+    std::string what;  // the part refused: "" the event, else e.g. "clawback:<agent>"
     std::string reason;
   };
   std::vector<Refused> refused;
   QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
     refused.clear();
-    // The fees the refunds give back.
+    // The fees the refunds give back, and the commissions they take back.
     std::vector<std::string> fee_ids;
+    absl::flat_hash_map<std::string, std::vector<ledger::Transfer>> commissions;
+    std::vector<std::string> commission_ids;
     for (const OrderEvent* e : events) {
-      if (e->type == ordering::kOrderRefunded)
-        fee_ids.push_back(absl::StrCat("order:", e->order.id(), ":fee"));
+      if (e->type != ordering::kOrderRefunded) continue;
+      fee_ids.push_back(absl::StrCat("order:", e->order.id(), ":fee"));
+      QRCLOUD_ASSIGN_OR_RETURN(commissions[e->order.id()],
+                               ledger_.CommissionsOf(tx, e->order.id()));
+      for (const auto& t : commissions[e->order.id()]) commission_ids.push_back(t.id);
     }
     absl::flat_hash_map<std::string, ledger::Transfer> charged;
     QRCLOUD_ASSIGN_OR_RETURN(auto found, ledger_.FindTransfers(tx, fee_ids));
     for (auto& t : found) charged.emplace(t.id, std::move(t));
+    QRCLOUD_ASSIGN_OR_RETURN(auto released, ledger_.LockHolds(tx, commission_ids));
 
+    // Each event's chain (the fee and its commissions, all or nothing), and
+    // each clawback a chain of its own: one the agent cannot cover (paid out
+    // already) is parked without holding up the refund of the fee.
     std::vector<std::vector<ledger::Transfer>> chains;
-    std::vector<const OrderEvent*> chain_events;
+    std::vector<std::pair<const OrderEvent*, std::string>> chain_of;
     for (const OrderEvent* e : events) {
       const auto [plan, bps] = plan_of(e->order);
       auto it = charged.find(absl::StrCat("order:", e->order.id(), ":fee"));
       auto transfers = TransfersForOrder(e->type, e->order, plan, bps,
                                          it == charged.end() ? nullptr : &it->second);
+      if (transfers.ok() && e->type == ordering::kOrderRedeemed && !transfers->empty()) {
+        const absl::Time at =
+            e->order.has_redeem_time() ? core::FromProto(e->order.redeem_time()) : now;
+        const std::string agent = agents.AgentAt(e->order.merchant_id(), at);
+        if (!agent.empty()) {
+          auto earned = CommissionsFor(e->order, transfers->front(), AgentChain(agent, find_agent));
+          if (!earned.ok()) {
+            transfers = earned.status();
+          } else {
+            transfers->insert(transfers->end(), earned->begin(), earned->end());
+          }
+        }
+      }
       if (!transfers.ok()) {
-        refused.push_back({e, std::string(transfers.status().message())});
+        refused.push_back({e, "", std::string(transfers.status().message())});
         continue;
       }
-      if (transfers->empty()) continue;
-      for (size_t i = 0; i + 1 < transfers->size(); ++i) (*transfers)[i].flags.linked = true;
-      chains.push_back(*std::move(transfers));
-      chain_events.push_back(e);
-    }
-    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
-    for (size_t c = 0; c < chains.size(); ++c) {
-      for (size_t i = 0; i < results[c].size(); ++i) {
-        if (Accepted(results[c][i])) continue;
-        refused.push_back({chain_events[c], absl::StrCat(chains[c][i].id, ": ",
-                                                         ledger::ResultMessage(results[c][i]))});
-        break;
+      if (!transfers->empty()) {
+        for (size_t i = 0; i + 1 < transfers->size(); ++i) (*transfers)[i].flags.linked = true;
+        chains.push_back(*std::move(transfers));
+        chain_of.emplace_back(e, "");
+      }
+      if (e->type != ordering::kOrderRefunded) continue;
+      for (const ledger::Transfer& c : commissions[e->order.id()]) {
+        auto r = released.find(c.id);
+        chains.push_back({ClawbackOf(c, r != released.end() && r->second,
+                                     absl::StrCat(e->type, ":", e->order.id()))});
+        chain_of.emplace_back(e, absl::StrCat("clawback:", OwnerOf(c.credit_account_id)->id));
       }
     }
-    return absl::OkStatus();  // the refused chains were undone, the rest is written
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
+    std::vector<std::pair<std::string, absl::Time>> holds;
+    std::vector<std::string> clawed_from_held;
+    for (size_t c = 0; c < chains.size(); ++c) {
+      bool ok = true;
+      for (size_t i = 0; i < results[c].size() && ok; ++i) {
+        if (Accepted(results[c][i])) continue;
+        ok = false;
+        refused.push_back(
+            {chain_of[c].first, chain_of[c].second,
+             absl::StrCat(chains[c][i].id, ": ", ledger::ResultMessage(results[c][i]))});
+      }
+      if (!ok) continue;
+      for (size_t i = 0; i < chains[c].size(); ++i) {
+        const ledger::Transfer& t = chains[c][i];
+        if (results[c][i] != ledger::CreateResult::kOk) continue;  // kExists: done before
+        if (t.code == "commission") holds.emplace_back(t.id, now + options_.holding_period);
+        if (t.code == "clawback" && absl::StrContains(t.debit_account_id, ".held.")) {
+          clawed_from_held.emplace_back(absl::StripSuffix(t.id, ":clawback"));
+        }
+      }
+    }
+    QRCLOUD_RETURN_IF_ERROR(ledger_.AddHolds(tx, holds));
+    // Taken back while held: never released.
+    return ledger_.SetHoldOutcome(tx, clawed_from_held, "clawed_back", now);
   }));
   // No retry changes a rule's answer: kept for an administrator instead of
   // holding up every later event.
   for (const Refused& r : refused) {
     std::string data;
     (void)google::protobuf::util::MessageToJsonString(r.event->order, &data);
-    spdlog::error("settlement: {} of order {} parked: {}", r.event->type, r.event->order.id(),
-                  r.reason);
-    QRCLOUD_RETURN_IF_ERROR(
-        ledger_.Park(absl::StrCat(r.event->type, ":", r.event->order.id()), r.reason, data, now));
+    const std::string key =
+        absl::StrCat(r.event->type, ":", r.event->order.id(), r.what.empty() ? "" : ":", r.what);
+    spdlog::error("settlement: {} parked: {}", key, r.reason);
+    QRCLOUD_RETURN_IF_ERROR(ledger_.Park(key, r.reason, data, now));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> SettlementLogic::ReleaseDue(int limit) {
+  const absl::Time now = clock_.Now();
+  int released = 0;
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    released = 0;
+    QRCLOUD_ASSIGN_OR_RETURN(auto due, ledger_.DueHolds(tx, now, limit));
+    std::vector<std::vector<ledger::Transfer>> chains;
+    for (const ledger::Transfer& t : due) chains.push_back({ReleaseOf(t)});
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
+    std::vector<std::string> done;
+    for (size_t i = 0; i < due.size(); ++i) {
+      if (!Accepted(results[i][0])) {
+        // The rules refuse it only if the books were changed by hand: left
+        // held, and said.
+        spdlog::error("settlement: release of {} refused: {}", due[i].id,
+                      ledger::ResultMessage(results[i][0]));
+        continue;
+      }
+      done.push_back(due[i].id);
+    }
+    released = static_cast<int>(done.size());
+    return ledger_.SetHoldOutcome(tx, done, "released", now);
+  }));
+  return released;
+}
+
+absl::Status SettlementLogic::OnAgentEvent(const std::string& type, const v1::Agent* agent,
+                                           const v1::AgentMerchant* link) {
+  if (type == core::kAgentUpdated && agent != nullptr) {
+    const absl::Time at = agent->has_update_time() ? core::FromProto(agent->update_time())
+                                                   : core::FromProto(agent->create_time());
+    return ledger_.UpsertAgent({agent->id(), agent->state() == v1::Agent::AUTHORIZED,
+                                agent->parent_agent_id(), agent->commission_bps()},
+                               at);
+  }
+  if (link == nullptr || link->merchant_id().empty() || link->agent_id().empty()) {
+    return absl::OkStatus();
+  }
+  if (type == core::kAgentMerchantLinked) {
+    return ledger_.LinkMerchant(link->merchant_id(), link->agent_id(),
+                                core::FromProto(link->link_time()));
+  }
+  if (type == core::kAgentMerchantUnlinked) {
+    return ledger_.UnlinkMerchant(link->merchant_id(), link->agent_id(),
+                                  core::FromProto(link->unlink_time()));
   }
   return absl::OkStatus();
 }

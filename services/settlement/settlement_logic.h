@@ -15,6 +15,7 @@
 #include "libs/core/clock.h"
 #include "libs/rpc/dispatcher.h"
 #include "libs/store/tx.h"
+#include "qrcloud/v1/agent.pb.h"
 #include "qrcloud/v1/order.pb.h"
 #include "qrcloud/v1/settlement.pb.h"
 #include "services/settlement/mysql_ledger.h"
@@ -22,11 +23,21 @@
 
 namespace qrcloud::settlement {
 
+struct SettlementOptions {
+  // How long agents' and partners' earnings are held before they may be
+  // paid out (refunds in that time take them back from what is held).
+  absl::Duration holding_period = absl::Hours(24 * 7);
+};
+
 class SettlementLogic {
  public:
   SettlementLogic(store::TxRunner& runner, MysqlLedger& ledger, FeeSchedule fees,
-                  const core::Clock& clock)
-      : runner_(runner), ledger_(ledger), fees_(std::move(fees)), clock_(clock) {}
+                  const core::Clock& clock, SettlementOptions options = {})
+      : runner_(runner),
+        ledger_(ledger),
+        fees_(std::move(fees)),
+        clock_(clock),
+        options_(options) {}
 
   // Events of the `orders` stream, a consumer's batch in one unit of work
   // (cut before a refund of an order redeemed in the same batch), each
@@ -41,6 +52,15 @@ class SettlementLogic {
   absl::Status OnOrder(const std::string& type, const v1::Order& order) {
     return OnOrders({{type, order}});
   }
+
+  // An event of the `agents` stream (libs/core/agent_events.h): the agent
+  // (agent.updated) or the link (agent.merchant_linked / _unlinked).
+  absl::Status OnAgentEvent(const std::string& type, const v1::Agent* agent,
+                            const v1::AgentMerchant* link);
+
+  // Makes available the earnings whose holding period is over, at most
+  // `limit` in one unit; how many.
+  absl::StatusOr<int> ReleaseDue(int limit);
 
   absl::Status GetLedgerAccount(const rpc::CallContext& call,
                                 const v1::GetLedgerAccountRequest& req, v1::LedgerAccount& resp);
@@ -72,6 +92,7 @@ class SettlementLogic {
   MysqlLedger& ledger_;
   const FeeSchedule fees_;
   const core::Clock& clock_;
+  const SettlementOptions options_;
 };
 
 }  // namespace qrcloud::settlement

@@ -204,6 +204,93 @@ absl::StatusOr<std::vector<ledger::Transfer>> TransfersForOrder(absl::string_vie
   return out;
 }
 
+std::vector<AgentShare> AgentChain(
+    absl::string_view agent_id, const std::function<const AgentTerms*(absl::string_view)>& find) {
+  constexpr int kMaxChain = 10;
+  std::vector<AgentShare> chain;
+  std::vector<std::string> seen;
+  std::string next(agent_id);
+  while (!next.empty() && static_cast<int>(seen.size()) < kMaxChain) {
+    if (std::find(seen.begin(), seen.end(), next) != seen.end()) break;  // a loop
+    seen.push_back(next);
+    const AgentTerms* agent = find(next);
+    if (agent == nullptr) break;
+    if (agent->authorized && agent->commission_bps > 0) {
+      chain.push_back({agent->id, agent->commission_bps});
+    }
+    next = agent->parent_id;
+  }
+  return chain;
+}
+
+absl::StatusOr<std::vector<ledger::Transfer>> CommissionsFor(const v1::Order& order,
+                                                             const ledger::Transfer& fee,
+                                                             const std::vector<AgentShare>& chain) {
+  std::vector<ledger::Transfer> out;
+  if (chain.empty()) return out;
+  std::vector<int64_t> weights;
+  int64_t total = 0;
+  for (const AgentShare& a : chain) {
+    if (a.bps < 0) return absl::InvalidArgumentError("commission: a negative share");
+    weights.push_back(a.bps);
+    total += a.bps;
+  }
+  if (total > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("commission: the agents' shares sum to ", total, " bps, more than the fee"));
+  }
+  weights.push_back(10000 - total);  // the platform keeps the rest
+  QRCLOUD_ASSIGN_OR_RETURN(core::Money amount, core::Money::Of(fee.currency, fee.amount));
+  QRCLOUD_ASSIGN_OR_RETURN(std::vector<core::Money> parts, amount.Allocate(weights));
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (parts[i].is_zero()) continue;
+    const Party agent{PartyKind::kAgent, chain[i].agent_id};
+    ledger::Transfer t;
+    t.id = absl::StrCat("order:", order.id(), ":commission:", chain[i].agent_id);
+    t.debit_account_id = PlatformFeesAccount(fee.currency);
+    t.credit_account_id = HeldAccount(agent, fee.currency);
+    t.amount = parts[i].minor();
+    t.currency = fee.currency;
+    t.source_event = fee.source_event;
+    t.code = "commission";
+    t.memo = absl::StrCat("commission ", chain[i].bps / 100, ".",
+                          absl::Dec(chain[i].bps % 100, absl::kZeroPad2), "% of the fee of order ",
+                          order.id());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+ledger::Transfer ReleaseOf(const ledger::Transfer& earned) {
+  const std::optional<Party> party = OwnerOf(earned.credit_account_id);
+  ledger::Transfer t;
+  t.id = absl::StrCat("release:", earned.id);
+  t.debit_account_id = earned.credit_account_id;
+  t.credit_account_id = party ? AvailableAccount(*party, earned.currency) : "";
+  t.amount = earned.amount;
+  t.currency = earned.currency;
+  t.source_event = earned.source_event;
+  t.code = "release";
+  t.memo = absl::StrCat("held period over: ", earned.id);
+  return t;
+}
+
+ledger::Transfer ClawbackOf(const ledger::Transfer& commission, bool released,
+                            absl::string_view source_event) {
+  const std::optional<Party> party = OwnerOf(commission.credit_account_id);
+  ledger::Transfer t;
+  t.id = absl::StrCat(commission.id, ":clawback");
+  t.debit_account_id = released && party ? AvailableAccount(*party, commission.currency)
+                                         : commission.credit_account_id;
+  t.credit_account_id = commission.debit_account_id;
+  t.amount = commission.amount;
+  t.currency = commission.currency;
+  t.source_event = std::string(source_event);
+  t.code = "clawback";
+  t.memo = absl::StrCat("commission taken back: ", commission.id, " refunded");
+  return t;
+}
+
 absl::StatusOr<Period> ParsePeriod(absl::string_view field, absl::string_view text) {
   absl::CivilDay day;
   absl::CivilMonth month;

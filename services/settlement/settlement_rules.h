@@ -11,6 +11,7 @@
 #define QRCLOUD_SERVICES_SETTLEMENT_SETTLEMENT_RULES_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -87,6 +88,49 @@ absl::StatusOr<std::vector<ledger::Transfer>> TransfersForOrder(absl::string_vie
                                                                 absl::string_view plan,
                                                                 int32_t fee_bps,
                                                                 const ledger::Transfer* charged);
+
+// ---- Agents' commission --------------------------------------------------
+
+// What settlement knows of an agent (from the `agents` stream).
+struct AgentTerms {
+  std::string id;
+  bool authorized = false;
+  std::string parent_id;
+  int32_t commission_bps = 0;  // its share of the platform fee
+};
+
+// One agent's share of an order's fee.
+struct AgentShare {
+  std::string agent_id;
+  int32_t bps = 0;
+  friend bool operator==(const AgentShare&, const AgentShare&) = default;
+};
+
+// Who earns on a merchant linked to `agent_id`: the agent and each agent
+// above it, in that order, those authorized (a suspended one earns nothing;
+// the agents above it still do). Stops at an agent it does not know, a
+// loop, or 10 agents.
+std::vector<AgentShare> AgentChain(absl::string_view agent_id,
+                                   const std::function<const AgentTerms*(absl::string_view)>& find);
+
+// The commissions of the fee transfer `fee` to the agents of `chain`: each
+// its bps of the fee, split with core::Money::Allocate together with the
+// platform's remainder, so the commissions and what the platform keeps sum
+// exactly to the fee; "order:<id>:commission:<agent>", from the platform's
+// fees to the agent's held account. None for a zero share.
+// INVALID_ARGUMENT when the shares pass 10000.
+absl::StatusOr<std::vector<ledger::Transfer>> CommissionsFor(const v1::Order& order,
+                                                             const ledger::Transfer& fee,
+                                                             const std::vector<AgentShare>& chain);
+
+// Earnings held for the holding period, then available: the transfer that
+// makes `earned` available ("release:<id>", held to available).
+ledger::Transfer ReleaseOf(const ledger::Transfer& earned);
+
+// A refund takes back a commission: from the held account while it is
+// held, from the available one once released ("<id>:clawback").
+ledger::Transfer ClawbackOf(const ledger::Transfer& commission, bool released,
+                            absl::string_view source_event);
 
 // ---- Periods and statements ----------------------------------------------
 

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "absl/strings/match.h"
 #include "libs/core/proto_time.h"
 #include "libs/ledger/check.h"
@@ -154,6 +156,65 @@ TEST_CASE("Payouts never pass what a party has available") {
   payout.amount = 400;  // the same request id, another amount
   CHECK(book.CreateTransfer(payout, now) == ledger::CreateResult::kExistsWithDifferentAmount);
   CHECK(book.LookupAccount(AvailableAccount(partner, "CNY"))->Balance() == 0);
+}
+
+TEST_CASE("An agent and the authorized agents above it earn, each once, loops cut") {
+  std::map<std::string, AgentTerms> agents = {
+      {"A", {"A", true, "B", 2000}},  {"B", {"B", true, "C", 1000}},
+      {"C", {"C", false, "D", 500}},  // suspended: earns nothing, its parent still does
+      {"D", {"D", true, "", 300}},    {"L1", {"L1", true, "L2", 100}},
+      {"L2", {"L2", true, "L1", 100}}};
+  auto find = [&](absl::string_view id) -> const AgentTerms* {
+    auto it = agents.find(std::string(id));
+    return it == agents.end() ? nullptr : &it->second;
+  };
+  CHECK(AgentChain("A", find) == std::vector<AgentShare>{{"A", 2000}, {"B", 1000}, {"D", 300}});
+  CHECK(AgentChain("L1", find) == std::vector<AgentShare>{{"L1", 100}, {"L2", 100}});
+  CHECK(AgentChain("nobody", find).empty());
+}
+
+TEST_CASE("Commissions and what the platform keeps sum exactly to the fee") {
+  auto fee = TransfersForOrder("order.redeemed", Order("O1", 1990), "standard", 500, nullptr);
+  REQUIRE(fee.ok());
+  auto c = CommissionsFor(Order("O1", 1990), (*fee)[0], {{"A", 2000}, {"B", 1000}});
+  REQUIRE(c.ok());
+  REQUIRE(c->size() == 2);
+  CHECK((*c)[0].id == "order:O1:commission:A");
+  CHECK((*c)[0].amount == 20);  // 20% of 1.00
+  CHECK((*c)[0].debit_account_id == "platform.fees.CNY");
+  CHECK((*c)[0].credit_account_id == "agent.A.held.CNY");
+  CHECK((*c)[0].code == "commission");
+  CHECK((*c)[1].amount == 10);
+  // Three fen shared half and half: 2 and 1, never 2 and 2.
+  ledger::Transfer small = (*fee)[0];
+  small.amount = 3;
+  auto halves = CommissionsFor(Order("O2", 60), small, {{"A", 5000}, {"B", 5000}});
+  REQUIRE(halves.ok());
+  int64_t sum = 0;
+  for (const auto& t : *halves) sum += t.amount;
+  CHECK(sum == 3);
+  // A share of nothing makes no transfer; shares past the whole fee are refused.
+  CHECK(CommissionsFor(Order("O3", 1990), small, {{"A", 1}})->empty());
+  CHECK(CommissionsFor(Order("O4", 1990), (*fee)[0], {{"A", 6000}, {"B", 5000}}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Held earnings are released to available, and clawed back from where they are") {
+  ledger::Transfer earned;
+  earned.id = "order:O1:commission:A";
+  earned.debit_account_id = "platform.fees.CNY";
+  earned.credit_account_id = "agent.A.held.CNY";
+  earned.amount = 20;
+  earned.currency = "CNY";
+  const ledger::Transfer release = ReleaseOf(earned);
+  CHECK(release.id == "release:order:O1:commission:A");
+  CHECK(release.debit_account_id == "agent.A.held.CNY");
+  CHECK(release.credit_account_id == "agent.A.available.CNY");
+  CHECK(release.amount == 20);
+  const ledger::Transfer held = ClawbackOf(earned, false, "order.refunded:O1");
+  CHECK(held.debit_account_id == "agent.A.held.CNY");
+  CHECK(held.credit_account_id == "platform.fees.CNY");
+  CHECK(ClawbackOf(earned, true, "order.refunded:O1").debit_account_id == "agent.A.available.CNY");
 }
 
 TEST_CASE("Periods are months and days of China Standard Time") {
