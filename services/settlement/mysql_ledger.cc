@@ -705,6 +705,26 @@ absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::CommissionsOf(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::ParkedEvent>> MysqlLedger::Parked(absl::Time before, int limit) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  if (before == absl::InfiniteFuture())
+    before = absl::FromCivil(absl::CivilYear(9999), absl::UTCTimeZone());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, conn->Query("SELECT event, reason, data, park_time FROM parked_events WHERE "
+                             "park_time < ? ORDER BY park_time DESC, event LIMIT ?",
+                             {before, static_cast<int64_t>(limit)}));
+  std::vector<v1::ParkedEvent> out;
+  for (const auto& r : rows) {
+    v1::ParkedEvent e;
+    e.set_event(r.String("event"));
+    e.set_reason(r.String("reason"));
+    e.set_data(r.String("data"));
+    core::ToProto(r.Time("park_time"), e.mutable_park_time());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 absl::Status MysqlLedger::Park(absl::string_view event, absl::string_view reason,
                                absl::string_view data, absl::Time at) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());

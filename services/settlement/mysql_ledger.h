@@ -123,6 +123,9 @@ class MysqlLedger {
   absl::StatusOr<std::vector<ledger::Transfer>> CommissionsOf(store::Tx& tx,
                                                               absl::string_view order_id);
 
+  // Parked events, the newest first, parked before `before` (InfiniteFuture:
+  // from the newest), at most `limit`.
+  absl::StatusOr<std::vector<v1::ParkedEvent>> Parked(absl::Time before, int limit);
   // Keeps an event the ledger refused (once; a second time changes nothing).
   absl::Status Park(absl::string_view event, absl::string_view reason, absl::string_view data,
                     absl::Time at);

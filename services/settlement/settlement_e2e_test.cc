@@ -370,6 +370,12 @@ TEST_CASE("Agents earn their share of the fee, held, then available, paid out an
   REQUIRE(WaitFor([&] { return top->Get(top_available).At("balance.minor").empty(); },
                   absl::Seconds(20)));
   CHECK(sub->Get(sub_available).At("balance.minor") == "-5");
+  // The administrator sees why.
+  ApiResponse parked = w.admin->Get("/v1/settlement/parkedEvents");
+  INFO(parked.body);
+  CHECK(parked.At("events.0.event") == "order.refunded:" + order + ":clawback:" + sub_id);
+  CHECK(absl::StrContains(parked.At("events.0.reason"), "clawback"));
+  CHECK(sub->Get("/v1/settlement/parkedEvents").status == 403);
   ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
   INFO(check.body);
   CHECK(check.At("problems").empty());

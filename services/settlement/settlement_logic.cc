@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -466,6 +467,34 @@ absl::Status SettlementLogic::CheckLedger(const rpc::CallContext& call,
   resp.set_accounts(accounts);
   resp.set_transfers(transfers);
   for (auto& problem : checker.Finish()) resp.add_problems(std::move(problem));
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::ListParkedEvents(const rpc::CallContext& call,
+                                               const v1::ListParkedEventsRequest& req,
+                                               v1::ListParkedEventsResponse& resp) {
+  if (!MayReadAll(call.caller())) {
+    return absl::PermissionDeniedError("parked events are for administrators and auditors");
+  }
+  const int size = req.page().page_size() == 0 ? 50 : req.page().page_size();
+  if (size < 1 || size > 200)
+    return core::InvalidField("page.pageSize", "must be 1 to 200 (0: 50)");
+  absl::Time before = absl::InfiniteFuture();
+  if (!req.page().page_token().empty()) {
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi(req.page().page_token(), &micros) || micros <= 0) {
+      return core::InvalidField("page.pageToken", "is not one this call gave");
+    }
+    before = absl::FromUnixMicros(micros);
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auto events, ledger_.Parked(before, size + 1));
+  const bool more = static_cast<int>(events.size()) > size;
+  if (more) events.resize(size);
+  for (auto& e : events) *resp.add_events() = std::move(e);
+  if (more) {
+    resp.mutable_page()->set_next_page_token(
+        absl::StrCat(absl::ToUnixMicros(core::FromProto(events.back().park_time()))));
+  }
   return absl::OkStatus();
 }
 

@@ -74,6 +74,9 @@ class SettlementLogic {
                             v1::Payout& resp);
   absl::Status CheckLedger(const rpc::CallContext& call, const v1::CheckLedgerRequest& req,
                            v1::CheckLedgerResponse& resp);
+  absl::Status ListParkedEvents(const rpc::CallContext& call,
+                                const v1::ListParkedEventsRequest& req,
+                                v1::ListParkedEventsResponse& resp);
   absl::Status SetMerchantPlan(const rpc::CallContext& call, const v1::SetMerchantPlanRequest& req,
                                v1::MerchantPlan& resp);
 

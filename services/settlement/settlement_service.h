@@ -48,6 +48,12 @@ class SettlementServiceImpl : public v1::SettlementService::CallbackService {
                                         v1::CheckLedgerResponse* resp) override {
     return dispatcher_.Unary(ctx, "CheckLedger", req, resp, logic_, &SettlementLogic::CheckLedger);
   }
+  grpc::ServerUnaryReactor* ListParkedEvents(grpc::CallbackServerContext* ctx,
+                                             const v1::ListParkedEventsRequest* req,
+                                             v1::ListParkedEventsResponse* resp) override {
+    return dispatcher_.Unary(ctx, "ListParkedEvents", req, resp, logic_,
+                             &SettlementLogic::ListParkedEvents);
+  }
   grpc::ServerUnaryReactor* SetMerchantPlan(grpc::CallbackServerContext* ctx,
                                             const v1::SetMerchantPlanRequest* req,
                                             v1::MerchantPlan* resp) override {
