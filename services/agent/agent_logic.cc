@@ -189,7 +189,13 @@ absl::Status AgentLogic::Authorize(const rpc::CallContext& call, const v1::Autho
                                    v1::Agent& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), Role::kAdmin));
   QRCLOUD_RETURN_IF_ERROR(ValidateLevel(req.level()));
-  QRCLOUD_RETURN_IF_ERROR(ValidateCommission(req.commission_bps()));
+  const int share =
+      req.has_commission_bps() ? req.commission_bps() : options_.level_shares[req.level()];
+  QRCLOUD_RETURN_IF_ERROR(ValidateCommission(share));
+  if (!req.parent_agent_id().empty() && !core::IsValidId(req.parent_agent_id())) {
+    return core::InvalidField("parentAgentId",
+                              absl::StrCat("no agent ", req.parent_agent_id().substr(0, 40)));
+  }
   if (req.territories_size() > 0) {
     QRCLOUD_RETURN_IF_ERROR(
         ValidateTerritories("territories", {req.territories().begin(), req.territories().end()}));
@@ -197,13 +203,13 @@ absl::Status AgentLogic::Authorize(const rpc::CallContext& call, const v1::Autho
   return runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(v1::Agent agent, Load(tx, req.id()));
     agent.set_level(req.level());
-    agent.set_commission_bps(req.commission_bps());
+    agent.set_commission_bps(share);
     agent.set_parent_agent_id(req.parent_agent_id());
     if (req.territories_size() > 0) *agent.mutable_territories() = req.territories();
     std::vector<v1::Agent> ancestors;
     if (!req.parent_agent_id().empty()) {
       QRCLOUD_ASSIGN_OR_RETURN(ancestors, Ancestors(tx, req.parent_agent_id()));
-      if (ancestors.empty() || !core::IsValidId(req.parent_agent_id())) {
+      if (ancestors.empty()) {
         return core::InvalidField("parentAgentId",
                                   absl::StrCat("no agent ", req.parent_agent_id().substr(0, 40)));
       }

@@ -13,6 +13,7 @@
 #include "libs/rpc/dispatcher.h"
 #include "libs/store/tx.h"
 #include "qrcloud/v1/agent.pb.h"
+#include "services/agent/agent_rules.h"
 #include "services/agent/agent_store.h"
 
 namespace qrcloud::agent {
@@ -22,6 +23,8 @@ struct AgentOptions {
   std::string public_url = "http://localhost:8080";
   // How long an invite code can be accepted.
   absl::Duration invite_ttl = absl::Hours(24 * 30);
+  // A level's share when an authorization gives none (ParseLevelShares).
+  LevelShares level_shares = {0, 2000, 1000, 500};
 };
 
 class AgentLogic {

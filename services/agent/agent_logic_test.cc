@@ -273,9 +273,9 @@ TEST_CASE("A refused authorization writes nothing and publishes nothing") {
   World w;
   const std::string top = w.Applied();
   const std::string sub = w.Applied("Sub");
-  REQUIRE(w.Authorize(top, 1, 7000).ok());
+  REQUIRE(w.Authorize(top, 1, 6000).ok());
   const size_t events = w.db.events().size();
-  const absl::Status over = w.Authorize(sub, 2, 3001, top);
+  const absl::Status over = w.Authorize(sub, 2, 4001, top);
   CHECK(core::FieldViolations(over).at(0).field == "commissionBps");
   CHECK(core::FieldViolations(w.Authorize(sub, 1, 100, top)).at(0).field == "parentAgentId");
   CHECK(core::FieldViolations(w.Authorize(sub, 4, 100)).at(0).field == "level");
@@ -286,8 +286,19 @@ TEST_CASE("A refused authorization writes nothing and publishes nothing") {
   REQUIRE(w.logic.Get(w.As(w.admin), get, shown).ok());
   CHECK(shown.state() == v1::Agent::APPLIED);
   CHECK(w.Authorize(sub, 2, 3000, top).ok());
-  // The top agent cannot now raise its share past what its chain leaves.
-  CHECK(core::FieldViolations(w.Authorize(top, 1, 7001)).at(0).field == "commissionBps");
+  // Without a share, the level's default (level 3: 500 of the fee).
+  const std::string leaf = w.Applied("Leaf");
+  v1::AuthorizeRequest by_level;
+  by_level.set_id(leaf);
+  by_level.set_level(3);
+  by_level.set_parent_agent_id(sub);
+  v1::Agent authorized;
+  REQUIRE(w.logic.Authorize(w.As(w.admin), by_level, authorized).ok());
+  CHECK(authorized.commission_bps() == 500);
+  // The top agent cannot now raise its share past what its chain leaves
+  // (3000 and 500 below it).
+  CHECK(w.Authorize(top, 1, 6500).ok());
+  CHECK(core::FieldViolations(w.Authorize(top, 1, 6501)).at(0).field == "commissionBps");
   // Nor become a level its child already is.
   CHECK(core::FieldViolations(w.Authorize(top, 2, 1000)).at(0).field == "level");
 }

@@ -6,7 +6,9 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libs/core/status.h"
 
 namespace qrcloud::agent {
@@ -62,6 +64,32 @@ absl::Status ValidateLevel(int level) {
   if (level >= kMinLevel && level <= kMaxLevel) return absl::OkStatus();
   return core::InvalidField("level",
                             absl::StrCat(level, " is not a level: 1 (top) to ", kMaxLevel));
+}
+
+absl::StatusOr<LevelShares> ParseLevelShares(absl::string_view text) {
+  LevelShares shares{};
+  std::set<int> given;
+  int sum = 0;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    const std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(absl::StripAsciiWhitespace(item), '=');
+    int level = 0, bps = -1;
+    if (!absl::SimpleAtoi(kv.first, &level) || !absl::SimpleAtoi(kv.second, &bps) ||
+        level < kMinLevel || level > kMaxLevel || bps < 0 || bps > kMaxShareBps ||
+        !given.insert(level).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("level commission: \"", item,
+                       "\" is not <level 1..3>=<basis points 0..10000>, each level once"));
+    }
+    shares[level] = bps;
+    sum += bps;
+  }
+  if (static_cast<int>(given.size()) != kMaxLevel || sum > kMaxShareBps) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("level commission: give levels 1, 2 and 3 once each, summing to at most ",
+                     kMaxShareBps, " basis points, e.g. 1=2000,2=1000,3=500"));
+  }
+  return shares;
 }
 
 absl::Status ValidateCommission(int bps) {

@@ -12,6 +12,7 @@
 #ifndef QRCLOUD_SERVICES_AGENT_AGENT_RULES_H_
 #define QRCLOUD_SERVICES_AGENT_AGENT_RULES_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ absl::Status ValidateTerritories(absl::string_view field, const std::vector<std:
 bool IsRegionCode(absl::string_view code);
 
 absl::Status ValidateLevel(int level);
+
+// The default share of each level, from "1=2000,2=1000,3=500" (every level
+// once, 0..10000 each, summing to at most kMaxShareBps so that a chain of
+// defaults is always allowed). [0] is unused.
+using LevelShares = std::array<int, kMaxLevel + 1>;
+absl::StatusOr<LevelShares> ParseLevelShares(absl::string_view text);
 absl::Status ValidateCommission(int bps);
 
 // Whether `agent` may take `parent` as its parent (both as they would be):

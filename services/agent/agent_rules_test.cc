@@ -60,6 +60,18 @@ TEST_CASE("Levels run from 1 to 3 and shares from 0 to 10000 basis points") {
   CHECK(FieldOf(ValidateCommission(-1)) == "commissionBps");
 }
 
+TEST_CASE("Each level's default share is given once, and a chain of defaults fits in the fee") {
+  auto shares = ParseLevelShares("1=2000, 2=1000, 3=500");
+  REQUIRE(shares.ok());
+  CHECK((*shares)[1] == 2000);
+  CHECK((*shares)[3] == 500);
+  CHECK_FALSE(ParseLevelShares("1=2000,2=1000").ok());             // level 3 missing
+  CHECK_FALSE(ParseLevelShares("1=2000,1=1000,3=500").ok());       // level 1 twice
+  CHECK_FALSE(ParseLevelShares("1=6000,2=3000,3=1001").ok());      // over 100% together
+  CHECK_FALSE(ParseLevelShares("0=10,1=2000,2=1000,3=500").ok());  // no level 0
+  CHECK_FALSE(ParseLevelShares("1=x,2=1000,3=500").ok());
+}
+
 TEST_CASE("A parent is authorized, of a smaller level, and not the agent itself") {
   const v1::Agent child = MakeAgent("b", 2, 1000, "a");
   CHECK(CheckParent(child, MakeAgent("a", 1, 2000)).ok());

@@ -10,12 +10,17 @@
 #include "libs/service/center_caller.h"
 #include "libs/service/host.h"
 #include "services/agent/agent_logic.h"
+#include "services/agent/agent_rules.h"
 #include "services/agent/agent_service.h"
 #include "services/agent/center_merchants.h"
 #include "services/agent/mysql_agent_store.h"
 
 ABSL_FLAG(std::string, public_url, "http://localhost:8080",
           "The gateway's public base URL, for the links of agents' invites");
+ABSL_FLAG(std::string, level_commission_bps, "1=2000,2=1000,3=500",
+          "Each level's share of the platform fee, in basis points, when an administrator "
+          "authorizes an agent without giving one (<level>=<bps>, levels 1 to 3, summing to at "
+          "most 10000)");
 ABSL_FLAG(absl::Duration, invite_ttl, absl::Hours(24 * 30),
           "How long an agent's invite code can be accepted");
 
@@ -30,7 +35,10 @@ absl::Status Build(service::Host& host) {
   auto& runner = host.Own(std::make_unique<store::MysqlTxRunner>(host.mysql(), host.outbox()));
   auto& agents = host.Own(std::make_unique<MysqlAgentStore>());
   auto& links = host.Own(std::make_unique<MysqlLinkStore>());
+  QRCLOUD_ASSIGN_OR_RETURN(LevelShares shares,
+                           ParseLevelShares(absl::GetFlag(FLAGS_level_commission_bps)));
   AgentOptions options;
+  options.level_shares = shares;
   options.public_url = absl::GetFlag(FLAGS_public_url);
   options.invite_ttl = absl::GetFlag(FLAGS_invite_ttl);
   auto& logic = host.Own(
