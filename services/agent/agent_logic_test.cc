@@ -407,6 +407,44 @@ TEST_CASE("A suspended agent signs nobody up until reinstated") {
   CHECK(w.logic.LinkMerchant(w.Agent(a), link, invite).ok());
 }
 
+TEST_CASE("An agent's list comes a page at a time, newest first") {
+  World w;
+  const std::string a = w.Applied();
+  REQUIRE(w.Authorize(a, 1, 1000).ok());
+  v1::LinkMerchantRequest link;
+  link.set_id(a);
+  std::vector<std::string> made;
+  for (int i = 0; i < 3; ++i) {
+    v1::AgentMerchant invite;
+    REQUIRE(w.logic.LinkMerchant(w.Agent(a), link, invite).ok());
+    made.push_back(invite.link_id());
+    w.clock.Advance(absl::Milliseconds(2));  // ids sort by time
+  }
+  v1::ListAgentMerchantsRequest list;
+  list.set_id("me");
+  list.mutable_page()->set_page_size(2);
+  v1::ListAgentMerchantsResponse page;
+  REQUIRE(w.logic.ListMerchants(w.Agent(a), list, page).ok());
+  REQUIRE(page.merchants_size() == 2);
+  CHECK(page.merchants(0).link_id() == made[2]);
+  CHECK(page.merchants(1).link_id() == made[1]);
+  CHECK(page.merchants(0).invite_code().size() == kInviteCodeLength);  // its own codes
+  list.mutable_page()->set_page_token(page.page().next_page_token());
+  REQUIRE(w.logic.ListMerchants(w.Agent(a), list, page).ok());
+  REQUIRE(page.merchants_size() == 1);
+  CHECK(page.merchants(0).link_id() == made[0]);
+  CHECK(page.page().next_page_token().empty());
+  // An auditor reads the list, without the codes.
+  auth::Principal auditor;
+  auditor.Grant(auth::Role::kAuditor);
+  list.clear_page();
+  REQUIRE(w.logic.ListMerchants(w.As(auditor), list, page).code() == absl::StatusCode::kNotFound);
+  list.set_id(a);
+  REQUIRE(w.logic.ListMerchants(w.As(auditor), list, page).ok());
+  CHECK(page.merchants_size() == 3);
+  CHECK(page.merchants(0).invite_code().empty());
+}
+
 TEST_CASE("An invite expires after 30 days, and an authorized agent applies no more") {
   World w;
   const std::string a = w.Applied();

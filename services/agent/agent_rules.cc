@@ -220,7 +220,7 @@ absl::StatusOr<std::string> NormalizeInviteCode(absl::string_view code) {
 }
 
 std::string ResolveAgentId(const auth::Principal& p, absl::string_view id) {
-  if (id == "me") return p.agent_id;
+  if (id == "me" && !p.agent_id.empty()) return p.agent_id;
   return std::string(id);
 }
 

@@ -79,7 +79,8 @@ absl::Status CheckLinkTransition(v1::AgentMerchant::State from, v1::AgentMerchan
 // naming `code`.
 absl::StatusOr<std::string> NormalizeInviteCode(absl::string_view code);
 
-// The agent id `id` stands for: "me" is the calling agent's own.
+// The agent id `id` stands for: "me" is the calling agent's own (and stays
+// "me", which is no agent, for a caller that is not an agent).
 std::string ResolveAgentId(const auth::Principal& p, absl::string_view id);
 
 // Agent data: the agent itself reads and writes; auditors read;
