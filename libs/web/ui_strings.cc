@@ -116,6 +116,7 @@ constexpr UiString kStrings[] = {
     {"validity_expiring", "即将到期", "Ending soon"},
     {"validity_paused", "已暂停", "Paused"},
     {"validity_redeemed", "已核销", "Redeemed"},
+    {"validity_refunded", "已退款", "Refunded"},
     {"validity_sold_out", "已售罄", "Sold out"},
     {"validity_valid", "有效", "Valid"},
     {"video_n", "视频 {n}", "Video {n}"},

@@ -6,6 +6,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/core/proto_time.h"
@@ -167,6 +168,18 @@ TEST_CASE("A receipt in the wallet turns REDEEMED within a second of the shop's 
   REQUIRE(stream->Read(&told));
   CHECK(told.validity() == v1::WalletItem::REDEEMED);
   CHECK(told.wallet_item_id() == saved.At("id"));
+
+  // The shop refunds it afterwards: the receipt says so, and so does a reminder.
+  ApiResponse refunded =
+      merchant->Post("/v1/orders/" + order.At("order.id") + ":refund",
+                     R"({"requestId":"wallet-refund","reason":"the dish was off"})");
+  INFO(refunded.body);
+  REQUIRE(refunded.status == 200);
+  CHECK(WaitFor([&] { return person->Get("/v1/me/wallet").At("items.0.validity") == "REFUNDED"; },
+                absl::Seconds(5), absl::Milliseconds(20)));
+  REQUIRE(stream->Read(&told));
+  CHECK(told.validity() == v1::WalletItem::REFUNDED);
+  CHECK(absl::StrContains(told.message(), "已退款"));
   ctx.TryCancel();
 }
 

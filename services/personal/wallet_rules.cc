@@ -72,6 +72,8 @@ Verdict ReceiptValidity(const OrderFacts& o, absl::Time now, absl::Duration wind
       return {v1::WalletItem::REDEEMED, std::nullopt};
     case v1::Order::CANCELLED:
       return {v1::WalletItem::CANCELLED, std::nullopt};
+    case v1::Order::REFUNDED:
+      return {v1::WalletItem::REFUNDED, std::nullopt};
     case v1::Order::EXPIRED:
       return {v1::WalletItem::EXPIRED, std::nullopt};
     default:
@@ -86,7 +88,9 @@ Verdict ReceiptValidity(const OrderFacts& o, absl::Time now, absl::Duration wind
 bool OrderMovesTo(v1::Order::State known, v1::Order::State next) {
   if (next == v1::Order::STATE_UNSPECIFIED) return false;
   if (known == v1::Order::STATE_UNSPECIFIED) return true;
-  return known == v1::Order::CONFIRMED && next != v1::Order::CONFIRMED;
+  if (known == v1::Order::CONFIRMED) return next != v1::Order::CONFIRMED;
+  // A redeemed order may still be refunded, once.
+  return known == v1::Order::REDEEMED && next == v1::Order::REFUNDED;
 }
 
 std::string ReminderMessage(Validity validity, absl::string_view title,
@@ -104,6 +108,8 @@ std::string ReminderMessage(Validity validity, absl::string_view title,
       return absl::StrCat(t, " 已核销 · was redeemed at the shop");
     case v1::WalletItem::CANCELLED:
       return absl::StrCat(t, " 已取消 · was cancelled");
+    case v1::WalletItem::REFUNDED:
+      return absl::StrCat(t, " 已退款 · was refunded by the shop");
     case v1::WalletItem::PAUSED:
       return absl::StrCat(t, " 已暂停 · is paused by the shop");
     case v1::WalletItem::VALID:

@@ -69,6 +69,8 @@ TEST_CASE("A receipt follows its order, and its expiry") {
   CHECK(ReceiptValidity(o, kNow + absl::Hours(3), absl::Hours(1)).validity == WalletItem::REDEEMED);
   o.state = v1::Order::CANCELLED;
   CHECK(ReceiptValidity(o, kNow, absl::Hours(1)).validity == WalletItem::CANCELLED);
+  o.state = v1::Order::REFUNDED;
+  CHECK(ReceiptValidity(o, kNow, absl::Hours(1)).validity == WalletItem::REFUNDED);
 }
 
 TEST_CASE("An order's state never goes back, so late or repeated news cannot undo it") {
@@ -79,6 +81,10 @@ TEST_CASE("An order's state never goes back, so late or repeated news cannot und
   CHECK_FALSE(OrderMovesTo(Order::REDEEMED, Order::CONFIRMED));
   CHECK_FALSE(OrderMovesTo(Order::CANCELLED, Order::REDEEMED));
   CHECK_FALSE(OrderMovesTo(Order::CONFIRMED, Order::CONFIRMED));
+  // Refunded after the redemption, never before it or back.
+  CHECK(OrderMovesTo(Order::REDEEMED, Order::REFUNDED));
+  CHECK_FALSE(OrderMovesTo(Order::REFUNDED, Order::REDEEMED));
+  CHECK_FALSE(OrderMovesTo(Order::CANCELLED, Order::REFUNDED));
 }
 
 TEST_CASE("Reminders say what changed, in both languages, with Beijing time") {
@@ -86,6 +92,8 @@ TEST_CASE("Reminders say what changed, in both languages, with Beijing time") {
         "“鱼丸汤” 即将到期 · ends soon: 2026-12-01 18:00");
   CHECK(ReminderMessage(WalletItem::REDEEMED, "Tea", std::nullopt) ==
         "“Tea” 已核销 · was redeemed at the shop");
+  CHECK(ReminderMessage(WalletItem::REFUNDED, "Tea", std::nullopt) ==
+        "“Tea” 已退款 · was refunded by the shop");
 }
 
 TEST_CASE("A category is the person's own, else the campaign's first tag, else other") {

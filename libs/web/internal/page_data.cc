@@ -442,7 +442,8 @@ data PersonalPageData(PersonalPage page, const PersonalPageContext& ctx, Lang la
       "kind_offer",      "kind_receipt",       "no_comments",       "photo_n",
       "remove",          "remove_item",        "review_pending",    "review_rejected",
       "someone",         "validity_cancelled", "validity_expired",  "validity_expiring",
-      "validity_paused", "validity_redeemed",  "validity_sold_out", "validity_valid"};
+      "validity_paused", "validity_redeemed",  "validity_refunded", "validity_sold_out",
+      "validity_valid"};
   const absl::string_view name = PersonalPageName(page);
   data d = CommonData(lang, "");
   d.set("is_wallet", page == PersonalPage::kWallet);
