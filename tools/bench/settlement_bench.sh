@@ -34,6 +34,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait "${pids[@]}" 2>/dev/null || true
+  rcli FLUSHALL >/dev/null 2>&1 || true  # no stream of events left to load next time
   ./tools/deps stop "$env_dir" >/dev/null
 }
 trap cleanup EXIT
