@@ -50,32 +50,6 @@ Metrics& M() {
   return *m;
 }
 
-std::string HtmlEscape(absl::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string QueryParam(absl::string_view query, absl::string_view name) {
   for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const size_t eq = pair.find('=');
@@ -104,7 +78,7 @@ http::Response ScanPage(int status, absl::string_view title_zh, absl::string_vie
       "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       "<title>",
-      HtmlEscape(title_zh), " · ", HtmlEscape(title_en),
+      core::HtmlEscape(title_zh), " · ", core::HtmlEscape(title_en),
       "</title>"
       "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 "
       "1rem;"
@@ -112,8 +86,8 @@ http::Response ScanPage(int status, absl::string_view title_zh, absl::string_vie
       "word-break:break-all;background:#f4f4f4;padding:.75rem;border-radius:.5rem}</style></"
       "head><body>"
       "<h1>",
-      HtmlEscape(title_zh), "</h1><p class=\"en\" lang=\"en\">", HtmlEscape(title_en), "</p>",
-      body_html, "</body></html>");
+      core::HtmlEscape(title_zh), "</h1><p class=\"en\" lang=\"en\">", core::HtmlEscape(title_en),
+      "</p>", body_html, "</body></html>");
   return r;
 }
 
@@ -186,7 +160,7 @@ absl::StatusOr<std::shared_ptr<const Resolved>> SlugResolver::Resolve(const std:
     if (!s.ok()) return core::FromGrpcStatus(s);
   }
   if (!resolution.location().empty()) {
-    const std::string href = HtmlEscape(resolution.location());
+    const std::string href = core::HtmlEscape(resolution.location());
     resolved->redirect_body = absl::StrCat("<a href=\"", href, "\">", href, "</a>\n");
   }
   absl::MutexLock lock(&mu_);
@@ -483,7 +457,7 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
                          ? "<p>用手机相机扫描二维码即可加入网络。</p><p class=\"en\">Scan the code "
                            "with the phone camera to join the network.</p>"
                          : "",
-                     "<pre>", HtmlEscape(r.payload()), "</pre>"));
+                     "<pre>", core::HtmlEscape(r.payload()), "</pre>"));
   }
   // The event id goes back to the client, so a scan can be traced to its record.
   response.headers.emplace_back("x-scan-id", event.event_id);

@@ -79,4 +79,30 @@ std::string KeyedHashHex(absl::string_view key, absl::string_view data, size_t b
   return HexEncode(absl::string_view(reinterpret_cast<const char*>(out), bytes));
 }
 
+std::string HtmlEscape(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace qrcloud::core

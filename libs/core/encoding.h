@@ -1,4 +1,5 @@
-// Byte encodings used across services: hex, base64url, SHA-256.
+// Byte and text encodings used across services: hex, base64url, SHA-256, HTML
+// text.
 #ifndef QRCLOUD_LIBS_CORE_ENCODING_H_
 #define QRCLOUD_LIBS_CORE_ENCODING_H_
 
@@ -26,6 +27,10 @@ std::string Sha256Hex(absl::string_view data);
 // BLAKE2b of `data` keyed with (up to 64 bytes of) `key`, `bytes` long
 // (16..64 bytes; clamped), in lowercase hex.
 std::string KeyedHashHex(absl::string_view key, absl::string_view data, size_t bytes);
+
+// `text` for HTML element content and quoted attribute values: & < > " '
+// as character references, everything else as it is.
+std::string HtmlEscape(absl::string_view text);
 
 }  // namespace qrcloud::core
 

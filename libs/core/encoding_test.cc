@@ -27,5 +27,11 @@ TEST_CASE("The keyed hash is BLAKE2b and depends on its key") {
   CHECK(HexEncode(std::string("\x00\xff\x10", 3)) == "00ff10");
 }
 
+TEST_CASE("HTML escaping leaves no markup and no way out of a quoted attribute") {
+  CHECK(HtmlEscape(R"(<a href="x" title='y'>Tom & Jerry</a>)") ==
+        "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;");
+  CHECK(HtmlEscape("老王火锅") == "老王火锅");
+}
+
 }  // namespace
 }  // namespace qrcloud::core

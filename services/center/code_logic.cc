@@ -8,6 +8,7 @@
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/scan_event.h"
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
@@ -51,6 +52,20 @@ std::string SymbolContent(const CodeRow& row) {
   return row.target_kind == "PAYLOAD" ? row.code.payload() : row.code.short_url();
 }
 
+// The symbol of an image request: a partner's placement carries its
+// platform code in the link (the scan path reads it from ?p=).
+absl::StatusOr<std::string> SymbolContent(const CodeRow& row, absl::string_view platform_code) {
+  if (platform_code.empty()) return SymbolContent(row);
+  if (!core::ValidPlatformCode(platform_code)) {
+    return core::InvalidField("platformCode", "is 1 to 32 of A-Z, a-z, 0-9, '-' and '_'");
+  }
+  if (row.target_kind == "PAYLOAD") {
+    return core::InvalidField("platformCode",
+                              "a payload code holds no link to carry a platform code in");
+  }
+  return absl::StrCat(row.code.short_url(), "?p=", platform_code);
+}
+
 absl::Status ValidateWifi(const v1::WifiNetwork& wifi, absl::string_view prefix) {
   const std::string p(prefix);
   if (wifi.ssid().empty() || wifi.ssid().size() > 32) {
@@ -91,8 +106,12 @@ absl::string_view SecurityName(v1::WifiNetwork::Security s) {
   }
 }
 
-absl::Status CheckCodeAccess(const auth::Principal& p, const CodeRow& row) {
+// A code's owner, its merchant's accounts and administrators read and
+// change it; auditors (and the services that call as one: the partner
+// service draws placements' codes) read it.
+absl::Status CheckCodeAccess(const auth::Principal& p, const CodeRow& row, auth::Access access) {
   if (p.Has(Role::kAdmin) || p.account_id == row.code.owner_account_id()) return absl::OkStatus();
+  if (access == auth::Access::kRead && p.Has(Role::kAuditor)) return absl::OkStatus();
   if ((p.Has(Role::kMerchant) || p.Has(Role::kMerchantStaff)) && !p.merchant_id.empty() &&
       p.merchant_id == row.code.merchant_id()) {
     return absl::OkStatus();
@@ -314,7 +333,7 @@ absl::StatusOr<CodeRow> CodeLogic::Owned(const rpc::CallContext& call, absl::str
   if (id.empty()) return core::InvalidField("id", "is required");
   auto row = codes_.Get(id);
   if (!row.ok()) return row.status();
-  QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), *row));
+  QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), *row, auth::Access::kRead));
   return row;
 }
 
@@ -350,7 +369,7 @@ absl::Status CodeLogic::Update(const rpc::CallContext& call, const v1::UpdateCod
   CodeRow updated;
   QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
     QRCLOUD_ASSIGN_OR_RETURN(updated, codes_.Get(tx, req.id(), /*for_update=*/true));
-    QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), updated));
+    QRCLOUD_RETURN_IF_ERROR(CheckCodeAccess(call.caller(), updated, auth::Access::kWrite));
     if (req.state() != v1::Code::STATE_UNSPECIFIED) updated.code.set_state(req.state());
     if (!req.label().empty()) updated.code.set_label(req.label());
     if (req.has_end_time()) *updated.code.mutable_end_time() = req.end_time();
@@ -409,7 +428,8 @@ absl::Status CodeLogic::Image(const rpc::CallContext& call, const v1::GetCodeIma
   qr::EncodeOptions encode;
   // A logo hides modules: only level H recovers them.
   encode.level = style.logo ? qr::EcLevel::kHigh : LevelOf(row.code.error_correction());
-  QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(SymbolContent(row), encode));
+  QRCLOUD_ASSIGN_OR_RETURN(const std::string content, SymbolContent(row, req.platform_code()));
+  QRCLOUD_ASSIGN_OR_RETURN(qr::Matrix matrix, qr::Encode(content, encode));
   resp.set_content_type(format == qr::Format::kPng   ? "image/png"
                         : format == qr::Format::kPdf ? "application/pdf"
                                                      : "image/svg+xml");

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "libs/core/ids.h"
 #include "libs/core/status.h"
+#include "libs/qr/decoder.h"
 #include "services/center/testing/center_world.h"
 
 namespace qrcloud::center {
@@ -152,6 +153,34 @@ TEST_CASE("Another merchant neither sees nor changes a code, nor uses another's 
   google::api::HttpBody body;
   absl::Status refused = w.code.Image(m.call(), image, body);
   CHECK(core::FieldViolations(refused)[0].field == "logo");
+}
+
+TEST_CASE(
+    "An auditor draws any code with a partner's platform code in its link, and changes none") {
+  CenterWorld w;
+  Caller m = w.Qualified();
+  auto code = Create(w, m, ToUrl("https://shop.example"));
+  REQUIRE(code.ok());
+  Caller auditor = w.Auditor();
+  v1::GetCodeImageRequest image;
+  image.set_id(code->id());
+  image.set_format("png");
+  image.set_platform_code("weibo_2");
+  google::api::HttpBody body;
+  REQUIRE(w.code.Image(auditor.call(), image, body).ok());
+  auto decoded = qr::Decode(body.data());
+  REQUIRE(decoded.ok());
+  REQUIRE(decoded->size() == 1);
+  CHECK((*decoded)[0].text == code->short_url() + "?p=weibo_2");
+
+  image.set_platform_code("no spaces");
+  CHECK(core::FieldViolations(w.code.Image(auditor.call(), image, body))[0].field ==
+        "platformCode");
+  v1::UpdateCodeRequest pause;
+  pause.set_id(code->id());
+  pause.set_state(v1::Code::PAUSED);
+  v1::Code seen;
+  CHECK(w.code.Update(auditor.call(), pause, seen).code() == absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -6,9 +6,10 @@
 //     is already in the stream near the times it was tried (the XADD had
 //     reached Redis though its answer was lost): a Lua script looks, over a
 //     window of seconds per try.
-//  2. Uniqueness is decided in Redis: a device (address + user agent) seen
-//     for the same code within 30 minutes counts once, and one address
-//     counts at most kMaxDevicesPerSource devices per code in that window;
+//  2. Uniqueness (core::Unique, libs/core/scan_counting.h) is decided in
+//     Redis: a device (address + user agent) seen for the same code within
+//     30 minutes counts once, and one address counts at most
+//     kMaxDevicesPerSource devices per code in that window;
 //     markers remember which scan set them, so a redelivery decides the same.
 //     Flagged scans (HEAD, bots, scripted clients) are recorded, not counted.
 //  3. One MySQL transaction adds the counts and records the entry ids;
@@ -29,17 +30,16 @@
 #include "absl/time/time.h"
 #include "libs/cache/redis.h"
 #include "libs/cache/stream_consumer.h"
+#include "libs/core/scan_counting.h"
 #include "libs/store/mysql.h"
 
 namespace qrcloud::center {
 
 inline constexpr char kRollupGroup[] = "center-rollup";
-inline constexpr absl::Duration kUniqueWindow = absl::Minutes(30);
-// Different devices (address + user agent) from one address that count as
-// unique scans of one code within the window: the phones behind a shop's or
-// an office's NAT count, while one machine rotating made-up user agents
-// cannot add more than this.
-inline constexpr int kMaxDevicesPerSource = 16;
+// The counting rule's window and cap (libs/core/scan_counting.h), which the
+// Lua script below applies per code in Redis.
+inline constexpr absl::Duration kUniqueWindow = core::kUniqueWindow;
+inline constexpr int kMaxDevicesPerSource = core::kMaxDevicesPerSource;
 // How far from a recorded try the copy of a batch may have landed (the
 // gateway's Redis command timeout, and clock skew between gateway and Redis).
 inline constexpr absl::Duration kTryWindow = absl::Seconds(10);
