@@ -4,6 +4,7 @@
 // (docs/settlement.md). It never reads another service's tables.
 #include "absl/flags/flag.h"
 #include "libs/core/agent_events.h"
+#include "libs/core/partner_events.h"
 #include "libs/core/status.h"
 #include "libs/ordering/order_book.h"
 #include "libs/service/events.h"
@@ -77,6 +78,31 @@ absl::Status Build(service::Host& host) {
                        }
                        ++handled.done;
                      }
+                     return handled;
+                   });
+  // Partners' valid scans and attributed orders: a batch a unit of work.
+  host.AddConsumer({.stream = core::kPartnerStream,
+                    .group = "settlement",
+                    .batch = 1000,
+                    .linger = absl::Milliseconds(20)},
+                   [&logic](const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
+                     std::vector<SettlementLogic::PartnerEvent> events;
+                     events.reserve(entries.size());
+                     for (const cache::StreamEntry& e : entries) {
+                       SettlementLogic::PartnerEvent event{.type = e.Field("type")};
+                       bool parsed = false;
+                       if (event.type == core::kPartnerUpdated) {
+                         parsed = service::ParseEvent(core::kPartnerStream, e, event.partner);
+                       } else if (event.type == core::kPartnerScanValid) {
+                         parsed = service::ParseEvent(core::kPartnerStream, e, event.scan);
+                       } else {
+                         parsed = service::ParseEvent(core::kPartnerStream, e, event.attribution);
+                       }
+                       if (parsed) events.push_back(std::move(event));
+                     }
+                     cache::Handled handled;
+                     handled.status = logic.OnPartnerEvents(events);
+                     if (handled.status.ok()) handled.done = entries.size();
                      return handled;
                    });
   core::LoopOptions release;

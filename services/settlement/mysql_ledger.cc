@@ -1,6 +1,7 @@
 #include "services/settlement/mysql_ledger.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
@@ -106,6 +107,40 @@ std::string Rows(size_t n, size_t columns) {
   return absl::StrJoin(rows, ", ");
 }
 
+// Writes `all` with multi-row statements: `sql(n)` for n rows, each row's
+// values added by `values`.
+template <typename T>
+absl::Status ExecuteInChunks(store::Connection& conn, const std::vector<T>& all,
+                             const std::function<std::string(size_t n)>& sql,
+                             const std::function<void(const T&, store::Params&)>& values) {
+  for (size_t at = 0; at < all.size();) {
+    const size_t n = ChunkSize(all.size() - at);
+    store::Params params;
+    for (size_t i = at; i < at + n; ++i) values(all[i], params);
+    QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql(n), params).status());
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
+// Reads the rows of `sql(n)` for `keys`, n of them at a time in its IN list.
+absl::Status QueryInChunks(store::Connection& conn, const std::vector<std::string>& keys,
+                           const std::function<std::string(size_t n)>& sql,
+                           const std::function<void(const store::Row&)>& row) {
+  for (size_t at = 0; at < keys.size();) {
+    const size_t n = ChunkSize(keys.size() - at);
+    store::Params params(keys.begin() + at, keys.begin() + at + n);
+    QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(sql(n), params));
+    for (const auto& r : rows) row(r);
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
+void Add(store::Params& params, std::initializer_list<store::Value> values) {
+  params.insert(params.end(), values.begin(), values.end());
+}
+
 int64_t AccountFlagBits(const ledger::AccountFlags& f) {
   return (f.debits_must_not_exceed_credits ? 1 : 0) | (f.credits_must_not_exceed_debits ? 2 : 0);
 }
@@ -113,103 +148,64 @@ int64_t AccountFlagBits(const ledger::AccountFlags& f) {
 // Makes the accounts that do not exist yet (their names give party and flags).
 absl::Status EnsureAccounts(store::Connection& conn, const std::vector<ledger::Account>& accounts,
                             absl::Time now) {
-  for (size_t at = 0; at < accounts.size();) {
-    const size_t n = ChunkSize(accounts.size() - at);
-    store::Params params;
-    for (size_t i = at; i < at + n; ++i) {
-      const ledger::Account& a = accounts[i];
-      for (store::Value v :
-           {store::Value(a.id), store::Value(a.party_kind), store::Value(a.party_id),
-            store::Value(a.currency), store::Value(AccountFlagBits(a.flags)), store::Value(now)}) {
-        params.push_back(std::move(v));
-      }
-    }
-    QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute(absl::StrCat("INSERT IGNORE INTO ledger_accounts (id, party_kind, party_id, "
-                                  "currency, flags, create_time) VALUES ",
-                                  Rows(n, 6)),
-                     params)
-            .status());
-    at += n;
-  }
-  return absl::OkStatus();
+  return ExecuteInChunks<ledger::Account>(
+      conn, accounts,
+      [](size_t n) {
+        return absl::StrCat(
+            "INSERT IGNORE INTO ledger_accounts (id, party_kind, party_id, currency, flags, "
+            "create_time) VALUES ",
+            Rows(n, 6));
+      },
+      [now](const ledger::Account& a, store::Params& p) {
+        Add(p, {a.id, a.party_kind, a.party_id, a.currency, AccountFlagBits(a.flags), now});
+      });
 }
 
 // Writes the balances of accounts that exist (locked by this unit).
 absl::Status StoreAccounts(store::Connection& conn, const std::vector<ledger::Account>& accounts) {
-  for (size_t at = 0; at < accounts.size();) {
-    const size_t n = ChunkSize(accounts.size() - at);
-    store::Params params;
-    for (size_t i = at; i < at + n; ++i) {
-      const ledger::Account& a = accounts[i];
-      for (store::Value v :
-           {store::Value(a.id), store::Value(a.party_kind), store::Value(a.party_id),
-            store::Value(a.currency), store::Value(AccountFlagBits(a.flags)),
-            store::Value(a.debits_pending), store::Value(a.debits_posted),
-            store::Value(a.credits_pending), store::Value(a.credits_posted)}) {
-        params.push_back(std::move(v));
-      }
-    }
-    QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute(absl::StrCat(
-                         "INSERT INTO ledger_accounts (", kAccountColumns, ", create_time) VALUES ",
-                         absl::StrReplaceAll(Rows(n, 9), {{"?)", "?, NOW(6))"}}),
-                         " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), "
-                         "debits_posted = VALUES(debits_posted), credits_pending = "
-                         "VALUES(credits_pending), credits_posted = VALUES(credits_posted)"),
-                     params)
-            .status());
-    at += n;
-  }
-  return absl::OkStatus();
+  return ExecuteInChunks<ledger::Account>(
+      conn, accounts,
+      [](size_t n) {
+        return absl::StrCat(
+            "INSERT INTO ledger_accounts (", kAccountColumns, ", create_time) VALUES ",
+            absl::StrReplaceAll(Rows(n, 9), {{"?)", "?, NOW(6))"}}),
+            " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), debits_posted = "
+            "VALUES(debits_posted), credits_pending = VALUES(credits_pending), credits_posted = "
+            "VALUES(credits_posted)");
+      },
+      [](const ledger::Account& a, store::Params& p) {
+        Add(p, {a.id, a.party_kind, a.party_id, a.currency, AccountFlagBits(a.flags),
+                a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted});
+      });
 }
 
 absl::Status InsertTransfers(store::Connection& conn, const std::vector<ledger::Transfer>& all) {
-  for (size_t at = 0; at < all.size();) {
-    const size_t n = ChunkSize(all.size() - at);
-    store::Params params;
-    for (size_t i = at; i < at + n; ++i) {
-      const ledger::Transfer& t = all[i];
-      for (store::Value v :
-           {store::Value(t.id), store::Value(t.debit_account_id), store::Value(t.credit_account_id),
-            store::Value(t.amount), store::Value(t.currency), store::Value(FlagBits(t.flags)),
-            store::Value(t.pending_id), store::Value(absl::ToInt64Microseconds(t.timeout)),
-            store::Value(t.source_event), store::Value(t.code), store::Value(t.memo),
-            store::Value(t.timestamp), store::Value(static_cast<int64_t>(t.status))}) {
-        params.push_back(std::move(v));
-      }
-    }
-    QRCLOUD_RETURN_IF_ERROR(conn.Execute(absl::StrCat("INSERT INTO ledger_transfers (",
-                                                      kTransferColumns, ") VALUES ", Rows(n, 13)),
-                                         params)
-                                .status());
-    at += n;
-  }
-  return absl::OkStatus();
+  return ExecuteInChunks<ledger::Transfer>(
+      conn, all,
+      [](size_t n) {
+        return absl::StrCat("INSERT INTO ledger_transfers (", kTransferColumns, ") VALUES ",
+                            Rows(n, 13));
+      },
+      [](const ledger::Transfer& t, store::Params& p) {
+        Add(p, {t.id, t.debit_account_id, t.credit_account_id, t.amount, t.currency,
+                FlagBits(t.flags), t.pending_id, absl::ToInt64Microseconds(t.timeout),
+                t.source_event, t.code, t.memo, t.timestamp, static_cast<int64_t>(t.status)});
+      });
 }
 
 absl::Status InsertEntries(store::Connection& conn, const std::vector<ledger::Entry>& all) {
-  for (size_t at = 0; at < all.size();) {
-    const size_t n = ChunkSize(all.size() - at);
-    store::Params params;
-    for (size_t i = at; i < at + n; ++i) {
-      const ledger::Entry& e = all[i];
-      for (store::Value v :
-           {store::Value(e.id), store::Value(e.transfer_id), store::Value(e.account_id),
-            store::Value(e.amount), store::Value(e.currency), store::Value(e.source_event),
-            store::Value(e.code), store::Value(e.memo), store::Value(e.post_time)}) {
-        params.push_back(std::move(v));
-      }
-    }
-    QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute(absl::StrCat("INSERT INTO ledger_entries (id, transfer_id, account_id, "
-                                  "amount, currency, source_event, code, memo, post_time) VALUES ",
-                                  Rows(n, 9)),
-                     params)
-            .status());
-    at += n;
-  }
-  return absl::OkStatus();
+  return ExecuteInChunks<ledger::Entry>(
+      conn, all,
+      [](size_t n) {
+        return absl::StrCat(
+            "INSERT INTO ledger_entries (id, transfer_id, account_id, amount, currency, "
+            "source_event, code, memo, post_time) VALUES ",
+            Rows(n, 9));
+      },
+      [](const ledger::Entry& e, store::Params& p) {
+        Add(p, {e.id, e.transfer_id, e.account_id, e.amount, e.currency, e.source_event, e.code,
+                e.memo, e.post_time});
+      });
 }
 
 bool Accepted(ledger::CreateResult r) {
@@ -237,19 +233,14 @@ absl::StatusOr<std::vector<ledger::CreateResult>> MysqlLedger::Create(
 
 absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::FindTransfers(
     store::Tx& tx, const std::vector<std::string>& ids, bool lock) {
-  store::Connection& conn = store::ConnectionOf(tx);
   std::vector<ledger::Transfer> out;
-  for (size_t at = 0; at < ids.size();) {
-    const size_t n = ChunkSize(ids.size() - at);
-    store::Params params(ids.begin() + at, ids.begin() + at + n);
-    QRCLOUD_ASSIGN_OR_RETURN(
-        auto rows,
-        conn.Query(absl::StrCat("SELECT ", kTransferColumns, " FROM ledger_transfers WHERE id IN (",
-                                Marks(n), ")", lock ? " FOR UPDATE" : ""),
-                   params));
-    for (const auto& r : rows) out.push_back(TransferOf(r));
-    at += n;
-  }
+  QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
+      store::ConnectionOf(tx), ids,
+      [lock](size_t n) {
+        return absl::StrCat("SELECT ", kTransferColumns, " FROM ledger_transfers WHERE id IN (",
+                            Marks(n), ")", lock ? " FOR UPDATE" : "");
+      },
+      [&out](const store::Row& r) { out.push_back(TransferOf(r)); }));
   return out;
 }
 
@@ -300,21 +291,16 @@ absl::StatusOr<std::vector<std::vector<ledger::CreateResult>>> MysqlLedger::Crea
       if (auto a = AccountNamed(id); a.ok()) named_accounts.push_back(*std::move(a));
     }
     QRCLOUD_RETURN_IF_ERROR(EnsureAccounts(conn, named_accounts, now));
-    const std::vector<std::string> ids(account_ids.begin(), account_ids.end());
-    for (size_t at = 0; at < ids.size();) {
-      const size_t n = ChunkSize(ids.size() - at);
-      store::Params params(ids.begin() + at, ids.begin() + at + n);
-      QRCLOUD_ASSIGN_OR_RETURN(
-          auto rows,
-          conn.Query(absl::StrCat("SELECT ", kAccountColumns, " FROM ledger_accounts WHERE id IN (",
-                                  Marks(n), ") ORDER BY id FOR UPDATE"),
-                     params));
-      for (const auto& r : rows) {
-        ledger::Account a = AccountOf(r);
-        accounts.emplace(a.id, std::move(a));
-      }
-      at += n;
-    }
+    QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
+        conn, std::vector<std::string>(account_ids.begin(), account_ids.end()),
+        [](size_t n) {
+          return absl::StrCat("SELECT ", kAccountColumns, " FROM ledger_accounts WHERE id IN (",
+                              Marks(n), ") ORDER BY id FOR UPDATE");
+        },
+        [&accounts](const store::Row& r) {
+          ledger::Account a = AccountOf(r);
+          accounts.emplace(a.id, std::move(a));
+        }));
   }
 
   // 3. The rules, in memory, chain by chain; a chain refused is undone.
@@ -520,19 +506,16 @@ absl::StatusOr<std::map<std::string, std::vector<std::pair<absl::Time, std::stri
 MysqlLedger::Plans(const std::vector<std::string>& merchant_ids) {
   std::map<std::string, std::vector<std::pair<absl::Time, std::string>>> out;
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  for (size_t at = 0; at < merchant_ids.size();) {
-    const size_t n = ChunkSize(merchant_ids.size() - at);
-    store::Params params(merchant_ids.begin() + at, merchant_ids.begin() + at + n);
-    QRCLOUD_ASSIGN_OR_RETURN(
-        auto rows, conn->Query(absl::StrCat("SELECT merchant_id, effective_time, plan FROM "
-                                            "merchant_plans WHERE merchant_id IN (",
-                                            Marks(n), ") ORDER BY merchant_id, effective_time"),
-                               params));
-    for (const auto& r : rows) {
-      out[r.String("merchant_id")].emplace_back(r.Time("effective_time"), r.String("plan"));
-    }
-    at += n;
-  }
+  QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
+      *conn, merchant_ids,
+      [](size_t n) {
+        return absl::StrCat(
+            "SELECT merchant_id, effective_time, plan FROM merchant_plans WHERE merchant_id IN (",
+            Marks(n), ") ORDER BY merchant_id, effective_time");
+      },
+      [&out](const store::Row& r) {
+        out[r.String("merchant_id")].emplace_back(r.Time("effective_time"), r.String("plan"));
+      }));
   return out;
 }
 
@@ -605,42 +588,64 @@ absl::StatusOr<MysqlLedger::AgentBook> MysqlLedger::Agents(
         AgentTerms{r.String("id"), r.String("state") == "AUTHORIZED", r.String("parent_agent_id"),
                    static_cast<int32_t>(r.Int("commission_bps"))};
   }
-  for (size_t at = 0; at < merchant_ids.size();) {
-    const size_t n = ChunkSize(merchant_ids.size() - at);
-    store::Params params(merchant_ids.begin() + at, merchant_ids.begin() + at + n);
-    QRCLOUD_ASSIGN_OR_RETURN(
-        auto rows, conn->Query(absl::StrCat("SELECT merchant_id, link_time, agent_id, unlink_time "
-                                            "FROM merchant_agents WHERE merchant_id IN (",
-                                            Marks(n), ")"),
-                               params));
-    for (const auto& r : rows) {
-      book.links[r.String("merchant_id")].emplace_back(
-          r.Time("link_time"), r.String("agent_id"),
-          r.IsNull("unlink_time") ? absl::InfiniteFuture() : r.Time("unlink_time"));
-    }
-    at += n;
-  }
+  QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
+      *conn, merchant_ids,
+      [](size_t n) {
+        return absl::StrCat(
+            "SELECT merchant_id, link_time, agent_id, unlink_time FROM merchant_agents WHERE "
+            "merchant_id IN (",
+            Marks(n), ")");
+      },
+      [&book](const store::Row& r) {
+        book.links[r.String("merchant_id")].emplace_back(
+            r.Time("link_time"), r.String("agent_id"),
+            r.IsNull("unlink_time") ? absl::InfiniteFuture() : r.Time("unlink_time"));
+      }));
   return book;
+}
+
+absl::Status MysqlLedger::UpsertPartner(const PartnerTerms& p, absl::Time update_time) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  constexpr char kNewer[] = "IF(VALUES(update_time) >= update_time, VALUES(";
+  return conn
+      ->Execute(
+          absl::StrCat(
+              "INSERT INTO partners (id, state, holding_days, min_payout, currency, update_time) "
+              "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE state = ",
+              kNewer, "state), state), holding_days = ", kNewer,
+              "holding_days), holding_days), min_payout = ", kNewer,
+              "min_payout), min_payout), currency = ", kNewer,
+              "currency), currency), update_time = GREATEST(update_time, VALUES(update_time))"),
+          {p.id, std::string(p.approved ? "APPROVED" : "OTHER"),
+           static_cast<int64_t>(p.holding_days), p.min_payout, p.currency, update_time})
+      .status();
+}
+
+absl::StatusOr<std::map<std::string, MysqlLedger::PartnerTerms>> MysqlLedger::Partners() {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, conn->Query("SELECT id, state, holding_days, min_payout, currency FROM partners"));
+  std::map<std::string, PartnerTerms> out;
+  for (const auto& r : rows) {
+    out[r.String("id")] = PartnerTerms{r.String("id"), r.String("state") == "APPROVED",
+                                       static_cast<int32_t>(r.Int("holding_days")),
+                                       r.Int("min_payout"), r.String("currency")};
+  }
+  return out;
 }
 
 absl::Status MysqlLedger::AddHolds(store::Tx& tx,
                                    const std::vector<std::pair<std::string, absl::Time>>& holds) {
-  store::Connection& conn = store::ConnectionOf(tx);
-  for (size_t at = 0; at < holds.size();) {
-    const size_t n = ChunkSize(holds.size() - at);
-    store::Params params;
-    for (size_t i = at; i < at + n; ++i) {
-      params.emplace_back(holds[i].first);
-      params.emplace_back(holds[i].second);
-    }
-    QRCLOUD_RETURN_IF_ERROR(
-        conn.Execute(absl::StrCat("INSERT IGNORE INTO holds (transfer_id, release_time) VALUES ",
-                                  Rows(n, 2)),
-                     params)
-            .status());
-    at += n;
-  }
-  return absl::OkStatus();
+  using Hold = std::pair<std::string, absl::Time>;
+  return ExecuteInChunks<Hold>(
+      store::ConnectionOf(tx), holds,
+      [](size_t n) {
+        return absl::StrCat("INSERT IGNORE INTO holds (transfer_id, release_time) VALUES ",
+                            Rows(n, 2));
+      },
+      [](const Hold& h, store::Params& p) {
+        Add(p, {h.first, h.second});
+      });
 }
 
 absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::DueHolds(store::Tx& tx, absl::Time now,
@@ -658,21 +663,16 @@ absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::DueHolds(store::Tx& t
 
 absl::StatusOr<std::map<std::string, bool>> MysqlLedger::LockHolds(
     store::Tx& tx, const std::vector<std::string>& ids) {
-  store::Connection& conn = store::ConnectionOf(tx);
   std::map<std::string, bool> out;
-  for (size_t at = 0; at < ids.size();) {
-    const size_t n = ChunkSize(ids.size() - at);
-    store::Params params(ids.begin() + at, ids.begin() + at + n);
-    QRCLOUD_ASSIGN_OR_RETURN(auto rows,
-                             conn.Query(absl::StrCat("SELECT transfer_id, outcome FROM holds WHERE "
-                                                     "transfer_id IN (",
-                                                     Marks(n), ") FOR UPDATE"),
-                                        params));
-    for (const auto& r : rows) {
-      out[r.String("transfer_id")] = !r.IsNull("outcome") && r.String("outcome") == "released";
-    }
-    at += n;
-  }
+  QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
+      store::ConnectionOf(tx), ids,
+      [](size_t n) {
+        return absl::StrCat("SELECT transfer_id, outcome FROM holds WHERE transfer_id IN (",
+                            Marks(n), ") FOR UPDATE");
+      },
+      [&out](const store::Row& r) {
+        out[r.String("transfer_id")] = !r.IsNull("outcome") && r.String("outcome") == "released";
+      }));
   return out;
 }
 

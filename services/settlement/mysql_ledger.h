@@ -108,6 +108,17 @@ class MysqlLedger {
   };
   absl::StatusOr<AgentBook> Agents(const std::vector<std::string>& merchant_ids);
 
+  // Partners, from the `partners` stream (an older update changes nothing).
+  struct PartnerTerms {
+    std::string id;
+    bool approved = false;
+    int32_t holding_days = 0;
+    int64_t min_payout = 0;
+    std::string currency = "CNY";
+  };
+  absl::Status UpsertPartner(const PartnerTerms& partner, absl::Time update_time);
+  absl::StatusOr<std::map<std::string, PartnerTerms>> Partners();
+
   // Earnings held until `release_time`.
   absl::Status AddHolds(store::Tx& tx,
                         const std::vector<std::pair<std::string, absl::Time>>& holds);

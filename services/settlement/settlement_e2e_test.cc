@@ -381,5 +381,69 @@ TEST_CASE("Agents earn their share of the fee, held, then available, paid out an
   CHECK(check.At("problems").empty());
 }
 
+TEST_CASE("Partners earn per valid scan and per attributed order, once, held, then paid") {
+  World w({.processes = {"settlement"}, .flags = {{"settlement", {"--release_interval=200ms"}}}});
+  auto partner = w.flow->NewAccount("PARTNER");
+  const std::string pid = partner->Get("/v1/me").At("account.partnerId");
+  REQUIRE_FALSE(pid.empty());
+  cache::RedisPool& redis = w.flow->redis();
+  auto publish = [&](const std::string& type, const std::string& data) {
+    REQUIRE(redis.Command({"XADD", "partners", "*", "type", type, "data", data}).ok());
+  };
+  // The partner's terms (held 0 days: available at once), then, as the
+  // partner service publishes them: three valid scans at 0.12, one of them
+  // delivered twice, and an attributed order's 2.50% share of 19.90.
+  publish("partner.updated", absl::StrCat(R"({"id":")", pid, R"(","state":"APPROVED",)",
+                                          R"("terms":{"cpc":{"currency":"CNY","minor":"12"},)",
+                                          R"("cpsBps":250,"holdingDays":0,)",
+                                          R"("minPayout":{"currency":"CNY","minor":"30"}},)",
+                                          R"("updateTime":"2026-01-01T00:00:00Z"})"));
+  for (const char* scan : {"scan-1", "scan-2", "scan-2", "scan-3"}) {
+    publish("partner.scan_valid",
+            absl::StrCat(R"({"scanEventId":")", scan, R"(","partnerId":")", pid,
+                         R"(","placementId":"pl-1","cpc":{"currency":"CNY","minor":"12"}})"));
+  }
+  const std::string attribution =
+      absl::StrCat(R"({"orderId":"partner-order-1","partnerId":")", pid,
+                   R"(","placementId":"pl-1","orderTotal":{"currency":"CNY","minor":"1990"},)",
+                   R"("cps":{"currency":"CNY","minor":"50"},"cpsBps":250})");
+  publish("partner.order_attributed", attribution);
+  const std::string available = "/v1/ledger/accounts/partner." + pid + ".available.CNY";
+  // 3 × 0.12 + 0.50 = 0.86, released at once.
+  REQUIRE(WaitFor([&] { return partner->Get(available).At("balance.minor") == "-86"; },
+                  absl::Seconds(20)));
+  CHECK(w.admin->Get("/v1/ledger/accounts/platform.partners.CNY").At("balance.minor") == "86");
+  CHECK(w.merchant->Get(available).status == 404);
+
+  // Payouts: not below the partner's minimum, never beyond what is there.
+  const std::string statement = "partner." + pid + "." + ThisMonth();
+  auto payout = [&](const std::string& request, int64_t minor) {
+    return w.admin->Post("/v1/payouts", absl::StrCat(R"({"statementId":")", statement,
+                                                     R"(","amount":{"currency":"CNY","minor":")",
+                                                     minor, R"("},"reference":"B-)", request,
+                                                     R"(","requestId":")", request, R"("})"));
+  };
+  ApiResponse small = payout("p-small", 20);
+  CHECK(small.status == 400);
+  CHECK(absl::StrContains(small.body, "minimum payout of 0.30 CNY"));
+  REQUIRE(payout("p-1", 40).status == 200);
+
+  // The order refunded: its share taken back from what is available.
+  publish("partner.order_unattributed", attribution);
+  REQUIRE(WaitFor(
+      [&] {
+        // 0.86 − 0.40 paid − 0.50 taken back would be −0.04: refused and parked.
+        return w.admin->Get("/v1/settlement/parkedEvents").At("events.0.event") ==
+               "partner.order_unattributed:partner-order-1";
+      },
+      absl::Seconds(20)));
+  CHECK(partner->Get(available).At("balance.minor") == "-46");
+  ApiResponse list = partner->Get("/v1/statements");
+  INFO(list.body);
+  CHECK(list.At("statements.0.totalPayouts.minor") == "40");
+  ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
+  CHECK(check.At("problems").empty());
+}
+
 }  // namespace
 }  // namespace qrcloud::testing

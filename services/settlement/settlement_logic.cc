@@ -16,6 +16,7 @@
 #include "libs/core/agent_events.h"
 #include "libs/core/ids.h"
 #include "libs/core/money.h"
+#include "libs/core/partner_events.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
@@ -191,6 +192,135 @@ absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& e
         absl::StrCat(r.event->type, ":", r.event->order.id(), r.what.empty() ? "" : ":", r.what);
     spdlog::error("settlement: {} parked: {}", key, r.reason);
     QRCLOUD_RETURN_IF_ERROR(ledger_.Park(key, r.reason, data, now));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::OnPartnerEvents(const std::vector<PartnerEvent>& all) {
+  std::vector<const PartnerEvent*> money;
+  for (const PartnerEvent& e : all) {
+    if (e.type == core::kPartnerUpdated) {
+      const v1::Partner& p = e.partner;
+      if (p.id().empty()) continue;
+      const absl::Time at =
+          p.has_update_time() ? core::FromProto(p.update_time()) : core::FromProto(p.create_time());
+      const std::string currency =
+          p.terms().cpc().currency().empty() ? "CNY" : p.terms().cpc().currency();
+      QRCLOUD_RETURN_IF_ERROR(ledger_.UpsertPartner(
+          {p.id(), p.state() == v1::Partner::APPROVED, p.terms().holding_days(),
+           p.terms().min_payout().minor(), currency},
+          at));
+    } else if (e.type == core::kPartnerScanValid || e.type == core::kPartnerOrderAttributed ||
+               e.type == core::kPartnerOrderUnattributed) {
+      money.push_back(&e);
+    }
+  }
+  for (size_t begin = 0; begin < money.size();) {
+    absl::flat_hash_set<std::string> attributed;
+    size_t end = begin;
+    for (; end < money.size(); ++end) {
+      const PartnerEvent& e = *money[end];
+      const std::string& order = e.attribution.order_id();
+      if (e.type == core::kPartnerOrderUnattributed && attributed.contains(order)) break;
+      if (e.type == core::kPartnerOrderAttributed) attributed.insert(order);
+    }
+    QRCLOUD_RETURN_IF_ERROR(PostPartnerEvents({money.begin() + begin, money.begin() + end}));
+    begin = end;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerEvent*>& events) {
+  const absl::Time now = clock_.Now();
+  QRCLOUD_ASSIGN_OR_RETURN(auto partners, ledger_.Partners());
+  auto holding = [&](const std::string& partner) {
+    auto it = partners.find(partner);
+    return it == partners.end() ? options_.holding_period
+                                : absl::Hours(24) * it->second.holding_days;
+  };
+  std::vector<std::tuple<std::string, std::string, std::string>> parked;
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    parked.clear();
+    // The shares the reversals take back, and whether each is released.
+    std::vector<std::string> cps_ids;
+    for (const PartnerEvent* e : events) {
+      if (e->type == core::kPartnerOrderUnattributed) {
+        cps_ids.push_back(absl::StrCat("order:", e->attribution.order_id(), ":cps"));
+      }
+    }
+    absl::flat_hash_map<std::string, ledger::Transfer> earned;
+    QRCLOUD_ASSIGN_OR_RETURN(auto found, ledger_.FindTransfers(tx, cps_ids));
+    for (auto& t : found) earned.emplace(t.id, std::move(t));
+    QRCLOUD_ASSIGN_OR_RETURN(auto released, ledger_.LockHolds(tx, cps_ids));
+
+    std::vector<std::vector<ledger::Transfer>> chains;
+    std::vector<const PartnerEvent*> chain_event;
+    auto key = [](const PartnerEvent& e) {
+      return e.type == core::kPartnerScanValid
+                 ? absl::StrCat(e.type, ":", e.scan.scan_event_id())
+                 : absl::StrCat(e.type, ":", e.attribution.order_id());
+    };
+    auto data = [](const PartnerEvent& e) {
+      std::string json;
+      if (e.type == core::kPartnerScanValid) {
+        (void)google::protobuf::util::MessageToJsonString(e.scan, &json);
+      } else {
+        (void)google::protobuf::util::MessageToJsonString(e.attribution, &json);
+      }
+      return json;
+    };
+    for (const PartnerEvent* e : events) {
+      absl::StatusOr<std::optional<ledger::Transfer>> t = std::nullopt;
+      if (e->type == core::kPartnerScanValid) {
+        t = CpcTransfer(e->scan);
+      } else if (e->type == core::kPartnerOrderAttributed) {
+        t = CpsTransfer(e->attribution);
+      } else {
+        auto it = earned.find(absl::StrCat("order:", e->attribution.order_id(), ":cps"));
+        if (it != earned.end()) {
+          auto r = released.find(it->first);
+          t = ClawbackOf(it->second, r != released.end() && r->second,
+                         absl::StrCat(e->type, ":", e->attribution.order_id()));
+        }
+      }
+      if (!t.ok()) {
+        parked.emplace_back(key(*e), std::string(t.status().message()), data(*e));
+        continue;
+      }
+      if (!t->has_value()) continue;
+      chains.push_back({**t});
+      chain_event.push_back(e);
+    }
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
+    std::vector<std::pair<std::string, absl::Time>> holds;
+    std::vector<std::string> clawed_from_held;
+    for (size_t c = 0; c < chains.size(); ++c) {
+      const ledger::Transfer& t = chains[c][0];
+      if (!Accepted(results[c][0])) {
+        parked.emplace_back(key(*chain_event[c]),
+                            absl::StrCat(t.id, ": ", ledger::ResultMessage(results[c][0])),
+                            data(*chain_event[c]));
+        continue;
+      }
+      if (results[c][0] != ledger::CreateResult::kOk) continue;  // kExists: done before
+      if (t.code == "cpc" || t.code == "cps") {
+        holds.emplace_back(t.id, now + holding(OwnerOf(t.credit_account_id)->id));
+      }
+      if (t.code == "clawback" && absl::StrContains(t.debit_account_id, ".held.")) {
+        clawed_from_held.emplace_back(absl::StripSuffix(t.id, ":clawback"));
+      }
+    }
+    QRCLOUD_RETURN_IF_ERROR(ledger_.AddHolds(tx, holds));
+    return ledger_.SetHoldOutcome(tx, clawed_from_held, "clawed_back", now);
+  }));
+  return ParkAll(parked, now);
+}
+
+absl::Status SettlementLogic::ParkAll(
+    const std::vector<std::tuple<std::string, std::string, std::string>>& parked, absl::Time now) {
+  for (const auto& [key, reason, data] : parked) {
+    spdlog::error("settlement: {} parked: {}", key, reason);
+    QRCLOUD_RETURN_IF_ERROR(ledger_.Park(key, reason, data, now));
   }
   return absl::OkStatus();
 }
@@ -406,6 +536,16 @@ absl::Status SettlementLogic::CreatePayout(const rpc::CallContext& call,
   }
   QRCLOUD_ASSIGN_OR_RETURN(core::Money amount,
                            core::Money::Of(req.amount().currency(), req.amount().minor()));
+  if (party.kind == PartyKind::kPartner) {
+    QRCLOUD_ASSIGN_OR_RETURN(auto partners, ledger_.Partners());
+    auto it = partners.find(party.id);
+    if (it != partners.end() && amount.minor() < it->second.min_payout) {
+      return core::InvalidField(
+          "amount",
+          absl::StrCat("is less than the partner's minimum payout of ",
+                       core::Money::Of(amount.currency(), it->second.min_payout)->ToString()));
+    }
+  }
   const absl::Time now = clock_.Now();
   ledger::Transfer t;
   t.id = absl::StrCat("payout:", req.request_id());

@@ -17,6 +17,7 @@
 #include "libs/store/tx.h"
 #include "qrcloud/v1/agent.pb.h"
 #include "qrcloud/v1/order.pb.h"
+#include "qrcloud/v1/partner.pb.h"
 #include "qrcloud/v1/settlement.pb.h"
 #include "services/settlement/mysql_ledger.h"
 #include "services/settlement/settlement_rules.h"
@@ -58,6 +59,19 @@ class SettlementLogic {
   absl::Status OnAgentEvent(const std::string& type, const v1::Agent* agent,
                             const v1::AgentMerchant* link);
 
+  // Events of the `partners` stream (libs/core/partner_events.h), a batch in
+  // one unit: a partner's terms (partner.updated), a valid scan's price
+  // (partner.scan_valid), an attributed order's share
+  // (partner.order_attributed) and its reversal (partner.order_unattributed),
+  // each posted once; earnings held for the partner's holding period.
+  struct PartnerEvent {
+    std::string type;
+    v1::Partner partner;
+    v1::PartnerScanValid scan;
+    v1::PartnerOrderAttribution attribution;
+  };
+  absl::Status OnPartnerEvents(const std::vector<PartnerEvent>& events);
+
   // Makes available the earnings whose holding period is over, at most
   // `limit` in one unit; how many.
   absl::StatusOr<int> ReleaseDue(int limit);
@@ -83,6 +97,12 @@ class SettlementLogic {
  private:
   // One cut of OnOrders: no refund in it refers to a redemption in it.
   absl::Status PostOrders(const std::vector<const OrderEvent*>& events);
+  // One cut of OnPartnerEvents: no reversal in it of an order attributed in it.
+  absl::Status PostPartnerEvents(const std::vector<const PartnerEvent*>& events);
+  // Keeps events no retry can post, for an administrator.
+  absl::Status ParkAll(const std::vector<std::tuple<std::string, std::string, std::string>>& parked,
+                       absl::Time now);
+
   // The caller's own party, or NOT_FOUND naming what it may see.
   absl::StatusOr<Party> OwnParty(const rpc::CallContext& call) const;
   // NOT_FOUND unless the caller may see `party`'s books.

@@ -82,6 +82,9 @@ std::string PlatformFeesAccount(absl::string_view currency) {
 std::string PlatformBankAccount(absl::string_view currency) {
   return absl::StrCat("platform.bank.", currency);
 }
+std::string PlatformPartnersAccount(absl::string_view currency) {
+  return absl::StrCat("platform.partners.", currency);
+}
 std::string MerchantFeesAccount(absl::string_view merchant_id, absl::string_view currency) {
   return absl::StrCat("merchant.", merchant_id, ".fees.", currency);
 }
@@ -96,7 +99,8 @@ absl::StatusOr<ledger::Account> AccountNamed(absl::string_view id) {
   const std::vector<absl::string_view> parts = absl::StrSplit(id, '.');
   ledger::Account a;
   a.id = std::string(id);
-  if (parts.size() == 3 && parts[0] == "platform" && (parts[1] == "fees" || parts[1] == "bank") &&
+  if (parts.size() == 3 && parts[0] == "platform" &&
+      (parts[1] == "fees" || parts[1] == "bank" || parts[1] == "partners") &&
       IsCurrency(parts[2])) {
     a.party_kind = "platform";
     a.currency = std::string(parts[2]);
@@ -120,6 +124,7 @@ absl::StatusOr<ledger::Account> AccountNamed(absl::string_view id) {
   return core::InvalidField(
       "id",
       "is not a ledger account: accounts are platform.fees.<CUR>, platform.bank.<CUR>, "
+      "platform.partners.<CUR>, "
       "merchant.<id>.fees.<CUR>, or <merchant|agent|partner>.<id>.<held|available>.<CUR>");
 }
 
@@ -289,6 +294,46 @@ ledger::Transfer ClawbackOf(const ledger::Transfer& commission, bool released,
   t.code = "clawback";
   t.memo = absl::StrCat("commission taken back: ", commission.id, " refunded");
   return t;
+}
+
+namespace {
+
+absl::StatusOr<std::optional<ledger::Transfer>> PartnerEarning(
+    absl::string_view id, absl::string_view partner_id, const v1::Money& amount,
+    absl::string_view source_event, absl::string_view code, std::string memo) {
+  if (!IsId(partner_id)) return absl::InvalidArgumentError("partner: an id is needed");
+  QRCLOUD_ASSIGN_OR_RETURN(core::Money money, core::Money::Of(amount.currency(), amount.minor()));
+  if (money.is_negative()) return absl::InvalidArgumentError("partner: a negative amount");
+  if (money.is_zero()) return std::nullopt;
+  ledger::Transfer t;
+  t.id = std::string(id);
+  t.debit_account_id = PlatformPartnersAccount(money.currency());
+  t.credit_account_id =
+      HeldAccount({PartyKind::kPartner, std::string(partner_id)}, money.currency());
+  t.amount = money.minor();
+  t.currency = money.currency();
+  t.source_event = std::string(source_event);
+  t.code = std::string(code);
+  t.memo = std::move(memo);
+  return t;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<ledger::Transfer>> CpcTransfer(const v1::PartnerScanValid& scan) {
+  if (scan.scan_event_id().empty()) return absl::InvalidArgumentError("scan: an id is needed");
+  return PartnerEarning(absl::StrCat("scan:", scan.scan_event_id(), ":cpc"), scan.partner_id(),
+                        scan.cpc(), absl::StrCat("partner.scan_valid:", scan.scan_event_id()),
+                        "cpc", absl::StrCat("valid scan of placement ", scan.placement_id()));
+}
+
+absl::StatusOr<std::optional<ledger::Transfer>> CpsTransfer(const v1::PartnerOrderAttribution& a) {
+  if (a.order_id().empty()) return absl::InvalidArgumentError("attribution: an order id is needed");
+  return PartnerEarning(
+      absl::StrCat("order:", a.order_id(), ":cps"), a.partner_id(), a.cps(),
+      absl::StrCat("partner.order_attributed:", a.order_id()), "cps",
+      absl::StrCat("share ", a.cps_bps() / 100, ".", absl::Dec(a.cps_bps() % 100, absl::kZeroPad2),
+                   "% of order ", a.order_id(), " (placement ", a.placement_id(), ")"));
 }
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view field, absl::string_view text) {

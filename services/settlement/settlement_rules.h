@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "libs/ledger/ledger_rules.h"
 #include "qrcloud/v1/order.pb.h"
+#include "qrcloud/v1/partner.pb.h"
 #include "qrcloud/v1/settlement.pb.h"
 
 namespace qrcloud::settlement {
@@ -47,6 +48,8 @@ absl::StatusOr<Party> ParseParty(absl::string_view field, absl::string_view text
 // leave from).
 std::string PlatformFeesAccount(absl::string_view currency);
 std::string PlatformBankAccount(absl::string_view currency);
+// What the platform pays partners for their traffic (debit-normal: an expense).
+std::string PlatformPartnersAccount(absl::string_view currency);
 // What a merchant owes in platform fees (debit-normal).
 std::string MerchantFeesAccount(absl::string_view merchant_id, absl::string_view currency);
 // A party's earnings, held for the holding period, then available to be
@@ -131,6 +134,16 @@ ledger::Transfer ReleaseOf(const ledger::Transfer& earned);
 // held, from the available one once released ("<id>:clawback").
 ledger::Transfer ClawbackOf(const ledger::Transfer& commission, bool released,
                             absl::string_view source_event);
+
+// ---- Partners' earnings --------------------------------------------------
+
+// A valid scan's price ("scan:<scan event id>:cpc", from the platform's
+// partner expense to the partner's held account); none when it is zero.
+// INVALID_ARGUMENT when the event lacks what the posting needs.
+absl::StatusOr<std::optional<ledger::Transfer>> CpcTransfer(const v1::PartnerScanValid& scan);
+// An attributed order's share ("order:<id>:cps"); none when zero.
+absl::StatusOr<std::optional<ledger::Transfer>> CpsTransfer(
+    const v1::PartnerOrderAttribution& attribution);
 
 // ---- Periods and statements ----------------------------------------------
 

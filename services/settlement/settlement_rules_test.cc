@@ -217,6 +217,43 @@ TEST_CASE("Held earnings are released to available, and clawed back from where t
   CHECK(ClawbackOf(earned, true, "order.refunded:O1").debit_account_id == "agent.A.available.CNY");
 }
 
+TEST_CASE("Partners earn their price per valid scan and their share of attributed orders") {
+  v1::PartnerScanValid scan;
+  scan.set_scan_event_id("E1");
+  scan.set_partner_id("P1");
+  scan.set_placement_id("PL1");
+  scan.mutable_cpc()->set_currency("CNY");
+  scan.mutable_cpc()->set_minor(12);
+  auto cpc = CpcTransfer(scan);
+  REQUIRE(cpc.ok());
+  REQUIRE(cpc->has_value());
+  CHECK((*cpc)->id == "scan:E1:cpc");
+  CHECK((*cpc)->debit_account_id == "platform.partners.CNY");
+  CHECK((*cpc)->credit_account_id == "partner.P1.held.CNY");
+  CHECK((*cpc)->amount == 12);
+  CHECK((*cpc)->source_event == "partner.scan_valid:E1");
+  scan.mutable_cpc()->set_minor(0);
+  CHECK_FALSE(CpcTransfer(scan)->has_value());  // a free scan moves nothing
+  scan.mutable_cpc()->set_minor(-1);
+  CHECK_FALSE(CpcTransfer(scan).ok());
+  scan.clear_scan_event_id();
+  CHECK_FALSE(CpcTransfer(scan).ok());
+
+  v1::PartnerOrderAttribution a;
+  a.set_order_id("O1");
+  a.set_partner_id("P1");
+  a.set_cps_bps(250);
+  a.mutable_cps()->set_currency("CNY");
+  a.mutable_cps()->set_minor(50);
+  auto cps = CpsTransfer(a);
+  REQUIRE(cps.ok());
+  REQUIRE(cps->has_value());
+  CHECK((*cps)->id == "order:O1:cps");
+  CHECK((*cps)->code == "cps");
+  CHECK(absl::StrContains((*cps)->memo, "2.50%"));
+  CHECK(AccountNamed("platform.partners.CNY").ok());
+}
+
 TEST_CASE("Periods are months and days of China Standard Time") {
   auto month = ParsePeriod("period", "2026-12");
   REQUIRE(month.ok());
