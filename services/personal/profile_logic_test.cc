@@ -41,7 +41,7 @@ TEST_CASE("A location is kept no more precisely than the person chose") {
   req.set_precision_m(1000);
   v1::SetLocationMarkResponse resp;
   REQUIRE(w.logic.SetLocation(w.call(), req, resp).ok());
-  const v1::GeoPoint& kept = resp.profile().location();
+  const v1::GeoPoint kept = resp.profile().location();  // a copy: resp is answered again below
   CHECK(Metres(kept, 26.074512, 119.296531) <= 1000);
   CHECK(Metres(kept, 26.074512, 119.296531) > 1);  // not the exact position
   // Nearby positions fall on the same grid point: the exact spot is not kept.
