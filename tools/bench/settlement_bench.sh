@@ -3,14 +3,17 @@
 # posted into the ledger per second, beside MariaDB's raw rate of batched
 # inserts of the same rows in the same run.
 #
-#   tools/bench/settlement_bench.sh [orders] [merchants]    (default 100000 orders, 2000 merchants)
+#   tools/bench/settlement_bench.sh [orders] [merchants] [scans]
+#                           (default 100000 orders, 2000 merchants, 1000000 valid scans)
 #
 # Starts its own MariaDB and Redis (build/bench-env-settlement) and
 # qrcloud-settlement as tools/up runs it (its default flags), waits until it
 # has migrated, then writes `orders` order.redeemed events of `merchants`
 # merchants (19.90 CNY each, as the center publishes them) into the `orders`
-# stream through one redis-cli pipe, and times from the first event written
-# to the last transfer committed (polling the ledger 5 times a second).
+# stream and `scans` partner.scan_valid events of 100 partners (0.05 CNY each,
+# as the partner service publishes them) into the `partners` stream, through
+# one redis-cli pipe, and times from the first event written to the last
+# transfer committed (polling the ledger 5 times a second).
 # Then, as the reference, dumps exactly the rows settlement wrote (its
 # transfers and their entries) with mariadb-dump's extended inserts and times
 # loading them into empty copies of the same tables.
@@ -19,6 +22,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 orders=${1:-100000}
 merchants=${2:-2000}
+scans=${3:-1000000}
+events_total=$(( orders + scans ))
 env_dir=$root/build/bench-env-settlement
 [ "${SKIP_BUILD:-0}" = 1 ] || ./tools/build qrcloud-settlement >/dev/null
 ./tools/deps start "$env_dir" auto auto
@@ -48,10 +53,18 @@ done
 
 # The events, as RESP for redis-cli --pipe.
 events=$env_dir/orders.resp
-awk -v n="$orders" -v m="$merchants" 'BEGIN {
-  for (i = 0; i < n; i++) {
-    data = sprintf("{\"id\":\"bench-order-%08d\",\"merchantId\":\"bench-merchant-%05d\",\"total\":{\"currency\":\"CNY\",\"minor\":\"1990\"},\"state\":\"REDEEMED\"}", i, i % m);
-    printf "*7\r\n$4\r\nXADD\r\n$6\r\norders\r\n$1\r\n*\r\n$4\r\ntype\r\n$14\r\norder.redeemed\r\n$4\r\ndata\r\n$%d\r\n%s\r\n", length(data), data;
+awk -v n="$orders" -v m="$merchants" -v s="$scans" 'BEGIN {
+  # Interleaved as they would come: ten scans to an order.
+  for (i = 0; i < n || j < s; i++) {
+    if (i < n) {
+      data = sprintf("{\"id\":\"bench-order-%08d\",\"merchantId\":\"bench-merchant-%05d\",\"total\":{\"currency\":\"CNY\",\"minor\":\"1990\"},\"state\":\"REDEEMED\"}", i, i % m);
+      printf "*7\r\n$4\r\nXADD\r\n$6\r\norders\r\n$1\r\n*\r\n$4\r\ntype\r\n$14\r\norder.redeemed\r\n$4\r\ndata\r\n$%d\r\n%s\r\n", length(data), data;
+    }
+    for (k = 0; k < 10 && j < s; k++) {
+      data = sprintf("{\"scanEventId\":\"bench-scan-%09d\",\"partnerId\":\"bench-partner-%03d\",\"placementId\":\"bench-placement\",\"cpc\":{\"currency\":\"CNY\",\"minor\":\"5\"}}", j, j % 100);
+      printf "*7\r\n$4\r\nXADD\r\n$8\r\npartners\r\n$1\r\n*\r\n$4\r\ntype\r\n$18\r\npartner.scan_valid\r\n$4\r\ndata\r\n$%d\r\n%s\r\n", length(data), data;
+      j++;
+    }
   }
 }' >"$events"
 
@@ -59,19 +72,19 @@ count() { sql -e "SELECT COUNT(*) FROM $db.ledger_transfers"; }
 t0=$(date +%s.%N)
 rcli --pipe <"$events" >/dev/null
 t_written=$(date +%s.%N)
-while [ "$(count)" -lt "$orders" ]; do
+while [ "$(count)" -lt "$events_total" ]; do
   sleep 0.2
   if awk -v s="$t0" -v n="$(date +%s.%N)" 'BEGIN {exit !(n - s > 600)}'; then
-    echo "settlement_bench: not settled within 10 minutes ($(count) of $orders)" >&2
+    echo "settlement_bench: not settled within 10 minutes ($(count) of $events_total)" >&2
     exit 1
   fi
 done
 t1=$(date +%s.%N)
 settle_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
 write_s=$(awk -v a="$t0" -v b="$t_written" 'BEGIN {printf "%.2f", b - a}')
-rate=$(awk -v n="$orders" -v s="$settle_s" 'BEGIN {printf "%.0f", n / s}')
+rate=$(awk -v n="$events_total" -v s="$settle_s" 'BEGIN {printf "%.0f", n / s}')
 entries=$(sql -e "SELECT COUNT(*) FROM $db.ledger_entries")
-problems=$(sql -e "SELECT COUNT(*) FROM $db.ledger_transfers WHERE amount <> 100")
+problems=$(sql -e "SELECT COUNT(*) FROM $db.ledger_transfers WHERE NOT ((code = 'fee' AND amount = 100) OR (code = 'cpc' AND amount = 5))")
 
 # The reference: the same rows, loaded as batched inserts.
 dump=$env_dir/rows.sql
@@ -86,13 +99,13 @@ r0=$(date +%s.%N)
 sql "${db}_ref" <"$dump"
 r1=$(date +%s.%N)
 ref_s=$(awk -v a="$r0" -v b="$r1" 'BEGIN {printf "%.2f", b - a}')
-ref_rate=$(awk -v n="$orders" -v s="$ref_s" 'BEGIN {printf "%.0f", n / s}')
+ref_rate=$(awk -v n="$events_total" -v s="$ref_s" 'BEGIN {printf "%.0f", n / s}')
 ref_rows=$(sql -e "SELECT (SELECT COUNT(*) FROM ${db}_ref.ledger_transfers) + (SELECT COUNT(*) FROM ${db}_ref.ledger_entries)")
 statements=$(grep -c '^INSERT' "$dump")
 
-echo "settlement_bench: $orders order.redeemed events of $merchants merchants"
+echo "settlement_bench: $orders order.redeemed events of $merchants merchants, $scans partner.scan_valid events of 100 partners"
 echo "| what | rows | seconds | events/s |"
 echo "| --- | ---: | ---: | ---: |"
-echo "| qrcloud-settlement: stream → ledger (events written in ${write_s} s) | $orders transfers + $entries entries | $settle_s | $rate |"
+echo "| qrcloud-settlement: streams → ledger (events written in ${write_s} s) | $events_total transfers + $entries entries | $settle_s | $rate |"
 echo "| MariaDB alone: the same rows, $statements extended INSERTs | $ref_rows | $ref_s | $ref_rate |"
-echo "ratio settlement / raw inserts: $(awk -v a="$rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}'); transfers of another amount than 1.00: $problems"
+echo "ratio settlement / raw inserts: $(awk -v a="$rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}'); transfers of another amount than expected: $problems"
