@@ -1,4 +1,5 @@
-// The order and receipt rules on the in-memory store: no database, no Redis.
+// The order and receipt rules, each case on the in-memory store and on SQLite
+// (test_stores.h): one set of rules, two stores. No server, no Redis.
 #include "libs/ordering/order_book.h"
 
 #include <catch2/catch.hpp>
@@ -14,7 +15,7 @@
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
-#include "libs/ordering/memory_order_store.h"
+#include "libs/ordering/test_stores.h"
 
 namespace qrcloud::ordering {
 namespace {
@@ -37,13 +38,12 @@ class CountingGate : public StockGate {
   std::atomic<int> reconciled{0};
 };
 
-struct World {
-  store::MemoryDb db;
-  MemoryOrderStore orders{db};
+template <typename Stores>
+struct World : Stores {
   core::FakeClock clock;
   core::ReceiptSigner signer = *core::ReceiptSigner::FromSeed(std::string(32, 's'));
   PayAtShop payments;
-  OrderBook book{db, orders, signer, payments, clock, {}};
+  OrderBook book{this->runner(), this->orders, signer, payments, clock, {}};
 
   // Receipt tokens carry ids in binary: offers and merchants have real ids.
   const std::string merchant = core::NewId();
@@ -86,8 +86,9 @@ struct World {
   }
 };
 
-TEST_CASE("An order takes the stock, and none is sold past it") {
-  World w;
+TEMPLATE_TEST_CASE("An order takes the stock, and none is sold past it", "", testing::MemoryStores,
+                   testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/3);
   auto a = w.book.Place("alice", offer, w.Request("a1", 2));
   INFO(a.status());
@@ -99,11 +100,12 @@ TEST_CASE("An order takes the stock, and none is sold past it") {
   CHECK(b.status().code() == absl::StatusCode::kFailedPrecondition);
   CHECK(b.status().message() == "sold out: all 3 have been ordered");
   CHECK(w.book.Place("bob", offer, w.Request("b2", 1)).ok());
-  CHECK(w.orders.StockLeft(offer.id) == 0);
+  CHECK(w.StockLeft(offer.id) == 0);
 }
 
-TEST_CASE("A rush of buyers at once never oversells") {
-  World w;
+TEMPLATE_TEST_CASE("A rush of buyers at once never oversells", "", testing::MemoryStores,
+                   testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/25);
   std::atomic<int> sold{0}, refused{0};
   std::vector<std::thread> buyers;
@@ -119,13 +121,14 @@ TEST_CASE("A rush of buyers at once never oversells") {
   for (auto& t : buyers) t.join();
   CHECK(sold == 25);
   CHECK(refused == 55);
-  CHECK(w.orders.StockLeft(offer.id) == 0);
+  CHECK(w.StockLeft(offer.id) == 0);
 }
 
-TEST_CASE("A gate that lets through more than the store has is reconciled, not trusted") {
-  World w;
+TEMPLATE_TEST_CASE("A gate that lets through more than the store has is reconciled, not trusted",
+                   "", testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   CountingGate gate(/*left=*/10);  // the gate believes in 10; the store has 1
-  OrderBook gated(w.db, w.orders, w.signer, w.payments, w.clock, {}, &gate);
+  OrderBook gated(w.runner(), w.orders, w.signer, w.payments, w.clock, {}, &gate);
   const Offer offer = w.NewOffer(/*stock=*/1);
   REQUIRE(gated.Place("alice", offer, w.Request("a")).ok());
   auto second = gated.Place("bob", offer, w.Request("b"));
@@ -133,15 +136,16 @@ TEST_CASE("A gate that lets through more than the store has is reconciled, not t
   CHECK(gate.reconciled == 1);
   // A gate that says sold out turns the buyer away before the store.
   CountingGate empty(0);
-  OrderBook closed(w.db, w.orders, w.signer, w.payments, w.clock, {}, &empty);
+  OrderBook closed(w.runner(), w.orders, w.signer, w.payments, w.clock, {}, &empty);
   const Offer other = w.NewOffer(/*stock=*/5);
   CHECK(closed.Place("carol", other, w.Request("c")).status().message() ==
         "sold out: all 5 have been ordered");
-  CHECK(w.orders.StockLeft(other.id) == -1);  // the store never saw it
+  CHECK(w.StockLeft(other.id) == -1);  // the store never saw it
 }
 
-TEST_CASE("The per-person limit counts what a buyer holds, and a cancel gives it back") {
-  World w;
+TEMPLATE_TEST_CASE("The per-person limit counts what a buyer holds, and a cancel gives it back", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/0, /*limit=*/2);
   REQUIRE(w.book.Place("alice", offer, w.Request("1")).ok());
   auto second = w.book.Place("alice", offer, w.Request("2"));
@@ -157,8 +161,9 @@ TEST_CASE("The per-person limit counts what a buyer holds, and a cancel gives it
   CHECK(w.book.Place("alice", offer, w.Request("4")).ok());
 }
 
-TEST_CASE("A retried request id returns the first order and acts once") {
-  World w;
+TEMPLATE_TEST_CASE("A retried request id returns the first order and acts once", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/5);
   auto first = w.book.Place("alice", offer, w.Request("same", 2));
   REQUIRE(first.ok());
@@ -166,7 +171,7 @@ TEST_CASE("A retried request id returns the first order and acts once") {
   REQUIRE(again.ok());
   CHECK(again->id() == first->id());
   CHECK(again->receipt().token() == first->receipt().token());
-  CHECK(w.orders.StockLeft(offer.id) == 3);
+  CHECK(w.StockLeft(offer.id) == 3);
   CHECK(w.book.Retried("alice", "same").value()->id() == first->id());
   CHECK_FALSE(w.book.Retried("bob", "same").value().has_value());
   // The same id for another offer is a mistake, said so.
@@ -175,8 +180,9 @@ TEST_CASE("A retried request id returns the first order and acts once") {
   CHECK(other.status().message().find("requestId") == 0);
 }
 
-TEST_CASE("Bad requests are refused naming the field, and nothing is written") {
-  World w;
+TEMPLATE_TEST_CASE("Bad requests are refused naming the field, and nothing is written", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/5);
   auto field = [](const absl::StatusOr<v1::Order>& r) {
     auto v = core::FieldViolations(r.status());
@@ -192,11 +198,12 @@ TEST_CASE("Bad requests are refused naming the field, and nothing is written") {
   PlaceRequest code = w.Request("code");
   code.platform_code = "bad code!";
   CHECK(field(w.book.Place("alice", offer, code)) == "platformCode");
-  CHECK(w.orders.StockLeft(offer.id) == -1);
+  CHECK(w.StockLeft(offer.id) == -1);
 }
 
-TEST_CASE("A fenced offer is ordered only from inside its radius") {
-  World w;
+TEMPLATE_TEST_CASE("A fenced offer is ordered only from inside its radius", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   Offer offer = w.NewOffer();
   offer.fence = Fence{26.0745, 119.2965, 500};
   auto nowhere = w.book.Place("alice", offer, w.Request("n"));
@@ -212,8 +219,10 @@ TEST_CASE("A fenced offer is ordered only from inside its radius") {
   CHECK(refused.status().message().find("within 500 m") != std::string::npos);
 }
 
-TEST_CASE("An offer is ordered only inside its window, and its receipt lasts until its end") {
-  World w;
+TEMPLATE_TEST_CASE(
+    "An offer is ordered only inside its window, and its receipt lasts until its end", "",
+    testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   Offer offer = w.NewOffer();
   offer.start_time = w.clock.Now() + absl::Hours(1);
   offer.end_time = w.clock.Now() + absl::Hours(3);
@@ -228,8 +237,9 @@ TEST_CASE("An offer is ordered only inside its window, and its receipt lasts unt
         "this offer has ended");
 }
 
-TEST_CASE("A receipt is redeemed once, by token or by number, and only by its merchant") {
-  World w;
+TEMPLATE_TEST_CASE("A receipt is redeemed once, by token or by number, and only by its merchant",
+                   "", testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer();
   auto order = w.book.Place("alice", offer, w.Request("r"));
   REQUIRE(order.ok());
@@ -257,12 +267,13 @@ TEST_CASE("A receipt is redeemed once, by token or by number, and only by its me
   auto twice = w.book.Redeem(w.Shop(), {.token = order->receipt().token()});
   CHECK(twice.status().code() == absl::StatusCode::kAlreadyExists);
   CHECK(twice.status().message().find("already redeemed at 2026-01-01") != std::string::npos);
-  CHECK(w.orders.RedemptionCount(order->id()) == 1);
+  CHECK(w.RedemptionCount(order->id()) == 1);
   CHECK_FALSE(w.book.Verify(w.Shop(), {.token = order->receipt().token()})->not_redeemable.empty());
 }
 
-TEST_CASE("Two shops redeeming one receipt at once: exactly one succeeds") {
-  World w;
+TEMPLATE_TEST_CASE("Two shops redeeming one receipt at once: exactly one succeeds", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   auto order = w.book.Place("alice", w.NewOffer(), w.Request("race"));
   REQUIRE(order.ok());
   std::atomic<int> ok{0}, already{0};
@@ -279,8 +290,9 @@ TEST_CASE("Two shops redeeming one receipt at once: exactly one succeeds") {
   CHECK(already == 5);
 }
 
-TEST_CASE("Forged and altered tokens are refused, naming the token") {
-  World w;
+TEMPLATE_TEST_CASE("Forged and altered tokens are refused, naming the token", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   auto order = w.book.Place("alice", w.NewOffer(), w.Request("t"));
   REQUIRE(order.ok());
   std::string altered = order->receipt().token();
@@ -298,21 +310,22 @@ TEST_CASE("Forged and altered tokens are refused, naming the token") {
   REQUIRE(forged.ok());
   CHECK(w.book.Redeem(w.Shop(), {.token = *forged}).status().code() ==
         absl::StatusCode::kInvalidArgument);
-  CHECK(w.orders.RedemptionCount(order->id()) == 0);
+  CHECK(w.RedemptionCount(order->id()) == 0);
   // Neither or both of token and number is a mistake too.
   CHECK(w.book.Redeem(w.Shop(), {}).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(w.book.Redeem(w.Shop(), {.number = "1234"}).status().code() ==
         absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("A cancelled or expired receipt cannot be redeemed, and only its buyer cancels") {
-  World w;
+TEMPLATE_TEST_CASE("A cancelled or expired receipt cannot be redeemed, and only its buyer cancels",
+                   "", testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/2);
   auto order = w.book.Place("alice", offer, w.Request("c"));
   REQUIRE(order.ok());
   CHECK(w.book.Cancel("bob", order->id()).status().code() == absl::StatusCode::kNotFound);
   REQUIRE(w.book.Cancel("alice", order->id()).ok());
-  CHECK(w.orders.StockLeft(offer.id) == 2);  // the stock came back
+  CHECK(w.StockLeft(offer.id) == 2);  // the stock came back
   CHECK(w.book.Cancel("alice", order->id()).status().code() ==
         absl::StatusCode::kFailedPrecondition);
   auto cancelled = w.book.Redeem(w.Shop(), {.token = order->receipt().token()});
@@ -325,8 +338,10 @@ TEST_CASE("A cancelled or expired receipt cannot be redeemed, and only its buyer
         "cannot redeem: the receipt has expired");
 }
 
-TEST_CASE("Each change of an order is published once, in its unit, without what redeems it") {
-  World w;
+TEMPLATE_TEST_CASE(
+    "Each change of an order is published once, in its unit, without what redeems it", "",
+    testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const Offer offer = w.NewOffer(/*stock=*/2);
   auto a = w.book.Place("alice", offer, w.Request("a1"));
   REQUIRE(a.ok());
@@ -339,7 +354,7 @@ TEST_CASE("Each change of an order is published once, in its unit, without what 
   CHECK_FALSE(w.book.Redeem(w.Shop(), {a->receipt().token(), ""}).ok());
   REQUIRE(w.book.Cancel("bob", b->id()).ok());
 
-  const auto events = w.db.events();
+  const auto events = w.events();
   REQUIRE(events.size() == 4);
   const std::vector<std::pair<std::string, std::string>> expected = {{kOrderPlaced, a->id()},
                                                                      {kOrderPlaced, b->id()},
@@ -364,8 +379,9 @@ TEST_CASE("Each change of an order is published once, in its unit, without what 
   CHECK(redeemed.has_redeem_time());
 }
 
-TEST_CASE("A redeemed order is refunded once by its merchant, a retry answers the same") {
-  World w;
+TEMPLATE_TEST_CASE("A redeemed order is refunded once by its merchant, a retry answers the same",
+                   "", testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const v1::Order order = w.RedeemedOrder("alice", "o1");
   w.clock.Advance(absl::Hours(1));
   auto refunded = w.book.Refund(w.Owner(), w.Refund(order, "refund-1", "  the dish was cold "));
@@ -383,25 +399,27 @@ TEST_CASE("A redeemed order is refunded once by its merchant, a retry answers th
   CHECK(stored->refund_reason() == "the dish was cold");
 
   // The same request id, later: the same order, nothing written again.
-  const size_t events = w.db.events().size();
+  const size_t events = w.events().size();
   w.clock.Advance(absl::Minutes(5));
   auto again = w.book.Refund(w.Owner(), w.Refund(order, "refund-1"));
   REQUIRE(again.ok());
   CHECK(core::FromProto(again->refund_time()) == core::FromProto(refunded->refund_time()));
-  CHECK(w.db.events().size() == events);
+  CHECK(w.events().size() == events);
 
   // A new request id: refused, saying so, and nothing written.
   auto second = w.book.Refund(w.Owner(), w.Refund(order, "refund-2"));
   CHECK(second.status().code() == absl::StatusCode::kFailedPrecondition);
   CHECK(second.status().message().find("already refunded at ") == 0);
-  CHECK(w.db.events().size() == events);
+  CHECK(w.events().size() == events);
   // A refunded receipt is not redeemed again either.
   CHECK(w.book.Redeem(w.Shop(), {.token = order.receipt().token()}).status().message() ==
         "cannot redeem: the order was redeemed and then refunded");
 }
 
-TEST_CASE("A refund is refused before redemption, after the window and to another merchant") {
-  World w;
+TEMPLATE_TEST_CASE(
+    "A refund is refused before redemption, after the window and to another merchant", "",
+    testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   auto placed = w.book.Place("alice", w.NewOffer(), w.Request("p"));
   REQUIRE(placed.ok());
   auto early = w.book.Refund(w.Owner(), w.Refund(*placed, "r-early"));
@@ -426,22 +444,23 @@ TEST_CASE("A refund is refused before redemption, after the window and to anothe
   auto late = w.book.Refund(w.Owner(), w.Refund(order, "r-late"));
   CHECK(late.status().code() == absl::StatusCode::kFailedPrecondition);
   CHECK(late.status().message().find("the refund window closed at ") == 0);
-  OrderBook longer(w.db, w.orders, w.signer, w.payments, w.clock,
+  OrderBook longer(w.runner(), w.orders, w.signer, w.payments, w.clock,
                    {.refund_window = absl::Hours(24 * 60)});
   CHECK(longer.Refund(w.Owner(), w.Refund(order, "r-late")).ok());
   CHECK(w.orders.Get(order.id())->state() == v1::Order::REFUNDED);
 }
 
-TEST_CASE("A refund's request id refunds one order: reused for another, it is refused") {
-  World w;
+TEMPLATE_TEST_CASE("A refund's request id refunds one order: reused for another, it is refused", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const v1::Order a = w.RedeemedOrder("alice", "a");
   const v1::Order b = w.RedeemedOrder("bob", "b");
   REQUIRE(w.book.Refund(w.Owner(), w.Refund(a, "same")).ok());
-  const size_t events = w.db.events().size();
+  const size_t events = w.events().size();
   auto reused = w.book.Refund(w.Owner(), w.Refund(b, "same"));
   CHECK(core::FieldViolations(reused.status())[0].field == "requestId");
   CHECK(w.orders.Get(b.id())->state() == v1::Order::REDEEMED);
-  CHECK(w.db.events().size() == events);
+  CHECK(w.events().size() == events);
   // Another merchant's request ids are their own.
   const v1::Order theirs = [&] {
     Offer offer = w.NewOffer();
@@ -455,8 +474,10 @@ TEST_CASE("A refund's request id refunds one order: reused for another, it is re
   CHECK(w.book.Refund(w.OwnerOf(w.other_merchant), w.Refund(theirs, "same")).ok());
 }
 
-TEST_CASE("Refunds racing on one order: one refunds, the retry answers, the rest are refused") {
-  World w;
+TEMPLATE_TEST_CASE(
+    "Refunds racing on one order: one refunds, the retry answers, the rest are refused", "",
+    testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const v1::Order order = w.RedeemedOrder("alice", "race");
   std::atomic<int> ok{0}, refused{0};
   std::vector<std::thread> shops;
@@ -469,18 +490,19 @@ TEST_CASE("Refunds racing on one order: one refunds, the retry answers, the rest
   }
   for (auto& t : shops) t.join();
   int refunded_events = 0;
-  for (const auto& [id, e] : w.db.events()) refunded_events += e.type == kOrderRefunded;
+  for (const auto& [id, e] : w.events()) refunded_events += e.type == kOrderRefunded;
   CHECK(refunded_events == 1);
   // Either "one" won (its two tries succeed) or one of the others did.
   CHECK(((ok == 2 && refused == 4) || (ok == 1 && refused == 5)));
 }
 
-TEST_CASE("A refund is published as order.refunded in its unit, with its time and reason") {
-  World w;
+TEMPLATE_TEST_CASE("A refund is published as order.refunded in its unit, with its time and reason",
+                   "", testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
   const v1::Order order = w.RedeemedOrder("alice", "e");
   REQUIRE(w.book.Refund(w.Owner(), w.Refund(order, "r", "wrong dish")).ok());
   REQUIRE(w.book.Refund(w.Owner(), w.Refund(order, "r", "wrong dish")).ok());  // a retry
-  const auto events = w.db.events();
+  const auto events = w.events();
   REQUIRE(events.size() == 3);  // placed, redeemed, refunded
   const store::OutboxEvent& e = events[2].second;
   CHECK(e.stream == kOrderStream);
