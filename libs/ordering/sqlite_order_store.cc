@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "libs/ordering/order_row.h"
 
 namespace qrcloud::ordering {
 namespace {
@@ -68,48 +69,22 @@ CREATE TABLE redemptions (
   return kMigrations;
 }
 
-constexpr char kSelect[] =
-    "SELECT id, campaign_id, merchant_id, account_id, quantity, currency, total_minor, state, "
-    "receipt_number, receipt_token, expire_at, source, platform_code, created_at, redeemed_at, "
-    "cancelled_at, refunded_at, refund_reason FROM orders WHERE ";
-
-Order FromRow(const Row& r) {
-  Order o;
-  o.set_id(r.String("id"));
-  o.set_campaign_id(r.String("campaign_id"));
-  o.set_merchant_id(r.String("merchant_id"));
-  o.set_account_id(r.String("account_id"));
-  o.set_quantity(static_cast<int32_t>(r.Int("quantity")));
-  o.mutable_total()->set_currency(r.String("currency"));
-  o.mutable_total()->set_minor(r.Int("total_minor"));
-  Order::State state = Order::CONFIRMED;
-  Order::State_Parse(r.String("state"), &state);
-  o.set_state(state);
-  Order::Source source = Order::CLOUD;
-  Order::Source_Parse(r.String("source"), &source);
-  o.set_source(source);
-  o.set_platform_code(r.String("platform_code"));
-  auto* receipt = o.mutable_receipt();
-  receipt->set_number(r.String("receipt_number"));
-  receipt->set_token(r.String("receipt_token"));
-  core::ToProto(r.Time("expire_at"), receipt->mutable_expire_time());
-  core::ToProto(r.Time("created_at"), o.mutable_create_time());
-  if (!r.IsNull("redeemed_at")) core::ToProto(r.Time("redeemed_at"), o.mutable_redeem_time());
-  if (!r.IsNull("cancelled_at")) core::ToProto(r.Time("cancelled_at"), o.mutable_cancel_time());
-  if (!r.IsNull("refunded_at")) core::ToProto(r.Time("refunded_at"), o.mutable_refund_time());
-  if (!r.IsNull("refund_reason")) o.set_refund_reason(r.String("refund_reason"));
-  return o;
+// "SELECT <the order's columns> FROM orders WHERE ".
+const std::string& Select() {
+  static const std::string* select =
+      new std::string(absl::StrCat("SELECT ", kOrderColumns, " FROM orders WHERE "));
+  return *select;
 }
 
 // One order matching `where`; NOT_FOUND naming `what` when there is none.
 absl::StatusOr<Order> LoadOne(SqliteConnection& conn, absl::string_view where,
                               const store::Params& params, absl::string_view what) {
-  auto row = conn.QueryOne(absl::StrCat(kSelect, where), params);
+  auto row = conn.QueryOne(absl::StrCat(Select(), where), params);
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("order ", what, " not found"));
   }
   if (!row.ok()) return row.status();
-  return FromRow(*row);
+  return OrderFromRow(*row);
 }
 
 absl::StatusOr<bool> Exists(SqliteConnection& conn, absl::string_view sql,
@@ -250,9 +225,9 @@ absl::StatusOr<std::vector<Order>> SqliteOrderStore::List(const OrderFilter& f) 
   add(" ORDER BY id DESC LIMIT ?", static_cast<int64_t>(f.limit));
   std::vector<Order> out;
   QRCLOUD_RETURN_IF_ERROR(db_.Read([&](SqliteConnection& conn) -> absl::Status {
-    QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(absl::StrCat(kSelect, where), params));
+    QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(absl::StrCat(Select(), where), params));
     out.reserve(rows.size());
-    for (const Row& r : rows) out.push_back(FromRow(r));
+    for (const Row& r : rows) out.push_back(OrderFromRow(r));
     return absl::OkStatus();
   }));
   return out;

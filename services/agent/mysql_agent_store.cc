@@ -1,46 +1,14 @@
 #include "services/agent/mysql_agent_store.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/store/json_rows.h"
 #include "libs/store/mysql.h"
 
 namespace qrcloud::agent {
 namespace {
 
-absl::StatusOr<std::string> Json(const google::protobuf::Message& m) {
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(m, &json).ok()) {
-    return absl::InternalError(absl::StrCat("cannot write a ", m.GetTypeName(), " as JSON"));
-  }
-  return json;
-}
-
-template <typename Message>
-absl::StatusOr<std::vector<Message>> Parse(const std::vector<store::Row>& rows) {
-  std::vector<Message> out(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!google::protobuf::util::JsonStringToMessage(rows[i].String("body"), &out[i]).ok()) {
-      return absl::DataLossError(absl::StrCat("a stored ", Message::descriptor()->full_name(),
-                                              " does not parse: ", rows[i].String("body")));
-    }
-  }
-  return out;
-}
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> First(absl::StatusOr<std::vector<store::Row>> rows) {
-  QRCLOUD_RETURN_IF_ERROR(rows.status());
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Message> all, Parse<Message>(*rows));
-  if (all.empty()) return std::nullopt;
-  return all.front();
-}
-
-store::Value OrNull(const std::string& s) {
-  if (s.empty()) return nullptr;
-  return s;
-}
+using store::OrNull;
 
 // "(AND state = ?)" and its parameter, when a state is asked for.
 template <typename Enum>
@@ -53,12 +21,12 @@ std::string StateFilter(Enum state, const std::string& name, store::Params& para
 }  // namespace
 
 absl::StatusOr<std::optional<v1::Agent>> MysqlAgentStore::Get(store::Tx& tx, absl::string_view id) {
-  return First<v1::Agent>(store::ConnectionOf(tx).Query(
+  return store::FirstBody<v1::Agent>(store::ConnectionOf(tx).Query(
       "SELECT body FROM agents WHERE id = ? FOR UPDATE", {std::string(id)}));
 }
 
 absl::Status MysqlAgentStore::Put(store::Tx& tx, const v1::Agent& agent) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::string body, Json(agent));
+  QRCLOUD_ASSIGN_OR_RETURN(std::string body, store::BodyJson(agent));
   return store::ConnectionOf(tx)
       .Execute(
           "INSERT INTO agents (id, parent_agent_id, state, body) VALUES (?, ?, ?, ?) "
@@ -74,7 +42,7 @@ absl::StatusOr<std::vector<v1::Agent>> MysqlAgentStore::Children(store::Tx& tx,
       std::vector<store::Row> rows,
       store::ConnectionOf(tx).Query("SELECT body FROM agents WHERE parent_agent_id = ? FOR UPDATE",
                                     {std::string(parent_id)}));
-  return Parse<v1::Agent>(rows);
+  return store::ParseBodies<v1::Agent>(rows);
 }
 
 absl::StatusOr<std::vector<v1::Agent>> MysqlAgentStore::List(store::Tx& tx, v1::Agent::State state,
@@ -87,23 +55,23 @@ absl::StatusOr<std::vector<v1::Agent>> MysqlAgentStore::List(store::Tx& tx, v1::
       store::ConnectionOf(tx).Query(
           absl::StrCat("SELECT body FROM agents WHERE id < ?", filter, " ORDER BY id DESC LIMIT ?"),
           params));
-  return Parse<v1::Agent>(rows);
+  return store::ParseBodies<v1::Agent>(rows);
 }
 
 absl::StatusOr<std::optional<v1::AgentMerchant>> MysqlLinkStore::Get(store::Tx& tx,
                                                                      absl::string_view link_id) {
-  return First<v1::AgentMerchant>(store::ConnectionOf(tx).Query(
+  return store::FirstBody<v1::AgentMerchant>(store::ConnectionOf(tx).Query(
       "SELECT body FROM agent_links WHERE id = ? FOR UPDATE", {std::string(link_id)}));
 }
 
 absl::StatusOr<std::optional<v1::AgentMerchant>> MysqlLinkStore::ByCode(store::Tx& tx,
                                                                         absl::string_view code) {
-  return First<v1::AgentMerchant>(store::ConnectionOf(tx).Query(
+  return store::FirstBody<v1::AgentMerchant>(store::ConnectionOf(tx).Query(
       "SELECT body FROM agent_links WHERE invite_code = ? FOR UPDATE", {std::string(code)}));
 }
 
 absl::Status MysqlLinkStore::Insert(store::Tx& tx, const v1::AgentMerchant& link) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::string body, Json(link));
+  QRCLOUD_ASSIGN_OR_RETURN(std::string body, store::BodyJson(link));
   return store::ConnectionOf(tx)
       .Execute(
           "INSERT INTO agent_links (id, agent_id, merchant_id, invite_code, state, body) "
@@ -114,7 +82,7 @@ absl::Status MysqlLinkStore::Insert(store::Tx& tx, const v1::AgentMerchant& link
 }
 
 absl::Status MysqlLinkStore::Update(store::Tx& tx, const v1::AgentMerchant& link) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::string body, Json(link));
+  QRCLOUD_ASSIGN_OR_RETURN(std::string body, store::BodyJson(link));
   return store::ConnectionOf(tx)
       .Execute("UPDATE agent_links SET merchant_id = ?, state = ?, body = ? WHERE id = ?",
                {OrNull(link.merchant_id()), v1::AgentMerchant::State_Name(link.state()), body,
@@ -135,7 +103,7 @@ absl::StatusOr<std::vector<v1::AgentMerchant>> MysqlLinkStore::OfAgent(
                                                  "AND id < ?",
                                                  filter, " ORDER BY id DESC LIMIT ?"),
                                     params));
-  return Parse<v1::AgentMerchant>(rows);
+  return store::ParseBodies<v1::AgentMerchant>(rows);
 }
 
 absl::StatusOr<std::vector<v1::AgentMerchant>> MysqlLinkStore::OfMerchant(
@@ -145,7 +113,7 @@ absl::StatusOr<std::vector<v1::AgentMerchant>> MysqlLinkStore::OfMerchant(
       store::ConnectionOf(tx).Query(
           "SELECT body FROM agent_links WHERE merchant_id = ? ORDER BY id DESC LIMIT ?",
           {std::string(merchant_id), static_cast<int64_t>(limit)}));
-  return Parse<v1::AgentMerchant>(rows);
+  return store::ParseBodies<v1::AgentMerchant>(rows);
 }
 
 absl::Status MysqlLinkStore::Claim(store::Tx& tx, absl::string_view merchant_id,

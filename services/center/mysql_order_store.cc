@@ -4,56 +4,24 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "libs/ordering/order_row.h"
 
 namespace qrcloud::center {
 namespace {
 
 using v1::Order;
 
-constexpr char kColumns[] =
-    "id, campaign_id, merchant_id, account_id, quantity, currency, total_minor, state, "
-    "receipt_number, receipt_token, expire_at, source, platform_code, created_at, redeemed_at, "
-    "cancelled_at, refunded_at, refund_reason";
-
-Order FromRow(const store::Row& r) {
-  Order o;
-  o.set_id(r.String("id"));
-  o.set_campaign_id(r.String("campaign_id"));
-  o.set_merchant_id(r.String("merchant_id"));
-  o.set_account_id(r.String("account_id"));
-  o.set_quantity(static_cast<int32_t>(r.Int("quantity")));
-  o.mutable_total()->set_currency(r.String("currency"));
-  o.mutable_total()->set_minor(r.Int("total_minor"));
-  Order::State state = Order::CONFIRMED;
-  Order::State_Parse(r.String("state"), &state);
-  o.set_state(state);
-  Order::Source source = Order::CLOUD;
-  Order::Source_Parse(r.String("source"), &source);
-  o.set_source(source);
-  o.set_platform_code(r.String("platform_code"));
-  auto* receipt = o.mutable_receipt();
-  receipt->set_number(r.String("receipt_number"));
-  receipt->set_token(r.String("receipt_token"));
-  core::ToProto(r.Time("expire_at"), receipt->mutable_expire_time());
-  core::ToProto(r.Time("created_at"), o.mutable_create_time());
-  if (!r.IsNull("redeemed_at")) core::ToProto(r.Time("redeemed_at"), o.mutable_redeem_time());
-  if (!r.IsNull("cancelled_at")) core::ToProto(r.Time("cancelled_at"), o.mutable_cancel_time());
-  if (!r.IsNull("refunded_at")) core::ToProto(r.Time("refunded_at"), o.mutable_refund_time());
-  if (!r.IsNull("refund_reason")) o.set_refund_reason(r.String("refund_reason"));
-  return o;
-}
-
 absl::StatusOr<Order> LoadOne(store::Connection& conn, absl::string_view where,
                               const store::Params& params, bool for_update,
                               absl::string_view what) {
-  auto row = conn.QueryOne(absl::StrCat("SELECT ", kColumns, " FROM orders WHERE ", where,
-                                        for_update ? " FOR UPDATE" : ""),
+  auto row = conn.QueryOne(absl::StrCat("SELECT ", ordering::kOrderColumns, " FROM orders WHERE ",
+                                        where, for_update ? " FOR UPDATE" : ""),
                            params);
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("order ", what, " not found"));
   }
   if (!row.ok()) return row.status();
-  return FromRow(*row);
+  return ordering::OrderFromRow(*row);
 }
 
 // What the trigger and the unique keys say about a refused INSERT.
@@ -79,7 +47,7 @@ absl::StatusOr<ordering::Placed> MysqlOrderStore::Place(store::Tx& tx, const Ord
   store::Connection& conn = store::ConnectionOf(tx);
   const absl::Status s =
       conn.Execute(
-              absl::StrCat("INSERT INTO orders (", kColumns,
+              absl::StrCat("INSERT INTO orders (", ordering::kOrderColumns,
                            ", request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                            "NULL, NULL, NULL, NULL, ?)"),
               {order.id(), order.campaign_id(), order.merchant_id(), order.account_id(),
@@ -121,7 +89,7 @@ absl::StatusOr<Order> MysqlOrderStore::GetByReceiptNumber(store::Tx& tx,
 }
 
 absl::StatusOr<std::vector<Order>> MysqlOrderStore::List(const ordering::OrderFilter& f) {
-  std::string sql = absl::StrCat("SELECT ", kColumns, " FROM orders WHERE ");
+  std::string sql = absl::StrCat("SELECT ", ordering::kOrderColumns, " FROM orders WHERE ");
   store::Params params;
   if (!f.account_id.empty()) {
     sql += "account_id = ?";
@@ -145,7 +113,7 @@ absl::StatusOr<std::vector<Order>> MysqlOrderStore::List(const ordering::OrderFi
   QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
   std::vector<Order> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(FromRow(r));
+  for (const auto& r : rows) out.push_back(ordering::OrderFromRow(r));
   return out;
 }
 

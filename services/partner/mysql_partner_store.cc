@@ -1,9 +1,8 @@
 #include "services/partner/mysql_partner_store.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/store/json_rows.h"
 #include "libs/store/mysql.h"
 
 namespace qrcloud::partner {
@@ -11,47 +10,7 @@ namespace {
 
 using State = AttributionRecord::State;
 
-absl::StatusOr<std::string> Json(const google::protobuf::Message& m) {
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(m, &json).ok()) {
-    return absl::InternalError(absl::StrCat("cannot write a ", m.GetTypeName(), " as JSON"));
-  }
-  return json;
-}
-
-template <typename Message>
-absl::StatusOr<Message> ParseBody(const std::string& body) {
-  Message m;
-  if (!google::protobuf::util::JsonStringToMessage(body, &m).ok()) {
-    return absl::DataLossError(
-        absl::StrCat("a stored ", Message::descriptor()->full_name(), " does not parse: ", body));
-  }
-  return m;
-}
-
-template <typename Message>
-absl::StatusOr<std::vector<Message>> Parse(const std::vector<store::Row>& rows) {
-  std::vector<Message> out;
-  out.reserve(rows.size());
-  for (const store::Row& r : rows) {
-    QRCLOUD_ASSIGN_OR_RETURN(Message m, ParseBody<Message>(r.String("body")));
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> First(absl::StatusOr<std::vector<store::Row>> rows) {
-  QRCLOUD_RETURN_IF_ERROR(rows.status());
-  QRCLOUD_ASSIGN_OR_RETURN(std::vector<Message> all, Parse<Message>(*rows));
-  if (all.empty()) return std::nullopt;
-  return all.front();
-}
-
-store::Value OrNull(const std::string& s) {
-  if (s.empty()) return nullptr;
-  return s;
-}
+using store::OrNull;
 
 const char* StateName(State s) {
   switch (s) {
@@ -83,18 +42,18 @@ int64_t WindowStart(const core::ScanEvent& e) {
 
 absl::StatusOr<std::optional<v1::Partner>> MysqlPartnerStore::Get(store::Tx& tx,
                                                                   absl::string_view id) {
-  return First<v1::Partner>(store::ConnectionOf(tx).Query(
+  return store::FirstBody<v1::Partner>(store::ConnectionOf(tx).Query(
       "SELECT body FROM partners WHERE id = ? FOR UPDATE", {std::string(id)}));
 }
 
 absl::StatusOr<std::optional<v1::Partner>> MysqlPartnerStore::ByPlatformCode(
     store::Tx& tx, absl::string_view code) {
-  return First<v1::Partner>(store::ConnectionOf(tx).Query(
+  return store::FirstBody<v1::Partner>(store::ConnectionOf(tx).Query(
       "SELECT body FROM partners WHERE platform_code = ?", {std::string(code)}));
 }
 
 absl::Status MysqlPartnerStore::Put(store::Tx& tx, const v1::Partner& partner) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::string body, Json(partner));
+  QRCLOUD_ASSIGN_OR_RETURN(std::string body, store::BodyJson(partner));
   return store::ConnectionOf(tx)
       .Execute(
           "INSERT INTO partners (id, platform_code, state, body) VALUES (?, ?, ?, ?) "
@@ -120,25 +79,25 @@ absl::StatusOr<std::vector<v1::Partner>> MysqlPartnerStore::List(store::Tx& tx,
       store::ConnectionOf(tx).Query(absl::StrCat("SELECT body FROM partners WHERE id < ?", filter,
                                                  " ORDER BY id DESC LIMIT ?"),
                                     params));
-  return Parse<v1::Partner>(rows);
+  return store::ParseBodies<v1::Partner>(rows);
 }
 
 absl::StatusOr<std::optional<v1::Placement>> MysqlPlacementStore::Get(store::Tx& tx,
                                                                       absl::string_view id) {
-  return First<v1::Placement>(
+  return store::FirstBody<v1::Placement>(
       store::ConnectionOf(tx).Query("SELECT body FROM placements WHERE id = ?", {std::string(id)}));
 }
 
 absl::StatusOr<std::optional<v1::Placement>> MysqlPlacementStore::Find(store::Tx& tx,
                                                                        absl::string_view partner_id,
                                                                        absl::string_view code_id) {
-  return First<v1::Placement>(store::ConnectionOf(tx).Query(
+  return store::FirstBody<v1::Placement>(store::ConnectionOf(tx).Query(
       "SELECT body FROM placements WHERE partner_id = ? AND code_id = ? FOR UPDATE",
       {std::string(partner_id), std::string(code_id)}));
 }
 
 absl::Status MysqlPlacementStore::Insert(store::Tx& tx, const v1::Placement& placement) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::string body, Json(placement));
+  QRCLOUD_ASSIGN_OR_RETURN(std::string body, store::BodyJson(placement));
   return store::ConnectionOf(tx)
       .Execute("INSERT INTO placements (id, partner_id, code_id, body) VALUES (?, ?, ?, ?)",
                {placement.id(), placement.partner_id(), placement.code_id(), body})
@@ -153,7 +112,7 @@ absl::StatusOr<std::vector<v1::Placement>> MysqlPlacementStore::OfPartner(
           "SELECT body FROM placements WHERE partner_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
           {std::string(partner_id), before.empty() ? std::string("~") : std::string(before),
            static_cast<int64_t>(limit)}));
-  return Parse<v1::Placement>(rows);
+  return store::ParseBodies<v1::Placement>(rows);
 }
 
 absl::StatusOr<bool> MysqlTrafficStore::Record(store::Tx& tx, const ScanRecord& scan) {
@@ -222,12 +181,12 @@ absl::StatusOr<std::optional<AttributionRecord>> MysqlTrafficStore::Attribution(
   record.order_id = std::string(order_id);
   record.state = StateOf(rows[0].String("state"));
   QRCLOUD_ASSIGN_OR_RETURN(record.attribution,
-                           ParseBody<v1::PartnerOrderAttribution>(rows[0].String("body")));
+                           store::ParseBody<v1::PartnerOrderAttribution>(rows[0].String("body")));
   return record;
 }
 
 absl::Status MysqlTrafficStore::PutAttribution(store::Tx& tx, const AttributionRecord& record) {
-  QRCLOUD_ASSIGN_OR_RETURN(std::string body, Json(record.attribution));
+  QRCLOUD_ASSIGN_OR_RETURN(std::string body, store::BodyJson(record.attribution));
   return store::ConnectionOf(tx)
       .Execute(
           "INSERT INTO order_attributions (order_id, partner_id, state, body) VALUES (?, ?, ?, ?) "
