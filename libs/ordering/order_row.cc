@@ -33,4 +33,22 @@ v1::Order OrderFromRow(const store::Row& r) {
   return o;
 }
 
+store::Params RedemptionValues(const v1::Redemption& r) {
+  return {r.id(),
+          r.order_id(),
+          r.merchant_id(),
+          r.redeemed_by(),
+          r.amount().currency(),
+          r.amount().minor(),
+          r.payment_provider(),
+          core::FromProto(r.redeem_time())};
+}
+
+absl::Status RedemptionInserted(const absl::Status& inserted) {
+  if (inserted.code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError("this receipt was already redeemed");
+  }
+  return inserted;
+}
+
 }  // namespace qrcloud::ordering

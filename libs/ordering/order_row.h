@@ -17,6 +17,16 @@ inline constexpr char kOrderColumns[] =
 
 v1::Order OrderFromRow(const store::Row& row);
 
+// A redemption's row, the same on every SQL store: the statement and its
+// values. The unique key on order_id is the last word: a second redemption
+// of the same receipt fails on it.
+inline constexpr char kInsertRedemption[] =
+    "INSERT INTO redemptions (id, order_id, merchant_id, redeemed_by, currency, amount_minor, "
+    "payment_provider, redeemed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+store::Params RedemptionValues(const v1::Redemption& r);
+// What a store answers when kInsertRedemption meets the unique key.
+absl::Status RedemptionInserted(const absl::Status& inserted);
+
 }  // namespace qrcloud::ordering
 
 #endif  // QRCLOUD_LIBS_ORDERING_ORDER_ROW_H_

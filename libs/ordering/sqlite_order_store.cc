@@ -254,15 +254,8 @@ absl::StatusOr<bool> SqliteOrderStore::MarkCancelled(store::Tx& tx, const Order&
 }
 
 absl::Status SqliteOrderStore::InsertRedemption(store::Tx& tx, const v1::Redemption& r) {
-  auto inserted = store::SqliteConnectionOf(tx).Execute(
-      "INSERT INTO redemptions (id, order_id, merchant_id, redeemed_by, currency, amount_minor, "
-      "payment_provider, redeemed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {r.id(), r.order_id(), r.merchant_id(), r.redeemed_by(), r.amount().currency(),
-       r.amount().minor(), r.payment_provider(), core::FromProto(r.redeem_time())});
-  if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError("this receipt was already redeemed");
-  }
-  return inserted.status();
+  return RedemptionInserted(
+      store::SqliteConnectionOf(tx).Execute(kInsertRedemption, RedemptionValues(r)).status());
 }
 
 absl::Status SqliteOrderStore::MarkRedeemed(store::Tx& tx, absl::string_view order_id,

@@ -140,15 +140,10 @@ absl::StatusOr<bool> MysqlOrderStore::MarkCancelled(store::Tx& tx, const Order& 
 absl::Status MysqlOrderStore::InsertRedemption(store::Tx& tx, const v1::Redemption& r) {
   // The unique key on order_id is the last word: a concurrent redemption of
   // the same receipt fails here.
-  auto inserted = store::ConnectionOf(tx).Execute(
-      "INSERT INTO redemptions (id, order_id, merchant_id, redeemed_by, currency, amount_minor, "
-      "payment_provider, redeemed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {r.id(), r.order_id(), r.merchant_id(), r.redeemed_by(), r.amount().currency(),
-       r.amount().minor(), r.payment_provider(), core::FromProto(r.redeem_time())});
-  if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError("this receipt was already redeemed");
-  }
-  return inserted.status();
+  return ordering::RedemptionInserted(
+      store::ConnectionOf(tx)
+          .Execute(ordering::kInsertRedemption, ordering::RedemptionValues(r))
+          .status());
 }
 
 absl::Status MysqlOrderStore::MarkRedeemed(store::Tx& tx, absl::string_view order_id,
