@@ -257,28 +257,6 @@ TEST_CASE("Killed with -9 in the middle of the stream, settlement posts every ev
         absl::StrCat(kOrders / 20 * 100));
 }
 
-// Waits until the consumer group `settlement` has been handed every entry of
-// `stream` and acknowledged them all.
-bool Caught(cache::RedisPool& redis, const std::string& stream) {
-  auto last = redis.Command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
-  auto groups = redis.Command({"XINFO", "GROUPS", stream});
-  if (!last.ok() || !groups.ok() || last->size() == 0) return false;
-  const std::string newest = (*last)[0][0].str();
-  for (size_t g = 0; g < groups->size(); ++g) {
-    const cache::Reply group = (*groups)[g];
-    std::string name, delivered;
-    int64_t pending = -1;
-    for (size_t f = 0; f + 1 < group.size(); f += 2) {
-      const std::string key = group[f].str();
-      if (key == "name") name = group[f + 1].str();
-      if (key == "last-delivered-id") delivered = group[f + 1].str();
-      if (key == "pending") pending = group[f + 1].integer();
-    }
-    if (name == "settlement") return delivered == newest && pending == 0;
-  }
-  return false;
-}
-
 TEST_CASE("Agents earn their share of the fee, held, then available, paid out and clawed back") {
   World w({.processes = {"settlement", "agent"},
            .flags = {{"settlement", {"--holding_period=2s", "--release_interval=200ms"}}}});
@@ -312,7 +290,8 @@ TEST_CASE("Agents earn their share of the fee, held, then available, paid out an
   INFO(accepted.body);
   REQUIRE(accepted.status == 200);
   // Settlement has heard of the agents and the link before the order.
-  REQUIRE(WaitFor([&] { return Caught(w.flow->redis(), "agents"); }, absl::Seconds(20)));
+  REQUIRE(WaitFor([&] { return StreamCaughtUp(w.flow->redis(), "agents", "settlement"); },
+                  absl::Seconds(20)));
 
   const std::string order = w.OrderAndRedeem("agent-order-1");
   const std::string sub_held = "/v1/ledger/accounts/agent." + sub_id + ".held.CNY";

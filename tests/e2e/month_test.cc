@@ -28,29 +28,6 @@ constexpr int64_t kFeeBps = 500;  // the standard plan
 constexpr int64_t kCpc = 5;
 constexpr int64_t kCpsBps = 300;
 
-// The consumer group `group` has been handed every entry of `stream` and
-// acknowledged them all.
-bool Caught(cache::RedisPool& redis, const std::string& stream, const std::string& group) {
-  auto last = redis.Command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
-  auto groups = redis.Command({"XINFO", "GROUPS", stream});
-  if (!last.ok() || !groups.ok()) return false;
-  if (last->size() == 0) return true;
-  const std::string newest = (*last)[0][0].str();
-  for (size_t g = 0; g < groups->size(); ++g) {
-    const cache::Reply info = (*groups)[g];
-    std::string name, delivered;
-    int64_t pending = -1;
-    for (size_t f = 0; f + 1 < info.size(); f += 2) {
-      const std::string key = info[f].str();
-      if (key == "name") name = info[f + 1].str();
-      if (key == "last-delivered-id") delivered = info[f + 1].str();
-      if (key == "pending") pending = info[f + 1].integer();
-    }
-    if (name == group) return delivered == newest && pending == 0;
-  }
-  return false;
-}
-
 // Every entry of `stream`, as (type, data).
 std::vector<std::pair<std::string, std::string>> Entries(cache::RedisPool& redis,
                                                          const std::string& stream) {
@@ -250,9 +227,11 @@ TEST_CASE("A scripted month settles to the fen, balances, and replays change not
 
   cache::RedisPool& redis = flow.redis();
   auto settled = [&] {
-    return Caught(redis, "scans", "partner-scans") && Caught(redis, "orders", "partner-orders") &&
-           Caught(redis, "partners", "settlement") && Caught(redis, "orders", "settlement") &&
-           Caught(redis, "agents", "settlement");
+    return StreamCaughtUp(redis, "scans", "partner-scans") &&
+           StreamCaughtUp(redis, "orders", "partner-orders") &&
+           StreamCaughtUp(redis, "partners", "settlement") &&
+           StreamCaughtUp(redis, "orders", "settlement") &&
+           StreamCaughtUp(redis, "agents", "settlement");
   };
   REQUIRE(WaitFor(settled, absl::Seconds(120)));
 

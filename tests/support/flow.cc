@@ -14,6 +14,26 @@
 
 namespace qrcloud::testing {
 
+bool StreamCaughtUp(cache::RedisPool& redis, const std::string& stream, const std::string& group) {
+  auto last = redis.Command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
+  auto groups = redis.Command({"XINFO", "GROUPS", stream});
+  if (!last.ok() || !groups.ok() || last->size() == 0) return false;
+  const std::string newest = (*last)[0][0].str();
+  for (size_t g = 0; g < groups->size(); ++g) {
+    const cache::Reply info = (*groups)[g];
+    std::string name, delivered;
+    int64_t pending = -1;
+    for (size_t f = 0; f + 1 < info.size(); f += 2) {
+      const std::string key = info[f].str();
+      if (key == "name") name = info[f + 1].str();
+      if (key == "last-delivered-id") delivered = info[f + 1].str();
+      if (key == "pending") pending = info[f + 1].integer();
+    }
+    if (name == group) return delivered == newest && pending == 0;
+  }
+  return false;
+}
+
 Flow::Flow(Stack& stack) : stack_(stack) {
   auto o = Env().redis;
   o.db = stack.redis_db();

@@ -18,6 +18,11 @@
 
 namespace qrcloud::testing {
 
+// Whether the consumer group `group` has been handed every entry of `stream`
+// and acknowledged them all (false while the stream is empty: what is to
+// come may not be in it yet).
+bool StreamCaughtUp(cache::RedisPool& redis, const std::string& stream, const std::string& group);
+
 class Flow {
  public:
   explicit Flow(Stack& stack);
