@@ -38,7 +38,8 @@ class Authenticator {
   // keys already cached in Redis.
   Authenticator(SessionStore& sessions, cache::RedisPool& redis, ApiKeyResolver* resolver,
                 absl::Duration api_key_cache_ttl = absl::Minutes(5))
-      : sessions_(sessions), redis_(redis), resolver_(resolver), cache_ttl_(api_key_cache_ttl) {}
+      : sessions_(&sessions), redis_(&redis), resolver_(resolver), cache_ttl_(api_key_cache_ttl) {}
+  virtual ~Authenticator() = default;
 
   // Where keys not in the cache are looked up (the service that owns them);
   // before the first call.
@@ -47,7 +48,9 @@ class Authenticator {
   // `authorization` is the Authorization header or metadata value. Errors:
   // UNAUTHENTICATED (missing, malformed, unknown), UNAVAILABLE (Redis or the
   // key store down).
-  absl::StatusOr<Principal> Authenticate(absl::string_view authorization);
+  // A process without sessions or Redis (an on-premise node) authenticates
+  // its own way instead (LocalTokenAuthenticator, local_token.h).
+  virtual absl::StatusOr<Principal> Authenticate(absl::string_view authorization);
 
   // Drops a revoked key from the cache at once.
   absl::Status ForgetApiKey(absl::string_view key_hash);
@@ -55,12 +58,16 @@ class Authenticator {
   // The token from "Bearer <token>", or "" if the value has another shape.
   static absl::string_view BearerToken(absl::string_view authorization);
 
+ protected:
+  // For an authenticator of its own, without sessions, Redis or API keys.
+  Authenticator() = default;
+
  private:
   absl::StatusOr<Principal> AuthenticateApiKey(absl::string_view key);
 
-  SessionStore& sessions_;
-  cache::RedisPool& redis_;
-  ApiKeyResolver* resolver_;
+  SessionStore* sessions_ = nullptr;
+  cache::RedisPool* redis_ = nullptr;
+  ApiKeyResolver* resolver_ = nullptr;
   absl::Duration cache_ttl_;
 };
 

@@ -59,7 +59,13 @@ absl::StatusOr<v1::Order> OrderBook::Place(absl::string_view account_id, const O
   }
   v1::Order order = NewOrder(account_id, offer, quantity, request, now);
   absl::StatusOr<Placed> placed = [&]() -> absl::StatusOr<Placed> {
-    QRCLOUD_ASSIGN_OR_RETURN(core::Money total, offer.price.Multiply(quantity));
+    core::Money total = offer.price;
+    if (request.items.empty()) {
+      QRCLOUD_ASSIGN_OR_RETURN(total, offer.price.Multiply(quantity));
+    } else {
+      QRCLOUD_ASSIGN_OR_RETURN(LinesTotal lines, CheckLines(request.items));
+      total = lines.total;
+    }
     order.mutable_total()->set_currency(total.currency());
     order.mutable_total()->set_minor(total.minor());
     const absl::Time expiry = ReceiptExpiry(offer, now, options_.default_receipt_validity);
@@ -99,6 +105,10 @@ v1::Order OrderBook::NewOrder(absl::string_view account_id, const Offer& offer, 
   order.set_source(options_.source);
   order.set_platform_code(request.platform_code);
   core::ToProto(now, order.mutable_create_time());
+  for (const v1::OrderItem& line : request.items) *order.add_items() = line;
+  order.set_table(request.table);
+  order.set_landing_node_id(request.landing_node_id);
+  if (order.source() == v1::Order::LANDING) order.set_landing_status(v1::Order::PLACED);
   return order;
 }
 
@@ -237,6 +247,8 @@ absl::StatusOr<Redeemed> OrderBook::Redeem(const Redeemer& redeemer, const Recei
     QRCLOUD_RETURN_IF_ERROR(orders_.InsertRedemption(tx, r));
     QRCLOUD_RETURN_IF_ERROR(orders_.MarkRedeemed(tx, order.id(), now));
     order.set_state(v1::Order::REDEEMED);
+    // At a landing desk a redeemed order is a settled one.
+    if (order.source() == v1::Order::LANDING) order.set_landing_status(v1::Order::SETTLED);
     core::ToProto(now, order.mutable_redeem_time());
     out.order = std::move(order);
     return tx.AppendEvent(OrderEvent(kOrderRedeemed, out.order)).status();

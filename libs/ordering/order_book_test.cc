@@ -522,3 +522,41 @@ TEMPLATE_TEST_CASE("A refund is published as order.refunded in its unit, with it
 
 }  // namespace
 }  // namespace qrcloud::ordering
+
+namespace qrcloud::ordering {
+namespace {
+
+TEMPLATE_TEST_CASE("An order with lines is priced by its lines and published with them", "",
+                   testing::MemoryStores, testing::SqliteStores) {
+  World<TestType> w;
+  PlaceRequest req = w.Request("table-1");
+  v1::OrderItem noodles;
+  noodles.set_menu_item_id("noodles");
+  noodles.set_name("牛肉面");
+  noodles.set_quantity(2);
+  noodles.mutable_unit_price()->set_currency("CNY");
+  noodles.mutable_unit_price()->set_minor(1800);
+  v1::OrderItem tea = noodles;
+  tea.set_menu_item_id("tea");
+  tea.set_quantity(1);
+  tea.mutable_unit_price()->set_minor(500);
+  req.items = {noodles, tea};
+  req.table = "A1";
+  req.landing_node_id = core::NewId();
+  auto placed = w.book.Place("guest", w.NewOffer(), req);
+  INFO(placed.status());
+  REQUIRE(placed.ok());
+  CHECK(placed->quantity() == 3);
+  CHECK(placed->total().minor() == 4100);
+  CHECK(placed->items_size() == 2);
+  CHECK(placed->table() == "A1");
+  // A cloud order book leaves the desk's status alone.
+  CHECK(placed->landing_status() == v1::Order::LANDING_STATUS_UNSPECIFIED);
+  auto events = w.events();
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].second.data.find("\"table\":\"A1\"") != std::string::npos);
+  CHECK(events[0].second.data.find("牛肉面") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace qrcloud::ordering

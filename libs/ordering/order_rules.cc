@@ -36,7 +36,11 @@ absl::StatusOr<int32_t> CheckRequest(const PlaceRequest& req) {
     return core::InvalidField(
         "requestId", "is required: a unique id for this order attempt (a UUID), reused on retry");
   }
-  const int32_t quantity = req.quantity == 0 ? 1 : req.quantity;
+  int32_t quantity = req.quantity == 0 ? 1 : req.quantity;
+  if (!req.items.empty()) {
+    QRCLOUD_ASSIGN_OR_RETURN(LinesTotal lines, CheckLines(req.items));
+    quantity = lines.quantity;
+  }
   if (quantity < 1 || quantity > kMaxQuantity) {
     return core::InvalidField("quantity", absl::StrCat("must be 1 to ", kMaxQuantity));
   }
@@ -47,6 +51,46 @@ absl::StatusOr<int32_t> CheckRequest(const PlaceRequest& req) {
     return core::InvalidField("platformCode", "1 to 32 of A-Z a-z 0-9 _ -");
   }
   return quantity;
+}
+
+absl::StatusOr<LinesTotal> CheckLines(const std::vector<v1::OrderItem>& items) {
+  if (items.empty() || items.size() > static_cast<size_t>(kMaxLines)) {
+    return core::InvalidField("items", absl::StrCat("must hold 1 to ", kMaxLines, " lines"));
+  }
+  LinesTotal out;
+  int64_t count = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const v1::OrderItem& line = items[i];
+    const std::string field = absl::StrCat("items[", i, "]");
+    if (line.menu_item_id().empty()) {
+      return core::InvalidField(absl::StrCat(field, ".menuItemId"), "is required");
+    }
+    if (line.quantity() < 1 || line.quantity() > kMaxLineQuantity) {
+      return core::InvalidField(
+          absl::StrCat(field, ".quantity"),
+          absl::StrCat("must be 1 to ", kMaxLineQuantity, ", not ", line.quantity()));
+    }
+    count += line.quantity();
+    auto price = core::Money::Of(line.unit_price().currency(), line.unit_price().minor());
+    if (!price.ok() || price->minor() < 0) {
+      return core::InvalidField(absl::StrCat(field, ".unitPrice"),
+                                "must be an amount in a currency, not negative");
+    }
+    if (i == 0) out.total = core::Money::Zero(price->currency());
+    QRCLOUD_ASSIGN_OR_RETURN(core::Money amount, price->Multiply(line.quantity()));
+    auto sum = out.total.Add(amount);
+    if (!sum.ok()) {
+      return core::InvalidField(absl::StrCat(field, ".unitPrice"),
+                                "all lines must be in one currency");
+    }
+    out.total = *sum;
+  }
+  if (count > kMaxQuantity) {
+    return core::InvalidField(
+        "items", absl::StrCat("at most ", kMaxQuantity, " items in one order, not ", count));
+  }
+  out.quantity = static_cast<int32_t>(count);
+  return out;
 }
 
 absl::Status CheckOrderable(const Offer& offer, const PlaceRequest& req, absl::Time now) {

@@ -7,10 +7,12 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "libs/core/money.h"
 #include "libs/ordering/offer.h"
 #include "qrcloud/v1/order.pb.h"
 
@@ -29,18 +31,41 @@ struct Location {
   double lng = 0;
 };
 
+// The bounds of an order with lines (a landing node's table order).
+inline constexpr int kMaxLines = 30;
+inline constexpr int kMaxLineQuantity = 50;
+
 // An order as asked for.
 struct PlaceRequest {
   std::string request_id;  // required: the same id returns the same order
   int32_t quantity = 0;    // 0 means 1
   std::optional<Location> location;
   std::string platform_code;  // the partner platform it came through, if any
+  // An order of several items (a landing node's table order; empty at the
+  // center): each line's menu item, name, quantity and unit price, as the
+  // offer's owner priced them. With lines the order's quantity is their sum
+  // (`quantity` is ignored) and its total their sum of unit price x
+  // quantity; the offer's own price is not used.
+  std::vector<v1::OrderItem> items;
+  // Where a landing order was placed: the table and the node.
+  std::string table;
+  std::string landing_node_id;
 };
 
 // The quantity the request asks for, after its own checks (request id,
 // quantity 1 to 100, a valid location and platform code); INVALID_ARGUMENT
 // naming the field otherwise.
 absl::StatusOr<int32_t> CheckRequest(const PlaceRequest& req);
+
+// An order's lines: 1 to kMaxLines, each a menu item id, 1 to
+// kMaxLineQuantity, a unit price of one currency and not negative; at most
+// kMaxQuantity items in all. Their quantity and total; INVALID_ARGUMENT
+// naming "items" (or "items[i].quantity") otherwise.
+struct LinesTotal {
+  int32_t quantity = 0;
+  core::Money total = core::Money::Zero("CNY");
+};
+absl::StatusOr<LinesTotal> CheckLines(const std::vector<v1::OrderItem>& items);
 
 // OK if `offer` may be ordered at `now` from where the request says: inside
 // its window, and inside its fence (which then needs a location).

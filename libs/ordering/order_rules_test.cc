@@ -123,3 +123,52 @@ TEST_CASE("A refunded order answers its own retry and refuses a second refund") 
 
 }  // namespace
 }  // namespace qrcloud::ordering
+
+namespace qrcloud::ordering {
+namespace {
+
+v1::OrderItem Line(std::string id, int32_t quantity, int64_t unit_minor,
+                   std::string currency = "CNY") {
+  v1::OrderItem line;
+  line.set_menu_item_id(std::move(id));
+  line.set_quantity(quantity);
+  line.mutable_unit_price()->set_currency(std::move(currency));
+  line.mutable_unit_price()->set_minor(unit_minor);
+  return line;
+}
+
+TEST_CASE("An order's lines add up to its quantity and total") {
+  auto lines = CheckLines({Line("a", 2, 1500), Line("b", 1, 800)});
+  REQUIRE(lines.ok());
+  CHECK(lines->quantity == 3);
+  CHECK(lines->total.minor() == 3800);
+  CHECK(lines->total.currency() == "CNY");
+}
+
+TEST_CASE("Lines out of bounds are refused, naming the line") {
+  auto zero = CheckLines({Line("a", 1, 100), Line("b", 0, 100)});
+  REQUIRE(zero.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(zero.status().message().find("items[1].quantity") != std::string::npos);
+  CHECK(CheckLines({Line("a", 10000, 100)}).status().message().find("1 to 50") !=
+        std::string::npos);
+  CHECK_FALSE(CheckLines({}).ok());
+  std::vector<v1::OrderItem> many(kMaxLines + 1, Line("a", 1, 100));
+  CHECK_FALSE(CheckLines(many).ok());
+  // 3 lines of 40 is 120 items: over the order's 100.
+  auto over = CheckLines({Line("a", 40, 1), Line("b", 40, 1), Line("c", 40, 1)});
+  CHECK(over.status().message().find("at most 100") != std::string::npos);
+  CHECK_FALSE(CheckLines({Line("a", 1, 100), Line("b", 1, 100, "USD")}).ok());
+  CHECK_FALSE(CheckLines({Line("a", 1, -5)}).ok());
+  CHECK_FALSE(CheckLines({Line("", 1, 5)}).ok());
+}
+
+TEST_CASE("A request with lines takes its quantity from them") {
+  PlaceRequest req{.request_id = "r1", .quantity = 7};
+  req.items = {Line("a", 2, 100), Line("b", 3, 100)};
+  auto quantity = CheckRequest(req);
+  REQUIRE(quantity.ok());
+  CHECK(*quantity == 5);
+}
+
+}  // namespace
+}  // namespace qrcloud::ordering

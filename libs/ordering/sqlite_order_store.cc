@@ -1,5 +1,7 @@
 #include "libs/ordering/sqlite_order_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
@@ -167,6 +169,28 @@ absl::StatusOr<Placed> SqliteOrderStore::Place(store::Tx& tx, const Order& order
   if (placed != Placed::kCreated) return placed;
   QRCLOUD_RETURN_IF_ERROR(Write(conn, order, offer, request));
   return Placed::kCreated;
+}
+
+absl::Status SqliteOrderStore::Import(store::Tx& tx, const Order& order) {
+  SqliteConnection& conn = store::SqliteConnectionOf(tx);
+  const absl::Time created = core::FromProto(order.create_time());
+  const absl::Time expires = order.receipt().has_expire_time()
+                                 ? core::FromProto(order.receipt().expire_time())
+                                 : created + absl::Hours(24 * 30);
+  return conn
+      .Execute(
+          "INSERT INTO orders (id, campaign_id, merchant_id, account_id, request_id, "
+          "quantity, currency, total_minor, state, receipt_number, receipt_token, "
+          "expire_at, source, platform_code, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {order.id(), order.campaign_id(), order.merchant_id(), order.account_id(),
+           absl::StrCat("import:", order.id()), static_cast<int64_t>(std::max(1, order.quantity())),
+           order.total().currency(), order.total().minor(), Order::State_Name(order.state()),
+           // Receipt numbers are unique per merchant among the node's own;
+           // an imported order is found by its id.
+           absl::StrCat("import:", order.id()), order.receipt().token(), expires,
+           Order::Source_Name(order.source()), order.platform_code(), created})
+      .status();
 }
 
 absl::StatusOr<std::optional<Order>> SqliteOrderStore::FindByRequest(absl::string_view account_id,

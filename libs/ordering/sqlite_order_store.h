@@ -52,6 +52,12 @@ class SqliteOrderStore final : public OrderStore {
                                                         absl::string_view order_id) override;
   absl::Status MarkRefunded(store::Tx& tx, const RefundRecord& refund) override;
 
+  // Keeps an order placed elsewhere (one the center took for a landing
+  // node's table) as it is, in `tx`: no stock, no allowance, no receipt
+  // drawn. Its request id is "import:<id>", so importing it again is
+  // ALREADY_EXISTS and writes nothing.
+  absl::Status Import(store::Tx& tx, const v1::Order& order);
+
   // What is left of a limited offer's stock; -1 before its first order.
   absl::StatusOr<int64_t> StockLeft(const std::string& offer_id);
   absl::StatusOr<int> RedemptionCount(const std::string& order_id);
