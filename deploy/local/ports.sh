@@ -5,8 +5,9 @@ QRCLOUD_LOCAL_GATEWAY_PORT=${QRCLOUD_LOCAL_GATEWAY_PORT:-8080}
 QRCLOUD_LOCAL_MYSQL_PORT=${QRCLOUD_LOCAL_MYSQL_PORT:-3390}
 QRCLOUD_LOCAL_REDIS_PORT=${QRCLOUD_LOCAL_REDIS_PORT:-6390}
 
-# Prints the service list without comments: one line per process,
-# "name grpc_port metrics_port database center_roles".
+# Prints the service list without comments: one line per cloud process,
+# "name grpc_port metrics_port database center_roles". On-premise processes
+# (database `on-premise`: the landing node) run at a merchant's site, not here.
 qrcloud_services() {
-  sed -e 's/#.*//' services/services.txt | awk 'NF == 5 { print $1, $2, $3, $4, $5 }'
+  sed -e 's/#.*//' services/services.txt | awk 'NF == 5 && $4 != "on-premise" { print $1, $2, $3, $4, $5 }'
 }

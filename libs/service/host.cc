@@ -1,11 +1,16 @@
 #include "libs/service/host.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "libs/auth/local_token.h"
 #include "libs/core/config.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
@@ -17,6 +22,10 @@ namespace qrcloud::service {
 absl::StatusOr<std::unique_ptr<Host>> Host::Connect(const ServiceSpec& spec, ServiceConfig config) {
   std::unique_ptr<Host> h(new Host(std::move(config)));
   h->name_ = spec.name;
+  if (spec.store == ServiceSpec::Store::kOwn) {
+    QRCLOUD_RETURN_IF_ERROR(h->ConnectOwn(spec));
+    return h;
+  }
   QRCLOUD_ASSIGN_OR_RETURN(h->mysql_, ConnectMysql(h->config_));
   QRCLOUD_ASSIGN_OR_RETURN(h->redis_, ConnectRedis(h->config_));
   // The service's own first: the center made the outbox table in its own
@@ -30,11 +39,104 @@ absl::StatusOr<std::unique_ptr<Host>> Host::Connect(const ServiceSpec& spec, Ser
   h->sessions_ =
       std::make_unique<auth::SessionStore>(*h->redis_, h->clock(), h->config_.session_ttl);
   h->authenticator_ = std::make_unique<auth::Authenticator>(*h->sessions_, *h->redis_, nullptr);
-  h->workers_ = std::make_unique<rpc::WorkerPool>(h->config_.workers, h->config_.max_queue);
-  h->streams_ = std::make_unique<rpc::StreamThreads>(h->config_.max_streams);
-  h->grpc_ = std::make_unique<GrpcServer>(
-      GrpcServerOptions{h->config_.listen_address, h->config_.grpc_port});
+  h->MakeServer();
   return h;
+}
+
+void Host::MakeServer() {
+  workers_ = std::make_unique<rpc::WorkerPool>(config_.workers, config_.max_queue);
+  streams_ = std::make_unique<rpc::StreamThreads>(config_.max_streams);
+  grpc_ =
+      std::make_unique<GrpcServer>(GrpcServerOptions{config_.listen_address, config_.grpc_port});
+}
+
+absl::Status Host::ConnectOwn(const ServiceSpec& spec) {
+  if (spec.outbox || !spec.migrations.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name_, ": a service with a store of its own has no MySQL migrations nor outbox relay"));
+  }
+  if (spec.local_token_file.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(name_, ": local_token_file is empty"));
+  }
+  if (mkdir(config_.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot make the data directory ", config_.data_dir, ": ", strerror(errno)));
+  }
+  auth::Principal who;
+  if (spec.local_principal) {
+    who = *spec.local_principal;
+  } else {
+    who.account_id = absl::StrCat(name_, "-local");
+    who.kind = "STAFF";
+    who.Grant(auth::Role::kMerchantStaff);
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(authenticator_, auth::LocalTokenAuthenticator::Open(
+                                               DataPath(config_, spec.local_token_file), who));
+  MakeServer();
+  return absl::OkStatus();
+}
+
+store::MysqlPool& Host::mysql() {
+  if (mysql_ == nullptr) {
+    spdlog::critical("{} keeps a store of its own: it has no MySQL", name_);
+    std::abort();
+  }
+  return *mysql_;
+}
+
+cache::RedisPool& Host::redis() {
+  if (redis_ == nullptr) {
+    spdlog::critical("{} keeps a store of its own: it has no Redis", name_);
+    std::abort();
+  }
+  return *redis_;
+}
+
+void Host::AddReadinessCheck(std::string name, std::function<absl::Status()> check) {
+  readiness_.emplace_back(std::move(name), std::move(check));
+}
+
+absl::Status Host::ServeHttp(HttpFront front, HttpHandler handler) {
+  if (http_handler_) return absl::FailedPreconditionError("ServeHttp: one HTTP front per host");
+  if (started_) return absl::FailedPreconditionError("ServeHttp: before Start()");
+  http_front_ = std::move(front);
+  http_handler_ = std::move(handler);
+  return absl::OkStatus();
+}
+
+int Host::http_port() const { return http_ ? http_->port() : 0; }
+
+absl::Status Host::StartHttp() {
+  http::ServerOptions options;
+  options.address = config_.listen_address;
+  options.port = static_cast<uint16_t>(http_front_.port);
+  options.io_threads = std::max(1, http_front_.io_threads);
+  options.max_body_bytes = http_front_.max_body_bytes;
+  options.max_connections = http_front_.max_connections;
+  options.error_response = http_front_.error_response;
+  rpc::WorkerPool* workers = workers_.get();
+  HttpHandler* handler = &http_handler_;
+  http_ = std::make_unique<http::Server>(
+      options, [workers, handler](http::Request&& req, http::Responder respond) {
+        auto shared = std::make_shared<std::pair<http::Request, http::Responder>>(
+            std::move(req), std::move(respond));
+        const bool queued = workers->TrySubmit([shared, handler] {
+          http::Response answer;
+          try {
+            answer = (*handler)(shared->first);
+          } catch (const std::exception& e) {
+            spdlog::error("http handler: {}", e.what());
+            answer = {.status = 500, .body = "internal error\n"};
+          }
+          shared->second(std::move(answer));
+        });
+        if (!queued) {
+          shared->second({.status = 503,
+                          .headers = {{"retry-after", "1"}, {"content-type", "text/plain"}},
+                          .body = "busy: too many requests at once; retry in a second\n"});
+        }
+      });
+  return http_->Start();
 }
 
 Host::~Host() {
@@ -42,6 +144,7 @@ Host::~Host() {
   // Nothing may call into the owned objects when they go: the server and the
   // workers that run calls go first; the pools they use go after them.
   grpc_.reset();
+  http_.reset();
   workers_.reset();
   streams_.reset();
   metrics_.reset();
@@ -110,8 +213,9 @@ absl::Status Host::Start() {
   QRCLOUD_RETURN_IF_ERROR(CheckAllServed());
   store::MysqlPool* mysql = mysql_.get();
   cache::RedisPool* redis = redis_.get();
-  grpc_->AddReadinessCheck("mysql", [mysql] { return mysql->Ping(); });
-  grpc_->AddReadinessCheck("redis", [redis] { return redis->Ping(); });
+  if (mysql != nullptr) grpc_->AddReadinessCheck("mysql", [mysql] { return mysql->Ping(); });
+  if (redis != nullptr) grpc_->AddReadinessCheck("redis", [redis] { return redis->Ping(); });
+  for (auto& [name, check] : readiness_) grpc_->AddReadinessCheck(name, check);
   QRCLOUD_RETURN_IF_ERROR(grpc_->Start());
   grpc_->StartReadinessChecks();
   started_ = true;
@@ -120,6 +224,11 @@ absl::Status Host::Start() {
   if (config_.metrics_port > 0) {
     QRCLOUD_ASSIGN_OR_RETURN(metrics_,
                              StartMetricsServer(config_.listen_address, config_.metrics_port));
+  }
+  if (http_handler_) {
+    QRCLOUD_RETURN_IF_ERROR(StartHttp());
+    spdlog::info("{}: {} HTTP on {}:{}", name_, http_front_.name, config_.listen_address,
+                 http_port());
   }
   spdlog::info("{}: gRPC on {}:{}, metrics on {}", name_, config_.listen_address, grpc_port(),
                metrics_port());
@@ -139,6 +248,8 @@ void Host::Shutdown(absl::Duration grace) {
     }
     grpc_->Shutdown(grace);
   }
+  // The HTTP front's requests run on the workers: it stops taking them first.
+  if (http_) http_->Shutdown(grace);
   if (started_) {
     for (auto it = background_.rbegin(); it != background_.rend(); ++it) it->stop();
   }

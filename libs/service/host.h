@@ -19,6 +19,27 @@
 // session store and the authenticator; serves gRPC with health (readiness
 // follows MySQL and Redis), reflection and /metrics; runs the background
 // workers; and on SIGTERM stops in a fixed order (Shutdown()).
+//
+// An on-premise process (the landing node: `on-premise` in its line) keeps
+// its own store: `.store = ServiceSpec::Store::kOwn` and the host connects
+// to neither MySQL nor Redis. Its callers authenticate with a token the host
+// makes at first start in a file of --data_dir (0600; `.local_token_file`,
+// compared in constant time, never logged: libs/auth/local_token.h);
+// readiness follows the checks it adds (AddReadinessCheck); request ids are
+// its own business (no Redis layer). It may serve HTTP on a port of its own
+// (ServeHttp: the landing node's LAN front), its handlers on the host's
+// bounded worker pool:
+//
+//   return qrcloud::service::Main(argc, argv, {
+//       .name = "landing", .usage = "qrcloud-landing [flags]",
+//       .store = qrcloud::service::ServiceSpec::Store::kOwn,
+//       .local_token_file = "desk-token",
+//       .build = [](qrcloud::service::Host& host) -> absl::Status {
+//         ... open its SQLite under host.config().data_dir ...
+//         host.AddReadinessCheck("sqlite", [&db] { return db.Ping(); });
+//         QRCLOUD_RETURN_IF_ERROR(host.ServeHttp({.name = "lan", .port = 8090}, handler));
+//         return host.Serve<qrcloud::v1::LandingDeskService>(desk);
+//       }});
 #ifndef QRCLOUD_LIBS_SERVICE_HOST_H_
 #define QRCLOUD_LIBS_SERVICE_HOST_H_
 
@@ -26,7 +47,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -61,6 +84,19 @@ struct ServiceSpec {
   std::vector<store::Migration> migrations;
   // Makes the shared outbox table and relays it to the Redis streams.
   bool outbox = false;
+  // Where the service's data is. kMysql: MySQL and Redis (the cloud
+  // services). kOwn: a store of its own under --data_dir (an on-premise
+  // node's SQLite): no MySQL, no Redis, no sessions, no outbox relay (its
+  // `migrations` and `outbox` must be empty), and callers authenticate with
+  // the local token below.
+  enum class Store { kMysql, kOwn };
+  Store store = Store::kMysql;
+  // With kOwn: the file under --data_dir holding the token callers present
+  // ("Authorization: Bearer qrd_..."), made at first start. A caller with it
+  // is `local_principal` (by default: account "<name>-local", kind STAFF,
+  // role merchant_staff).
+  std::string local_token_file = "local-token";
+  std::optional<auth::Principal> local_principal;
   // Builds the service on a connected host: its stores and logic
   // (Host::Own), its gRPC services (Host::Serve) and its workers
   // (Host::AddLoop, Host::AddConsumer). An error stops the start.
@@ -87,8 +123,9 @@ class Host {
   ~Host();
 
   const ServiceConfig& config() const { return config_; }
-  store::MysqlPool& mysql() { return *mysql_; }
-  cache::RedisPool& redis() { return *redis_; }
+  // Not for a service with a store of its own (aborts, naming the service).
+  store::MysqlPool& mysql();
+  cache::RedisPool& redis();
   const core::Clock& clock() const { return core::Clock::Real(); }
   auth::SessionStore& sessions() { return *sessions_; }
   auth::Authenticator& authenticator() { return *authenticator_; }
@@ -132,6 +169,30 @@ class Host {
   // The address of another listed process (--backends, or the template).
   absl::StatusOr<std::string> AddressOf(absl::string_view process) const;
 
+  // Readiness (grpc.health.v1 and what the host reports) also follows
+  // `check`: a service with a store of its own says how to ping it. Before
+  // Start().
+  void AddReadinessCheck(std::string name, std::function<absl::Status()> check);
+
+  // An HTTP front on a port of its own beside gRPC (libs/http, Boost.Beast),
+  // started by Start() and stopped by Shutdown() before the workers. Each
+  // request runs `handler` on the host's worker pool, so HTTP and gRPC share
+  // one bound on concurrent work: with the queue full a request is answered
+  // 503 (Retry-After: 1) at once. Bodies over `max_body_bytes` and headers
+  // over 16 KiB are refused by the server before the handler sees them
+  // (`error_response` shapes those answers). Before Start().
+  struct HttpFront {
+    std::string name = "http";  // for logs
+    int port = 0;               // 0: any free port (http_port() tells)
+    size_t max_body_bytes = 64 * 1024;
+    size_t max_connections = 512;
+    int io_threads = 2;
+    std::function<http::Response(int status, std::string_view message)> error_response;
+  };
+  using HttpHandler = std::function<http::Response(const http::Request&)>;
+  absl::Status ServeHttp(HttpFront front, HttpHandler handler);
+  int http_port() const;
+
   // Starts serving gRPC and /metrics, the outbox relay and the workers.
   // FAILED_PRECONDITION if a contract naming this process was not served.
   absl::Status Start();
@@ -147,6 +208,10 @@ class Host {
 
  private:
   explicit Host(ServiceConfig config) : config_(std::move(config)) {}
+  // The parts of Connect for a service with a store of its own.
+  absl::Status ConnectOwn(const ServiceSpec& spec);
+  void MakeServer();
+  absl::Status StartHttp();
   absl::Status ServeNamed(grpc::Service& impl, absl::string_view full_name);
   // Every contract that names this process (and is not planned) is served.
   absl::Status CheckAllServed() const;
@@ -167,6 +232,10 @@ class Host {
   std::unique_ptr<store::OutboxRelay> outbox_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<http::Server> metrics_;
+  std::unique_ptr<http::Server> http_;
+  HttpFront http_front_;
+  HttpHandler http_handler_;
+  std::vector<std::pair<std::string, std::function<absl::Status()>>> readiness_;
   std::vector<std::string> served_;
   std::vector<Worker> background_;
   std::vector<std::shared_ptr<void>> owned_;

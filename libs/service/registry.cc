@@ -59,6 +59,10 @@ absl::StatusOr<ProcessInfo> ParseLine(absl::string_view line, int number) {
   }
   p.database = fields[3];
   if (p.database.empty() || p.database.size() > 64) return bad("database must be a name");
+  if (p.database == kOnPremise) {
+    p.on_premise = true;
+    p.database.clear();
+  }
   if (fields[4] != "-") {
     p.center_roles = absl::StrSplit(fields[4], ',', absl::SkipEmpty());
   }
@@ -76,9 +80,9 @@ absl::Status CheckUnique(const std::vector<ProcessInfo>& list) {
     for (size_t j = 0; j < i; ++j) {
       const ProcessInfo& a = list[j];
       const ProcessInfo& b = list[i];
-      if (a.name == b.name || a.database == b.database || a.grpc_port == b.grpc_port ||
-          a.metrics_port == b.metrics_port || a.grpc_port == b.metrics_port ||
-          a.metrics_port == b.grpc_port) {
+      if (a.name == b.name || (!a.on_premise && a.database == b.database) ||
+          a.grpc_port == b.grpc_port || a.metrics_port == b.metrics_port ||
+          a.grpc_port == b.metrics_port || a.metrics_port == b.grpc_port) {
         return absl::InvalidArgumentError(
             absl::StrCat("services.txt: ", a.name, " and ", b.name,
                          " share a name, a database or a port; each must be their own"));
@@ -166,7 +170,9 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> BackendAddresse
   if (!explicit_list.empty()) return ParseBackends(explicit_list);
   std::vector<std::pair<std::string, std::string>> out;
   const std::string tmpl = absl::GetFlag(FLAGS_backend_address_template);
-  for (const ProcessInfo& p : Processes()) out.emplace_back(p.name, ExpandAddressTemplate(tmpl, p));
+  for (const ProcessInfo& p : Processes()) {
+    if (!p.on_premise) out.emplace_back(p.name, ExpandAddressTemplate(tmpl, p));
+  }
   return out;
 }
 

@@ -28,7 +28,17 @@ struct ProcessInfo {
   std::string database;  // "qrcloud_center"
   // Roles of the service account it calls the center as; empty: none.
   std::vector<std::string> center_roles;
+  // An on-premise process (database column `on-premise`): it runs at a
+  // merchant's site, keeps its own store under --data_dir (no MySQL, no
+  // Redis) and reaches the center over the internet. Nothing in the cloud
+  // routes to it: it is not among BackendAddresses() (so the gateway serves
+  // none of its contracts), tools/up does not start it and it has no
+  // Kubernetes manifests. `database` is "" for it.
+  bool on_premise = false;
 };
+
+// The database column of an on-premise process.
+inline constexpr char kOnPremise[] = "on-premise";
 
 // Parses the list's text; INVALID_ARGUMENT naming the line that is wrong.
 absl::StatusOr<std::vector<ProcessInfo>> ParseServiceList(absl::string_view text);
@@ -41,7 +51,8 @@ const std::vector<ProcessInfo>& Processes();
 absl::StatusOr<ProcessInfo> FindProcess(absl::string_view name);
 
 // (process name, host:port) of every process this one can reach, from the
-// flags as described above.
+// flags as described above. On-premise processes are left out of the
+// template's list (the cloud never dials them); --backends may name one.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> BackendAddresses();
 
 // The address of one process; NOT_FOUND if it is not reachable by the flags.

@@ -37,6 +37,28 @@ TEST_CASE("A wrong line of the service list is refused, naming the line") {
   CHECK_FALSE(ParseServiceList("a 50051 50051 db -\n").ok());
 }
 
+TEST_CASE("An on-premise process owns no database and shares none") {
+  auto list = ParseServiceList(
+      "center 50051 9051 qrcloud_center -\n"
+      "landing 50060 9060 on-premise -\n"
+      "kiosk 50061 9061 on-premise -\n");
+  REQUIRE(list.ok());
+  CHECK_FALSE((*list)[0].on_premise);
+  CHECK((*list)[1].on_premise);
+  CHECK((*list)[1].database.empty());
+  // Two on-premise processes share no database, so "on-premise" twice is fine.
+  CHECK((*list)[2].on_premise);
+}
+
+TEST_CASE("The compiled-in list marks the landing node on-premise") {
+  auto landing = FindProcess("landing");
+  REQUIRE(landing.ok());
+  CHECK(landing->on_premise);
+  CHECK(landing->grpc_port == 50060);
+  CHECK(landing->metrics_port == 9060);
+  CHECK_FALSE(BackendAddress("landing").ok());
+}
+
 TEST_CASE("The compiled-in list holds the center and audit with their ports") {
   auto center = FindProcess("center");
   REQUIRE(center.ok());
@@ -67,7 +89,10 @@ TEST_CASE("Backend addresses: explicit pairs, or the template for every listed p
   // With no flags set: every listed process at localhost and its port.
   auto all = BackendAddresses();
   REQUIRE(all.ok());
-  CHECK(all->size() == Processes().size());
+  size_t cloud = 0;
+  for (const ProcessInfo& listed : Processes()) cloud += listed.on_premise ? 0 : 1;
+  CHECK(all->size() == cloud);
+  for (const auto& [name, address] : *all) CHECK(!FindProcess(name)->on_premise);
   CHECK(BackendAddress("center").value() == "localhost:50051");
 }
 

@@ -120,7 +120,8 @@ function kustomizationChain(rel, seen = new Set()) {
 }
 
 // services/services.txt: one process a line, `name grpc_port metrics_port
-// database center_roles`, whitespace-separated; `#` starts a comment.
+// database center_roles`, whitespace-separated; `#` starts a comment. Lines
+// whose database is `on-premise` are left out: those run in the shop.
 function readServices() {
   const file = path.join(root, 'services', 'services.txt');
   const entries = [];
@@ -134,6 +135,8 @@ function readServices() {
       problems.push(`services/services.txt:${i + 1}: "${raw}" is not "name grpc_port metrics_port database center_roles"`);
       return;
     }
+    // An on-premise process (the landing node) runs at a merchant's site: no manifests.
+    if (f[3] === 'on-premise') return;
     entries.push({
       name: f[0],
       process: `qrcloud-${f[0]}`,

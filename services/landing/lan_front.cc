@@ -1,0 +1,308 @@
+#include "services/landing/lan_front.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+
+namespace qrcloud::landing {
+namespace {
+
+constexpr absl::string_view kJson = "application/json";
+
+std::string ToJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  return out;
+}
+
+http::Response Json(int status, const google::protobuf::Message& m) {
+  return {.status = status,
+          .headers = {{"content-type", std::string(kJson)}, {"cache-control", "no-store"}},
+          .body = ToJson(m)};
+}
+
+http::Response Error(const absl::Status& s) {
+  http::Response r = Json(core::HttpStatusFor(s.code()), core::ToRpcStatus(s));
+  if (s.code() == absl::StatusCode::kUnauthenticated) {
+    r.headers.emplace_back("www-authenticate", "Bearer");
+  }
+  return r;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The value of query parameter `name` (percent-decoded); "" if absent.
+// Unknown parameters are refused.
+absl::StatusOr<std::string> QueryParam(absl::string_view query, absl::string_view name) {
+  std::string found;
+  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    if (kv.first != name) {
+      return core::InvalidField(std::string(kv.first),
+                                absl::StrCat("is not a parameter of this route (only ", name, ")"));
+    }
+    std::string value;
+    for (size_t i = 0; i < kv.second.size(); ++i) {
+      const char c = kv.second[i];
+      if (c == '%' && i + 2 < kv.second.size() + 0 && HexValue(kv.second[i + 1]) >= 0 &&
+          HexValue(kv.second[i + 2]) >= 0) {
+        value.push_back(
+            static_cast<char>(HexValue(kv.second[i + 1]) * 16 + HexValue(kv.second[i + 2])));
+        i += 2;
+      } else {
+        value.push_back(c == '+' ? ' ' : c);
+      }
+    }
+    if (value.size() > 128) return core::InvalidField(std::string(name), "at most 128 characters");
+    found = std::move(value);
+  }
+  return found;
+}
+
+http::Response NotAllowed(absl::string_view allow) {
+  http::Response r =
+      Error(absl::UnimplementedError(absl::StrCat("this route takes ", allow, " only")));
+  r.status = 405;
+  r.headers.emplace_back("allow", std::string(allow));
+  return r;
+}
+
+std::string HtmlEscape(absl::string_view text) {
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
+}
+
+http::Response HtmlError(const absl::Status& s) {
+  return {.status = core::HttpStatusFor(s.code()),
+          .headers = {{"content-type", "text/html; charset=utf-8"}, {"cache-control", "no-store"}},
+          .body = absl::StrCat(
+              "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
+              "content=\"width=device-width,initial-scale=1\"><title>qrcloud</title><body "
+              "style=\"font-family:sans-serif;padding:1.5em\"><h1>😕</h1><p id=\"error\">",
+              HtmlEscape(s.message()), "</p></body></html>")};
+}
+
+}  // namespace
+
+http::Response LanFront::ServerError(int status, std::string_view message) {
+  const absl::string_view text(message.data(), message.size());
+  absl::Status s = status == 503 ? absl::UnavailableError(text) : absl::InvalidArgumentError(text);
+  http::Response r = Error(s);
+  r.status = status;
+  return r;
+}
+
+http::Response LanFront::Handle(const http::Request& req) {
+  const std::string& path = req.path;
+  if (path == "/healthz") return {.status = 200, .body = "ok\n"};
+  if (absl::StartsWith(path, "/t/")) {
+    if (req.method != "GET" && req.method != "HEAD") return NotAllowed("GET");
+    const std::string table = path.substr(3);
+    auto k = QueryParam(req.query, "k");
+    if (!k.ok()) return HtmlError(k.status());
+    return TablePage(table, *k);
+  }
+  if (path == "/v1/menu") {
+    if (req.method != "GET") return NotAllowed("GET");
+    if (!req.query.empty()) return Error(core::InvalidField("query", "this route takes none"));
+    auto menu = logic_.Menu();
+    if (!menu.ok()) return Error(menu.status());
+    return Json(200, *menu);
+  }
+  if (path == "/v1/sync/status") {
+    if (req.method != "GET") return NotAllowed("GET");
+    const std::string_view header = req.Header("authorization");
+    auto who = desk_.Authenticate(absl::string_view(header.data(), header.size()));
+    if (!who.ok()) return Error(who.status());
+    return Json(200, sync_status_());
+  }
+  // /v1/tables/{table}/orders
+  std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+  if (parts.size() == 5 && parts[0].empty() && parts[1] == "v1" && parts[2] == "tables" &&
+      parts[4] == "orders") {
+    if (req.method != "POST") return NotAllowed("POST");
+    auto k = QueryParam(req.query, "k");
+    if (!k.ok()) return Error(k.status());
+    return PlaceOrder(req, std::string(parts[3]), *k);
+  }
+  return Error(absl::NotFoundError(
+      absl::StrCat("no route ", req.method, " ", path, " at this node (see docs/api.md)")));
+}
+
+http::Response LanFront::TablePage(const std::string& table, const std::string& token) {
+  auto page = logic_.OpenTable(table, token);
+  if (!page.ok()) return HtmlError(page.status());
+  return {.status = 200,
+          .headers = {{"content-type", "text/html; charset=utf-8"},
+                      {"cache-control", "no-store"},
+                      {"content-security-policy",
+                       "default-src 'none'; script-src 'unsafe-inline'; style-src "
+                       "'unsafe-inline'; connect-src 'self'; img-src 'self' data:"},
+                      {"referrer-policy", "no-referrer"}},
+          .body = RenderTablePage(page->table, page->menu, token)};
+}
+
+http::Response LanFront::PlaceOrder(const http::Request& req, const std::string& table,
+                                    const std::string& query_token) {
+  if (req.body.size() > kMaxBodyBytes) {
+    return Error(core::InvalidField(
+        "body",
+        absl::StrCat("at most ", kMaxBodyBytes, " bytes; an order of 30 lines needs 4 KiB")));
+  }
+  v1::CreateTableOrderRequest order_req;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto parsed = google::protobuf::util::JsonStringToMessage(req.body, &order_req, options);
+  if (!parsed.ok()) {
+    return Error(core::InvalidField(
+        "body", absl::StrCat("must be JSON: {\"requestId\":\"<uuid>\",\"items\":[{\"menuItemId\":"
+                             "\"...\",\"quantity\":1}],\"token\":\"<the table token>\"} (",
+                             std::string(parsed.message()).substr(0, 200), ")")));
+  }
+  if (!order_req.table().empty() && order_req.table() != table) {
+    return Error(core::InvalidField("table", "the body names another table than the path"));
+  }
+  order_req.set_table(table);
+  if (order_req.token().empty()) order_req.set_token(query_token);
+  auto order = logic_.PlaceTableOrder(order_req);
+  if (!order.ok()) return Error(order.status());
+  v1::CreateTableOrderResponse resp;
+  *resp.mutable_order() = *std::move(order);
+  return Json(200, resp);
+}
+
+std::string RenderTablePage(const v1::LandingTable& table, const v1::Menu& menu,
+                            const std::string& token) {
+  // JSON inside <script>: no "</" can close the element.
+  auto script_json = [](const google::protobuf::Message& m) {
+    return absl::StrReplaceAll(ToJson(m), {{"<", "\\u003c"}, {">", "\\u003e"}, {"&", "\\u0026"}});
+  };
+  v1::LandingTable shown = table;
+  shown.set_token(token);
+  return absl::StrCat(R"html(<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>)html",
+                      HtmlEscape(menu.merchant_name()), " · ", HtmlEscape(table.name()),
+                      R"html(</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0;background:#f6f6f6;color:#222}
+header{background:#c0392b;color:#fff;padding:12px 16px}
+header h1{font-size:1.2em;margin:0}
+main{padding:8px 12px 120px}
+.item{display:flex;align-items:center;background:#fff;border-radius:8px;padding:10px;margin:8px 0}
+.item .name{flex:1}
+.item .price{color:#c0392b;margin-right:8px}
+.item button{width:36px;height:36px;font-size:1.2em;border-radius:18px;border:1px solid #ccc;background:#fff}
+.item .qty{width:28px;text-align:center}
+.item.soldout{opacity:.5}
+footer{position:fixed;bottom:0;left:0;right:0;background:#fff;border-top:1px solid #ddd;padding:10px 16px;display:flex;align-items:center}
+footer .total{flex:1;font-size:1.1em}
+footer button{background:#c0392b;color:#fff;border:0;border-radius:6px;padding:12px 20px;font-size:1em}
+footer button:disabled{background:#aaa}
+#result{background:#e8f5e9;border-radius:8px;padding:12px;margin:8px 0;display:none}
+#error{color:#c0392b;margin:8px 0}
+</style>
+</head>
+<body>
+<header><h1 id="shop"></h1><div id="table"></div></header>
+<main><div id="result"></div><div id="error"></div><div id="menu"></div></main>
+<footer><div class="total" id="total">¥0.00</div><button id="order" disabled>下单 Order</button></footer>
+<script id="menu-data" type="application/json">)html",
+                      script_json(menu), R"html(</script>
+<script id="table-data" type="application/json">)html",
+                      script_json(shown), R"html(</script>
+<script>
+(function () {
+  var menu = JSON.parse(document.getElementById('menu-data').textContent);
+  var table = JSON.parse(document.getElementById('table-data').textContent);
+  var cart = {};
+  var pending = null;  // the request id of an order not yet answered: a retry reuses it
+  function money(m) { return '¥' + ((Number(m && m.minor) || 0) / 100).toFixed(2); }
+  function newId() {
+    var b = new Uint8Array(16); crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+  }
+  document.getElementById('shop').textContent = menu.merchantName || '';
+  document.getElementById('table').textContent = table.name || table.id;
+  var list = document.getElementById('menu');
+  (menu.items || []).forEach(function (item) {
+    var row = document.createElement('div');
+    row.className = 'item' + (item.soldOut ? ' soldout' : '');
+    row.dataset.id = item.id;
+    var name = document.createElement('span'); name.className = 'name';
+    name.textContent = item.name + (item.soldOut ? ' (售罄 sold out)' : '');
+    var price = document.createElement('span'); price.className = 'price'; price.textContent = money(item.price);
+    var minus = document.createElement('button'); minus.textContent = '−'; minus.className = 'minus';
+    var qty = document.createElement('span'); qty.className = 'qty'; qty.textContent = '0';
+    var plus = document.createElement('button'); plus.textContent = '+'; plus.className = 'plus';
+    if (item.soldOut) { minus.disabled = true; plus.disabled = true; }
+    function set(n) {
+      n = Math.max(0, Math.min(50, n));
+      if (n) cart[item.id] = n; else delete cart[item.id];
+      qty.textContent = String(n); pending = null; update();
+    }
+    minus.onclick = function () { set((cart[item.id] || 0) - 1); };
+    plus.onclick = function () { set((cart[item.id] || 0) + 1); };
+    row.append(name, price, minus, qty, plus);
+    list.append(row);
+  });
+  function update() {
+    var total = 0, count = 0;
+    (menu.items || []).forEach(function (item) {
+      var n = cart[item.id] || 0; count += n; total += n * (Number(item.price && item.price.minor) || 0);
+    });
+    document.getElementById('total').textContent = money({ minor: total }) + ' · ' + count;
+    document.getElementById('order').disabled = count === 0;
+  }
+  document.getElementById('order').onclick = function () {
+    var button = this; button.disabled = true;
+    document.getElementById('error').textContent = '';
+    if (!pending) pending = newId();
+    var items = Object.keys(cart).map(function (id) { return { menuItemId: id, quantity: cart[id] }; });
+    fetch('/v1/tables/' + encodeURIComponent(table.id) + '/orders', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: pending, items: items, token: table.token })
+    }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+      .then(function (res) {
+        if (!res.ok) { document.getElementById('error').textContent = res.body.message || 'error'; button.disabled = false; return; }
+        var o = res.body.order;
+        var box = document.getElementById('result');
+        box.style.display = 'block';
+        box.textContent = '已下单 Ordered · ' + money(o.total) + ' · No. ' + o.receipt.number;
+        box.dataset.orderId = o.id;
+        cart = {}; pending = null;
+        Array.prototype.forEach.call(document.querySelectorAll('.qty'), function (q) { q.textContent = '0'; });
+        update();
+      }, function () {
+        // The network failed: the same request id is sent again on the next tap.
+        document.getElementById('error').textContent = '网络错误，请重试 Network error: tap again';
+        button.disabled = false;
+      });
+  };
+  update();
+})();
+</script>
+</body>
+</html>
+)html");
+}
+
+}  // namespace qrcloud::landing

@@ -1,0 +1,433 @@
+// A landing node in-process, on a temporary SQLite file, with the center
+// faked in memory (a CenterLink that stores records by uuid, answers a high
+// water mark, can be down, can lose its reply after storing, and rejects
+// poison): the LAN front's refusals with nothing written, the desk, and sync
+// exactly once.
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/core/ids.h"
+#include "libs/http/client.h"
+#include "services/landing/node.h"
+
+namespace qrcloud::landing {
+namespace {
+
+using v1::Order;
+
+// Waits for `cond` until `deadline`; true if it came.
+bool WaitFor(const std::function<bool()>& cond, absl::Duration deadline = absl::Seconds(20)) {
+  const absl::Time end = absl::Now() + deadline;
+  while (absl::Now() < end) {
+    if (cond()) return true;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return cond();
+}
+
+class FakeCenter final : public CenterLink {
+ public:
+  FakeCenter() {
+    config.set_merchant_id(core::NewId());
+    config.set_merchant_name("福州小店");
+    config.set_version(1);
+    config.set_landing_enabled(true);
+    for (const char* id : {"A1", "A2"}) {
+      v1::LandingTable* t = config.add_tables();
+      t->set_id(id);
+      t->set_name(absl::StrCat("桌 ", id));
+      t->set_token(absl::StrCat("token-", id, "-v1"));
+    }
+    for (auto [id, minor] : {std::pair{"noodles", 1800}, std::pair{"tea", 500}}) {
+      v1::MenuItem* m = config.add_menu();
+      m->set_id(id);
+      m->set_name(id);
+      m->mutable_price()->set_currency("CNY");
+      m->mutable_price()->set_minor(minor);
+    }
+  }
+
+  absl::StatusOr<v1::PullNodeConfigResponse> PullConfig(
+      const v1::PullNodeConfigRequest& req) override {
+    absl::MutexLock lock(&mu);
+    if (down) return absl::UnavailableError("center down");
+    if (landing_off) return absl::FailedPreconditionError("landing business is off");
+    v1::PullNodeConfigResponse resp;
+    if (req.since_version() < config.version()) {
+      resp.set_changed(true);
+      *resp.mutable_config() = config;
+    }
+    return resp;
+  }
+  absl::StatusOr<v1::SyncOrdersResponse> Sync(const v1::SyncOrdersRequest& req) override {
+    absl::MutexLock lock(&mu);
+    ++calls;
+    if (down) return absl::UnavailableError("center down");
+    if (landing_off) return absl::FailedPreconditionError("landing business is off");
+    v1::SyncOrdersResponse resp;
+    for (const v1::SyncRecord& r : req.records()) {
+      if (stored.count(r.uuid()) > 0) {
+        ++duplicates;
+        continue;
+      }
+      if (r.has_order() && poison.count(r.order().id()) > 0) {
+        v1::RejectedRecord* rej = resp.add_rejected();
+        rej->set_uuid(r.uuid());
+        rej->set_sequence(r.sequence());
+        rej->set_reason("unknown menu item");
+        high_water_mark = std::max(high_water_mark, r.sequence());
+        continue;
+      }
+      stored[r.uuid()] = r;
+      high_water_mark = std::max(high_water_mark, r.sequence());
+    }
+    resp.set_high_water_mark(high_water_mark);
+    if (drop_replies > 0) {
+      --drop_replies;
+      return absl::UnavailableError("the reply was lost on the way");
+    }
+    return resp;
+  }
+  absl::StatusOr<v1::PullOrdersResponse> PullOrders(const v1::PullOrdersRequest&) override {
+    absl::MutexLock lock(&mu);
+    if (down) return absl::UnavailableError("center down");
+    return v1::PullOrdersResponse();
+  }
+
+  // Placed orders stored, by order id: how many records of each.
+  std::map<std::string, int> Placed() {
+    absl::MutexLock lock(&mu);
+    std::map<std::string, int> out;
+    for (const auto& [uuid, r] : stored) {
+      if (r.has_order() && r.order().landing_status() == Order::PLACED) ++out[r.order().id()];
+    }
+    return out;
+  }
+
+  absl::Mutex mu;
+  v1::LandingConfig config;
+  bool down = false;
+  bool landing_off = false;
+  int drop_replies = 0;
+  std::set<std::string> poison;
+  std::map<std::string, v1::SyncRecord> stored;
+  int64_t high_water_mark = 0;
+  int duplicates = 0;
+  int calls = 0;
+};
+
+struct TestNode {
+  explicit TestNode(FakeCenter& center) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "qrcloud-node-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    dir = pattern;
+    service::ServiceConfig sc;
+    sc.name = "landing";
+    sc.listen_address = "127.0.0.1";
+    sc.workers = 4;
+    sc.max_queue = 256;
+    sc.max_streams = 8;
+    sc.data_dir = dir;
+    auto connected = service::Host::Connect(NodeSpec(nullptr), sc);
+    REQUIRE(connected.ok());
+    host = *std::move(connected);
+    NodeConfig config;
+    config.node_id = core::NewId();
+    config.lan_port = 0;
+    config.center_link = &center;
+    config.sync_interval = absl::Milliseconds(10);
+    auto built = BuildNode(*host, config);
+    INFO(built.status());
+    REQUIRE(built.ok());
+    node = *built;
+    REQUIRE(host->Start().ok());
+    std::ifstream in(dir + "/desk-token");
+    std::getline(in, desk_token);
+    REQUIRE(WaitFor([&] { return node.logic->config().version() == 1; }));
+  }
+  ~TestNode() {
+    host->Shutdown(absl::Seconds(1));
+    host.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  http::Response Send(const std::string& method, const std::string& target,
+                      const std::string& body = "", http::HeaderList headers = {}) {
+    auto r = http::Fetch("127.0.0.1", static_cast<uint16_t>(host->http_port()), method, target,
+                         headers, body);
+    REQUIRE(r.ok());
+    return *r;
+  }
+  http::Response Order(const std::string& table, const std::string& body) {
+    return Send("POST", absl::StrCat("/v1/tables/", table, "/orders"), body,
+                {{"content-type", "application/json"}});
+  }
+  int64_t OutboxRows() {
+    int64_t n = 0;
+    REQUIRE(node.store->db()
+                .Read([&](store::SqliteConnection& conn) -> absl::Status {
+                  auto row = conn.QueryOne("SELECT COUNT(*) AS n FROM outbox");
+                  if (!row.ok()) return row.status();
+                  n = row->Int("n");
+                  return absl::OkStatus();
+                })
+                .ok());
+    return n;
+  }
+
+  std::string dir;
+  std::unique_ptr<service::Host> host;
+  Node node;
+  std::string desk_token;
+};
+
+std::string Body(const std::string& request_id, const std::string& items,
+                 const std::string& token = "token-A1-v1") {
+  return absl::StrCat(R"({"requestId":")", request_id, R"(","items":)", items, R"(,"token":")",
+                      token, R"("})");
+}
+
+constexpr char kTwoNoodles[] = R"([{"menuItemId":"noodles","quantity":2}])";
+
+TEST_CASE("The LAN front refuses bad orders clearly and writes nothing") {
+  FakeCenter center;
+  TestNode n(center);
+  const int64_t before = n.OutboxRows();
+  struct Bad {
+    std::string name, table, body;
+    int status;
+    std::string says;
+  };
+  const std::vector<Bad> bad = {
+      {"forged token", "A1", Body("r1", kTwoNoodles, "token-A1-forged"), 403, "not valid"},
+      {"another table's token", "A1", Body("r1", kTwoNoodles, "token-A2-v1"), 403, "not valid"},
+      {"no token", "A1", Body("r1", kTwoNoodles, ""), 403, "no table token"},
+      {"unknown table", "Z9", Body("r1", kTwoNoodles), 404, "not a table"},
+      {"malformed table id", "A1%2F..", Body("r1", kTwoNoodles), 400, "table id"},
+      {"unknown item", "A1", Body("r1", R"([{"menuItemId":"caviar","quantity":1}])"), 400,
+       "items[0].menuItemId"},
+      {"quantity 0", "A1", Body("r1", R"([{"menuItemId":"tea","quantity":0}])"), 400,
+       "items[0].quantity"},
+      {"quantity 10,000", "A1", Body("r1", R"([{"menuItemId":"tea","quantity":10000}])"), 400,
+       "1 to 50"},
+      {"no items", "A1", Body("r1", "[]"), 400, "items"},
+      {"no request id", "A1", Body("", kTwoNoodles), 400, "requestId"},
+      {"malformed JSON", "A1", R"({"requestId":"r1","items":[)", 400, "must be JSON"},
+      {"unknown field", "A1", R"({"requestId":"r1","items":[],"price":1})", 400, "must be JSON"},
+      {"a number for a string", "A1", R"({"requestId":5,"items":[]})", 400, "must be JSON"},
+  };
+  for (const Bad& b : bad) {
+    auto r = n.Order(b.table, b.body);
+    INFO(b.name << ": " << r.status << " " << r.body);
+    CHECK(r.status == b.status);
+    CHECK(r.body.find(b.says) != std::string::npos);
+  }
+  // Over the body limit: refused by the server before any parsing.
+  auto big = n.Order("A1", std::string(64 * 1024, ' '));
+  CHECK(big.status == 400);
+  CHECK(n.OutboxRows() == before);
+
+  // A good order, then its retry: one order.
+  auto first = n.Order("A1", Body("same-1", kTwoNoodles));
+  REQUIRE(first.status == 200);
+  CHECK(first.body.find("\"total\":{\"currency\":\"CNY\",\"minor\":\"3600\"}") !=
+        std::string::npos);
+  auto again = n.Order("A1", Body("same-1", kTwoNoodles));
+  CHECK(again.status == 200);
+  CHECK(again.body == first.body);
+  CHECK(n.OutboxRows() == before + 1);
+  // The same request id for another order is refused, naming it.
+  auto other = n.Order("A1", Body("same-1", R"([{"menuItemId":"tea","quantity":1}])"));
+  CHECK(other.status == 400);
+  CHECK(other.body.find("requestId") != std::string::npos);
+  CHECK(n.OutboxRows() == before + 1);
+}
+
+TEST_CASE("A rotated table token stops the old sticker at once") {
+  FakeCenter center;
+  TestNode n(center);
+  REQUIRE(n.Send("GET", "/t/A1?k=token-A1-v1").status == 200);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.config.mutable_tables(0)->set_token("token-A1-v2");
+    center.config.set_version(2);
+  }
+  n.node.sync->Wake();
+  REQUIRE(WaitFor([&] { return n.node.logic->config().version() == 2; }));
+  CHECK(n.Send("GET", "/t/A1?k=token-A1-v1").status == 403);
+  CHECK(n.Order("A1", Body("r-old", kTwoNoodles)).status == 403);
+  CHECK(n.Order("A1", Body("r-new", kTwoNoodles, "token-A1-v2")).status == 200);
+}
+
+TEST_CASE("The table page and the menu are served, the sync status needs the desk token") {
+  FakeCenter center;
+  TestNode n(center);
+  auto page = n.Send("GET", "/t/A1?k=token-A1-v1");
+  CHECK(page.status == 200);
+  CHECK(page.Header("content-type") == "text/html; charset=utf-8");
+  CHECK(page.body.find("noodles") != std::string::npos);
+  CHECK(n.Send("GET", "/t/A1?k=wrong").status == 403);
+  CHECK(n.Send("GET", "/t/A1?k=token-A1-v1&x=1").status == 400);
+  auto menu = n.Send("GET", "/v1/menu");
+  CHECK(menu.status == 200);
+  CHECK(menu.body.find("\"merchantName\":\"福州小店\"") != std::string::npos);
+  CHECK(n.Send("POST", "/v1/menu").status == 405);
+  CHECK(n.Send("GET", "/v1/nothing").status == 404);
+  CHECK(n.Send("GET", "/v1/sync/status").status == 401);
+  CHECK(n.Send("GET", "/v1/sync/status", "", {{"authorization", "Bearer qrd_forged"}}).status ==
+        401);
+  auto status = n.Send("GET", "/v1/sync/status", "", {{"authorization", "Bearer " + n.desk_token}});
+  CHECK(status.status == 200);
+  CHECK(status.body.find("\"configVersion\":\"1\"") != std::string::npos);
+}
+
+TEST_CASE("The center down: 500 orders answered 200, then each arrives exactly once") {
+  FakeCenter center;
+  TestNode n(center);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.down = true;
+  }
+  std::set<std::string> ids;
+  for (int i = 0; i < 500; ++i) {
+    auto r = n.Order(i % 2 ? "A1" : "A2", Body(absl::StrCat("offline-", i), kTwoNoodles,
+                                               i % 2 ? "token-A1-v1" : "token-A2-v1"));
+    REQUIRE(r.status == 200);
+    ids.insert(r.body.substr(r.body.find("\"id\":\"") + 6, 26));
+  }
+  CHECK(ids.size() == 500);
+  auto offline = n.node.sync->Status();
+  CHECK(offline.pending() == 500);
+  CHECK_FALSE(offline.online());
+  CHECK_FALSE(offline.last_error().empty());
+  {
+    absl::MutexLock lock(&center.mu);
+    center.down = false;
+  }
+  n.node.sync->Wake();
+  REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));
+  auto placed = center.Placed();
+  CHECK(placed.size() == 500);
+  for (const auto& [id, count] : placed) {
+    CHECK(count == 1);
+    CHECK(ids.count(id) == 1);
+  }
+  CHECK(WaitFor([&] { return n.node.sync->Status().online(); }));
+}
+
+TEST_CASE("A reply lost after the center stored a batch: the replay stores nothing twice") {
+  FakeCenter center;
+  TestNode n(center);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.drop_replies = 1;
+  }
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(n.Order("A1", Body(absl::StrCat("lost-", i), kTwoNoodles)).status == 200);
+  REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));
+  absl::MutexLock lock(&center.mu);
+  CHECK(center.drop_replies == 0);
+  CHECK(center.duplicates > 0);  // the replay came, and was recognised
+  int placed = 0;
+  for (const auto& [uuid, r] : center.stored) placed += r.has_order() ? 1 : 0;
+  CHECK(placed == 20);
+}
+
+TEST_CASE("A poison record is parked where the desk sees it, and later orders still sync") {
+  FakeCenter center;
+  TestNode n(center);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.down = true;
+  }
+  auto poison = n.Order("A1", Body("poison", kTwoNoodles));
+  REQUIRE(poison.status == 200);
+  const std::string poison_id = poison.body.substr(poison.body.find("\"id\":\"") + 6, 26);
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(n.Order("A1", Body(absl::StrCat("after-", i), kTwoNoodles)).status == 200);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.poison.insert(poison_id);
+    center.down = false;
+  }
+  n.node.sync->Wake();
+  REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));
+  CHECK(n.node.sync->Status().parked() == 1);
+  auto parked = n.node.store->Parked(10);
+  REQUIRE(parked.ok());
+  REQUIRE(parked->size() == 1);
+  CHECK((*parked)[0].reason() == "unknown menu item");
+  CHECK((*parked)[0].data().find(poison_id) != std::string::npos);
+  CHECK(center.Placed().size() == 5);
+  // More orders keep syncing past it.
+  REQUIRE(n.Order("A1", Body("later", kTwoNoodles)).status == 200);
+  REQUIRE(WaitFor([&] { return center.Placed().size() == 6; }));
+}
+
+TEST_CASE("The desk takes an order from placed to settled, each step synced, and a shift closes") {
+  FakeCenter center;
+  TestNode n(center);
+  REQUIRE(n.node.logic->OpenShift().ok());
+  auto r = n.Order("A1", Body("desk-1", kTwoNoodles));
+  REQUIRE(r.status == 200);
+  const std::string id = r.body.substr(r.body.find("\"id\":\"") + 6, 26);
+  CHECK_FALSE(n.node.logic->Apply(id, DeskAction::kSettle, "").ok());
+  REQUIRE(n.node.logic->Apply(id, DeskAction::kAccept, "").ok());
+  REQUIRE(n.node.logic->Apply(id, DeskAction::kAccept, "").ok());  // a retry: no change
+  REQUIRE(n.node.logic->Apply(id, DeskAction::kPay, "").ok());
+  auto settled = n.node.logic->Apply(id, DeskAction::kSettle, "");
+  INFO(settled.status());
+  REQUIRE(settled.ok());
+  CHECK(settled->state() == Order::REDEEMED);
+  CHECK(settled->landing_status() == Order::SETTLED);
+  CHECK(n.OutboxRows() == 4);  // placed, accepted, paid, redeemed
+  auto tables = n.node.logic->Tables();
+  REQUIRE(tables.ok());
+  CHECK(tables->tables(0).open_orders_size() == 0);
+
+  {
+    absl::MutexLock lock(&center.mu);
+    center.down = true;
+  }
+  REQUIRE(n.Order("A2", Body("desk-2", kTwoNoodles, "token-A2-v1")).status == 200);
+  auto refused = n.node.logic->CloseShift(false);
+  CHECK(refused.status().code() == absl::StatusCode::kFailedPrecondition);
+  auto forced = n.node.logic->CloseShift(true);
+  REQUIRE(forced.ok());
+  CHECK(forced->orders() == 2);
+  CHECK(forced->total().minor() == 7200);
+  CHECK(forced->unsynced_at_close() >= 1);
+}
+
+TEST_CASE("While the center says landing business is off, the node stops syncing and says why") {
+  FakeCenter center;
+  TestNode n(center);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.landing_off = true;
+  }
+  REQUIRE(n.Order("A1", Body("off-1", kTwoNoodles)).status == 200);
+  n.node.sync->Wake();
+  REQUIRE(WaitFor([&] { return !n.node.sync->Status().stopped_reason().empty(); }));
+  CHECK(n.node.sync->Status().stopped_reason().find("off") != std::string::npos);
+  CHECK(n.node.sync->Status().pending() == 1);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.landing_off = false;
+  }
+  n.node.sync->Wake();
+  REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));
+  CHECK(n.node.sync->Status().stopped_reason().empty());
+}
+
+}  // namespace
+}  // namespace qrcloud::landing
