@@ -36,6 +36,7 @@ void Center::MakeStores(service::Host& host) {
   sessions_ = std::make_unique<RedisSessionIssuer>(host.sessions(), host.authenticator());
   throttle_ = std::make_unique<RedisSignInThrottle>(redis);
   rollup_ = std::make_unique<ScanRollup>(mysql);
+  landing_ = std::make_unique<MysqlLandingStore>(mysql);
 }
 
 void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
@@ -64,6 +65,8 @@ void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
   geo_logic_ = std::make_unique<GeoLogic>(*geo_);
   page_logic_ =
       std::make_unique<PageLogic>(*campaigns_, *merchants_, *pages_, clock, options_.public_url);
+  landing_logic_ = std::make_unique<LandingLogic>(*landing_, *merchants_, *order_book_,
+                                                  host.authenticator(), clock);
   StockGate* gate = gate_.get();
   PageLogic* pages = page_logic_.get();
   campaign_logic_->set_listener([gate, pages](const v1::Campaign& campaign) {
@@ -84,6 +87,7 @@ void Center::MakeServices(service::Host& host) {
   order_service_ = std::make_unique<OrderServiceImpl>(*order_logic_, deps);
   geo_service_ = std::make_unique<GeoServiceImpl>(*geo_logic_, deps);
   page_service_ = std::make_unique<PageServiceImpl>(*page_logic_, deps);
+  landing_service_ = std::make_unique<LandingServiceImpl>(*landing_logic_, deps);
 }
 
 }  // namespace qrcloud::center

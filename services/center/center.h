@@ -17,10 +17,12 @@
 #include "services/center/campaign_service.h"
 #include "services/center/code_service.h"
 #include "services/center/geo_service.h"
+#include "services/center/landing_service.h"
 #include "services/center/merchant_service.h"
 #include "services/center/mysql_account_store.h"
 #include "services/center/mysql_campaign_store.h"
 #include "services/center/mysql_code_store.h"
+#include "services/center/mysql_landing_store.h"
 #include "services/center/mysql_media_store.h"
 #include "services/center/mysql_merchant_stats.h"
 #include "services/center/mysql_merchant_store.h"
@@ -73,6 +75,7 @@ class Center {
   OrderServiceImpl& order_service() { return *order_service_; }
   GeoServiceImpl& geo_service() { return *geo_service_; }
   PageServiceImpl& page_service() { return *page_service_; }
+  LandingServiceImpl& landing_service() { return *landing_service_; }
 
  private:
   explicit Center(CenterOptions options) : options_(std::move(options)) {}
@@ -98,6 +101,7 @@ class Center {
   std::unique_ptr<RedisSessionIssuer> sessions_;
   std::unique_ptr<RedisSignInThrottle> throttle_;
   std::unique_ptr<ScanRollup> rollup_;
+  std::unique_ptr<MysqlLandingStore> landing_;
   // Logic.
   std::unique_ptr<core::ReceiptSigner> signer_;
   std::unique_ptr<ordering::PayAtShop> payments_;
@@ -110,6 +114,7 @@ class Center {
   std::unique_ptr<OrderLogic> order_logic_;
   std::unique_ptr<GeoLogic> geo_logic_;
   std::unique_ptr<PageLogic> page_logic_;
+  std::unique_ptr<LandingLogic> landing_logic_;
   // gRPC adapters.
   std::unique_ptr<AuthServiceImpl> auth_service_;
   std::unique_ptr<MerchantServiceImpl> merchant_service_;
@@ -118,6 +123,7 @@ class Center {
   std::unique_ptr<OrderServiceImpl> order_service_;
   std::unique_ptr<GeoServiceImpl> geo_service_;
   std::unique_ptr<PageServiceImpl> page_service_;
+  std::unique_ptr<LandingServiceImpl> landing_service_;
 };
 
 }  // namespace qrcloud::center

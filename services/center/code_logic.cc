@@ -23,6 +23,7 @@
 #include "libs/qr/wifi.h"
 #include "libs/rpc/paging.h"
 #include "libs/text/hosts.h"
+#include "services/center/wifi_network.h"
 
 namespace qrcloud::center {
 namespace {
@@ -64,46 +65,6 @@ absl::StatusOr<std::string> SymbolContent(const CodeRow& row, absl::string_view 
                               "a payload code holds no link to carry a platform code in");
   }
   return absl::StrCat(row.code.short_url(), "?p=", platform_code);
-}
-
-absl::Status ValidateWifi(const v1::WifiNetwork& wifi, absl::string_view prefix) {
-  const std::string p(prefix);
-  if (wifi.ssid().empty() || wifi.ssid().size() > 32) {
-    return core::InvalidField(p + ".ssid", "a network name is 1 to 32 bytes");
-  }
-  switch (wifi.security()) {
-    case v1::WifiNetwork::WPA:
-    case v1::WifiNetwork::SECURITY_UNSPECIFIED:
-      if (wifi.password().size() < 8 || wifi.password().size() > 63) {
-        return core::InvalidField(p + ".password", "a WPA password is 8 to 63 characters");
-      }
-      break;
-    case v1::WifiNetwork::WEP:
-      if (wifi.password().empty() || wifi.password().size() > 26) {
-        return core::InvalidField(p + ".password", "a WEP key is 5, 10, 13 or 26 characters");
-      }
-      break;
-    case v1::WifiNetwork::NONE:
-      if (!wifi.password().empty()) {
-        return core::InvalidField(p + ".password",
-                                  "an open network (security NONE) has no password");
-      }
-      break;
-    default:
-      return core::InvalidField(p + ".security", "accepted: WPA, WEP, NONE");
-  }
-  return absl::OkStatus();
-}
-
-absl::string_view SecurityName(v1::WifiNetwork::Security s) {
-  switch (s) {
-    case v1::WifiNetwork::WEP:
-      return "WEP";
-    case v1::WifiNetwork::NONE:
-      return "nopass";
-    default:
-      return "WPA";
-  }
 }
 
 // A code's owner, its merchant's accounts and administrators read and

@@ -209,6 +209,7 @@ absl::Status Build(service::Host& host) {
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::OrderService>(center.order_service()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::GeoService>(center.geo_service()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::PageService>(center.page_service()));
+  QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::LandingAdminService>(center.landing_service()));
 
   // Search answers from memory: every document is read before serving; the
   // loop then follows the other centers' commits and writes the documents a

@@ -137,15 +137,32 @@ absl::StatusOr<std::string> MysqlAccountStore::RevokeApiKey(absl::string_view ac
 
 absl::StatusOr<auth::Principal> MysqlAccountStore::ResolveApiKey(absl::string_view key_hash) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  // A landing node's key (node_id set) stands for the node alone, not for
+  // an account: its principal has the landing_node role, the node and its
+  // merchant, and nothing else (so no merchant route accepts it).
   auto row = conn->QueryOne(
       absl::StrCat("SELECT a.", absl::StrJoin(absl::StrSplit(kAccountColumns, ", "), ", a."),
-                   " FROM api_keys k JOIN accounts a ON a.id = k.account_id "
+                   ", k.node_id AS key_node_id, n.merchant_id AS node_merchant_id FROM api_keys k "
+                   "LEFT JOIN accounts a ON a.id = k.account_id LEFT JOIN landing_nodes n ON "
+                   "n.id = k.node_id AND n.revoked_at IS NULL "
                    "WHERE k.key_hash = ? AND k.revoked_at IS NULL"),
       {std::string(key_hash)});
   if (!row.ok()) return row.status();
+  auth::Principal p;
+  if (!row->IsNull("key_node_id")) {
+    if (row->IsNull("node_merchant_id")) return absl::NotFoundError("the landing node was revoked");
+    p.account_id = row->String("key_node_id");
+    p.kind = "NODE";
+    p.Grant(auth::Role::kLandingNode);
+    p.merchant_id = row->String("node_merchant_id");
+    p.node_id = p.account_id;
+  } else {
+    if (row->IsNull("id")) return absl::NotFoundError("the API key's account is gone");
+    p = FromRow(*row).ToPrincipal();
+  }
   (void)conn->Execute("UPDATE api_keys SET last_used_at = UTC_TIMESTAMP(6) WHERE key_hash = ?",
                       {std::string(key_hash)});
-  return FromRow(*row).ToPrincipal();
+  return p;
 }
 
 void MysqlAccountStore::Log(absl::string_view account_id, absl::string_view action,

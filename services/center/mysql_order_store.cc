@@ -5,23 +5,47 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/ordering/order_row.h"
+#include "libs/store/json_rows.h"
 
 namespace qrcloud::center {
 namespace {
 
 using v1::Order;
 
+// The order columns, and those only the center has: where a landing order
+// came from, its desk status and lines (migration 0018).
+const std::string& Columns() {
+  static const std::string* columns = new std::string(
+      absl::StrCat(ordering::kOrderColumns, ", landing_node_id, table_id, landing_status, items"));
+  return *columns;
+}
+
+Order FromRow(const store::Row& r) {
+  Order o = ordering::OrderFromRow(r);
+  if (o.source() != Order::LANDING) return o;
+  o.clear_receipt();  // a landing order is paid at the shop: it has no receipt
+  o.set_landing_node_id(r.String("landing_node_id"));
+  o.set_table(r.String("table_id"));
+  Order::LandingStatus status = Order::LANDING_STATUS_UNSPECIFIED;
+  Order::LandingStatus_Parse(r.String("landing_status"), &status);
+  o.set_landing_status(status);
+  if (auto items = store::ParseBody<Order>(r.String("items")); items.ok()) {
+    *o.mutable_items() = std::move(*items->mutable_items());
+  }
+  return o;
+}
+
 absl::StatusOr<Order> LoadOne(store::Connection& conn, absl::string_view where,
                               const store::Params& params, bool for_update,
                               absl::string_view what) {
-  auto row = conn.QueryOne(absl::StrCat("SELECT ", ordering::kOrderColumns, " FROM orders WHERE ",
-                                        where, for_update ? " FOR UPDATE" : ""),
+  auto row = conn.QueryOne(absl::StrCat("SELECT ", Columns(), " FROM orders WHERE ", where,
+                                        for_update ? " FOR UPDATE" : ""),
                            params);
   if (row.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("order ", what, " not found"));
   }
   if (!row.ok()) return row.status();
-  return ordering::OrderFromRow(*row);
+  return FromRow(*row);
 }
 
 // What the trigger and the unique keys say about a refused INSERT.
@@ -89,7 +113,7 @@ absl::StatusOr<Order> MysqlOrderStore::GetByReceiptNumber(store::Tx& tx,
 }
 
 absl::StatusOr<std::vector<Order>> MysqlOrderStore::List(const ordering::OrderFilter& f) {
-  std::string sql = absl::StrCat("SELECT ", ordering::kOrderColumns, " FROM orders WHERE ");
+  std::string sql = absl::StrCat("SELECT ", Columns(), " FROM orders WHERE ");
   store::Params params;
   if (!f.account_id.empty()) {
     sql += "account_id = ?";
@@ -113,7 +137,7 @@ absl::StatusOr<std::vector<Order>> MysqlOrderStore::List(const ordering::OrderFi
   QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
   std::vector<Order> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(ordering::OrderFromRow(r));
+  for (const auto& r : rows) out.push_back(FromRow(r));
   return out;
 }
 

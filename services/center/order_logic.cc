@@ -28,6 +28,7 @@ bool MayRead(const auth::Principal& p, const Order& o) {
 
 // What the platform adds to an order wherever it shows one.
 Order& WithImage(Order& o) {
+  if (o.source() == Order::LANDING) return o;  // paid at the shop: no receipt
   o.mutable_receipt()->set_image_url(absl::StrCat("/v1/orders/", o.id(), "/receipt.png"));
   return o;
 }
@@ -187,6 +188,10 @@ absl::Status OrderLogic::ListMerchant(const rpc::CallContext& call,
   filter.merchant_id = req.merchant_id();
   filter.offer_id = req.campaign_id();
   filter.state = req.state();
+  if (req.source() != Order::SOURCE_UNSPECIFIED && req.source() != Order::CLOUD &&
+      req.source() != Order::LANDING) {
+    return core::InvalidField("source", "accepted: CLOUD or LANDING (or none, for both)");
+  }
   filter.source = req.source();
   if (req.has_from_time()) filter.from = core::FromProto(req.from_time());
   if (req.has_to_time()) filter.to = core::FromProto(req.to_time());
@@ -309,6 +314,13 @@ absl::Status OrderLogic::Refund(const rpc::CallContext& call, const v1::RefundOr
       p.account_id, [&p](absl::string_view merchant) {
         return auth::CheckMerchantAccess(p, merchant, Access::kWrite).ok();
       }};
+  // A landing order was paid at the shop and never charged through the
+  // platform: the shop refunds it there (docs/landing.md).
+  if (auto order = orders_.Get(req.id()); order.ok() && order->source() == Order::LANDING &&
+                                          refunder.may_refund(order->merchant_id())) {
+    return absl::FailedPreconditionError(
+        "a landing order is paid at the shop and refunded there, not through the platform");
+  }
   QRCLOUD_ASSIGN_OR_RETURN(resp,
                            book_.Refund(refunder, {req.id(), req.request_id(), req.reason()}));
   WithImage(resp);

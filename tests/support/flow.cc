@@ -115,6 +115,9 @@ void Flow::Decide(const std::string& type, const std::string& subject_id, bool a
   if (type == "qualification.submitted") {
     v1::Merchant out;
     s = v1::MerchantService::NewStub(channel)->RecordQualificationDecision(&ctx, decision, &out);
+  } else if (type == "landing.requested") {
+    v1::Merchant out;
+    s = v1::MerchantService::NewStub(channel)->RecordLandingDecision(&ctx, decision, &out);
   } else if (type == "profile.submitted") {
     v1::Merchant out;
     s = v1::MerchantService::NewStub(channel)->RecordProfileDecision(&ctx, decision, &out);

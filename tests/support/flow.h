@@ -37,8 +37,8 @@ class Flow {
   ApiResponse PublishCampaign(Api& merchant, const std::string& merchant_id,
                               const std::string& json);
   // Approves (or rejects with `reason`) the latest audit submission of
-  // `subject_id` ("qualification.submitted", "profile.submitted" or
-  // "campaign.submitted").
+  // `subject_id` ("qualification.submitted", "profile.submitted",
+  // "landing.requested" or "campaign.submitted").
   void Decide(const std::string& type, const std::string& subject_id, bool approve,
               const std::string& reason = "");
 
