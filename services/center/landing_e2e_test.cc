@@ -7,10 +7,15 @@
 // redeemed at a node (conflicts). docs/landing.md, "The center's side".
 #include <catch2/catch.hpp>
 
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "libs/core/ids.h"
+#include "qrcloud/v1/landing_admin.grpc.pb.h"
 #include "tests/support/api.h"
 #include "tests/support/flow.h"
 #include "tests/support/stack.h"
@@ -476,6 +481,67 @@ TEST_CASE(
   CHECK(w.flow->NewAccount("MERCHANT", &other_mid)
             ->Get("/v1/merchants/" + mid + "/landing/conflicts")
             .status == 404);
+}
+
+}  // namespace
+}  // namespace qrcloud::testing
+
+namespace qrcloud::testing {
+namespace {
+
+// The drain benchmark from the center's side: 100,000 queued landing
+// orders sent as a node's flusher sends them (batches of 500 over gRPC with
+// the node's key), timed to the last commit. Hidden: run it by name
+//   center_landing_e2e_test "[.bench]"
+// with QRCLOUD_TEST_ENV_DIR set (tools/deps start). docs/benchmarks.md.
+TEST_CASE("Benchmark: 100,000 landing orders synced in batches of 500", "[.bench]") {
+  World w;
+  std::string mid;
+  auto merchant = w.LandingMerchant(&mid);
+  ApiResponse made = merchant->Post("/v1/landing/nodes", Register(mid, core::NewId()));
+  REQUIRE(made.status == 200);
+  const std::string node = made.At("node.id");
+  const std::string key = made.At("apiKey");
+  auto stub = v1::LandingAdminService::NewStub(
+      grpc::CreateChannel(w.stack->center_address(), grpc::InsecureChannelCredentials()));
+  constexpr int kOrders = 100'000, kBatch = 500;
+  std::vector<v1::SyncOrdersRequest> batches;
+  for (int at = 0; at < kOrders; at += kBatch) {
+    v1::SyncOrdersRequest req;
+    req.set_node_id(node);
+    for (int i = at; i < at + kBatch; ++i) {
+      v1::SyncRecord& r = *req.add_records();
+      r.set_uuid(core::NewId());
+      r.set_sequence(i + 1);
+      v1::Order& o = *r.mutable_order();
+      o.set_id(core::NewId());
+      o.set_table("A-1");
+      o.set_landing_status(v1::Order::PLACED);
+      auto* line = o.add_items();
+      line->set_menu_item_id("tea-1");
+      line->set_quantity(2);
+      line->mutable_unit_price()->set_currency("CNY");
+      line->mutable_unit_price()->set_minor(800);
+      o.mutable_total()->set_currency("CNY");
+      o.mutable_total()->set_minor(1600);
+    }
+    batches.push_back(std::move(req));
+  }
+  const absl::Time start = absl::Now();
+  int64_t stored = 0;
+  for (const auto& req : batches) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + key);
+    v1::SyncOrdersResponse resp;
+    const grpc::Status s = stub->SyncOrders(&ctx, req, &resp);
+    INFO(s.error_message());
+    REQUIRE(s.ok());
+    stored += resp.stored();
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  CHECK(stored == kOrders);
+  std::printf("landing sync: %d orders in %.2f s: %.0f orders/s\n", kOrders, seconds,
+              kOrders / seconds);
 }
 
 }  // namespace
