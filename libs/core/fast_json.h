@@ -1,0 +1,35 @@
+// A fast path for reading protobuf messages from JSON, for the hot loops
+// that read many small events (a settlement batch parses thousands): the
+// proto3 JSON mapping of the common shapes (scalars, enums by name, nested
+// messages, repeated fields, Timestamp), read with reflection in one pass.
+//
+// It decides only what it is sure of. True: `message` holds exactly what
+// protobuf's own JsonStringToMessage (with ignore_unknown_fields) gives for
+// `json`. False: "not decided here" (a shape it does not take, or input
+// protobuf may judge otherwise): clear `message` and ask protobuf's parser,
+// whose verdict stands. So a caller is never stricter or looser than
+// protobuf, only faster on the shapes that come in bulk:
+//
+//   if (!core::FastJsonToMessage(json, &event)) {
+//     event.Clear();
+//     ok = google::protobuf::util::JsonStringToMessage(json, &event, options).ok();
+//   }
+//
+// Left to protobuf: maps, bytes, well-known types other than Timestamp, null
+// values, numbers written as strings for float fields, enums by number,
+// repeated or oneof fields given twice, and nesting deeper than 32.
+// libs/core/fast_json_test.cc compares it with protobuf's parser.
+#ifndef QRCLOUD_LIBS_CORE_FAST_JSON_H_
+#define QRCLOUD_LIBS_CORE_FAST_JSON_H_
+
+#include <google/protobuf/message.h>
+
+#include "absl/strings/string_view.h"
+
+namespace qrcloud::core {
+
+bool FastJsonToMessage(absl::string_view json, google::protobuf::Message* message);
+
+}  // namespace qrcloud::core
+
+#endif  // QRCLOUD_LIBS_CORE_FAST_JSON_H_
