@@ -20,6 +20,9 @@ ABSL_FLAG(std::string, plan_fees, "standard=500,pro=300",
 
 ABSL_FLAG(absl::Duration, holding_period, absl::Hours(24 * 7),
           "How long agents' and partners' earnings are held before they may be paid out");
+ABSL_FLAG(int, batch, 5000,
+          "Events settled in one unit of work, at most (1-20000): larger batches commit "
+          "less often and accrue more scans a transfer");
 ABSL_FLAG(absl::Duration, release_interval, absl::Seconds(10),
           "How often earnings whose holding period is over are made available");
 
@@ -40,12 +43,16 @@ absl::Status Build(service::Host& host) {
       std::make_unique<SettlementLogic>(runner, ledger, std::move(fees), host.clock(), options));
   auto& api = host.Own(std::make_unique<SettlementServiceImpl>(logic, host.dispatcher_deps()));
   QRCLOUD_RETURN_IF_ERROR(host.Serve<v1::SettlementService>(api));
-  // A batch of events a unit of work: up to 1,000 at once, waiting a moment
-  // for more when they trickle in.
+  const int batch = absl::GetFlag(FLAGS_batch);
+  if (batch < 1 || batch > 20000) {
+    return absl::InvalidArgumentError("--batch must be from 1 to 20000");
+  }
+  // A batch of events a unit of work: up to --batch at once, waiting a
+  // moment for more when they trickle in.
   host.AddConsumer(
       {.stream = ordering::kOrderStream,
        .group = "settlement",
-       .batch = 1000,
+       .batch = batch,
        .linger = absl::Milliseconds(20)},
       service::BatchEventHandler<v1::Order>(
           ordering::kOrderStream, [&logic](const std::vector<service::Event<v1::Order>>& events) {
@@ -83,7 +90,7 @@ absl::Status Build(service::Host& host) {
   // Partners' valid scans and attributed orders: a batch a unit of work.
   host.AddConsumer({.stream = core::kPartnerStream,
                     .group = "settlement",
-                    .batch = 1000,
+                    .batch = batch,
                     .linger = absl::Milliseconds(20)},
                    [&logic](const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
                      std::vector<SettlementLogic::PartnerEvent> events;

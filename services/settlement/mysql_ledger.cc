@@ -648,6 +648,46 @@ absl::Status MysqlLedger::AddHolds(store::Tx& tx,
       });
 }
 
+absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> MysqlLedger::SettledScans(
+    store::Tx& tx, const std::vector<std::string>& scan_ids) {
+  absl::flat_hash_map<std::string, uint64_t> out;
+  QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
+      store::ConnectionOf(tx), scan_ids,
+      [](size_t n) {
+        return absl::StrCat(
+            "SELECT scan_event_id, terms_digest FROM settled_scans WHERE "
+            "scan_event_id IN (",
+            Marks(n), ")");
+      },
+      [&out](const store::Row& r) {
+        out.emplace(r.String("scan_event_id"), static_cast<uint64_t>(r.Int("terms_digest")));
+      }));
+  return out;
+}
+
+absl::Status MysqlLedger::AddSettledScans(store::Tx& tx,
+                                          const std::vector<const ScanAccrual*>& accruals) {
+  struct Paid {
+    const std::string* scan;
+    const std::string* transfer;
+    uint64_t digest;
+  };
+  std::vector<Paid> rows;
+  for (const ScanAccrual* a : accruals) {
+    for (const auto& [scan, digest] : a->scans) rows.push_back({&scan, &a->transfer.id, digest});
+  }
+  return ExecuteInChunks<Paid>(
+      store::ConnectionOf(tx), rows,
+      [](size_t n) {
+        return absl::StrCat(
+            "INSERT INTO settled_scans (scan_event_id, transfer_id, terms_digest) VALUES ",
+            Rows(n, 3));
+      },
+      [](const Paid& p, store::Params& params) {
+        Add(params, {*p.scan, *p.transfer, static_cast<int64_t>(p.digest)});
+      });
+}
+
 absl::StatusOr<std::vector<ledger::Transfer>> MysqlLedger::DueHolds(store::Tx& tx, absl::Time now,
                                                                     int limit) {
   store::Connection& conn = store::ConnectionOf(tx);

@@ -19,6 +19,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/ledger/check.h"
@@ -133,6 +134,12 @@ class MysqlLedger {
   // The commissions an order earned ("order:<id>:commission:*").
   absl::StatusOr<std::vector<ledger::Transfer>> CommissionsOf(store::Tx& tx,
                                                               absl::string_view order_id);
+
+  // Of these scan event ids, those settled before: id → terms digest.
+  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SettledScans(
+      store::Tx& tx, const std::vector<std::string>& scan_ids);
+  // Keeps each scan of `accrual` as paid by it.
+  absl::Status AddSettledScans(store::Tx& tx, const std::vector<const ScanAccrual*>& accruals);
 
   // Parked events, the newest first, parked before `before` (InfiniteFuture:
   // from the newest), at most `limit`.

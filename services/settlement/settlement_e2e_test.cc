@@ -393,6 +393,23 @@ TEST_CASE("Partners earn per valid scan and per attributed order, once, held, th
                   absl::Seconds(20)));
   CHECK(w.admin->Get("/v1/ledger/accounts/platform.partners.CNY").At("balance.minor") == "86");
   CHECK(w.merchant->Get(available).status == 404);
+  ApiResponse lines = partner->Get("/v1/statements/" + ("partner." + pid + "." + ThisMonth()));
+  INFO(lines.body);
+  CHECK(absl::StrContains(lines.body, "valid scan"));  // the scans' accrual, one line a batch
+
+  // A scan id heard again with another price is the same id reused with
+  // different inputs: parked, and nothing more is paid.
+  publish("partner.scan_valid",
+          absl::StrCat(R"({"scanEventId":"scan-3","partnerId":")", pid,
+                       R"(","placementId":"pl-1","cpc":{"currency":"CNY","minor":"99"}})"));
+  REQUIRE(WaitFor(
+      [&] {
+        ApiResponse parked = w.admin->Get("/v1/settlement/parkedEvents");
+        return parked.At("events.0.event") == "partner.scan_valid:scan-3" &&
+               parked.At("events.0.reason") == "scan settled before with other terms";
+      },
+      absl::Seconds(20)));
+  CHECK(partner->Get(available).At("balance.minor") == "-86");
 
   // Payouts: not below the partner's minimum, never beyond what is there.
   const std::string statement = "partner." + pid + "." + ThisMonth();

@@ -224,13 +224,19 @@ absl::Status SettlementLogic::OnPartnerEvents(const std::vector<PartnerEvent>& a
       if (e.type == core::kPartnerOrderUnattributed && attributed.contains(order)) break;
       if (e.type == core::kPartnerOrderAttributed) attributed.insert(order);
     }
-    QRCLOUD_RETURN_IF_ERROR(PostPartnerEvents({money.begin() + begin, money.begin() + end}));
+    const std::vector<const PartnerEvent*> run(money.begin() + begin, money.begin() + end);
+    bool run_again_carefully = false;
+    absl::Status posted = PostPartnerEvents(run, /*careful=*/false, run_again_carefully);
+    if (run_again_carefully) posted = PostPartnerEvents(run, /*careful=*/true, run_again_carefully);
+    QRCLOUD_RETURN_IF_ERROR(posted);
     begin = end;
   }
   return absl::OkStatus();
 }
 
-absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerEvent*>& events) {
+absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerEvent*>& events,
+                                                bool careful, bool& run_again_carefully) {
+  run_again_carefully = false;
   const absl::Time now = clock_.Now();
   QRCLOUD_ASSIGN_OR_RETURN(auto partners, ledger_.Partners());
   auto holding = [&](const std::string& partner) {
@@ -241,6 +247,7 @@ absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerE
   std::vector<std::tuple<std::string, std::string, std::string>> parked;
   QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
     parked.clear();
+    run_again_carefully = false;
     // The shares the reversals take back, and whether each is released.
     std::vector<std::string> cps_ids;
     for (const PartnerEvent* e : events) {
@@ -254,7 +261,7 @@ absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerE
     QRCLOUD_ASSIGN_OR_RETURN(auto released, ledger_.LockHolds(tx, cps_ids));
 
     std::vector<std::vector<ledger::Transfer>> chains;
-    std::vector<const PartnerEvent*> chain_event;
+    std::vector<const PartnerEvent*> chain_event;  // null for an accrual of scans
     auto key = [](const PartnerEvent& e) {
       return e.type == core::kPartnerScanValid
                  ? absl::StrCat(e.type, ":", e.scan.scan_event_id())
@@ -269,10 +276,51 @@ absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerE
       }
       return json;
     };
+    // Valid scans: those not paid before, accrued (AccrueScans).
+    std::vector<std::string> scan_ids;
+    absl::flat_hash_map<const v1::PartnerScanValid*, const PartnerEvent*> scan_event;
+    for (const PartnerEvent* e : events) {
+      if (e->type != core::kPartnerScanValid) continue;
+      scan_ids.push_back(e->scan.scan_event_id());
+      scan_event.emplace(&e->scan, e);
+    }
+    // Careful: which of them were paid before, read first. Not careful (the
+    // rule: a scan comes again only when redelivered after a crash): their
+    // rows are written first, and a scan paid before fails the unit on its
+    // key; the caller then runs the batch again carefully.
+    absl::flat_hash_map<std::string, uint64_t> settled;
+    if (careful) {
+      QRCLOUD_ASSIGN_OR_RETURN(settled, ledger_.SettledScans(tx, scan_ids));
+    }
+    std::vector<const v1::PartnerScanValid*> new_scans;
+    for (const PartnerEvent* e : events) {
+      if (e->type != core::kPartnerScanValid) continue;
+      auto it = settled.find(e->scan.scan_event_id());
+      if (it == settled.end()) {
+        new_scans.push_back(&e->scan);
+      } else if (it->second != ScanTermsDigest(e->scan)) {
+        parked.emplace_back(key(*e), "scan settled before with other terms", data(*e));
+      }
+    }
+    AccruedScans accrued = AccrueScans(new_scans);
+    for (const auto& [scan, reason] : accrued.refused) {
+      parked.emplace_back(key(*scan_event.at(scan)), reason, data(*scan_event.at(scan)));
+    }
+    for (const ScanAccrual& a : accrued.accruals) {
+      chains.push_back({a.transfer});
+      chain_event.push_back(nullptr);
+    }
+    if (!careful) {
+      std::vector<const ScanAccrual*> all;
+      for (const ScanAccrual& a : accrued.accruals) all.push_back(&a);
+      const absl::Status written = ledger_.AddSettledScans(tx, all);
+      if (absl::IsAlreadyExists(written)) run_again_carefully = true;
+      QRCLOUD_RETURN_IF_ERROR(written);
+    }
     for (const PartnerEvent* e : events) {
       absl::StatusOr<std::optional<ledger::Transfer>> t = std::nullopt;
       if (e->type == core::kPartnerScanValid) {
-        t = CpcTransfer(e->scan);
+        continue;
       } else if (e->type == core::kPartnerOrderAttributed) {
         t = CpsTransfer(e->attribution);
       } else {
@@ -294,14 +342,32 @@ absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerE
     QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
     std::vector<std::pair<std::string, absl::Time>> holds;
     std::vector<std::string> clawed_from_held;
+    std::vector<const ScanAccrual*> paid;
     for (size_t c = 0; c < chains.size(); ++c) {
       const ledger::Transfer& t = chains[c][0];
       if (!Accepted(results[c][0])) {
-        parked.emplace_back(key(*chain_event[c]),
-                            absl::StrCat(t.id, ": ", ledger::ResultMessage(results[c][0])),
-                            data(*chain_event[c]));
+        const std::string reason = absl::StrCat(t.id, ": ", ledger::ResultMessage(results[c][0]));
+        if (chain_event[c] != nullptr) {
+          parked.emplace_back(key(*chain_event[c]), reason, data(*chain_event[c]));
+        } else {  // an accrual: each of its scans
+          for (const auto& [scan_id, digest] : accrued.accruals[c].scans) {
+            for (const PartnerEvent* e : events) {
+              if (e->type == core::kPartnerScanValid && e->scan.scan_event_id() == scan_id) {
+                parked.emplace_back(key(*e), reason, data(*e));
+                break;
+              }
+            }
+          }
+        }
+        if (chain_event[c] == nullptr && !careful) {
+          // Its scans' rows are written already: only a careful run leaves
+          // the scans of a refused accrual unpaid.
+          run_again_carefully = true;
+          return absl::FailedPreconditionError("an accrual of scans was refused");
+        }
         continue;
       }
+      if (chain_event[c] == nullptr) paid.push_back(&accrued.accruals[c]);
       if (results[c][0] != ledger::CreateResult::kOk) continue;  // kExists: done before
       if (t.code == "cpc" || t.code == "cps") {
         holds.emplace_back(t.id, now + holding(OwnerOf(t.credit_account_id)->id));
@@ -310,6 +376,7 @@ absl::Status SettlementLogic::PostPartnerEvents(const std::vector<const PartnerE
         clawed_from_held.emplace_back(absl::StripSuffix(t.id, ":clawback"));
       }
     }
+    if (careful) QRCLOUD_RETURN_IF_ERROR(ledger_.AddSettledScans(tx, paid));
     QRCLOUD_RETURN_IF_ERROR(ledger_.AddHolds(tx, holds));
     return ledger_.SetHoldOutcome(tx, clawed_from_held, "clawed_back", now);
   }));

@@ -98,7 +98,10 @@ class SettlementLogic {
   // One cut of OnOrders: no refund in it refers to a redemption in it.
   absl::Status PostOrders(const std::vector<const OrderEvent*>& events);
   // One cut of OnPartnerEvents: no reversal in it of an order attributed in it.
-  absl::Status PostPartnerEvents(const std::vector<const PartnerEvent*>& events);
+  // One unit of work for `events`. Not `careful`, it takes the scans for
+  // new (see the .cc) and sets `run_again_carefully` when one was not.
+  absl::Status PostPartnerEvents(const std::vector<const PartnerEvent*>& events, bool careful,
+                                 bool& run_again_carefully);
   // Keeps events no retry can post, for an administrator.
   absl::Status ParkAll(const std::vector<std::tuple<std::string, std::string, std::string>>& parked,
                        absl::Time now);

@@ -1,5 +1,9 @@
 #include "services/settlement/settlement_rules.h"
 
+#include <algorithm>
+#include <limits>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -325,6 +329,76 @@ absl::StatusOr<std::optional<ledger::Transfer>> CpcTransfer(const v1::PartnerSca
   return PartnerEarning(absl::StrCat("scan:", scan.scan_event_id(), ":cpc"), scan.partner_id(),
                         scan.cpc(), absl::StrCat("partner.scan_valid:", scan.scan_event_id()),
                         "cpc", absl::StrCat("valid scan of placement ", scan.placement_id()));
+}
+
+uint64_t ScanTermsDigest(const v1::PartnerScanValid& scan) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](absl::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // a separator no text byte of the fields can fake
+    h *= 1099511628211ull;
+  };
+  mix(scan.partner_id());
+  mix(scan.cpc().currency());
+  mix(absl::StrCat(scan.cpc().minor()));
+  return h;
+}
+
+AccruedScans AccrueScans(const std::vector<const v1::PartnerScanValid*>& scans) {
+  AccruedScans out;
+  std::map<std::pair<std::string, std::string>, size_t> by_partner;  // → accruals index
+  absl::flat_hash_map<std::string, uint64_t> seen;
+  for (const v1::PartnerScanValid* scan : scans) {
+    auto t = CpcTransfer(*scan);
+    if (!t.ok()) {
+      out.refused.emplace_back(scan, std::string(t.status().message()));
+      continue;
+    }
+    if (!t->has_value()) continue;
+    const std::string& id = scan->scan_event_id();
+    if (id.size() > kMaxScanEventIdLength ||
+        !std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+      out.refused.emplace_back(scan,
+                               absl::StrCat("scan: the id must be printable ASCII of at most ",
+                                            kMaxScanEventIdLength, " characters"));
+      continue;
+    }
+    const uint64_t digest = ScanTermsDigest(*scan);
+    auto [it, first] = seen.emplace(scan->scan_event_id(), digest);
+    if (!first) {
+      if (it->second != digest) {
+        out.refused.emplace_back(
+            scan, absl::StrCat("scan ", scan->scan_event_id(), " heard twice with other terms"));
+      }
+      continue;
+    }
+    ledger::Transfer& per_scan = **t;
+    auto [slot, added] = by_partner.emplace(
+        std::make_pair(per_scan.credit_account_id, per_scan.currency), out.accruals.size());
+    if (added) {
+      ScanAccrual a;
+      a.transfer = per_scan;
+      a.transfer.id = absl::StrCat("cpc:", scan->partner_id(), ":", scan->scan_event_id());
+      a.transfer.amount = 0;
+      a.transfer.source_event = absl::StrCat("partner.scan_valid:", scan->scan_event_id());
+      out.accruals.push_back(std::move(a));
+    }
+    ScanAccrual& a = out.accruals[slot->second];
+    if (a.transfer.amount > std::numeric_limits<int64_t>::max() - per_scan.amount) {
+      out.refused.emplace_back(scan, "scan: the batch's sum for its partner passes 2^63");
+      continue;
+    }
+    a.transfer.amount += per_scan.amount;
+    a.scans.emplace_back(scan->scan_event_id(), digest);
+  }
+  for (ScanAccrual& a : out.accruals) {
+    a.transfer.memo = a.scans.size() == 1 ? std::string("1 valid scan")
+                                          : absl::StrCat(a.scans.size(), " valid scans");
+  }
+  return out;
 }
 
 absl::StatusOr<std::optional<ledger::Transfer>> CpsTransfer(const v1::PartnerOrderAttribution& a) {

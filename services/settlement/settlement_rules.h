@@ -141,6 +141,33 @@ ledger::Transfer ClawbackOf(const ledger::Transfer& commission, bool released,
 // partner expense to the partner's held account); none when it is zero.
 // INVALID_ARGUMENT when the event lacks what the posting needs.
 absl::StatusOr<std::optional<ledger::Transfer>> CpcTransfer(const v1::PartnerScanValid& scan);
+// Valid scans are many and small (a few fen each), so settlement does not
+// post one transfer each: a batch's scans are accrued, one transfer per
+// partner and currency ("cpc:<partner>:<first scan event id>", the sum of
+// their prices, memo "<n> valid scans"), and each scan's id is kept once
+// (settled_scans) with the accrual it went into and the digest of its terms.
+// A scan heard again is skipped; heard again with other terms, it is parked.
+// A scan event id is at most this long (the gateway's are about 20).
+inline constexpr size_t kMaxScanEventIdLength = 64;
+struct ScanAccrual {
+  ledger::Transfer transfer;
+  // The scans it pays, each with the digest of its terms.
+  std::vector<std::pair<std::string, uint64_t>> scans;
+};
+struct AccruedScans {
+  std::vector<ScanAccrual> accruals;
+  // Scans that cannot be posted (no id, no partner, a negative price, the
+  // same id twice with other terms), with the reason.
+  std::vector<std::pair<const v1::PartnerScanValid*, std::string>> refused;
+};
+// What a scan is paid for, as a stable 64-bit digest (FNV-1a over the
+// partner, the currency and the price): a scan id heard again with another
+// digest is the same id reused with different inputs.
+uint64_t ScanTermsDigest(const v1::PartnerScanValid& scan);
+// The accruals of `scans` (in the order heard; free scans pay nothing and
+// are left out). The same id twice in `scans` is accrued once.
+AccruedScans AccrueScans(const std::vector<const v1::PartnerScanValid*>& scans);
+
 // An attributed order's share ("order:<id>:cps"); none when zero.
 absl::StatusOr<std::optional<ledger::Transfer>> CpsTransfer(
     const v1::PartnerOrderAttribution& attribution);

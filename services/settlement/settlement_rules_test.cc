@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <map>
 
 #include "absl/strings/match.h"
@@ -252,6 +253,90 @@ TEST_CASE("Partners earn their price per valid scan and their share of attribute
   CHECK((*cps)->code == "cps");
   CHECK(absl::StrContains((*cps)->memo, "2.50%"));
   CHECK(AccountNamed("platform.partners.CNY").ok());
+}
+
+namespace {
+v1::PartnerScanValid Scan(std::string id, std::string partner, int64_t minor,
+                          std::string currency = "CNY") {
+  v1::PartnerScanValid scan;
+  scan.set_scan_event_id(std::move(id));
+  scan.set_partner_id(std::move(partner));
+  scan.set_placement_id("PL1");
+  scan.mutable_cpc()->set_currency(std::move(currency));
+  scan.mutable_cpc()->set_minor(minor);
+  return scan;
+}
+}  // namespace
+
+TEST_CASE("A batch of valid scans is one accrual per partner and currency, paying each scan once") {
+  const std::vector<v1::PartnerScanValid> scans = {
+      Scan("E1", "P1", 5),        Scan("E2", "P2", 7),
+      Scan("E3", "P1", 5),        Scan("E1", "P1", 5),  // heard twice, the same: paid once
+      Scan("E4", "P1", 6),  // its price changed mid-batch: the sum says so
+      Scan("E5", "P1", 0),  // free: nothing
+      Scan("E6", "P1", 3, "USD"),
+  };
+  std::vector<const v1::PartnerScanValid*> in;
+  for (const auto& s : scans) in.push_back(&s);
+  AccruedScans got = AccrueScans(in);
+  CHECK(got.refused.empty());
+  REQUIRE(got.accruals.size() == 3);
+  const ledger::Transfer& p1 = got.accruals[0].transfer;
+  CHECK(p1.id == "cpc:P1:E1");
+  CHECK(p1.debit_account_id == "platform.partners.CNY");
+  CHECK(p1.credit_account_id == "partner.P1.held.CNY");
+  CHECK(p1.amount == 5 + 5 + 6);
+  CHECK(p1.code == "cpc");
+  CHECK(p1.memo == "3 valid scans");
+  CHECK(p1.source_event == "partner.scan_valid:E1");
+  REQUIRE(got.accruals[0].scans.size() == 3);
+  CHECK(got.accruals[0].scans[2].first == "E4");
+  CHECK(got.accruals[1].transfer.id == "cpc:P2:E2");
+  CHECK(got.accruals[1].transfer.amount == 7);
+  CHECK(got.accruals[1].transfer.memo == "1 valid scan");
+  CHECK(got.accruals[2].transfer.credit_account_id == "partner.P1.held.USD");
+  CHECK(got.accruals[2].transfer.amount == 3);
+  // Every scan's price is in exactly one accrual.
+  int64_t paid = 0;
+  for (const auto& a : got.accruals) paid += a.transfer.amount;
+  CHECK(paid == 5 + 7 + 5 + 6 + 3);
+}
+
+TEST_CASE("A scan that cannot be accrued is refused with the reason and the rest go on") {
+  const std::vector<v1::PartnerScanValid> scans = {
+      Scan("E1", "P1", 5),
+      Scan("E1", "P1", 9),  // the same id, other terms
+      Scan("", "P1", 5),
+      Scan("E2", "", 5),
+      Scan("E3", "P1", -1),
+      Scan(std::string(kMaxScanEventIdLength + 1, 'x'), "P1", 5),
+      Scan("E4", "P2", std::numeric_limits<int64_t>::max()),
+      Scan("E5", "P2", 1),  // would pass 2^63 with E4
+      Scan("E6", "P1", 2),
+      Scan("E\xC3\xA9", "P1", 5),  // not ASCII
+  };
+  std::vector<const v1::PartnerScanValid*> in;
+  for (const auto& s : scans) in.push_back(&s);
+  AccruedScans got = AccrueScans(in);
+  REQUIRE(got.refused.size() == 7);
+  CHECK(got.refused[6].first == &scans[9]);
+  CHECK(got.refused[0].first == &scans[1]);
+  CHECK(got.refused[0].second == "scan E1 heard twice with other terms");
+  CHECK(got.refused[4].second == "scan: the id must be printable ASCII of at most 64 characters");
+  CHECK(got.refused[5].first == &scans[7]);
+  REQUIRE(got.accruals.size() == 2);
+  CHECK(got.accruals[0].transfer.amount == 5 + 2);
+  CHECK(got.accruals[1].transfer.amount == std::numeric_limits<int64_t>::max());
+}
+
+TEST_CASE("A scan's terms digest changes with its partner, currency or price, not its id") {
+  const uint64_t base = ScanTermsDigest(Scan("E1", "P1", 5));
+  CHECK(ScanTermsDigest(Scan("E2", "P1", 5)) == base);
+  CHECK(ScanTermsDigest(Scan("E1", "P2", 5)) != base);
+  CHECK(ScanTermsDigest(Scan("E1", "P1", 6)) != base);
+  CHECK(ScanTermsDigest(Scan("E1", "P1", 5, "USD")) != base);
+  // Fields do not run into each other.
+  CHECK(ScanTermsDigest(Scan("E1", "P11", 5)) != ScanTermsDigest(Scan("E1", "P1", 15)));
 }
 
 TEST_CASE("Periods are months and days of China Standard Time") {
