@@ -65,8 +65,9 @@ void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
   geo_logic_ = std::make_unique<GeoLogic>(*geo_);
   page_logic_ =
       std::make_unique<PageLogic>(*campaigns_, *merchants_, *pages_, clock, options_.public_url);
-  landing_logic_ = std::make_unique<LandingLogic>(*landing_, *merchants_, *order_book_,
-                                                  host.authenticator(), clock);
+  landing_logic_ = std::make_unique<LandingLogic>(
+      *landing_, *merchants_, *order_book_, *orders_, host.authenticator(), clock,
+      LandingOptions{.public_url = options_.public_url});
   StockGate* gate = gate_.get();
   PageLogic* pages = page_logic_.get();
   campaign_logic_->set_listener([gate, pages](const v1::Campaign& campaign) {

@@ -483,6 +483,109 @@ TEST_CASE(
             .status == 404);
 }
 
+TEST_CASE("A guest off the shop's network orders through a center link and the node pulls it") {
+  World w;
+  std::string mid;
+  auto merchant = w.LandingMerchant(&mid);
+  Node node = RegisterNode(w, *merchant, mid);
+  const std::string token =
+      merchant->Get("/v1/merchants/" + mid + "/landing/config").At("tables.0.token");
+  REQUIRE(!token.empty());
+  auto guest = w.Client();
+  const std::string link = "/l/" + node.id + "/A-1";
+
+  // The table page: the menu, and the node's LAN address to try first.
+  ApiResponse page = guest->Get(link + "?k=" + token);
+  REQUIRE(page.status == 200);
+  CHECK(page.Header("content-type").find("text/html") == 0);
+  CHECK(page.body.find("\"lanTarget\":\"http://192.168.1.20:8090/t/A-1?k=" + token + "\"") !=
+        std::string::npos);
+  CHECK(page.body.find("Jasmine tea") != std::string::npos);
+  CHECK(guest->Get(link + "?k=forged").status == 403);
+  CHECK(guest->Get(link).status == 403);
+  CHECK(guest->Get("/l/" + node.id + "/Z-9?k=" + token).status == 404);
+  CHECK(guest->Get("/l/" + core::NewId() + "/A-1?k=" + token).status == 404);
+
+  // Ordering through the center: checked, priced from the menu, once per request id.
+  const std::string orders = "/v1/landing/nodes/" + node.id + "/tables/A-1/orders";
+  auto body = [&](const std::string& tok, const std::string& request_id, const std::string& items) {
+    return absl::StrCat(R"({"token":")", tok, R"(","requestId":")", request_id, R"(","items":)",
+                        items, "}");
+  };
+  const std::string items =
+      R"([{"menuItemId":"tea-1","quantity":2},{"menuItemId":"dumplings","quantity":1}])";
+  CHECK(guest->Post(orders, body("forged", "g-1", items)).status == 403);
+  ApiResponse bad =
+      guest->Post(orders, body(token, "g-1", R"([{"menuItemId":"tea-1","quantity":0}])"));
+  CHECK(bad.status == 400);
+  CHECK(bad.At("details.0.fieldViolations.0.field") == "items[0].quantity");
+  ApiResponse ghost =
+      guest->Post(orders, body(token, "g-1", R"([{"menuItemId":"ghost","quantity":1}])"));
+  CHECK(ghost.status == 400);
+  CHECK(ghost.At("details.0.fieldViolations.0.field") == "items[0].menuItemId");
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/orders?source=LANDING").At("orders.0.id") == "");
+  ApiResponse placed = guest->Post(orders, body(token, "g-1", items));
+  INFO(placed.body);
+  REQUIRE(placed.status == 200);
+  const std::string id = placed.At("order.id");
+  CHECK(placed.At("order.total.minor") == "4000");
+  CHECK(placed.At("order.landingStatus") == "PLACED");
+  CHECK(placed.At("order.table") == "A-1");
+  CHECK(placed.At("order.landingNodeId") == node.id);
+  CHECK(guest->Post(orders, body(token, "g-1", items)).At("order.id") == id);
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/orders?source=LANDING").At("orders.0.id") == id);
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/orders?source=LANDING").At("orders.1.id") == "");
+
+  // The node pulls it with a cursor, once.
+  ApiResponse pulled;
+  REQUIRE(WaitFor(
+      [&] {
+        pulled = node.api->Get("/v1/landing/nodes/" + node.id + "/orders");
+        return pulled.status == 200 && !pulled.At("orders.0.id").empty();
+      },
+      kDeadline, absl::Milliseconds(100)));
+  CHECK(pulled.At("orders.0.id") == id);
+  CHECK(pulled.At("orders.0.items.1.menuItemId") == "dumplings");
+  const std::string cursor = pulled.At("nextCursor");
+  REQUIRE(!cursor.empty());
+  ApiResponse next = node.api->Get("/v1/landing/nodes/" + node.id + "/orders?after=" + cursor);
+  CHECK(next.status == 200);
+  CHECK(next.At("orders.0.id") == "");
+  CHECK(next.At("nextCursor") == cursor);
+  // The node's desk then works it, and its records sync onto the same order.
+  ApiResponse accepted = node.api->Post(
+      "/v1/landing/nodes/" + node.id + ":sync",
+      Batch({OrderRecord("acc-1", 1, id, "ACCEPTED", {"tea-1:2:800", "dumplings:1:2400"}, 4000)}));
+  CHECK(accepted.At("stored") == "1");
+  CHECK(merchant->Get("/v1/orders/" + id).At("landingStatus") == "ACCEPTED");
+
+  // A rotated token: the old sticker stops working.
+  REQUIRE(merchant->Post("/v1/merchants/" + mid + "/landing/tables/A-1:rotateToken", "{}").status ==
+          200);
+  CHECK(guest->Get(link + "?k=" + token).status == 403);
+  CHECK(guest->Post(orders, body(token, "g-2", items)).status == 403);
+
+  // The printable sheet of table codes and the Wi-Fi join code: the merchant's own only.
+  ApiResponse sheet = merchant->Get("/v1/landing/nodes/" + node.id + "/sheet");
+  INFO(sheet.body.substr(0, 200));
+  REQUIRE(sheet.status == 200);
+  CHECK(sheet.Header("content-type") == "application/pdf");
+  CHECK(sheet.body.rfind("%PDF", 0) == 0);
+  CHECK(merchant->Get("/v1/landing/nodes/" + node.id + "/sheet?links=LAN").status == 200);
+  CHECK(merchant->Get("/v1/landing/nodes/" + node.id + "/sheet?links=WAN").status == 400);
+  std::string other_mid;
+  CHECK(w.flow->NewAccount("MERCHANT", &other_mid)
+            ->Get("/v1/landing/nodes/" + node.id + "/sheet")
+            .status == 404);
+
+  // Landing business off: no table page and no orders through the center.
+  w.LandingOff(*merchant, mid);
+  const std::string fresh =
+      merchant->Get("/v1/merchants/" + mid + "/landing/config").At("tables.0.token");
+  CHECK(guest->Get(link + "?k=" + fresh).status == 400);
+  CHECK(guest->Post(orders, body(fresh, "g-3", items)).status == 400);
+}
+
 }  // namespace
 }  // namespace qrcloud::testing
 

@@ -1,5 +1,6 @@
 #include "services/center/landing_logic.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/auth/access.h"
 #include "libs/core/ids.h"
@@ -8,7 +9,9 @@
 #include "libs/core/status.h"
 #include "libs/core/validate.h"
 #include "libs/rpc/paging.h"
+#include "services/center/landing_page.h"
 #include "services/center/landing_rules.h"
+#include "services/center/landing_sheet.h"
 
 namespace qrcloud::center {
 namespace {
@@ -340,16 +343,122 @@ absl::Status LandingLogic::SyncOrders(const rpc::CallContext& call,
   return absl::OkStatus();
 }
 
+absl::StatusOr<LandingLogic::TableOf> LandingLogic::PublicTable(absl::string_view node_id,
+                                                                absl::string_view table,
+                                                                absl::string_view token) {
+  const auto no_node = [&] {
+    return absl::NotFoundError(absl::StrCat("landing node ", node_id, " not found"));
+  };
+  if (!core::IsValidId(node_id)) return no_node();
+  QRCLOUD_RETURN_IF_ERROR(ValidateTableId("table", table));
+  if (token.size() > 64) return core::InvalidField("token", "is the token of the table's link");
+  TableOf out;
+  auto node = store_.GetNode(node_id);
+  if (absl::IsNotFound(node.status()) || (node.ok() && node->has_revoke_time())) return no_node();
+  QRCLOUD_RETURN_IF_ERROR(node.status());
+  out.node = *std::move(node);
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(out.node.merchant_id()));
+  if (!merchant.landing_business_enabled()) {
+    return absl::FailedPreconditionError("this shop does not take table orders right now");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(out.config, ConfigOf(merchant));
+  QRCLOUD_ASSIGN_OR_RETURN(out.table, TableFor(out.config, table, token));
+  return out;
+}
+
+absl::Status LandingLogic::GetTablePage(const rpc::CallContext& call,
+                                        const v1::CenterTablePageRequest& req,
+                                        google::api::HttpBody& resp) {
+  (void)call;
+  QRCLOUD_ASSIGN_OR_RETURN(TableOf t, PublicTable(req.node_id(), req.table(), req.k()));
+  resp.set_content_type("text/html; charset=utf-8");
+  resp.set_data(RenderTablePage({t.config, t.table, t.node.id(), t.node.lan_url()}));
+  return absl::OkStatus();
+}
+
+absl::Status LandingLogic::PlaceTableOrder(const rpc::CallContext& call,
+                                           const v1::PlaceTableOrderRequest& req,
+                                           v1::PlaceTableOrderResponse& resp) {
+  (void)call;
+  if (req.request_id().empty() || req.request_id().size() > 128) {
+    return core::InvalidField("requestId",
+                              "is required, at most 128 characters: the same request id answers "
+                              "the same order");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(TableOf t, PublicTable(req.node_id(), req.table(), req.token()));
+  const auto answer = [&](const std::string& order_id) -> absl::Status {
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_order(), orders_.Get(order_id));
+    return absl::OkStatus();
+  };
+  QRCLOUD_ASSIGN_OR_RETURN(auto earlier, store_.FindCenterOrder(t.node.id(), req.request_id()));
+  if (earlier) return answer(*earlier);
+  std::vector<v1::TableOrderLine> lines(req.items().begin(), req.items().end());
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Order order, PriceTableOrder(t.config, lines));
+  order.set_id(core::NewId());
+  order.set_merchant_id(t.node.merchant_id());
+  order.set_landing_node_id(t.node.id());
+  order.set_table(t.table.id());
+  core::ToProto(core::ToMicros(clock_.Now()), order.mutable_create_time());
+  const absl::Status inserted = store_.InsertCenterOrder(order, req.request_id());
+  if (absl::IsAlreadyExists(inserted)) {
+    QRCLOUD_ASSIGN_OR_RETURN(earlier, store_.FindCenterOrder(t.node.id(), req.request_id()));
+    if (earlier) return answer(*earlier);
+  }
+  QRCLOUD_RETURN_IF_ERROR(inserted);
+  return answer(order.id());
+}
+
+absl::Status LandingLogic::GetTableSheet(const rpc::CallContext& call,
+                                         const v1::GetTableSheetRequest& req,
+                                         google::api::HttpBody& resp) {
+  const auto no_node = [&] {
+    return absl::NotFoundError(absl::StrCat("landing node ", req.node_id(), " not found"));
+  };
+  if (!core::IsValidId(req.node_id())) return no_node();
+  auto node = store_.GetNode(req.node_id());
+  if (absl::IsNotFound(node.status())) return no_node();
+  QRCLOUD_RETURN_IF_ERROR(node.status());
+  if (!CheckConfigAccess(call.caller(), node->merchant_id(), auth::Access::kRead).ok()) {
+    return no_node();
+  }
+  const bool lan = req.links() == "LAN";
+  if (!lan && !req.links().empty() && req.links() != "CENTER") {
+    return core::InvalidField("links", "accepted: CENTER (center links, the default) or LAN");
+  }
+  if (lan && node->lan_url().empty()) {
+    return core::InvalidField("links", "this node has no LAN URL: use CENTER links");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(node->merchant_id()));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig config, ConfigOf(merchant));
+  std::vector<TableSticker> stickers;
+  for (const v1::LandingTable& t : config.tables()) {
+    stickers.push_back({t.name(), lan ? LanTableUrl(node->lan_url(), t)
+                                      : CenterTableUrl(options_.public_url, node->id(), t)});
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_data(),
+                           RenderTableSheet(stickers, config.merchant_name(), config.wifi()));
+  resp.set_content_type("application/pdf");
+  return absl::OkStatus();
+}
+
 absl::Status LandingLogic::PullOrders(const rpc::CallContext& call,
                                       const v1::PullOrdersRequest& req,
                                       v1::PullOrdersResponse& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(v1::LandingNode node, CallingNode(call, req.node_id()));
-  QRCLOUD_RETURN_IF_ERROR(rpc::PageSize(req.page_size(), "pageSize").status());
-  if (req.after().size() > 64) return core::InvalidField("after", "is a cursor this call gave");
-  // The center takes no orders for a node's tables yet (center links,
-  // docs/landing.md): the cursor stays where it is.
-  resp.set_next_cursor(req.after());
-  return store_.TouchNode(node.id(), core::ToMicros(clock_.Now()), std::nullopt);
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page_size(), "pageSize"));
+  int64_t after = 0;
+  if (!req.after().empty() && (!absl::SimpleAtoi(req.after(), &after) || after < 0)) {
+    return core::InvalidField("after", "is the nextCursor of the last page (or empty)");
+  }
+  const absl::Time now = core::ToMicros(clock_.Now());
+  QRCLOUD_ASSIGN_OR_RETURN(auto page,
+                           store_.CenterOrders(node.id(), after, now - options_.pull_settle, size));
+  for (const auto& [seq, order_id] : page) {
+    QRCLOUD_ASSIGN_OR_RETURN(*resp.add_orders(), orders_.Get(order_id));
+    after = seq;
+  }
+  resp.set_next_cursor(after == 0 ? "" : absl::StrCat(after));
+  return store_.TouchNode(node.id(), now, std::nullopt);
 }
 
 }  // namespace qrcloud::center

@@ -7,6 +7,7 @@
 #ifndef QRCLOUD_SERVICES_CENTER_LANDING_LOGIC_H_
 #define QRCLOUD_SERVICES_CENTER_LANDING_LOGIC_H_
 
+#include "google/api/httpbody.pb.h"
 #include "libs/auth/authenticator.h"
 #include "libs/core/clock.h"
 #include "libs/ordering/order_book.h"
@@ -17,11 +18,26 @@
 
 namespace qrcloud::center {
 
+struct LandingOptions {
+  // The gateway's public base URL, for center links (/l/{node}/{table}).
+  std::string public_url = "http://localhost:8080";
+  // A center order is given to its node once it is this old, so that one
+  // committed late never falls behind a node's cursor.
+  absl::Duration pull_settle = absl::Seconds(1);
+};
+
 class LandingLogic {
  public:
   LandingLogic(LandingStore& store, MerchantStore& merchants, ordering::OrderBook& book,
-               auth::Authenticator& keys, const core::Clock& clock)
-      : store_(store), merchants_(merchants), book_(book), keys_(keys), clock_(clock) {}
+               ordering::OrderStore& orders, auth::Authenticator& keys, const core::Clock& clock,
+               LandingOptions options)
+      : store_(store),
+        merchants_(merchants),
+        book_(book),
+        orders_(orders),
+        keys_(keys),
+        clock_(clock),
+        options_(std::move(options)) {}
 
   // The merchant's owner only, while landing business is on
   // (FAILED_PRECONDITION otherwise). The answer carries the node's API key,
@@ -44,6 +60,20 @@ class LandingLogic {
                              const v1::ListLandingConflictsRequest& req,
                              v1::ListLandingConflictsResponse& resp);
 
+  // Center links (anonymous): the table page, and an order through the
+  // center for the node to pull. The table's token is checked (403 for a
+  // rotated or forged one, 404 for a table or node the shop does not have);
+  // FAILED_PRECONDITION while landing business is off.
+  absl::Status GetTablePage(const rpc::CallContext& call, const v1::CenterTablePageRequest& req,
+                            google::api::HttpBody& resp);
+  // The same request id answers the same order (unique per node).
+  absl::Status PlaceTableOrder(const rpc::CallContext& call, const v1::PlaceTableOrderRequest& req,
+                               v1::PlaceTableOrderResponse& resp);
+  // A PDF sheet of the node's table codes and the Wi-Fi join code: the
+  // merchant's owner or staff.
+  absl::Status GetTableSheet(const rpc::CallContext& call, const v1::GetTableSheetRequest& req,
+                             google::api::HttpBody& resp);
+
   // A node's own calls (its API key; another node's id is PERMISSION_DENIED;
   // FAILED_PRECONDITION "landing business is off" while the merchant's
   // switch is off).
@@ -64,14 +94,25 @@ class LandingLogic {
   // Applies a node's redemption with the order book: the outcome as a
   // planned record (stored, stored with a conflict, or rejected).
   absl::StatusOr<PlannedRecord> Redeem(const v1::LandingNode& node, const v1::SyncRecord& record);
+  // A live node of a merchant whose landing business is on, its
+  // configuration and the table `table` with `token`.
+  struct TableOf {
+    v1::LandingNode node;
+    v1::LandingConfig config;
+    v1::LandingTable table;
+  };
+  absl::StatusOr<TableOf> PublicTable(absl::string_view node_id, absl::string_view table,
+                                      absl::string_view token);
   absl::StatusOr<v1::Merchant> WritableMerchant(const rpc::CallContext& call,
                                                 absl::string_view merchant_id);
 
   LandingStore& store_;
   MerchantStore& merchants_;
   ordering::OrderBook& book_;
+  ordering::OrderStore& orders_;
   auth::Authenticator& keys_;
   const core::Clock& clock_;
+  const LandingOptions options_;
 };
 
 }  // namespace qrcloud::center

@@ -281,6 +281,73 @@ std::string WifiJoinCode(const v1::WifiNetwork& wifi) {
                          wifi.hidden());
 }
 
+absl::StatusOr<v1::LandingTable> TableFor(const v1::LandingConfig& config, absl::string_view table,
+                                          absl::string_view token) {
+  for (const v1::LandingTable& t : config.tables()) {
+    if (t.id() != table) continue;
+    if (token.empty() || token != t.token()) {
+      return absl::PermissionDeniedError(
+          "this table code is not valid any more (the shop replaced it): ask the staff for the "
+          "table's current code");
+    }
+    return t;
+  }
+  return absl::NotFoundError(absl::StrCat("table ", table, " not found"));
+}
+
+absl::StatusOr<v1::Order> PriceTableOrder(const v1::LandingConfig& config,
+                                          const std::vector<v1::TableOrderLine>& lines) {
+  if (lines.empty() || lines.size() > static_cast<size_t>(kMaxTableOrderLines)) {
+    return core::InvalidField("items", absl::StrCat("an order holds 1 to ", kMaxTableOrderLines,
+                                                    " lines (got ", lines.size(), ")"));
+  }
+  const std::map<std::string, int> menu = MenuIndex(config);
+  v1::Order order;
+  std::map<std::string, int> line_of;  // item id -> index in order.items
+  int64_t count = 0, total = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string f = absl::StrCat("items[", i, "]");
+    auto at = menu.find(lines[i].menu_item_id());
+    if (at == menu.end()) {
+      return core::InvalidField(f + ".menuItemId", "is not on the menu (GET the table page again)");
+    }
+    const int32_t q = lines[i].quantity();
+    if (q < 1 || q > kMaxTableOrderQuantity) {
+      return core::InvalidField(f + ".quantity",
+                                absl::StrCat("is 1 to ", kMaxTableOrderQuantity, " (got ", q, ")"));
+    }
+    const v1::MenuItem& item = config.menu(at->second);
+    if (item.sold_out()) {
+      return absl::FailedPreconditionError(absl::StrCat(item.name(), " is sold out"));
+    }
+    auto [merged, fresh] = line_of.emplace(item.id(), order.items_size());
+    v1::OrderItem& line = fresh ? *order.add_items() : *order.mutable_items(merged->second);
+    if (fresh) {
+      line.set_menu_item_id(item.id());
+      line.set_name(item.name());
+      *line.mutable_unit_price() = item.price();
+    }
+    if (line.quantity() + q > kMaxTableOrderQuantity) {
+      return core::InvalidField(f + ".quantity", absl::StrCat("at most ", kMaxTableOrderQuantity,
+                                                              " of one item in an order"));
+    }
+    line.set_quantity(line.quantity() + q);
+    count += q;
+    total += item.price().minor() * q;
+  }
+  if (count > kMaxTableOrderItems) {
+    return core::InvalidField("items", absl::StrCat("at most ", kMaxTableOrderItems,
+                                                    " items in one order (got ", count, ")"));
+  }
+  order.set_quantity(static_cast<int32_t>(count));
+  order.mutable_total()->set_currency("CNY");
+  order.mutable_total()->set_minor(total);
+  order.set_source(v1::Order::LANDING);
+  order.set_state(v1::Order::CONFIRMED);
+  order.set_landing_status(v1::Order::PLACED);
+  return order;
+}
+
 absl::Status CheckNodeCaller(const NodeCaller& caller, absl::string_view node_id) {
   if (!caller.is_node) {
     return absl::PermissionDeniedError(

@@ -87,6 +87,25 @@ int64_t HighWaterMark(int64_t previous, const std::vector<v1::SyncRecord>& recor
 // "" when no network is set.
 std::string WifiJoinCode(const v1::WifiNetwork& wifi);
 
+// Orders a guest places through the center (center links): 1 to 30 lines,
+// 1 to 50 of each item, at most 100 items in all, as the node takes them.
+inline constexpr int kMaxTableOrderLines = 30;
+inline constexpr int32_t kMaxTableOrderQuantity = 50;
+inline constexpr int32_t kMaxTableOrderItems = 100;
+
+// The table `table` of `config` if `token` is its current token: NOT_FOUND
+// for a table the shop does not have, PERMISSION_DENIED for a missing,
+// forged or rotated token.
+absl::StatusOr<v1::LandingTable> TableFor(const v1::LandingConfig& config, absl::string_view table,
+                                          absl::string_view token);
+
+// The lines of a table order priced from the menu (a repeated item merged
+// into one line): INVALID_ARGUMENT naming items / items[i].menuItemId /
+// items[i].quantity; FAILED_PRECONDITION for an item sold out. The order
+// has no id, time or node yet; its status is PLACED.
+absl::StatusOr<v1::Order> PriceTableOrder(const v1::LandingConfig& config,
+                                          const std::vector<v1::TableOrderLine>& lines);
+
 // PERMISSION_DENIED unless the principal's node is `node_id` (a node key
 // calls only as itself).
 struct NodeCaller {

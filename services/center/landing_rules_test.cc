@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "libs/core/ids.h"
+#include "services/center/landing_page.h"
+#include "services/center/landing_sheet.h"
 
 namespace qrcloud::center {
 namespace {
@@ -207,6 +209,99 @@ TEST_CASE("A node key calls only as its own node") {
   CHECK(CheckNodeCaller({true, "n1"}, "n1").ok());
   CHECK(CheckNodeCaller({true, "n1"}, "n2").code() == absl::StatusCode::kPermissionDenied);
   CHECK(CheckNodeCaller({false, ""}, "n1").code() == absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace qrcloud::center
+
+namespace qrcloud::center {
+namespace {
+
+v1::LandingConfig TeaHouse() {
+  v1::LandingConfig c;
+  c.set_merchant_name("</script><script>alert(1)</script> 茶馆");
+  auto* tea = c.add_menu();
+  tea->set_id("tea-1");
+  tea->set_name("Jasmine tea");
+  tea->mutable_price()->set_currency("CNY");
+  tea->mutable_price()->set_minor(800);
+  auto* cake = c.add_menu();
+  cake->set_id("cake");
+  cake->set_name("Cake");
+  cake->mutable_price()->set_currency("CNY");
+  cake->mutable_price()->set_minor(1500);
+  cake->set_sold_out(true);
+  auto* table = c.add_tables();
+  table->set_id("A-1");
+  table->set_name("窗边 1");
+  table->set_token("tok-A1");
+  return c;
+}
+
+v1::TableOrderLine Line(const std::string& item, int32_t quantity) {
+  v1::TableOrderLine l;
+  l.set_menu_item_id(item);
+  l.set_quantity(quantity);
+  return l;
+}
+
+TEST_CASE("A center link opens its table only with the table's current token") {
+  const v1::LandingConfig c = TeaHouse();
+  CHECK(TableFor(c, "A-1", "tok-A1").ok());
+  CHECK(TableFor(c, "A-1", "old-token").status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(TableFor(c, "A-1", "").status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(TableFor(c, "B-9", "tok-A1").status().code() == absl::StatusCode::kNotFound);
+  CHECK(CenterTableUrl("https://qr.example/", "n1", c.tables(0)) ==
+        "https://qr.example/l/n1/A-1?k=tok-A1");
+  CHECK(LanTableUrl("http://192.168.1.20:8090/", c.tables(0)) ==
+        "http://192.168.1.20:8090/t/A-1?k=tok-A1");
+}
+
+TEST_CASE("A table order through the center is priced from the menu and bounded") {
+  const v1::LandingConfig c = TeaHouse();
+  auto order = PriceTableOrder(c, {Line("tea-1", 2), Line("tea-1", 1)});
+  REQUIRE(order.ok());
+  CHECK(order->items_size() == 1);  // a repeated item is one line
+  CHECK(order->items(0).quantity() == 3);
+  CHECK(order->items(0).name() == "Jasmine tea");
+  CHECK(order->total().minor() == 2400);
+  CHECK(order->landing_status() == v1::Order::PLACED);
+  CHECK(order->source() == v1::Order::LANDING);
+  auto field = [&](const std::vector<v1::TableOrderLine>& lines) {
+    auto r = PriceTableOrder(c, lines);
+    REQUIRE(!r.ok());
+    return FieldOf(r.status());
+  };
+  CHECK(field({}) == "items");
+  CHECK(field({Line("ghost", 1)}) == "items[0].menuItemId");
+  CHECK(field({Line("tea-1", 0)}) == "items[0].quantity");
+  CHECK(field({Line("tea-1", 51)}) == "items[0].quantity");
+  CHECK(field({Line("tea-1", 30), Line("tea-1", 30)}) == "items[1].quantity");
+  CHECK(PriceTableOrder(c, {Line("cake", 1)}).status().code() ==
+        absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("The table page carries the shop's names as data, never as markup") {
+  const v1::LandingConfig c = TeaHouse();
+  const std::string html = RenderTablePage({c, c.tables(0), "n1", "http://192.168.1.20:8090"});
+  CHECK(html.find("<script>alert(1)") == std::string::npos);
+  CHECK(html.find("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)") != std::string::npos);
+  CHECK(html.find("\"lanTarget\":\"http://192.168.1.20:8090/t/A-1?k=tok-A1\"") !=
+        std::string::npos);
+  CHECK(html.find("\"orderUrl\":\"/v1/landing/nodes/n1/tables/A-1/orders\"") != std::string::npos);
+  // Without a LAN address the page orders through the center at once.
+  CHECK(RenderTablePage({c, c.tables(0), "n1", ""}).find("\"lanProbe\":") == std::string::npos);
+}
+
+TEST_CASE("The table sheet is a PDF of the tables and the Wi-Fi join code") {
+  v1::WifiNetwork wifi;
+  wifi.set_ssid("Tea;House");
+  wifi.set_password("jasmine-tea-1");
+  auto pdf = RenderTableSheet({{"窗边 1", "https://qr.example/l/n1/A-1?k=t"}}, "茶馆", wifi);
+  REQUIRE(pdf.ok());
+  CHECK(pdf->rfind("%PDF", 0) == 0);
+  CHECK(RenderTableSheet({}, "茶馆", v1::WifiNetwork()).status().code() ==
+        absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -15,6 +15,8 @@ class LandingServiceImpl : public v1::LandingAdminService::CallbackService {
     // landing_nodes.request_id is unique per merchant: a retry answers the
     // same node with a new key (the key is never kept, in Redis or anywhere).
     dispatcher_.KeepsOwnIdempotency("RegisterNode");
+    // landing_center_orders is unique on (node, request id).
+    dispatcher_.KeepsOwnIdempotency("PlaceTableOrder");
   }
 
   grpc::ServerUnaryReactor* RegisterNode(grpc::CallbackServerContext* ctx,
@@ -54,6 +56,23 @@ class LandingServiceImpl : public v1::LandingAdminService::CallbackService {
                                                  v1::ListLandingConflictsResponse* resp) override {
     return dispatcher_.Unary(ctx, "ListLandingConflicts", req, resp, logic_,
                              &LandingLogic::ListConflicts);
+  }
+  grpc::ServerUnaryReactor* GetCenterTablePage(grpc::CallbackServerContext* ctx,
+                                               const v1::CenterTablePageRequest* req,
+                                               google::api::HttpBody* resp) override {
+    return dispatcher_.Unary(ctx, "GetCenterTablePage", req, resp, logic_,
+                             &LandingLogic::GetTablePage);
+  }
+  grpc::ServerUnaryReactor* PlaceTableOrder(grpc::CallbackServerContext* ctx,
+                                            const v1::PlaceTableOrderRequest* req,
+                                            v1::PlaceTableOrderResponse* resp) override {
+    return dispatcher_.Unary(ctx, "PlaceTableOrder", req, resp, logic_,
+                             &LandingLogic::PlaceTableOrder);
+  }
+  grpc::ServerUnaryReactor* GetTableSheet(grpc::CallbackServerContext* ctx,
+                                          const v1::GetTableSheetRequest* req,
+                                          google::api::HttpBody* resp) override {
+    return dispatcher_.Unary(ctx, "GetTableSheet", req, resp, logic_, &LandingLogic::GetTableSheet);
   }
   grpc::ServerUnaryReactor* PullNodeConfig(grpc::CallbackServerContext* ctx,
                                            const v1::PullNodeConfigRequest* req,

@@ -98,6 +98,19 @@ class LandingStore {
   // SyncOrdersResponse says.
   virtual absl::StatusOr<v1::SyncOrdersResponse> ApplySync(const SyncPlan& plan) = 0;
 
+  // An order taken at the center for a node's table: the landing order
+  // and its row to pull, in one transaction. ALREADY_EXISTS when the node's
+  // request id took an order already.
+  virtual absl::Status InsertCenterOrder(const v1::Order& order, absl::string_view request_id) = 0;
+  // The id of the order the node's request id took, if any.
+  virtual absl::StatusOr<std::optional<std::string>> FindCenterOrder(
+      absl::string_view node_id, absl::string_view request_id) = 0;
+  // Up to `limit` (pull_seq, order id) of the node's center orders after
+  // `after`, created before `before` (a row committed late never falls
+  // behind a cursor already past it), oldest first.
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> CenterOrders(
+      absl::string_view node_id, int64_t after, absl::Time before, int limit) = 0;
+
   // Who redeemed the order, and when; nullopt if it was not redeemed.
   struct Redemption {
     std::string redeemed_by;

@@ -424,6 +424,69 @@ absl::StatusOr<v1::SyncOrdersResponse> MysqlLandingStore::ApplySync(const SyncPl
   return resp;
 }
 
+absl::Status MysqlLandingStore::InsertCenterOrder(const v1::Order& o,
+                                                  absl::string_view request_id) {
+  v1::Order items_only;
+  *items_only.mutable_items() = o.items();
+  QRCLOUD_ASSIGN_OR_RETURN(std::string items, store::BodyJson(items_only));
+  const absl::Time created = core::FromProto(o.create_time());
+  return mysql_.Transaction([&](store::Connection& conn) -> absl::Status {
+    // The request row first: a retry stops here, before a second order.
+    QRCLOUD_RETURN_IF_ERROR(
+        conn.Execute("INSERT INTO landing_center_orders (node_id, order_id, request_id, "
+                     "created_at) VALUES (?, ?, ?, ?)",
+                     {o.landing_node_id(), o.id(), std::string(request_id), created})
+            .status());
+    store::Params p;
+    store::Add(p, {o.id(),
+                   "",
+                   o.merchant_id(),
+                   "",
+                   o.id(),
+                   static_cast<int64_t>(o.quantity()),
+                   o.total().currency(),
+                   o.total().minor(),
+                   v1::Order::State_Name(o.state()),
+                   nullptr,
+                   "",
+                   created,
+                   "LANDING",
+                   "",
+                   created,
+                   nullptr,
+                   nullptr,
+                   o.landing_node_id(),
+                   o.table(),
+                   v1::Order::LandingStatus_Name(o.landing_status()),
+                   int64_t{0},
+                   items});
+    return conn.Execute(absl::StrCat(kLandingOrderInsert, store::Rows(1, kLandingOrderColumns)), p)
+        .status();
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> MysqlLandingStore::FindCenterOrder(
+    absl::string_view node_id, absl::string_view request_id) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT order_id FROM landing_center_orders "
+                                                  "WHERE node_id = ? AND request_id = ?",
+                                                  {std::string(node_id), std::string(request_id)}));
+  if (rows.empty()) return std::nullopt;
+  return rows.front().String("order_id");
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> MysqlLandingStore::CenterOrders(
+    absl::string_view node_id, int64_t after, absl::Time before, int limit) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto rows, conn->Query("SELECT pull_seq, order_id FROM landing_center_orders WHERE node_id = "
+                             "? AND pull_seq > ? AND created_at < ? ORDER BY pull_seq LIMIT ?",
+                             {std::string(node_id), after, before, static_cast<int64_t>(limit)}));
+  std::vector<std::pair<int64_t, std::string>> out;
+  for (const auto& r : rows) out.emplace_back(r.Int("pull_seq"), r.String("order_id"));
+  return out;
+}
+
 absl::StatusOr<std::optional<LandingStore::Redemption>> MysqlLandingStore::RedemptionOf(
     absl::string_view order_id) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());

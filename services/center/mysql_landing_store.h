@@ -34,6 +34,11 @@ class MysqlLandingStore final : public LandingStore {
   absl::StatusOr<std::map<std::string, KnownRecord>> KnownRecords(
       absl::string_view node_id, const std::vector<std::string>& uuids) override;
   absl::StatusOr<v1::SyncOrdersResponse> ApplySync(const SyncPlan& plan) override;
+  absl::Status InsertCenterOrder(const v1::Order& order, absl::string_view request_id) override;
+  absl::StatusOr<std::optional<std::string>> FindCenterOrder(absl::string_view node_id,
+                                                             absl::string_view request_id) override;
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> CenterOrders(
+      absl::string_view node_id, int64_t after, absl::Time before, int limit) override;
   absl::StatusOr<std::optional<Redemption>> RedemptionOf(absl::string_view order_id) override;
   absl::StatusOr<std::vector<v1::LandingConflict>> ListConflicts(absl::string_view merchant_id,
                                                                  int limit) override;
