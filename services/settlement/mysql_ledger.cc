@@ -547,16 +547,6 @@ absl::Status MysqlLedger::UpsertAgent(const AgentTerms& a, absl::Time update_tim
       .status();
 }
 
-absl::Status MysqlLedger::LinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
-                                       absl::Time link_time) {
-  QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  return conn
-      ->Execute(
-          "INSERT IGNORE INTO merchant_agents (merchant_id, link_time, agent_id) VALUES (?, ?, ?)",
-          {std::string(merchant_id), link_time, std::string(agent_id)})
-      .status();
-}
-
 absl::Status MysqlLedger::UnlinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
                                          absl::Time unlink_time) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
@@ -579,22 +569,68 @@ std::string MysqlLedger::AgentBook::AgentAt(const std::string& merchant_id, absl
 
 absl::StatusOr<MysqlLedger::AgentBook> MysqlLedger::Agents(
     const std::vector<std::string>& merchant_ids) {
-  AgentBook book;
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
+  return ReadAgents(*conn, merchant_ids, "");
+}
+
+absl::StatusOr<MysqlLedger::AgentBook> MysqlLedger::Agents(
+    store::Tx& tx, const std::vector<std::string>& merchant_ids) {
+  return ReadAgents(store::ConnectionOf(tx), merchant_ids, " LOCK IN SHARE MODE");
+}
+
+absl::Status MysqlLedger::LinkMerchant(store::Tx& tx, absl::string_view merchant_id,
+                                       absl::string_view agent_id, absl::Time link_time) {
+  return store::ConnectionOf(tx)
+      .Execute(
+          "INSERT IGNORE INTO merchant_agents (merchant_id, link_time, agent_id) VALUES (?, ?, ?)",
+          {std::string(merchant_id), link_time, std::string(agent_id)})
+      .status();
+}
+
+absl::Status MysqlLedger::AddSettledOrders(store::Tx& tx, const std::vector<SettledOrder>& orders) {
+  return ExecuteInChunks<SettledOrder>(
+      store::ConnectionOf(tx), orders,
+      [](size_t n) {
+        return absl::StrCat(
+            "INSERT IGNORE INTO settled_orders (order_id, merchant_id, redeem_time) VALUES ",
+            Rows(n, 3));
+      },
+      [](const SettledOrder& o, store::Params& p) {
+        Add(p, {o.order_id, o.merchant_id, o.redeem_time});
+      });
+}
+
+absl::StatusOr<std::vector<MysqlLedger::SettledOrder>> MysqlLedger::SettledOrdersSince(
+    store::Tx& tx, absl::string_view merchant_id, absl::Time since) {
   QRCLOUD_ASSIGN_OR_RETURN(
-      auto agents, conn->Query("SELECT id, state, parent_agent_id, commission_bps FROM agents"));
+      auto rows, store::ConnectionOf(tx).Query(
+                     "SELECT order_id, merchant_id, redeem_time FROM settled_orders WHERE "
+                     "merchant_id = ? AND redeem_time >= ? ORDER BY redeem_time FOR UPDATE",
+                     {std::string(merchant_id), since}));
+  std::vector<SettledOrder> out;
+  for (const auto& r : rows) {
+    out.push_back({r.String("order_id"), r.String("merchant_id"), r.Time("redeem_time")});
+  }
+  return out;
+}
+
+absl::StatusOr<MysqlLedger::AgentBook> MysqlLedger::ReadAgents(
+    store::Connection& conn, const std::vector<std::string>& merchant_ids, absl::string_view lock) {
+  AgentBook book;
+  QRCLOUD_ASSIGN_OR_RETURN(
+      auto agents, conn.Query("SELECT id, state, parent_agent_id, commission_bps FROM agents"));
   for (const auto& r : agents) {
     book.agents[r.String("id")] =
         AgentTerms{r.String("id"), r.String("state") == "AUTHORIZED", r.String("parent_agent_id"),
                    static_cast<int32_t>(r.Int("commission_bps"))};
   }
   QRCLOUD_RETURN_IF_ERROR(QueryInChunks(
-      *conn, merchant_ids,
-      [](size_t n) {
+      conn, merchant_ids,
+      [lock](size_t n) {
         return absl::StrCat(
             "SELECT merchant_id, link_time, agent_id, unlink_time FROM merchant_agents WHERE "
             "merchant_id IN (",
-            Marks(n), ")");
+            Marks(n), ")", lock);
       },
       [&book](const store::Row& r) {
         book.links[r.String("merchant_id")].emplace_back(

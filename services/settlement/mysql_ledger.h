@@ -95,8 +95,6 @@ class MysqlLedger {
   // update than the one kept changes nothing; a link or an unlink heard
   // twice changes nothing the second time.
   absl::Status UpsertAgent(const AgentTerms& agent, absl::Time update_time);
-  absl::Status LinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
-                            absl::Time link_time);
   absl::Status UnlinkMerchant(absl::string_view merchant_id, absl::string_view agent_id,
                               absl::Time unlink_time);
   // Every agent known, and the links of these merchants: (merchant, link
@@ -108,6 +106,25 @@ class MysqlLedger {
     std::string AgentAt(const std::string& merchant_id, absl::Time at) const;
   };
   absl::StatusOr<AgentBook> Agents(const std::vector<std::string>& merchant_ids);
+  // The same in `tx`, the links read with a shared lock: a link heard
+  // meanwhile (LinkMerchant in a unit) waits for this unit, or this unit
+  // reads it; so a redemption and a link never miss each other.
+  absl::StatusOr<AgentBook> Agents(store::Tx& tx, const std::vector<std::string>& merchant_ids);
+  // The link, in a unit.
+  absl::Status LinkMerchant(store::Tx& tx, absl::string_view merchant_id,
+                            absl::string_view agent_id, absl::Time link_time);
+
+  // Redeemed orders whose fee was posted (order id, merchant, redemption).
+  struct SettledOrder {
+    std::string order_id;
+    std::string merchant_id;
+    absl::Time redeem_time;
+  };
+  absl::Status AddSettledOrders(store::Tx& tx, const std::vector<SettledOrder>& orders);
+  // Those of `merchant_id` redeemed at or after `since`, locked.
+  absl::StatusOr<std::vector<SettledOrder>> SettledOrdersSince(store::Tx& tx,
+                                                               absl::string_view merchant_id,
+                                                               absl::Time since);
 
   // Partners, from the `partners` stream (an older update changes nothing).
   struct PartnerTerms {
@@ -153,6 +170,10 @@ class MysqlLedger {
   absl::Status AddPayout(store::Tx& tx, const PayoutRow& payout);
 
  private:
+  static absl::StatusOr<AgentBook> ReadAgents(store::Connection& conn,
+                                              const std::vector<std::string>& merchant_ids,
+                                              absl::string_view lock);
+
   store::MysqlPool& mysql_;
 };
 

@@ -360,6 +360,50 @@ TEST_CASE("Agents earn their share of the fee, held, then available, paid out an
   CHECK(check.At("problems").empty());
 }
 
+TEST_CASE("A link heard after the redemptions it covers still pays their commissions, once") {
+  World w({.processes = {"settlement"},
+           .flags = {{"settlement", {"--holding_period=0s", "--release_interval=200ms"}}}});
+  // The merchant links to an agent before ordering, but the agents stream
+  // is late: settlement hears of the link only after the orders are
+  // settled. Then it pays what it would have.
+  const absl::Time link_time = absl::Now() - absl::Minutes(1);
+  w.OrderAndRedeem("late-link-1");
+  w.OrderAndRedeem("late-link-2");
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "200"; },
+                  absl::Seconds(20)));
+  // A third order, refunded before the link is heard: it earned nothing.
+  const std::string refunded = w.OrderAndRedeem("late-link-3");
+  REQUIRE(w.merchant
+              ->Post("/v1/orders/" + refunded + ":refund",
+                     R"({"reason":"cold soup","requestId":"late-link-refund"})")
+              .status == 200);
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "200"; },
+                  absl::Seconds(20)));
+  REQUIRE(WaitFor([&] { return StreamCaughtUp(w.flow->redis(), "orders", "settlement"); },
+                  absl::Seconds(20)));
+  cache::RedisPool& redis = w.flow->redis();
+  auto publish = [&](const std::string& type, const std::string& data) {
+    REQUIRE(redis.Command({"XADD", "agents", "*", "type", type, "data", data}).ok());
+  };
+  publish("agent.updated", R"({"id":"late-agent","state":"AUTHORIZED","commissionBps":2500,)"
+                           R"("updateTime":"2026-01-01T00:00:00Z"})");
+  const std::string link =
+      absl::StrCat(R"({"merchantId":")", w.mid, R"(","agentId":"late-agent","linkTime":")",
+                   absl::FormatTime(absl::RFC3339_full, link_time, absl::UTCTimeZone()), R"("})");
+  publish("agent.merchant_linked", link);
+  publish("agent.merchant_linked", link);  // heard twice: paid once
+  // 25% of each 1.00 fee, for the two orders not refunded.
+  const std::string available = "/v1/ledger/accounts/agent.late-agent.available.CNY";
+  REQUIRE(WaitFor([&] { return w.admin->Get(available).At("balance.minor") == "-50"; },
+                  absl::Seconds(20)));
+  REQUIRE(
+      WaitFor([&] { return StreamCaughtUp(redis, "agents", "settlement"); }, absl::Seconds(20)));
+  CHECK(w.admin->Get(available).At("balance.minor") == "-50");
+  CHECK(w.admin->Get("/v1/ledger/accounts/platform.fees.CNY").At("balance.minor") == "-150");
+  ApiResponse check = w.admin->Post("/v1/ledger:check", "{}");
+  CHECK(check.At("problems").empty());
+}
+
 TEST_CASE("Partners earn per valid scan and per attributed order, once, held, then paid") {
   World w({.processes = {"settlement"}, .flags = {{"settlement", {"--release_interval=200ms"}}}});
   auto partner = w.flow->NewAccount("PARTNER");

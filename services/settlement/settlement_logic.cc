@@ -87,8 +87,7 @@ absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& e
     if (fee == fees_.plan_bps.end()) fee = fees_.plan_bps.find(fees_.default_plan);
     return {fee->first, fee->second};
   };
-  QRCLOUD_ASSIGN_OR_RETURN(MysqlLedger::AgentBook agents, ledger_.Agents(std::vector<std::string>(
-                                                              merchants.begin(), merchants.end())));
+  MysqlLedger::AgentBook agents;
   auto find_agent = [&agents](absl::string_view id) -> const AgentTerms* {
     auto it = agents.agents.find(std::string(id));
     return it == agents.agents.end() ? nullptr : &it->second;
@@ -101,6 +100,9 @@ absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& e
   std::vector<Refused> refused;
   QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
     refused.clear();
+    // Who had an agent, read in the unit (see MysqlLedger::Agents).
+    QRCLOUD_ASSIGN_OR_RETURN(
+        agents, ledger_.Agents(tx, std::vector<std::string>(merchants.begin(), merchants.end())));
     // The fees the refunds give back, and the commissions they take back.
     std::vector<std::string> fee_ids;
     absl::flat_hash_map<std::string, std::vector<ledger::Transfer>> commissions;
@@ -160,6 +162,7 @@ absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& e
     QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
     std::vector<std::pair<std::string, absl::Time>> holds;
     std::vector<std::string> clawed_from_held;
+    std::vector<MysqlLedger::SettledOrder> settled;
     for (size_t c = 0; c < chains.size(); ++c) {
       bool ok = true;
       for (size_t i = 0; i < results[c].size() && ok; ++i) {
@@ -174,11 +177,17 @@ absl::Status SettlementLogic::PostOrders(const std::vector<const OrderEvent*>& e
         const ledger::Transfer& t = chains[c][i];
         if (results[c][i] != ledger::CreateResult::kOk) continue;  // kExists: done before
         if (t.code == "commission") holds.emplace_back(t.id, now + options_.holding_period);
+        if (t.code == "fee") {
+          const v1::Order& o = chain_of[c].first->order;
+          settled.push_back({o.id(), o.merchant_id(),
+                             o.has_redeem_time() ? core::FromProto(o.redeem_time()) : now});
+        }
         if (t.code == "clawback" && absl::StrContains(t.debit_account_id, ".held.")) {
           clawed_from_held.emplace_back(absl::StripSuffix(t.id, ":clawback"));
         }
       }
     }
+    QRCLOUD_RETURN_IF_ERROR(ledger_.AddSettledOrders(tx, settled));
     QRCLOUD_RETURN_IF_ERROR(ledger_.AddHolds(tx, holds));
     // Taken back while held: never released.
     return ledger_.SetHoldOutcome(tx, clawed_from_held, "clawed_back", now);
@@ -431,12 +440,84 @@ absl::Status SettlementLogic::OnAgentEvent(const std::string& type, const v1::Ag
     return absl::OkStatus();
   }
   if (type == core::kAgentMerchantLinked) {
-    return ledger_.LinkMerchant(link->merchant_id(), link->agent_id(),
-                                core::FromProto(link->link_time()));
+    return OnLink(link->merchant_id(), link->agent_id(), core::FromProto(link->link_time()));
   }
   if (type == core::kAgentMerchantUnlinked) {
     return ledger_.UnlinkMerchant(link->merchant_id(), link->agent_id(),
                                   core::FromProto(link->unlink_time()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SettlementLogic::OnLink(const std::string& merchant_id, const std::string& agent_id,
+                                     absl::Time link_time) {
+  const absl::Time now = clock_.Now();
+  std::vector<std::pair<std::string, std::string>> refused;  // order, reason
+  QRCLOUD_RETURN_IF_ERROR(runner_.Run([&](store::Tx& tx) -> absl::Status {
+    refused.clear();
+    QRCLOUD_RETURN_IF_ERROR(ledger_.LinkMerchant(tx, merchant_id, agent_id, link_time));
+    // Orders of the merchant redeemed since the link and settled before it
+    // was heard: their commissions, as they would have been posted then.
+    QRCLOUD_ASSIGN_OR_RETURN(auto orders, ledger_.SettledOrdersSince(tx, merchant_id, link_time));
+    if (orders.empty()) return absl::OkStatus();
+    QRCLOUD_ASSIGN_OR_RETURN(MysqlLedger::AgentBook agents, ledger_.Agents(tx, {merchant_id}));
+    auto find_agent = [&agents](absl::string_view id) -> const AgentTerms* {
+      auto it = agents.agents.find(std::string(id));
+      return it == agents.agents.end() ? nullptr : &it->second;
+    };
+    std::vector<std::string> ids;
+    for (const auto& o : orders) {
+      ids.push_back(absl::StrCat("order:", o.order_id, ":fee"));
+      ids.push_back(absl::StrCat("order:", o.order_id, ":fee:refund"));
+    }
+    absl::flat_hash_map<std::string, ledger::Transfer> found;
+    QRCLOUD_ASSIGN_OR_RETURN(auto transfers, ledger_.FindTransfers(tx, ids));
+    for (auto& t : transfers) found.emplace(t.id, std::move(t));
+    std::vector<std::vector<ledger::Transfer>> chains;
+    std::vector<std::string> chain_order;
+    for (const auto& o : orders) {
+      const std::string fee_id = absl::StrCat("order:", o.order_id, ":fee");
+      auto fee = found.find(fee_id);
+      // Refunded since: nothing was earned.
+      if (fee == found.end() || found.contains(absl::StrCat(fee_id, ":refund"))) continue;
+      const std::string agent = agents.AgentAt(merchant_id, o.redeem_time);
+      if (agent.empty()) continue;
+      v1::Order order;
+      order.set_id(o.order_id);
+      order.set_merchant_id(merchant_id);
+      auto earned = CommissionsFor(order, fee->second, AgentChain(agent, find_agent));
+      if (!earned.ok()) {
+        refused.emplace_back(o.order_id, std::string(earned.status().message()));
+        continue;
+      }
+      if (earned->empty()) continue;
+      for (size_t i = 0; i + 1 < earned->size(); ++i) (*earned)[i].flags.linked = true;
+      chains.push_back(*std::move(earned));
+      chain_order.push_back(o.order_id);
+    }
+    QRCLOUD_ASSIGN_OR_RETURN(auto results, ledger_.CreateChains(tx, chains, now));
+    std::vector<std::pair<std::string, absl::Time>> holds;
+    for (size_t c = 0; c < chains.size(); ++c) {
+      for (size_t i = 0; i < chains[c].size(); ++i) {
+        if (results[c][i] == ledger::CreateResult::kOk) {
+          holds.emplace_back(chains[c][i].id, now + options_.holding_period);
+        } else if (!Accepted(results[c][i])) {
+          refused.emplace_back(chain_order[c], absl::StrCat(chains[c][i].id, ": ",
+                                                            ledger::ResultMessage(results[c][i])));
+          break;
+        }
+      }
+    }
+    return ledger_.AddHolds(tx, holds);
+  }));
+  for (const auto& [order, reason] : refused) {
+    const std::string key = absl::StrCat(core::kAgentMerchantLinked, ":", merchant_id, ":", order);
+    spdlog::error("settlement: {} parked: {}", key, reason);
+    QRCLOUD_RETURN_IF_ERROR(
+        ledger_.Park(key, reason,
+                     absl::StrCat(R"({"merchantId":")", merchant_id, R"(","agentId":")", agent_id,
+                                  R"(","orderId":")", order, R"("})"),
+                     now));
   }
   return absl::OkStatus();
 }

@@ -96,6 +96,10 @@ class SettlementLogic {
 
  private:
   // One cut of OnOrders: no refund in it refers to a redemption in it.
+  // A merchant's link to an agent, heard: kept, and the commissions of its
+  // orders redeemed since and settled before it was heard posted.
+  absl::Status OnLink(const std::string& merchant_id, const std::string& agent_id,
+                      absl::Time link_time);
   absl::Status PostOrders(const std::vector<const OrderEvent*>& events);
   // One cut of OnPartnerEvents: no reversal in it of an order attributed in it.
   // One unit of work for `events`. Not `careful`, it takes the scans for

@@ -17,7 +17,7 @@
 # with its fee's transfer, a scan with its row in settled_scans, written in
 # the unit of the accrual that pays it).
 # Then, as the reference, dumps exactly the rows settlement wrote (its
-# transfers, their entries, the settled scans and the holds) with
+# transfers, their entries, the settled scans and orders, and the holds) with
 # mariadb-dump's extended inserts and times loading them into empty copies of
 # the same tables.
 set -euo pipefail
@@ -92,6 +92,7 @@ rate=$(awk -v n="$events_total" -v s="$settle_s" 'BEGIN {printf "%.0f", n / s}')
 transfers=$(sql -e "SELECT COUNT(*) FROM $db.ledger_transfers")
 entries=$(sql -e "SELECT COUNT(*) FROM $db.ledger_entries")
 holds=$(sql -e "SELECT COUNT(*) FROM $db.holds")
+settled_orders=$(sql -e "SELECT COUNT(*) FROM $db.settled_orders")
 # Every fee 1.00; every accrual 0.05 for each scan it pays.
 problems=$(sql -e "SELECT COUNT(*) FROM $db.ledger_transfers t LEFT JOIN
   (SELECT transfer_id, COUNT(*) AS n FROM $db.settled_scans GROUP BY transfer_id) s
@@ -103,24 +104,25 @@ dump=$env_dir/rows.sql
 mariadb-dump --no-defaults -h127.0.0.1 -P"$QRCLOUD_MYSQL_PORT" -u"$QRCLOUD_MYSQL_USER" \
   -p"$QRCLOUD_MYSQL_PASSWORD" --no-create-info --extended-insert --net-buffer-length=1048576 \
   --skip-lock-tables --skip-add-locks --skip-disable-keys --skip-triggers \
-  "$db" ledger_transfers ledger_entries settled_scans holds >"$dump"
+  "$db" ledger_transfers ledger_entries settled_scans settled_orders holds >"$dump"
 sql -e "DROP DATABASE IF EXISTS ${db}_ref; CREATE DATABASE ${db}_ref;
   CREATE TABLE ${db}_ref.ledger_transfers LIKE $db.ledger_transfers;
   CREATE TABLE ${db}_ref.ledger_entries LIKE $db.ledger_entries;
   CREATE TABLE ${db}_ref.settled_scans LIKE $db.settled_scans;
+  CREATE TABLE ${db}_ref.settled_orders LIKE $db.settled_orders;
   CREATE TABLE ${db}_ref.holds LIKE $db.holds;"
 r0=$(date +%s.%N)
 sql "${db}_ref" <"$dump"
 r1=$(date +%s.%N)
 ref_s=$(awk -v a="$r0" -v b="$r1" 'BEGIN {printf "%.2f", b - a}')
 ref_rate=$(awk -v n="$events_total" -v s="$ref_s" 'BEGIN {printf "%.0f", n / s}')
-ref_rows=$(sql -e "SELECT (SELECT COUNT(*) FROM ${db}_ref.ledger_transfers) + (SELECT COUNT(*) FROM ${db}_ref.ledger_entries) + (SELECT COUNT(*) FROM ${db}_ref.settled_scans) + (SELECT COUNT(*) FROM ${db}_ref.holds)")
+ref_rows=$(sql -e "SELECT (SELECT COUNT(*) FROM ${db}_ref.ledger_transfers) + (SELECT COUNT(*) FROM ${db}_ref.ledger_entries) + (SELECT COUNT(*) FROM ${db}_ref.settled_scans) + (SELECT COUNT(*) FROM ${db}_ref.settled_orders) + (SELECT COUNT(*) FROM ${db}_ref.holds)")
 statements=$(grep -c '^INSERT' "$dump")
 
 echo "settlement_bench: $orders order.redeemed events of $merchants merchants, $scans partner.scan_valid events of 100 partners"
 echo "| what | rows | seconds | events/s |"
 echo "| --- | ---: | ---: | ---: |"
-echo "| qrcloud-settlement: streams → ledger (events written in ${write_s} s) | $transfers transfers + $entries entries + $scans settled scans + $holds holds | $settle_s | $rate |"
+echo "| qrcloud-settlement: streams → ledger (events written in ${write_s} s) | $transfers transfers + $entries entries + $scans settled scans + $settled_orders settled orders + $holds holds | $settle_s | $rate |"
 echo "| MariaDB alone: the same rows, $statements extended INSERTs | $ref_rows | $ref_s | $ref_rate |"
 echo "ratio settlement / raw inserts: $(awk -v a="$rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}'); transfers of another amount than expected: $problems"
 [ "$problems" = 0 ]
