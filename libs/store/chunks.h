@@ -1,7 +1,6 @@
 // Many rows in few round trips: multi-row INSERTs and IN-list SELECTs cut
 // into chunks of a few fixed sizes, so that a batch of a thousand rows is a
 // handful of statements and the pool prepares only a few shapes of each.
-// (The settlement ledger's store does the same with its own copy.)
 //
 //   QRCLOUD_RETURN_IF_ERROR(store::ExecuteInChunks<Row>(conn, rows,
 //       [](size_t n) { return absl::StrCat("INSERT INTO t (a, b) VALUES ", store::Rows(n, 2)); },

@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "libs/store/chunks.h"
 #include "services/settlement/settlement_rules.h"
 
 namespace qrcloud::settlement {
@@ -80,65 +81,16 @@ v1::LedgerEntry EntryOf(const store::Row& r) {
   return e;
 }
 
-std::string Marks(size_t n) {
-  std::vector<std::string> marks(n, "?");
-  return absl::StrJoin(marks, ", ");
-}
+using store::Add;
+using store::ExecuteInChunks;
+using store::Marks;
+using store::QueryInChunks;
+using store::Rows;
 
 store::Params Ids(const std::vector<std::string>& ids) {
   store::Params params;
   for (const auto& id : ids) params.emplace_back(id);
   return params;
-}
-
-// Rows per multi-row statement: a few sizes only, so the statements the
-// pool prepares stay few.
-size_t ChunkSize(size_t left) {
-  for (size_t n : {512, 64, 8}) {
-    if (left >= n) return n;
-  }
-  return 1;
-}
-
-std::string Rows(size_t n, size_t columns) {
-  std::vector<std::string> marks(columns, "?");
-  const std::string row = absl::StrCat("(", absl::StrJoin(marks, ", "), ")");
-  std::vector<std::string> rows(n, row);
-  return absl::StrJoin(rows, ", ");
-}
-
-// Writes `all` with multi-row statements: `sql(n)` for n rows, each row's
-// values added by `values`.
-template <typename T>
-absl::Status ExecuteInChunks(store::Connection& conn, const std::vector<T>& all,
-                             const std::function<std::string(size_t n)>& sql,
-                             const std::function<void(const T&, store::Params&)>& values) {
-  for (size_t at = 0; at < all.size();) {
-    const size_t n = ChunkSize(all.size() - at);
-    store::Params params;
-    for (size_t i = at; i < at + n; ++i) values(all[i], params);
-    QRCLOUD_RETURN_IF_ERROR(conn.Execute(sql(n), params).status());
-    at += n;
-  }
-  return absl::OkStatus();
-}
-
-// Reads the rows of `sql(n)` for `keys`, n of them at a time in its IN list.
-absl::Status QueryInChunks(store::Connection& conn, const std::vector<std::string>& keys,
-                           const std::function<std::string(size_t n)>& sql,
-                           const std::function<void(const store::Row&)>& row) {
-  for (size_t at = 0; at < keys.size();) {
-    const size_t n = ChunkSize(keys.size() - at);
-    store::Params params(keys.begin() + at, keys.begin() + at + n);
-    QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn.Query(sql(n), params));
-    for (const auto& r : rows) row(r);
-    at += n;
-  }
-  return absl::OkStatus();
-}
-
-void Add(store::Params& params, std::initializer_list<store::Value> values) {
-  params.insert(params.end(), values.begin(), values.end());
 }
 
 int64_t AccountFlagBits(const ledger::AccountFlags& f) {
