@@ -166,7 +166,8 @@ absl::StatusOr<Order> NodeLogic::Apply(const std::string& order_id, DeskAction a
     QRCLOUD_ASSIGN_OR_RETURN(out, orders_.Get(tx, order_id, /*for_update=*/false));
     return tx.AppendEvent(ordering::OrderEvent(StatusEventType(action), out)).status();
   }));
-  feed_.Publish(Order::LandingStatus_Name(out.landing_status()), out);
+  // The change as the contract names it: "accepted", "rejected", "paid", "settled".
+  feed_.Publish(absl::AsciiStrToLower(Order::LandingStatus_Name(out.landing_status())), out);
   return out;
 }
 

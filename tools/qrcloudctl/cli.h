@@ -153,6 +153,15 @@ int AuditShowCommand(Context&, const Args&, const Command&);
 int AuditDecideCommand(Context&, const Args&, const Command&);  // approve, reject
 int LedgerCheckCommand(Context&, const Args&, const Command&);
 int CallCommand(Context&, const Args&, const Command&);
+// desk_commands.cc: the landing node's desk.
+int DeskOrdersCommand(Context&, const Args&, const Command&);
+int DeskStepCommand(Context&, const Args&, const Command&);  // accept, reject, paid, settle
+int DeskTablesCommand(Context&, const Args&, const Command&);
+int DeskSoldOutCommand(Context&, const Args&, const Command&);
+int DeskShiftCommand(Context&, const Args&, const Command&);
+int DeskSyncCommand(Context&, const Args&, const Command&);
+int DeskParkedCommand(Context&, const Args&, const Command&);
+int DeskRedeemCommand(Context&, const Args&, const Command&);
 
 }  // namespace qrcloud::ctl
 

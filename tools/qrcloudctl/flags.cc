@@ -37,3 +37,14 @@ ABSL_FLAG(bool, stdin, false,
 ABSL_FLAG(std::string, content_type, "",
           "media upload: the file's type (default from its name: .png, .jpg, .jpeg)");
 ABSL_FLAG(bool, man, false, "help: print the manual page (roff)");
+ABSL_FLAG(std::string, node, "",
+          "desk: host:port of the landing node's gRPC API (default localhost:50060)");
+ABSL_FLAG(std::string, desk_token_file, "",
+          "desk: the node's desk token, desk-token in its --data_dir (default "
+          "/var/lib/qrcloud-landing/desk-token)");
+ABSL_FLAG(bool, watch, false,
+          "desk orders: the open orders, then every change as it happens, until Ctrl-C");
+ABSL_FLAG(std::string, table, "", "desk orders: only this table's");
+ABSL_FLAG(int, limit, 0, "desk orders: at most this many, newest first (default 50, at most 500)");
+ABSL_FLAG(bool, off, false, "desk soldout: the item is available again");
+ABSL_FLAG(bool, force, false, "desk shift close: close though records still wait for the center");

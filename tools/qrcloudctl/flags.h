@@ -40,5 +40,13 @@ ABSL_DECLARE_FLAG(std::string, photo);
 ABSL_DECLARE_FLAG(bool, stdin);
 ABSL_DECLARE_FLAG(std::string, content_type);
 ABSL_DECLARE_FLAG(bool, man);
+// desk (the landing node).
+ABSL_DECLARE_FLAG(std::string, node);
+ABSL_DECLARE_FLAG(std::string, desk_token_file);
+ABSL_DECLARE_FLAG(bool, watch);
+ABSL_DECLARE_FLAG(std::string, table);
+ABSL_DECLARE_FLAG(int, limit);
+ABSL_DECLARE_FLAG(bool, off);
+ABSL_DECLARE_FLAG(bool, force);
 
 #endif  // QRCLOUD_TOOLS_QRCLOUDCTL_FLAGS_H_
