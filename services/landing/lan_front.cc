@@ -92,7 +92,8 @@ http::Response HtmlError(const absl::Status& s) {
           .headers = {{"content-type", "text/html; charset=utf-8"}, {"cache-control", "no-store"}},
           .body = absl::StrCat(
               "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
-              "content=\"width=device-width,initial-scale=1\"><title>qrcloud</title><body "
+              "content=\"width=device-width,initial-scale=1\"><link rel=\"icon\" "
+              "href=\"data:,\"><title>qrcloud</title><body "
               "style=\"font-family:sans-serif;padding:1.5em\"><h1>😕</h1><p id=\"error\">",
               HtmlEscape(s.message()), "</p></body></html>")};
 }
@@ -199,6 +200,7 @@ std::string RenderTablePage(const v1::LandingTable& table, const v1::Menu& menu,
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,">
 <title>)html",
                       HtmlEscape(menu.merchant_name()), " · ", HtmlEscape(table.name()),
                       R"html(</title>
