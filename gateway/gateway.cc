@@ -24,6 +24,8 @@ namespace qrcloud::gateway {
 namespace {
 
 constexpr char kRequestIdHeader[] = "x-request-id";
+// The device as scans key it, for the backends (libs/rpc CallContext::device).
+constexpr char kDeviceHeader[] = "x-qrcloud-device";
 
 bool AcceptableRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -302,12 +304,18 @@ void Gateway::Handle(http::Request&& req, http::Responder respond) {
 std::vector<std::pair<std::string, std::string>> Gateway::BackendMetadata(
     const http::Request& req, const std::string& request_id) const {
   std::vector<std::pair<std::string, std::string>> metadata;
-  metadata.reserve(3);
+  metadata.reserve(4);
   metadata.emplace_back(kRequestIdHeader, request_id);
   if (const std::string_view authorization = req.Header("authorization"); !authorization.empty()) {
     metadata.emplace_back("authorization", std::string(authorization));
   }
-  metadata.emplace_back("x-forwarded-for", ClientAddress(req, options_.trust_forwarded_for));
+  std::string client = ClientAddress(req, options_.trust_forwarded_for);
+  // The device as scans key it, so that an order can be attributed to a
+  // partner's link scanned on the same phone (docs/partners.md).
+  if (scan_path_)
+    metadata.emplace_back(kDeviceHeader,
+                          scan_path_->DeviceOf(client, std::string(req.Header("user-agent"))));
+  metadata.emplace_back("x-forwarded-for", std::move(client));
   return metadata;
 }
 

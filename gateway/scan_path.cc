@@ -366,6 +366,11 @@ ScanPath::ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisP
       sessions_(sessions),
       device_key_(core::Sha256(options_.address_salt)) {}
 
+std::string ScanPath::DeviceOf(absl::string_view client_address,
+                               absl::string_view user_agent) const {
+  return core::KeyedHashHex(device_key_, absl::StrCat(client_address, "|", user_agent), 16);
+}
+
 void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
                       const std::string& client_address, http::Responder respond) {
   const auto slug = core::NormalizeSlug(slug_text);
@@ -407,7 +412,7 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
   event.client = core::ClassifyUserAgent(user_agent);
   event.bot = event.client == core::ClientClass::kBot;
   event.head = req.method == "HEAD";
-  event.device = core::KeyedHashHex(device_key_, absl::StrCat(client_address, "|", user_agent), 16);
+  event.device = DeviceOf(client_address, user_agent);
   event.source = core::KeyedHashHex(device_key_, client_address, 16);
   event.referer_host = RefererHost(std::string(req.Header("referer")));
   // A person's app sends its session with the scan: the scan joins their

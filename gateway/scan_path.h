@@ -139,6 +139,10 @@ class ScanPath {
   ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis,
            ScanOptions options, auth::SessionStore* sessions = nullptr);
 
+  // The device of a client, as scans key it: a keyed hash of its address and
+  // user agent (16 hex digits).
+  std::string DeviceOf(absl::string_view client_address, absl::string_view user_agent) const;
+
   // Handles GET or HEAD /s/{slug}; `slug_text` is the path segment.
   void Handle(const http::Request& req, const std::string& slug_text,
               const std::string& client_address, http::Responder respond);

@@ -104,6 +104,7 @@ v1::Order OrderBook::NewOrder(absl::string_view account_id, const Offer& offer, 
   order.set_state(v1::Order::CONFIRMED);
   order.set_source(options_.source);
   order.set_platform_code(request.platform_code);
+  order.set_buyer_device(request.device);
   core::ToProto(now, order.mutable_create_time());
   for (const v1::OrderItem& line : request.items) *order.add_items() = line;
   order.set_table(request.table);

@@ -41,6 +41,9 @@ struct PlaceRequest {
   int32_t quantity = 0;    // 0 means 1
   std::optional<Location> location;
   std::string platform_code;  // the partner platform it came through, if any
+  // The buyer's device (CallContext::device), for the order.placed event
+  // only (Order.buyer_device): not stored, not answered.
+  std::string device;
   // An order of several items (a landing node's table order; empty at the
   // center): each line's menu item, name, quantity and unit price, as the
   // offer's owner priced them. With lines the order's quantity is their sum

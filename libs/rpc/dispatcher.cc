@@ -127,6 +127,7 @@ absl::Status Dispatcher::Serve(grpc::CallbackServerContext* ctx, const std::stri
   call.deadline = absl::FromChrono(ctx->deadline());
   call.client_address = Metadata(ctx, "x-forwarded-for");
   if (call.client_address.empty()) call.client_address = PeerHost(ctx->peer());
+  call.device = Metadata(ctx, kDeviceHeader);
 
   if (ctx->IsCancelled()) return absl::CancelledError("the client cancelled the call");
   auto policy = policies_.find(method);

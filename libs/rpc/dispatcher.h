@@ -42,6 +42,7 @@
 namespace qrcloud::rpc {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
+inline constexpr char kDeviceHeader[] = "x-qrcloud-device";
 
 // The largest answer the Redis idempotency layer keeps for retries; a retry
 // of a call whose answer was larger gets ALREADY_EXISTS. Methods that can
@@ -58,6 +59,10 @@ struct CallContext {
   // a direct gRPC client, the peer's host. Good for throttling and logs,
   // never for authorisation.
   std::string client_address;
+  // The caller's device as the gateway keys it (x-qrcloud-device: a keyed
+  // hash of address and user agent, as the scan path's), or "" for a direct
+  // gRPC client. For attribution only, never for authorisation.
+  std::string device;
 
   // For methods whose auth is REQUIRED or API_KEY, where it is never null.
   const auth::Principal& caller() const { return *principal; }

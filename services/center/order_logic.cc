@@ -33,8 +33,9 @@ Order& WithImage(Order& o) {
   return o;
 }
 
-ordering::PlaceRequest PlaceRequestOf(const v1::CreateOrderRequest& req) {
+ordering::PlaceRequest PlaceRequestOf(const v1::CreateOrderRequest& req, std::string device) {
   ordering::PlaceRequest r;
+  r.device = std::move(device);
   r.request_id = req.request_id();
   r.quantity = req.quantity();
   if (req.has_location())
@@ -84,7 +85,7 @@ absl::StatusOr<ordering::Offer> OfferOf(const Campaign& c) {
 absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOrderRequest& req,
                                 v1::CreateOrderResponse& resp) {
   QRCLOUD_RETURN_IF_ERROR(RequireBuyer(call.caller()));
-  const ordering::PlaceRequest request = PlaceRequestOf(req);
+  const ordering::PlaceRequest request = PlaceRequestOf(req, call.device);
   QRCLOUD_RETURN_IF_ERROR(ordering::CheckRequest(request).status());
   // The same request id returns the same order, whatever happened since:
   // looked up in the same query as the campaign's terms.
@@ -103,6 +104,7 @@ absl::Status OrderLogic::Create(const rpc::CallContext& call, const v1::CreateOr
   QRCLOUD_ASSIGN_OR_RETURN(ordering::Offer offer, OfferOf(terms->campaign));
   QRCLOUD_ASSIGN_OR_RETURN(*resp.mutable_order(),
                            book_.Place(call.caller().account_id, offer, request));
+  resp.mutable_order()->clear_buyer_device();  // for the event only
   WithImage(*resp.mutable_order());
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 #include "services/partner/mysql_partner_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/core/status.h"
 #include "libs/store/json_rows.h"
 #include "libs/store/mysql.h"
@@ -151,22 +152,53 @@ absl::StatusOr<core::WindowHistory> MysqlTrafficStore::History(store::Tx& tx,
 }
 
 absl::StatusOr<std::vector<ValidScan>> MysqlTrafficStore::ValidScansOf(
-    store::Tx& tx, absl::string_view account, absl::string_view merchant_id, absl::Time from,
-    absl::Time to, int limit) {
+    store::Tx& tx, absl::string_view account, absl::string_view device,
+    absl::string_view merchant_id, absl::Time from, absl::Time to, int limit) {
+  // One SELECT per way of knowing the buyer, each on its own index.
+  constexpr char kSelect[] =
+      "SELECT event_id, partner_id, placement_id, merchant_id, account, device, time_ms "
+      "FROM placement_scans WHERE ";
+  constexpr char kWhere[] =
+      " = ? AND merchant_id = ? AND valid = 1 AND time_ms >= ? AND time_ms <= ?";
+  std::vector<std::string> parts;
+  store::Params params;
+  for (const auto& [column, value] : {std::pair{"account", account}, std::pair{"device", device}}) {
+    if (value.empty()) continue;
+    parts.push_back(absl::StrCat("(", kSelect, column, kWhere, ")"));
+    params.insert(params.end(), {std::string(value), std::string(merchant_id),
+                                 absl::ToUnixMillis(from), absl::ToUnixMillis(to)});
+  }
+  if (parts.empty()) return std::vector<ValidScan>{};
+  params.push_back(static_cast<int64_t>(limit));
   QRCLOUD_ASSIGN_OR_RETURN(
       std::vector<store::Row> rows,
-      store::ConnectionOf(tx).Query(
-          "SELECT event_id, partner_id, placement_id, merchant_id, account, time_ms "
-          "FROM placement_scans WHERE account = ? AND merchant_id = ? AND valid = 1 "
-          "AND time_ms >= ? AND time_ms <= ? ORDER BY time_ms DESC, event_id DESC LIMIT ?",
-          {std::string(account), std::string(merchant_id), absl::ToUnixMillis(from),
-           absl::ToUnixMillis(to), static_cast<int64_t>(limit)}));
+      store::ConnectionOf(tx).Query(absl::StrCat(absl::StrJoin(parts, " UNION "),
+                                                 " ORDER BY time_ms DESC, event_id DESC LIMIT ?"),
+                                    params));
   std::vector<ValidScan> out;
   for (const store::Row& r : rows) {
     out.push_back({r.String("event_id"), r.String("partner_id"), r.String("placement_id"),
-                   r.String("merchant_id"), r.String("account"), r.Int("time_ms")});
+                   r.String("merchant_id"), r.String("account"), r.Int("time_ms"),
+                   r.String("device")});
   }
   return out;
+}
+
+absl::Status MysqlTrafficStore::PutOrderDevice(store::Tx& tx, absl::string_view order_id,
+                                               absl::string_view device) {
+  return store::ConnectionOf(tx)
+      .Execute("INSERT IGNORE INTO order_devices (order_id, device) VALUES (?, ?)",
+               {std::string(order_id), std::string(device)})
+      .status();
+}
+
+absl::StatusOr<std::string> MysqlTrafficStore::OrderDevice(store::Tx& tx,
+                                                           absl::string_view order_id) {
+  QRCLOUD_ASSIGN_OR_RETURN(
+      std::vector<store::Row> rows,
+      store::ConnectionOf(tx).Query("SELECT device FROM order_devices WHERE order_id = ?",
+                                    {std::string(order_id)}));
+  return rows.empty() ? std::string() : rows[0].String("device");
 }
 
 absl::StatusOr<std::optional<AttributionRecord>> MysqlTrafficStore::Attribution(

@@ -35,9 +35,13 @@ class MysqlTrafficStore final : public TrafficStore {
   absl::StatusOr<core::WindowHistory> History(store::Tx& tx, absl::string_view placement_id,
                                               const core::ScanEvent& event) override;
   absl::StatusOr<std::vector<ValidScan>> ValidScansOf(store::Tx& tx, absl::string_view account,
+                                                      absl::string_view device,
                                                       absl::string_view merchant_id,
                                                       absl::Time from, absl::Time to,
                                                       int limit) override;
+  absl::Status PutOrderDevice(store::Tx& tx, absl::string_view order_id,
+                              absl::string_view device) override;
+  absl::StatusOr<std::string> OrderDevice(store::Tx& tx, absl::string_view order_id) override;
   absl::StatusOr<std::optional<AttributionRecord>> Attribution(store::Tx& tx,
                                                                absl::string_view order_id) override;
   absl::Status PutAttribution(store::Tx& tx, const AttributionRecord& record) override;

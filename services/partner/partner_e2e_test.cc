@@ -218,9 +218,12 @@ TEST_CASE(
   INFO(order.body);
   REQUIRE(order.status == 200);
   const std::string order_id = order.At("order.id");
+  // (From another phone: the same address and browser would be the same
+  // device to the platform, docs/partners.md.)
   auto stranger = w.flow->NewAccount("PERSON");
-  ApiResponse other = stranger->Post("/v1/campaigns/" + campaign_id + "/orders",
-                                     absl::StrCat(R"({"requestId":")", core::NewId(), R"("})"));
+  ApiResponse other = stranger->Call("POST", "/v1/campaigns/" + campaign_id + "/orders",
+                                     absl::StrCat(R"({"requestId":")", core::NewId(), R"("})"),
+                                     {{"user-agent", "Mozilla/5.0 (Linux; Android 12) Mobile"}});
   REQUIRE(other.status == 200);
   for (const ApiResponse* o : {&order, &other}) {
     REQUIRE(merchant
@@ -300,6 +303,54 @@ TEST_CASE(
   CHECK(w.Scan("GET", target, "Mozilla/5.0 (Linux; Android 13; Pixel) Mobile Safari") == 302);
   stats = w.StatsWhen(*partner, id, "scans", "7");
   CHECK(stats.At("validScans") == "2");
+}
+
+TEST_CASE("A link scanned on a phone before signing in earns on the order placed from it") {
+  World w;
+  std::string mid;
+  auto merchant = w.flow->QualifiedMerchant(&mid);
+  ApiResponse campaign = w.flow->PublishCampaign(*merchant, mid, kOffer);
+  REQUIRE(campaign.At("state") == "PUBLISHED");
+  const std::string campaign_id = campaign.At("id");
+  std::string id, code;
+  auto partner = w.ApprovedPartner(&id, &code);
+  ApiResponse placement = partner->Post(
+      "/v1/partners/me/placements", R"({"campaignId":")" + campaign_id + R"(","channel":"PRINT"})");
+  REQUIRE(placement.status == 200);
+  const std::string link = placement.At("shortUrl");
+  const std::string slug = link.substr(link.find("/s/") + 3, link.find('?') - link.find("/s/") - 3);
+  // Someone scans the sticker with the phone's camera, not signed in.
+  constexpr char kPhone[] = "Mozilla/5.0 (Linux; Android 14; Redmi Note 13) Mobile Safari/537.36";
+  CHECK(w.Scan("GET", "/s/" + slug + "?p=" + code, kPhone) == 302);
+  w.StatsWhen(*partner, id, "validScans", "1");
+  // Then signs in on that phone and orders; someone else orders from
+  // another phone. Only the first order is the partner's.
+  auto order_from = [&](const char* user_agent) {
+    auto person = w.flow->NewAccount("PERSON");
+    ApiResponse order = person->Call("POST", "/v1/campaigns/" + campaign_id + "/orders",
+                                     absl::StrCat(R"({"requestId":")", core::NewId(), R"("})"),
+                                     {{"user-agent", user_agent}});
+    INFO(order.body);
+    REQUIRE(order.status == 200);
+    CHECK_FALSE(absl::StrContains(order.body, "buyerDevice"));  // for the event only
+    REQUIRE(merchant
+                ->Post("/v1/receipts:redeem",
+                       absl::StrCat(R"({"token":")", order.At("order.receipt.token"), R"("})"))
+                .status == 200);
+    return order.At("order.id");
+  };
+  const std::string from_phone = order_from(kPhone);
+  const std::string from_elsewhere =
+      order_from("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile Safari");
+  ApiResponse stats = w.StatsWhen(*partner, id, "orders", "1");
+  INFO(stats.body);
+  CHECK(stats.At("orders") == "1");
+  REQUIRE(WaitFor([&] { return StreamCaughtUp(w.flow->redis(), "orders", "partner-orders"); },
+                  absl::Seconds(15)));
+  const auto attributed = w.EventsOf("partner.order_attributed", "partnerId", id);
+  REQUIRE(attributed.size() == 1);
+  CHECK(JsonAt(attributed[0], "orderId") == from_phone);
+  CHECK(w.EventsOf("partner.order_attributed", "orderId", from_elsewhere).empty());
 }
 
 TEST_CASE("Bad terms are refused naming the field, and nothing is written") {

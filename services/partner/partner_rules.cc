@@ -115,14 +115,16 @@ absl::Time AttributionFrom(const v1::Order& order) {
   return AttributionTo(order) - kAttributionWindow;
 }
 
-std::optional<ValidScan> Attribute(const v1::Order& order, const std::vector<ValidScan>& candidates,
+std::optional<ValidScan> Attribute(const v1::Order& order, absl::string_view device,
+                                   const std::vector<ValidScan>& candidates,
                                    const std::function<bool(const std::string&)>& approved) {
   if (order.account_id().empty()) return std::nullopt;
   const int64_t from = absl::ToUnixMillis(AttributionFrom(order));
   const int64_t to = absl::ToUnixMillis(AttributionTo(order));
   std::optional<ValidScan> best;
   for (const ValidScan& s : candidates) {
-    if (s.account != order.account_id() || s.merchant_id != order.merchant_id()) continue;
+    const bool buyers = s.account == order.account_id() || (!device.empty() && s.device == device);
+    if (!buyers || s.merchant_id != order.merchant_id()) continue;
     if (s.time_ms < from || s.time_ms > to) continue;
     // Ties (the same millisecond) go to the later event id: ULIDs sort by time.
     if (best && (s.time_ms < best->time_ms ||

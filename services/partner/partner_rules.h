@@ -88,6 +88,7 @@ struct ValidScan {
   std::string merchant_id;
   std::string account;  // the signed-in person who scanned, or ""
   int64_t time_ms = 0;
+  std::string device;  // the scan path's key of the phone (address and user agent)
 };
 
 // The earliest time a valid scan may have for `order` to be attributed to
@@ -98,11 +99,15 @@ absl::Time AttributionTo(const v1::Order& order);
 // The valid scan `order` is attributed to, among `candidates` (any order):
 // the latest one made by the order's buyer at the order's merchant within
 // kAttributionWindow before the order, on a partner `approved` says is
-// APPROVED. None for an order without a buyer account (a landing table's).
+// APPROVED. The buyer made a scan when it was signed in as the order's
+// account, or when it came from `device`, the device the order was placed
+// from (the same phone before signing in; "" when unknown). None for an
+// order without a buyer account (a landing table's).
 // Self-orders: the center takes orders from PERSON accounts only, so the
 // merchant's own accounts (owner, staff) never buy, and a scan carries the
 // account of a signed-in PERSON only; the buyer must be the scanner.
-std::optional<ValidScan> Attribute(const v1::Order& order, const std::vector<ValidScan>& candidates,
+std::optional<ValidScan> Attribute(const v1::Order& order, absl::string_view device,
+                                   const std::vector<ValidScan>& candidates,
                                    const std::function<bool(const std::string&)>& approved);
 
 // The partner's share of `total`: `cps_bps` basis points, rounded half away

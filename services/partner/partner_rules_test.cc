@@ -135,20 +135,47 @@ TEST_CASE("An order goes to the buyer's last valid scan at its merchant within 7
       ScanAt("d", "p4", now - absl::Minutes(30), "buyer", "another merchant"),
       ScanAt("e", "p5", now + absl::Minutes(1)),  // after the order
   };
-  auto chosen = Attribute(order, scans, all);
+  auto chosen = Attribute(order, "", scans, all);
   REQUIRE(chosen.has_value());
   CHECK(chosen->event_id == "b");
   CHECK(chosen->placement_id == "pl-p2");
 
   // Older than 7 days: none.
-  CHECK_FALSE(Attribute(order, {ScanAt("old", "p1", now - absl::Hours(24 * 7 + 1))}, all));
-  CHECK(Attribute(order, {ScanAt("edge", "p1", now - absl::Hours(24 * 7))}, all));
+  CHECK_FALSE(Attribute(order, "", {ScanAt("old", "p1", now - absl::Hours(24 * 7 + 1))}, all));
+  CHECK(Attribute(order, "", {ScanAt("edge", "p1", now - absl::Hours(24 * 7))}, all));
   // No buyer account (a landing table's order): none.
   v1::Order anonymous = order;
   anonymous.clear_account_id();
-  CHECK_FALSE(Attribute(anonymous, scans, all));
+  CHECK_FALSE(Attribute(anonymous, "", scans, all));
   // The last touch's partner is suspended: nobody gets it.
-  CHECK_FALSE(Attribute(order, scans, [](const std::string& p) { return p != "p2"; }));
+  CHECK_FALSE(Attribute(order, "", scans, [](const std::string& p) { return p != "p2"; }));
+}
+
+TEST_CASE("A scan made on the ordering phone before signing in counts as the buyer's") {
+  const absl::Time now = absl::FromUnixSeconds(1800000000);
+  const auto all = [](const std::string&) { return true; };
+  const v1::Order order = OrderAt(now);
+  auto on = [](ValidScan s, std::string device) {
+    s.device = std::move(device);
+    return s;
+  };
+  const std::vector<ValidScan> scans = {
+      ScanAt("signed-in", "p1", now - absl::Hours(3)),
+      on(ScanAt("this-phone", "p2", now - absl::Hours(1), ""), "phone-a"),
+      on(ScanAt("other-phone", "p3", now - absl::Minutes(30), ""), "phone-b"),
+      on(ScanAt("this-phone-elsewhere", "p4", now - absl::Minutes(20), "", "another merchant"),
+         "phone-a"),
+  };
+  // The same phone's anonymous scan is the last touch at this merchant.
+  auto chosen = Attribute(order, "phone-a", scans, all);
+  REQUIRE(chosen.has_value());
+  CHECK(chosen->event_id == "this-phone");
+  // Another phone's scan never counts; without a device only the account does.
+  CHECK(Attribute(order, "phone-c", scans, all)->event_id == "signed-in");
+  CHECK(Attribute(order, "", scans, all)->event_id == "signed-in");
+  // A scan with no device (an old record) does not match an order without one.
+  CHECK(Attribute(order, "", {ScanAt("anon", "p5", now - absl::Minutes(5), "")}, all) ==
+        std::nullopt);
 }
 
 TEST_CASE("The share is basis points of the order, rounded half away from zero") {

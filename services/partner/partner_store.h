@@ -94,13 +94,16 @@ class TrafficStore {
   // scans in (time - window, time].
   virtual absl::StatusOr<core::WindowHistory> History(store::Tx& tx, absl::string_view placement_id,
                                                       const core::ScanEvent& event) = 0;
-  // The valid scans `account` made at `merchant_id` in [from, to], latest
-  // first, at most `limit`.
-  virtual absl::StatusOr<std::vector<ValidScan>> ValidScansOf(store::Tx& tx,
-                                                              absl::string_view account,
-                                                              absl::string_view merchant_id,
-                                                              absl::Time from, absl::Time to,
-                                                              int limit) = 0;
+  // The valid scans at `merchant_id` in [from, to] made by `account` or on
+  // `device` (either may be "": not asked), latest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<ValidScan>> ValidScansOf(
+      store::Tx& tx, absl::string_view account, absl::string_view device,
+      absl::string_view merchant_id, absl::Time from, absl::Time to, int limit) = 0;
+  // The device an order was placed from (its order.placed event), kept for
+  // the order's later events, which do not carry it.
+  virtual absl::Status PutOrderDevice(store::Tx& tx, absl::string_view order_id,
+                                      absl::string_view device) = 0;
+  virtual absl::StatusOr<std::string> OrderDevice(store::Tx& tx, absl::string_view order_id) = 0;
   // The order's attribution, locked, if it was decided.
   virtual absl::StatusOr<std::optional<AttributionRecord>> Attribution(
       store::Tx& tx, absl::string_view order_id) = 0;

@@ -100,12 +100,21 @@ absl::StatusOr<AttributionRecord> TrafficLogic::Decide(store::Tx& tx, const v1::
   AttributionRecord record;
   record.order_id = order.id();
   record.state = AttributionRecord::State::kNone;
+  // The phone it was placed from: in the order.placed event, kept for the
+  // later events, which do not carry it.
+  std::string device = order.buyer_device();
+  if (device.size() > 64 || order.id().size() > 32) device.clear();  // not the gateway's
+  if (!device.empty()) {
+    QRCLOUD_RETURN_IF_ERROR(traffic_.PutOrderDevice(tx, order.id(), device));
+  } else {
+    QRCLOUD_ASSIGN_OR_RETURN(device, traffic_.OrderDevice(tx, order.id()));
+  }
   std::vector<ValidScan> candidates;
   if (!order.account_id().empty()) {
     QRCLOUD_ASSIGN_OR_RETURN(
         candidates,
-        traffic_.ValidScansOf(tx, order.account_id(), order.merchant_id(), AttributionFrom(order),
-                              AttributionTo(order), kCandidates));
+        traffic_.ValidScansOf(tx, order.account_id(), device, order.merchant_id(),
+                              AttributionFrom(order), AttributionTo(order), kCandidates));
   }
   std::map<std::string, v1::Partner> partners;
   for (const ValidScan& s : candidates) {
@@ -113,10 +122,11 @@ absl::StatusOr<AttributionRecord> TrafficLogic::Decide(store::Tx& tx, const v1::
     QRCLOUD_ASSIGN_OR_RETURN(std::optional<v1::Partner> p, partners_.Get(tx, s.partner_id));
     if (p) partners[s.partner_id] = *p;
   }
-  const std::optional<ValidScan> chosen = Attribute(order, candidates, [&](const std::string& id) {
-    auto it = partners.find(id);
-    return it != partners.end() && it->second.state() == v1::Partner::APPROVED;
-  });
+  const std::optional<ValidScan> chosen =
+      Attribute(order, device, candidates, [&](const std::string& id) {
+        auto it = partners.find(id);
+        return it != partners.end() && it->second.state() == v1::Partner::APPROVED;
+      });
   if (chosen) {
     const v1::Partner& partner = partners.at(chosen->partner_id);
     record.state = AttributionRecord::State::kPlaced;
