@@ -100,7 +100,8 @@ const FieldDescriptor* FieldNamed(const Descriptor* d, const std::string& key, b
 
 class Parser {
  public:
-  explicit Parser(absl::string_view json) : p_(json.data()), end_(json.data() + json.size()) {}
+  Parser(absl::string_view json, bool ignore_unknown)
+      : p_(json.data()), end_(json.data() + json.size()), ignore_unknown_(ignore_unknown) {}
 
   bool Document(Message* message) {
     Ws();
@@ -427,8 +428,8 @@ class Parser {
       bool ambiguous = false;
       const FieldDescriptor* f = FieldNamed(d, key, ambiguous);
       if (ambiguous) return false;
-      if (f == nullptr) {  // unknown: ignored, as the events' readers ask
-        if (!Skip(depth + 1)) return false;
+      if (f == nullptr) {  // unknown: ignored if asked, else left to protobuf
+        if (!ignore_unknown_ || !Skip(depth + 1)) return false;
         continue;
       }
       if (f->is_map()) return false;
@@ -456,12 +457,14 @@ class Parser {
 
   const char* p_;
   const char* end_;
+  bool ignore_unknown_;
 };
 
 }  // namespace
 
-bool FastJsonToMessage(absl::string_view json, google::protobuf::Message* message) {
-  return Parser(json).Document(message);
+bool FastJsonToMessage(absl::string_view json, google::protobuf::Message* message,
+                       bool ignore_unknown_fields) {
+  return Parser(json, ignore_unknown_fields).Document(message);
 }
 
 }  // namespace qrcloud::core

@@ -4,9 +4,11 @@
 // messages, repeated fields, Timestamp), read with reflection in one pass.
 //
 // It decides only what it is sure of. True: `message` holds exactly what
-// protobuf's own JsonStringToMessage (with ignore_unknown_fields) gives for
-// `json`. False: "not decided here" (a shape it does not take, or input
-// protobuf may judge otherwise): clear `message` and ask protobuf's parser,
+// protobuf's own JsonStringToMessage gives for `json` (with
+// ignore_unknown_fields as `ignore_unknown_fields` says: events from newer
+// publishers may carry fields this build does not know; a request with an
+// unknown field is left to protobuf, whose error names it). False: "not decided here" (a shape it
+// does not take, or input protobuf may judge otherwise): clear `message` and ask protobuf's parser,
 // whose verdict stands. So a caller is never stricter or looser than
 // protobuf, only faster on the shapes that come in bulk:
 //
@@ -28,7 +30,8 @@
 
 namespace qrcloud::core {
 
-bool FastJsonToMessage(absl::string_view json, google::protobuf::Message* message);
+bool FastJsonToMessage(absl::string_view json, google::protobuf::Message* message,
+                       bool ignore_unknown_fields = true);
 
 }  // namespace qrcloud::core
 

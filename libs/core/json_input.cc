@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "libs/core/encoding.h"
+#include "libs/core/fast_json.h"
 #include "libs/core/status.h"
 
 namespace qrcloud::core {
@@ -102,6 +103,10 @@ absl::Status JsonError(const Descriptor* root, absl::string_view prefix, absl::s
 }  // namespace
 
 absl::Status ParseJsonInto(absl::string_view json, Message* message, absl::string_view prefix) {
+  // Most requests are well formed: read in one pass (libs/core/fast_json.h);
+  // anything else is protobuf's parser's, whose errors say what is wrong.
+  if (FastJsonToMessage(json, message, /*ignore_unknown_fields=*/false)) return absl::OkStatus();
+  message->Clear();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   auto status = google::protobuf::util::JsonStringToMessage(

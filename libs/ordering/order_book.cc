@@ -115,6 +115,10 @@ v1::Order OrderBook::NewOrder(absl::string_view account_id, const Offer& offer, 
 
 absl::StatusOr<Placed> OrderBook::Write(v1::Order& order, const Offer& offer,
                                         absl::string_view request_id) {
+  // Made before the unit (it holds neither the receipt's number nor its
+  // token), so that the unit's time, and the locks held through it, is the
+  // database's alone.
+  const store::OutboxEvent placed_event = OrderEvent(kOrderPlaced, order);
   for (int attempt = 0;; ++attempt) {
     order.mutable_receipt()->set_number(NewReceiptNumber());
     absl::StatusOr<Placed> placed = Placed::kCreated;
@@ -122,7 +126,7 @@ absl::StatusOr<Placed> OrderBook::Write(v1::Order& order, const Offer& offer,
       // The event first: the order's own write is the one that locks the
       // campaign's row (its stock), so it comes last and the lock is held
       // only until the commit, not through another statement.
-      QRCLOUD_RETURN_IF_ERROR(tx.AppendEvent(OrderEvent(kOrderPlaced, order)).status());
+      QRCLOUD_RETURN_IF_ERROR(tx.AppendEvent(placed_event).status());
       placed = orders_.Place(tx, order, offer, request_id);
       if (!placed.ok()) return placed.status();
       // Not placed (sold out, a limit, a duplicate): undo the event.

@@ -5,12 +5,17 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "libs/core/clock.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/ordering/order_book.h"
 #include "libs/ordering/test_stores.h"
+#include "libs/store/sqlite_tx.h"
 
 namespace qrcloud::ordering {
 namespace {
@@ -164,6 +169,69 @@ TEST_CASE("SQLite: an order and its outbox row commit together or not at all") {
             .code() == absl::StatusCode::kAlreadyExists);
   CHECK(s.events().size() == 1);
   CHECK(s.RedemptionCount(order.id()) == 0);
+}
+
+TEST_CASE("SQLite: units asked at once commit together, each all or nothing on its own") {
+  TempDir dir;
+  auto db = store::SqliteDb::Open(dir.File("group.db"));
+  REQUIRE(db.ok());
+  REQUIRE((*db)
+              ->Run([](store::Tx& tx) {
+                return store::SqliteConnectionOf(tx).ExecuteScript(
+                    "CREATE TABLE rows_kept (id TEXT PRIMARY KEY, n INTEGER NOT NULL)");
+              })
+              .ok());
+  // 16 callers at once, 50 units each; every 7th writes, then fails (its
+  // write must go), and every unit sees the writes of the units before it.
+  constexpr int kThreads = 16, kUnits = 50;
+  std::vector<std::vector<absl::Status>> results(kThreads, std::vector<absl::Status>(kUnits));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int u = 0; u < kUnits; ++u) {
+        results[t][u] = (*db)->Run([&](store::Tx& tx) -> absl::Status {
+          store::SqliteConnection& conn = store::SqliteConnectionOf(tx);
+          const std::string id = absl::StrCat(t, "-", u);
+          QRCLOUD_RETURN_IF_ERROR(
+              conn.Execute("INSERT INTO rows_kept (id, n) VALUES (?, ?)", {id, int64_t{u}})
+                  .status());
+          QRCLOUD_ASSIGN_OR_RETURN(auto mine,
+                                   conn.Query("SELECT id FROM rows_kept WHERE id = ?", {id}));
+          if (mine.size() != 1) return absl::InternalError("a unit does not see its own write");
+          if (u % 7 == 3) return absl::FailedPreconditionError("refused");
+          return absl::OkStatus();
+        });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int u = 0; u < kUnits; ++u) {
+      INFO(t << "-" << u << ": " << results[t][u]);
+      if (u % 7 == 3) {
+        CHECK(absl::IsFailedPrecondition(results[t][u]));
+      } else {
+        CHECK(results[t][u].ok());
+        ++ok;
+      }
+    }
+  }
+  int64_t kept = -1;
+  int64_t refused_kept = -1;
+  REQUIRE(
+      (*db)
+          ->Read([&](store::SqliteConnection& conn) -> absl::Status {
+            QRCLOUD_ASSIGN_OR_RETURN(auto all, conn.Query("SELECT COUNT(*) AS n FROM rows_kept"));
+            kept = all[0].Int("n");
+            QRCLOUD_ASSIGN_OR_RETURN(
+                auto refused, conn.Query("SELECT COUNT(*) AS n FROM rows_kept WHERE n % 7 = 3"));
+            refused_kept = refused[0].Int("n");
+            return absl::OkStatus();
+          })
+          .ok());
+  CHECK(kept == ok);
+  CHECK(refused_kept == 0);
 }
 
 TEST_CASE("SQLite: a redemption of a missing order is refused by its foreign key") {

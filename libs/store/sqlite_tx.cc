@@ -177,8 +177,9 @@ SqliteConnection& SqliteConnectionOf(Tx& tx) {
   return sqlite->conn();
 }
 
-absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
-                                                         SqliteOptions options) {
+namespace {
+
+absl::StatusOr<sqlite3*> OpenHandle(const std::string& path, const SqliteOptions& options) {
   sqlite3* handle = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -190,8 +191,28 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   }
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
-  std::unique_ptr<SqliteDb> db(new SqliteDb(handle));
-  QRCLOUD_RETURN_IF_ERROR(db->Read([&](SqliteConnection& conn) -> absl::Status {
+  return handle;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
+                                                         SqliteOptions options) {
+  QRCLOUD_ASSIGN_OR_RETURN(sqlite3 * handle, OpenHandle(path, options));
+  auto reading = OpenHandle(path, options);
+  if (!reading.ok()) {
+    sqlite3_close_v2(handle);
+    return reading.status();
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb(handle, *reading));
+  QRCLOUD_RETURN_IF_ERROR(db->Setup(path));
+  return db;
+}
+
+absl::Status SqliteDb::Setup(const std::string& path) {
+  QRCLOUD_RETURN_IF_ERROR([&]() -> absl::Status {
+    absl::MutexLock lock(&mu_);
+    SqliteConnection& conn = conn_;
     QRCLOUD_ASSIGN_OR_RETURN(Row mode, conn.QueryOne("PRAGMA journal_mode=WAL"));
     if (mode.String("journal_mode") != "wal") {
       return absl::FailedPreconditionError(
@@ -199,15 +220,20 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
                        mode.String("journal_mode"), "): give the path of a file on a local disk"));
     }
     return conn.ExecuteScript("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  }));
-  QRCLOUD_RETURN_IF_ERROR(db->Migrate("outbox", OutboxMigrations()));
-  return db;
+  }());
+  {
+    absl::MutexLock lock(&read_mu_);
+    QRCLOUD_RETURN_IF_ERROR(read_conn_.ExecuteScript(
+        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"));
+  }
+  return Migrate("outbox", OutboxMigrations());
 }
 
 SqliteDb::~SqliteDb() {
-  // close_v2: the connection's cached statements are finalized after this,
-  // when conn_ is destroyed; the handle closes then.
+  // close_v2: the connections' cached statements are finalized after this,
+  // when conn_ and read_conn_ are destroyed; the handles close then.
   sqlite3_close_v2(db_);
+  sqlite3_close_v2(read_db_);
 }
 
 absl::Status SqliteDb::Unit(const std::function<absl::Status(SqliteConnection&)>& work) {
@@ -222,15 +248,72 @@ absl::Status SqliteDb::Unit(const std::function<absl::Status(SqliteConnection&)>
 }
 
 absl::Status SqliteDb::Run(const std::function<absl::Status(Tx&)>& work) {
-  return Unit([&](SqliteConnection& conn) {
-    SqliteTx tx(conn);
-    return work(tx);
-  });
+  Asked asked{&work};
+  {
+    absl::MutexLock q(&queue_mu_);
+    queue_.push_back(&asked);
+    // Run by a leader, or lead: whoever finds no leader takes the queue.
+    const auto ran_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+      return asked.done || !leader_;
+    };
+    queue_mu_.Await(absl::Condition(&ran_or_free));
+    if (asked.done) return asked.result;
+    leader_ = true;
+  }
+  while (true) {
+    std::vector<Asked*> group;
+    {
+      absl::MutexLock q(&queue_mu_);
+      if (asked.done || queue_.empty()) {
+        leader_ = false;  // a waiting caller leads the next group
+        break;
+      }
+      const size_t n = std::min(queue_.size(), kMaxGroup);
+      group.assign(queue_.begin(), queue_.begin() + n);
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+    }
+    CommitGroup(group);
+    absl::MutexLock q(&queue_mu_);
+    for (Asked* a : group) a->done = true;
+  }
+  return asked.result;
+}
+
+void SqliteDb::CommitGroup(const std::vector<Asked*>& group) {
+  absl::MutexLock lock(&mu_);
+  absl::Status begun = conn_.Execute("BEGIN IMMEDIATE").status();
+  if (!begun.ok()) {
+    for (Asked* a : group) a->result = begun;
+    return;
+  }
+  bool any = false;
+  for (Asked* a : group) {
+    absl::Status s = conn_.Execute("SAVEPOINT unit").status();
+    if (s.ok()) {
+      SqliteTx tx(conn_);
+      s = (*a->work)(tx);
+    }
+    // Its own changes undone on an error; the others' kept.
+    if (!s.ok()) (void)conn_.Execute("ROLLBACK TO unit");
+    const absl::Status released = conn_.Execute("RELEASE unit").status();
+    if (s.ok()) s = released;
+    a->result = s;
+    any = any || s.ok();
+  }
+  absl::Status committed = conn_.Execute(any ? "COMMIT" : "ROLLBACK").status();
+  if (!committed.ok()) {
+    // After a failed COMMIT the transaction may still be open: roll it back
+    // too, so the connection is never left inside one. Nothing was kept.
+    if (!sqlite3_get_autocommit(db_)) (void)conn_.Execute("ROLLBACK");
+    for (Asked* a : group) {
+      if (a->result.ok()) a->result = committed;
+    }
+  }
 }
 
 absl::Status SqliteDb::Read(const std::function<absl::Status(SqliteConnection&)>& read) {
-  absl::MutexLock lock(&mu_);
-  return read(conn_);
+  absl::MutexLock lock(&read_mu_);
+  return read(read_conn_);
 }
 
 absl::Status SqliteDb::Migrate(absl::string_view component,

@@ -7,11 +7,21 @@
 // keys are enforced; a busy timeout waits for another process holding the
 // write lock instead of failing at once.
 //
-// Threads: one connection, guarded by one mutex. A unit (Run) holds it from
-// BEGIN IMMEDIATE to COMMIT, so units run one after another and a unit never
-// meets a conflict of its own process; a read outside any unit (Read) holds
-// it for the read. That is enough for a shop's node, whose units are a few
-// statements each; it is not a server's pool.
+// Threads: two connections, each guarded by its mutex. Units (Run) run one
+// after another on the writing one, so a unit never meets a conflict of its
+// own process; reads outside any unit (Read) run on the other, read-only
+// (query_only), one at a time, beside the units: WAL lets a reader see the
+// last committed state while a writer works, so an order's checks do not
+// wait for another's commit. That is enough for a shop's node, whose units
+// are a few statements each; it is not a server's pool.
+//
+// Group commit: what makes a unit slow is its COMMIT, which waits for the
+// disk (synchronous=FULL). Units asked for while another is committing are
+// run together, in the order asked, in one transaction: each in a SAVEPOINT
+// of its own (an error rolls back that unit alone and is its caller's
+// answer), then one COMMIT for all. Every caller returns only after the
+// COMMIT that holds its unit, so durability is as before; 32 phones ordering
+// at once wait for one disk flush, not 32 in a row.
 //
 // Statements are prepared once per connection and cached by their text;
 // values are always bound, never written into SQL text. Failures come back
@@ -114,12 +124,14 @@ class SqliteDb final : public TxRunner {
                                                         SqliteOptions options = {});
   ~SqliteDb() override;
 
-  // BEGIN IMMEDIATE, `work`, then COMMIT if it returned OK and ROLLBACK
-  // otherwise. Runs `work` once: the write lock is taken before it starts.
+  // `work` in a unit: committed if it returned OK, rolled back otherwise
+  // (with group commit, see above: its own SAVEPOINT in a transaction begun
+  // with BEGIN IMMEDIATE). Runs `work` once, perhaps on another caller's
+  // thread; returns once it is committed or rolled back.
   absl::Status Run(const std::function<absl::Status(Tx&)>& work) override;
 
-  // A read outside any unit, under the connection's lock. `read` must not
-  // call Run or Read.
+  // A read outside any unit, on the reading connection (it sees what is
+  // committed; it cannot write). `read` must not call Run or Read.
   absl::Status Read(const std::function<absl::Status(SqliteConnection&)>& read);
 
   // Applies the migrations of `component` not yet applied, in version order,
@@ -131,12 +143,35 @@ class SqliteDb final : public TxRunner {
   absl::StatusOr<std::vector<std::pair<std::string, OutboxEvent>>> PendingEvents(int limit = 200);
 
  private:
-  explicit SqliteDb(sqlite3* db) : db_(db), conn_(db) {}
+  // A unit asked for and its answer.
+  struct Asked {
+    const std::function<absl::Status(Tx&)>* work;
+    absl::Status result;
+    bool done = false;
+  };
+  // At most this many units share a transaction.
+  static constexpr size_t kMaxGroup = 256;
+
+  SqliteDb(sqlite3* db, sqlite3* read_db)
+      : db_(db), conn_(db), read_db_(read_db), read_conn_(read_db) {}
   absl::Status Unit(const std::function<absl::Status(SqliteConnection&)>& work);
+  // WAL, synchronous=FULL and foreign keys on the writing connection,
+  // query_only on the reading one, and the outbox's tables.
+  absl::Status Setup(const std::string& path);
+  // Runs `group` in one transaction and sets each one's result.
+  void CommitGroup(const std::vector<Asked*>& group);
 
   sqlite3* db_;
   absl::Mutex mu_;
   SqliteConnection conn_ ABSL_GUARDED_BY(mu_);
+  sqlite3* read_db_;
+  absl::Mutex read_mu_;
+  SqliteConnection read_conn_ ABSL_GUARDED_BY(read_mu_);
+  // The units waiting for a transaction, and whether a caller is running
+  // the current one (the leader, who takes the waiting next).
+  absl::Mutex queue_mu_;
+  std::vector<Asked*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leader_ ABSL_GUARDED_BY(queue_mu_) = false;
 };
 
 }  // namespace qrcloud::store

@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "libs/core/fast_json.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 
@@ -166,9 +167,14 @@ http::Response LanFront::PlaceOrder(const http::Request& req, const std::string&
         absl::StrCat("at most ", kMaxBodyBytes, " bytes; an order of 30 lines needs 4 KiB")));
   }
   v1::CreateTableOrderRequest order_req;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(req.body, &order_req, options);
+  absl::Status parsed = absl::OkStatus();
+  if (!core::FastJsonToMessage(req.body, &order_req, /*ignore_unknown_fields=*/false)) {
+    order_req.Clear();
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const auto slow = google::protobuf::util::JsonStringToMessage(req.body, &order_req, options);
+    if (!slow.ok()) parsed = absl::InvalidArgumentError(std::string(slow.message()));
+  }
   if (!parsed.ok()) {
     return Error(core::InvalidField(
         "body", absl::StrCat("must be JSON: {\"requestId\":\"<uuid>\",\"items\":[{\"menuItemId\":"

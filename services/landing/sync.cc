@@ -7,6 +7,7 @@
 #include "libs/core/log.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "libs/service/events.h"
 
 namespace qrcloud::landing {
 namespace {
@@ -20,20 +21,15 @@ absl::StatusOr<v1::SyncRecord> RecordOf(const OutboxRow& row) {
   v1::SyncRecord record;
   record.set_uuid(row.uuid);
   record.set_sequence(row.sequence);
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
   if (row.stream == kRedemptionStream && row.type == kRedemptionType) {
-    if (!google::protobuf::util::JsonStringToMessage(row.data, record.mutable_redemption(), options)
-             .ok() ||
+    if (!service::EventFromJson(row.data, *record.mutable_redemption()) ||
         record.redemption().order_id().empty()) {
       return absl::InvalidArgumentError("the node could not read this redemption record");
     }
     return record;
   }
   if (row.stream == ordering::kOrderStream) {
-    if (!google::protobuf::util::JsonStringToMessage(row.data, record.mutable_order(), options)
-             .ok() ||
-        record.order().id().empty()) {
+    if (!service::EventFromJson(row.data, *record.mutable_order()) || record.order().id().empty()) {
       return absl::InvalidArgumentError("the node could not read this order record");
     }
     return record;

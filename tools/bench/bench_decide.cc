@@ -4,7 +4,7 @@
 // benchmarks need not run the audit service.
 //
 //   bench_decide --center=host:port --token=<auditor token> --redis_port=N
-//                --type=qualification.submitted|campaign.submitted --subject=<id>
+//                --type=qualification.submitted|landing.requested|campaign.submitted --subject=<id>
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
@@ -19,7 +19,8 @@
 ABSL_FLAG(std::string, center, "localhost:50051", "The center");
 ABSL_FLAG(std::string, token, "", "An auditor's bearer token");
 ABSL_FLAG(int, redis_port, 6390, "Redis, where the audit stream is");
-ABSL_FLAG(std::string, type, "", "qualification.submitted or campaign.submitted");
+ABSL_FLAG(std::string, type, "",
+          "qualification.submitted, landing.requested or campaign.submitted");
 ABSL_FLAG(std::string, subject, "", "The merchant or campaign id");
 
 int main(int argc, char** argv) {
@@ -61,6 +62,9 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_type) == "qualification.submitted") {
     v1::Merchant out;
     s = v1::MerchantService::NewStub(channel)->RecordQualificationDecision(&ctx, d, &out);
+  } else if (absl::GetFlag(FLAGS_type) == "landing.requested") {
+    v1::Merchant out;
+    s = v1::MerchantService::NewStub(channel)->RecordLandingDecision(&ctx, d, &out);
   } else {
     v1::Campaign out;
     s = v1::CampaignService::NewStub(channel)->RecordAuditDecision(&ctx, d, &out);

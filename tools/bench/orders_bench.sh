@@ -44,20 +44,10 @@ gw=http://127.0.0.1:$gateway_port
 
 # A qualified merchant, approved as the audit service would, with two
 # campaigns: plenty of stock, and none.
-admin_pw="$env_dir/admin-password"
-build/bin/qrcloud-center ensure-admin admin@qrcloud.local "$admin_pw" >/dev/null
-admin=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"admin@qrcloud.local\",\"password\":\"$(cat "$admin_pw")\"}" | jq -r .token)
-login="ordersbench-$$@example.com"
-curl -fsS -X POST $gw/v1/accounts -d "{\"kind\":\"MERCHANT\",\"login\":\"$login\",\"password\":\"bench-password\"}" >/dev/null
-session=$(curl -fsS -X POST $gw/v1/sessions -d "{\"login\":\"$login\",\"password\":\"bench-password\"}")
-token=$(jq -r .token <<<"$session"); mid=$(jq -r .account.merchantId <<<"$session")
-curl -fsS -X POST $gw/v1/merchants/$mid/qualification -H "authorization: Bearer $token" \
-  -d '{"licenseNumber":"91350100M000100Y43","legalName":"Bench"}' >/dev/null
-decide() {  # decide <type> <subject id>: approve its latest submission, as the audit service would
-  build/bin/bench_decide --center=127.0.0.1:$center_port --token="$admin" --redis_port="$QRCLOUD_REDIS_PORT" \
-    --type="$1" --subject="$2"
-}
-decide qualification.submitted "$mid"
+. tools/bench/platform.sh
+bench_admin "$env_dir"
+bench_merchant "ordersbench-$$@example.com"
+decide() { bench_decide "$@"; }
 publish() {  # publish <stock>
   local id
   id=$(curl -fsS -X POST $gw/v1/merchants/$mid/campaigns -H "authorization: Bearer $token" \
