@@ -67,7 +67,8 @@ void Center::MakeLogic(service::Host& host, core::ReceiptSigner signer) {
       std::make_unique<PageLogic>(*campaigns_, *merchants_, *pages_, clock, options_.public_url);
   landing_logic_ = std::make_unique<LandingLogic>(
       *landing_, *merchants_, *order_book_, *orders_, host.authenticator(), clock,
-      LandingOptions{.public_url = options_.public_url});
+      LandingOptions{.public_url = options_.public_url,
+                     .receipt_public_key = signer_->public_key()});
   StockGate* gate = gate_.get();
   PageLogic* pages = page_logic_.get();
   campaign_logic_->set_listener([gate, pages](const v1::Campaign& campaign) {

@@ -71,6 +71,7 @@ absl::StatusOr<v1::LandingConfig> LandingLogic::ConfigOf(const v1::Merchant& mer
   config.set_merchant_id(merchant.id());
   config.set_merchant_name(merchant.display_name());
   config.set_landing_enabled(merchant.landing_business_enabled());
+  config.set_platform_receipt_key(options_.receipt_public_key);
   return config;
 }
 

@@ -21,6 +21,8 @@ namespace qrcloud::center {
 struct LandingOptions {
   // The gateway's public base URL, for center links (/l/{node}/{table}).
   std::string public_url = "http://localhost:8080";
+  // The platform's receipt public key, handed to nodes with their config.
+  std::string receipt_public_key;
   // A center order is given to its node once it is this old, so that one
   // committed late never falls behind a node's cursor.
   absl::Duration pull_settle = absl::Seconds(1);

@@ -632,3 +632,77 @@ TEST_CASE("Bad orders at the node are refused with a clear error and nothing is 
 
 }  // namespace
 }  // namespace qrcloud::testing
+
+namespace qrcloud::testing {
+namespace {
+
+constexpr char kCloudOffer[] = R"({"title":"Hotpot for two","description":"Dinner","mode":"ORDER",
+  "template":"coupon","price":{"currency":"CNY","minor":"1990"},"stock":"100","perPersonLimit":5})";
+
+TEST_CASE(
+    "A cloud receipt redeemed at the node with the center down counts once, and twice is "
+    "flagged",
+    "[landing]") {
+  World w;
+  // Two people order the merchant's cloud offer at the center.
+  const std::string campaign = w.flow->PublishCampaign(*w.merchant, w.mid, kCloudOffer).At("id");
+  REQUIRE_FALSE(campaign.empty());
+  auto order = [&](const std::string& request) {
+    auto person = w.flow->NewAccount("PERSON");
+    ApiResponse placed = person->Post("/v1/campaigns/" + campaign + "/orders",
+                                      absl::StrCat(R"({"requestId":")", request, R"("})"));
+    INFO(placed.body);
+    REQUIRE(placed.status == 200);
+    return std::make_pair(placed.At("order.id"), placed.At("order.receipt.token"));
+  };
+  const auto [first, first_token] = order("cloud-1");
+  const auto [second, second_token] = order("cloud-2");
+  // The second is redeemed at the counter through the center first.
+  REQUIRE(
+      w.merchant->Post("/v1/receipts:redeem", absl::StrCat(R"({"token":")", second_token, R"("})"))
+          .status == 200);
+
+  // The node has the platform's key from its configuration: no flag needed.
+  auto node = w.StartNode();
+  w.stack->StopCenter();
+  auto redeem = [&](const std::string& token) {
+    auto desk = node->Desk();
+    grpc::ClientContext ctx;
+    node->Authorize(ctx);
+    v1::RedeemCloudReceiptRequest req;
+    req.set_token(token);
+    v1::RedeemCloudReceiptResponse resp;
+    const grpc::Status s = desk->RedeemCloudReceipt(&ctx, req, &resp);
+    return std::make_pair(s, resp);
+  };
+  // Offline, both are checked with the key and redeemed at the node; a
+  // forged token and a second go at the same receipt are refused.
+  auto [s1, r1] = redeem(first_token);
+  INFO(s1.error_message());
+  REQUIRE(s1.ok());
+  CHECK(r1.order_id() == first);
+  REQUIRE(redeem(second_token).first.ok());  // the node cannot know the counter did it
+  std::string forged = first_token;
+  forged[forged.size() / 2] = forged[forged.size() / 2] == 'A' ? 'B' : 'A';
+  CHECK_FALSE(redeem(forged).first.ok());
+  CHECK(redeem(first_token).first.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(node->Status().At("pending") == "2");
+
+  // The center back: the first is redeemed once; the second, redeemed at
+  // both places, is flagged to the merchant.
+  REQUIRE(w.stack->StartCenter().ok());
+  const bool drained = WaitFor([&] { return node->Drained(); }, kDeadline, absl::Milliseconds(50));
+  INFO(node->Status().body);
+  REQUIRE(drained);
+  ApiResponse redeemed = w.merchant->Get("/v1/orders/" + first);
+  INFO(redeemed.body);
+  CHECK(redeemed.At("state") == "REDEEMED");
+  ApiResponse conflicts = w.merchant->Get("/v1/merchants/" + w.mid + "/landing/conflicts");
+  INFO(conflicts.body);
+  CHECK(conflicts.At("conflicts.0.orderId") == second);
+  CHECK(conflicts.At("conflicts.0.nodeId") == w.node_id);
+  CHECK(conflicts.At("conflicts.1.orderId").empty());
+}
+
+}  // namespace
+}  // namespace qrcloud::testing

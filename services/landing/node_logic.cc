@@ -278,14 +278,17 @@ absl::StatusOr<v1::RedeemCloudReceiptResponse> NodeLogic::RedeemCloudReceipt(
     return core::InvalidField("token",
                               "is required: the receipt QR's text (at most 512 characters)");
   }
-  if (options_.platform_public_key.empty()) {
-    return absl::FailedPreconditionError(
-        "this node has no platform public key (--platform_public_key_file): it cannot check cloud "
-        "receipts");
-  }
-  QRCLOUD_ASSIGN_OR_RETURN(core::ReceiptClaims claims,
-                           core::VerifyReceipt(token, options_.platform_public_key));
   const v1::LandingConfig c = config();
+  // The key given by flag, else the one the center sent with the config
+  // (kept with it, so it is there offline).
+  const std::string& key = options_.platform_public_key.empty() ? c.platform_receipt_key()
+                                                                : options_.platform_public_key;
+  if (key.size() != 32) {
+    return absl::FailedPreconditionError(
+        "this node has no platform public key yet (it comes with the configuration from the "
+        "center, or --platform_public_key_file): it cannot check cloud receipts");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(core::ReceiptClaims claims, core::VerifyReceipt(token, key));
   if (c.merchant_id().empty() || claims.merchant_id != c.merchant_id()) {
     return absl::NotFoundError("receipt not found");  // another shop's reads as missing
   }
