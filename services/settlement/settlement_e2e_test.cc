@@ -360,6 +360,48 @@ TEST_CASE("Agents earn their share of the fee, held, then available, paid out an
   CHECK(check.At("problems").empty());
 }
 
+TEST_CASE("A merchant with offers in two currencies has a statement in each") {
+  World w;
+  w.OrderAndRedeem("cny-1");  // 19.90 CNY: a fee of 1.00
+  // An order of 10.00 USD, as the center publishes it: a fee of 0.50 USD.
+  REQUIRE(w.flow->redis()
+              .Command({"XADD", "orders", "*", "type", "order.redeemed", "data",
+                        absl::StrCat(R"({"id":"usd-order-1","merchantId":")", w.mid,
+                                     R"(","total":{"currency":"USD","minor":"1000"},)",
+                                     R"("state":"REDEEMED"})")})
+              .ok());
+  REQUIRE(WaitFor(
+      [&] {
+        return w.merchant->Get("/v1/ledger/accounts/merchant." + w.mid + ".fees.USD")
+                   .At("balance.minor") == "50";
+      },
+      absl::Seconds(20)));
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "100"; },
+                  absl::Seconds(20)));
+  ApiResponse list = w.merchant->Get("/v1/statements?period=" + ThisMonth());
+  INFO(list.body);
+  REQUIRE(list.status == 200);
+  const std::string cny_id = "merchant." + w.mid + "." + ThisMonth();
+  CHECK(list.At("statements.0.id") == cny_id);
+  CHECK(list.At("statements.0.closingBalance.currency") == "CNY");
+  CHECK(list.At("statements.0.closingBalance.minor") == "-100");
+  CHECK(list.At("statements.1.id") == cny_id + ".USD");
+  CHECK(list.At("statements.1.closingBalance.currency") == "USD");
+  CHECK(list.At("statements.1.closingBalance.minor") == "-50");
+  CHECK(list.At("statements.2.id").empty());
+  ApiResponse usd = w.merchant->Get("/v1/statements/" + cny_id + ".USD");
+  CHECK(usd.At("closingBalance.minor") == "-50");
+  ApiResponse csv = w.merchant->Get("/v1/statements/" + cny_id + ".USD:export");
+  CHECK(csv.status == 200);
+  CHECK(absl::StrContains(csv.body, "USD"));
+  CHECK_FALSE(absl::StrContains(csv.body, "CNY"));
+  // Another party's, or a currency it does not hold, shows nothing of it.
+  std::string other_id;
+  auto other = w.flow->QualifiedMerchant(&other_id);
+  CHECK(other->Get("/v1/statements/" + cny_id + ".USD").status == 404);
+  CHECK(w.merchant->Get("/v1/statements/" + cny_id + ".usd").status == 400);
+}
+
 TEST_CASE("A link heard after the redemptions it covers still pays their commissions, once") {
   World w({.processes = {"settlement"},
            .flags = {{"settlement", {"--holding_period=0s", "--release_interval=200ms"}}}});

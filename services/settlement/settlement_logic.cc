@@ -573,21 +573,23 @@ absl::Status SettlementLogic::GetLedgerAccount(const rpc::CallContext& call,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Statement> SettlementLogic::Statement(const Party& party, const Period& period) {
+absl::StatusOr<std::vector<std::string>> SettlementLogic::CurrenciesOf(const Party& party) {
   QRCLOUD_ASSIGN_OR_RETURN(auto accounts, ledger_.AccountsOfParty(party.KindName(), party.id));
-  std::string currency = "CNY";
+  std::set<std::string> others;
+  for (const auto& a : accounts) {
+    if (a.currency != kPlatformCurrency) others.insert(a.currency);
+  }
+  std::vector<std::string> out = {kPlatformCurrency};  // the platform's first, always
+  out.insert(out.end(), others.begin(), others.end());
+  return out;
+}
+
+absl::StatusOr<v1::Statement> SettlementLogic::Statement(const Party& party, const Period& period,
+                                                         const std::string& currency) {
+  QRCLOUD_ASSIGN_OR_RETURN(auto accounts, ledger_.AccountsOfParty(party.KindName(), party.id));
   std::vector<std::string> ids;
   for (const auto& a : accounts) {
-    ids.push_back(a.id);
-    currency = a.currency;
-  }
-  for (const auto& a : accounts) {
-    if (a.currency != currency) {
-      return absl::UnimplementedError(
-          absl::StrCat(party.ToString(),
-                       " has accounts in more than one currency; statements "
-                       "are kept in one"));
-    }
+    if (a.currency == currency) ids.push_back(a.id);
   }
   QRCLOUD_ASSIGN_OR_RETURN(int64_t opening, ledger_.SumBefore(ids, period.start));
   QRCLOUD_ASSIGN_OR_RETURN(
@@ -610,9 +612,13 @@ absl::Status SettlementLogic::ListStatements(const rpc::CallContext& call,
     QRCLOUD_ASSIGN_OR_RETURN(party, ParseParty("party", req.party()));
     QRCLOUD_RETURN_IF_ERROR(MaySee(call, party));
   }
+  // A statement per currency the party holds, the platform's first.
+  QRCLOUD_ASSIGN_OR_RETURN(const std::vector<std::string> currencies, CurrenciesOf(party));
   if (!req.period().empty()) {
     QRCLOUD_ASSIGN_OR_RETURN(Period period, ParsePeriod("period", req.period()));
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.add_statements(), Statement(party, period));
+    for (const std::string& currency : currencies) {
+      QRCLOUD_ASSIGN_OR_RETURN(*resp.add_statements(), Statement(party, period, currency));
+    }
     return absl::OkStatus();
   }
   const int size = req.page().page_size() == 0 ? kDefaultMonths : req.page().page_size();
@@ -632,14 +638,19 @@ absl::Status SettlementLogic::ListStatements(const rpc::CallContext& call,
   std::vector<std::string> ids;
   for (const auto& a : accounts) ids.push_back(a.id);
   QRCLOUD_ASSIGN_OR_RETURN(auto months, ledger_.Months(ids));
+  int listed = 0;  // months
   for (const std::string& month : months) {
     if (below && month >= below->text) continue;
-    if (resp.statements_size() == size) {
-      resp.mutable_page()->set_next_page_token(resp.statements(size - 1).period());
+    if (listed == size) {
+      resp.mutable_page()->set_next_page_token(
+          resp.statements(resp.statements_size() - 1).period());
       break;
     }
     QRCLOUD_ASSIGN_OR_RETURN(Period period, ParsePeriod("period", month));
-    QRCLOUD_ASSIGN_OR_RETURN(*resp.add_statements(), Statement(party, period));
+    for (const std::string& currency : currencies) {
+      QRCLOUD_ASSIGN_OR_RETURN(*resp.add_statements(), Statement(party, period, currency));
+    }
+    ++listed;
   }
   return absl::OkStatus();
 }
@@ -647,9 +658,9 @@ absl::Status SettlementLogic::ListStatements(const rpc::CallContext& call,
 absl::Status SettlementLogic::GetStatement(const rpc::CallContext& call,
                                            const v1::GetStatementRequest& req,
                                            v1::Statement& resp) {
-  QRCLOUD_ASSIGN_OR_RETURN(auto id, ParseStatementId("id", req.id()));
-  QRCLOUD_RETURN_IF_ERROR(MaySee(call, id.first));
-  QRCLOUD_ASSIGN_OR_RETURN(resp, Statement(id.first, id.second));
+  QRCLOUD_ASSIGN_OR_RETURN(StatementRef id, ParseStatementId("id", req.id()));
+  QRCLOUD_RETURN_IF_ERROR(MaySee(call, id.party));
+  QRCLOUD_ASSIGN_OR_RETURN(resp, Statement(id.party, id.period, id.currency));
   return absl::OkStatus();
 }
 
@@ -671,8 +682,8 @@ absl::Status SettlementLogic::ExportStatement(const rpc::CallContext& call,
 absl::Status SettlementLogic::CreatePayout(const rpc::CallContext& call,
                                            const v1::CreatePayoutRequest& req, v1::Payout& resp) {
   QRCLOUD_RETURN_IF_ERROR(auth::RequireRole(call.caller(), auth::Role::kAdmin));
-  QRCLOUD_ASSIGN_OR_RETURN(auto id, ParseStatementId("statementId", req.statement_id()));
-  const Party& party = id.first;
+  QRCLOUD_ASSIGN_OR_RETURN(StatementRef id, ParseStatementId("statementId", req.statement_id()));
+  const Party& party = id.party;
   if (req.request_id().empty() || req.request_id().size() > 100) {
     return core::InvalidField("requestId",
                               "is required: 1 to 100 characters, the same for a retry");
@@ -684,6 +695,12 @@ absl::Status SettlementLogic::CreatePayout(const rpc::CallContext& call,
   }
   QRCLOUD_ASSIGN_OR_RETURN(core::Money amount,
                            core::Money::Of(req.amount().currency(), req.amount().minor()));
+  if (amount.currency() != id.currency) {
+    return core::InvalidField("amount.currency",
+                              absl::StrCat("must be the statement's currency, ", id.currency,
+                                           " (the statement of another currency has its id with "
+                                           ".<currency> at the end)"));
+  }
   if (party.kind == PartyKind::kPartner) {
     QRCLOUD_ASSIGN_OR_RETURN(auto partners, ledger_.Partners());
     auto it = partners.find(party.id);

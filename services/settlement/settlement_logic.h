@@ -116,7 +116,11 @@ class SettlementLogic {
   absl::Status MaySee(const rpc::CallContext& call, const Party& party) const;
   // The party's statement for `period` in its one currency (CNY when it has
   // no account yet).
-  absl::StatusOr<v1::Statement> Statement(const Party& party, const Period& period);
+  // The party's statement of `period` in `currency`.
+  absl::StatusOr<v1::Statement> Statement(const Party& party, const Period& period,
+                                          const std::string& currency);
+  // The currencies the party has accounts in, CNY first (always listed).
+  absl::StatusOr<std::vector<std::string>> CurrenciesOf(const Party& party);
 
   store::TxRunner& runner_;
   MysqlLedger& ledger_;

@@ -437,28 +437,36 @@ Period MonthOf(absl::Time t) {
                 absl::FromCivil(month + 1, PlatformZone())};
 }
 
-std::string StatementId(const Party& party, const Period& period) {
-  return absl::StrCat(party.KindName(), ".", party.id, ".", period.text);
+std::string StatementId(const Party& party, const Period& period, absl::string_view currency) {
+  if (currency == kPlatformCurrency)
+    return absl::StrCat(party.KindName(), ".", party.id, ".", period.text);
+  return absl::StrCat(party.KindName(), ".", party.id, ".", period.text, ".", currency);
 }
 
-absl::StatusOr<std::pair<Party, Period>> ParseStatementId(absl::string_view field,
-                                                          absl::string_view id) {
+absl::StatusOr<StatementRef> ParseStatementId(absl::string_view field, absl::string_view id) {
   const std::vector<absl::string_view> parts = absl::StrSplit(id, '.');
-  if (parts.size() == 3) {
+  if (parts.size() == 3 || parts.size() == 4) {
     const auto kind = KindNamed(parts[0]);
     auto period = ParsePeriod(field, parts[2]);
-    if (kind && IsId(parts[1]) && period.ok()) {
-      return std::make_pair(Party{*kind, std::string(parts[1])}, *std::move(period));
+    const absl::string_view currency = parts.size() == 4 ? parts[3] : kPlatformCurrency;
+    const bool currency_ok =
+        currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
+                                            [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+    if (kind && IsId(parts[1]) && period.ok() && currency_ok) {
+      return StatementRef{Party{*kind, std::string(parts[1])}, *std::move(period),
+                          std::string(currency)};
     }
   }
-  return core::InvalidField(
-      field, "is not a statement: statements are <merchant|agent|partner>.<id>.<YYYY-MM[-DD]>");
+  return core::InvalidField(field,
+                            "is not a statement: statements are "
+                            "<merchant|agent|partner>.<id>.<YYYY-MM[-DD]>, with .<currency> "
+                            "after it for another currency than CNY (e.g. .USD)");
 }
 
 v1::Statement BuildStatement(const Party& party, const Period& period, absl::string_view currency,
                              int64_t opening, const std::vector<v1::LedgerEntry>& entries) {
   v1::Statement s;
-  s.set_id(StatementId(party, period));
+  s.set_id(StatementId(party, period, currency));
   s.set_party(party.ToString());
   s.set_period(period.text);
   core::ToProto(period.start, s.mutable_start_time());

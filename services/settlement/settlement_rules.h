@@ -193,10 +193,19 @@ absl::StatusOr<Period> ParsePeriod(absl::string_view field, absl::string_view te
 // The month `t` falls in.
 Period MonthOf(absl::Time t);
 
-// "<kind>.<party id>.<period>", and back (INVALID_ARGUMENT naming `field`).
-std::string StatementId(const Party& party, const Period& period);
-absl::StatusOr<std::pair<Party, Period>> ParseStatementId(absl::string_view field,
-                                                          absl::string_view id);
+// A statement is of one party, one period and one currency:
+// "<kind>.<party id>.<period>" in CNY, the platform's own currency, and
+// "<kind>.<party id>.<period>.<CUR>" in another; and back (INVALID_ARGUMENT
+// naming `field`).
+inline constexpr char kPlatformCurrency[] = "CNY";
+struct StatementRef {
+  Party party;
+  Period period;
+  std::string currency = kPlatformCurrency;
+};
+std::string StatementId(const Party& party, const Period& period,
+                        absl::string_view currency = kPlatformCurrency);
+absl::StatusOr<StatementRef> ParseStatementId(absl::string_view field, absl::string_view id);
 
 // A party's statement from its entries: `opening` is the sum of its entries
 // before the period (ledger signs: debit positive), `entries` those inside

@@ -360,10 +360,23 @@ TEST_CASE("Periods are months and days of China Standard Time") {
   CHECK(StatementId(m, *month) == "merchant.M1.2026-12");
   auto id = ParseStatementId("id", "merchant.M1.2026-12-06");
   REQUIRE(id.ok());
-  CHECK(id->first == m);
-  CHECK(id->second.text == "2026-12-06");
+  CHECK(id->party == m);
+  CHECK(id->period.text == "2026-12-06");
+  CHECK(id->currency == "CNY");
   CHECK_FALSE(ParseStatementId("id", "merchant.M1").ok());
   CHECK_FALSE(ParseStatementId("id", "merchant.M1.2026-13").ok());
+  // Another currency than the platform's is named at the end.
+  CHECK(StatementId(m, *month, "USD") == "merchant.M1.2026-12.USD");
+  CHECK(StatementId(m, *month, "CNY") == "merchant.M1.2026-12");
+  auto usd = ParseStatementId("id", "merchant.M1.2026-12.USD");
+  REQUIRE(usd.ok());
+  CHECK(usd->currency == "USD");
+  CHECK(usd->period.text == "2026-12");
+  for (const char* bad : {"merchant.M1.2026-12.usd", "merchant.M1.2026-12.US",
+                          "merchant.M1.2026-12.USD.X", "merchant.M1.2026-12."}) {
+    INFO(bad);
+    CHECK_FALSE(ParseStatementId("id", bad).ok());
+  }
 }
 
 TEST_CASE("A statement is the party's side of its entries, with a CSV a spreadsheet reads safely") {
