@@ -34,6 +34,36 @@ store::Value TimeOrNull(const std::optional<absl::Time>& t) {
   return t ? store::Value(*t) : store::Value(nullptr);
 }
 
+// A landing order's row of the `orders` table, in kLandingOrderColumns'
+// order: what the center keeps of an order a node took or one it took for a
+// node's table (no buyer account, no receipt).
+void AddLandingOrderRow(store::Params& p, const v1::Order& o, absl::Time created,
+                        std::optional<absl::Time> redeemed, std::optional<absl::Time> cancelled,
+                        const std::string& node_id, int64_t sequence, const std::string& items) {
+  store::Add(p, {o.id(),
+                 "",
+                 o.merchant_id(),
+                 "",
+                 o.id(),
+                 static_cast<int64_t>(o.quantity()),
+                 o.total().currency(),
+                 o.total().minor(),
+                 v1::Order::State_Name(o.state()),
+                 nullptr,
+                 "",
+                 created,
+                 "LANDING",
+                 "",
+                 created,
+                 TimeOrNull(redeemed),
+                 TimeOrNull(cancelled),
+                 node_id,
+                 o.table(),
+                 v1::Order::LandingStatus_Name(o.landing_status()),
+                 sequence,
+                 items});
+}
+
 // The columns a landing order is written with; the update keeps the state
 // of the highest sequence (landing_sequence is assigned last: MySQL applies
 // the assignments left to right, and the guard reads the old value).
@@ -321,8 +351,6 @@ absl::StatusOr<v1::SyncOrdersResponse> MysqlLandingStore::ApplySync(const SyncPl
     QRCLOUD_RETURN_IF_ERROR(store::ExecuteInChunks<OrderRow>(
         conn, rows, LandingOrderUpsert, [&](const OrderRow& r, store::Params& p) {
           const v1::Order& o = r.order;
-          const absl::Time created =
-              o.has_create_time() ? core::FromProto(o.create_time()) : plan.now;
           std::optional<absl::Time> redeemed, cancelled;
           if (o.state() == v1::Order::REDEEMED) {
             redeemed = o.has_redeem_time() ? core::FromProto(o.redeem_time()) : plan.now;
@@ -330,28 +358,9 @@ absl::StatusOr<v1::SyncOrdersResponse> MysqlLandingStore::ApplySync(const SyncPl
           if (o.state() == v1::Order::CANCELLED) {
             cancelled = o.has_cancel_time() ? core::FromProto(o.cancel_time()) : plan.now;
           }
-          store::Add(p, {o.id(),
-                         "",
-                         o.merchant_id(),
-                         "",
-                         o.id(),
-                         static_cast<int64_t>(o.quantity()),
-                         o.total().currency(),
-                         o.total().minor(),
-                         v1::Order::State_Name(o.state()),
-                         nullptr,
-                         "",
-                         created,
-                         "LANDING",
-                         "",
-                         created,
-                         TimeOrNull(redeemed),
-                         TimeOrNull(cancelled),
-                         plan.node_id,
-                         o.table(),
-                         v1::Order::LandingStatus_Name(o.landing_status()),
-                         r.sequence,
-                         r.items_json});
+          AddLandingOrderRow(p, o,
+                             o.has_create_time() ? core::FromProto(o.create_time()) : plan.now,
+                             redeemed, cancelled, plan.node_id, r.sequence, r.items_json);
         }));
     // Every new record, remembered with its outcome (a uuid that cannot be
     // a key is rejected again on every replay, the same way).
@@ -438,28 +447,7 @@ absl::Status MysqlLandingStore::InsertCenterOrder(const v1::Order& o,
                      {o.landing_node_id(), o.id(), std::string(request_id), created})
             .status());
     store::Params p;
-    store::Add(p, {o.id(),
-                   "",
-                   o.merchant_id(),
-                   "",
-                   o.id(),
-                   static_cast<int64_t>(o.quantity()),
-                   o.total().currency(),
-                   o.total().minor(),
-                   v1::Order::State_Name(o.state()),
-                   nullptr,
-                   "",
-                   created,
-                   "LANDING",
-                   "",
-                   created,
-                   nullptr,
-                   nullptr,
-                   o.landing_node_id(),
-                   o.table(),
-                   v1::Order::LandingStatus_Name(o.landing_status()),
-                   int64_t{0},
-                   items});
+    AddLandingOrderRow(p, o, created, std::nullopt, std::nullopt, o.landing_node_id(), 0, items);
     return conn.Execute(absl::StrCat(kLandingOrderInsert, store::Rows(1, kLandingOrderColumns)), p)
         .status();
   });

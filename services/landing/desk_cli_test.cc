@@ -16,6 +16,7 @@
 #include "libs/core/ids.h"
 #include "libs/http/client.h"
 #include "services/landing/node.h"
+#include "services/landing/test_node_host.h"
 #include "tests/support/api.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
@@ -41,26 +42,10 @@ std::string ReadFile(const std::string& path) {
 class DeskNode {
  public:
   DeskNode() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "qrcloud-desk-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-    service::ServiceConfig sc;
-    sc.name = "landing";
-    sc.listen_address = "127.0.0.1";
-    sc.workers = 4;
-    sc.max_queue = 64;
-    sc.max_streams = 4;
-    sc.data_dir = dir;
-    auto connected = service::Host::Connect(NodeSpec(nullptr), sc);
-    REQUIRE(connected.ok());
-    host = *std::move(connected);
-    NodeConfig config;
-    config.node_id = core::NewId();
-    config.lan_port = 0;
-    auto built = BuildNode(*host, config);
-    INFO(built.status());
-    REQUIRE(built.ok());
-    node = *built;
+    TestHost t = StartTestHost("qrcloud-desk", 64, 4);
+    dir = t.dir;
+    host = std::move(t.host);
+    node = t.node;
     // The configuration the center would send.
     v1::LandingConfig c;
     c.set_merchant_id(core::NewId());

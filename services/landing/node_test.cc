@@ -18,6 +18,7 @@
 #include "libs/core/ids.h"
 #include "libs/http/client.h"
 #include "services/landing/node.h"
+#include "services/landing/test_node_host.h"
 
 namespace qrcloud::landing {
 namespace {
@@ -127,28 +128,13 @@ class FakeCenter final : public CenterLink {
 
 struct TestNode {
   explicit TestNode(FakeCenter& center) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "qrcloud-node-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-    service::ServiceConfig sc;
-    sc.name = "landing";
-    sc.listen_address = "127.0.0.1";
-    sc.workers = 4;
-    sc.max_queue = 256;
-    sc.max_streams = 8;
-    sc.data_dir = dir;
-    auto connected = service::Host::Connect(NodeSpec(nullptr), sc);
-    REQUIRE(connected.ok());
-    host = *std::move(connected);
     NodeConfig config;
-    config.node_id = core::NewId();
-    config.lan_port = 0;
     config.center_link = &center;
     config.sync_interval = absl::Milliseconds(10);
-    auto built = BuildNode(*host, config);
-    INFO(built.status());
-    REQUIRE(built.ok());
-    node = *built;
+    TestHost t = StartTestHost("qrcloud-node", 256, 8, config);
+    dir = t.dir;
+    host = std::move(t.host);
+    node = t.node;
     REQUIRE(host->Start().ok());
     std::ifstream in(dir + "/desk-token");
     std::getline(in, desk_token);
