@@ -153,31 +153,52 @@ free_port() {
   done
   return 1
 }
-taken=""
-lan=$(free_port) && taken="$taken $lan"
-grpc=$(free_port) && taken="$taken $grpc"
-metrics=$(free_port)
-environment=(PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
+base_environment=(PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
 while IFS= read -r line; do
-  case $line in [A-Z_]*=*) environment+=("$line") ;; esac
+  case $line in [A-Z_]*=*) base_environment+=("$line") ;; esac
 done <"$env_file"
 grep -q '^QRCLOUD_LAN_PORT=8090$' "$env_file" || fail "landing.env does not set the LAN port 8090"
-# Free ports instead of the shop's 8090/50060/9060 (tools/up's demo node may hold them).
-environment+=("QRCLOUD_LAN_PORT=$lan" "QRCLOUD_GRPC_PORT=$grpc" "QRCLOUD_METRICS_PORT=$metrics"
-              QRCLOUD_LISTEN_ADDRESS=127.0.0.1)
+# Free ports instead of the shop's 8090/50060/9060 (tools/up's demo node may
+# hold them). Another test running beside this one may take a port between
+# its choice and the node's bind: then the node says so and new ones are
+# chosen.
+pick_ports() {
+  taken=""
+  lan=$(free_port) && taken="$taken $lan"
+  grpc=$(free_port) && taken="$taken $grpc"
+  metrics=$(free_port)
+  environment=("${base_environment[@]}" "QRCLOUD_LAN_PORT=$lan" "QRCLOUD_GRPC_PORT=$grpc"
+               "QRCLOUD_METRICS_PORT=$metrics" QRCLOUD_LISTEN_ADDRESS=127.0.0.1)
+}
+pick_ports
 
 start_node() {
-  # shellcheck disable=SC2016  # $0 and $@ are the inner shell's
-  (cd / && exec env -i "${environment[@]}" setpriv --reuid="$user" --regid="$group" \
-     --init-groups --no-new-privs --inh-caps=-all \
-     sh -c 'umask "$0"; exec "$@"' "$umask_value" "${command[@]}") >>"$work/node.log" 2>&1 &
-  node_pid=$!
-  local deadline=$((SECONDS + 30))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$lan/healthz" 2>/dev/null; do
-    kill -0 "$node_pid" 2>/dev/null || fail "the node exited at start"
-    ((SECONDS < deadline)) || fail "the node did not answer on its LAN port in 30 s"
-    sleep 0.2
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    local log_lines
+    log_lines=$(wc -l <"$work/node.log" 2>/dev/null || echo 0)
+    # shellcheck disable=SC2016  # $0 and $@ are the inner shell's
+    (cd / && exec env -i "${environment[@]}" setpriv --reuid="$user" --regid="$group" \
+       --init-groups --no-new-privs --inh-caps=-all \
+       sh -c 'umask "$0"; exec "$@"' "$umask_value" "${command[@]}") >>"$work/node.log" 2>&1 &
+    node_pid=$!
+    local deadline=$((SECONDS + 30))
+    until curl -fsS -o /dev/null "http://127.0.0.1:$lan/healthz" 2>/dev/null; do
+      if ! kill -0 "$node_pid" 2>/dev/null; then
+        wait "$node_pid" 2>/dev/null || true
+        if tail -n +"$((log_lines + 1))" "$work/node.log" | grep -q "Address already in use"; then
+          echo "node: a port was taken meanwhile (attempt $attempt); choosing others"
+          pick_ports
+          continue 2
+        fi
+        fail "the node exited at start"
+      fi
+      ((SECONDS < deadline)) || fail "the node did not answer on its LAN port in 30 s"
+      sleep 0.2
+    done
+    return 0
   done
+  fail "the node found no free ports in 5 attempts"
 }
 stop_node() {
   kill -TERM "$node_pid"
