@@ -14,6 +14,7 @@
 #include "gateway/stream_call.h"
 #include "gateway/transcoder.h"
 #include "libs/auth/authenticator.h"
+#include "libs/core/encoding.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/metrics.h"
@@ -81,7 +82,7 @@ absl::string_view BytesOf(const grpc::ByteBuffer& buffer, grpc::Slice* slice,
 // The HTTP answer for a finished backend call.
 http::Response Gateway::Answer(const grpc::Status& status,
                                const google::protobuf::Descriptor* output,
-                               absl::string_view response) {
+                               absl::string_view response, bool html_errors) {
   http::Response r;
   if (status.ok()) {
     auto payload = RenderResponse(output, response);
@@ -95,7 +96,15 @@ http::Response Gateway::Answer(const grpc::Status& status,
       absl::StrContains(s.message(), "failed to connect")) {
     s = absl::UnavailableError("the service is unavailable; retry shortly");
   }
-  return ErrorResponse(s);
+  r = ErrorResponse(s);
+  if (html_errors) {
+    // The status and Retry-After stay; the body is a page saying what failed.
+    std::erase_if(r.headers, [](const auto& h) { return h.first == "content-type"; });
+    r.headers.emplace_back("content-type", "text/html; charset=utf-8");
+    r.headers.emplace_back("cache-control", "no-store");
+    r.body = core::HtmlErrorPage(s.message());
+  }
+  return r;
 }
 
 // Every answer is what its Content-Type says (no sniffing an uploaded image
@@ -351,10 +360,13 @@ void Gateway::Forward(const RouteMatch& match, http::Request&& req, std::string 
   call.metadata = BackendMetadata(req, request_id);
   call.request = (*request)->SerializeAsString();
   // The HTTP answer, once the backend's is in.
-  auto answer = [output = match.route->method->output_type(), request_id,
+  const google::protobuf::Descriptor* output = match.route->method->output_type();
+  const bool html_errors = output->full_name() == "google.api.HttpBody" && req.method == "GET" &&
+                           req.Header("accept").find("text/html") != std::string_view::npos;
+  auto answer = [output, html_errors, request_id,
                  respond = std::make_shared<http::Responder>(std::move(respond))](
                     const grpc::Status& status, absl::string_view response) {
-    http::Response r = Answer(status, output, response);
+    http::Response r = Answer(status, output, response, html_errors);
     Stamp(r, request_id);
     (*respond)(std::move(r));
   };

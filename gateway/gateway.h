@@ -74,9 +74,11 @@ class Gateway {
                      const google::protobuf::Message& request, std::string request_id,
                      http::Responder respond);
   http::Response Ready();
+  // `html_errors`: a browser opened a page (a GET of an HttpBody method,
+  // asking for text/html), so a failure is a page too, not JSON.
   static http::Response Answer(const grpc::Status& status,
                                const google::protobuf::Descriptor* output,
-                               absl::string_view response);
+                               absl::string_view response, bool html_errors);
 
   GatewayOptions options_;
   RouteTable routes_;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
+
 namespace qrcloud::core {
 
 void EnsureSodium() {
@@ -103,6 +105,15 @@ std::string HtmlEscape(absl::string_view text) {
     }
   }
   return out;
+}
+
+std::string HtmlErrorPage(absl::string_view message) {
+  return absl::StrCat(
+      "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width,initial-scale=1\"><link rel=\"icon\" "
+      "href=\"data:,\"><title>qrcloud</title><body "
+      "style=\"font-family:sans-serif;padding:1.5em\"><h1>😕</h1><p id=\"error\">",
+      HtmlEscape(message), "</p></body></html>");
 }
 
 }  // namespace qrcloud::core

@@ -32,6 +32,10 @@ std::string KeyedHashHex(absl::string_view key, absl::string_view data, size_t b
 // as character references, everything else as it is.
 std::string HtmlEscape(absl::string_view text);
 
+// A small page for a phone that opened a link that failed (a rotated table
+// code, a page that is gone): `message` as text, escaped.
+std::string HtmlErrorPage(absl::string_view message);
+
 }  // namespace qrcloud::core
 
 #endif  // QRCLOUD_LIBS_CORE_ENCODING_H_

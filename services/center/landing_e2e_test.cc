@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -476,6 +477,33 @@ TEST_CASE(
   CHECK(resent.At("stored") == "1");
   CHECK(merchant->Get("/v1/merchants/" + mid + "/landing/conflicts").At("conflicts.1.orderId") ==
         "");
+  // Two more receipts redeemed at the counter and at the node: three
+  // conflicts, listed newest order first, a page at a time.
+  std::vector<std::string> flagged = {twice_id};
+  for (int i = 0; i < 2; ++i) {
+    const auto [id, token] = order(absl::StrCat("o-more-", i));
+    REQUIRE(merchant->Post("/v1/receipts:redeem", absl::StrCat(R"({"token":")", token, R"("})"))
+                .status == 200);
+    REQUIRE(
+        node.api->Post(sync, Batch({redemption(absl::StrCat("m", i), 10 + i, id, token)})).status ==
+        200);
+    flagged.insert(flagged.begin(), id);
+  }
+  std::vector<std::string> paged;
+  std::string page_token;
+  for (int pages = 0; pages < 5; ++pages) {
+    std::string target = "/v1/merchants/" + mid + "/landing/conflicts?page.pageSize=2";
+    if (!page_token.empty()) target += "&page.pageToken=" + page_token;
+    ApiResponse page = merchant->Get(target);
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    for (int i = 0; i < 2 && !page.At(absl::StrCat("conflicts.", i, ".orderId")).empty(); ++i) {
+      paged.push_back(page.At(absl::StrCat("conflicts.", i, ".orderId")));
+    }
+    page_token = page.At("page.nextPageToken");
+    if (page_token.empty()) break;
+  }
+  CHECK(paged == flagged);
   // Nobody else reads the conflicts.
   std::string other_mid;
   CHECK(w.flow->NewAccount("MERCHANT", &other_mid)
@@ -503,6 +531,17 @@ TEST_CASE("A guest off the shop's network orders through a center link and the n
   CHECK(page.body.find("Jasmine tea") != std::string::npos);
   CHECK(guest->Get(link + "?k=forged").status == 403);
   CHECK(guest->Get(link).status == 403);
+  // A phone's browser opening an old sticker gets a page saying why, not JSON;
+  // an API client still gets JSON.
+  ApiResponse old_sticker =
+      guest->Call("GET", link + "?k=forged", "",
+                  {{"accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}});
+  CHECK(old_sticker.status == 403);
+  CHECK(old_sticker.Header("content-type").find("text/html") == 0);
+  CHECK(old_sticker.body.find("<p id=\"error\">") != std::string::npos);
+  CHECK(old_sticker.body.find("ask the staff") != std::string::npos);
+  CHECK(old_sticker.Header("x-frame-options") == "DENY");
+  CHECK(guest->Get(link + "?k=forged").Header("content-type").find("application/json") == 0);
   CHECK(guest->Get("/l/" + node.id + "/Z-9?k=" + token).status == 404);
   CHECK(guest->Get("/l/" + core::NewId() + "/A-1?k=" + token).status == 404);
 
@@ -584,6 +623,108 @@ TEST_CASE("A guest off the shop's network orders through a center link and the n
       merchant->Get("/v1/merchants/" + mid + "/landing/config").At("tables.0.token");
   CHECK(guest->Get(link + "?k=" + fresh).status == 400);
   CHECK(guest->Post(orders, body(fresh, "g-3", items)).status == 400);
+}
+
+}  // namespace
+}  // namespace qrcloud::testing
+
+namespace qrcloud::testing {
+namespace {
+
+TEST_CASE("A node edits its merchant's menu through the center, and nothing else") {
+  World w;
+  std::string mid, other_mid;
+  auto merchant = w.LandingMerchant(&mid);
+  Node node = RegisterNode(w, *merchant, mid);
+  const ApiResponse before = merchant->Get("/v1/merchants/" + mid + "/landing/config");
+  REQUIRE(before.At("version") == "1");
+  const std::string menu_path = "/v1/landing/nodes/" + node.id + "/menu";
+  auto edit = [&](const std::string& version, const std::string& items) {
+    return absl::StrCat(R"({"expectedVersion":")", version, R"(","requestId":")", core::NewId(),
+                        R"(","menu":)", items, "}");
+  };
+  const std::string new_menu =
+      R"([{"id":"tea-1","name":"茉莉花茶 Jasmine tea","price":{"currency":"CNY","minor":"900"}},)"
+      R"({"id":"noodles","name":"拌面 Noodles","price":{"currency":"CNY","minor":"1800"}}])";
+
+  // Bad input is refused naming the field, and changes nothing.
+  ApiResponse bad = node.api->Call(
+      "PUT", menu_path,
+      edit("1", R"([{"id":"tea-1","name":"tea","price":{"currency":"CNY","minor":"-5"}}])"));
+  CHECK(bad.status == 400);
+  CHECK(bad.At("details.0.fieldViolations.0.field").rfind("menu[0]", 0) == 0);
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/landing/config").At("version") == "1");
+
+  // The edit: the menu replaced, the tables with their tokens and the Wi-Fi kept.
+  ApiResponse edited = node.api->Call("PUT", menu_path, edit("1", new_menu));
+  INFO(edited.body);
+  REQUIRE(edited.status == 200);
+  CHECK(edited.At("version") == "2");
+  const ApiResponse after = merchant->Get("/v1/merchants/" + mid + "/landing/config");
+  CHECK(after.At("version") == "2");
+  CHECK(after.At("menu.0.price.minor") == "900");
+  CHECK(after.At("menu.1.id") == "noodles");
+  CHECK(after.At("menu.2.id") == "");
+  CHECK(after.At("tables.0.token") == before.At("tables.0.token"));
+  CHECK(after.At("tables.1.token") == before.At("tables.1.token"));
+  CHECK(after.At("wifi.ssid") == "Tea;House");
+  // An edit from a stale read is ABORTED and changes nothing.
+  ApiResponse stale = node.api->Call("PUT", menu_path, edit("1", new_menu));
+  CHECK(stale.status == 409);
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/landing/config").At("version") == "2");
+
+  // Only a node edits through this route, and only its own merchant's menu.
+  CHECK(merchant->Call("PUT", menu_path, edit("2", new_menu)).status == 403);
+  auto other = w.LandingMerchant(&other_mid);
+  Node stranger = RegisterNode(w, *other, other_mid);
+  CHECK(stranger.api->Call("PUT", menu_path, edit("0", new_menu)).status == 403);
+  CHECK(w.Client()->Call("PUT", menu_path, edit("0", new_menu)).status == 401);
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/landing/config").At("version") == "2");
+  CHECK(other->Get("/v1/merchants/" + other_mid + "/landing/config").At("menu.0.price.minor") ==
+        "800");
+
+  // Landing business off: no edits from the node.
+  w.LandingOff(*merchant, mid);
+  ApiResponse off = node.api->Call("PUT", menu_path, edit("2", new_menu));
+  CHECK(off.status == 400);
+  CHECK(off.At("message").find("landing business is off") != std::string::npos);
+}
+
+TEST_CASE("Nodes and conflicts are listed a page at a time") {
+  World w;
+  std::string mid;
+  auto merchant = w.LandingMerchant(&mid);
+  std::set<std::string> made;
+  for (int i = 0; i < 5; ++i) made.insert(RegisterNode(w, *merchant, mid).id);
+  std::set<std::string> listed;
+  std::string token;
+  int pages = 0;
+  do {
+    std::string target = "/v1/merchants/" + mid + "/landing/nodes?page.pageSize=2";
+    if (!token.empty()) target += "&page.pageToken=" + token;
+    ApiResponse page = merchant->Get(target);
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = page.At(absl::StrCat("nodes.", i, ".id"));
+      if (id.empty()) break;
+      CHECK(i < 2);
+      CHECK(listed.insert(id).second);
+    }
+    token = page.At("page.nextPageToken");
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  CHECK(pages == 3);
+  CHECK(listed == made);
+  ApiResponse bad = merchant->Get("/v1/merchants/" + mid + "/landing/nodes?page.pageSize=500");
+  CHECK(bad.status == 400);
+  CHECK(bad.At("details.0.fieldViolations.0.field") == "page.pageSize");
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/landing/nodes?page.pageToken=x%27").status == 400);
+  CHECK(merchant->Get("/v1/merchants/" + mid + "/landing/conflicts?page.pageToken=abc").status ==
+        400);
+  ApiResponse none = merchant->Get("/v1/merchants/" + mid + "/landing/conflicts?page.pageSize=1");
+  CHECK(none.status == 200);
+  CHECK(none.At("page.nextPageToken") == "");
 }
 
 }  // namespace

@@ -146,7 +146,15 @@ absl::Status LandingLogic::ListNodes(const rpc::CallContext& call, const v1::Lis
   QRCLOUD_RETURN_IF_ERROR(RequireMerchantId(req.merchant_id()));
   QRCLOUD_RETURN_IF_ERROR(
       auth::CheckMerchantAccess(call.caller(), req.merchant_id(), auth::Access::kRead));
-  QRCLOUD_ASSIGN_OR_RETURN(auto nodes, store_.ListNodes(req.merchant_id()));
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
+  const std::string& after = req.page().page_token();
+  if (!after.empty() && !core::IsValidId(after)) {
+    return core::InvalidField("page.pageToken", "is the nextPageToken of the previous page");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auto nodes, store_.ListNodes(req.merchant_id(), after, size + 1));
+  if (std::string next = rpc::TakePage(nodes, size); !next.empty()) {
+    resp.mutable_page()->set_next_page_token(next);
+  }
   for (auto& n : nodes) *resp.add_nodes() = std::move(n);
   return absl::OkStatus();
 }
@@ -228,7 +236,24 @@ absl::Status LandingLogic::ListConflicts(const rpc::CallContext& call,
   QRCLOUD_RETURN_IF_ERROR(RequireMerchantId(req.merchant_id()));
   QRCLOUD_RETURN_IF_ERROR(
       auth::CheckMerchantAccess(call.caller(), req.merchant_id(), auth::Access::kRead));
-  QRCLOUD_ASSIGN_OR_RETURN(auto conflicts, store_.ListConflicts(req.merchant_id(), 200));
+  QRCLOUD_ASSIGN_OR_RETURN(const int size, rpc::PageSize(req.page()));
+  // The token is the last conflict's order id and node id, joined.
+  LandingStore::ConflictKey after;
+  if (const std::string& token = req.page().page_token(); !token.empty()) {
+    const size_t half = token.size() / 2;
+    after = {token.substr(0, half), token.substr(half)};
+    if (token.size() % 2 != 0 || !core::IsValidId(after.order_id) ||
+        !core::IsValidId(after.node_id)) {
+      return core::InvalidField("page.pageToken", "is the nextPageToken of the previous page");
+    }
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(auto conflicts,
+                           store_.ListConflicts(req.merchant_id(), after, size + 1));
+  if (static_cast<int>(conflicts.size()) > size) {
+    conflicts.resize(size);
+    resp.mutable_page()->set_next_page_token(
+        absl::StrCat(conflicts.back().order_id(), conflicts.back().node_id()));
+  }
   for (auto& c : conflicts) *resp.add_conflicts() = std::move(c);
   return absl::OkStatus();
 }
@@ -260,6 +285,34 @@ absl::Status LandingLogic::PullNodeConfig(const rpc::CallContext& call,
   resp.set_changed(changed);
   if (changed) *resp.mutable_config() = config;
   return store_.TouchNode(node.id(), core::ToMicros(clock_.Now()), config.version());
+}
+
+absl::Status LandingLogic::UpdateNodeMenu(const rpc::CallContext& call,
+                                          const v1::UpdateNodeMenuRequest& req,
+                                          v1::LandingConfig& resp) {
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingNode node, CallingNode(call, req.node_id()));
+  if (req.expected_version() < 0) {
+    return core::InvalidField("expectedVersion", "is the version read (0: do not check)");
+  }
+  QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(node.merchant_id()));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig current, ConfigOf(merchant));
+  QRCLOUD_RETURN_IF_ERROR(CheckExpectedVersion(req.expected_version(), current.version()));
+  // The merchant's own edit with the menu changed: the same rules, and the
+  // tables (with their tokens) and the Wi-Fi as they are.
+  v1::UpdateLandingConfigRequest edit;
+  edit.set_merchant_id(merchant.id());
+  *edit.mutable_menu() = req.menu();
+  *edit.mutable_tables() = current.tables();
+  if (current.has_wifi()) *edit.mutable_wifi() = current.wifi();
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig next, MergeConfig(current, edit, NewTableToken));
+  const absl::Time now = core::ToMicros(clock_.Now());
+  core::ToProto(now, next.mutable_update_time());
+  QRCLOUD_RETURN_IF_ERROR(store_.PutConfig(next, current.version(), now));
+  QRCLOUD_RETURN_IF_ERROR(store_.TouchNode(node.id(), now, next.version()));
+  spdlog::info("landing node {} edited the menu of merchant {} (version {})", node.id(),
+               merchant.id(), next.version());
+  resp = std::move(next);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<PlannedRecord> LandingLogic::Redeem(const v1::LandingNode& node,

@@ -81,6 +81,10 @@ class LandingLogic {
   // switch is off).
   absl::Status PullNodeConfig(const rpc::CallContext& call, const v1::PullNodeConfigRequest& req,
                               v1::PullNodeConfigResponse& resp);
+  // The menu edited at the node's desk: replaces the menu by the merchant's
+  // rules (UpdateConfig's), keeping the tables, their tokens and the Wi-Fi.
+  absl::Status UpdateNodeMenu(const rpc::CallContext& call, const v1::UpdateNodeMenuRequest& req,
+                              v1::LandingConfig& resp);
   absl::Status SyncOrders(const rpc::CallContext& call, const v1::SyncOrdersRequest& req,
                           v1::SyncOrdersResponse& resp);
   absl::Status PullOrders(const rpc::CallContext& call, const v1::PullOrdersRequest& req,

@@ -74,6 +74,12 @@ class LandingServiceImpl : public v1::LandingAdminService::CallbackService {
                                           google::api::HttpBody* resp) override {
     return dispatcher_.Unary(ctx, "GetTableSheet", req, resp, logic_, &LandingLogic::GetTableSheet);
   }
+  grpc::ServerUnaryReactor* UpdateNodeMenu(grpc::CallbackServerContext* ctx,
+                                           const v1::UpdateNodeMenuRequest* req,
+                                           v1::LandingConfig* resp) override {
+    return dispatcher_.Unary(ctx, "UpdateNodeMenu", req, resp, logic_,
+                             &LandingLogic::UpdateNodeMenu);
+  }
   grpc::ServerUnaryReactor* PullNodeConfig(grpc::CallbackServerContext* ctx,
                                            const v1::PullNodeConfigRequest* req,
                                            v1::PullNodeConfigResponse* resp) override {

@@ -77,7 +77,11 @@ class LandingStore {
                                                                   absl::Time now) = 0;
   // NOT_FOUND naming the node.
   virtual absl::StatusOr<v1::LandingNode> GetNode(absl::string_view node_id) = 0;
-  virtual absl::StatusOr<std::vector<v1::LandingNode>> ListNodes(absl::string_view merchant_id) = 0;
+  // Oldest first (by id), after the node `after_id` ("" for the start), at
+  // most `limit`.
+  virtual absl::StatusOr<std::vector<v1::LandingNode>> ListNodes(absl::string_view merchant_id,
+                                                                 absl::string_view after_id,
+                                                                 int limit) = 0;
   // Marks the node and its keys revoked; the keys' hashes (to drop from the
   // cache). Revoking twice changes nothing.
   virtual absl::StatusOr<std::vector<std::string>> RevokeNode(absl::string_view node_id,
@@ -117,9 +121,14 @@ class LandingStore {
     absl::Time redeemed_at;
   };
   virtual absl::StatusOr<std::optional<Redemption>> RedemptionOf(absl::string_view order_id) = 0;
-  // Newest first, at most `limit`.
+  // Newest order first (by order id, then node id), after the conflict
+  // `after` ({} for the start), at most `limit`.
+  struct ConflictKey {
+    std::string order_id;
+    std::string node_id;
+  };
   virtual absl::StatusOr<std::vector<v1::LandingConflict>> ListConflicts(
-      absl::string_view merchant_id, int limit) = 0;
+      absl::string_view merchant_id, const ConflictKey& after, int limit) = 0;
 };
 
 }  // namespace qrcloud::center

@@ -206,12 +206,14 @@ absl::StatusOr<v1::LandingNode> MysqlLandingStore::GetNode(absl::string_view nod
 }
 
 absl::StatusOr<std::vector<v1::LandingNode>> MysqlLandingStore::ListNodes(
-    absl::string_view merchant_id) {
+    absl::string_view merchant_id, absl::string_view after_id, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
   QRCLOUD_ASSIGN_OR_RETURN(
-      auto rows, conn->Query(absl::StrCat("SELECT ", kNodeColumns,
-                                          " FROM landing_nodes WHERE merchant_id = ? ORDER BY id"),
-                             {std::string(merchant_id)}));
+      auto rows,
+      conn->Query(absl::StrCat("SELECT ", kNodeColumns,
+                               " FROM landing_nodes WHERE merchant_id = ? AND id > ? ORDER BY id "
+                               "LIMIT ?"),
+                  {std::string(merchant_id), std::string(after_id), static_cast<int64_t>(limit)}));
   std::vector<v1::LandingNode> out;
   for (const auto& r : rows) out.push_back(NodeFromRow(r));
   return out;
@@ -486,14 +488,19 @@ absl::StatusOr<std::optional<LandingStore::Redemption>> MysqlLandingStore::Redem
 }
 
 absl::StatusOr<std::vector<v1::LandingConflict>> MysqlLandingStore::ListConflicts(
-    absl::string_view merchant_id, int limit) {
+    absl::string_view merchant_id, const ConflictKey& after, int limit) {
   QRCLOUD_ASSIGN_OR_RETURN(auto conn, mysql_.Acquire());
-  QRCLOUD_ASSIGN_OR_RETURN(
-      auto rows,
-      conn->Query("SELECT order_id, node_id, node_redeemed_at, other_redeemed_at, reason, "
-                  "detected_at FROM landing_conflicts WHERE merchant_id = ? ORDER BY detected_at "
-                  "DESC, order_id LIMIT ?",
-                  {std::string(merchant_id), static_cast<int64_t>(limit)}));
+  std::string sql =
+      "SELECT order_id, node_id, node_redeemed_at, other_redeemed_at, reason, detected_at FROM "
+      "landing_conflicts WHERE merchant_id = ?";
+  store::Params params = {std::string(merchant_id)};
+  if (!after.order_id.empty()) {
+    sql += " AND (order_id < ? OR (order_id = ? AND node_id < ?))";
+    params.insert(params.end(), {after.order_id, after.order_id, after.node_id});
+  }
+  sql += " ORDER BY order_id DESC, node_id DESC LIMIT ?";
+  params.push_back(static_cast<int64_t>(limit));
+  QRCLOUD_ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
   std::vector<v1::LandingConflict> out;
   for (const auto& r : rows) {
     v1::LandingConflict c;

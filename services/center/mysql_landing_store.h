@@ -26,7 +26,9 @@ class MysqlLandingStore final : public LandingStore {
                                                           const auth::NewApiKey& key,
                                                           absl::Time now) override;
   absl::StatusOr<v1::LandingNode> GetNode(absl::string_view node_id) override;
-  absl::StatusOr<std::vector<v1::LandingNode>> ListNodes(absl::string_view merchant_id) override;
+  absl::StatusOr<std::vector<v1::LandingNode>> ListNodes(absl::string_view merchant_id,
+                                                         absl::string_view after_id,
+                                                         int limit) override;
   absl::StatusOr<std::vector<std::string>> RevokeNode(absl::string_view node_id,
                                                       absl::Time now) override;
   absl::Status TouchNode(absl::string_view node_id, absl::Time now,
@@ -41,6 +43,7 @@ class MysqlLandingStore final : public LandingStore {
       absl::string_view node_id, int64_t after, absl::Time before, int limit) override;
   absl::StatusOr<std::optional<Redemption>> RedemptionOf(absl::string_view order_id) override;
   absl::StatusOr<std::vector<v1::LandingConflict>> ListConflicts(absl::string_view merchant_id,
+                                                                 const ConflictKey& after,
                                                                  int limit) override;
 
  private:

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "libs/core/ids.h"
 #include "libs/http/client.h"
 #include "services/landing/node.h"
@@ -39,10 +40,38 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+// A center that keeps the menu edits the desk sends and has nothing else to
+// say (its records wait at the node).
+class MenuCenter final : public CenterLink {
+ public:
+  absl::StatusOr<v1::PullNodeConfigResponse> PullConfig(const v1::PullNodeConfigRequest&) override {
+    return v1::PullNodeConfigResponse();  // unchanged
+  }
+  absl::StatusOr<v1::SyncOrdersResponse> Sync(const v1::SyncOrdersRequest&) override {
+    return absl::UnavailableError("this center keeps menus only");
+  }
+  absl::StatusOr<v1::PullOrdersResponse> PullOrders(const v1::PullOrdersRequest&) override {
+    return v1::PullOrdersResponse();
+  }
+  absl::StatusOr<v1::LandingConfig> UpdateMenu(const v1::UpdateNodeMenuRequest& req) override {
+    absl::MutexLock lock(&mu);
+    if (req.expected_version() != config.version()) {
+      return absl::AbortedError("the configuration changed since it was read");
+    }
+    *config.mutable_menu() = req.menu();
+    config.set_version(config.version() + 1);
+    return config;
+  }
+  absl::Mutex mu;
+  v1::LandingConfig config;
+};
+
 class DeskNode {
  public:
-  DeskNode() {
-    TestHost t = StartTestHost("qrcloud-desk", 64, 4);
+  explicit DeskNode(MenuCenter* center = nullptr) {
+    NodeConfig config;
+    config.center_link = center;
+    TestHost t = StartTestHost("qrcloud-desk", 64, 4, config);
     dir = t.dir;
     host = std::move(t.host);
     node = t.node;
@@ -66,6 +95,10 @@ class DeskNode {
       m->mutable_price()->set_minor(minor);
     }
     REQUIRE(node.logic->ApplyConfig(c).ok());
+    if (center != nullptr) {
+      absl::MutexLock lock(&center->mu);
+      center->config = c;
+    }
     REQUIRE(host->Start().ok());
     token_file = dir + "/desk-token";
   }
@@ -240,6 +273,67 @@ TEST_CASE("qrcloudctl desk says what is wrong without a token, with a wrong one,
                         "--desk-token-file=" + n.token_file});
   CHECK(away.code == 7);
   CHECK(away.out.find("no answer from the node") != std::string::npos);
+}
+
+TEST_CASE("qrcloudctl desk menu changes a price, adds and removes items through the center") {
+  MenuCenter center;
+  DeskNode n(&center);
+  CtlRun shown = n.Desk({"menu"});
+  INFO(shown.out);
+  REQUIRE(shown.code == 0);
+  CHECK(shown.At("configVersion") == "1");
+  CHECK(shown.At("items.0.id") == "noodles");
+
+  CtlRun priced = n.Desk({"menu", "set", "tea", "6.50"});
+  INFO(priced.out);
+  REQUIRE(priced.code == 0);
+  CHECK(priced.At("configVersion") == "2");
+  CHECK(priced.At("items.1.id") == "tea");
+  CHECK(priced.At("items.1.name") == "tea");
+  CHECK(priced.At("items.1.price.minor") == "650");
+  CtlRun added = n.Desk({"menu", "set", "dumplings", "22", "饺子", "Dumplings"});
+  INFO(added.out);
+  REQUIRE(added.code == 0);
+  CHECK(added.At("items.2.name") == "饺子 Dumplings");
+  CHECK(added.At("items.2.price.minor") == "2200");
+  // Guests order it at once.
+  CHECK(!n.Order("dumplings").empty());
+  CtlRun removed = n.Desk({"menu", "remove", "noodles"});
+  REQUIRE(removed.code == 0);
+  CHECK(removed.At("items.0.id") == "tea");
+  CHECK(removed.At("items.2.id") == "");
+  {
+    absl::MutexLock lock(&center.mu);
+    CHECK(center.config.version() == 4);
+    CHECK(center.config.menu_size() == 2);
+  }
+
+  // Mistakes are told before anything is sent.
+  CtlRun nameless = n.Desk({"menu", "set", "soup", "9"});
+  CHECK(nameless.code == 2);
+  CHECK(nameless.out.find("give its name") != std::string::npos);
+  CtlRun bad_price = n.Desk({"menu", "set", "tea", "six"});
+  CHECK(bad_price.code == 2);
+  CHECK(bad_price.out.find("price") != std::string::npos);
+  CHECK(n.Desk({"menu", "remove", "ghost"}).code == 2);
+  {
+    absl::MutexLock lock(&center.mu);
+    CHECK(center.config.version() == 4);
+  }
+}
+
+TEST_CASE("qrcloudctl desk menu edits need the center, sync now reports at once") {
+  DeskNode n;  // no center
+  CtlRun offline = n.Desk({"menu", "set", "tea", "6.50"});
+  INFO(offline.out);
+  CHECK(offline.code != 0);
+  CHECK(offline.out.find("sold out works offline") != std::string::npos);
+  CHECK(n.Desk({"menu"}).At("items.1.price.minor") == "500");
+  CtlRun now = n.Desk({"sync", "now"});
+  INFO(now.out);
+  REQUIRE(now.code == 0);
+  CHECK(now.At("lastError").find("no center") != std::string::npos);
+  CHECK(n.Desk({"sync", "later"}).code == 2);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "libs/core/encoding.h"
 #include "libs/core/fast_json.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
@@ -83,20 +84,12 @@ http::Response NotAllowed(absl::string_view allow) {
   return r;
 }
 
-std::string HtmlEscape(absl::string_view text) {
-  return absl::StrReplaceAll(
-      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
-}
+using core::HtmlEscape;
 
 http::Response HtmlError(const absl::Status& s) {
   return {.status = core::HttpStatusFor(s.code()),
           .headers = {{"content-type", "text/html; charset=utf-8"}, {"cache-control", "no-store"}},
-          .body = absl::StrCat(
-              "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
-              "content=\"width=device-width,initial-scale=1\"><link rel=\"icon\" "
-              "href=\"data:,\"><title>qrcloud</title><body "
-              "style=\"font-family:sans-serif;padding:1.5em\"><h1>😕</h1><p id=\"error\">",
-              HtmlEscape(s.message()), "</p></body></html>")};
+          .body = core::HtmlErrorPage(s.message())};
 }
 
 }  // namespace

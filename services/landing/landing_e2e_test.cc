@@ -162,6 +162,7 @@ class NodeProcess {
   }
 
   int lan_port() const { return lan_port_; }
+  int grpc_port() const { return grpc_port_; }
   const std::string& log() const { return dir_; }
 
  private:
@@ -702,6 +703,160 @@ TEST_CASE(
   CHECK(conflicts.At("conflicts.0.orderId") == second);
   CHECK(conflicts.At("conflicts.0.nodeId") == w.node_id);
   CHECK(conflicts.At("conflicts.1.orderId").empty());
+}
+
+// The desk's sync-now: the status after a round that started after the call.
+v1::SyncStatus SyncNow(NodeProcess& node) {
+  auto desk = node.Desk();
+  grpc::ClientContext ctx;
+  node.Authorize(ctx);
+  v1::SyncStatus status;
+  const grpc::Status s = desk->SyncNow(&ctx, v1::SyncNowRequest(), &status);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return status;
+}
+
+TEST_CASE(
+    "Landing business switched off while the node runs: no orders taken or synced, and on again "
+    "each arrives once",
+    "[landing]") {
+  World w;
+  auto node = w.StartNode();
+  ApiResponse first = node->Order("T1", w.tokens["T1"], kTea);
+  REQUIRE(first.status == 200);
+  const std::string first_id = first.At("order.id");
+  REQUIRE(WaitFor([&] { return node->Drained(); }, kDeadline, absl::Milliseconds(50)));
+
+  // Off at the center: the node hears it at its next round, stops syncing and
+  // tells guests to order at the counter; what the desk does meanwhile waits.
+  REQUIRE(w.merchant
+              ->Post("/v1/merchants/" + w.mid + ":setBusinessSwitches",
+                     R"({"cloudBusinessEnabled":true,"landingBusinessEnabled":false})")
+              .status == 200);
+  const v1::SyncStatus stopped = SyncNow(*node);
+  CHECK(stopped.stopped_reason().find("landing business is off") != std::string::npos);
+  ApiResponse refused = node->Order("T2", w.tokens["T2"], kTea);
+  CHECK(refused.status == 400);
+  CHECK(refused.At("message").find("order at the counter") != std::string::npos);
+  {
+    auto desk = node->Desk();
+    grpc::ClientContext ctx;
+    node->Authorize(ctx);
+    v1::DeskOrderRequest req;
+    req.set_order_id(first_id);
+    v1::Order accepted;
+    REQUIRE(desk->AcceptOrder(&ctx, req, &accepted).ok());
+  }
+  CHECK(SyncNow(*node).pending() == 1);
+  CHECK(w.CenterOrders().size() == 1);
+  CHECK(w.merchant->Get("/v1/orders/" + first_id).At("landingStatus") == "PLACED");
+  // The center link is closed too.
+  Api guest("127.0.0.1", w.stack->gateway_port());
+  CHECK(guest.Get("/l/" + w.node_id + "/T1?k=" + w.tokens["T1"]).status == 400);
+
+  // On again (through audit): the node syncs what waited and takes orders.
+  REQUIRE(w.merchant
+              ->Post("/v1/merchants/" + w.mid + ":setBusinessSwitches",
+                     R"({"cloudBusinessEnabled":true,"landingBusinessEnabled":true})")
+              .At("landingReview.state") == "PENDING_AUDIT");
+  w.flow->Decide("landing.requested", w.mid, true);
+  const v1::SyncStatus resumed = SyncNow(*node);
+  CHECK(resumed.stopped_reason().empty());
+  ApiResponse second = node->Order("T2", w.tokens["T2"], kLunch);
+  INFO(second.body);
+  REQUIRE(second.status == 200);
+  REQUIRE(WaitFor([&] { return node->Drained(); }, kDeadline, absl::Milliseconds(50)));
+  std::map<std::string, int> at_center;
+  REQUIRE(WaitFor(
+      [&] {
+        at_center = w.CenterOrders();
+        return at_center.size() >= 2;
+      },
+      kDeadline, absl::Milliseconds(100)));
+  CHECK(Duplicate(at_center) == "");
+  CHECK(Ids(at_center) == std::set<std::string>{first_id, second.At("order.id")});
+  CHECK(w.merchant->Get("/v1/orders/" + first_id).At("landingStatus") == "ACCEPTED");
+}
+
+TEST_CASE("The desk edits the menu at the node: the center keeps it, guests order from it at once",
+          "[landing]") {
+  World w;
+  auto node = w.StartNode();
+  auto desk = node->Desk();
+  auto call = [&](auto method, const auto& req, auto& resp) {
+    grpc::ClientContext ctx;
+    node->Authorize(ctx);
+    return (desk.get()->*method)(&ctx, req, &resp);
+  };
+  v1::Menu menu;
+  {
+    auto lan = v1::LandingNodeService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", node->grpc_port()), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    node->Authorize(ctx);
+    REQUIRE(lan->GetMenu(&ctx, v1::GetMenuRequest(), &menu).ok());
+  }
+  REQUIRE(menu.config_version() > 0);
+  // Tea costs 9.00 now, the seasonal dish is off the menu, dumplings are new.
+  v1::UpdateDeskMenuRequest edit;
+  edit.set_expected_version(menu.config_version());
+  for (const v1::MenuItem& item : menu.items()) {
+    if (item.id() == "seasonal") continue;
+    v1::MenuItem* kept = edit.add_items();
+    *kept = item;
+    if (item.id() == "tea") kept->mutable_price()->set_minor(900);
+  }
+  v1::MenuItem* dumplings = edit.add_items();
+  dumplings->set_id("dumplings");
+  dumplings->set_name("饺子 Dumplings");
+  dumplings->mutable_price()->set_currency("CNY");
+  dumplings->mutable_price()->set_minor(2400);
+  v1::Menu edited;
+  const grpc::Status s = call(&v1::LandingDeskService::Stub::UpdateMenu, edit, edited);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(edited.config_version() == menu.config_version() + 1);
+  // The center keeps it; the tables' tokens are unchanged.
+  ApiResponse config = w.merchant->Get("/v1/merchants/" + w.mid + "/landing/config");
+  CHECK(config.At("version") == absl::StrCat(edited.config_version()));
+  CHECK(config.At("menu.0.id") == "tea");
+  CHECK(config.At("menu.0.price.minor") == "900");
+  CHECK(config.At("menu.2.id") == "dumplings");
+  CHECK(config.At("menu.3.id") == "");
+  CHECK(config.At("tables.0.token") == w.tokens["T1"]);
+  // Guests see it and order from it at the node, at once; the center gets
+  // the order at the new prices.
+  CHECK(node->Lan().Get("/v1/menu").body.find("饺子 Dumplings") != std::string::npos);
+  ApiResponse placed =
+      node->Order("T3", w.tokens["T3"],
+                  R"([{"menuItemId":"dumplings","quantity":1},{"menuItemId":"tea","quantity":1}])");
+  INFO(placed.body);
+  REQUIRE(placed.status == 200);
+  CHECK(placed.At("order.total.minor") == "3300");
+  CHECK(node->Order("T3", w.tokens["T3"], R"([{"menuItemId":"seasonal","quantity":1}])").status ==
+        400);
+  REQUIRE(WaitFor([&] { return node->Drained(); }, kDeadline, absl::Milliseconds(50)));
+  CHECK(w.merchant->Get("/v1/orders/" + placed.At("order.id")).At("total.minor") == "3300");
+
+  // An edit from a stale read: ABORTED, nothing changed.
+  v1::Menu unchanged;
+  CHECK(call(&v1::LandingDeskService::Stub::UpdateMenu, edit, unchanged).error_code() ==
+        grpc::StatusCode::ABORTED);
+  // The center away: the edit is refused saying why; sold out still works.
+  w.stack->StopCenter();
+  edit.set_expected_version(edited.config_version());
+  const grpc::Status offline = call(&v1::LandingDeskService::Stub::UpdateMenu, edit, unchanged);
+  CHECK(offline.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(offline.error_message().find("sold out works offline") != std::string::npos);
+  v1::SetSoldOutRequest sold;
+  sold.set_menu_item_id("dumplings");
+  sold.set_sold_out(true);
+  v1::Menu after;
+  CHECK(call(&v1::LandingDeskService::Stub::SetSoldOut, sold, after).ok());
+  REQUIRE(w.stack->StartCenter().ok());
+  CHECK(w.merchant->Get("/v1/merchants/" + w.mid + "/landing/config").At("version") ==
+        absl::StrCat(edited.config_version()));
 }
 
 }  // namespace

@@ -61,6 +61,9 @@ class NoCenter final : public CenterLink {
   absl::StatusOr<v1::PullOrdersResponse> PullOrders(const v1::PullOrdersRequest&) override {
     return Missing();
   }
+  absl::StatusOr<v1::LandingConfig> UpdateMenu(const v1::UpdateNodeMenuRequest&) override {
+    return Missing();
+  }
 
  private:
   static absl::Status Missing() {

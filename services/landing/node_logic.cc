@@ -67,6 +67,12 @@ absl::Status NodeLogic::ApplyConfig(const v1::LandingConfig& config) {
   return absl::OkStatus();
 }
 
+absl::Status NodeLogic::SetLandingEnabled(bool enabled) {
+  v1::LandingConfig next = config();
+  next.set_landing_enabled(enabled);
+  return ApplyConfig(next);
+}
+
 absl::StatusOr<v1::Menu> NodeLogic::Menu() {
   QRCLOUD_ASSIGN_OR_RETURN(auto sold_out, node_.SoldOutHere());
   return GuestMenu(config(), sold_out);

@@ -82,6 +82,9 @@ class NodeLogic {
   // --- the sync ---
   v1::LandingConfig config();
   absl::Status ApplyConfig(const v1::LandingConfig& config);
+  // What the center says of the merchant's landing business between
+  // configurations: while off, no table orders are taken.
+  absl::Status SetLandingEnabled(bool enabled);
   // An order the center took for one of this node's tables; false if it was
   // here already.
   absl::StatusOr<bool> ImportPulled(const v1::Order& order);

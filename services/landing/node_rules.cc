@@ -48,6 +48,7 @@ absl::StatusOr<v1::LandingTable> OpenTable(const v1::LandingConfig& config, absl
 v1::Menu GuestMenu(const v1::LandingConfig& config, const std::set<std::string>& sold_out_here) {
   v1::Menu menu;
   menu.set_merchant_name(config.merchant_name());
+  menu.set_config_version(config.version());
   for (const v1::MenuItem& item : config.menu()) {
     v1::MenuItem* shown = menu.add_items();
     *shown = item;

@@ -138,6 +138,21 @@ class DeskServiceImpl : public v1::LandingDeskService::CallbackService {
       return absl::OkStatus();
     });
   }
+  grpc::ServerUnaryReactor* UpdateMenu(grpc::CallbackServerContext* ctx,
+                                       const v1::UpdateDeskMenuRequest* req,
+                                       v1::Menu* resp) override {
+    return dispatcher_.Unary(ctx, "UpdateMenu", req, resp, [=, this](const rpc::CallContext&) {
+      QRCLOUD_ASSIGN_OR_RETURN(*resp, sync_.UpdateMenu(*req));
+      return absl::OkStatus();
+    });
+  }
+  grpc::ServerUnaryReactor* SyncNow(grpc::CallbackServerContext* ctx, const v1::SyncNowRequest* req,
+                                    v1::SyncStatus* resp) override {
+    return dispatcher_.Unary(ctx, "SyncNow", req, resp, [=, this](const rpc::CallContext&) {
+      *resp = sync_.SyncNow(absl::Seconds(10));
+      return absl::OkStatus();
+    });
+  }
   grpc::ServerUnaryReactor* OpenShift(grpc::CallbackServerContext* ctx,
                                       const v1::OpenShiftRequest* req, v1::Shift* resp) override {
     return dispatcher_.Unary(ctx, "OpenShift", req, resp, [=, this](const rpc::CallContext&) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/core/ids.h"
@@ -103,6 +104,20 @@ class FakeCenter final : public CenterLink {
     if (down) return absl::UnavailableError("center down");
     return v1::PullOrdersResponse();
   }
+  // The center's rules are the center's (tested there): this one takes the
+  // menu as given, by version.
+  absl::StatusOr<v1::LandingConfig> UpdateMenu(const v1::UpdateNodeMenuRequest& req) override {
+    absl::MutexLock lock(&mu);
+    if (down) return absl::UnavailableError("center down");
+    if (landing_off) return absl::FailedPreconditionError("landing business is off");
+    if (req.expected_version() != 0 && req.expected_version() != config.version()) {
+      return absl::AbortedError("the configuration changed since it was read");
+    }
+    menu_edits.push_back(req);
+    *config.mutable_menu() = req.menu();
+    config.set_version(config.version() + 1);
+    return config;
+  }
 
   // Placed orders stored, by order id: how many records of each.
   std::map<std::string, int> Placed() {
@@ -124,6 +139,7 @@ class FakeCenter final : public CenterLink {
   int64_t high_water_mark = 0;
   int duplicates = 0;
   int calls = 0;
+  std::vector<v1::UpdateNodeMenuRequest> menu_edits;
 };
 
 struct TestNode {
@@ -394,25 +410,109 @@ TEST_CASE("The desk takes an order from placed to settled, each step synced, and
   CHECK(forced->unsynced_at_close() >= 1);
 }
 
-TEST_CASE("While the center says landing business is off, the node stops syncing and says why") {
+TEST_CASE(
+    "While the center says landing business is off, the node stops syncing and taking orders") {
   FakeCenter center;
   TestNode n(center);
   {
     absl::MutexLock lock(&center.mu);
-    center.landing_off = true;
+    center.down = true;  // the order below is taken before the node hears
   }
   REQUIRE(n.Order("A1", Body("off-1", kTwoNoodles)).status == 200);
-  n.node.sync->Wake();
-  REQUIRE(WaitFor([&] { return !n.node.sync->Status().stopped_reason().empty(); }));
-  CHECK(n.node.sync->Status().stopped_reason().find("off") != std::string::npos);
-  CHECK(n.node.sync->Status().pending() == 1);
+  {
+    absl::MutexLock lock(&center.mu);
+    center.down = false;
+    center.landing_off = true;
+  }
+  const v1::SyncStatus stopped = n.node.sync->SyncNow(absl::Seconds(10));
+  CHECK(stopped.stopped_reason().find("off") != std::string::npos);
+  CHECK(stopped.pending() == 1);
+  // No new table orders while it is off, nothing written; the order taken
+  // before waits.
+  const int64_t rows = n.OutboxRows();
+  http::Response refused = n.Order("A1", Body("off-2", kTwoNoodles));
+  CHECK(refused.status == 400);
+  CHECK(absl::StrContains(refused.body, "not taking table orders"));
+  CHECK(n.OutboxRows() == rows);
   {
     absl::MutexLock lock(&center.mu);
     center.landing_off = false;
   }
-  n.node.sync->Wake();
+  // On again with the same configuration version: the node takes orders and
+  // syncs.
+  const v1::SyncStatus resumed = n.node.sync->SyncNow(absl::Seconds(10));
+  CHECK(resumed.stopped_reason().empty());
+  CHECK(resumed.config_version() == 1);
+  REQUIRE(n.Order("A1", Body("off-3", kTwoNoodles)).status == 200);
   REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));
-  CHECK(n.node.sync->Status().stopped_reason().empty());
+  CHECK(center.Placed().size() == 2);
+}
+
+TEST_CASE("The desk edits the menu through the center and serves the answer at once") {
+  FakeCenter center;
+  TestNode n(center);
+  // Sold out here only: shown so, and not sent to the center as its own.
+  REQUIRE(n.node.logic
+              ->SetSoldOut([] {
+                v1::SetSoldOutRequest r;
+                r.set_menu_item_id("tea");
+                r.set_sold_out(true);
+                return r;
+              }())
+              .ok());
+  auto menu = n.node.logic->Menu();
+  REQUIRE(menu.ok());
+  CHECK(menu->config_version() == 1);
+  v1::UpdateDeskMenuRequest edit;
+  edit.set_expected_version(menu->config_version());
+  *edit.mutable_items() = menu->items();
+  edit.mutable_items(0)->mutable_price()->set_minor(1950);  // noodles
+  v1::MenuItem* dumplings = edit.add_items();
+  dumplings->set_id("dumplings");
+  dumplings->set_name("饺子 Dumplings");
+  dumplings->mutable_price()->set_currency("CNY");
+  dumplings->mutable_price()->set_minor(2200);
+  auto edited = n.node.sync->UpdateMenu(edit);
+  INFO(edited.status().message());
+  REQUIRE(edited.ok());
+  CHECK(edited->config_version() == 2);
+  REQUIRE(edited->items_size() == 3);
+  CHECK(edited->items(0).price().minor() == 1950);
+  CHECK(edited->items(1).sold_out());  // tea, still sold out here
+  {
+    absl::MutexLock lock(&center.mu);
+    REQUIRE(center.menu_edits.size() == 1);
+    CHECK(!center.menu_edits[0].menu(1).sold_out());
+    CHECK(center.menu_edits[0].node_id() == n.node.logic->options().node_id);
+  }
+  // Guests order the new item at the new price at once.
+  http::Response placed =
+      n.Order("A1", Body("menu-1", R"([{"menuItemId":"dumplings","quantity":1},)"
+                                   R"({"menuItemId":"noodles","quantity":1}])"));
+  INFO(placed.body);
+  REQUIRE(placed.status == 200);
+  CHECK(absl::StrContains(placed.body, R"("minor":"4150")"));
+
+  // An edit from a stale read is refused; nothing changes.
+  auto stale = n.node.sync->UpdateMenu(edit);
+  CHECK(stale.status().code() == absl::StatusCode::kAborted);
+  CHECK(n.node.logic->config().version() == 2);
+
+  // The center away: the edit says it needs the center and what works
+  // offline; sold out still works.
+  {
+    absl::MutexLock lock(&center.mu);
+    center.down = true;
+  }
+  edit.set_expected_version(2);
+  auto offline = n.node.sync->UpdateMenu(edit);
+  CHECK(offline.status().code() == absl::StatusCode::kUnavailable);
+  CHECK(absl::StrContains(offline.status().message(), "sold out works offline"));
+  CHECK(n.node.logic->config().version() == 2);
+  v1::SetSoldOutRequest sold;
+  sold.set_menu_item_id("dumplings");
+  sold.set_sold_out(true);
+  CHECK(n.node.logic->SetSoldOut(sold).ok());
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <set>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/ids.h"
 #include "libs/core/log.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
@@ -65,6 +68,13 @@ absl::StatusOr<v1::SyncOrdersResponse> GrpcCenterLink::Sync(const v1::SyncOrders
   return resp;
 }
 
+absl::StatusOr<v1::LandingConfig> GrpcCenterLink::UpdateMenu(const v1::UpdateNodeMenuRequest& req) {
+  v1::LandingConfig resp;
+  QRCLOUD_RETURN_IF_ERROR(caller_->Call(
+      [&](grpc::ClientContext& ctx) { return stub_->UpdateNodeMenu(&ctx, req, &resp); }));
+  return resp;
+}
+
 absl::StatusOr<v1::PullOrdersResponse> GrpcCenterLink::PullOrders(
     const v1::PullOrdersRequest& req) {
   v1::PullOrdersResponse resp;
@@ -90,9 +100,68 @@ absl::Status Syncer::Start() {
 
 void Syncer::Wake() {
   absl::MutexLock lock(&mu_);
+  ++wakes_;
   next_attempt_ = absl::InfinitePast();
   next_config_ = absl::InfinitePast();
   next_pull_ = absl::InfinitePast();
+}
+
+v1::SyncStatus Syncer::SyncNow(absl::Duration timeout) {
+  Wake();
+  {
+    absl::MutexLock lock(&mu_);
+    const int64_t wake = wakes_;
+    auto served = [this, wake]()
+                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return wakes_served_ >= wake; };
+    mu_.AwaitWithTimeout(absl::Condition(&served), timeout);
+  }
+  return Status();
+}
+
+absl::StatusOr<v1::Menu> Syncer::UpdateMenu(const v1::UpdateDeskMenuRequest& req) {
+  if (req.expected_version() < 0) {
+    return core::InvalidField("expectedVersion", "is Menu.configVersion as read (0: do not check)");
+  }
+  v1::UpdateNodeMenuRequest edit;
+  edit.set_node_id(logic_.options().node_id);
+  *edit.mutable_menu() = req.items();
+  // What is sold out only here stays the node's (SetSoldOut): the menu read
+  // shows it, and sending it back must not make it the center's.
+  QRCLOUD_ASSIGN_OR_RETURN(auto sold_out_here, node_.SoldOutHere());
+  std::set<std::string> sold_out_at_center;
+  const v1::LandingConfig current = logic_.config();
+  for (const v1::MenuItem& item : current.menu()) {
+    if (item.sold_out()) sold_out_at_center.insert(item.id());
+  }
+  for (v1::MenuItem& item : *edit.mutable_menu()) {
+    if (sold_out_here.count(item.id()) > 0) {
+      item.set_sold_out(sold_out_at_center.count(item.id()) > 0);
+    }
+  }
+  edit.set_expected_version(req.expected_version());
+  edit.set_request_id(core::NewId());
+  auto config = center_.UpdateMenu(edit);
+  if (absl::IsUnavailable(config.status()) || absl::IsDeadlineExceeded(config.status())) {
+    return absl::UnavailableError(absl::StrCat(
+        "the menu is kept at the center, which cannot be reached now (", config.status().message(),
+        "); try again when it is back. Marking items sold out works offline"));
+  }
+  if (absl::IsFailedPrecondition(config.status())) Stop(config.status(), clock_.Now());
+  QRCLOUD_RETURN_IF_ERROR(config.status());
+  QRCLOUD_RETURN_IF_ERROR(logic_.ApplyConfig(*config));
+  return logic_.Menu();
+}
+
+void Syncer::Stop(const absl::Status& s, absl::Time now) {
+  if (logic_.config().landing_enabled()) {
+    if (absl::Status off = logic_.SetLandingEnabled(false); !off.ok()) {
+      spdlog::warn("landing sync: cannot keep that landing business is off: {}", off.message());
+    }
+    spdlog::warn("landing sync: stopped: {}", s.message());
+  }
+  absl::MutexLock lock(&mu_);
+  stopped_ = absl::StrCat("the center does not take this node's records: ", s.message());
+  next_config_ = now + options_.stopped_interval;
 }
 
 void Syncer::Failed(const absl::Status& s, absl::Time now) {
@@ -123,14 +192,18 @@ absl::Status Syncer::PullConfig(absl::Time now) {
   req.set_since_version(logic_.config().version());
   auto resp = center_.PullConfig(req);
   if (!resp.ok() && resp.status().code() == absl::StatusCode::kFailedPrecondition) {
-    absl::MutexLock lock(&mu_);
-    stopped_ =
-        absl::StrCat("the center does not take this node's records: ", resp.status().message());
-    next_config_ = now + options_.stopped_interval;
+    Stop(resp.status(), now);
     return absl::OkStatus();
   }
   if (!resp.ok()) return resp.status();
-  if (resp->changed()) QRCLOUD_RETURN_IF_ERROR(logic_.ApplyConfig(resp->config()));
+  if (resp->changed()) {
+    QRCLOUD_RETURN_IF_ERROR(logic_.ApplyConfig(resp->config()));
+  } else if (!logic_.config().landing_enabled()) {
+    // The center answers a node only while landing business is on: it is on
+    // again (with the configuration this node has).
+    QRCLOUD_RETURN_IF_ERROR(logic_.SetLandingEnabled(true));
+    spdlog::info("landing sync: landing business is on again");
+  }
   const bool enabled = logic_.config().landing_enabled();
   absl::MutexLock lock(&mu_);
   last_config_ = now;
@@ -184,10 +257,7 @@ absl::StatusOr<bool> Syncer::Flush(absl::Time now) {
     for (const SentRecord& r : sent) back.push_back(r.sequence);
     QRCLOUD_RETURN_IF_ERROR(node_.Settle({}, {}, back, now));
     if (answer.status().code() == absl::StatusCode::kFailedPrecondition) {
-      absl::MutexLock lock(&mu_);
-      stopped_ =
-          absl::StrCat("the center does not take this node's records: ", answer.status().message());
-      next_config_ = now + options_.stopped_interval;
+      Stop(answer.status(), now);
       return false;
     }
     return answer.status();
@@ -207,6 +277,18 @@ absl::StatusOr<bool> Syncer::Flush(absl::Time now) {
 }
 
 absl::StatusOr<bool> Syncer::Round() {
+  int64_t wakes;
+  {
+    absl::MutexLock lock(&mu_);
+    wakes = wakes_;
+  }
+  auto more = RoundOnce();
+  absl::MutexLock lock(&mu_);
+  wakes_served_ = std::max(wakes_served_, wakes);
+  return more;
+}
+
+absl::StatusOr<bool> Syncer::RoundOnce() {
   const absl::Time now = clock_.Now();
   bool config_due, pull_due;
   {

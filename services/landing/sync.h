@@ -37,6 +37,7 @@ class CenterLink {
       const v1::PullNodeConfigRequest& req) = 0;
   virtual absl::StatusOr<v1::SyncOrdersResponse> Sync(const v1::SyncOrdersRequest& req) = 0;
   virtual absl::StatusOr<v1::PullOrdersResponse> PullOrders(const v1::PullOrdersRequest& req) = 0;
+  virtual absl::StatusOr<v1::LandingConfig> UpdateMenu(const v1::UpdateNodeMenuRequest& req) = 0;
 };
 
 // LandingAdminService over gRPC, with the node's API key (service::CenterCaller:
@@ -50,6 +51,7 @@ class GrpcCenterLink final : public CenterLink {
       const v1::PullNodeConfigRequest& req) override;
   absl::StatusOr<v1::SyncOrdersResponse> Sync(const v1::SyncOrdersRequest& req) override;
   absl::StatusOr<v1::PullOrdersResponse> PullOrders(const v1::PullOrdersRequest& req) override;
+  absl::StatusOr<v1::LandingConfig> UpdateMenu(const v1::UpdateNodeMenuRequest& req) override;
 
  private:
   explicit GrpcCenterLink(std::unique_ptr<service::CenterCaller> caller);
@@ -78,10 +80,20 @@ class Syncer {
   v1::SyncStatus Status();
   // Makes the next round run now (the center is back, say; tests).
   void Wake();
+  // Wakes the flusher and waits (up to `timeout`) for a round that started
+  // after the wake to finish: the desk's "sync now". The status after it.
+  v1::SyncStatus SyncNow(absl::Duration timeout);
+  // The desk's menu edit, sent to the center (which keeps the one menu);
+  // what it answers is applied here at once. UNAVAILABLE while the center
+  // cannot be reached, saying what still works offline.
+  absl::StatusOr<v1::Menu> UpdateMenu(const v1::UpdateDeskMenuRequest& req);
 
  private:
   // One batch: true if it was full (more may wait).
   absl::StatusOr<bool> Flush(absl::Time now);
+  absl::StatusOr<bool> RoundOnce();
+  // The center said landing business is off: stop syncing and taking orders.
+  void Stop(const absl::Status& s, absl::Time now);
   absl::Status PullConfig(absl::Time now);
   absl::Status Pull();
   void Failed(const absl::Status& s, absl::Time now);
@@ -105,6 +117,9 @@ class Syncer {
   bool online_ ABSL_GUARDED_BY(mu_) = false;
   std::string last_error_ ABSL_GUARDED_BY(mu_);
   std::string stopped_ ABSL_GUARDED_BY(mu_);
+  // Wakes asked for, and the last wake a finished round had seen (SyncNow).
+  int64_t wakes_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t wakes_served_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace qrcloud::landing

@@ -160,6 +160,7 @@ int DeskTablesCommand(Context&, const Args&, const Command&);
 int DeskSoldOutCommand(Context&, const Args&, const Command&);
 int DeskShiftCommand(Context&, const Args&, const Command&);
 int DeskSyncCommand(Context&, const Args&, const Command&);
+int DeskMenuCommand(Context&, const Args&, const Command&);
 int DeskParkedCommand(Context&, const Args&, const Command&);
 int DeskRedeemCommand(Context&, const Args&, const Command&);
 

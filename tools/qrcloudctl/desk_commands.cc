@@ -223,12 +223,80 @@ int DeskShiftCommand(Context& ctx, const Args& args, const Command& command) {
   return DeskCall(ctx, *desk, "CloseShift", request, shift);
 }
 
+// sync [now]
 int DeskSyncCommand(Context& ctx, const Args& args, const Command& command) {
-  if (!args.empty()) return UsageFailure("sync takes no arguments", command);
+  if (args.size() > 1 || (args.size() == 1 && args[0] != "now")) {
+    return UsageFailure("say nothing for the status, or now to sync at once", command);
+  }
   auto desk = OpenDesk();
   if (!desk.ok()) return UsageFailure(desk.status().message(), command);
   v1::SyncStatus status;
+  if (!args.empty()) return DeskCall(ctx, *desk, "SyncNow", v1::SyncNowRequest(), status);
   return DeskCall(ctx, *desk, "GetSyncStatus", v1::GetSyncStatusRequest(), status);
+}
+
+// menu | menu set <item> <price> [<name>...] | menu remove <item>: an edit
+// reads the menu, changes the one item and sends the whole menu back with the
+// version read, so an edit made meanwhile elsewhere is not overwritten.
+int DeskMenuCommand(Context& ctx, const Args& args, const Command& command) {
+  const bool show = args.empty();
+  const bool set = !show && args[0] == "set" && args.size() >= 3;
+  const bool remove = !show && args[0] == "remove" && args.size() == 2;
+  if (!show && !set && !remove) {
+    return UsageFailure(
+        "say nothing to see the menu, set <item> <price> [<name>], or remove <item>", command);
+  }
+  auto desk = OpenDesk();
+  if (!desk.ok()) return UsageFailure(desk.status().message(), command);
+  v1::Menu menu;
+  const auto& get = ContractMethod("qrcloud.v1.LandingNodeService.GetMenu");
+  if (absl::Status s = desk->Client().Unary(get, v1::GetMenuRequest(), &menu, absl::Seconds(10));
+      !s.ok()) {
+    return DeskFailure(s, ctx, *desk);
+  }
+  if (show) {
+    Print(menu, ctx);
+    return kExitOk;
+  }
+  v1::UpdateDeskMenuRequest request;
+  request.set_expected_version(menu.config_version());
+  const std::string& id = args[1];
+  bool found = false;
+  std::string currency = "CNY";
+  for (const v1::MenuItem& item : menu.items()) {
+    if (!item.price().currency().empty()) currency = item.price().currency();
+    if (item.id() != id) {
+      *request.add_items() = item;
+      continue;
+    }
+    found = true;
+    if (remove) continue;
+    *request.add_items() = item;
+  }
+  if (!found && remove) return UsageFailure(absl::StrCat("the menu has no item ", id), command);
+  if (set) {
+    auto price = core::Money::Parse(currency, args[2]);
+    if (!price.ok()) {
+      return UsageFailure(absl::StrCat("the price: ", price.status().message()), command);
+    }
+    const std::string name = absl::StrJoin(args.begin() + 3, args.end(), " ");
+    if (!found && name.empty()) {
+      return UsageFailure(absl::StrCat(id, " is a new item: give its name after the price"),
+                          command);
+    }
+    v1::MenuItem* item = nullptr;
+    for (v1::MenuItem& i : *request.mutable_items()) {
+      if (i.id() == id) item = &i;
+    }
+    if (item == nullptr) {
+      item = request.add_items();
+      item->set_id(id);
+    }
+    if (!name.empty()) item->set_name(name);
+    item->mutable_price()->set_currency(currency);
+    item->mutable_price()->set_minor(price->minor());
+  }
+  return DeskCall(ctx, *desk, "UpdateMenu", request, menu);
 }
 
 int DeskParkedCommand(Context& ctx, const Args& args, const Command& command) {
