@@ -283,6 +283,8 @@ TEST_CASE("qrcloudctl desk menu changes a price, adds and removes items through 
   REQUIRE(shown.code == 0);
   CHECK(shown.At("configVersion") == "1");
   CHECK(shown.At("items.0.id") == "noodles");
+  // Nothing to send, and the center answers: online.
+  CHECK(n.Desk({"sync", "now"}).At("online") == "true");
 
   CtlRun priced = n.Desk({"menu", "set", "tea", "6.50"});
   INFO(priced.out);

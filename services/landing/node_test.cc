@@ -442,6 +442,7 @@ TEST_CASE(
   // syncs.
   const v1::SyncStatus resumed = n.node.sync->SyncNow(absl::Seconds(10));
   CHECK(resumed.stopped_reason().empty());
+  CHECK(resumed.online());
   CHECK(resumed.config_version() == 1);
   REQUIRE(n.Order("A1", Body("off-3", kTwoNoodles)).status == 200);
   REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));

@@ -205,6 +205,7 @@ absl::Status Syncer::PullConfig(absl::Time now) {
     spdlog::info("landing sync: landing business is on again");
   }
   const bool enabled = logic_.config().landing_enabled();
+  Succeeded(now);  // the center answered: online, even with nothing to send
   absl::MutexLock lock(&mu_);
   last_config_ = now;
   stopped_ = enabled ? "" : "the merchant's landing business is off at the center";
