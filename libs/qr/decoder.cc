@@ -18,6 +18,7 @@
 #include "libs/qr/image_ops.h"
 #include "libs/qr/internal/cylinder.h"
 #include "libs/qr/internal/deblur.h"
+#include "libs/qr/internal/grid_sampler.h"
 #include "libs/qr/internal/zbar_scan.h"
 
 namespace qrcloud::qr {
@@ -487,12 +488,101 @@ void ZbarFallback(const GrayImage& image, const DecodeOptions& options, Found* f
   }
 }
 
+// ---- Our own sampling -------------------------------------------------------------
+
+// Reads the code three finder patterns suggest by sampling its grid
+// ourselves (internal/grid_sampler.h): the grids that fit best, each module
+// the mean of its middle, told dark from light by its neighbours; ZXing
+// decodes the clean picture that gives (its Reed–Solomon and format checks
+// as for any read). True when it read a code.
+bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
+              const DecodeOptions& options, Found* found) {
+  ZXing::DecodeHints hints;
+  hints.setFormats(Formats(options));
+  hints.setIsPure(true).setTryHarder(false).setTryRotate(false).setTryDownscale(false);
+  hints.setBinarizer(ZXing::Binarizer::FixedThreshold);
+  for (const internal::Grid& grid : internal::FitGrids(image, triple, 4)) {
+    std::vector<double> modules = internal::SampleModules(image, grid);
+    for (int radius : {3, 6, 0}) {
+      GrayImage pure = internal::RenderModules(modules, grid.size, radius, 3);
+      bool read = false;
+      for (const ZXing::Result& result : Read(pure, hints)) {
+        if (!result.isValid()) continue;
+        found->Add(ToDecoded(result));
+        read = true;
+      }
+      if (read) {
+        double n = grid.size;
+        found->where.push_back({grid.to_image.Apply({0, 0}), grid.to_image.Apply({n, 0}),
+                                grid.to_image.Apply({n, n}), grid.to_image.Apply({0, n})});
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// The finder patterns a photo's codes may have that ZXing could not use,
+// as triples placed as one code's, none with its corner inside a code read
+// already: found on the photo shrunk to at most ~2 MP (12 MP uploads stay
+// cheap), smoothed (faint print under sensor noise), binarised coarsely and
+// after local contrast normalisation (shadow edges), at most `per_search`
+// triples from each, in the photo's pixels.
+std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Found& found,
+                                                int per_search) {
+  constexpr double kMaxPixels = 2e6;
+  double scale =
+      std::min(1.0, std::sqrt(kMaxPixels / (static_cast<double>(image.width) * image.height)));
+  GrayImage view = scale < 1 ? Scaled(image, scale) : image;
+  double back = static_cast<double>(image.width) / view.width;
+  GrayImage blurred = GaussianBlur(view, Relative(view, 1.0 / 480, 1));
+  std::vector<internal::FinderTriple> triples;
+  auto seen = [&](const internal::FinderTriple& t) {
+    return std::any_of(triples.begin(), triples.end(), [&](const internal::FinderTriple& u) {
+      return Distance(u.corner.center, t.corner.center) < t.corner.module &&
+             Distance(u.b.center, t.b.center) + Distance(u.c.center, t.c.center) <
+                 2 * t.corner.module;
+    });
+  };
+  for (int search = 0; search < 2; ++search) {
+    GrayImage binary =
+        search == 0 ? CoarselyBinarized(blurred)
+                    : Binarized(Normalized(blurred, 1.0 / 60), Relative(view, 1.0 / 24, 4), 0);
+    int taken = 0;
+    for (internal::FinderTriple t :
+         internal::FinderTriples(internal::FindFinderPatterns(binary, 24))) {
+      if (taken >= per_search) break;
+      for (internal::FinderPattern* p : {&t.corner, &t.b, &t.c}) {
+        p->center = {p->center.x * back, p->center.y * back};
+        p->module *= back;
+      }
+      if (std::any_of(found.where.begin(), found.where.end(),
+                      [&](const Quad& q) { return Inside(q, t.corner.center); })) {
+        continue;
+      }
+      if (seen(t)) continue;
+      triples.push_back(t);
+      ++taken;
+    }
+  }
+  return triples;
+}
+
+// A code read by sampling its grid ourselves, from the triples above, in
+// turn until one reads.
+void ReadGrids(const GrayImage& image, const DecodeOptions& options, int per_search, Found* found) {
+  for (const internal::FinderTriple& t : GridTriples(image, *found, per_search)) {
+    if (ReadGrid(image, t, options, found)) return;
+  }
+}
+
 // ---- Codes found by their finder patterns -------------------------------------
 
 // Where a code seems to be, and its module size in pixels.
 struct Region {
   Box box;
   double module = 0;
+  internal::FinderTriple triple;  // the patterns it was found by
 };
 
 // Regions round three finder patterns placed as one code's, none inside a
@@ -539,7 +629,7 @@ std::vector<Region> UnreadRegions(const GrayImage& image, const GrayImage& coars
                centre.y < r.box.y1;
       });
       if (!seen && box.x1 - box.x0 >= 8 && box.y1 - box.y0 >= 8) {
-        regions.push_back({box, (t.corner.module + t.b.module + t.c.module) / 3});
+        regions.push_back({box, (t.corner.module + t.b.module + t.c.module) / 3, t});
       }
     }
   }
@@ -566,6 +656,10 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
   if (in_part.codes.empty() && zbar) {
     ZbarFallback(part, options, &in_part);
   }
+  if (in_part.codes.empty() && options.sample_grid) {
+    ReadGrid(image, region.triple, options, found);  // positions in the photo
+    return;
+  }
   for (const DecodedCode& code : in_part.codes) found->Add(code);
   if (!in_part.codes.empty()) {
     const Box& b = region.box;
@@ -578,6 +672,7 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
 
 std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions& options) {
   constexpr int kMaxRegions = 12;
+  constexpr int kGridTriples = 8;  // from each of the two finder searches
   Found found;
   size_t next = RunLadder(image, options, &found);
   std::optional<GrayImage> coarse;
@@ -598,6 +693,9 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
     }
     if (found.codes.empty() && options.deblur) ReadDeblurred(image, options, &found);
     if (found.codes.empty() && options.stretch_steep) ReadStretched(image, options, &found);
+    if (found.codes.empty() && options.sample_grid) {
+      ReadGrids(image, options, kGridTriples, &found);
+    }
     if (found.codes.empty() && options.zbar_fallback) {
       ZbarFallback(image, options, &found);
     }
@@ -605,15 +703,15 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   }
   // The pass that read first may have missed other codes in the photo. If
   // it read several, the photo is one of several codes, likely printed and
-  // lit differently: the remaining passes run too (0.3–0.7 s), then the
-  // regions round finder patterns outside every code read are read on their
-  // own — the coarse search only, the ladder's first passes, no ZBar, as
-  // chance patterns in noise and clutter make regions with no code in them.
-  // After a single read nothing more runs: on photos of one code (nearly
-  // all) the search would cost ~100 ms for chance patterns, and found a
-  // second code in under 1% of the hard set's many-code photos.
+  // lit differently: the remaining passes run too (0.3–0.7 s). Then, after
+  // one read as after several, the regions round finder patterns outside
+  // every code read are read on their own — the coarse search only, the
+  // ladder's first passes and our own grid sampling, no ZBar, as chance
+  // patterns in noise and clutter make regions with no code in them.
   if (options.find_all && found.codes.size() >= 2) {
     RunLadder(image, options, &found, SIZE_MAX, next, /*stop=*/false);
+  }
+  if (options.find_all) {
     constexpr size_t kRegionPasses = 4;  // up to halved-normalized
     for (const Region& region :
          UnreadRegions(image, coarsely_binarized(), found, /*fine=*/false, kMaxRegions / 2)) {

@@ -62,6 +62,10 @@ struct DecodeOptions {
   // Read the photo stretched along six directions (codes seen 60–70° from
   // face on).
   bool stretch_steep = true;
+  // Sample the grids of codes whose finder patterns are found ourselves,
+  // each module the mean of its area (faint print, shadow edges), and have
+  // ZXing decode the modules; also on the regions below.
+  bool sample_grid = true;
   // Scan with ZBar; keep only the reads ZXing confirms.
   bool zbar_fallback = true;
   // And where the ladder did read a code: read the regions round finder
@@ -73,7 +77,7 @@ struct DecodeOptions {
   static DecodeOptions LadderOnly() {
     DecodeOptions options;
     options.unroll_curved = options.find_small = options.deblur = options.stretch_steep =
-        options.zbar_fallback = options.find_all = false;
+        options.sample_grid = options.zbar_fallback = options.find_all = false;
     return options;
   }
 };

@@ -7,12 +7,14 @@
 //
 //   qr_photo_eval [--set=standard|hard|all] [--kinds=screen,tiny] [--per_kind=40]
 //                 [--seed=20240601] [--markdown] [--dump_dir=DIR]
+//                 [--decoders=qrcloud,ladder] [--first_index=0]
 //
 // --markdown prints the table as docs/qr.md has it; --dump_dir writes every
 // photo as DIR/<kind>-<n>.jpg for a look.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -34,6 +36,13 @@ ABSL_FLAG(std::string, set, "standard", "Photo set: standard, hard or all");
 ABSL_FLAG(std::string, kinds, "", "If set, only these kinds of the set (comma-separated names)");
 ABSL_FLAG(bool, markdown, false, "Print the table in Markdown");
 ABSL_FLAG(std::string, dump_dir, "", "If set, write the photos here as JPEG");
+ABSL_FLAG(std::string, decoders, "",
+          "If set, only these decoders (comma-separated: zxing, zbar, ladder, ladder+zbar, "
+          "nozbar, qrcloud), e.g. qrcloud alone while tuning");
+ABSL_FLAG(int, first_index, 0, "Index of the first photo of each kind");
+ABSL_FLAG(bool, cpu_time, false,
+          "Time decoders by the thread's CPU time rather than the clock (steadier when the "
+          "machine is shared)");
 
 namespace qrcloud::qr {
 namespace {
@@ -67,29 +76,42 @@ struct Tally {
 
 struct Decoder {
   const char* name;
+  const char* flag;  // its name in --decoders
   std::function<std::vector<DecodedCode>(const GrayImage&)> decode;
 };
 
-const std::vector<Decoder>& Decoders() {
+const std::vector<Decoder>& AllDecoders() {
   static const std::vector<Decoder> kDecoders = {
-      {"ZXing defaults", DecodeWithZxingDefaults},
-      {"ZBar alone", DecodeWithZbarAlone},
-      {"ladder", [](const GrayImage& i) { return DecodeImage(i, DecodeOptions::LadderOnly()); }},
-      {"ladder+ZBar",
+      {"ZXing defaults", "zxing", DecodeWithZxingDefaults},
+      {"ZBar alone", "zbar", DecodeWithZbarAlone},
+      {"ladder", "ladder",
+       [](const GrayImage& i) { return DecodeImage(i, DecodeOptions::LadderOnly()); }},
+      {"ladder+ZBar", "ladder+zbar",
        [](const GrayImage& i) {
          DecodeOptions options = DecodeOptions::LadderOnly();
          options.zbar_fallback = true;
          return DecodeImage(i, options);
        }},
-      {"qrcloud w/o ZBar",
+      {"qrcloud w/o ZBar", "nozbar",
        [](const GrayImage& i) {
          DecodeOptions options;
          options.zbar_fallback = false;
          return DecodeImage(i, options);
        }},
-      {"qrcloud", [](const GrayImage& i) { return DecodeImage(i); }},
+      {"qrcloud", "qrcloud", [](const GrayImage& i) { return DecodeImage(i); }},
   };
   return kDecoders;
+}
+
+// The decoders --decoders names, in the table's order (all when unset).
+std::vector<Decoder> Decoders(const std::string& names) {
+  if (names.empty()) return AllDecoders();
+  std::vector<std::string> wanted = absl::StrSplit(names, ',');
+  std::vector<Decoder> chosen;
+  for (const Decoder& d : AllDecoders()) {
+    if (std::find(wanted.begin(), wanted.end(), d.flag) != wanted.end()) chosen.push_back(d);
+  }
+  return chosen;
 }
 
 void Dump(const LabelledPhoto& photo, const std::string& dir) {
@@ -115,6 +137,16 @@ std::vector<Degradation> Kinds(const std::string& set, const std::string& names)
   return chosen;
 }
 
+// Seconds on the clock, or of this thread's CPU time with --cpu_time.
+double Now() {
+  if (absl::GetFlag(FLAGS_cpu_time)) {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 int Run() {
   std::string set = absl::GetFlag(FLAGS_set);
   if (set != "standard" && set != "hard" && set != "all") {
@@ -124,12 +156,17 @@ int Run() {
   PhotoSetOptions options;
   options.per_kind = absl::GetFlag(FLAGS_per_kind);
   options.seed = absl::GetFlag(FLAGS_seed);
+  options.first_index = absl::GetFlag(FLAGS_first_index);
   options.kinds = Kinds(set, absl::GetFlag(FLAGS_kinds));
   if (options.kinds.empty()) {
     std::fprintf(stderr, "--kinds names no kind of the set\n");
     return 2;
   }
-  const std::vector<Decoder>& decoders = Decoders();
+  const std::vector<Decoder> decoders = Decoders(absl::GetFlag(FLAGS_decoders));
+  if (decoders.empty()) {
+    std::fprintf(stderr, "--decoders names no decoder\n");
+    return 2;
+  }
   std::map<Degradation, std::vector<Tally>> by_kind;
   std::vector<Tally> all(decoders.size());
   // One kind at a time: a kind's photos (up to 12 MP each) are all that is
@@ -143,10 +180,9 @@ int Run() {
       if (!absl::GetFlag(FLAGS_dump_dir).empty()) Dump(photo, absl::GetFlag(FLAGS_dump_dir));
       GrayImage image = ReadImage(photo.jpeg).value();
       for (size_t d = 0; d < decoders.size(); ++d) {
-        auto start = std::chrono::steady_clock::now();
+        double start = Now();
         std::vector<DecodedCode> results = decoders[d].decode(image);
-        double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double elapsed = Now() - start;
         PhotoScore score = ScorePhoto(photo, results);
         tallies[d].Add(score, elapsed);
         all[d].Add(score, elapsed);

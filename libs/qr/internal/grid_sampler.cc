@@ -1,0 +1,312 @@
+#include "libs/qr/internal/grid_sampler.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+namespace qrcloud::qr::internal {
+namespace {
+
+// Centres of the alignment patterns along each axis, versions 2..40
+// (ISO/IEC 18004, annex E); version 1 has none.
+constexpr std::array<std::array<int, 7>, 41> kAlignment = {{
+    {},
+    {},
+    {6, 18},
+    {6, 22},
+    {6, 26},
+    {6, 30},
+    {6, 34},
+    {6, 22, 38},
+    {6, 24, 42},
+    {6, 26, 46},
+    {6, 28, 50},
+    {6, 30, 54},
+    {6, 32, 58},
+    {6, 34, 62},
+    {6, 26, 46, 66},
+    {6, 26, 48, 70},
+    {6, 26, 50, 74},
+    {6, 30, 54, 78},
+    {6, 30, 56, 82},
+    {6, 30, 58, 86},
+    {6, 34, 62, 90},
+    {6, 28, 50, 72, 94},
+    {6, 26, 50, 74, 98},
+    {6, 30, 54, 78, 102},
+    {6, 28, 54, 80, 106},
+    {6, 32, 58, 84, 110},
+    {6, 30, 58, 86, 114},
+    {6, 34, 62, 90, 118},
+    {6, 26, 50, 74, 98, 122},
+    {6, 30, 54, 78, 102, 126},
+    {6, 26, 52, 78, 104, 130},
+    {6, 30, 56, 82, 108, 134},
+    {6, 34, 60, 86, 112, 138},
+    {6, 30, 58, 86, 114, 142},
+    {6, 34, 62, 90, 118, 146},
+    {6, 30, 54, 78, 102, 126, 150},
+    {6, 24, 50, 76, 102, 128, 154},
+    {6, 28, 54, 80, 106, 132, 158},
+    {6, 32, 58, 84, 110, 136, 162},
+    {6, 26, 54, 82, 110, 138, 166},
+    {6, 30, 58, 86, 114, 142, 170},
+}};
+
+// A module whose colour every code of its size shares.
+struct Known {
+  int x = 0;
+  int y = 0;
+  bool dark = false;
+};
+
+// The finder patterns with their separators, the timing patterns and the
+// alignment patterns of a code `size` modules a side.
+std::vector<Known> FunctionModules(int size) {
+  std::vector<Known> known;
+  auto finder = [&](int x0, int y0) {
+    for (int dy = -1; dy <= 7; ++dy) {
+      for (int dx = -1; dx <= 7; ++dx) {
+        int x = x0 + dx, y = y0 + dy;
+        if (x < 0 || y < 0 || x >= size || y >= size) continue;
+        int ring = std::max(std::abs(dx - 3), std::abs(dy - 3));
+        known.push_back({x, y, ring <= 1 || ring == 3});
+      }
+    }
+  };
+  finder(0, 0);
+  finder(size - 7, 0);
+  finder(0, size - 7);
+  for (int i = 8; i < size - 8; ++i) {
+    known.push_back({i, 6, i % 2 == 0});
+    known.push_back({6, i, i % 2 == 0});
+  }
+  int version = (size - 17) / 4;
+  const std::array<int, 7>& at = kAlignment[version];
+  for (int cy : at) {
+    for (int cx : at) {
+      if (cx == 0 || cy == 0) continue;
+      // Not where the finder patterns are.
+      if ((cx == 6 && cy == 6) || (cx == 6 && cy == size - 7) || (cx == size - 7 && cy == 6)) {
+        continue;
+      }
+      for (int dy = -2; dy <= 2; ++dy) {
+        for (int dx = -2; dx <= 2; ++dx) {
+          int ring = std::max(std::abs(dx), std::abs(dy));
+          known.push_back({cx + dx, cy + dy, ring != 1});
+        }
+      }
+    }
+  }
+  known.push_back({8, size - 8, true});  // the dark module
+  return known;
+}
+
+double Bilinear(const GrayImage& image, double x, double y) {
+  x = std::clamp(x, 0.0, image.width - 1.0);
+  y = std::clamp(y, 0.0, image.height - 1.0);
+  int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
+  int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
+  double fx = x - x0, fy = y - y0;
+  double top = image.at(x0, y0) * (1 - fx) + image.at(x1, y0) * fx;
+  double bottom = image.at(x0, y1) * (1 - fx) + image.at(x1, y1) * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
+// The mean of a module's middle, from n×n points over its middle half.
+double ModuleMean(const GrayImage& image, const Homography& h, int x, int y, int n) {
+  double sum = 0;
+  for (int j = 0; j < n; ++j) {
+    for (int i = 0; i < n; ++i) {
+      PointF p = h.Apply({x + 0.25 + 0.5 * (i + 0.5) / n, y + 0.25 + 0.5 * (j + 0.5) / n});
+      sum += Bilinear(image, p.x, p.y);
+    }
+  }
+  return sum / (n * n);
+}
+
+// The four points a grid is fitted by: the three finder patterns' centres
+// and the point as far from the top-right and bottom-left ones as they are
+// from the top-left, in the photo.
+struct Corners {
+  PointF tl, tr, bl, br;
+};
+
+std::optional<Homography> GridTransform(int size, const Corners& c) {
+  double far = size - 3.5;
+  return Homography::FromPoints(
+      {PointF{3.5, 3.5}, PointF{far, 3.5}, PointF{3.5, far}, PointF{far, far}},
+      {c.tl, c.tr, c.bl, c.br});
+}
+
+// Mean light minus mean dark over the known modules: high when the grid
+// lies on the code.
+double Fit(const GrayImage& image, int size, const std::vector<Known>& known, const Corners& c) {
+  std::optional<Homography> h = GridTransform(size, c);
+  if (!h) return -1e9;
+  double dark = 0, light = 0;
+  int darks = 0, lights = 0;
+  for (const Known& k : known) {
+    PointF p = h->Apply({k.x + 0.5, k.y + 0.5});
+    double v = Bilinear(image, p.x, p.y);
+    if (k.dark) {
+      dark += v;
+      ++darks;
+    } else {
+      light += v;
+      ++lights;
+    }
+  }
+  return light / std::max(lights, 1) - dark / std::max(darks, 1);
+}
+
+PointF Add(PointF a, PointF b) { return {a.x + b.x, a.y + b.y}; }
+PointF Sub(PointF a, PointF b) { return {a.x - b.x, a.y - b.y}; }
+PointF Mul(PointF a, double k) { return {a.x * k, a.y * k}; }
+double Length(PointF a) { return std::hypot(a.x, a.y); }
+
+// Moves one corner at a time by `step` pixels in eight directions while the
+// fit improves.
+void Polish(const GrayImage& image, int size, const std::vector<Known>& known, double step,
+            Corners* c, double* fit) {
+  static constexpr int kDirs[8][2] = {{1, 0}, {-1, 0}, {0, 1},  {0, -1},
+                                      {1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
+  for (int round = 0; round < 3; ++round) {
+    bool moved = false;
+    for (PointF* p : {&c->tl, &c->tr, &c->bl, &c->br}) {
+      for (const auto& d : kDirs) {
+        PointF keep = *p;
+        *p = Add(keep, {d[0] * step, d[1] * step});
+        double f = Fit(image, size, known, *c);
+        if (f > *fit + 1e-9) {
+          *fit = f;
+          moved = true;
+        } else {
+          *p = keep;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+}
+
+}  // namespace
+
+std::vector<Grid> FitGrids(const GrayImage& image, const FinderTriple& triple, int max_grids) {
+  Corners base{triple.corner.center, triple.b.center, triple.c.center, {}};
+  // Clockwise from the top-left in the picture (y down): top-right, then
+  // bottom-left.
+  PointF ab = Sub(base.tr, base.tl), ac = Sub(base.bl, base.tl);
+  if (ab.x * ac.y - ab.y * ac.x < 0) std::swap(base.tr, base.bl);
+  base.br = Sub(Add(base.tr, base.bl), base.tl);
+  double module = (triple.corner.module + triple.b.module + triple.c.module) / 3;
+  double spacing = std::max(Length(Sub(base.tr, base.tl)), Length(Sub(base.bl, base.tl)));
+  if (module <= 0) return {};
+  // The module is measured down a column, which a turned pattern makes up
+  // to √2 too long; perspective shortens one side.
+  int lo = static_cast<int>(std::floor((spacing / (module * 1.15) + 7 - 17) / 4));
+  int hi = static_cast<int>(std::ceil((spacing / (module / 1.6) + 7 - 17) / 4));
+  lo = std::max(lo, 1), hi = std::min(hi, 40);
+  if (hi - lo > 8) {  // chance patterns far apart: a bounded search
+    int mid = (lo + hi) / 2;
+    lo = std::max(1, mid - 4), hi = std::min(40, mid + 4);
+  }
+  struct Candidate {
+    int size;
+    double fit;
+  };
+  std::vector<Candidate> sizes;
+  for (int version = lo; version <= hi; ++version) {
+    int size = 17 + 4 * version;
+    sizes.push_back({size, Fit(image, size, FunctionModules(size), base)});
+  }
+  std::sort(sizes.begin(), sizes.end(),
+            [](const Candidate& a, const Candidate& b) { return a.fit > b.fit; });
+  if (static_cast<int>(sizes.size()) > max_grids) sizes.resize(max_grids);
+
+  std::vector<Grid> grids;
+  for (const Candidate& candidate : sizes) {
+    int size = candidate.size;
+    std::vector<Known> known = FunctionModules(size);
+    PointF ex = Mul(Sub(base.tr, base.tl), 1.0 / (size - 7));
+    PointF ey = Mul(Sub(base.bl, base.tl), 1.0 / (size - 7));
+    Corners best = base;
+    double fit = candidate.fit;
+    if (size > 21) {
+      // The fourth corner: perspective moves it off the parallelogram by up
+      // to a few modules; whole modules first, then quarters.
+      int reach = std::min(6, size / 6);
+      Corners start = best;
+      for (int dv = -reach; dv <= reach; dv += 2) {
+        for (int du = -reach; du <= reach; du += 2) {
+          Corners c = start;
+          c.br = Add(start.br, Add(Mul(ex, du), Mul(ey, dv)));
+          double f = Fit(image, size, known, c);
+          if (f > fit) fit = f, best = c;
+        }
+      }
+      for (double step : {1.0, 0.5, 0.25}) {
+        start = best;
+        for (int dv = -1; dv <= 1; ++dv) {
+          for (int du = -1; du <= 1; ++du) {
+            Corners c = start;
+            c.br = Add(start.br, Add(Mul(ex, du * step), Mul(ey, dv * step)));
+            double f = Fit(image, size, known, c);
+            if (f > fit) fit = f, best = c;
+          }
+        }
+      }
+    }
+    double step = Length(ex);
+    for (double share : {1.0, 0.5, 0.25}) Polish(image, size, known, step * share, &best, &fit);
+    std::optional<Homography> h = GridTransform(size, best);
+    if (h) grids.push_back({size, *h, fit});
+  }
+  std::sort(grids.begin(), grids.end(), [](const Grid& a, const Grid& b) { return a.fit > b.fit; });
+  return grids;
+}
+
+std::vector<double> SampleModules(const GrayImage& image, const Grid& grid) {
+  std::vector<double> modules(static_cast<size_t>(grid.size) * grid.size);
+  for (int y = 0; y < grid.size; ++y) {
+    for (int x = 0; x < grid.size; ++x) {
+      modules[static_cast<size_t>(y) * grid.size + x] = ModuleMean(image, grid.to_image, x, y, 4);
+    }
+  }
+  return modules;
+}
+
+GrayImage RenderModules(const std::vector<double>& modules, int size, int radius, int scale) {
+  // Sums over the modules above and left of each, for the local means.
+  std::vector<double> sums(static_cast<size_t>(size + 1) * (size + 1), 0);
+  auto sum_at = [&](int x, int y) -> double& {
+    return sums[static_cast<size_t>(y) * (size + 1) + x];
+  };
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      sum_at(x + 1, y + 1) = modules[static_cast<size_t>(y) * size + x] + sum_at(x, y + 1) +
+                             sum_at(x + 1, y) - sum_at(x, y);
+    }
+  }
+  int r = radius > 0 ? radius : size;
+  constexpr int kQuiet = 4;
+  int side = (size + 2 * kQuiet) * scale;
+  GrayImage out(side, side, 255);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      int x0 = std::max(0, x - r), x1 = std::min(size, x + r + 1);
+      int y0 = std::max(0, y - r), y1 = std::min(size, y + r + 1);
+      double mean = (sum_at(x1, y1) - sum_at(x0, y1) - sum_at(x1, y0) + sum_at(x0, y0)) /
+                    ((x1 - x0) * (y1 - y0));
+      if (modules[static_cast<size_t>(y) * size + x] >= mean) continue;
+      for (int dy = 0; dy < scale; ++dy) {
+        uint8_t* row = out.row((kQuiet + y) * scale + dy);
+        std::fill_n(row + (kQuiet + x) * scale, scale, 0);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace qrcloud::qr::internal
