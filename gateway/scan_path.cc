@@ -208,6 +208,12 @@ void ScanRecorder::FlushLoop() {
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
       mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(1));
       if (stopping_ && queue_.empty()) return;
+      if (!queue_.empty() && options_.batch_delay > absl::ZeroDuration()) {
+        auto full = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return stopping_ || queue_.size() >= options_.max_batch;
+        };
+        mu_.AwaitWithTimeout(absl::Condition(&full), options_.batch_delay);
+      }
       batch.swap(queue_);
       replay = spooled_ > 0 && absl::Now() >= next_replay_;
     }

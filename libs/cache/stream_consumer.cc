@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/core/status.h"
@@ -30,9 +32,16 @@ absl::StatusOr<int> StreamConsumer::RunOnce() {
     QRCLOUD_ASSIGN_OR_RETURN(redis_, RedisPool::Create(o));
     QRCLOUD_RETURN_IF_ERROR(redis_->EnsureGroup(options_.stream, options_.group));
   }
-  QRCLOUD_ASSIGN_OR_RETURN(auto batch,
-                           redis_->ClaimStale(options_.stream, options_.group, options_.consumer,
-                                              options_.reclaim_after, options_.batch));
+  std::vector<StreamEntry> batch;
+  if (const absl::Time now = absl::Now(); now >= next_claim_) {
+    QRCLOUD_ASSIGN_OR_RETURN(batch,
+                             redis_->ClaimStale(options_.stream, options_.group, options_.consumer,
+                                                options_.reclaim_after, options_.batch));
+    // A full batch: there may be more, look again at once.
+    if (batch.size() < static_cast<size_t>(options_.batch)) {
+      next_claim_ = now + std::min(options_.reclaim_after / 4, absl::Seconds(5));
+    }
+  }
   if (batch.empty()) {
     QRCLOUD_ASSIGN_OR_RETURN(
         batch, redis_->ReadGroup(options_.stream, options_.group, options_.consumer, options_.batch,
@@ -46,7 +55,10 @@ absl::StatusOr<int> StreamConsumer::RunOnce() {
     QRCLOUD_RETURN_IF_ERROR(redis_->Ack(options_.stream, options_.group, ids));
     if (options_.acked) options_.acked(ids);
   }
-  if (!handled.status.ok()) return handled.status;
+  if (!handled.status.ok()) {
+    next_claim_ = absl::InfinitePast();  // what failed is claimed back first
+    return handled.status;
+  }
   if (batch.size() < static_cast<size_t>(options_.batch) &&
       options_.linger > absl::ZeroDuration()) {
     absl::SleepFor(options_.linger);

@@ -36,7 +36,10 @@ struct StreamConsumerOptions {
   int batch = 32;
   // How long one read waits for new entries.
   absl::Duration block = absl::Seconds(1);
-  // Entries pending this long are claimed and handled again.
+  // Entries pending this long are claimed and handled again. The consumer
+  // looks for them at start, after a failure, and then every quarter of this
+  // (at most every 5 s), not before every read: XAUTOCLAIM walks the group's
+  // pending list, and a busy stream is read hundreds of times a second.
   absl::Duration reclaim_after = absl::Minutes(1);
   // After a round that read fewer than `batch` entries, wait this long
   // before the next read, so that a handler that pays per batch (a database
@@ -78,6 +81,8 @@ class StreamConsumer {
   // Its own pool: a blocking read holds a connection for `block`. Dropped
   // after a failure, so the next round connects afresh.
   std::unique_ptr<RedisPool> redis_;
+  // When to look for stale entries next (RunOnce's thread only).
+  absl::Time next_claim_ = absl::InfinitePast();
   core::BackgroundLoop loop_;
 };
 

@@ -118,7 +118,12 @@ absl::Status Build(service::Host& host) {
                        }));
   // The gateway's scans: only the batches that carry a signed-in person's
   // scan are unpacked (most carry none).
-  host.AddConsumer({.stream = core::kScanStream, .group = "personal-history"},
+  // A person's scan history may lag 100 ms: gathered, the busy stream is
+  // read far less often.
+  host.AddConsumer({.stream = core::kScanStream,
+                    .group = "personal-history",
+                    .batch = 256,
+                    .linger = absl::Milliseconds(100)},
                    [&history](const std::vector<cache::StreamEntry>& entries, cache::RedisPool&) {
                      cache::Handled handled;
                      for (const cache::StreamEntry& e : entries) {

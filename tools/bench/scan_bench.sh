@@ -9,6 +9,10 @@
 # under build/bench-env and stops them afterwards. The center's scan rollup
 # (the stream's consumer) is off by default, as it would run on another node
 # than the gateway: SCAN_ROLLUP=1 runs it here too, on the same two cores.
+# PLATFORM=up measures the platform exactly as ./tools/up started it instead
+# (every service, the rollup in the center, the landing node, on this
+# machine): its gateway, Redis and demo merchant; nothing is flushed or
+# stopped but the nginx this script starts.
 # Checks that every scan wrk got an answer for is in the stream. Prints a
 # Markdown table.
 set -euo pipefail
@@ -21,6 +25,23 @@ center_port=15092
 gateway_port=18092
 nginx_port=18099
 
+platform=${PLATFORM:-bench}
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -f "$env_dir/nginx/nginx.pid" ]; then kill "$(cat "$env_dir/nginx/nginx.pid")" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  if [ "$platform" != up ]; then ./tools/deps stop "$env_dir" >/dev/null; fi
+}
+trap cleanup EXIT
+
+if [ "$platform" = up ]; then
+  [ -f var/env ] && [ -f var/demo.json ] || { echo "scan_bench: PLATFORM=up needs ./tools/up running" >&2; exit 1; }
+  set -a; . var/env; set +a
+  gw=$(jq -r .gateway var/demo.json | sed "s/localhost/127.0.0.1/")
+  curl -fs -o /dev/null "$gw/readyz" || { echo "scan_bench: the gateway at $gw is not ready" >&2; exit 1; }
+  mkdir -p "$env_dir"
+else
 ./tools/build qrcloud-center qrcloud-gateway bench_decide >/dev/null
 ./tools/deps start "$env_dir" auto auto
 set -a; . "$env_dir/env"; set +a
@@ -28,15 +49,6 @@ set -a; . "$env_dir/env"; set +a
 for _ in $(seq 1 600); do [ "$(redis-cli -p "$QRCLOUD_REDIS_PORT" PING 2>/dev/null)" = PONG ] && break; sleep 0.1; done
 redis-cli -p "$QRCLOUD_REDIS_PORT" FLUSHALL >/dev/null
 export QRCLOUD_MYSQL_DATABASE=qrcloud_center_scanbench QRCLOUD_LOG_LEVEL=warn
-
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$env_dir/nginx/nginx.pid" ] && kill "$(cat "$env_dir/nginx/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  ./tools/deps stop "$env_dir" >/dev/null
-}
-trap cleanup EXIT
 
 build/bin/qrcloud-center --grpc_port=$center_port --metrics_port=0 --listen_address=127.0.0.1 \
   --public_url=http://127.0.0.1:$gateway_port --media_dir="$env_dir/media" \
@@ -48,6 +60,8 @@ build/bin/qrcloud-gateway --http_port=$gateway_port --http_address=127.0.0.1 \
   >"$env_dir/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$gateway_port/readyz" && break; sleep 0.1; done
+gw=http://127.0.0.1:$gateway_port
+fi
 
 mkdir -p "$env_dir/nginx/logs"
 cat > "$env_dir/nginx/nginx.conf" <<NGINX
@@ -65,7 +79,11 @@ http {
 NGINX
 nginx -c "$env_dir/nginx/nginx.conf" -p "$env_dir/nginx"
 
-gw=http://127.0.0.1:$gateway_port
+if [ "$platform" = up ]; then
+  # The demo merchant (qualified by the seed) makes the code.
+  token=$(curl -fsS -X POST "$gw/v1/sessions" \
+    -d "$(jq -c '{login: .merchant.login, password: .merchant.password}' var/demo.json)" | jq -r .token)
+else
 # A qualified merchant (codes that leave the platform need one), approved as
 # the audit service would.
 admin_pw="$env_dir/admin-password"
@@ -79,6 +97,7 @@ curl -fsS -X POST $gw/v1/merchants/$mid/qualification -H "authorization: Bearer 
   -d '{"licenseNumber":"91350100M000100Y43","legalName":"Bench"}' >/dev/null
 build/bin/bench_decide --center=127.0.0.1:$center_port --token="$admin" --redis_port="$QRCLOUD_REDIS_PORT" \
   --type=qualification.submitted --subject="$mid"
+fi
 slug=$(curl -fsS -X POST $gw/v1/codes -H "authorization: Bearer $token" -d '{"targetUrl":"https://example.com/"}' | jq -r .slug)
 curl -fs -o /dev/null "$gw/s/$slug"  # resolve once
 
@@ -120,7 +139,11 @@ median() { tr ' ' '\n' <<<"$*" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+
 
 echo
 echo "GET /s/{slug} vs nginx return 302, wrk -t2 -c64, ${seconds} s per run, $rounds rounds;"
-echo "scan rollup on this machine during the run: $([ "${SCAN_ROLLUP:-0}" = 1 ] && echo yes || echo no)"
+if [ "$platform" = up ]; then
+  echo "the platform as ./tools/up started it (every service, the scan rollup in the center, the landing node)"
+else
+  echo "scan rollup on this machine during the run: $([ "${SCAN_ROLLUP:-0}" = 1 ] && echo yes || echo no)"
+fi
 echo "$(nproc) cores ($(lscpu | awk -F: '/Model name/ {gsub(/^ +/,"",$2); print $2}')), everything on this one machine."
 echo
 echo "| round | server | req/s | p50 ms | p99 ms | scans |"
