@@ -501,9 +501,10 @@ bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
   hints.setFormats(Formats(options));
   hints.setIsPure(true).setTryHarder(false).setTryRotate(false).setTryDownscale(false);
   hints.setBinarizer(ZXing::Binarizer::FixedThreshold);
-  for (const internal::Grid& grid : internal::FitGrids(image, triple, 4)) {
+  std::vector<internal::Grid> grids = internal::FitGrids(image, triple, 4);
+  for (const internal::Grid& grid : grids) {
     std::vector<double> modules = internal::SampleModules(image, grid);
-    for (int radius : {3, 6, 0}) {
+    for (int radius : {2, 3, 4, 6, 0}) {
       GrayImage pure = internal::RenderModules(modules, grid.size, radius, 3);
       bool read = false;
       for (const ZXing::Result& result : Read(pure, hints)) {

@@ -168,6 +168,12 @@ TEST_CASE("A code under 2 pixels a module in a 12 MP photo is found by its finde
   CheckOnlyWith(tiny, options);
 }
 
+TEST_CASE("Faded thermal print is read by sampling its grid ourselves, though the ladder cannot") {
+  DecodeOptions options = LadderOnly();
+  options.sample_grid = true;
+  CheckOnlyWith(Hard(Degradation::kFaded, 1), options);
+}
+
 TEST_CASE("Codes the first pass misses among several are found by their finder patterns") {
   DecodeOptions options = LadderOnly();
   options.find_all = true;

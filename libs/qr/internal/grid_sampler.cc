@@ -148,8 +148,13 @@ double Fit(const GrayImage& image, int size, const std::vector<Known>& known, co
   double dark = 0, light = 0;
   int darks = 0, lights = 0;
   for (const Known& k : known) {
-    PointF p = h->Apply({k.x + 0.5, k.y + 0.5});
-    double v = Bilinear(image, p.x, p.y);
+    // Near the module's corners: a grid half a module off puts some of
+    // these in the neighbours, where sampling the centre would not notice.
+    double v = 0;
+    for (PointF d : {PointF{0.2, 0.2}, PointF{0.8, 0.2}, PointF{0.2, 0.8}, PointF{0.8, 0.8}}) {
+      PointF p = h->Apply({k.x + d.x, k.y + d.y});
+      v += Bilinear(image, p.x, p.y);
+    }
     if (k.dark) {
       dark += v;
       ++darks;
@@ -290,16 +295,26 @@ GrayImage RenderModules(const std::vector<double>& modules, int size, int radius
     }
   }
   int r = radius > 0 ? radius : size;
-  constexpr int kQuiet = 4;
-  int side = (size + 2 * kQuiet) * scale;
-  GrayImage out(side, side, 255);
+  std::vector<bool> dark(static_cast<size_t>(size) * size);
   for (int y = 0; y < size; ++y) {
     for (int x = 0; x < size; ++x) {
       int x0 = std::max(0, x - r), x1 = std::min(size, x + r + 1);
       int y0 = std::max(0, y - r), y1 = std::min(size, y + r + 1);
       double mean = (sum_at(x1, y1) - sum_at(x0, y1) - sum_at(x1, y0) + sum_at(x0, y0)) /
                     ((x1 - x0) * (y1 - y0));
-      if (modules[static_cast<size_t>(y) * size + x] >= mean) continue;
+      dark[static_cast<size_t>(y) * size + x] = modules[static_cast<size_t>(y) * size + x] < mean;
+    }
+  }
+  // The function patterns as they must be: they carry no data, and ZXing's
+  // reader of clean pictures expects perfect finder patterns (Debian's
+  // build asserts on a finder pattern whose centre is light).
+  for (const Known& k : FunctionModules(size)) dark[static_cast<size_t>(k.y) * size + k.x] = k.dark;
+  constexpr int kQuiet = 4;
+  int side = (size + 2 * kQuiet) * scale;
+  GrayImage out(side, side, 255);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      if (!dark[static_cast<size_t>(y) * size + x]) continue;
       for (int dy = 0; dy < scale; ++dy) {
         uint8_t* row = out.row((kQuiet + y) * scale + dy);
         std::fill_n(row + (kQuiet + x) * scale, scale, 0);

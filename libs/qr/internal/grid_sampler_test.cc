@@ -1,0 +1,107 @@
+#include "libs/qr/internal/grid_sampler.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "libs/qr/encoder.h"
+#include "libs/qr/internal/cylinder.h"
+
+namespace qrcloud::qr::internal {
+namespace {
+
+constexpr int kModule = 8, kQuiet = 6;
+
+// The code printed `contrast` grey levels darker than its paper (200), seen
+// in perspective on a 640×640 photo, with sensor noise of σ 3.
+GrayImage Photographed(const Matrix& matrix, int contrast, std::array<PointF, 4>* corners) {
+  int side = (matrix.size() + 2 * kQuiet) * kModule;
+  GrayImage paper(side, side, 200);
+  for (int y = 0; y < side; ++y) {
+    for (int x = 0; x < side; ++x) {
+      int mx = x / kModule - kQuiet, my = y / kModule - kQuiet;
+      if (mx >= 0 && my >= 0 && mx < matrix.size() && my < matrix.size() && matrix.dark(mx, my)) {
+        paper.at(x, y) = static_cast<uint8_t>(200 - contrast);
+      }
+    }
+  }
+  double s = side;
+  std::array<PointF, 4> from = {PointF{0, 0}, PointF{s, 0}, PointF{s, s}, PointF{0, s}};
+  std::array<PointF, 4> to = {PointF{90, 60}, PointF{560, 110}, PointF{600, 590}, PointF{50, 520}};
+  Homography h = *Homography::FromPoints(from, to);
+  GrayImage photo = WarpPerspective(paper, h, 640, 640, 120);
+  uint32_t state = 7;
+  for (uint8_t& v : photo.pixels) {
+    double noise = 0;
+    for (int i = 0; i < 4; ++i) {
+      state = state * 1664525 + 1013904223;
+      noise += (state >> 8) / double(1 << 24) - 0.5;
+    }
+    v = static_cast<uint8_t>(std::clamp(v + noise * 3 * std::sqrt(3.0), 0.0, 255.0));
+  }
+  // The symbol's corners in the photo.
+  double a = kQuiet * kModule, b = (kQuiet + matrix.size()) * kModule;
+  *corners = {h.Apply({a, a}), h.Apply({b, a}), h.Apply({b, b}), h.Apply({a, b})};
+  return photo;
+}
+
+// The finder patterns' centres, as the decoder's search would give them.
+FinderTriple Finders(const std::array<PointF, 4>& corners, int size) {
+  std::array<PointF, 4> symbol = {PointF{0, 0}, PointF{1.0 * size, 0},
+                                  PointF{1.0 * size, 1.0 * size}, PointF{0, 1.0 * size}};
+  Homography to_photo = *Homography::FromPoints(symbol, corners);
+  double module = std::hypot(corners[1].x - corners[0].x, corners[1].y - corners[0].y) / size;
+  auto at = [&](double x, double y) { return FinderPattern{to_photo.Apply({x, y}), module, 7}; };
+  return {at(3.5, 3.5), at(size - 3.5, 3.5), at(3.5, size - 3.5)};
+}
+
+int Wrong(const GrayImage& rendered, const Matrix& matrix, int scale) {
+  int wrong = 0;
+  for (int y = 0; y < matrix.size(); ++y) {
+    for (int x = 0; x < matrix.size(); ++x) {
+      bool dark = rendered.at((4 + x) * scale + scale / 2, (4 + y) * scale + scale / 2) < 128;
+      if (dark != matrix.dark(x, y)) ++wrong;
+    }
+  }
+  return wrong;
+}
+
+TEST_CASE("A faint code's grid is fitted to its function patterns and its modules read back") {
+  Matrix matrix = Encode("https://m.qrcloud.example.cn/m/grid2sampler?ch=table&t=7").value();
+  std::array<PointF, 4> corners;
+  // Six grey levels under noise of σ 3: one pixel a module is often wrong.
+  GrayImage photo = Photographed(matrix, 6, &corners);
+  std::vector<Grid> grids = FitGrids(photo, Finders(corners, matrix.size()), 3);
+  REQUIRE_FALSE(grids.empty());
+  CHECK(grids[0].size == matrix.size());
+  // The fitted grid puts the symbol's far corner within half a module.
+  double n = matrix.size();
+  PointF far = grids[0].to_image.Apply({n, n});
+  double module = std::hypot(corners[1].x - corners[0].x, corners[1].y - corners[0].y) / n;
+  CHECK(std::hypot(far.x - corners[2].x, far.y - corners[2].y) < module / 2);
+  // Averaged over their middles, the modules come back all but a few.
+  GrayImage rendered = RenderModules(SampleModules(photo, grids[0]), grids[0].size, 3, 3);
+  CHECK(Wrong(rendered, matrix, 3) <= matrix.size() * matrix.size() / 100);
+}
+
+TEST_CASE("Rendered modules keep perfect finder patterns and a quiet zone") {
+  Matrix matrix = Encode("finder").value();
+  int n = matrix.size();
+  // Modules all alike: nothing is darker than its neighbours.
+  GrayImage rendered = RenderModules(std::vector<double>(n * n, 100.0), n, 3, 2);
+  CHECK(rendered.width == (n + 8) * 2);
+  CHECK(rendered.at(0, 0) == 255);
+  for (auto [x, y] : {std::pair{0, 0}, std::pair{n - 7, 0}, std::pair{0, n - 7}}) {
+    CHECK(rendered.at((4 + x + 3) * 2, (4 + y + 3) * 2) == 0);    // centre
+    CHECK(rendered.at((4 + x + 1) * 2, (4 + y + 3) * 2) == 255);  // light ring
+    CHECK(rendered.at((4 + x) * 2, (4 + y) * 2) == 0);            // dark ring
+  }
+}
+
+}  // namespace
+}  // namespace qrcloud::qr::internal
