@@ -194,17 +194,22 @@ absl::Status LandingLogic::UpdateConfig(const rpc::CallContext& call,
                                         const v1::UpdateLandingConfigRequest& req,
                                         v1::LandingConfig& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, WritableMerchant(call, req.merchant_id()));
-  if (req.expected_version() < 0) {
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig current, ConfigOf(merchant));
+  QRCLOUD_ASSIGN_OR_RETURN(resp, PutEdit(current, req));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::LandingConfig> LandingLogic::PutEdit(
+    const v1::LandingConfig& current, const v1::UpdateLandingConfigRequest& edit) {
+  if (edit.expected_version() < 0) {
     return core::InvalidField("expectedVersion", "is the version read (0: do not check)");
   }
-  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig current, ConfigOf(merchant));
-  QRCLOUD_RETURN_IF_ERROR(CheckExpectedVersion(req.expected_version(), current.version()));
-  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig next, MergeConfig(current, req, NewTableToken));
+  QRCLOUD_RETURN_IF_ERROR(CheckExpectedVersion(edit.expected_version(), current.version()));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig next, MergeConfig(current, edit, NewTableToken));
   const absl::Time now = core::ToMicros(clock_.Now());
   core::ToProto(now, next.mutable_update_time());
   QRCLOUD_RETURN_IF_ERROR(store_.PutConfig(next, current.version(), now));
-  resp = std::move(next);
-  return absl::OkStatus();
+  return next;
 }
 
 absl::Status LandingLogic::RotateTableToken(const rpc::CallContext& call,
@@ -291,24 +296,19 @@ absl::Status LandingLogic::UpdateNodeMenu(const rpc::CallContext& call,
                                           const v1::UpdateNodeMenuRequest& req,
                                           v1::LandingConfig& resp) {
   QRCLOUD_ASSIGN_OR_RETURN(v1::LandingNode node, CallingNode(call, req.node_id()));
-  if (req.expected_version() < 0) {
-    return core::InvalidField("expectedVersion", "is the version read (0: do not check)");
-  }
   QRCLOUD_ASSIGN_OR_RETURN(v1::Merchant merchant, merchants_.Get(node.merchant_id()));
   QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig current, ConfigOf(merchant));
-  QRCLOUD_RETURN_IF_ERROR(CheckExpectedVersion(req.expected_version(), current.version()));
   // The merchant's own edit with the menu changed: the same rules, and the
   // tables (with their tokens) and the Wi-Fi as they are.
   v1::UpdateLandingConfigRequest edit;
   edit.set_merchant_id(merchant.id());
+  edit.set_expected_version(req.expected_version());
   *edit.mutable_menu() = req.menu();
   *edit.mutable_tables() = current.tables();
   if (current.has_wifi()) *edit.mutable_wifi() = current.wifi();
-  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig next, MergeConfig(current, edit, NewTableToken));
-  const absl::Time now = core::ToMicros(clock_.Now());
-  core::ToProto(now, next.mutable_update_time());
-  QRCLOUD_RETURN_IF_ERROR(store_.PutConfig(next, current.version(), now));
-  QRCLOUD_RETURN_IF_ERROR(store_.TouchNode(node.id(), now, next.version()));
+  QRCLOUD_ASSIGN_OR_RETURN(v1::LandingConfig next, PutEdit(current, edit));
+  QRCLOUD_RETURN_IF_ERROR(
+      store_.TouchNode(node.id(), core::FromProto(next.update_time()), next.version()));
   spdlog::info("landing node {} edited the menu of merchant {} (version {})", node.id(),
                merchant.id(), next.version());
   resp = std::move(next);

@@ -111,6 +111,10 @@ class LandingLogic {
                                       absl::string_view token);
   absl::StatusOr<v1::Merchant> WritableMerchant(const rpc::CallContext& call,
                                                 absl::string_view merchant_id);
+  // `edit` applied to `current` by the merchant's rules and stored, if the
+  // stored version is still current's (and the one expected, when given).
+  absl::StatusOr<v1::LandingConfig> PutEdit(const v1::LandingConfig& current,
+                                            const v1::UpdateLandingConfigRequest& edit);
 
   LandingStore& store_;
   MerchantStore& merchants_;
