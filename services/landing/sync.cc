@@ -140,6 +140,7 @@ absl::StatusOr<v1::Menu> Syncer::UpdateMenu(const v1::UpdateDeskMenuRequest& req
   }
   edit.set_expected_version(req.expected_version());
   edit.set_request_id(core::NewId());
+  absl::MutexLock config_lock(&config_mu_);
   auto config = center_.UpdateMenu(edit);
   if (absl::IsUnavailable(config.status()) || absl::IsDeadlineExceeded(config.status())) {
     return absl::UnavailableError(absl::StrCat(
@@ -189,6 +190,7 @@ void Syncer::Succeeded(absl::Time now) {
 absl::Status Syncer::PullConfig(absl::Time now) {
   v1::PullNodeConfigRequest req;
   req.set_node_id(logic_.options().node_id);
+  absl::MutexLock config_lock(&config_mu_);
   req.set_since_version(logic_.config().version());
   auto resp = center_.PullConfig(req);
   if (!resp.ok() && resp.status().code() == absl::StatusCode::kFailedPrecondition) {

@@ -105,6 +105,10 @@ class Syncer {
   const core::Clock& clock_;
   const SyncOptions options_;
 
+  // A configuration pulled and one answered to a menu edit are each asked
+  // for and applied whole, one at a time, so an older one never lands after
+  // a newer one (taken before mu_).
+  absl::Mutex config_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   absl::Mutex mu_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(mu_){std::random_device{}()};
   int failures_ ABSL_GUARDED_BY(mu_) = 0;
