@@ -12,6 +12,7 @@
 #include "libs/core/fast_json.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/core/validate.h"
 
 namespace qrcloud::landing {
 namespace {
@@ -119,6 +120,21 @@ http::Response LanFront::Handle(const http::Request& req) {
     if (!menu.ok()) return Error(menu.status());
     return Json(200, *menu);
   }
+  if (path == "/desk") {
+    if (req.method != "GET" && req.method != "HEAD") return NotAllowed("GET");
+    return {.status = 200,
+            .headers = {{"content-type", "text/html; charset=utf-8"},
+                        {"cache-control", "no-store"},
+                        {"content-security-policy",
+                         "default-src 'none'; script-src 'unsafe-inline'; style-src "
+                         "'unsafe-inline'; connect-src 'self'; img-src data:"},
+                        {"x-frame-options", "DENY"},
+                        {"referrer-policy", "no-referrer"}},
+            .body = RenderDeskPage()};
+  }
+  if (absl::StartsWith(path, "/v1/desk/")) {
+    return Desk(req, absl::string_view(path).substr(sizeof("/v1/desk/") - 1));
+  }
   if (path == "/v1/sync/status") {
     if (req.method != "GET") return NotAllowed("GET");
     const std::string_view header = req.Header("authorization");
@@ -137,6 +153,55 @@ http::Response LanFront::Handle(const http::Request& req) {
   }
   return Error(absl::NotFoundError(
       absl::StrCat("no route ", req.method, " ", path, " at this node (see docs/api.md)")));
+}
+
+http::Response LanFront::Desk(const http::Request& req, absl::string_view rest) {
+  const std::string_view header = req.Header("authorization");
+  auto who = desk_.Authenticate(absl::string_view(header.data(), header.size()));
+  if (!who.ok()) return Error(who.status());
+  if (rest == "orders") {
+    if (req.method != "GET") return NotAllowed("GET");
+    v1::ListDeskOrdersRequest list;
+    list.set_limit(100);
+    auto orders = logic_.ListOrders(list);
+    if (!orders.ok()) return Error(orders.status());
+    v1::ListDeskOrdersResponse resp;
+    for (auto& o : *orders) *resp.add_orders() = std::move(o);
+    return Json(200, resp);
+  }
+  // orders/{id}:{step}
+  const size_t colon = rest.rfind(':');
+  if (!absl::StartsWith(rest, "orders/") || colon == absl::string_view::npos || colon < 7) {
+    return Error(
+        absl::NotFoundError(absl::StrCat("no desk route ", req.method, " /v1/desk/", rest)));
+  }
+  if (req.method != "POST") return NotAllowed("POST");
+  const std::string id(rest.substr(7, colon - 7));
+  const absl::string_view step = rest.substr(colon + 1);
+  DeskAction action;
+  if (step == "accept") {
+    action = DeskAction::kAccept;
+  } else if (step == "reject") {
+    action = DeskAction::kReject;
+  } else if (step == "paid") {
+    action = DeskAction::kPay;
+  } else if (step == "settle") {
+    action = DeskAction::kSettle;
+  } else {
+    return Error(core::InvalidField(
+        "step", absl::StrCat("\"", core::ToValidUtf8(step.substr(0, 32)),
+                             "\" is not a step: accept, reject, paid or settle")));
+  }
+  if (req.body.size() > kMaxBodyBytes) {
+    return Error(core::InvalidField("body", absl::StrCat("at most ", kMaxBodyBytes, " bytes")));
+  }
+  v1::DeskOrderRequest body;
+  if (!req.body.empty() && !core::FastJsonToMessage(req.body, &body, false)) {
+    return Error(core::InvalidField("body", "must be JSON, {\"reason\":\"...\"}, or empty"));
+  }
+  auto order = logic_.Apply(id, action, body.reason());
+  if (!order.ok()) return Error(order.status());
+  return Json(200, *order);
 }
 
 http::Response LanFront::TablePage(const std::string& table, const std::string& token) {
@@ -304,6 +369,135 @@ footer button:disabled{background:#aaa}
 </body>
 </html>
 )html");
+}
+
+std::string RenderDeskPage() {
+  return R"html(<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,">
+<title>前台 Desk</title>
+<style>
+body{font-family:sans-serif;margin:0;background:#f4f4f4;color:#222}
+header{background:#1d3557;color:#fff;padding:.6em 1em;display:flex;gap:1em;align-items:center;flex-wrap:wrap}
+header h1{font-size:1.1em;margin:0}
+#sync{font-size:.9em}
+main{padding:1em;display:grid;grid-template-columns:repeat(auto-fill,minmax(16em,1fr));gap:.8em}
+.order{background:#fff;border-radius:8px;padding:.8em;box-shadow:0 1px 3px #0002}
+.order h2{font-size:1em;margin:0 0 .3em}
+.order ul{margin:.3em 0;padding-left:1.2em}
+.state{font-weight:bold}
+button{font-size:1em;margin:.3em .3em 0 0;padding:.4em .8em;border:0;border-radius:6px;background:#2a9d8f;color:#fff}
+button.no{background:#e63946}
+#login{padding:2em;max-width:30em}
+#login input{width:100%;font-size:1em;padding:.4em;margin:.5em 0}
+#error{color:#e63946;padding:0 1em}
+.done{opacity:.55}
+</style>
+</head>
+<body>
+<header><h1>前台 · Desk</h1><span id="sync"></span></header>
+<div id="login" hidden>
+<p>粘贴节点的前台令牌（节点数据目录里的 desk-token）。<br>Paste the node's desk token (desk-token in its data directory).</p>
+<input id="token" type="password" autocomplete="off" aria-label="desk token">
+<button id="enter">进入 Enter</button>
+</div>
+<p id="error" role="alert"></p>
+<main id="orders" aria-live="polite"></main>
+<script>
+"use strict";
+const steps = {
+  PLACED: [["accept", "接单 Accept"], ["reject", "拒绝 Reject"]],
+  ACCEPTED: [["paid", "已付款 Paid"], ["reject", "拒绝 Reject"]],
+  PAID: [["settle", "完成 Settle"]],
+};
+const names = {PLACED: "新订单 New", ACCEPTED: "已接单 Accepted", PAID: "已付款 Paid",
+               SETTLED: "已完成 Settled", REJECTED: "已拒绝 Rejected"};
+let token = sessionStorage.getItem("deskToken") || "";
+const $ = (id) => document.getElementById(id);
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+function money(m) {
+  if (!m) return "";
+  const minor = Number(m.minor || 0);
+  return (m.currency === "CNY" ? "¥" : (m.currency || "") + " ") + (minor / 100).toFixed(2);
+}
+async function call(method, path, body) {
+  const r = await fetch(path, {method, headers: {"authorization": "Bearer " + token,
+      "content-type": "application/json"}, body: body ? JSON.stringify(body) : undefined});
+  const data = await r.json().catch(() => ({}));
+  if (r.status === 401) { token = ""; sessionStorage.removeItem("deskToken"); showLogin(); }
+  if (!r.ok) throw new Error(data.message || ("HTTP " + r.status));
+  return data;
+}
+function showLogin() { $("login").hidden = false; $("orders").replaceChildren(); }
+async function step(order, name) {
+  let body;
+  if (name === "reject") {
+    const reason = prompt("拒绝的原因 Why?", "");
+    if (reason === null) return;
+    body = {reason};
+  }
+  try { await call("POST", "/v1/desk/orders/" + encodeURIComponent(order.id) + ":" + name, body);
+        $("error").textContent = ""; }
+  catch (e) { $("error").textContent = e.message; }
+  refresh();
+}
+function render(orders) {
+  const main = $("orders");
+  const open = orders.filter((o) => steps[o.landingStatus]);
+  const closed = orders.filter((o) => !steps[o.landingStatus]).slice(0, 8);
+  main.replaceChildren();
+  for (const o of open.concat(closed)) {
+    const card = el("section", undefined, "order" + (steps[o.landingStatus] ? "" : " done"));
+    card.dataset.id = o.id;
+    card.dataset.state = o.landingStatus;
+    card.append(el("h2", "桌 Table " + (o.table || "?") + " · " + money(o.total)));
+    card.append(el("div", names[o.landingStatus] || o.landingStatus, "state"));
+    card.append(el("small", new Date(o.createTime).toLocaleTimeString()));
+    const ul = el("ul");
+    for (const i of o.items || []) ul.append(el("li", (i.quantity || 1) + " × " + (i.name || i.menuItemId)));
+    card.append(ul);
+    for (const [name, label] of steps[o.landingStatus] || []) {
+      const b = el("button", label, name === "reject" ? "no" : "");
+      b.dataset.step = name;
+      b.onclick = () => step(o, name);
+      card.append(b);
+    }
+    main.append(card);
+  }
+  if (!main.children.length) main.append(el("p", "还没有订单 No orders yet"));
+}
+async function refresh() {
+  if (!token) return showLogin();
+  try {
+    const [list, sync] = await Promise.all([call("GET", "/v1/desk/orders"),
+                                            call("GET", "/v1/sync/status")]);
+    render(list.orders || []);
+    $("sync").textContent = (sync.online ? "云端在线 Online" : "云端离线 Offline") +
+        " · 待同步 pending " + (sync.pending || 0) +
+        (sync.parked ? " · 搁置 parked " + sync.parked : "") +
+        (sync.stoppedReason ? " · " + sync.stoppedReason : "");
+  } catch (e) { if (token) $("error").textContent = e.message; }
+}
+$("enter").onclick = () => {
+  token = $("token").value.trim();
+  sessionStorage.setItem("deskToken", token);
+  $("login").hidden = true;
+  refresh();
+};
+refresh();
+setInterval(refresh, 2000);
+</script>
+</body>
+</html>
+)html";
 }
 
 }  // namespace qrcloud::landing

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <google/protobuf/util/json_util.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -447,6 +449,46 @@ TEST_CASE(
   REQUIRE(n.Order("A1", Body("off-3", kTwoNoodles)).status == 200);
   REQUIRE(WaitFor([&] { return n.node.sync->Status().pending() == 0; }));
   CHECK(center.Placed().size() == 2);
+}
+
+TEST_CASE("The desk page's routes need the desk token and take an order step by step") {
+  FakeCenter center;
+  TestNode n(center);
+  http::Response page = n.Send("GET", "/desk");
+  CHECK(page.status == 200);
+  CHECK(page.Header("content-type").find("text/html") == 0);
+  CHECK(page.body.find("desk-token") != std::string::npos);
+  CHECK(page.body.find(n.desk_token) == std::string::npos);  // the page holds no secret
+  http::Response placed = n.Order("A1", Body("desk-page-1", kTwoNoodles));
+  REQUIRE(placed.status == 200);
+  v1::CreateTableOrderResponse made;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(placed.body, &made).ok());
+  const std::string id = made.order().id();
+  const http::HeaderList desk = {{"authorization", "Bearer " + n.desk_token}};
+
+  CHECK(n.Send("GET", "/v1/desk/orders").status == 401);
+  CHECK(n.Send("GET", "/v1/desk/orders", "", {{"authorization", "Bearer wrong"}}).status == 401);
+  CHECK(n.Send("POST", "/v1/desk/orders/" + id + ":accept").status == 401);
+  http::Response listed = n.Send("GET", "/v1/desk/orders", "", desk);
+  REQUIRE(listed.status == 200);
+  v1::ListDeskOrdersResponse list;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(listed.body, &list).ok());
+  REQUIRE(list.orders_size() == 1);
+  CHECK(list.orders(0).id() == id);
+
+  http::Response bad = n.Send("POST", "/v1/desk/orders/" + id + ":cook", "", desk);
+  CHECK(bad.status == 400);
+  CHECK(absl::StrContains(bad.body, "accept, reject, paid or settle"));
+  CHECK(n.Send("POST", "/v1/desk/orders/" + id + ":paid", "", desk).status == 400);  // not yet
+  CHECK(n.Send("POST", "/v1/desk/orders/nope:accept", "", desk).status == 404);
+  http::Response accepted = n.Send("POST", "/v1/desk/orders/" + id + ":accept", "", desk);
+  CHECK(absl::StrContains(accepted.body, R"("landingStatus":"ACCEPTED")"));
+  http::Response rejected =
+      n.Send("POST", "/v1/desk/orders/" + id + ":reject", R"({"reason":"out of noodles"})", desk);
+  INFO(rejected.body);
+  CHECK(rejected.status == 200);
+  CHECK(absl::StrContains(rejected.body, R"("landingStatus":"REJECTED")"));
+  CHECK(n.Send("POST", "/v1/desk/orders/" + id + ":reject", "not json", desk).status == 400);
 }
 
 TEST_CASE("The desk edits the menu through the center and serves the answer at once") {

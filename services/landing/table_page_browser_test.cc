@@ -2,8 +2,9 @@
 // SQLite file, holding a configuration as the center sends it, with one item
 // sold out at the desk; headless Chromium on a phone's viewport opens the
 // sticker's link, fills the cart, places the order and sees the
-// confirmation (tests/browser/table_page.test.js); the order is then at the
-// node, at its table, with the lines the guest chose.
+// confirmation (tests/browser/table_page.test.js); the desk page then takes
+// it from new to settled with its buttons. The order is at the node, at its
+// table, with the lines the guest chose, settled.
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,14 +83,20 @@ TEST_CASE("Chromium on a phone orders from the table page, and the order is at t
   REQUIRE(host->Start().ok());
 
   const std::string base = absl::StrCat("http://127.0.0.1:", host->http_port());
+  std::string desk_token;
+  {
+    std::ifstream in(dir + "/desk-token");
+    std::getline(in, desk_token);
+  }
+  REQUIRE(!desk_token.empty());
   const char* keep = std::getenv("QRCLOUD_BROWSER_OUT");
   const std::string out = keep != nullptr && *keep != '\0' ? std::string(keep) : dir + "/browser";
   std::filesystem::create_directories(out);
   const std::string log = out + "/table_page.log";
-  const std::string cmd =
-      absl::StrCat("node ", ShellQuote(script), " ", ShellQuote(base + "/t/T1?k=Zm9yLXRhYmxlLTE"),
-                   " ", ShellQuote(base + "/t/T1?k=AAAAAAAAAAAAAAA"), " ", ShellQuote(out), " > ",
-                   ShellQuote(log), " 2>&1");
+  const std::string cmd = absl::StrCat(
+      "node ", ShellQuote(script), " ", ShellQuote(base + "/t/T1?k=Zm9yLXRhYmxlLTE"), " ",
+      ShellQuote(base + "/t/T1?k=AAAAAAAAAAAAAAA"), " ", ShellQuote(out), " ",
+      ShellQuote(base + "/desk"), " ", ShellQuote(desk_token), " > ", ShellQuote(log), " 2>&1");
   const int rc = std::system(cmd.c_str());
   INFO(absl::StrCat("table_page.test.js (", out, "):\n", testing::Tail(log, 60)));
   REQUIRE(WIFEXITED(rc));
@@ -111,7 +118,8 @@ TEST_CASE("Chromium on a phone orders from the table page, and the order is at t
   const v1::Order& o = orders->front();
   CHECK(o.id() == order_id);
   CHECK(o.table() == "T1");
-  CHECK(o.landing_status() == v1::Order::PLACED);
+  // ... and the desk page took it to settled.
+  CHECK(o.landing_status() == v1::Order::SETTLED);
   CHECK(o.total().minor() == 4100);
   REQUIRE(o.items_size() == 2);
   std::map<std::string, int> lines;

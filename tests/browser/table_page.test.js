@@ -2,9 +2,12 @@
 // chromium, driven by playwright-core): a guest opens the sticker's link,
 // sees the shop, the table and the menu (a sold-out item cannot be added),
 // fills the cart, places the order and sees the confirmation with its
-// number; the old sticker of a rotated token gets a page saying so.
+// number; the old sticker of a rotated token gets a page saying so. Then the
+// shop's desk page on a PC: the staff enter the desk token, see the order
+// with its lines, and take it from new to accepted, paid and settled with
+// its buttons; a wrong token is asked for again.
 //
-//   node table_page.test.js <table page URL> <forged-token URL> <out dir>
+//   node table_page.test.js <table page URL> <forged-token URL> <out dir> <desk URL> <desk token>
 //
 // Run by services/landing/table_page_browser_test.cc, which starts the node
 // and then checks the order is at the node. Prints "ok - …" / "not ok - …"
@@ -17,15 +20,16 @@ const fs = require('fs');
 const path = require('path');
 const { TIMEOUT, phone, launch, check, watch, checkNoProblems, scenario, run } = require('./harness');
 
-const [tableUrl, forgedUrl, outDir] = process.argv.slice(2);
-if (!tableUrl || !forgedUrl || !outDir) {
-  console.error('usage: node table_page.test.js <table page URL> <forged-token URL> <out dir>');
+const [tableUrl, forgedUrl, outDir, deskUrl, deskToken] = process.argv.slice(2);
+if (!tableUrl || !forgedUrl || !outDir || !deskUrl || !deskToken) {
+  console.error('usage: node table_page.test.js <table page URL> <forged-token URL> <out dir> <desk URL> <desk token>');
   process.exit(2);
 }
 fs.mkdirSync(outDir, { recursive: true });
 
 const PHONE = phone(1);
 const row = (page, id) => page.locator(`.item[data-id="${id}"]`);
+let orderId = '';
 
 run(async () => {
   const browser = await launch();
@@ -67,7 +71,7 @@ run(async () => {
     const confirmation = await page.locator('#result').innerText();
     check(/已下单 Ordered · ¥41\.00 · No\. \S+/.test(confirmation), 'table: the confirmation shows the total and the number',
           confirmation);
-    const orderId = await page.locator('#result').getAttribute('data-order-id');
+    orderId = await page.locator('#result').getAttribute('data-order-id');
     check(!!orderId, 'table: the confirmation names the order');
     console.log(`order-id: ${orderId}`);
     check((await page.locator('#error').innerText()) === '', 'table: no error is shown');
@@ -86,6 +90,38 @@ run(async () => {
     check(says.length > 0, 'old-sticker: the page says why', says);
     check((await page.locator('.item').count()) === 0, 'old-sticker: no menu to order from');
   }, 'body');
+
+  await scenario(() => browser.newContext({ viewport: { width: 1280, height: 800 } }), 'desk', outDir,
+    async (context, keep) => {
+      const page = keep(await context.newPage());
+      page.setDefaultTimeout(TIMEOUT);
+      watch(page, 'desk', [{ url: /\/v1\/desk\//, status: 401 }, { url: /\/v1\/sync\//, status: 401 }]);
+      const resp = await page.goto(deskUrl, { waitUntil: 'load' });
+      check(resp && resp.status() === 200, 'desk: the page opens', resp && resp.status());
+      // A wrong token is refused and asked for again.
+      await page.locator('#token').fill('not-the-desk-token');
+      await page.locator('#enter').click();
+      await page.locator('#login').waitFor({ state: 'visible' });
+      check((await page.locator('.order').count()) === 0, 'desk: a wrong token shows no order');
+
+      await page.locator('#token').fill(deskToken);
+      await page.locator('#enter').click();
+      const card = page.locator(`.order[data-id="${orderId}"]`);
+      await card.waitFor({ state: 'visible' });
+      check((await card.getAttribute('data-state')) === 'PLACED', 'desk: the guest\'s order is new');
+      const text = await card.innerText();
+      check(text.includes('2 × 拌面 Noodles') && text.includes('1 × 茉莉花茶 Jasmine tea') && text.includes('¥41.00'),
+            'desk: the card shows the table\'s lines and total', text);
+      check((await page.locator('#sync').innerText()).includes('pending'), 'desk: the sync status is shown');
+      await page.screenshot({ path: path.join(outDir, 'desk.png') });
+      for (const [stepName, state] of [['accept', 'ACCEPTED'], ['paid', 'PAID'], ['settle', 'SETTLED']]) {
+        await card.locator(`button[data-step="${stepName}"]`).click();
+        await page.locator(`.order[data-id="${orderId}"][data-state="${state}"]`).waitFor();
+        check(true, `desk: ${stepName} makes it ${state}`);
+      }
+      check((await card.locator('button').count()) === 0, 'desk: a settled order has no step left');
+      check((await page.locator('#error').innerText()) === '', 'desk: no error is shown');
+    });
 
   await browser.close();
   checkNoProblems();
