@@ -684,7 +684,7 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   if (found.codes.empty()) {
     // Passes for one kind of damage each, in turn until one reads: curved
     // codes, codes found by their finder patterns (small ones enlarged),
-    // motion blur, steep views; then ZBar.
+    // motion blur, steep views, grids we sample ourselves; then ZBar.
     if (options.unroll_curved) ReadUnrolled(image, coarsely_binarized(), options, &found);
     if (found.codes.empty() && options.find_small) {
       for (const Region& region :
@@ -704,15 +704,15 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   }
   // The pass that read first may have missed other codes in the photo. If
   // it read several, the photo is one of several codes, likely printed and
-  // lit differently: the remaining passes run too (0.3–0.7 s). Then, after
-  // one read as after several, the regions round finder patterns outside
-  // every code read are read on their own — the coarse search only, the
-  // ladder's first passes and our own grid sampling, no ZBar, as chance
-  // patterns in noise and clutter make regions with no code in them.
+  // lit differently: the remaining passes run too (0.3–0.7 s), then the
+  // regions round finder patterns outside every code read are read on their
+  // own — the coarse search only, the ladder's first passes and our own grid
+  // sampling, no ZBar, as chance patterns in noise and clutter make regions
+  // with no code in them. After a single read nothing more runs: on photos
+  // of one code (nearly all) the search cost ~100–400 ms for chance patterns
+  // (noisy photos the most), for one more code in ~150 many-code photos.
   if (options.find_all && found.codes.size() >= 2) {
     RunLadder(image, options, &found, SIZE_MAX, next, /*stop=*/false);
-  }
-  if (options.find_all) {
     constexpr size_t kRegionPasses = 4;  // up to halved-normalized
     for (const Region& region :
          UnreadRegions(image, coarsely_binarized(), found, /*fine=*/false, kMaxRegions / 2)) {

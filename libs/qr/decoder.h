@@ -9,11 +9,12 @@
 // nothing, passes for one kind of damage each follow, in turn until one
 // reads: unrolling codes round bottles, reading regions round finder
 // patterns on their own (small codes enlarged), removing motion blur,
-// stretching steep views, and last ZBar, an independent decoder, whose
-// reads are returned only when ZXing, re-reading the region ZBar located,
-// gets the same text. Where the ladder reads a code, finder patterns
-// outside it point to further codes. docs/qr.md describes the passes and
-// the read rates they reach.
+// stretching steep views, sampling the grid of codes whose finder patterns
+// are found ourselves (module areas averaged: faint print), and last ZBar,
+// an independent decoder, whose reads are returned only when ZXing,
+// re-reading the region ZBar located, gets the same text. Where the ladder
+// reads a code, finder patterns outside it point to further codes.
+// docs/qr.md describes the passes and the read rates they reach.
 //
 // Every result passed ZXing's Reed–Solomon and format checks, so a pass can
 // fail to read but does not invent data.
@@ -64,7 +65,8 @@ struct DecodeOptions {
   bool stretch_steep = true;
   // Sample the grids of codes whose finder patterns are found ourselves,
   // each module the mean of its area (faint print, shadow edges), and have
-  // ZXing decode the modules; also on the regions below.
+  // ZXing decode the modules; also on each region find_small and find_all
+  // read without success.
   bool sample_grid = true;
   // Scan with ZBar; keep only the reads ZXing confirms.
   bool zbar_fallback = true;
