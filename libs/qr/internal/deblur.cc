@@ -1,5 +1,7 @@
 #include "libs/qr/internal/deblur.h"
 
+#include "libs/qr/image_ops.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,18 +15,6 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
-// Bilinear, with coordinates clamped to the image (edges repeat).
-double Sample(const GrayImage& image, double x, double y) {
-  x = std::clamp(x, 0.0, image.width - 1.0);
-  y = std::clamp(y, 0.0, image.height - 1.0);
-  int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
-  int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
-  double fx = x - x0, fy = y - y0;
-  double top = image.at(x0, y0) * (1 - fx) + image.at(x1, y0) * fx;
-  double bottom = image.at(x0, y1) * (1 - fx) + image.at(x1, y1) * fx;
-  return top * (1 - fy) + bottom * fy;
-}
-
 uint8_t Clamp(double v) { return static_cast<uint8_t>(std::clamp(v + 0.5, 0.0, 255.0)); }
 
 // `source` turned by −angle about its centre onto a width×height canvas
@@ -37,7 +27,7 @@ GrayImage Turned(const GrayImage& source, double angle, int width, int height) {
     double v = y - height / 2.0;
     for (int x = 0; x < width; ++x) {
       double u = x - width / 2.0;
-      out.at(x, y) = Clamp(Sample(source, cx + u * c - v * s, cy + u * s + v * c));
+      out.at(x, y) = Clamp(SampleClamped(source, cx + u * c - v * s, cy + u * s + v * c));
     }
   }
   return out;
@@ -85,7 +75,7 @@ std::optional<MotionBlur> EstimateMotionBlur(const GrayImage& image) {
     double a = k * kPi / kDirections, dx = std::cos(a), dy = std::sin(a);
     for (int y = 2; y + 2 < image.height; y += 2) {
       for (int x = 2; x + 2 < image.width; x += 2) {
-        double d = Sample(image, x + dx, y + dy) - Sample(image, x - dx, y - dy);
+        double d = SampleClamped(image, x + dx, y + dy) - SampleClamped(image, x - dx, y - dy);
         energy[k] += d * d;
       }
     }
@@ -169,7 +159,8 @@ GrayImage RemoveMotionBlur(const GrayImage& image, const MotionBlur& blur) {
     for (int x = 0; x < image.width; ++x) {
       double u = x - image.width / 2.0;
       // The inverse of Turned's rotation.
-      out.at(x, y) = Clamp(Sample(turned, side / 2.0 + u * c + v * s, side / 2.0 - u * s + v * c));
+      out.at(x, y) =
+          Clamp(SampleClamped(turned, side / 2.0 + u * c + v * s, side / 2.0 - u * s + v * c));
     }
   }
   return out;

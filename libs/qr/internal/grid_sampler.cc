@@ -103,24 +103,13 @@ std::vector<Known> FunctionModules(int size) {
   return known;
 }
 
-double Bilinear(const GrayImage& image, double x, double y) {
-  x = std::clamp(x, 0.0, image.width - 1.0);
-  y = std::clamp(y, 0.0, image.height - 1.0);
-  int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
-  int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
-  double fx = x - x0, fy = y - y0;
-  double top = image.at(x0, y0) * (1 - fx) + image.at(x1, y0) * fx;
-  double bottom = image.at(x0, y1) * (1 - fx) + image.at(x1, y1) * fx;
-  return top * (1 - fy) + bottom * fy;
-}
-
 // The mean of a module's middle, from n×n points over its middle half.
 double ModuleMean(const GrayImage& image, const Homography& h, int x, int y, int n) {
   double sum = 0;
   for (int j = 0; j < n; ++j) {
     for (int i = 0; i < n; ++i) {
       PointF p = h.Apply({x + 0.25 + 0.5 * (i + 0.5) / n, y + 0.25 + 0.5 * (j + 0.5) / n});
-      sum += Bilinear(image, p.x, p.y);
+      sum += SampleClamped(image, p.x, p.y);
     }
   }
   return sum / (n * n);
@@ -153,7 +142,7 @@ double Fit(const GrayImage& image, int size, const std::vector<Known>& known, co
     double v = 0;
     for (PointF d : {PointF{0.2, 0.2}, PointF{0.8, 0.2}, PointF{0.2, 0.8}, PointF{0.8, 0.8}}) {
       PointF p = h->Apply({k.x + d.x, k.y + d.y});
-      v += Bilinear(image, p.x, p.y);
+      v += SampleClamped(image, p.x, p.y);
     }
     if (k.dark) {
       dark += v;
