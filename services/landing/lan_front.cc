@@ -87,6 +87,20 @@ http::Response NotAllowed(absl::string_view allow) {
 
 using core::HtmlEscape;
 
+// The node's pages (the table page, the desk page): their own inline script
+// and the node only, framed by no one, never cached.
+http::Response HtmlPage(std::string body) {
+  return {.status = 200,
+          .headers = {{"content-type", "text/html; charset=utf-8"},
+                      {"cache-control", "no-store"},
+                      {"content-security-policy",
+                       "default-src 'none'; script-src 'unsafe-inline'; style-src "
+                       "'unsafe-inline'; connect-src 'self'; img-src 'self' data:"},
+                      {"x-frame-options", "DENY"},
+                      {"referrer-policy", "no-referrer"}},
+          .body = std::move(body)};
+}
+
 http::Response HtmlError(const absl::Status& s) {
   return {.status = core::HttpStatusFor(s.code()),
           .headers = {{"content-type", "text/html; charset=utf-8"}, {"cache-control", "no-store"}},
@@ -122,24 +136,14 @@ http::Response LanFront::Handle(const http::Request& req) {
   }
   if (path == "/desk") {
     if (req.method != "GET" && req.method != "HEAD") return NotAllowed("GET");
-    return {.status = 200,
-            .headers = {{"content-type", "text/html; charset=utf-8"},
-                        {"cache-control", "no-store"},
-                        {"content-security-policy",
-                         "default-src 'none'; script-src 'unsafe-inline'; style-src "
-                         "'unsafe-inline'; connect-src 'self'; img-src data:"},
-                        {"x-frame-options", "DENY"},
-                        {"referrer-policy", "no-referrer"}},
-            .body = RenderDeskPage()};
+    return HtmlPage(RenderDeskPage());
   }
   if (absl::StartsWith(path, "/v1/desk/")) {
     return Desk(req, absl::string_view(path).substr(sizeof("/v1/desk/") - 1));
   }
   if (path == "/v1/sync/status") {
     if (req.method != "GET") return NotAllowed("GET");
-    const std::string_view header = req.Header("authorization");
-    auto who = desk_.Authenticate(absl::string_view(header.data(), header.size()));
-    if (!who.ok()) return Error(who.status());
+    if (absl::Status s = RequireDesk(req); !s.ok()) return Error(s);
     return Json(200, sync_status_());
   }
   // /v1/tables/{table}/orders
@@ -155,10 +159,13 @@ http::Response LanFront::Handle(const http::Request& req) {
       absl::StrCat("no route ", req.method, " ", path, " at this node (see docs/api.md)")));
 }
 
-http::Response LanFront::Desk(const http::Request& req, absl::string_view rest) {
+absl::Status LanFront::RequireDesk(const http::Request& req) {
   const std::string_view header = req.Header("authorization");
-  auto who = desk_.Authenticate(absl::string_view(header.data(), header.size()));
-  if (!who.ok()) return Error(who.status());
+  return desk_.Authenticate(absl::string_view(header.data(), header.size())).status();
+}
+
+http::Response LanFront::Desk(const http::Request& req, absl::string_view rest) {
+  if (absl::Status s = RequireDesk(req); !s.ok()) return Error(s);
   if (rest == "orders") {
     if (req.method != "GET") return NotAllowed("GET");
     v1::ListDeskOrdersRequest list;
@@ -207,14 +214,7 @@ http::Response LanFront::Desk(const http::Request& req, absl::string_view rest) 
 http::Response LanFront::TablePage(const std::string& table, const std::string& token) {
   auto page = logic_.OpenTable(table, token);
   if (!page.ok()) return HtmlError(page.status());
-  return {.status = 200,
-          .headers = {{"content-type", "text/html; charset=utf-8"},
-                      {"cache-control", "no-store"},
-                      {"content-security-policy",
-                       "default-src 'none'; script-src 'unsafe-inline'; style-src "
-                       "'unsafe-inline'; connect-src 'self'; img-src 'self' data:"},
-                      {"referrer-policy", "no-referrer"}},
-          .body = RenderTablePage(page->table, page->menu, token)};
+  return HtmlPage(RenderTablePage(page->table, page->menu, token));
 }
 
 http::Response LanFront::PlaceOrder(const http::Request& req, const std::string& table,

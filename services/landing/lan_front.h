@@ -34,6 +34,8 @@ class LanFront {
   http::Response TablePage(const std::string& table, const std::string& token);
   http::Response PlaceOrder(const http::Request& req, const std::string& table,
                             const std::string& query_token);
+  // OK when the request carries the desk token (401 otherwise).
+  absl::Status RequireDesk(const http::Request& req);
   // /v1/desk/orders and /v1/desk/orders/{id}:{accept|reject|paid|settle},
   // with the desk token.
   http::Response Desk(const http::Request& req, absl::string_view rest);

@@ -281,24 +281,29 @@ absl::StatusOr<bool> Syncer::Flush(absl::Time now) {
 
 absl::StatusOr<bool> Syncer::Round() {
   int64_t wakes;
+  bool woken;
   {
     absl::MutexLock lock(&mu_);
     wakes = wakes_;
+    woken = wakes_ > wakes_started_;
+    wakes_started_ = wakes_;
   }
-  auto more = RoundOnce();
+  auto more = RoundOnce(woken);
   absl::MutexLock lock(&mu_);
   wakes_served_ = std::max(wakes_served_, wakes);
   return more;
 }
 
-absl::StatusOr<bool> Syncer::RoundOnce() {
+absl::StatusOr<bool> Syncer::RoundOnce(bool woken) {
   const absl::Time now = clock_.Now();
   bool config_due, pull_due;
   {
     absl::MutexLock lock(&mu_);
-    if (now < next_attempt_) return false;
-    config_due = now >= next_config_;
-    pull_due = now >= next_pull_;
+    // A round woken does everything now, whatever a round that was running
+    // during the wake (a failure's backoff, its pull) scheduled after it.
+    if (!woken && now < next_attempt_) return false;
+    config_due = woken || now >= next_config_;
+    pull_due = woken || now >= next_pull_;
   }
   if (config_due) {
     if (absl::Status s = PullConfig(now); !s.ok()) {

@@ -91,7 +91,7 @@ class Syncer {
  private:
   // One batch: true if it was full (more may wait).
   absl::StatusOr<bool> Flush(absl::Time now);
-  absl::StatusOr<bool> RoundOnce();
+  absl::StatusOr<bool> RoundOnce(bool woken);
   // The center said landing business is off: stop syncing and taking orders.
   void Stop(const absl::Status& s, absl::Time now);
   absl::Status PullConfig(absl::Time now);
@@ -121,9 +121,11 @@ class Syncer {
   bool online_ ABSL_GUARDED_BY(mu_) = false;
   std::string last_error_ ABSL_GUARDED_BY(mu_);
   std::string stopped_ ABSL_GUARDED_BY(mu_);
-  // Wakes asked for, and the last wake a finished round had seen (SyncNow).
+  // Wakes asked for, the wakes the last round began with, and the last wake
+  // a finished round had seen (SyncNow).
   int64_t wakes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t wakes_served_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t wakes_started_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace qrcloud::landing
