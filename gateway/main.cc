@@ -33,10 +33,12 @@ ABSL_FLAG(
     "(grpc++'s generic stub)");
 ABSL_FLAG(std::string, scan_address_salt, "qrcloud-scan",
           "Salt for hashing client addresses of scans (the same on every replica)");
-ABSL_FLAG(std::string, scan_spool, "scans.spool", "Where scans wait while Redis is unreachable");
-ABSL_FLAG(absl::Duration, scan_batch_delay, absl::Microseconds(250),
-          "How long a batch of scans waits after its first for more before it is written to the "
-          "stream, 0 to 20ms (0: at once)");
+ABSL_FLAG(std::string, scan_spool, "scans.spool",
+          "The scan log: a directory where every scan is written before its answer, until it is "
+          "in the stream (one gateway a directory)");
+ABSL_FLAG(absl::Duration, scan_batch_delay, absl::Milliseconds(2),
+          "How long a batch of scans gathers after its first before it is shipped to the stream, "
+          "0 to 100ms (0: at once); no answer waits for it");
 ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL");
 
 namespace {
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
   options.scan.address_salt = absl::GetFlag(FLAGS_scan_address_salt);
   options.scan.spool_path = absl::GetFlag(FLAGS_scan_spool);
   options.scan.batch_delay = std::clamp(absl::GetFlag(FLAGS_scan_batch_delay), absl::ZeroDuration(),
-                                        absl::Milliseconds(20));
+                                        absl::Milliseconds(100));
 
   // Redis holds the rate-limit counters. The gateway starts without it (the
   // limits then let requests through) rather than refuse to serve.

@@ -1,23 +1,15 @@
 #include "gateway/scan_path.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "libs/auth/authenticator.h"
 #include "libs/core/encoding.h"
 #include "libs/core/ids.h"
 #include "libs/core/log.h"
-#include "libs/core/metrics.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/slug.h"
 #include "libs/core/status.h"
@@ -30,25 +22,6 @@ constexpr char kSlugChangedChannel[] = "qrcloud:slug-changed";
 // How long an unknown slug is remembered as unknown, so junk links do not
 // reach the center on every request.
 constexpr absl::Duration kNegativeTtl = absl::Seconds(5);
-
-struct Metrics {
-  core::Counter& recorded = core::MetricsRegistry::Global().GetCounter(
-      "gateway_scans_recorded_total", "Scans appended to the scans stream.");
-  core::Counter& spooled = core::MetricsRegistry::Global().GetCounter(
-      "gateway_scans_spooled_total",
-      "Scans written to the local spool while Redis was unreachable.");
-  core::Counter& refused = core::MetricsRegistry::Global().GetCounter(
-      "gateway_scans_refused_total",
-      "Scans answered 503 because neither Redis nor the spool took them.");
-  core::Histogram& batch = core::MetricsRegistry::Global().GetHistogram(
-      "gateway_scan_batch_size", "Scans per group-commit batch.", {},
-      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
-};
-
-Metrics& M() {
-  static Metrics* m = new Metrics;
-  return *m;
-}
 
 std::string QueryParam(absl::string_view query, absl::string_view name) {
   for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
@@ -168,199 +141,6 @@ absl::StatusOr<std::shared_ptr<const Resolved>> SlugResolver::Resolve(const std:
   return std::shared_ptr<const Resolved>(std::move(resolved));
 }
 
-// ScanRecorder ----------------------------------------------------------------
-
-ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options)
-    : redis_(redis), options_(std::move(options)) {
-  std::ifstream in(options_.spool_path);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line[0] != '#') ++spooled_;
-  }
-  next_replay_ = absl::Now();
-  flusher_ = std::thread([this] { FlushLoop(); });
-}
-
-ScanRecorder::~ScanRecorder() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  flusher_.join();
-}
-
-int64_t ScanRecorder::spooled() const {
-  absl::MutexLock lock(&mu_);
-  return spooled_;
-}
-
-void ScanRecorder::Record(core::ScanEvent event, std::function<void(absl::Status)> done) {
-  absl::MutexLock lock(&mu_);
-  queue_.push_back({std::move(event), std::move(done)});
-}
-
-void ScanRecorder::FlushLoop() {
-  std::vector<Pending> batch;
-  while (true) {
-    bool replay = false;
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this]()
-                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
-      mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(1));
-      if (stopping_ && queue_.empty()) return;
-      if (!queue_.empty() && options_.batch_delay > absl::ZeroDuration()) {
-        auto full = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return stopping_ || queue_.size() >= options_.max_batch;
-        };
-        mu_.AwaitWithTimeout(absl::Condition(&full), options_.batch_delay);
-      }
-      batch.swap(queue_);
-      replay = spooled_ > 0 && absl::Now() >= next_replay_;
-    }
-    if (!batch.empty()) {
-      M().batch.Observe(static_cast<double>(batch.size()));
-      const std::string batch_id = core::NewId();
-      const int64_t tried_ms = absl::ToUnixMillis(absl::Now());
-      std::string packed;
-      for (const Pending& p : batch) packed += p.event.ToLine();
-      absl::Status status = Append(batch_id, std::move(packed), "");
-      if (status.ok()) {
-        M().recorded.Inc(batch.size());
-      } else {
-        status = Spool(batch_id, tried_ms, batch);
-        if (status.ok()) {
-          M().spooled.Inc(batch.size());
-        } else {
-          M().refused.Inc(batch.size());
-          spdlog::error("scans: {} refused, neither Redis nor the spool took them: {}",
-                        batch.size(), status.message());
-        }
-      }
-      for (Pending& p : batch) p.done(status);
-      batch.clear();
-    }
-    if (replay) ReplaySpool();
-  }
-}
-
-absl::Status ScanRecorder::Append(const std::string& batch_id, std::string packed,
-                                  const std::string& attempts) {
-  if (redis_ == nullptr) return absl::UnavailableError("no Redis configured");
-  // The whole batch is one stream entry: one XADD, whatever its size.
-  cache::Args args = {"XADD",
-                      core::kScanStream,
-                      "MAXLEN",
-                      "~",
-                      absl::StrCat(options_.stream_max_len),
-                      "*",
-                      core::kScanEventsField,
-                      std::move(packed),
-                      core::kScanBatchField,
-                      batch_id};
-  if (!attempts.empty()) {
-    args.push_back(core::kScanAttemptsField);
-    args.push_back(attempts);
-  }
-  return redis_->Command(args).status();
-}
-
-// The spool: for each batch a header line "#batch <id> <first try, Unix ms>",
-// then its events, one ScanEvent line each; "#replay <Unix ms>" lines record
-// each replay begun, so a replay cut short is recognised when repeated.
-absl::Status ScanRecorder::Spool(const std::string& batch_id, int64_t tried_ms,
-                                 const std::vector<Pending>& batch) {
-  std::string text = absl::StrCat("#batch ", batch_id, " ", tried_ms, "\n");
-  for (const Pending& p : batch) text += p.event.ToLine();
-  const int fd = open(options_.spool_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return absl::InternalError(absl::StrCat("cannot open the scan spool ", options_.spool_path));
-  size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = write(fd, text.data() + written, text.size() - written);
-    if (n <= 0) break;
-    written += static_cast<size_t>(n);
-  }
-  const bool ok = written == text.size() && fdatasync(fd) == 0;
-  close(fd);
-  if (!ok) return absl::InternalError("cannot write the scan spool");
-  absl::MutexLock lock(&mu_);
-  spooled_ += static_cast<int64_t>(batch.size());
-  return absl::OkStatus();
-}
-
-namespace {
-
-// Appends `line` to the file at `path` and syncs it.
-bool AppendSynced(const std::string& path, const std::string& line) {
-  const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-                  fdatasync(fd) == 0;
-  close(fd);
-  return ok;
-}
-
-struct SpooledBatch {
-  std::string id;
-  std::vector<std::string> attempts;  // Unix ms
-  std::string packed;
-  size_t events = 0;
-};
-
-}  // namespace
-
-void ScanRecorder::ReplaySpool() {
-  std::vector<SpooledBatch> batches;
-  std::vector<std::string> replays;  // earlier replays begun, Unix ms
-  {
-    std::ifstream in(options_.spool_path);
-    for (std::string line; std::getline(in, line);) {
-      std::vector<std::string> words = absl::StrSplit(line, ' ');
-      if (words.size() == 3 && words[0] == "#batch") {
-        batches.push_back({words[1], {words[2]}, "", 0});
-      } else if (words.size() == 2 && words[0] == "#replay") {
-        replays.push_back(words[1]);
-      } else if (auto e = core::ScanEvent::FromLine(line)) {
-        // Lines before any header (a spool of an older gateway) form a batch
-        // of their own, with no earlier try to look for.
-        if (batches.empty()) batches.push_back({core::NewId(), {}, "", 0});
-        batches.back().packed += e->ToLine();
-        ++batches.back().events;
-      }
-    }
-  }
-  // Recorded before the first XADD: should this replay be cut short, the
-  // next one knows to look for what it appended.
-  const std::string now_ms = absl::StrCat(absl::ToUnixMillis(absl::Now()));
-  if (!AppendSynced(options_.spool_path, absl::StrCat("#replay ", now_ms, "\n"))) {
-    absl::MutexLock lock(&mu_);
-    next_replay_ = absl::Now() + absl::Seconds(1);
-    return;
-  }
-  replays.push_back(now_ms);
-  size_t events = 0;
-  absl::Status s;
-  for (SpooledBatch& b : batches) {
-    std::vector<std::string> attempts = b.attempts;
-    attempts.insert(attempts.end(), replays.begin(), replays.end());
-    s = Append(b.id, std::move(b.packed), absl::StrJoin(attempts, ","));
-    if (!s.ok()) break;
-    events += b.events;
-  }
-  absl::MutexLock lock(&mu_);
-  if (!s.ok()) {
-    next_replay_ = absl::Now() + absl::Seconds(1);
-    return;
-  }
-  // Appended: the spool can go. Should this process die right here, the
-  // batches are appended again on restart, with this replay's time among
-  // their attempts, and the rollup counts each batch once.
-  if (truncate(options_.spool_path.c_str(), 0) == 0) {
-    spdlog::info("scans: replayed {} spooled scans into the stream", events);
-    spooled_ = 0;
-  }
-}
-
 // ScanPath --------------------------------------------------------------------
 
 ScanPath::ScanPath(SlugResolver& resolver, ScanRecorder& recorder, cache::RedisPool* redis,
@@ -473,16 +253,15 @@ void ScanPath::Handle(const http::Request& req, const std::string& slug_text,
   // The event id goes back to the client, so a scan can be traced to its record.
   response.headers.emplace_back("x-scan-id", event.event_id);
   auto shared = std::make_shared<http::Responder>(std::move(respond));
-  recorder_.Record(
-      std::move(event), [shared, response = std::move(response)](absl::Status s) mutable {
-        if (s.ok()) {
-          (*shared)(std::move(response));
-        } else {
-          (*shared)(ScanPage(
-              503, "暂时无法打开", "Temporarily unavailable",
-              "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
-        }
-      });
+  recorder_.Record(event, [shared, response = std::move(response)](absl::Status s) mutable {
+    if (s.ok()) {
+      (*shared)(std::move(response));
+    } else {
+      (*shared)(
+          ScanPage(503, "暂时无法打开", "Temporarily unavailable",
+                   "<p>请稍后再扫一次。</p><p class=\"en\">Please scan again in a moment.</p>"));
+    }
+  });
 }
 
 }  // namespace qrcloud::gateway

@@ -5,19 +5,9 @@
 // a Redis channel and every gateway drops its copy, so a paused code stops
 // redirecting at once.
 //
-// Recording: the scan event is appended to the Redis stream `scans` before
-// the 302 leaves. Appends from concurrent requests are batched (group
-// commit): every event queued meanwhile goes into one stream entry in one
-// round trip, and each response is sent once its batch is in Redis. If Redis cannot take a
-// batch it is written to a local spool file (fsync'd) and replayed into the
-// stream when Redis is back; only if the spool fails too is the scan refused
-// (503), so an acknowledged scan is never lost.
-//
-// Each stream entry carries a batch id. A batch that went to the spool may
-// have reached the stream anyway (Redis took the XADD but its answer was
-// lost), so a replayed entry also carries the times it was tried
-// (`attempts`): the rollup looks for the same batch id near those times and
-// counts the replay only if the batch is not already there.
+// Recording: the scan event is written to the gateway's scan log before the
+// 302 leaves, and shipped from there to the Redis stream `scans`
+// (gateway/scan_recorder.h).
 #ifndef QRCLOUD_GATEWAY_SCAN_PATH_H_
 #define QRCLOUD_GATEWAY_SCAN_PATH_H_
 
@@ -35,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "gateway/scan_recorder.h"
 #include "libs/auth/session_store.h"
 #include "libs/cache/redis.h"
 #include "libs/core/scan_event.h"
@@ -42,24 +33,6 @@
 #include "qrcloud/v1/code.grpc.pb.h"
 
 namespace qrcloud::gateway {
-
-struct ScanOptions {
-  // Mixed into the hash of client addresses, so the stored hash cannot be
-  // reversed by trying every address. Set the same on every replica.
-  std::string address_salt = "qrcloud-scan";
-  absl::Duration cache_ttl = absl::Seconds(60);
-  // Where scans wait when Redis is unreachable.
-  std::string spool_path = "scans.spool";
-  // The stream is trimmed to about this many entries (each a batch of scans).
-  int64_t stream_max_len = 1'000'000;
-  // A batch waits this long after its first scan for more (or until it holds
-  // `max_batch`) before its XADD: every XADD costs the gateway and Redis a
-  // round of system calls and thread wake-ups, and every consumer of the
-  // stream an entry to read, so under load 250 us of waiting makes batches
-  // ~10x larger and doubles the scans served (docs/benchmarks.md).
-  absl::Duration batch_delay = absl::Microseconds(250);
-  size_t max_batch = 256;
-};
 
 // What a slug leads to (a copy of the center's ResolveSlugResponse).
 using Resolution = v1::ResolveSlugResponse;
@@ -98,42 +71,6 @@ class SlugResolver {
   std::unordered_map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
   absl::Notification stop_;
   std::thread subscriber_;
-};
-
-class ScanRecorder {
- public:
-  ScanRecorder(cache::RedisPool* redis, ScanOptions options);
-  ~ScanRecorder();
-
-  // Queues `event`; `done` runs (on the recorder's thread) once the event is
-  // in the stream or the spool, with an error only if it is in neither.
-  void Record(core::ScanEvent event, std::function<void(absl::Status)> done);
-
-  // Spooled events not yet in the stream.
-  int64_t spooled() const;
-
- private:
-  struct Pending {
-    core::ScanEvent event;
-    std::function<void(absl::Status)> done;
-  };
-  void FlushLoop();
-  // One stream entry: `packed` events (ScanEvent lines) as batch `batch_id`;
-  // `attempts` (comma-separated Unix ms) only for a replay from the spool.
-  absl::Status Append(const std::string& batch_id, std::string packed, const std::string& attempts);
-  // Writes the batch to the spool, with its id and when it was first tried.
-  absl::Status Spool(const std::string& batch_id, int64_t tried_ms,
-                     const std::vector<Pending>& batch);
-  void ReplaySpool();
-
-  cache::RedisPool* redis_;
-  ScanOptions options_;
-  mutable absl::Mutex mu_;
-  std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  int64_t spooled_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Time next_replay_ ABSL_GUARDED_BY(mu_);
-  std::thread flusher_;
 };
 
 class ScanPath {

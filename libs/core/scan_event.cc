@@ -91,11 +91,49 @@ std::optional<ScanEvent> ScanEvent::FromFields(
   return e;
 }
 
+namespace {
+
+// Appends "\tkey=value" (no tab before the first field), the value as
+// absl::CHexEscape writes it. Most values (ids, hashes, hosts) need no
+// escaping and are copied as they are: this runs for every scan.
+void AppendField(std::string& line, absl::string_view key, absl::string_view value) {
+  if (!line.empty()) line.push_back('\t');
+  line.append(key.data(), key.size());
+  line.push_back('=');
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\'' || c == '\\') {
+      line += absl::CHexEscape(value);
+      return;
+    }
+  }
+  line.append(value.data(), value.size());
+}
+
+}  // namespace
+
+// The fields of ToFields(), in its order, written without building them.
 std::string ScanEvent::ToLine() const {
   std::string line;
-  for (const auto& [k, v] : ToFields()) {
-    if (!line.empty()) line.push_back('\t');
-    absl::StrAppend(&line, k, "=", absl::CHexEscape(v));
+  line.reserve(160 + event_id.size() + code_id.size() + slug.size() + platform_code.size() +
+               device.size() + source.size() + referer_host.size() + account.size() +
+               campaign.size());
+  char time[absl::numbers_internal::kFastToBufferSize];
+  const auto time_end = absl::numbers_internal::FastIntToBuffer(time_ms, time);
+  AppendField(line, "eid", event_id);
+  AppendField(line, "code", code_id);
+  AppendField(line, "slug", slug);
+  AppendField(line, "t", absl::string_view(time, static_cast<size_t>(time_end - time)));
+  AppendField(line, "p", platform_code);
+  AppendField(line, "ua", ClientClassName(client));
+  AppendField(line, "dev", device);
+  AppendField(line, "src", source);
+  AppendField(line, "ref", referer_host);
+  AppendField(line, "head", head ? "1" : "0");
+  AppendField(line, "bot", bot ? "1" : "0");
+  if (!account.empty()) {
+    AppendField(line, "acct", account);
+    AppendField(line, "cmp", campaign);
   }
   line.push_back('\n');
   return line;

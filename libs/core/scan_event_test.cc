@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 namespace qrcloud::core {
 namespace {
 
@@ -58,6 +60,25 @@ TEST_CASE("A signed-in person's scan carries their account and the campaign") {
   REQUIRE(back.has_value());
   CHECK(back->account == "a1");
   CHECK(back->campaign == "k1");
+}
+
+TEST_CASE("Values with tabs, newlines, quotes and non-ASCII bytes keep their line whole") {
+  ScanEvent e;
+  e.event_id = "01abe";
+  e.code_id = "c1";
+  e.slug = "ab\tcd";
+  e.time_ms = -5;
+  e.referer_host = "ex\"am'ple\\.com\n\x01\x7f";
+  e.platform_code = "\xe5\xbe\xae";
+  const std::string line = e.ToLine();
+  CHECK(line.find('\n') == line.size() - 1);  // one line, whatever the values hold
+  CHECK(std::count(line.begin(), line.end(), '\t') == 10);
+  auto back = ScanEvent::FromLine(line);
+  REQUIRE(back.has_value());
+  CHECK(back->slug == e.slug);
+  CHECK(back->time_ms == -5);
+  CHECK(back->referer_host == e.referer_host);
+  CHECK(back->platform_code == e.platform_code);
 }
 
 }  // namespace

@@ -3,10 +3,17 @@
 // without restarting any service. Runs alone: it stops the shared servers.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
+#include "libs/cache/redis.h"
+#include "libs/core/scan_event.h"
+#include "libs/http/client.h"
 #include "tests/support/api.h"
+#include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
 
@@ -63,6 +70,63 @@ TEST_CASE("Calls answer 503 while MariaDB, then Redis, are down, and recover on 
   CHECK((*stack)->center().pid() == center_pid);
   CHECK((*stack)->center().Alive());
   CHECK((*stack)->gateway()->pid() == gateway_pid);
+}
+
+// The scan path does not wait for Redis: a scan is answered once it is in
+// the gateway's scan log, which ships it when Redis is back. Every scan
+// answered during the outage reaches the stream, and the rollup counts each
+// once.
+TEST_CASE("Scans are answered while Redis is down and counted once when it is back") {
+  auto stack = Stack::Start();
+  INFO((stack.ok() ? "" : std::string(stack.status().message())));
+  REQUIRE(stack.ok());
+  Stack& s = **stack;
+  Flow flow(s);
+  std::string merchant_id;
+  auto api = flow.QualifiedMerchant(&merchant_id);
+  REQUIRE(api != nullptr);
+  ApiResponse code = api->Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
+  REQUIRE(code.status == 200);
+  const std::string target = absl::StrCat("/s/", code.At("slug"));
+  http::Client client("127.0.0.1", static_cast<uint16_t>(s.gateway_port()));
+  const http::HeaderList phone = {{"user-agent", "Mozilla/5.0 (iPhone) Mobile"}};
+  auto before = client.Send("GET", target, phone);  // resolves the slug while Redis is up
+  REQUIRE(before.ok());
+  REQUIRE(before->status == 302);
+
+  Deps("stop-redis");
+  std::set<std::string> answered = {std::string(before->Header("x-scan-id"))};
+  for (int i = 0; i < 50; ++i) {
+    auto r = client.Send("GET", target, phone);
+    REQUIRE(r.ok());
+    CHECK(r->status == 302);
+    answered.insert(std::string(r->Header("x-scan-id")));
+  }
+  REQUIRE(answered.size() == 51);
+  Deps("start-redis");
+
+  auto o = Env().redis;
+  o.db = s.redis_db();
+  auto redis = cache::RedisPool::Create(o);
+  REQUIRE(redis.ok());
+  std::map<std::string, int> in_stream;
+  CHECK(WaitFor(
+      [&] {
+        auto entries = (*redis)->Command({"XRANGE", core::kScanStream, "-", "+"});
+        if (!entries.ok()) return false;
+        in_stream.clear();
+        for (const auto& e : cache::ParseEntries(*entries)) {
+          for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
+            ++in_stream[ev.event_id];
+        }
+        return std::all_of(answered.begin(), answered.end(),
+                           [&](const std::string& id) { return in_stream.count(id) > 0; });
+      },
+      absl::Seconds(30)));
+  for (const std::string& id : answered) CHECK(in_stream[id] == 1);
+  CHECK(
+      WaitFor([&] { return api->Get("/v1/codes/" + code.At("id") + "/stats").At("scans") == "51"; },
+              absl::Seconds(30)));
 }
 
 }  // namespace
