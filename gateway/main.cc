@@ -39,6 +39,9 @@ ABSL_FLAG(std::string, scan_spool, "scans.spool",
 ABSL_FLAG(absl::Duration, scan_batch_delay, absl::Milliseconds(2),
           "How long a batch of scans gathers after its first before it is shipped to the stream, "
           "0 to 100ms (0: at once); no answer waits for it");
+ABSL_FLAG(absl::Duration, scan_stream_history, absl::Minutes(10),
+          "How long the scans stream keeps entries that every consumer group has acknowledged "
+          "(for the check of batches replayed from a scan log)");
 ABSL_FLAG(std::string, public_url, "http://localhost:8080", "The public base URL");
 
 namespace {
@@ -101,6 +104,8 @@ int main(int argc, char** argv) {
   options.redis = cache::RedisOptionsFromFlags();
   options.scan.address_salt = absl::GetFlag(FLAGS_scan_address_salt);
   options.scan.spool_path = absl::GetFlag(FLAGS_scan_spool);
+  options.scan.stream_history =
+      std::max(absl::ZeroDuration(), absl::GetFlag(FLAGS_scan_stream_history));
   options.scan.batch_delay = std::clamp(absl::GetFlag(FLAGS_scan_batch_delay), absl::ZeroDuration(),
                                         absl::Milliseconds(100));
 

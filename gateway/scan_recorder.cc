@@ -30,6 +30,8 @@ constexpr absl::Duration kRedisRetry = absl::Seconds(1);
 // Files replayed in one round of the flusher, so that a long backlog does
 // not hold up the batches being gathered.
 constexpr size_t kReplayFilesPerRound = 64;
+// How often the stream is trimmed of what its consumers are done with.
+constexpr absl::Duration kTrimEvery = absl::Seconds(5);
 
 struct Metrics {
   core::Counter& recorded = core::MetricsRegistry::Global().GetCounter(
@@ -144,6 +146,45 @@ absl::StatusOr<int> LockLog(const std::string& dir) {
     absl::SleepFor(absl::Milliseconds(50));
   }
   return fd;
+}
+
+// Trims the stream of what every consumer group has read and acknowledged,
+// keeping the last ARGV[1] ms whatever the groups did (a replay's check
+// looks for its batch near its tries). Entries a group has not read, or
+// read and not acknowledged, stay (until the XADDs' MAXLEN). A stream that
+// no group reads is left to MAXLEN. Returns the entries trimmed.
+const cache::Script& TrimScript() {
+  static const cache::Script* script = new cache::Script(R"lua(
+local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
+if not ok or #groups == 0 then return 0 end
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+local function less(a, b)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+local function after(id)
+  local ms, seq = parse(id)
+  return string.format('%.0f-%.0f', ms, seq + 1)
+end
+local t = redis.call('TIME')
+local cut = string.format('%.0f-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1]))
+for _, g in ipairs(groups) do
+  local info = {}
+  for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+  local unread = after(info['last-delivered-id'])
+  if less(unread, cut) then cut = unread end
+  if tonumber(info['pending']) > 0 then
+    local p = redis.call('XPENDING', KEYS[1], info['name'])
+    if p[2] and less(p[2], cut) then cut = p[2] end
+  end
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', cut)
+)lua");
+  return *script;
 }
 
 }  // namespace
@@ -318,6 +359,14 @@ void ScanRecorder::FlushLoop() {
     }
     if (batch.events > 0) Ship(std::move(batch));
     if (!waiting_.empty() && !RedisDown()) Replay();
+    if (redis_ != nullptr && !RedisDown() && absl::Now() >= next_trim_) {
+      next_trim_ = absl::Now() + kTrimEvery;
+      auto trimmed =
+          redis_->Eval(TrimScript(), {core::kScanStream},
+                       {absl::StrCat(absl::ToInt64Milliseconds(options_.stream_history))});
+      if (!trimmed.ok())
+        spdlog::warn("scans: cannot trim the stream: {}", trimmed.status().message());
+    }
     if (stopping) {
       absl::MutexLock lock(&mu_);
       if (open_.events == 0 && unlogged_.empty()) break;

@@ -57,7 +57,12 @@ struct ScanOptions {
   // The log may hold this many bytes of scans not yet in the stream; beyond
   // it scans wait for Redis as if there were no log.
   int64_t spool_max_bytes = int64_t{1} << 30;
-  // The stream is trimmed to about this many entries (each a batch of scans).
+  // The stream keeps what a consumer group has not read or not acknowledged,
+  // and this much history besides (for the rollup's check of a batch
+  // replayed from a scan log: docs/architecture.md); the rest is trimmed
+  // every few seconds. Whatever the groups do, it keeps at most about
+  // `stream_max_len` entries (each a batch of scans).
+  absl::Duration stream_history = absl::Minutes(10);
   int64_t stream_max_len = 1'000'000;
   // A batch gathers this long after its first scan (or until it holds
   // `max_batch`) before it is shipped. No response waits for it: it sets
@@ -139,6 +144,7 @@ class ScanRecorder {
   Batch spare_;                  // the next batch, its file opened before it is needed
   std::deque<Waiting> waiting_;  // oldest first
   absl::Time redis_retry_at_ = absl::InfinitePast();
+  absl::Time next_trim_ = absl::InfinitePast();
   std::thread flusher_;
 };
 

@@ -53,40 +53,50 @@ std::vector<std::pair<std::string, std::string>> ScanEvent::ToFields() const {
   return fields;
 }
 
+namespace {
+
+// Sets the field `key` of `e` to `value`; records in `has_code` and
+// `has_time` whether the two fields every event needs were set. Unknown
+// keys are ignored (a newer gateway's fields).
+void SetField(ScanEvent& e, absl::string_view key, std::string value, bool& has_code,
+              bool& has_time) {
+  if (key == "eid") {
+    e.event_id = std::move(value);
+  } else if (key == "code") {
+    has_code = !value.empty();
+    e.code_id = std::move(value);
+  } else if (key == "slug") {
+    e.slug = std::move(value);
+  } else if (key == "t") {
+    has_time = absl::SimpleAtoi(value, &e.time_ms);
+  } else if (key == "p") {
+    e.platform_code = std::move(value);
+  } else if (key == "ua") {
+    e.client = ClassFromName(value).value_or(ClientClass::kOther);
+  } else if (key == "dev") {
+    e.device = std::move(value);
+  } else if (key == "src") {
+    e.source = std::move(value);
+  } else if (key == "ref") {
+    e.referer_host = std::move(value);
+  } else if (key == "head") {
+    e.head = value == "1";
+  } else if (key == "bot") {
+    e.bot = value == "1";
+  } else if (key == "acct") {
+    e.account = std::move(value);
+  } else if (key == "cmp") {
+    e.campaign = std::move(value);
+  }
+}
+
+}  // namespace
+
 std::optional<ScanEvent> ScanEvent::FromFields(
     const std::vector<std::pair<std::string, std::string>>& fields) {
   ScanEvent e;
   bool has_code = false, has_time = false;
-  for (const auto& [k, v] : fields) {
-    if (k == "eid") {
-      e.event_id = v;
-    } else if (k == "code") {
-      e.code_id = v;
-      has_code = !v.empty();
-    } else if (k == "slug") {
-      e.slug = v;
-    } else if (k == "t") {
-      has_time = absl::SimpleAtoi(v, &e.time_ms);
-    } else if (k == "p") {
-      e.platform_code = v;
-    } else if (k == "ua") {
-      e.client = ClassFromName(v).value_or(ClientClass::kOther);
-    } else if (k == "dev") {
-      e.device = v;
-    } else if (k == "src") {
-      e.source = v;
-    } else if (k == "ref") {
-      e.referer_host = v;
-    } else if (k == "head") {
-      e.head = v == "1";
-    } else if (k == "bot") {
-      e.bot = v == "1";
-    } else if (k == "acct") {
-      e.account = v;
-    } else if (k == "cmp") {
-      e.campaign = v;
-    }
-  }
+  for (const auto& [k, v] : fields) SetField(e, k, v, has_code, has_time);
   if (!has_code || !has_time || e.event_id.empty()) return std::nullopt;
   return e;
 }
@@ -139,17 +149,30 @@ std::string ScanEvent::ToLine() const {
   return line;
 }
 
+// Read field by field into the event, with no copy of the line: the
+// stream's consumers read every scan.
 std::optional<ScanEvent> ScanEvent::FromLine(absl::string_view line) {
-  std::vector<std::pair<std::string, std::string>> fields;
-  for (absl::string_view part :
-       absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), '\t', absl::SkipEmpty())) {
+  line = absl::StripTrailingAsciiWhitespace(line);
+  ScanEvent e;
+  bool has_code = false, has_time = false;
+  while (!line.empty()) {
+    const size_t tab = line.find('\t');
+    const absl::string_view part = line.substr(0, tab);
+    line = tab == absl::string_view::npos ? absl::string_view() : line.substr(tab + 1);
+    if (part.empty()) continue;
     const size_t eq = part.find('=');
     if (eq == absl::string_view::npos) return std::nullopt;
+    const absl::string_view raw = part.substr(eq + 1);
     std::string value;
-    if (!absl::CUnescape(part.substr(eq + 1), &value)) return std::nullopt;
-    fields.emplace_back(std::string(part.substr(0, eq)), std::move(value));
+    if (raw.find('\\') == absl::string_view::npos) {
+      value.assign(raw.data(), raw.size());
+    } else if (!absl::CUnescape(raw, &value)) {
+      return std::nullopt;
+    }
+    SetField(e, part.substr(0, eq), std::move(value), has_code, has_time);
   }
-  return FromFields(fields);
+  if (!has_code || !has_time || e.event_id.empty()) return std::nullopt;
+  return e;
 }
 
 std::string PackScanEvents(const std::vector<ScanEvent>& events) {

@@ -15,6 +15,7 @@
 #include "libs/cache/redis.h"
 #include "libs/core/ids.h"
 #include "libs/core/scan_event.h"
+#include "libs/http/client.h"
 #include "libs/store/mysql.h"
 #include "tests/support/api.h"
 #include "tests/support/flow.h"
@@ -162,6 +163,84 @@ TEST_CASE("Batches replayed from a spool count once, and the rollup's state drai
     return row->Int("n");
   };
   CHECK(WaitFor([&] { return rows() == 0; }, absl::Seconds(10)));
+}
+
+// The stream is bounded by what its consumers still need: an entry every
+// consumer group has read and acknowledged goes (here with no extra history
+// kept), one a group has not read stays.
+TEST_CASE("The scans stream keeps what a consumer group still needs and trims the rest") {
+  auto stack = Stack::Start({.gateway_flags = {"--scan_stream_history=0s"}});
+  INFO((stack.ok() ? "" : std::string(stack.status().message())));
+  REQUIRE(stack.ok());
+  Stack& s = **stack;
+  Flow flow(s);
+  std::string merchant_id;
+  Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
+  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
+  REQUIRE(code.status == 200);
+  const std::string target = absl::StrCat("/s/", code.At("slug"));
+  cache::RedisPool& redis = flow.redis();
+  // A consumer of its own, beside the center's rollup, that reads when told.
+  REQUIRE(redis.Command({"XGROUP", "CREATE", core::kScanStream, "laggard", "$", "MKSTREAM"}).ok());
+  http::Client client("127.0.0.1", static_cast<uint16_t>(s.gateway_port()));
+  auto scan = [&](int n) {
+    std::set<std::string> ids;
+    for (int i = 0; i < n; ++i) {
+      auto r = client.Send("GET", target, {{"user-agent", "Mozilla/5.0 (iPhone) Mobile"}});
+      REQUIRE(r.ok());
+      REQUIRE(r->status == 302);
+      ids.insert(std::string(r->Header("x-scan-id")));
+    }
+    return ids;
+  };
+  auto in_stream = [&] {
+    std::set<std::string> ids;
+    auto entries = redis.Command({"XRANGE", core::kScanStream, "-", "+"});
+    REQUIRE(entries.ok());
+    for (const auto& e : cache::ParseEntries(*entries)) {
+      for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
+        ids.insert(ev.event_id);
+    }
+    return ids;
+  };
+  auto read = [&] {
+    auto reply = redis.Command({"XREADGROUP", "GROUP", "laggard", "c1", "COUNT", "1000", "STREAMS",
+                                core::kScanStream, ">"});
+    REQUIRE(reply.ok());
+    std::vector<std::string> entry_ids;
+    if (reply->is_nil()) return entry_ids;
+    for (const auto& e : cache::ParseEntries((*reply)[0][1])) entry_ids.push_back(e.id);
+    return entry_ids;
+  };
+  auto contains_all = [](const std::set<std::string>& all, const std::set<std::string>& some) {
+    return std::includes(all.begin(), all.end(), some.begin(), some.end());
+  };
+
+  const std::set<std::string> first = scan(10);
+  REQUIRE(WaitFor([&] { return contains_all(in_stream(), first); }, absl::Seconds(10)));
+  std::vector<std::string> read_first = read();  // read, not yet acknowledged
+  REQUIRE_FALSE(read_first.empty());
+  const std::set<std::string> second = scan(10);  // not read by the laggard
+  REQUIRE(WaitFor([&] { return contains_all(in_stream(), second); }, absl::Seconds(10)));
+  REQUIRE(
+      WaitFor([&] { return api.Get("/v1/codes/" + code.At("id") + "/stats").At("scans") == "20"; },
+              absl::Seconds(30)));
+  // The first scans stay while the laggard has not acknowledged them.
+  CHECK(contains_all(in_stream(), first));
+  cache::Args ack = {"XACK", core::kScanStream, "laggard"};
+  ack.insert(ack.end(), read_first.begin(), read_first.end());
+  // Acknowledged (after the second scans are in): the trim that takes the
+  // first scans away runs after it, and must leave the second ones.
+  REQUIRE(redis.Command(ack).ok());
+  std::set<std::string> left;
+  CHECK(WaitFor(
+      [&] {
+        left = in_stream();
+        return std::none_of(first.begin(), first.end(),
+                            [&](const std::string& id) { return left.count(id) > 0; });
+      },
+      absl::Seconds(20)));
+  CHECK(contains_all(left, second));
 }
 
 }  // namespace
