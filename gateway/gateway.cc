@@ -163,7 +163,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(GatewayOptions options,
         redis, g->options_.redis,
         grpc::CreateChannel(g->options_.center_address, grpc::InsecureChannelCredentials()),
         g->options_.scan.cache_ttl);
-    QRCLOUD_ASSIGN_OR_RETURN(g->recorder_, ScanRecorder::Open(redis, g->options_.scan));
+    g->recorder_ = ScanRecorder::Open(redis, g->options_.scan);
     if (redis != nullptr) {
       // Reads only (Lookup): the time-to-live is the issuing service's.
       g->sessions_ =

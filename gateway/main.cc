@@ -36,6 +36,9 @@ ABSL_FLAG(std::string, scan_address_salt, "qrcloud-scan",
 ABSL_FLAG(std::string, scan_spool, "scans.spool",
           "The scan log: a directory where every scan is written before its answer, until it is "
           "in the stream (one gateway a directory)");
+ABSL_FLAG(int64_t, scan_spool_max_bytes, int64_t{1} << 30,
+          "Most bytes of scans the scan log holds while Redis cannot take them; beyond it scans "
+          "wait for Redis (keep it below the volume's limit)");
 ABSL_FLAG(absl::Duration, scan_batch_delay, absl::Milliseconds(2),
           "How long a batch of scans gathers after its first before it is shipped to the stream, "
           "0 to 100ms (0: at once); no answer waits for it");
@@ -104,6 +107,7 @@ int main(int argc, char** argv) {
   options.redis = cache::RedisOptionsFromFlags();
   options.scan.address_salt = absl::GetFlag(FLAGS_scan_address_salt);
   options.scan.spool_path = absl::GetFlag(FLAGS_scan_spool);
+  options.scan.spool_max_bytes = std::max<int64_t>(0, absl::GetFlag(FLAGS_scan_spool_max_bytes));
   options.scan.stream_history =
       std::max(absl::ZeroDuration(), absl::GetFlag(FLAGS_scan_stream_history));
   options.scan.batch_delay = std::clamp(absl::GetFlag(FLAGS_scan_batch_delay), absl::ZeroDuration(),

@@ -189,9 +189,10 @@ return redis.call('XTRIM', KEYS[1], 'MINID', cut)
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(cache::RedisPool* redis,
-                                                                 ScanOptions options) {
-  const std::string& dir = options.spool_path;
+namespace {
+
+// Prepares the log's directory and takes its lock: the lock's descriptor.
+absl::StatusOr<int> PrepareLog(const std::string& dir) {
   std::error_code ec;
   // An older gateway's spool was one file at this path: it becomes a file
   // of the log, replayed like the rest.
@@ -203,19 +204,31 @@ absl::StatusOr<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(cache::RedisPoo
   }
   fs::create_directories(dir, ec);
   if (!fs::is_directory(dir, ec))
-    return absl::InternalError(absl::StrCat("cannot create the scan log directory ", dir));
+    return absl::InternalError(absl::StrCat("cannot create the directory ", dir));
   fs::permissions(dir, fs::perms::owner_all, ec);
   QRCLOUD_ASSIGN_OR_RETURN(int lock_fd, LockLog(dir));
   if (!legacy.empty()) {
     fs::rename(legacy, absl::StrCat(dir, "/", core::NewId(), kLogSuffix), ec);
   }
-  return std::unique_ptr<ScanRecorder>(new ScanRecorder(redis, std::move(options), lock_fd));
+  return lock_fd;
+}
+
+}  // namespace
+
+std::unique_ptr<ScanRecorder> ScanRecorder::Open(cache::RedisPool* redis, ScanOptions options) {
+  absl::StatusOr<int> lock_fd = PrepareLog(options.spool_path);
+  if (!lock_fd.ok()) {
+    spdlog::error("scans: no scan log, every scan waits for Redis: {}", lock_fd.status().message());
+  }
+  return std::unique_ptr<ScanRecorder>(
+      new ScanRecorder(redis, std::move(options), lock_fd.ok() ? *lock_fd : -1));
 }
 
 ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options, int lock_fd)
     : redis_(redis), options_(std::move(options)), lock_fd_(lock_fd) {
   int64_t bytes = 0;
-  for (auto& [path, size] : LogFiles(options_.spool_path)) {
+  for (auto& [path, size] :
+       has_log() ? LogFiles(options_.spool_path) : std::vector<std::pair<std::string, int64_t>>()) {
     waiting_.push_back({path, 0, size});
     bytes += size;
   }
@@ -239,7 +252,7 @@ ScanRecorder::~ScanRecorder() {
     stopping_ = true;
   }
   flusher_.join();
-  close(lock_fd_);
+  if (has_log()) close(lock_fd_);
 }
 
 int64_t ScanRecorder::waiting() const {
@@ -253,6 +266,7 @@ std::string ScanRecorder::PathOf(const std::string& batch_id) const {
 
 ScanRecorder::Batch ScanRecorder::NewBatch() {
   Batch b;
+  if (!has_log()) return b;
   b.id = core::NewId();
   b.fd = open(PathOf(b.id).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
   if (b.fd < 0) {

@@ -55,7 +55,8 @@ struct ScanOptions {
   // The scan log's directory (created if missing; one gateway at a time).
   std::string spool_path = "scans.spool";
   // The log may hold this many bytes of scans not yet in the stream; beyond
-  // it scans wait for Redis as if there were no log.
+  // it scans wait for Redis as if there were no log. Set it below any limit
+  // of the volume the log is on (a Kubernetes emptyDir's sizeLimit).
   int64_t spool_max_bytes = int64_t{1} << 30;
   // The stream keeps what a consumer group has not read or not acknowledged,
   // and this much history besides (for the rollup's check of a batch
@@ -74,9 +75,10 @@ struct ScanOptions {
 
 class ScanRecorder {
  public:
-  // Opens the log at options.spool_path. Fails if another gateway holds it.
-  static absl::StatusOr<std::unique_ptr<ScanRecorder>> Open(cache::RedisPool* redis,
-                                                            ScanOptions options);
+  // Opens the log at options.spool_path. Without it (the directory cannot
+  // be made, or another gateway holds it: logged as an error) every scan
+  // waits for its batch's XADD.
+  static std::unique_ptr<ScanRecorder> Open(cache::RedisPool* redis, ScanOptions options);
   // Ships what is logged once more; what Redis does not take stays in the
   // log for the next start.
   ~ScanRecorder();
@@ -91,6 +93,8 @@ class ScanRecorder {
   // Scans in the log that are waiting for Redis (not counting the batch
   // being gathered).
   int64_t waiting() const;
+  // Whether scans are answered from the log.
+  bool has_log() const { return lock_fd_ >= 0; }
 
  private:
   // A batch of scans and its file in the log.
@@ -130,7 +134,7 @@ class ScanRecorder {
 
   cache::RedisPool* redis_;
   const ScanOptions options_;
-  const int lock_fd_;
+  const int lock_fd_;  // -1: no log
 
   mutable absl::Mutex mu_;
   Batch open_ ABSL_GUARDED_BY(mu_);

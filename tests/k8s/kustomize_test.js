@@ -878,6 +878,28 @@ function checkAll(tag, docs, kustomizations, services) {
     return p;
   });
 
+  check(t("the gateway's scan log is on a volume of its own, capped below the volume's sizeLimit"), () => {
+    const p = [];
+    const gw = workloads(docs).find((w) => w.metadata.name === 'qrcloud-gateway');
+    if (!gw) return ['no qrcloud-gateway workload'];
+    const c = containersOf(gw)[0];
+    const env = Object.fromEntries((c.env || []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    const dir = env.QRCLOUD_SCAN_SPOOL;
+    if (!dir) return [`${where(gw, c)}: QRCLOUD_SCAN_SPOOL not set (the default is on the read-only root)`];
+    const mount = (c.volumeMounts || []).find((m) => m.mountPath === dir);
+    if (!mount) return [`${where(gw, c)}: nothing is mounted at ${dir}`];
+    const volume = (podTemplate(gw).spec.volumes || []).find((v) => v.name === mount.name);
+    const limit = volume && volume.emptyDir && volume.emptyDir.sizeLimit;
+    const units = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+    const m = /^(\d+)(Ki|Mi|Gi)$/.exec(limit || '');
+    if (!m) return [`${where(gw, c)}: the scan log's volume has no emptyDir sizeLimit`];
+    const cap = Number(env.QRCLOUD_SCAN_SPOOL_MAX_BYTES);
+    if (!(cap > 0 && cap < Number(m[1]) * units[m[2]])) {
+      p.push(`${where(gw, c)}: QRCLOUD_SCAN_SPOOL_MAX_BYTES (${env.QRCLOUD_SCAN_SPOOL_MAX_BYTES}) not below the sizeLimit ${limit}`);
+    }
+    return p;
+  });
+
   check(t('objects carry app.kubernetes.io/part-of: qrcloud; workloads and pods a name label'), () => {
     const p = [];
     for (const d of docs) {
