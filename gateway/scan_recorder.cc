@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -30,6 +33,11 @@ constexpr absl::Duration kRedisRetry = absl::Seconds(1);
 // Files replayed in one round of the flusher, so that a long backlog does
 // not hold up the batches being gathered.
 constexpr size_t kReplayFilesPerRound = 64;
+// Each batch's file is this large while scans are copied into it (its
+// blocks reserved, so no page of its mapping can fail for want of disk),
+// and cut to its scans when it is shipped. Far more than a full batch
+// takes; a batch half full is shipped at once.
+constexpr size_t kFileBytes = 512 * 1024;
 // How often the stream is trimmed of what its consumers are done with.
 constexpr absl::Duration kTrimEvery = absl::Seconds(5);
 
@@ -104,6 +112,20 @@ std::vector<LoggedBatch> ReadLogFile(const std::string& path, const std::string&
     b.attempts.insert(b.attempts.end(), file_attempts.begin(), file_attempts.end());
   }
   return batches;
+}
+
+// Cuts a log file at its first NUL byte: a batch's file is zeros after its
+// scans until it is shipped, and a gateway that died left it so. Returns
+// its size.
+int64_t CutZeros(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t zero = content.find('\0');
+  if (zero == std::string::npos) return static_cast<int64_t>(content.size());
+  if (truncate(path.c_str(), static_cast<off_t>(zero)) != 0) {
+    spdlog::error("scans: cannot cut the zeros off {}", path);
+  }
+  return static_cast<int64_t>(zero);
 }
 
 // The scans in a log file: its lines but the "#" ones.
@@ -229,8 +251,9 @@ ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options, int loc
   int64_t bytes = 0;
   for (auto& [path, size] :
        has_log() ? LogFiles(options_.spool_path) : std::vector<std::pair<std::string, int64_t>>()) {
-    waiting_.push_back({path, 0, size});
-    bytes += size;
+    const int64_t cut = CutZeros(path);
+    waiting_.push_back({path, 0, cut});
+    bytes += cut;
   }
   for (Waiting& w : waiting_) w.events = CountEvents(w.path);
   {
@@ -268,44 +291,51 @@ ScanRecorder::Batch ScanRecorder::NewBatch() {
   Batch b;
   if (!has_log()) return b;
   b.id = core::NewId();
-  b.fd = open(PathOf(b.id).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-  if (b.fd < 0) {
+  const std::string path = PathOf(b.id);
+  b.fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+  void* map = MAP_FAILED;
+  if (b.fd >= 0 && posix_fallocate(b.fd, 0, kFileBytes) == 0) {
+    map = mmap(nullptr, kFileBytes, PROT_READ | PROT_WRITE, MAP_SHARED, b.fd, 0);
+  }
+  if (map == MAP_FAILED) {
     spdlog::error("scans: cannot create a file in the scan log {}; scans wait for Redis",
                   options_.spool_path);
+    if (b.fd >= 0) {
+      close(b.fd);
+      unlink(path.c_str());
+    }
+    b.fd = -1;
+    return b;
   }
+  b.map = static_cast<char*>(map);
   return b;
 }
 
+void ScanRecorder::Unmap(Batch& batch) {
+  if (batch.map == nullptr) return;
+  // The pages stay in the page cache, and a sync after this writes them.
+  munmap(batch.map, kFileBytes);
+  batch.map = nullptr;
+  if (ftruncate(batch.fd, static_cast<off_t>(batch.used)) != 0) {
+    spdlog::error("scans: cannot cut a file of the scan log to its scans");
+  }
+}
+
 void ScanRecorder::Record(const core::ScanEvent& event, std::function<void(absl::Status)> done) {
-  std::string line = event.ToLine();
-  const auto size = static_cast<int64_t>(line.size());
+  const std::string line = event.ToLine();
+  const size_t size = line.size();
   {
     absl::MutexLock lock(&mu_);
-    bool logged = false;
-    if (open_.fd >= 0 && log_bytes_ + size <= options_.spool_max_bytes) {
-      if (WriteAll(open_.fd, line)) {
-        logged = true;
-        open_.file_bytes += size;
-        log_bytes_ += size;
-        open_.packed += line;
-        ++open_.events;
-      } else {
-        // Part of the line may be in the file: cut it off, and write no
-        // more to this file (its scans so far are shipped as usual).
-        spdlog::error("scans: cannot write the scan log {}; scans wait for Redis",
-                      options_.spool_path);
-        if (ftruncate(open_.fd, open_.file_bytes) != 0) {
-          spdlog::error("scans: cannot cut a failed write off the scan log");
-        }
-        close(open_.fd);
-        if (open_.events == 0) unlink(PathOf(open_.id).c_str());
-        open_.fd = -1;
-      }
-    }
-    if (!logged) {
-      unlogged_.push_back({std::move(line), std::move(done)});
+    if (open_.map == nullptr || open_.used + size > kFileBytes ||
+        log_bytes_ + static_cast<int64_t>(size) > options_.spool_max_bytes) {
+      unlogged_.push_back({line, std::move(done)});
       return;
     }
+    // Into the page cache with no system call: the page is the file's.
+    std::memcpy(open_.map + open_.used, line.data(), size);
+    open_.used += size;
+    ++open_.events;
+    log_bytes_ += static_cast<int64_t>(size);
   }
   done(absl::OkStatus());
 }
@@ -315,7 +345,8 @@ void ScanRecorder::FlushLoop() {
   while (true) {
     Batch batch;
     std::vector<Unlogged> unlogged;
-    int sync_fd = -1;
+    char* sync_map = nullptr;
+    size_t sync_bytes = 0;
     bool stopping = false;
     {
       absl::MutexLock lock(&mu_);
@@ -326,7 +357,7 @@ void ScanRecorder::FlushLoop() {
       if (!stopping_ && options_.batch_delay > absl::ZeroDuration() &&
           (open_.events > 0 || !unlogged_.empty())) {
         auto full = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return stopping_ || open_.events >= options_.max_batch ||
+          return stopping_ || open_.events >= options_.max_batch || open_.used >= kFileBytes / 2 ||
                  unlogged_.size() >= options_.max_batch;
         };
         mu_.AwaitWithTimeout(absl::Condition(&full), options_.batch_delay);
@@ -335,13 +366,14 @@ void ScanRecorder::FlushLoop() {
       // While Redis is down a batch is closed only when full: fewer, larger
       // files to replay. Meanwhile its file is synced every round.
       const bool ship = stopping_ || !RedisDown() || open_.events >= options_.max_batch ||
-                        (open_.fd < 0 && open_.events > 0);
+                        open_.used >= kFileBytes / 2;
       if (open_.events > 0 && ship) {
         batch = std::move(open_);
         open_ = std::move(spare_);
         spare_ = Batch{};
       } else if (open_.events > 0) {
-        sync_fd = open_.fd;
+        sync_map = open_.map;
+        sync_bytes = open_.used;
       } else if (open_.fd < 0 && spare_.fd >= 0) {
         std::swap(open_, spare_);  // the log works again
       }
@@ -351,9 +383,9 @@ void ScanRecorder::FlushLoop() {
       if (!spare_.id.empty()) unlink(PathOf(spare_.id).c_str());
       spare_ = NewBatch();
     }
-    // Only the flusher closes the open batch's file, so it may be synced
+    // Only the flusher unmaps the open batch's file, so it may be synced
     // outside the lock.
-    if (sync_fd >= 0 && fdatasync(sync_fd) != 0) {
+    if (sync_map != nullptr && msync(sync_map, sync_bytes, MS_SYNC) != 0) {
       spdlog::error("scans: cannot sync the scan log {}", options_.spool_path);
     }
     if (!unlogged.empty()) {
@@ -389,6 +421,7 @@ void ScanRecorder::FlushLoop() {
   // The batches still open hold no scans.
   for (Batch* b : {&spare_, &open_}) {
     if (b->fd >= 0) {
+      Unmap(*b);
       close(b->fd);
       unlink(PathOf(b->id).c_str());
     }
@@ -418,17 +451,19 @@ absl::Status ScanRecorder::Append(const std::string& batch_id, std::string packe
 
 void ScanRecorder::Ship(Batch batch) {
   M().batch.Observe(static_cast<double>(batch.events));
+  std::string packed(batch.map, batch.used);
+  Unmap(batch);
   if (!RedisDown()) {
     // Recorded before the XADD: should the gateway die after Redis took
     // the batch but before its file is gone, the replay says when to look.
-    if (batch.fd >= 0) WriteAll(batch.fd, absl::StrCat("#tried ", NowMs(), "\n"));
-    absl::Status s = Append(batch.id, std::move(batch.packed), "");
+    WriteAll(batch.fd, absl::StrCat("#tried ", NowMs(), "\n"));
+    absl::Status s = Append(batch.id, std::move(packed), "");
     if (s.ok()) {
       M().recorded.Inc(batch.events);
-      if (batch.fd >= 0) close(batch.fd);
+      close(batch.fd);
       unlink(PathOf(batch.id).c_str());
       absl::MutexLock lock(&mu_);
-      log_bytes_ -= batch.file_bytes;
+      log_bytes_ -= static_cast<int64_t>(batch.used);
       return;
     }
     spdlog::warn("scans: Redis did not take a batch, kept in the scan log: {}", s.message());
@@ -447,7 +482,8 @@ void ScanRecorder::KeepForReplay(Batch& batch) {
   }
   // The file holds (at least) the batch's tries; the bytes counted are the
   // scans'.
-  waiting_.push_back({PathOf(batch.id), static_cast<int64_t>(batch.events), batch.file_bytes});
+  waiting_.push_back(
+      {PathOf(batch.id), static_cast<int64_t>(batch.events), static_cast<int64_t>(batch.used)});
   M().spooled.Inc(batch.events);
   absl::MutexLock lock(&mu_);
   waiting_events_ += static_cast<int64_t>(batch.events);

@@ -100,10 +100,10 @@ class ScanRecorder {
   // A batch of scans and its file in the log.
   struct Batch {
     std::string id;
-    int fd = -1;         // -1 once closed (or never opened)
-    std::string packed;  // its ScanEvent lines
+    int fd = -1;          // -1 once closed (or never opened)
+    char* map = nullptr;  // the file, mapped shared: scans are copied in
+    size_t used = 0;      // bytes of ScanEvent lines in it
     size_t events = 0;
-    int64_t file_bytes = 0;
   };
   // A scan the log could not take: it waits for its batch's XADD.
   struct Unlogged {
@@ -118,8 +118,11 @@ class ScanRecorder {
   };
 
   ScanRecorder(cache::RedisPool* redis, ScanOptions options, int lock_fd);
-  // A new, empty batch with its file open (fd -1 if it cannot be created).
+  // A new, empty batch with its file open and mapped (fd -1 if it cannot
+  // be).
   Batch NewBatch();
+  // Unmaps `batch`'s file and cuts it to its scans.
+  static void Unmap(Batch& batch);
   std::string PathOf(const std::string& batch_id) const;
   void FlushLoop();
   // Ships `batch` (XADD), or leaves it in the log for a replay.
