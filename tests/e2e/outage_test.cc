@@ -9,8 +9,6 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "libs/cache/redis.h"
-#include "libs/core/scan_event.h"
 #include "libs/http/client.h"
 #include "tests/support/api.h"
 #include "tests/support/flow.h"
@@ -85,8 +83,7 @@ TEST_CASE("Scans are answered while Redis is down and counted once when it is ba
   std::string merchant_id;
   auto api = flow.QualifiedMerchant(&merchant_id);
   REQUIRE(api != nullptr);
-  ApiResponse code = api->Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
-  REQUIRE(code.status == 200);
+  ApiResponse code = flow.RedirectCode(*api);
   const std::string target = absl::StrCat("/s/", code.At("slug"));
   http::Client client("127.0.0.1", static_cast<uint16_t>(s.gateway_port()));
   const http::HeaderList phone = {{"user-agent", "Mozilla/5.0 (iPhone) Mobile"}};
@@ -105,20 +102,10 @@ TEST_CASE("Scans are answered while Redis is down and counted once when it is ba
   REQUIRE(answered.size() == 51);
   Deps("start-redis");
 
-  auto o = Env().redis;
-  o.db = s.redis_db();
-  auto redis = cache::RedisPool::Create(o);
-  REQUIRE(redis.ok());
   std::map<std::string, int> in_stream;
   CHECK(WaitFor(
       [&] {
-        auto entries = (*redis)->Command({"XRANGE", core::kScanStream, "-", "+"});
-        if (!entries.ok()) return false;
-        in_stream.clear();
-        for (const auto& e : cache::ParseEntries(*entries)) {
-          for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
-            ++in_stream[ev.event_id];
-        }
+        in_stream = flow.ScansInStream();
         return std::all_of(answered.begin(), answered.end(),
                            [&](const std::string& id) { return in_stream.count(id) > 0; });
       },

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -34,8 +35,7 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
   Flow flow(s);
   std::string merchant_id;
   Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
-  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
-  REQUIRE(code.status == 200);
+  ApiResponse code = flow.RedirectCode(api);
   const std::string target = absl::StrCat("/s/", code.At("slug"));
 
   // Eight clients scan as fast as they can, keeping the id of every 302 they get.
@@ -67,19 +67,9 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
   // The scans answered but not yet shipped are in the gateway's scan log:
   // the gateway started again ships them.
   REQUIRE(s.RestartGateway().ok());
-  auto o = Env().redis;
-  o.db = s.redis_db();
-  auto redis = cache::RedisPool::Create(o);
-  REQUIRE(redis.ok());
-  std::set<std::string> recorded;
+  std::map<std::string, int> recorded;
   const auto all_recorded = [&] {
-    auto entries = (*redis)->Command({"XRANGE", core::kScanStream, "-", "+"});
-    REQUIRE(entries.ok());
-    recorded.clear();
-    for (const auto& e : cache::ParseEntries(*entries)) {
-      for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
-        recorded.insert(ev.event_id);
-    }
+    recorded = flow.ScansInStream();
     return std::all_of(delivered.begin(), delivered.end(),
                        [&](const std::string& id) { return recorded.count(id) == 1; });
   };
@@ -176,8 +166,7 @@ TEST_CASE("The scans stream keeps what a consumer group still needs and trims th
   Flow flow(s);
   std::string merchant_id;
   Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
-  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
-  REQUIRE(code.status == 200);
+  ApiResponse code = flow.RedirectCode(api);
   const std::string target = absl::StrCat("/s/", code.At("slug"));
   cache::RedisPool& redis = flow.redis();
   // A consumer of its own, beside the center's rollup, that reads when told.
@@ -195,12 +184,7 @@ TEST_CASE("The scans stream keeps what a consumer group still needs and trims th
   };
   auto in_stream = [&] {
     std::set<std::string> ids;
-    auto entries = redis.Command({"XRANGE", core::kScanStream, "-", "+"});
-    REQUIRE(entries.ok());
-    for (const auto& e : cache::ParseEntries(*entries)) {
-      for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
-        ids.insert(ev.event_id);
-    }
+    for (const auto& [id, times] : flow.ScansInStream()) ids.insert(id);
     return ids;
   };
   auto read = [&] {

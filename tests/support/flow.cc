@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
+#include "libs/core/scan_event.h"
 #include "qrcloud/v1/campaign.grpc.pb.h"
 #include "qrcloud/v1/merchant.grpc.pb.h"
 #include "tests/support/test_env.h"
@@ -133,6 +134,23 @@ void Flow::Decide(const std::string& type, const std::string& subject_id, bool a
   }
   INFO(s.error_message());
   REQUIRE(s.ok());
+}
+
+ApiResponse Flow::RedirectCode(Api& merchant) {
+  ApiResponse code = merchant.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
+  REQUIRE(code.status == 200);
+  return code;
+}
+
+std::map<std::string, int> Flow::ScansInStream() {
+  std::map<std::string, int> scans;
+  auto entries = redis_->Command({"XRANGE", core::kScanStream, "-", "+"});
+  if (!entries.ok()) return scans;
+  for (const auto& e : cache::ParseEntries(*entries)) {
+    for (const auto& ev : core::UnpackScanEvents(e.Field(core::kScanEventsField)))
+      ++scans[ev.event_id];
+  }
+  return scans;
 }
 
 ApiResponse Flow::PublishCampaign(Api& merchant, const std::string& merchant_id,

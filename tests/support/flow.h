@@ -8,6 +8,7 @@
 #ifndef QRCLOUD_TESTS_SUPPORT_FLOW_H_
 #define QRCLOUD_TESTS_SUPPORT_FLOW_H_
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -36,6 +37,12 @@ class Flow {
   // returns the published campaign's JSON.
   ApiResponse PublishCampaign(Api& merchant, const std::string& merchant_id,
                               const std::string& json);
+  // A code of `merchant` (a qualified one) that leads to example.com: the
+  // `POST /v1/codes` answer.
+  ApiResponse RedirectCode(Api& merchant);
+  // How many times each scan (event id) is in the `scans` stream now (none
+  // while Redis does not answer).
+  std::map<std::string, int> ScansInStream();
   // Approves (or rejects with `reason`) the latest audit submission of
   // `subject_id` ("qualification.submitted", "profile.submitted",
   // "landing.requested" or "campaign.submitted").
