@@ -144,6 +144,29 @@ GrayImage Resize(const GrayImage& source, int width, int height) {
   return out;
 }
 
+GrayImage ShrinkByBlocks(const GrayImage& source, int factor) {
+  assert(factor >= 1);
+  if (factor == 1) return source;
+  int width = std::max(1, source.width / factor), height = std::max(1, source.height / factor);
+  GrayImage out(width, height);
+  std::vector<uint32_t> sums(width);
+  int area = factor * factor;
+  for (int y = 0; y < height; ++y) {
+    std::fill(sums.begin(), sums.end(), 0);
+    for (int dy = 0; dy < factor; ++dy) {
+      const uint8_t* in = source.row(std::min(y * factor + dy, source.height - 1));
+      for (int x = 0; x < width; ++x) {
+        uint32_t sum = 0;
+        for (int dx = 0; dx < factor; ++dx) sum += in[std::min(x * factor + dx, source.width - 1)];
+        sums[x] += sum;
+      }
+    }
+    uint8_t* o = out.row(y);
+    for (int x = 0; x < width; ++x) o[x] = static_cast<uint8_t>((sums[x] + area / 2) / area);
+  }
+  return out;
+}
+
 GrayImage Crop(const GrayImage& source, int x, int y, int width, int height) {
   int x0 = std::clamp(x, 0, source.width);
   int y0 = std::clamp(y, 0, source.height);

@@ -32,6 +32,19 @@ TEST_CASE("Resize keeps flat areas flat and reaches the requested size") {
   CHECK(big.at(699, 449) == 77);
 }
 
+TEST_CASE("Shrinking by blocks averages each block and drops the partial ones") {
+  GrayImage image(7, 5, 0);
+  for (int y = 0; y < 5; ++y) {
+    for (int x = 0; x < 7; ++x) image.at(x, y) = static_cast<uint8_t>(10 * x + y);
+  }
+  GrayImage small = ShrinkByBlocks(image, 2);
+  CHECK(small.width == 3);
+  CHECK(small.height == 2);
+  // The block of columns 2–3, rows 2–3: (22 + 32 + 23 + 33) / 4, rounded.
+  CHECK(small.at(1, 1) == 28);
+  CHECK(ShrinkByBlocks(image, 1).pixels == image.pixels);
+}
+
 TEST_CASE("Blurs average, sharpening steepens an edge") {
   GrayImage step(40, 10, 0);
   for (int y = 0; y < 10; ++y) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 namespace qrcloud::qr::internal {
 namespace {
@@ -185,27 +186,124 @@ void Polish(const GrayImage& image, int size, const std::vector<Known>& known, d
   }
 }
 
-}  // namespace
+// The triple's centres as top-left, top-right and bottom-left (clockwise
+// in the picture, y down), the fourth corner completing the parallelogram.
+Corners Oriented(const FinderTriple& triple) {
+  Corners c{triple.corner.center, triple.b.center, triple.c.center, {}};
+  PointF ab = Sub(c.tr, c.tl), ac = Sub(c.bl, c.tl);
+  if (ab.x * ac.y - ab.y * ac.x < 0) std::swap(c.tr, c.bl);
+  c.br = Sub(Add(c.tr, c.bl), c.tl);
+  return c;
+}
 
-std::vector<Grid> FitGrids(const GrayImage& image, const FinderTriple& triple, int max_grids) {
-  Corners base{triple.corner.center, triple.b.center, triple.c.center, {}};
-  // Clockwise from the top-left in the picture (y down): top-right, then
-  // bottom-left.
-  PointF ab = Sub(base.tr, base.tl), ac = Sub(base.bl, base.tl);
-  if (ab.x * ac.y - ab.y * ac.x < 0) std::swap(base.tr, base.bl);
-  base.br = Sub(Add(base.tr, base.bl), base.tl);
+// The versions the patterns' spacing and module allow: the module is
+// measured down a column, which a turned pattern makes up to √2 too long;
+// perspective shortens one side. At most 9, round the middle, when chance
+// patterns far apart allow more.
+std::pair<int, int> Versions(const FinderTriple& triple, const Corners& c) {
   double module = (triple.corner.module + triple.b.module + triple.c.module) / 3;
-  double spacing = std::max(Length(Sub(base.tr, base.tl)), Length(Sub(base.bl, base.tl)));
-  if (module <= 0) return {};
-  // The module is measured down a column, which a turned pattern makes up
-  // to √2 too long; perspective shortens one side.
+  if (module <= 0) return {1, 0};
+  double spacing = std::max(Length(Sub(c.tr, c.tl)), Length(Sub(c.bl, c.tl)));
   int lo = static_cast<int>(std::floor((spacing / (module * 1.15) + 7 - 17) / 4));
   int hi = static_cast<int>(std::ceil((spacing / (module / 1.6) + 7 - 17) / 4));
   lo = std::max(lo, 1), hi = std::min(hi, 40);
-  if (hi - lo > 8) {  // chance patterns far apart: a bounded search
+  if (hi - lo > 8) {
     int mid = (lo + hi) / 2;
     lo = std::max(1, mid - 4), hi = std::min(40, mid + 4);
   }
+  return {lo, hi};
+}
+
+// Light minus dark along one timing pattern — modules 8..size−9 (even
+// dark) of the line from `from` to `to` (the finder centres, 3.5 modules in
+// from the symbol's edges) moved by `offset` — at the 1-D perspective along
+// it that fits best (w² is the ratio of the module's length at the far end
+// to that at the near one), as a share of the spread within the dark and
+// the light modules: a real timing pattern stands clear of its spread,
+// noise does not. Each module is the mean of 4 points round its middle.
+struct Alternation {
+  double contrast = 0;
+  double clarity = 0;  // contrast / spread
+};
+
+Alternation TimingAlternation(const GrayImage& image, int size, PointF from, PointF to,
+                              PointF offset, PointF across) {
+  Alternation best{-1e9, 0};
+  PointF along = Mul(Sub(to, from), 1.0 / (size - 7));
+  for (double w : {0.75, 0.85, 0.93, 1.0, 1.07, 1.17, 1.33}) {
+    double sum[2] = {0, 0}, squares[2] = {0, 0};
+    int count[2] = {0, 0};
+    for (int i = 8; i < size - 8; ++i) {
+      double t = (i + 0.5 - 3.5) / (size - 7);
+      double warped = w * t / (1 + (w - 1) * t);
+      PointF p = Add(Add(from, Mul(Sub(to, from), warped)), offset);
+      double v = 0;
+      for (PointF d :
+           {PointF{-0.2, -0.2}, PointF{0.2, -0.2}, PointF{-0.2, 0.2}, PointF{0.2, 0.2}}) {
+        PointF q = Add(p, Add(Mul(along, d.x), Mul(across, d.y)));
+        v += SampleClamped(image, q.x, q.y) / 4;
+      }
+      int light = i % 2;
+      sum[light] += v, squares[light] += v * v, ++count[light];
+    }
+    if (count[0] < 2 || count[1] < 2) return {};
+    double mean[2], var = 0;
+    for (int k = 0; k < 2; ++k) {
+      mean[k] = sum[k] / count[k];
+      var += (squares[k] / count[k] - mean[k] * mean[k]) / 2;
+    }
+    double contrast = mean[1] - mean[0];
+    if (contrast > best.contrast) best = {contrast, contrast / std::sqrt(std::max(var, 1.0))};
+  }
+  return best;
+}
+
+}  // namespace
+
+TimingCheck CheckTiming(const GrayImage& image, const FinderTriple& triple) {
+  // The least contrast a timing pattern has over the spread of its dark
+  // and its light modules.
+  constexpr double kMinClarity = 1.5;
+  Corners c = Oriented(triple);
+  auto [lo, hi] = Versions(triple, c);
+  TimingCheck check;
+  for (int version = lo; version <= hi; ++version) {
+    int size = 17 + 4 * version;
+    PointF ex = Mul(Sub(c.tr, c.tl), 1.0 / (size - 7));
+    PointF ey = Mul(Sub(c.bl, c.tl), 1.0 / (size - 7));
+    // The finder patterns' dark ring (3 modules out) against their light
+    // one (2 out), over the middle three modules of the four sides of each.
+    double dark = 0, light = 0;
+    for (PointF centre : {c.tl, c.tr, c.bl}) {
+      for (auto [e, f] : {std::pair{ex, ey}, std::pair{ey, ex}, std::pair{Mul(ex, -1), ey},
+                          std::pair{Mul(ey, -1), ex}}) {
+        for (int k = -1; k <= 1; ++k) {
+          PointF d3 = Add(centre, Add(Mul(e, 3), Mul(f, k)));
+          PointF l2 = Add(centre, Add(Mul(e, 2), Mul(f, k)));
+          dark += SampleClamped(image, d3.x, d3.y);
+          light += SampleClamped(image, l2.x, l2.y);
+        }
+      }
+    }
+    double finder = (light - dark) / 36;
+    if (finder < 2) continue;
+    // Row 6 runs 3 modules below the line through the top finder centres,
+    // column 6 3 modules right of the left ones.
+    Alternation row = TimingAlternation(image, size, c.tl, c.tr, Mul(ey, 3), ey);
+    Alternation column = TimingAlternation(image, size, c.tl, c.bl, Mul(ex, 3), ex);
+    // A timing pattern much stronger than the finder patterns' rings is
+    // not theirs (noise measured them faint); one lost in its own spread
+    // is not there.
+    double score = std::min(row.contrast, column.contrast) / finder;
+    if (score > 1.6 || std::min(row.clarity, column.clarity) < kMinClarity) continue;
+    if (score > check.score) check = {score, size};
+  }
+  return check;
+}
+
+std::vector<Grid> FitGrids(const GrayImage& image, const FinderTriple& triple, int max_grids) {
+  Corners base = Oriented(triple);
+  auto [lo, hi] = Versions(triple, base);
   struct Candidate {
     int size;
     double fit;

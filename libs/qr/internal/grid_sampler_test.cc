@@ -18,14 +18,19 @@ namespace {
 constexpr int kModule = 8, kQuiet = 6;
 
 // The code printed `contrast` grey levels darker than its paper (200), seen
-// in perspective on a 640×640 photo, with sensor noise of σ 3.
-GrayImage Photographed(const Matrix& matrix, int contrast, std::array<PointF, 4>* corners) {
+// in perspective on a 640×640 photo, with sensor noise of σ 3. With
+// `finders_only`, only its three finder patterns are printed.
+GrayImage Photographed(const Matrix& matrix, int contrast, std::array<PointF, 4>* corners,
+                       bool finders_only = false) {
   int side = (matrix.size() + 2 * kQuiet) * kModule;
   GrayImage paper(side, side, 200);
   for (int y = 0; y < side; ++y) {
     for (int x = 0; x < side; ++x) {
       int mx = x / kModule - kQuiet, my = y / kModule - kQuiet;
-      if (mx >= 0 && my >= 0 && mx < matrix.size() && my < matrix.size() && matrix.dark(mx, my)) {
+      int n = matrix.size();
+      bool in_finder = (mx < 8 || mx >= n - 8) && (my < 8 || my >= n - 8) && !(mx >= 8 && my >= 8);
+      if (finders_only && !in_finder) continue;
+      if (mx >= 0 && my >= 0 && mx < n && my < n && matrix.dark(mx, my)) {
         paper.at(x, y) = static_cast<uint8_t>(200 - contrast);
       }
     }
@@ -87,6 +92,21 @@ TEST_CASE("A faint code's grid is fitted to its function patterns and its module
   // Averaged over their middles, the modules come back all but a few.
   GrayImage rendered = RenderModules(SampleModules(photo, grids[0]), grids[0].size, 3, 3);
   CHECK(Wrong(rendered, matrix, 3) <= matrix.size() * matrix.size() / 100);
+}
+
+TEST_CASE(
+    "A code's timing patterns bear out its finder patterns, but three lone patterns find no "
+    "timing") {
+  Matrix matrix = Encode("https://m.qrcloud.example.cn/m/timing?ch=sheet&t=12").value();
+  std::array<PointF, 4> corners;
+  GrayImage code = Photographed(matrix, 60, &corners);
+  TimingCheck check = CheckTiming(code, Finders(corners, matrix.size()));
+  CHECK(check.score > 0.7);
+  CHECK(check.size == matrix.size());
+  // The same three finder patterns with nothing between them: what chance
+  // patterns in clutter look like to the search.
+  GrayImage lone = Photographed(matrix, 60, &corners, /*finders_only=*/true);
+  CHECK(CheckTiming(lone, Finders(corners, matrix.size())).score < 0.3);
 }
 
 TEST_CASE("Rendered modules keep perfect finder patterns and a quiet zone") {
