@@ -579,6 +579,12 @@ void ReadGrids(const GrayImage& image, const DecodeOptions& options, int per_sea
 
 // ---- Codes found by their finder patterns -------------------------------------
 
+// The timing score (internal::CheckTiming) from which three finder
+// patterns found where no code was expected are taken for a code's: real
+// ones scored 0.75–1 on the hard set's photos, finder patterns with no
+// code between them under 0.3 (grid_sampler_test).
+constexpr double kMinTiming = 0.5;
+
 // Where a code seems to be, and its module size in pixels.
 struct Region {
   Box box;
@@ -593,10 +599,13 @@ struct Region {
 // make chance 1:1:3:1:1 runs, but rarely on that many lines; with `fine`,
 // also on a fine one, codes under 5 pixels a module, which the coarse
 // window loses in the clutter round them (more chance patterns, so more
-// regions to read for nothing). At most `max_regions`, a pattern in one
-// region only.
+// regions to read for nothing — unless `min_timing` is set: then only the
+// fine search's triples whose timing patterns score that much,
+// internal::CheckTiming). At most `max_regions`, a pattern in one region
+// only.
 std::vector<Region> UnreadRegions(const GrayImage& image, const GrayImage& coarse,
-                                  const Found& found, bool fine, int max_regions) {
+                                  const Found& found, bool fine, int max_regions,
+                                  double min_timing = 0) {
   auto unread = [&](const internal::FinderPattern& p) {
     return std::none_of(found.where.begin(), found.where.end(),
                         [&](const Quad& q) { return Inside(q, p.center); });
@@ -621,6 +630,10 @@ std::vector<Region> UnreadRegions(const GrayImage& image, const GrayImage& coars
     for (const internal::FinderTriple& t : internal::FinderTriples(*patterns)) {
       if (static_cast<int>(regions.size()) >= max_regions) return regions;
       if (is_used(t.corner) || is_used(t.b) || is_used(t.c)) continue;
+      if (min_timing > 0 && patterns == &small &&
+          internal::CheckTiming(image, t).score < min_timing) {
+        continue;
+      }
       for (const internal::FinderPattern* p : {&t.corner, &t.b, &t.c}) used.push_back(p->center);
       Box box = Around(t, image.width, image.height);
       // The same code found by both searches.
@@ -682,9 +695,6 @@ void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, Foun
   constexpr int kMaxSide = 480;
   constexpr int kMaxRegions = 6;
   constexpr size_t kRegionPasses = 4;  // up to halved-normalized
-  // Real timing patterns scored 0.75–1 on the hard set's photos, finder
-  // patterns with no code between them under 0.3 (grid_sampler_test).
-  constexpr double kMinTiming = 0.5;
   auto in_a_code_read = [&](PointF p) {
     return std::any_of(found->where.begin(), found->where.end(),
                        [&](const Quad& q) { return Inside(q, p); });
@@ -748,16 +758,18 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   // it read several, the photo is one of several codes, likely printed and
   // lit differently: the remaining passes run too (0.3–0.7 s), then the
   // regions round finder patterns outside every code read are read on their
-  // own — the coarse search only, the ladder's first passes and our own grid
+  // own — the coarse search, the ladder's first passes and our own grid
   // sampling, no ZBar, as chance patterns in noise and clutter make regions
-  // with no code in them. After a single read, only the cheap search of
-  // ReadFurtherCodes: photos of one code are nearly all uploads.
+  // with no code in them; small codes too, from the fine search, where
+  // their timing patterns bear them out. After a single read, only the
+  // cheap search of ReadFurtherCodes: photos of one code are nearly all
+  // uploads.
   if (options.find_all && found.codes.size() == 1) ReadFurtherCodes(image, options, &found);
   if (options.find_all && found.codes.size() >= 2) {
     RunLadder(image, options, &found, SIZE_MAX, next, /*stop=*/false);
     constexpr size_t kRegionPasses = 4;  // up to halved-normalized
-    for (const Region& region :
-         UnreadRegions(image, coarsely_binarized(), found, /*fine=*/false, kMaxRegions / 2)) {
+    for (const Region& region : UnreadRegions(image, coarsely_binarized(), found, /*fine=*/true,
+                                              kMaxRegions / 2, kMinTiming)) {
       ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, &found);
     }
   }

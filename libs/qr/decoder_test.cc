@@ -203,6 +203,16 @@ TEST_CASE("A second code beside one the first pass reads is found too") {
   CHECK(with.misread == 0);
 }
 
+TEST_CASE("Among several codes, a small one the coarse search misses is found by the fine one") {
+  // Four codes; the fine search's patterns are read only where the timing
+  // patterns between them bear them out.
+  HardPhoto four = Hard(Degradation::kManyCodes, 30);
+  REQUIRE(four.photo.payloads.size() == 4);
+  PhotoScore score = ScorePhoto(four.photo, DecodeImage(four.image));
+  CHECK(score.read == 4);
+  CHECK(score.misread == 0);
+}
+
 TEST_CASE("Looking for further codes costs photos of one code little CPU time") {
   // Noisy photos make the most chance finder patterns.
   PhotoSetOptions set;
