@@ -114,18 +114,21 @@ std::vector<LoggedBatch> ReadLogFile(const std::string& path, const std::string&
   return batches;
 }
 
-// Cuts a log file at its first NUL byte: a batch's file is zeros after its
-// scans until it is shipped, and a gateway that died left it so. Returns
-// its size.
-int64_t CutZeros(const std::string& path) {
+// Cuts a log file to its whole lines before its first NUL byte: a batch's
+// file is zeros after its scans until it is shipped, and a gateway that
+// died left it so, perhaps in the middle of copying a line (a scan not yet
+// answered, whose half must not be read as a scan). Returns its size.
+int64_t CutToWholeLines(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t zero = content.find('\0');
-  if (zero == std::string::npos) return static_cast<int64_t>(content.size());
-  if (truncate(path.c_str(), static_cast<off_t>(zero)) != 0) {
-    spdlog::error("scans: cannot cut the zeros off {}", path);
+  const size_t end = std::min(content.find('\0'), content.size());
+  const size_t newline = end == 0 ? std::string::npos : content.rfind('\n', end - 1);
+  const size_t keep = newline == std::string::npos ? 0 : newline + 1;
+  if (keep == content.size()) return static_cast<int64_t>(keep);
+  if (truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+    spdlog::error("scans: cannot cut {} to its whole lines", path);
   }
-  return static_cast<int64_t>(zero);
+  return static_cast<int64_t>(keep);
 }
 
 // The scans in a log file: its lines but the "#" ones.
@@ -251,7 +254,7 @@ ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options, int loc
   int64_t bytes = 0;
   for (auto& [path, size] :
        has_log() ? LogFiles(options_.spool_path) : std::vector<std::pair<std::string, int64_t>>()) {
-    const int64_t cut = CutZeros(path);
+    const int64_t cut = CutToWholeLines(path);
     waiting_.push_back({path, 0, cut});
     bytes += cut;
   }

@@ -79,6 +79,24 @@ TEST_CASE("A scan is answered once in the log, and the next gateway finds what R
   fs::remove_all(root);
 }
 
+TEST_CASE("A line half copied when the gateway died is not read as a scan") {
+  const std::string root = TempDir();
+  const std::string dir = root + "/log";
+  fs::create_directories(dir);
+  const std::string whole = Scan(1).ToLine();
+  const std::string half = Scan(2).ToLine().substr(0, 90);  // eid, code, slug, time: parseable
+  REQUIRE(core::ScanEvent::FromLine(half).has_value());
+  {
+    std::ofstream file(dir + "/" + core::NewId() + ".scans", std::ios::binary);
+    file << whole << half << std::string(4096, '\0');
+  }
+  auto recorder = ScanRecorder::Open(nullptr, {.spool_path = dir});
+  CHECK(recorder->waiting() == 1);
+  recorder.reset();
+  CHECK(ScansIn(dir) == 1);
+  fs::remove_all(root);
+}
+
 TEST_CASE("Without a log a scan waits for Redis, and is refused when Redis cannot take it") {
   const std::string root = TempDir();
   const std::string file = root + "/not-a-directory";
