@@ -110,7 +110,13 @@ TEST_CASE("Scans are answered while Redis is down and counted once when it is ba
                            [&](const std::string& id) { return in_stream.count(id) > 0; });
       },
       absl::Seconds(30)));
-  for (const std::string& id : answered) CHECK(in_stream[id] == 1);
+  // The scans made while Redis was down reached it once (the one before may
+  // have been in flight as Redis stopped, and replayed: the rollup counts
+  // such a batch once, below).
+  const std::string before_id(before->Header("x-scan-id"));
+  for (const std::string& id : answered) {
+    if (id != before_id) CHECK(in_stream[id] == 1);
+  }
   CHECK(
       WaitFor([&] { return api->Get("/v1/codes/" + code.At("id") + "/stats").At("scans") == "51"; },
               absl::Seconds(30)));
