@@ -104,7 +104,7 @@ std::vector<LoggedBatch> ReadLogFile(const std::string& path, const std::string&
       file_attempts.push_back(words[1]);
     } else if (auto e = core::ScanEvent::FromLine(line)) {
       if (batches.empty()) batches.push_back({file_id, {}, "", 0});
-      batches.back().packed += e->ToLine();
+      absl::StrAppend(&batches.back().packed, line, "\n");
       ++batches.back().events;
     }
   }
@@ -114,42 +114,42 @@ std::vector<LoggedBatch> ReadLogFile(const std::string& path, const std::string&
   return batches;
 }
 
+// A file of the log that an earlier gateway left.
+struct LeftFile {
+  std::string path;
+  int64_t bytes = 0;
+  int64_t events = 0;
+};
+
 // Cuts a log file to its whole lines before its first NUL byte: a batch's
 // file is zeros after its scans until it is shipped, and a gateway that
 // died left it so, perhaps in the middle of copying a line (a scan not yet
-// answered, whose half must not be read as a scan). Returns its size.
-int64_t CutToWholeLines(const std::string& path) {
+// answered, whose half must not be read as a scan). Counts what is left.
+LeftFile CutToWholeLines(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t end = std::min(content.find('\0'), content.size());
   const size_t newline = end == 0 ? std::string::npos : content.rfind('\n', end - 1);
   const size_t keep = newline == std::string::npos ? 0 : newline + 1;
-  if (keep == content.size()) return static_cast<int64_t>(keep);
-  if (truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+  if (keep < content.size() && truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
     spdlog::error("scans: cannot cut {} to its whole lines", path);
   }
-  return static_cast<int64_t>(keep);
-}
-
-// The scans in a log file: its lines but the "#" ones.
-int64_t CountEvents(const std::string& path) {
-  int64_t events = 0;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line[0] != '#') ++events;
+  LeftFile left{path, static_cast<int64_t>(keep), 0};
+  for (absl::string_view line :
+       absl::StrSplit(absl::string_view(content).substr(0, keep), '\n', absl::SkipEmpty())) {
+    if (line[0] != '#') ++left.events;  // the scans: every line but the marks
   }
-  return events;
+  return left;
 }
 
 // The log's files left by an earlier gateway, oldest first (batch ids are
-// ULIDs), with their sizes.
-std::vector<std::pair<std::string, int64_t>> LogFiles(const std::string& dir) {
-  std::vector<std::pair<std::string, int64_t>> files;
+// ULIDs).
+std::vector<std::string> LogFiles(const std::string& dir) {
+  std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file(ec) || !absl::EndsWith(name, kLogSuffix)) continue;
-    files.emplace_back(entry.path().string(), static_cast<int64_t>(entry.file_size(ec)));
+    if (entry.is_regular_file(ec) && absl::EndsWith(entry.path().filename().string(), kLogSuffix))
+      files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -212,10 +212,6 @@ return redis.call('XTRIM', KEYS[1], 'MINID', cut)
   return *script;
 }
 
-}  // namespace
-
-namespace {
-
 // Prepares the log's directory and takes its lock: the lock's descriptor.
 absl::StatusOr<int> PrepareLog(const std::string& dir) {
   std::error_code ec;
@@ -251,18 +247,18 @@ std::unique_ptr<ScanRecorder> ScanRecorder::Open(cache::RedisPool* redis, ScanOp
 
 ScanRecorder::ScanRecorder(cache::RedisPool* redis, ScanOptions options, int lock_fd)
     : redis_(redis), options_(std::move(options)), lock_fd_(lock_fd) {
-  int64_t bytes = 0;
-  for (auto& [path, size] :
-       has_log() ? LogFiles(options_.spool_path) : std::vector<std::pair<std::string, int64_t>>()) {
-    const int64_t cut = CutToWholeLines(path);
-    waiting_.push_back({path, 0, cut});
-    bytes += cut;
+  int64_t bytes = 0, events = 0;
+  for (const std::string& path :
+       has_log() ? LogFiles(options_.spool_path) : std::vector<std::string>()) {
+    LeftFile left = CutToWholeLines(path);
+    bytes += left.bytes;
+    events += left.events;
+    waiting_.push_back({std::move(left.path), left.events, left.bytes});
   }
-  for (Waiting& w : waiting_) w.events = CountEvents(w.path);
   {
     absl::MutexLock lock(&mu_);
     log_bytes_ = bytes;
-    for (const Waiting& w : waiting_) waiting_events_ += w.events;
+    waiting_events_ = events;
     open_ = NewBatch();
   }
   if (!waiting_.empty()) {
@@ -325,13 +321,13 @@ void ScanRecorder::Unmap(Batch& batch) {
 }
 
 void ScanRecorder::Record(const core::ScanEvent& event, std::function<void(absl::Status)> done) {
-  const std::string line = event.ToLine();
+  std::string line = event.ToLine();
   const size_t size = line.size();
   {
     absl::MutexLock lock(&mu_);
     if (open_.map == nullptr || open_.used + size > kFileBytes ||
         log_bytes_ + static_cast<int64_t>(size) > options_.spool_max_bytes) {
-      unlogged_.push_back({line, std::move(done)});
+      unlogged_.push_back({std::move(line), std::move(done)});
       return;
     }
     // Into the page cache with no system call: the page is the file's.

@@ -36,20 +36,36 @@ std::optional<ClientClass> ClassFromName(absl::string_view name) {
   return std::nullopt;
 }
 
+// Calls fn(key, value) for each field of `e`, in the stream's order: the one
+// list both forms of an event (fields and line) are written from.
+template <typename Fn>
+void EachField(const ScanEvent& e, Fn&& fn) {
+  char time[absl::numbers_internal::kFastToBufferSize];
+  const char* time_end = absl::numbers_internal::FastIntToBuffer(e.time_ms, time);
+  fn("eid", e.event_id);
+  fn("code", e.code_id);
+  fn("slug", e.slug);
+  fn("t", absl::string_view(time, static_cast<size_t>(time_end - time)));
+  fn("p", e.platform_code);
+  fn("ua", ClientClassName(e.client));
+  fn("dev", e.device);
+  fn("src", e.source);
+  fn("ref", e.referer_host);
+  fn("head", e.head ? "1" : "0");
+  fn("bot", e.bot ? "1" : "0");
+  if (!e.account.empty()) {
+    fn("acct", e.account);
+    fn("cmp", e.campaign);
+  }
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ScanEvent::ToFields() const {
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"eid", event_id},       {"code", code_id},
-      {"slug", slug},          {"t", absl::StrCat(time_ms)},
-      {"p", platform_code},    {"ua", std::string(ClientClassName(client))},
-      {"dev", device},         {"src", source},
-      {"ref", referer_host},   {"head", head ? "1" : "0"},
-      {"bot", bot ? "1" : "0"}};
-  if (!account.empty()) {
-    fields.emplace_back("acct", account);
-    fields.emplace_back("cmp", campaign);
-  }
+  std::vector<std::pair<std::string, std::string>> fields;
+  EachField(*this, [&](absl::string_view key, absl::string_view value) {
+    fields.emplace_back(std::string(key), std::string(value));
+  });
   return fields;
 }
 
@@ -122,29 +138,14 @@ void AppendField(std::string& line, absl::string_view key, absl::string_view val
 
 }  // namespace
 
-// The fields of ToFields(), in its order, written without building them.
+// Written without building the fields first: this runs for every scan.
 std::string ScanEvent::ToLine() const {
   std::string line;
   line.reserve(160 + event_id.size() + code_id.size() + slug.size() + platform_code.size() +
                device.size() + source.size() + referer_host.size() + account.size() +
                campaign.size());
-  char time[absl::numbers_internal::kFastToBufferSize];
-  const auto time_end = absl::numbers_internal::FastIntToBuffer(time_ms, time);
-  AppendField(line, "eid", event_id);
-  AppendField(line, "code", code_id);
-  AppendField(line, "slug", slug);
-  AppendField(line, "t", absl::string_view(time, static_cast<size_t>(time_end - time)));
-  AppendField(line, "p", platform_code);
-  AppendField(line, "ua", ClientClassName(client));
-  AppendField(line, "dev", device);
-  AppendField(line, "src", source);
-  AppendField(line, "ref", referer_host);
-  AppendField(line, "head", head ? "1" : "0");
-  AppendField(line, "bot", bot ? "1" : "0");
-  if (!account.empty()) {
-    AppendField(line, "acct", account);
-    AppendField(line, "cmp", campaign);
-  }
+  EachField(*this,
+            [&](absl::string_view key, absl::string_view value) { AppendField(line, key, value); });
   line.push_back('\n');
   return line;
 }

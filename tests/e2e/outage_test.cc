@@ -14,6 +14,7 @@
 #include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
+#include "tests/support/world.h"
 
 namespace qrcloud::testing {
 namespace {
@@ -75,16 +76,12 @@ TEST_CASE("Calls answer 503 while MariaDB, then Redis, are down, and recover on 
 // answered during the outage reaches the stream, and the rollup counts each
 // once.
 TEST_CASE("Scans are answered while Redis is down and counted once when it is back") {
-  auto stack = Stack::Start();
-  INFO((stack.ok() ? "" : std::string(stack.status().message())));
-  REQUIRE(stack.ok());
-  Stack& s = **stack;
-  Flow flow(s);
-  std::string merchant_id;
-  auto api = flow.QualifiedMerchant(&merchant_id);
-  REQUIRE(api != nullptr);
-  ApiResponse code = flow.RedirectCode(*api);
-  const std::string target = absl::StrCat("/s/", code.At("slug"));
+  CodeWorld w;
+  Stack& s = *w.stack;
+  Flow& flow = w.flow();
+  Api* api = w.merchant.get();
+  const ApiResponse& code = w.code;
+  const std::string& target = w.target;
   http::Client client("127.0.0.1", static_cast<uint16_t>(s.gateway_port()));
   const http::HeaderList phone = {{"user-agent", "Mozilla/5.0 (iPhone) Mobile"}};
   auto before = client.Send("GET", target, phone);  // resolves the slug while Redis is up

@@ -22,21 +22,18 @@
 #include "tests/support/flow.h"
 #include "tests/support/stack.h"
 #include "tests/support/test_env.h"
+#include "tests/support/world.h"
 
 namespace qrcloud::testing {
 namespace {
 
 TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
-  auto stack = Stack::Start();
-  INFO((stack.ok() ? "" : std::string(stack.status().message())));
-  REQUIRE(stack.ok());
-  Stack& s = **stack;
-  // A qualified merchant: codes that leave the platform need one.
-  Flow flow(s);
-  std::string merchant_id;
-  Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
-  ApiResponse code = flow.RedirectCode(api);
-  const std::string target = absl::StrCat("/s/", code.At("slug"));
+  CodeWorld w;
+  Stack& s = *w.stack;
+  Flow& flow = w.flow();
+  Api& api = *w.merchant;
+  const ApiResponse& code = w.code;
+  const std::string& target = w.target;
 
   // Eight clients scan as fast as they can, keeping the id of every 302 they get.
   absl::Mutex mu;
@@ -95,14 +92,10 @@ TEST_CASE("kill -9 of the gateway under load loses no delivered scan") {
 // not count it again; a batch that never reached the stream is counted. And
 // the rollup keeps no row per scan: once caught up, nothing is left.
 TEST_CASE("Batches replayed from a spool count once, and the rollup's state drains") {
-  auto stack = Stack::Start();
-  REQUIRE(stack.ok());
-  Stack& s = **stack;
-  Flow flow(s);
-  std::string merchant_id;
-  Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
-  ApiResponse code = api.Post("/v1/codes", R"({"targetUrl":"https://example.com/"})");
-  REQUIRE(code.status == 200);
+  CodeWorld w;
+  Flow& flow = w.flow();
+  Api& api = *w.merchant;
+  const ApiResponse& code = w.code;
   auto scan = [&](int i) {
     core::ScanEvent ev;
     ev.event_id = core::NewId();
@@ -142,7 +135,7 @@ TEST_CASE("Batches replayed from a spool count once, and the rollup's state drai
   CHECK(api.Get(stats).At("uniqueScans") == "4");
 
   store::MysqlOptions o = Env().mysql;
-  o.database = s.database();
+  o.database = w.stack->database();
   auto mysql = store::MysqlPool::Create(o);
   REQUIRE(mysql.ok());
   auto rows = [&] {
@@ -159,15 +152,12 @@ TEST_CASE("Batches replayed from a spool count once, and the rollup's state drai
 // consumer group has read and acknowledged goes (here with no extra history
 // kept), one a group has not read stays.
 TEST_CASE("The scans stream keeps what a consumer group still needs and trims the rest") {
-  auto stack = Stack::Start({.gateway_flags = {"--scan_stream_history=0s"}});
-  INFO((stack.ok() ? "" : std::string(stack.status().message())));
-  REQUIRE(stack.ok());
-  Stack& s = **stack;
-  Flow flow(s);
-  std::string merchant_id;
-  Api api = std::move(*flow.QualifiedMerchant(&merchant_id));
-  ApiResponse code = flow.RedirectCode(api);
-  const std::string target = absl::StrCat("/s/", code.At("slug"));
+  CodeWorld w({.gateway_flags = {"--scan_stream_history=0s"}});
+  Stack& s = *w.stack;
+  Flow& flow = w.flow();
+  Api& api = *w.merchant;
+  const ApiResponse& code = w.code;
+  const std::string& target = w.target;
   cache::RedisPool& redis = flow.redis();
   // A consumer of its own, beside the center's rollup, that reads when told.
   REQUIRE(redis.Command({"XGROUP", "CREATE", core::kScanStream, "laggard", "$", "MKSTREAM"}).ok());

@@ -21,4 +21,10 @@ Flow& StackWorld::flow() {
   return *flow_;
 }
 
+CodeWorld::CodeWorld(const StackOptions& options)
+    : StackWorld(options),
+      merchant(flow().QualifiedMerchant(&merchant_id)),
+      code(flow().RedirectCode(*merchant)),
+      target("/s/" + code.At("slug")) {}
+
 }  // namespace qrcloud::testing

@@ -6,6 +6,7 @@
 #define QRCLOUD_TESTS_SUPPORT_WORLD_H_
 
 #include <memory>
+#include <string>
 
 #include "libs/cache/redis.h"
 #include "tests/support/api.h"
@@ -26,6 +27,18 @@ struct StackWorld {
 
  private:
   std::unique_ptr<Flow> flow_;
+};
+
+// A stack with a merchant whose qualification is approved (codes that leave
+// the platform need one), signed in, and a code of theirs that leads to
+// example.com: where the scan path's tests start.
+struct CodeWorld : StackWorld {
+  explicit CodeWorld(const StackOptions& options = {});
+
+  std::string merchant_id;
+  std::unique_ptr<Api> merchant;
+  ApiResponse code;    // the POST /v1/codes answer
+  std::string target;  // "/s/<slug>"
 };
 
 }  // namespace qrcloud::testing
