@@ -489,6 +489,13 @@ void ScanRecorder::KeepForReplay(Batch& batch) {
 }
 
 void ScanRecorder::Replay() {
+  // Each replay leaves a mark in its file, and the rollup looks near each
+  // mark: while Redis does not even answer, no mark (one a second through a
+  // long outage would make a replay's check as long).
+  if (redis_ == nullptr || !redis_->Command({"PING"}).ok()) {
+    redis_retry_at_ = absl::Now() + kRedisRetry;
+    return;
+  }
   size_t replayed_files = 0;
   int64_t replayed_events = 0;
   while (!waiting_.empty() && replayed_files < kReplayFilesPerRound) {
