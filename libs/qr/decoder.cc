@@ -584,6 +584,9 @@ void ReadGrids(const GrayImage& image, const DecodeOptions& options, int per_sea
 // ones scored 0.75–1 on the hard set's photos, finder patterns with no
 // code between them under 0.3 (grid_sampler_test).
 constexpr double kMinTiming = 0.5;
+// The ladder's passes a region found after a first read gets (up to
+// halved-normalized).
+constexpr size_t kRegionPasses = 4;
 
 // Where a code seems to be, and its module size in pixels.
 struct Region {
@@ -694,7 +697,6 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
 void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, Found* found) {
   constexpr int kMaxSide = 480;
   constexpr int kMaxRegions = 6;
-  constexpr size_t kRegionPasses = 4;  // up to halved-normalized
   auto in_a_code_read = [&](PointF p) {
     return std::any_of(found->where.begin(), found->where.end(),
                        [&](const Quad& q) { return Inside(q, p); });
@@ -767,7 +769,6 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   if (options.find_all && found.codes.size() == 1) ReadFurtherCodes(image, options, &found);
   if (options.find_all && found.codes.size() >= 2) {
     RunLadder(image, options, &found, SIZE_MAX, next, /*stop=*/false);
-    constexpr size_t kRegionPasses = 4;  // up to halved-normalized
     for (const Region& region : UnreadRegions(image, coarsely_binarized(), found, /*fine=*/true,
                                               kMaxRegions / 2, kMinTiming)) {
       ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, &found);

@@ -1,7 +1,5 @@
 #include "libs/qr/internal/deblur.h"
 
-#include "libs/qr/image_ops.h"
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,6 +7,8 @@
 #include <numbers>
 #include <utility>
 #include <vector>
+
+#include "libs/qr/image_ops.h"
 
 namespace qrcloud::qr::internal {
 namespace {
