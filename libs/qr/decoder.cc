@@ -685,41 +685,129 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
   }
 }
 
-// After a single read, codes elsewhere in the photo (a sheet of stickers,
-// a notice board): three finder patterns outside the code read, found on
-// the coarse binarisation of the photo shrunk to about 480 pixels a side
-// (codes of ~4 pixels a module or more in a phone photo), whose timing
-// patterns bear them out; each such region is read with the ladder's first
-// passes and our own grid sampling. The timing test keeps this cheap on
-// photos of one code: chance patterns in clutter and noise fail it (reading
-// their regions cost 100–400 ms a photo), and the search itself costs a
-// few milliseconds on the shrunk photo.
-void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, Found* found) {
-  constexpr int kMaxSide = 480;
+// The finder pattern of about `module` pixels a module nearest `near`
+// (within `reach` pixels) on the photo itself, searched in a window of a
+// few patterns round it binarised against the mean of about a pattern's
+// width (so a shadow edge or a faint print nearby does not hide it).
+std::optional<internal::FinderPattern> FindPatternNear(const GrayImage& image, PointF near,
+                                                       double module, double reach) {
+  int half = static_cast<int>(std::ceil(reach + module * 6));
+  int x0 = std::max(0, static_cast<int>(near.x) - half);
+  int y0 = std::max(0, static_cast<int>(near.y) - half);
+  int x1 = std::min(image.width, static_cast<int>(near.x) + half + 1);
+  int y1 = std::min(image.height, static_cast<int>(near.y) + half + 1);
+  if (x1 - x0 < 8 || y1 - y0 < 8) return std::nullopt;
+  GrayImage window = Crop(image, x0, y0, x1 - x0, y1 - y0);
+  GrayImage binary = Binarized(window, std::max(2, static_cast<int>(module * 4)), 0);
+  std::optional<internal::FinderPattern> best;
+  double nearest = reach;
+  for (const internal::FinderPattern& q : internal::FindFinderPatterns(binary, 8)) {
+    PointF c{q.center.x + x0, q.center.y + y0};
+    double d = Distance(c, near);
+    if (d < nearest && q.module > module * 0.6 && q.module < module * 1.6) {
+      nearest = d;
+      best = internal::FinderPattern{c, q.module, q.hits};
+    }
+  }
+  return best;
+}
+
+// A finder pattern found on a shrunk view, placed again on the photo
+// itself: the search on the view puts a centre up to half a view pixel
+// off (a module or so once scaled back), which the timing test's line
+// three modules from the centres cannot afford.
+internal::FinderPattern Refined(const GrayImage& image, const internal::FinderPattern& p) {
+  std::optional<internal::FinderPattern> q =
+      FindPatternNear(image, p.center, p.module, p.module * 1.5);
+  if (!q) return p;
+  return {q->center, q->module, p.hits};
+}
+
+// The three finder patterns two of them suggest when the search missed the
+// third (on a shadow edge, by a lighter background, fainter): where the
+// timing pattern between the two bears them out as the ends of one side
+// (internal::CheckSideTiming), the third lies at a right angle from either
+// end, on that side, as far as they are apart; searched for there on the
+// photo itself, or taken where it should be (the region read round it
+// does not need it exact).
+std::vector<internal::FinderTriple> CompletedPairs(const GrayImage& image,
+                                                   const internal::FinderPattern& a,
+                                                   const internal::FinderPattern& b) {
+  std::vector<internal::FinderTriple> triples;
+  double module = (a.module + b.module) / 2;
+  PointF ab{b.center.x - a.center.x, b.center.y - a.center.y};
+  double reach = std::max(2 * module, 0.15 * std::hypot(ab.x, ab.y));
+  for (int side : {1, -1}) {
+    if (internal::CheckSideTiming(image, a, b, side).score < kMinTiming) continue;
+    PointF across{-ab.y * side, ab.x * side};
+    for (const internal::FinderPattern* end : {&a, &b}) {
+      const internal::FinderPattern& other = end == &a ? b : a;
+      PointF at{end->center.x + across.x, end->center.y + across.y};
+      if (at.x < 0 || at.y < 0 || at.x >= image.width || at.y >= image.height) continue;
+      internal::FinderPattern third{at, module, 0};
+      if (auto found = FindPatternNear(image, at, module, reach)) third = *found;
+      triples.push_back({*end, other, third});
+    }
+  }
+  return triples;
+}
+
+// Codes elsewhere in the photo than those read (a sheet of stickers, a
+// notice board): three finder patterns outside the codes read, found on the
+// coarse binarisation of the photo shrunk by whole blocks to about
+// `max_side` pixels a side (480 after a single read: codes of ~4 pixels a
+// module or more in a phone photo; 800 among several codes, ~3 pixels),
+// each placed again on the photo itself, whose timing patterns bear them
+// out; then two such patterns whose third the search missed
+// (CompletedPairs). Each region is read with the ladder's first passes and
+// our own grid sampling. The timing test keeps this cheap on photos of one
+// code: chance patterns in clutter and noise fail it (reading their regions
+// cost 100–400 ms a photo), and the search itself costs a few milliseconds
+// on the shrunk photo (on photos of noise, the 800-pixel view's chance
+// patterns cost ~80 ms more, hence 480 after a single read).
+void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int max_side,
+                      Found* found) {
   constexpr int kMaxRegions = 6;
   auto in_a_code_read = [&](PointF p) {
     return std::any_of(found->where.begin(), found->where.end(),
                        [&](const Quad& q) { return Inside(q, p); });
   };
-  int factor = std::max(1, LongSide(image) / kMaxSide);
+  int factor = std::max(1, LongSide(image) / max_side);
   GrayImage view = ShrinkByBlocks(image, factor);
   std::vector<internal::FinderPattern> patterns;
   for (internal::FinderPattern p : internal::FindFinderPatterns(CoarselyBinarized(view), 24)) {
-    if (p.module < 2 || p.hits < std::max(4.0, 1.2 * p.module)) continue;
+    if (p.module < 1.5 || p.hits < std::max(4.0, 1.2 * p.module)) continue;
     // A view pixel is the mean of a block: its centre is the block's.
     p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
     p.module *= factor;
-    if (!in_a_code_read(p.center)) patterns.push_back(p);
+    if (!in_a_code_read(p.center)) patterns.push_back(factor > 1 ? Refined(image, p) : p);
   }
   int regions = 0;
-  for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
-    if (regions >= kMaxRegions) return;
-    if (in_a_code_read(t.corner.center)) continue;  // read since
-    if (internal::CheckTiming(image, t).score < kMinTiming) continue;
+  auto read = [&](const internal::FinderTriple& t, bool timed) {
+    if (in_a_code_read(t.corner.center)) return;  // read since
+    if (!timed && internal::CheckTiming(image, t).score < kMinTiming) return;
     ++regions;
     Region region{Around(t, image.width, image.height),
                   (t.corner.module + t.b.module + t.c.module) / 3, t};
     ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, found);
+  };
+  for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
+    if (regions >= kMaxRegions) return;
+    read(t, /*timed=*/false);
+  }
+  // Two patterns of a code whose third the search missed.
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (size_t j = i + 1; j < patterns.size(); ++j) {
+      const internal::FinderPattern &a = patterns[i], &b = patterns[j];
+      double lo = std::min(a.module, b.module), hi = std::max(a.module, b.module);
+      double apart = Distance(a.center, b.center) / ((lo + hi) / 2);
+      if (hi > lo * 1.4 || apart < 12 || apart > 200) continue;
+      if (in_a_code_read(a.center) || in_a_code_read(b.center)) continue;
+      for (const internal::FinderTriple& t : CompletedPairs(image, a, b)) {
+        if (regions >= kMaxRegions) return;
+        read(t, /*timed=*/true);
+      }
+    }
   }
 }
 
@@ -766,13 +854,14 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   // their timing patterns bear them out. After a single read, only the
   // cheap search of ReadFurtherCodes: photos of one code are nearly all
   // uploads.
-  if (options.find_all && found.codes.size() == 1) ReadFurtherCodes(image, options, &found);
+  if (options.find_all && found.codes.size() == 1) ReadFurtherCodes(image, options, 480, &found);
   if (options.find_all && found.codes.size() >= 2) {
     RunLadder(image, options, &found, SIZE_MAX, next, /*stop=*/false);
     for (const Region& region : UnreadRegions(image, coarsely_binarized(), found, /*fine=*/true,
                                               kMaxRegions / 2, kMinTiming)) {
       ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, &found);
     }
+    ReadFurtherCodes(image, options, 800, &found);
   }
   return found.codes;
 }

@@ -7,7 +7,7 @@
 //
 //   qr_photo_eval [--set=standard|hard|all] [--kinds=screen,tiny] [--per_kind=40]
 //                 [--seed=20240601] [--markdown] [--dump_dir=DIR]
-//                 [--decoders=qrcloud,ladder] [--first_index=0]
+//                 [--decoders=qrcloud,ladder] [--first_index=0] [--show_missed]
 //
 // --markdown prints the table as docs/qr.md has it; --dump_dir writes every
 // photo as DIR/<kind>-<n>.jpg for a look.
@@ -40,6 +40,7 @@ ABSL_FLAG(std::string, decoders, "",
           "If set, only these decoders (comma-separated: zxing, zbar, ladder, ladder+zbar, "
           "nozbar, qrcloud), e.g. qrcloud alone while tuning");
 ABSL_FLAG(int, first_index, 0, "Index of the first photo of each kind");
+ABSL_FLAG(bool, show_missed, false, "Print the payloads of the codes each photo missed");
 ABSL_FLAG(bool, cpu_time, false,
           "Time decoders by the thread's CPU time rather than the clock (steadier when the "
           "machine is shared)");
@@ -189,6 +190,13 @@ int Run() {
         if (d + 1 == decoders.size() && score.read < score.expected) {
           std::printf("  missed: %s-%d (%d of %d)\n", DegradationName(kind).data(), photo.index,
                       score.expected - score.read, score.expected);
+          if (absl::GetFlag(FLAGS_show_missed)) {
+            for (const std::string& payload : photo.payloads) {
+              bool read = std::any_of(results.begin(), results.end(),
+                                      [&](const DecodedCode& r) { return r.text == payload; });
+              if (!read) std::printf("    %s\n", payload.c_str());
+            }
+          }
         }
         if (score.misread > 0) {
           std::printf("  MISREAD by %s: %s-%d\n", decoders[d].name, DegradationName(kind).data(),

@@ -230,30 +230,43 @@ Alternation TimingAlternation(const GrayImage& image, int size, PointF from, Poi
                               PointF offset, PointF across) {
   Alternation best{-1e9, 0};
   PointF along = Mul(Sub(to, from), 1.0 / (size - 7));
+  std::vector<double> v, d;
   for (double w : {0.75, 0.85, 0.93, 1.0, 1.07, 1.17, 1.33}) {
-    double sum[2] = {0, 0}, squares[2] = {0, 0};
-    int count[2] = {0, 0};
-    for (int i = 8; i < size - 8; ++i) {
-      double t = (i + 0.5 - 3.5) / (size - 7);
-      double warped = w * t / (1 + (w - 1) * t);
-      PointF p = Add(Add(from, Mul(Sub(to, from), warped)), offset);
-      double v = 0;
-      for (PointF d :
-           {PointF{-0.2, -0.2}, PointF{0.2, -0.2}, PointF{-0.2, 0.2}, PointF{0.2, 0.2}}) {
-        PointF q = Add(p, Add(Mul(along, d.x), Mul(across, d.y)));
-        v += SampleClamped(image, q.x, q.y) / 4;
+    // Perspective turns the line three modules off the finder centres'
+    // against it: its far end slides along by up to a module.
+    for (double shear : {-1.0, -0.5, 0.0, 0.5, 1.0}) {
+      v.clear();
+      for (int i = 8; i < size - 8; ++i) {
+        double t = (i + 0.5 - 3.5) / (size - 7);
+        double warped = w * t / (1 + (w - 1) * t);
+        PointF p = Add(Add(from, Mul(Sub(to, from), warped)), Add(offset, Mul(along, shear * t)));
+        double value = 0;
+        for (PointF e :
+             {PointF{-0.2, -0.2}, PointF{0.2, -0.2}, PointF{-0.2, 0.2}, PointF{0.2, 0.2}}) {
+          PointF q = Add(p, Add(Mul(along, e.x), Mul(across, e.y)));
+          value += SampleClamped(image, q.x, q.y) / 4;
+        }
+        v.push_back(value);
       }
-      int light = i % 2;
-      sum[light] += v, squares[light] += v * v, ++count[light];
+      if (v.size() < 5) return {};
+      // Each module against the mean of its two neighbours, signed so that
+      // a timing pattern makes it positive; the two largest and smallest
+      // left out: a shadow edge across the line changes two of these (and
+      // not, as with the means of the light and the dark modules, all).
+      d.clear();
+      for (size_t k = 1; k + 1 < v.size(); ++k) {
+        int i = 8 + static_cast<int>(k);
+        d.push_back((v[k] - (v[k - 1] + v[k + 1]) / 2) * (i % 2 == 1 ? 1 : -1));
+      }
+      std::sort(d.begin(), d.end());
+      size_t trim = d.size() >= 9 ? 2 : 0;
+      double sum = 0, squares = 0;
+      int count = 0;
+      for (size_t k = trim; k + trim < d.size(); ++k) sum += d[k], squares += d[k] * d[k], ++count;
+      double contrast = sum / count;
+      double var = std::max(squares / count - contrast * contrast, 1.0);
+      if (contrast > best.contrast) best = {contrast, contrast / std::sqrt(var)};
     }
-    if (count[0] < 2 || count[1] < 2) return {};
-    double mean[2], var = 0;
-    for (int k = 0; k < 2; ++k) {
-      mean[k] = sum[k] / count[k];
-      var += (squares[k] / count[k] - mean[k] * mean[k]) / 2;
-    }
-    double contrast = mean[1] - mean[0];
-    if (contrast > best.contrast) best = {contrast, contrast / std::sqrt(std::max(var, 1.0))};
   }
   return best;
 }
@@ -296,6 +309,51 @@ TimingCheck CheckTiming(const GrayImage& image, const FinderTriple& triple) {
     // is not there.
     double score = std::min(row.contrast, column.contrast) / finder;
     if (score > 1.6 || std::min(row.clarity, column.clarity) < kMinClarity) continue;
+    if (score > check.score) check = {score, size};
+  }
+  return check;
+}
+
+TimingCheck CheckSideTiming(const GrayImage& image, const FinderPattern& a, const FinderPattern& b,
+                            int side) {
+  constexpr double kMinClarity = 1.5;
+  double module = (a.module + b.module) / 2;
+  double spacing = Length(Sub(b.center, a.center));
+  if (module <= 0 || spacing <= 0) return {};
+  int lo = std::max(1, static_cast<int>(std::floor((spacing / (module * 1.15) + 7 - 17) / 4)));
+  int hi = std::min(40, static_cast<int>(std::ceil((spacing / (module / 1.6) + 7 - 17) / 4)));
+  if (hi - lo > 8) {
+    int mid = (lo + hi) / 2;
+    lo = std::max(1, mid - 4), hi = std::min(40, mid + 4);
+  }
+  TimingCheck check;
+  for (int version = lo; version <= hi; ++version) {
+    int size = 17 + 4 * version;
+    PointF along = Mul(Sub(b.center, a.center), 1.0 / (size - 7));
+    PointF across = Mul(PointF{-along.y, along.x}, side);
+    double dark = 0, light = 0;
+    for (PointF centre : {a.center, b.center}) {
+      for (auto [e, f] : {std::pair{along, across}, std::pair{across, along},
+                          std::pair{Mul(along, -1), across}, std::pair{Mul(across, -1), along}}) {
+        for (int k = -1; k <= 1; ++k) {
+          PointF d3 = Add(centre, Add(Mul(e, 3), Mul(f, k)));
+          PointF l2 = Add(centre, Add(Mul(e, 2), Mul(f, k)));
+          dark += SampleClamped(image, d3.x, d3.y);
+          light += SampleClamped(image, l2.x, l2.y);
+        }
+      }
+    }
+    double finder = (light - dark) / 24;
+    if (finder < 2) continue;
+    // The code's own across may be off the perpendicular (perspective,
+    // skew): the line is tried a quarter module either side.
+    Alternation row;
+    for (double off : {3.0, 2.75, 3.25}) {
+      Alternation r = TimingAlternation(image, size, a.center, b.center, Mul(across, off), across);
+      if (r.contrast > row.contrast) row = r;
+    }
+    double score = row.contrast / finder;
+    if (score > 1.6 || row.clarity < kMinClarity) continue;
     if (score > check.score) check = {score, size};
   }
   return check;

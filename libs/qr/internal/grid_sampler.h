@@ -54,6 +54,13 @@ struct TimingCheck {
 };
 TimingCheck CheckTiming(const GrayImage& image, const FinderTriple& triple);
 
+// The same test for two finder patterns taken for the ends of one side of
+// a code (its third pattern not found): the timing pattern between them,
+// on the `side` (+1: left of a→b with y down, −1: right) where the code
+// would lie, against the two patterns' rings.
+TimingCheck CheckSideTiming(const GrayImage& image, const FinderPattern& a, const FinderPattern& b,
+                            int side);
+
 // Every module's mean over the middle half of its area, size² values,
 // row-major.
 std::vector<double> SampleModules(const GrayImage& image, const Grid& grid);

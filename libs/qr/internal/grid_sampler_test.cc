@@ -109,6 +109,45 @@ TEST_CASE(
   CHECK(CheckTiming(lone, Finders(corners, matrix.size())).score < 0.3);
 }
 
+TEST_CASE("A shadow edge across a code's timing patterns does not hide them") {
+  Matrix matrix = Encode("https://m.qrcloud.example.cn/m/shadow?ch=sheet&t=3").value();
+  std::array<PointF, 4> corners;
+  GrayImage code = Photographed(matrix, 60, &corners);
+  FinderTriple finders = Finders(corners, matrix.size());
+  // A hard shadow over the lower right half, its edge crossing the timing
+  // row and column between the finder patterns: light paper in the shadow
+  // is darker than dark print out of it.
+  PointF tl = finders.corner.center, tr = finders.b.center, bl = finders.c.center;
+  PointF mid{(tr.x + bl.x) / 2, (tr.y + bl.y) / 2};
+  for (int y = 0; y < code.height; ++y) {
+    for (int x = 0; x < code.width; ++x) {
+      if ((x - tl.x) + (y - tl.y) > ((mid.x - tl.x) + (mid.y - tl.y)) * 0.6) {
+        code.at(x, y) = static_cast<uint8_t>(code.at(x, y) * 0.35);
+      }
+    }
+  }
+  TimingCheck check = CheckTiming(code, finders);
+  CHECK(check.score > 0.5);
+  CHECK(check.size == matrix.size());
+}
+
+TEST_CASE("Two finder patterns are borne out as a side by the timing pattern between them") {
+  Matrix matrix = Encode("https://m.qrcloud.example.cn/m/side?ch=sheet&t=4").value();
+  std::array<PointF, 4> corners;
+  GrayImage code = Photographed(matrix, 60, &corners);
+  FinderTriple f = Finders(corners, matrix.size());
+  // Top-left to top-right: the code lies to the left of that direction
+  // (y down); to its right is the quiet zone.
+  TimingCheck inside = CheckSideTiming(code, f.corner, f.b, 1);
+  CHECK(inside.score > 0.7);
+  CHECK(inside.size == matrix.size());
+  CHECK(CheckSideTiming(code, f.corner, f.b, -1).score < 0.3);
+  // Top-left to bottom-left: the code lies to the right.
+  CHECK(CheckSideTiming(code, f.corner, f.c, -1).score > 0.7);
+  GrayImage lone = Photographed(matrix, 60, &corners, /*finders_only=*/true);
+  CHECK(CheckSideTiming(lone, f.corner, f.b, 1).score < 0.3);
+}
+
 TEST_CASE("Rendered modules keep perfect finder patterns and a quiet zone") {
   Matrix matrix = Encode("finder").value();
   int n = matrix.size();
