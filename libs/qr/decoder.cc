@@ -523,6 +523,92 @@ bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
   return false;
 }
 
+// The timing score (internal::CheckTiming) from which three finder
+// patterns found where no code was expected are taken for a code's: real
+// ones scored 0.75–1 on the hard set's photos, finder patterns with no
+// code between them under 0.3 (grid_sampler_test).
+constexpr double kMinTiming = 0.5;
+// Lower for a triple completed from two patterns, whose third is only
+// placed to a module or so (its grid is then fitted).
+constexpr double kMinCompletedTiming = 0.3;
+// How many completed triples the grid pass reads at most (each ~50 ms).
+constexpr int kCompletedTriples = 6;
+
+// The finder pattern of about `module` pixels a module nearest `near`
+// (within `reach` pixels) on the photo itself, searched in a window of a
+// few patterns round it binarised against the mean of about a pattern's
+// width (so a shadow edge or a faint print nearby does not hide it).
+std::optional<internal::FinderPattern> FindPatternNear(const GrayImage& image, PointF near,
+                                                       double module, double reach) {
+  int half = static_cast<int>(std::ceil(reach + module * 6));
+  int x0 = std::max(0, static_cast<int>(near.x) - half);
+  int y0 = std::max(0, static_cast<int>(near.y) - half);
+  int x1 = std::min(image.width, static_cast<int>(near.x) + half + 1);
+  int y1 = std::min(image.height, static_cast<int>(near.y) + half + 1);
+  if (x1 - x0 < 8 || y1 - y0 < 8) return std::nullopt;
+  GrayImage window = Crop(image, x0, y0, x1 - x0, y1 - y0);
+  GrayImage binary = Binarized(window, std::max(2, static_cast<int>(module * 4)), 0);
+  std::optional<internal::FinderPattern> best;
+  double nearest = reach;
+  for (const internal::FinderPattern& q : internal::FindFinderPatterns(binary, 8)) {
+    PointF c{q.center.x + x0, q.center.y + y0};
+    double d = Distance(c, near);
+    if (d < nearest && q.module > module * 0.6 && q.module < module * 1.6) {
+      nearest = d;
+      best = internal::FinderPattern{c, q.module, q.hits};
+    }
+  }
+  return best;
+}
+
+// A finder pattern found on a shrunk view, placed again on the photo
+// itself: the search on the view puts a centre up to half a view pixel
+// off (a module or so once scaled back), which the timing test's line
+// three modules from the centres cannot afford.
+internal::FinderPattern Refined(const GrayImage& image, const internal::FinderPattern& p) {
+  std::optional<internal::FinderPattern> q =
+      FindPatternNear(image, p.center, p.module, p.module * 1.5);
+  if (!q) return p;
+  return {q->center, q->module, p.hits};
+}
+
+// The three finder patterns two of them suggest when the search missed the
+// third (on a shadow edge, by a lighter background, fainter): where the
+// timing pattern between the two bears them out as the ends of one side
+// (internal::CheckSideTiming), the third lies at a right angle from either
+// end, on that side, as far as they are apart; searched for there on the
+// photo itself, or taken where it should be (the region read round it
+// does not need it exact).
+std::vector<internal::FinderTriple> CompletedPairs(const GrayImage& image,
+                                                   const internal::FinderPattern& a,
+                                                   const internal::FinderPattern& b) {
+  std::vector<internal::FinderTriple> triples;
+  double module = (a.module + b.module) / 2;
+  PointF ab{b.center.x - a.center.x, b.center.y - a.center.y};
+  double reach = std::max(2 * module, 0.15 * std::hypot(ab.x, ab.y));
+  for (int side : {1, -1}) {
+    if (internal::CheckSideTiming(image, a, b, side).score < kMinTiming) continue;
+    PointF across{-ab.y * side, ab.x * side};
+    for (const internal::FinderPattern* end : {&a, &b}) {
+      const internal::FinderPattern& other = end == &a ? b : a;
+      PointF at{end->center.x + across.x, end->center.y + across.y};
+      if (at.x < 0 || at.y < 0 || at.x >= image.width || at.y >= image.height) continue;
+      internal::FinderPattern third{at, module, 0};
+      if (auto found = FindPatternNear(image, at, module, reach)) third = *found;
+      triples.push_back({*end, other, third});
+    }
+  }
+  return triples;
+}
+
+// Two finder patterns that may be one code's: alike in size, 12 to 200
+// modules apart.
+bool Pairable(const internal::FinderPattern& a, const internal::FinderPattern& b) {
+  double lo = std::min(a.module, b.module), hi = std::max(a.module, b.module);
+  double apart = Distance(a.center, b.center) / ((lo + hi) / 2);
+  return hi <= lo * 1.4 && apart >= 12 && apart <= 200;
+}
+
 // The finder patterns a photo's codes may have that ZXing could not use,
 // as triples placed as one code's, none with its corner inside a code read
 // already: found on the photo shrunk to at most ~2 MP (12 MP uploads stay
@@ -545,10 +631,11 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
                  2 * t.corner.module;
     });
   };
+  std::array<GrayImage, 2> binaries = {
+      CoarselyBinarized(blurred),
+      Binarized(Normalized(blurred, 1.0 / 60), Relative(view, 1.0 / 24, 4), 0)};
   for (int search = 0; search < 2; ++search) {
-    GrayImage binary =
-        search == 0 ? CoarselyBinarized(blurred)
-                    : Binarized(Normalized(blurred, 1.0 / 60), Relative(view, 1.0 / 24, 4), 0);
+    const GrayImage& binary = binaries[search];
     int taken = 0;
     for (internal::FinderTriple t :
          internal::FinderTriples(internal::FindFinderPatterns(binary, 24))) {
@@ -566,6 +653,64 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
       ++taken;
     }
   }
+  // Codes with a finder pattern neither search found (on a shadow edge,
+  // squeezed by the view): the two found, completed as a side's ends or a
+  // diagonal's (internal::DiagonalCorners), among each search's most
+  // crossed patterns; the completions whose timing patterns bear them out
+  // best, at most `per_search`.
+  struct Scored {
+    internal::FinderTriple triple;
+    double timing;
+    size_t rank;  // of the pair: the sum of its patterns' ranks in their search
+  };
+  std::vector<Scored> completed;
+  for (int search = 0; search < 2; ++search) {
+    std::vector<internal::FinderPattern> patterns =
+        internal::FindFinderPatterns(binaries[search], 8);
+    std::vector<std::vector<internal::PatternShape>> shapes;
+    for (internal::FinderPattern& p : patterns) {
+      p.center = {p.center.x * back, p.center.y * back};
+      p.module *= back;
+      shapes.push_back(internal::PatternShapes(image, p));
+    }
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      for (size_t j = i + 1; j < patterns.size(); ++j) {
+        const internal::FinderPattern &a = patterns[i], &b = patterns[j];
+        if (!Pairable(a, b)) continue;
+        std::vector<internal::FinderTriple> candidates = CompletedPairs(image, a, b);
+        for (PointF x : internal::DiagonalCorners(image, a, shapes[i], b, shapes[j])) {
+          double module = (a.module + b.module) / 2;
+          internal::FinderPattern third{x, module, 0};
+          double reach = std::max(2 * module, 0.1 * Distance(a.center, b.center));
+          if (auto near = FindPatternNear(image, x, module, reach)) third = *near;
+          candidates.push_back({third, a, b});
+        }
+        for (const internal::FinderTriple& t : candidates) {
+          if (seen(t)) continue;
+          if (std::any_of(found.where.begin(), found.where.end(),
+                          [&](const Quad& q) { return Inside(q, t.corner.center); })) {
+            continue;
+          }
+          completed.push_back({t, internal::CheckTiming(image, t).score, i + j});
+        }
+      }
+    }
+  }
+  // Those the timing patterns bear out first, then those of the most
+  // crossed pairs (a third placed a module or two off, on a shadow edge,
+  // fails the timing test; the grid's fit moves it).
+  std::stable_sort(completed.begin(), completed.end(), [](const Scored& a, const Scored& b) {
+    bool timed_a = a.timing >= kMinCompletedTiming, timed_b = b.timing >= kMinCompletedTiming;
+    if (timed_a != timed_b) return timed_a;
+    return timed_a ? a.timing > b.timing : a.rank < b.rank;
+  });
+  int taken = 0;
+  for (const Scored& c : completed) {
+    if (taken >= kCompletedTriples) break;
+    if (seen(c.triple)) continue;
+    triples.push_back(c.triple);
+    ++taken;
+  }
   return triples;
 }
 
@@ -579,11 +724,6 @@ void ReadGrids(const GrayImage& image, const DecodeOptions& options, int per_sea
 
 // ---- Codes found by their finder patterns -------------------------------------
 
-// The timing score (internal::CheckTiming) from which three finder
-// patterns found where no code was expected are taken for a code's: real
-// ones scored 0.75–1 on the hard set's photos, finder patterns with no
-// code between them under 0.3 (grid_sampler_test).
-constexpr double kMinTiming = 0.5;
 // The ladder's passes a region found after a first read gets (up to
 // halved-normalized).
 constexpr size_t kRegionPasses = 4;
@@ -685,73 +825,6 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
   }
 }
 
-// The finder pattern of about `module` pixels a module nearest `near`
-// (within `reach` pixels) on the photo itself, searched in a window of a
-// few patterns round it binarised against the mean of about a pattern's
-// width (so a shadow edge or a faint print nearby does not hide it).
-std::optional<internal::FinderPattern> FindPatternNear(const GrayImage& image, PointF near,
-                                                       double module, double reach) {
-  int half = static_cast<int>(std::ceil(reach + module * 6));
-  int x0 = std::max(0, static_cast<int>(near.x) - half);
-  int y0 = std::max(0, static_cast<int>(near.y) - half);
-  int x1 = std::min(image.width, static_cast<int>(near.x) + half + 1);
-  int y1 = std::min(image.height, static_cast<int>(near.y) + half + 1);
-  if (x1 - x0 < 8 || y1 - y0 < 8) return std::nullopt;
-  GrayImage window = Crop(image, x0, y0, x1 - x0, y1 - y0);
-  GrayImage binary = Binarized(window, std::max(2, static_cast<int>(module * 4)), 0);
-  std::optional<internal::FinderPattern> best;
-  double nearest = reach;
-  for (const internal::FinderPattern& q : internal::FindFinderPatterns(binary, 8)) {
-    PointF c{q.center.x + x0, q.center.y + y0};
-    double d = Distance(c, near);
-    if (d < nearest && q.module > module * 0.6 && q.module < module * 1.6) {
-      nearest = d;
-      best = internal::FinderPattern{c, q.module, q.hits};
-    }
-  }
-  return best;
-}
-
-// A finder pattern found on a shrunk view, placed again on the photo
-// itself: the search on the view puts a centre up to half a view pixel
-// off (a module or so once scaled back), which the timing test's line
-// three modules from the centres cannot afford.
-internal::FinderPattern Refined(const GrayImage& image, const internal::FinderPattern& p) {
-  std::optional<internal::FinderPattern> q =
-      FindPatternNear(image, p.center, p.module, p.module * 1.5);
-  if (!q) return p;
-  return {q->center, q->module, p.hits};
-}
-
-// The three finder patterns two of them suggest when the search missed the
-// third (on a shadow edge, by a lighter background, fainter): where the
-// timing pattern between the two bears them out as the ends of one side
-// (internal::CheckSideTiming), the third lies at a right angle from either
-// end, on that side, as far as they are apart; searched for there on the
-// photo itself, or taken where it should be (the region read round it
-// does not need it exact).
-std::vector<internal::FinderTriple> CompletedPairs(const GrayImage& image,
-                                                   const internal::FinderPattern& a,
-                                                   const internal::FinderPattern& b) {
-  std::vector<internal::FinderTriple> triples;
-  double module = (a.module + b.module) / 2;
-  PointF ab{b.center.x - a.center.x, b.center.y - a.center.y};
-  double reach = std::max(2 * module, 0.15 * std::hypot(ab.x, ab.y));
-  for (int side : {1, -1}) {
-    if (internal::CheckSideTiming(image, a, b, side).score < kMinTiming) continue;
-    PointF across{-ab.y * side, ab.x * side};
-    for (const internal::FinderPattern* end : {&a, &b}) {
-      const internal::FinderPattern& other = end == &a ? b : a;
-      PointF at{end->center.x + across.x, end->center.y + across.y};
-      if (at.x < 0 || at.y < 0 || at.x >= image.width || at.y >= image.height) continue;
-      internal::FinderPattern third{at, module, 0};
-      if (auto found = FindPatternNear(image, at, module, reach)) third = *found;
-      triples.push_back({*end, other, third});
-    }
-  }
-  return triples;
-}
-
 // Codes elsewhere in the photo than those read (a sheet of stickers, a
 // notice board): three finder patterns outside the codes read, found on the
 // coarse binarisation of the photo shrunk by whole blocks to about
@@ -799,9 +872,7 @@ void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int 
   for (size_t i = 0; i < patterns.size(); ++i) {
     for (size_t j = i + 1; j < patterns.size(); ++j) {
       const internal::FinderPattern &a = patterns[i], &b = patterns[j];
-      double lo = std::min(a.module, b.module), hi = std::max(a.module, b.module);
-      double apart = Distance(a.center, b.center) / ((lo + hi) / 2);
-      if (hi > lo * 1.4 || apart < 12 || apart > 200) continue;
+      if (!Pairable(a, b)) continue;
       if (in_a_code_read(a.center) || in_a_code_read(b.center)) continue;
       for (const internal::FinderTriple& t : CompletedPairs(image, a, b)) {
         if (regions >= kMaxRegions) return;

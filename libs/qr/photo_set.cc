@@ -260,9 +260,31 @@ void LowerContrast(double low, double range, GrayImage* image) {
 struct Shot {
   GrayImage scene;
   std::vector<std::string> payloads;
-  double module = 0;  // pixels per module in the scene, face on
+  std::vector<std::array<PointF, 4>> symbols;  // one a payload; all zero off a plane
+  double module = 0;                           // pixels per module in the scene, face on
   int jpeg_quality = 88;
 };
+
+// The symbol's corners (its modules, no quiet zone) in the picture, for a
+// code of `size` modules on paper (Paper: kPaperMargin modules round it)
+// placed at `paper_quad`.
+std::array<PointF, 4> SymbolCorners(const std::array<PointF, 4>& paper_quad, int size) {
+  double n = size + 2 * kPaperMargin;
+  std::array<PointF, 4> unit = {PointF{0, 0}, PointF{n, 0}, PointF{n, n}, PointF{0, n}};
+  Homography h = *Homography::FromPoints(unit, paper_quad);
+  double a = kPaperMargin, b = kPaperMargin + size;
+  return {h.Apply({a, a}), h.Apply({b, a}), h.Apply({b, b}), h.Apply({a, b})};
+}
+
+// Records a code placed on the picture: its payload, and its symbol's
+// corners where it lies on a plane (`paper_quad`), nullptr where it does
+// not.
+void Record(const std::string& payload, const std::array<PointF, 4>* paper_quad, int size,
+            Shot* shot) {
+  shot->payloads.push_back(payload);
+  shot->symbols.push_back(paper_quad != nullptr ? SymbolCorners(*paper_quad, size)
+                                                : std::array<PointF, 4>{});
+}
 
 Matrix RandomCode(Random& rng, std::string* payload) {
   *payload = RandomPayload(rng);
@@ -283,10 +305,12 @@ void AddCode(Random& rng, const View& view, Ink ink, double curve, Shot* shot) {
     int side = static_cast<int>(view.side);
     paper = Resize(paper, side, side);
     Place(paper, CylinderPlacement(paper, view.cx, view.cy, curve), &shot->scene);
+    Record(payload, nullptr, matrix.size(), shot);
   } else {
-    Place(paper, QuadPlacement(paper, Project(view)), &shot->scene);
+    std::array<PointF, 4> quad = Project(view);
+    Place(paper, QuadPlacement(paper, quad), &shot->scene);
+    Record(payload, &quad, matrix.size(), shot);
   }
-  shot->payloads.push_back(payload);
   shot->module = view.side / (matrix.size() + 2 * kPaperMargin);
 }
 
@@ -339,8 +363,9 @@ Shot SmallInClutter(Random& rng) {
   Matrix matrix = RandomCode(rng, &payload);
   GrayImage paper = Paper(matrix, 4, Ink{});
   view.side = (matrix.size() + 2 * kPaperMargin) * rng.Uniform(1.8, 2.6);  // px a module
-  Place(paper, QuadPlacement(paper, Project(view)), &shot.scene);
-  shot.payloads.push_back(payload);
+  std::array<PointF, 4> quad = Project(view);
+  Place(paper, QuadPlacement(paper, quad), &shot.scene);
+  Record(payload, &quad, matrix.size(), &shot);
   return shot;
 }
 
@@ -523,7 +548,7 @@ Shot Screen(Random& rng) {
            view.side * rng.Uniform(0.4, 1), view.side * rng.Uniform(0.4, 1),
            rng.Uniform(0.05, 0.35), &shot.scene);
   shot.scene = GaussianBlur(shot.scene, rng.Uniform(0.3, 0.5));
-  shot.payloads.push_back(payload);
+  Record(payload, nullptr, matrix.size(), &shot);
   shot.module = view.side / modules;
   shot.jpeg_quality = rng.Int(70, 92);
   return shot;
@@ -576,7 +601,7 @@ Shot Bottle(Random& rng) {
     }
   }
   shot.scene = GaussianBlur(shot.scene, 0.5);
-  shot.payloads.push_back(payload);
+  Record(payload, nullptr, matrix.size(), &shot);
   shot.module = static_cast<double>(side) / modules;
   return shot;
 }
@@ -597,7 +622,7 @@ Shot Tiny(Random& rng) {
   std::array<PointF, 4> quad = Project(view);
   PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 4, &shot.scene);
   shot.scene = GaussianBlur(shot.scene, rng.Uniform(0.35, 0.5));
-  shot.payloads.push_back(payload);
+  Record(payload, &quad, matrix.size(), &shot);
   shot.module = module;
   shot.jpeg_quality = rng.Int(80, 92);
   return shot;
@@ -613,7 +638,7 @@ Shot Steep(Random& rng) {
   GrayImage paper = Paper(matrix, 4, Ink{});
   std::array<PointF, 4> quad = Project(view);
   PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 3, &shot.scene);
-  shot.payloads.push_back(payload);
+  Record(payload, &quad, matrix.size(), &shot);
   shot.module = view.side / (matrix.size() + 2 * kPaperMargin);
   return shot;
 }
@@ -650,7 +675,7 @@ Shot Faded(Random& rng) {
   View view = RandomView(rng, kWidth, kHeight, 0.55, kPi, 0, 0.3);
   std::array<PointF, 4> quad = Project(view);
   PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 2, &shot.scene);
-  shot.payloads.push_back(payload);
+  Record(payload, &quad, matrix.size(), &shot);
   shot.module = view.side / (matrix.size() + 2 * kPaperMargin);
   shot.jpeg_quality = rng.Int(75, 92);
   return shot;
@@ -686,7 +711,7 @@ Shot ManyCodes(Random& rng) {
         Paper(matrix, 4, Ink{static_cast<uint8_t>(light - contrast), static_cast<uint8_t>(light)});
     std::array<PointF, 4> quad = Project(view);
     PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 2, &shot.scene);
-    shot.payloads.push_back(payload);
+    Record(payload, &quad, matrix.size(), &shot);
   }
   UnevenLight(rng, rng.Uniform(1.0, 1.2), rng.Uniform(0.35, 0.6), &shot.scene);
   shot.scene = GaussianBlur(shot.scene, 0.4);
@@ -843,7 +868,8 @@ std::vector<LabelledPhoto> MakePhotoSet(const PhotoSetOptions& options) {
       Random rng(PhotoSeed(options.seed, kind, i));
       Shot shot = Take(rng, kind);
       AddNoise(rng, 3, &shot.scene);  // every camera sensor adds some
-      photos.push_back({kind, i, shot.payloads, WriteJpeg(shot.scene, shot.jpeg_quality).value()});
+      photos.push_back(
+          {kind, i, shot.payloads, WriteJpeg(shot.scene, shot.jpeg_quality).value(), shot.symbols});
     }
   }
   return photos;

@@ -16,12 +16,14 @@
 #ifndef QRCLOUD_LIBS_QR_PHOTO_SET_H_
 #define QRCLOUD_LIBS_QR_PHOTO_SET_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "libs/qr/decoder.h"
+#include "libs/qr/image_ops.h"
 
 namespace qrcloud::qr {
 
@@ -61,6 +63,11 @@ struct LabelledPhoto {
   int index = 0;                      // within its kind
   std::vector<std::string> payloads;  // every code in the photo
   std::string jpeg;                   // the photo, as a phone would upload it
+  // For each payload, its symbol's corners in the photo (top-left,
+  // top-right, bottom-right, bottom-left of the modules, no quiet zone),
+  // for diagnosing misses; all zero where the code is not on a plane
+  // (bottles, screens, curved).
+  std::vector<std::array<PointF, 4>> symbols;
 };
 
 struct PhotoSetOptions {

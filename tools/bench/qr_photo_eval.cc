@@ -27,7 +27,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "libs/qr/decoder.h"
+#include "libs/qr/encoder.h"
 #include "libs/qr/image_io.h"
+#include "libs/qr/image_ops.h"
+#include "libs/qr/internal/grid_sampler.h"
 #include "libs/qr/photo_set.h"
 
 ABSL_FLAG(int, per_kind, 40, "Photos per degradation kind");
@@ -138,6 +141,110 @@ std::vector<Degradation> Kinds(const std::string& set, const std::string& names)
   return chosen;
 }
 
+// For a missed code whose place is known: whether our own grid sampling,
+// given its true finder centres, reads it ("grid"), and whether the whole
+// decoder reads a crop round it ("crop") — which tells a miss of the
+// searches from a miss of the reading.
+std::string Diagnose(const GrayImage& image, const std::array<PointF, 4>& symbol,
+                     const std::string& payload) {
+  if (symbol[0].x == 0 && symbol[0].y == 0 && symbol[2].x == 0) return "";
+  double side = std::hypot(symbol[1].x - symbol[0].x, symbol[1].y - symbol[0].y);
+  // The size, from the photo set's own symbol: find it among the versions.
+  std::string verdict;
+  auto reads = [&](const GrayImage& view, const DecodeOptions& options) {
+    for (const DecodedCode& code : DecodeImage(view, options)) {
+      if (code.text == payload) return true;
+    }
+    return false;
+  };
+  bool grid = false;
+  // The photo set encodes at a random level: one of these sizes.
+  std::vector<int> sizes;
+  for (EcLevel level : {EcLevel::kLow, EcLevel::kMedium, EcLevel::kQuartile, EcLevel::kHigh}) {
+    EncodeOptions options;
+    options.level = level;
+    auto matrix = Encode(payload, options);
+    if (matrix.ok() && std::find(sizes.begin(), sizes.end(), matrix->size()) == sizes.end()) {
+      sizes.push_back(matrix->size());
+    }
+  }
+  for (int n : sizes) {
+    std::array<PointF, 4> unit = {PointF{0, 0}, PointF{1.0 * n, 0}, PointF{1.0 * n, 1.0 * n},
+                                  PointF{0, 1.0 * n}};
+    auto h = Homography::FromPoints(unit, symbol);
+    if (!h || grid) continue;
+    double module = side / n;
+    auto at = [&](double x, double y) {
+      return internal::FinderPattern{h->Apply({x, y}), module, 7};
+    };
+    internal::FinderTriple triple{at(3.5, 3.5), at(n - 3.5, 3.5), at(3.5, n - 3.5)};
+    for (const internal::Grid& g : internal::FitGrids(image, triple, 9)) {
+      if (g.size != n || grid) continue;
+      std::vector<double> modules = internal::SampleModules(image, g);
+      for (int radius : {2, 3, 4, 6, 0}) {
+        if (reads(internal::RenderModules(modules, n, radius, 3), DecodeOptions::LadderOnly())) {
+          grid = true;
+          break;
+        }
+      }
+    }
+  }
+  // Where the grid pass's two finder searches (decoder.cc, GridTriples)
+  // put the true finder centres: rank of the nearest pattern within 1.5
+  // modules, or "-".
+  std::string ranks;
+  if (!sizes.empty()) {
+    int n = sizes.back();
+    std::array<PointF, 4> unit = {PointF{0, 0}, PointF{1.0 * n, 0}, PointF{1.0 * n, 1.0 * n},
+                                  PointF{0, 1.0 * n}};
+    Homography h = *Homography::FromPoints(unit, symbol);
+    double module = side / n;
+    std::array<PointF, 3> centres = {h.Apply({3.5, 3.5}), h.Apply({n - 3.5, 3.5}),
+                                     h.Apply({3.5, n - 3.5})};
+    for (const PointF& c : centres)
+      absl::StrAppend(&ranks, absl::StrFormat(" (%.0f,%.0f)", c.x, c.y));
+    absl::StrAppend(&ranks, absl::StrFormat(" module %.1f;", module));
+    int long_side = std::max(image.width, image.height);
+    GrayImage blurred = GaussianBlur(image, std::max(1, long_side / 480));
+    auto binarized = [](const GrayImage& g, int radius) {
+      GrayImage mean = BoxBlur(g, radius), out(g.width, g.height);
+      for (size_t i = 0; i < g.pixels.size(); ++i) {
+        out.pixels[i] = g.pixels[i] < mean.pixels[i] ? 0 : 255;
+      }
+      return out;
+    };
+    for (int search = 0; search < 2; ++search) {
+      GrayImage binary =
+          search == 0 ? binarized(blurred, std::max(4, long_side / 24))
+                      : binarized(NormalizeLocalContrast(blurred, std::max(3, long_side / 60), 40),
+                                  std::max(4, long_side / 24));
+      std::vector<internal::FinderPattern> found = internal::FindFinderPatterns(binary, 64);
+      absl::StrAppend(&ranks, search == 0 ? " coarse" : " normalised");
+      for (const PointF& c : centres) {
+        int rank = -1;
+        for (size_t r = 0; r < found.size() && rank < 0; ++r) {
+          if (std::hypot(found[r].center.x - c.x, found[r].center.y - c.y) < 1.5 * module) {
+            rank = static_cast<int>(r);
+          }
+        }
+        absl::StrAppend(&ranks, " ", rank < 0 ? "-" : absl::StrCat(rank));
+      }
+    }
+  }
+  double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+  for (const PointF& p : symbol) {
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+  }
+  double margin = (x1 - x0 + y1 - y0) / 8;
+  int cx0 = std::max(0, static_cast<int>(x0 - margin)),
+      cy0 = std::max(0, static_cast<int>(y0 - margin));
+  int cx1 = std::min(image.width, static_cast<int>(x1 + margin));
+  int cy1 = std::min(image.height, static_cast<int>(y1 + margin));
+  bool crop = cx1 > cx0 && cy1 > cy0 && reads(Crop(image, cx0, cy0, cx1 - cx0, cy1 - cy0), {});
+  return absl::StrCat("  [grid at the true finder centres: ", grid ? "reads" : "fails",
+                      "; crop: ", crop ? "reads" : "fails", ";", ranks, "]");
+}
+
 // Seconds on the clock, or of this thread's CPU time with --cpu_time.
 double Now() {
   if (absl::GetFlag(FLAGS_cpu_time)) {
@@ -194,7 +301,13 @@ int Run() {
             for (const std::string& payload : photo.payloads) {
               bool read = std::any_of(results.begin(), results.end(),
                                       [&](const DecodedCode& r) { return r.text == payload; });
-              if (!read) std::printf("    %s\n", payload.c_str());
+              size_t k = &payload - photo.payloads.data();
+              if (!read) {
+                std::printf("    %s%s\n", payload.c_str(),
+                            k < photo.symbols.size()
+                                ? Diagnose(image, photo.symbols[k], payload).c_str()
+                                : "");
+              }
             }
           }
         }

@@ -359,6 +359,275 @@ TimingCheck CheckSideTiming(const GrayImage& image, const FinderPattern& a, cons
   return check;
 }
 
+PatternShape PatternSides(const GrayImage& image, const FinderPattern& p) {
+  const double m = p.module;  // up to twice the real module
+  if (m <= 0) return {};
+  // The code's two axes at the pattern: the two strongest orientations of
+  // the gradient (mod 180°, in 3° bins, weighted by its strength) within
+  // 5 modules of its centre — the pattern's and nearby modules' edges all
+  // run along them.
+  constexpr int kBins = 60;
+  std::array<double, kBins> histogram{};
+  int reach = static_cast<int>(std::ceil(5 * m));
+  int cx = static_cast<int>(std::lround(p.center.x)),
+      cy = static_cast<int>(std::lround(p.center.y));
+  for (int y = std::max(1, cy - reach); y < std::min(image.height - 1, cy + reach); ++y) {
+    for (int x = std::max(1, cx - reach); x < std::min(image.width - 1, cx + reach); ++x) {
+      double gx = image.at(x + 1, y) - image.at(x - 1, y);
+      double gy = image.at(x, y + 1) - image.at(x, y - 1);
+      double strength = gx * gx + gy * gy;
+      if (strength < 16) continue;
+      double angle = std::atan2(gy, gx);
+      if (angle < 0) angle += 3.14159265358979;
+      int bin = static_cast<int>(angle / 3.14159265358979 * kBins) % kBins;
+      histogram[bin] += std::sqrt(strength);
+    }
+  }
+  std::array<double, kBins> smooth;
+  for (int k = 0; k < kBins; ++k) {
+    smooth[k] = histogram[(k + kBins - 1) % kBins] + 2 * histogram[k] + histogram[(k + 1) % kBins];
+  }
+  int first = static_cast<int>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
+  int second = -1;
+  for (int k = 0; k < kBins; ++k) {
+    int apart = std::abs(k - first);
+    apart = std::min(apart, kBins - apart);
+    if (apart * 3 < 40) continue;  // perspective skews the axes, not that far
+    if (second < 0 || smooth[k] > smooth[second]) second = k;
+  }
+  if (second < 0 || smooth[second] <= 0) return {};
+  auto gradient = [&](int bin) {
+    // The peak placed between bins (a parabola through it and its two
+    // neighbours): a bin is 3°, a module's worth across 20 modules.
+    double before = smooth[(bin + kBins - 1) % kBins], at = smooth[bin],
+           after = smooth[(bin + 1) % kBins];
+    double curve = before - 2 * at + after;
+    double shift = curve < 0 ? std::clamp(0.5 * (before - after) / curve, -0.5, 0.5) : 0;
+    double angle = (bin + 0.5 + shift) * 3.14159265358979 / kBins;
+    return PointF{std::cos(angle), std::sin(angle)};  // across the edges of that orientation
+  };
+  // Edges whose gradient is g run across g: along the other axis. Each axis
+  // as the direction its edges run.
+  PointF g1 = gradient(first), g2 = gradient(second);
+  PointF e1{-g1.y, g1.x}, e2{-g2.y, g2.x};  // edges along e1 have gradient g1
+  // For each of the four sides, the profile out from the centre along the
+  // other axis, each point the mean over ±2.5 modules along the side; out
+  // from the dark centre, the light ring, the dark ring, then the outer
+  // edge, against halfway from the centre to the paper.
+  PatternShape shape;
+  double extent = 0;
+  constexpr int kSamples = 57;  // 7 modules (of m) in eighths
+  for (auto [along, out] : {std::pair{e1, e2}, std::pair{e2, e1}}) {
+    for (double sign : {1.0, -1.0}) {
+      PointF dir = Mul(out, sign);
+      std::array<double, kSamples> profile;
+      for (int i = 0; i < kSamples; ++i) {
+        double sum = 0;
+        for (int j = -5; j <= 5; ++j) {
+          PointF q = Add(p.center, Add(Mul(dir, i * m / 8), Mul(along, j * m / 4)));
+          sum += SampleClamped(image, q.x, q.y);
+        }
+        profile[i] = sum / 11;
+      }
+      double centre = (profile[0] + profile[1] + profile[2]) / 3;
+      double paper = *std::max_element(profile.begin(), profile.end());
+      if (paper - centre < 8) return {};
+      double threshold = (centre + paper) / 2;
+      int i = 0;
+      while (i < kSamples && profile[i] < threshold) ++i;
+      while (i < kSamples && profile[i] >= threshold) ++i;
+      while (i < kSamples && profile[i] < threshold) ++i;
+      if (i == 0 || i >= kSamples) return {};
+      double t = (i - 0.5) * m / 8;
+      // The side's own direction: the edge found again along single lines
+      // at offsets across ±2.5 modules (of the edge's 3.5), each within a
+      // module of t, and a line fitted through them.
+      double sj = 0, st = 0, sjj = 0, sjt = 0;
+      int count = 0;
+      for (int j = -5; j <= 5; ++j) {
+        PointF base = Add(p.center, Mul(along, j * t / 7));
+        double last = -1;
+        for (double u = t - m / 2; u <= t + m / 2; u += m / 16) {
+          PointF q = Add(base, Mul(dir, u));
+          if (SampleClamped(image, q.x, q.y) < threshold) last = u;
+        }
+        if (last < 0 || last >= t + m / 2 - m / 16) continue;
+        double o = last + m / 32;
+        sj += j, st += o, sjj += j * j, sjt += j * o, ++count;
+      }
+      PointF side = along;
+      if (count >= 5) {
+        double slope = (count * sjt - sj * st) / (count * sjj - sj * sj);  // per step of t/7
+        t = (st - slope * sj) / count;
+        side = Add(along, Mul(dir, slope * 7 / t));
+        side = Mul(side, 1 / Length(side));
+      }
+      // The side: through the edge point; its normal square to it,
+      // pointing out.
+      PointF normal{-side.y, side.x};
+      if (normal.x * dir.x + normal.y * dir.y < 0) normal = Mul(normal, -1);
+      shape.sides.push_back({Add(p.center, Mul(dir, t)), side, normal});
+      extent += t;
+    }
+  }
+  // Each pair of sides is 7 modules apart.
+  shape.module = extent / 2 / 7;
+  return shape;
+}
+
+// PatternSides by rays: where the outer dark ring ends along rays round
+// the centre, its nearest directions the sides' normals, each side a line
+// fitted to its rays' edge points.
+PatternShape PatternSidesAlongRays(const GrayImage& image, const FinderPattern& p) {
+  constexpr int kRays = 120;  // every 3°
+  constexpr double kStep = 2 * 3.14159265358979 / kRays;
+  const double m = p.module;
+  if (m <= 0) return {};
+  constexpr int kSamples = 57;
+  std::vector<std::array<double, kSamples>> profiles(kRays);
+  std::vector<double> all;
+  all.reserve(kRays * kSamples);
+  double centre = 0;
+  for (int k = 0; k < kRays; ++k) {
+    PointF dir{std::cos(k * kStep), std::sin(k * kStep)};
+    for (int i = 0; i < kSamples; ++i) {
+      PointF q = Add(p.center, Mul(dir, i * m / 8));
+      profiles[k][i] = SampleClamped(image, q.x, q.y);
+      all.push_back(profiles[k][i]);
+    }
+    for (int i = 0; i < 4; ++i) centre += profiles[k][i] / (4 * kRays);
+  }
+  // One threshold for the pattern: halfway from its dark centre to its
+  // paper (the lighter fifth of what the rays cross), so that dark clutter
+  // beyond the quiet zone does not make the print look light.
+  std::nth_element(all.begin(), all.begin() + all.size() * 4 / 5, all.end());
+  double paper = all[all.size() * 4 / 5];
+  if (paper - centre < 8) return {};
+  double threshold = (centre + paper) / 2;
+  std::array<double, kRays> edge;
+  int valid = 0;
+  for (int k = 0; k < kRays; ++k) {
+    const std::array<double, kSamples>& profile = profiles[k];
+    edge[k] = -1;
+    int i = 0;
+    while (i < kSamples && profile[i] < threshold) ++i;
+    while (i < kSamples && profile[i] >= threshold) ++i;
+    while (i < kSamples && profile[i] < threshold) ++i;
+    if (i > 0 && i < kSamples && profile[0] < threshold) {
+      edge[k] = (i - 0.5) * m / 8;
+      ++valid;
+    }
+  }
+  if (valid < kRays * 2 / 3) return {};
+  std::array<double, kRays / 2> folded;
+  for (int k = 0; k < kRays / 2; ++k) {
+    double sum = 0;
+    int n = 0;
+    for (int d = -1; d <= 1; ++d) {
+      for (int half : {0, kRays / 2}) {
+        double e = edge[(k + d + half + kRays) % kRays];
+        if (e > 0) sum += e, ++n;
+      }
+    }
+    folded[k] = n >= 3 ? sum / n : 1e9;
+  }
+  int first = static_cast<int>(std::min_element(folded.begin(), folded.end()) - folded.begin());
+  int second = -1;
+  for (int k = 0; k < kRays / 2; ++k) {
+    int apart = std::abs(k - first);
+    apart = std::min(apart, kRays / 2 - apart);
+    if (apart * 3 < 40) continue;
+    if (second < 0 || folded[k] < folded[second]) second = k;
+  }
+  if (second < 0 || folded[first] > 1e8 || folded[second] > 1e8) return {};
+  PatternShape shape;
+  double offsets = 0;
+  for (int normal : {first, second, first + kRays / 2, second + kRays / 2}) {
+    PointF n{std::cos(normal * kStep), std::sin(normal * kStep)};
+    PointF along{-n.y, n.x};
+    std::vector<PointF> points;
+    for (int d = -8; d <= 8; ++d) {
+      int k = (normal + d + kRays) % kRays;
+      if (edge[k] <= 0) continue;
+      points.push_back(
+          Add(p.center, Mul(PointF{std::cos(k * kStep), std::sin(k * kStep)}, edge[k])));
+    }
+    if (points.size() < 5) return {};
+    // In the frame of the guessed side: offset = a + b·t, t along it.
+    double st = 0, so = 0, stt = 0, sto = 0;
+    for (PointF q : points) {
+      PointF r = Sub(q, p.center);
+      double t = r.x * along.x + r.y * along.y, o = r.x * n.x + r.y * n.y;
+      st += t, so += o, stt += t * t, sto += t * o;
+    }
+    double count = points.size();
+    double denominator = count * stt - st * st;
+    if (std::abs(denominator) < 1e-9) return {};
+    double slope = (count * sto - st * so) / denominator;
+    double offset = (so - slope * st) / count;
+    PointF direction = Mul(Add(along, Mul(n, slope)), 1 / std::hypot(1.0, slope));
+    shape.sides.push_back({Add(p.center, Mul(n, offset)), direction, n});
+    offsets += std::abs(offset);
+  }
+  shape.module = offsets / 4 / 3.5;
+  return shape;
+}
+
+std::optional<PointF> Intersection(const Line& a, const Line& b) {
+  double det = a.direction.x * (-b.direction.y) - a.direction.y * (-b.direction.x);
+  if (std::abs(det) < 0.2) return std::nullopt;  // nearly parallel
+  PointF d = Sub(b.point, a.point);
+  double s = (d.x * (-b.direction.y) - d.y * (-b.direction.x)) / det;
+  return Add(a.point, Mul(a.direction, s));
+}
+
+std::vector<PatternShape> PatternShapes(const GrayImage& image, const FinderPattern& p) {
+  return {PatternSides(image, p), PatternSidesAlongRays(image, p)};
+}
+
+std::vector<PointF> DiagonalCorners(const GrayImage& image, const FinderPattern& a,
+                                    const FinderPattern& b) {
+  return DiagonalCorners(image, a, PatternShapes(image, a), b, PatternShapes(image, b));
+}
+
+std::vector<PointF> DiagonalCorners(const GrayImage& image, const FinderPattern& a,
+                                    const std::vector<PatternShape>& shapes_a,
+                                    const FinderPattern& b,
+                                    const std::vector<PatternShape>& shapes_b) {
+  std::vector<PointF> corners;
+  for (size_t method = 0; method < std::min(shapes_a.size(), shapes_b.size()); ++method) {
+    const PatternShape &shape_a = shapes_a[method], &shape_b = shapes_b[method];
+    if (shape_a.sides.empty() || shape_b.sides.empty()) continue;
+    double module = (shape_a.module + shape_b.module) / 2;
+    PointF ab = Sub(b.center, a.center);
+    for (const Line& u : shape_a.sides) {
+      // The code's edges run along the patterns' outer sides: those facing
+      // away from the other pattern.
+      if (u.normal.x * ab.x + u.normal.y * ab.y > 0) continue;
+      for (const Line& v : shape_b.sides) {
+        if (v.normal.x * ab.x + v.normal.y * ab.y < 0) continue;
+        std::optional<PointF> x = Intersection(u, v);
+        if (!x) continue;
+        PointF to_a = Sub(a.center, *x), to_b = Sub(b.center, *x);
+        double la = Length(to_a), lb = Length(to_b);
+        if (la < 8 * module || lb < 8 * module || la > 2 * lb || lb > 2 * la) continue;
+        double cosine = (to_a.x * to_b.x + to_a.y * to_b.y) / (la * lb);
+        if (std::abs(cosine) > 0.64) continue;  // 50–130°
+        // The symbol's corner; the third pattern's centre 3.5 modules (the
+        // patterns' own) in along both edges.
+        PointF centre = Add(*x, Add(Mul(to_a, 3.5 * module / la), Mul(to_b, 3.5 * module / lb)));
+        if (centre.x < 0 || centre.y < 0 || centre.x >= image.width || centre.y >= image.height) {
+          continue;
+        }
+        bool seen = std::any_of(corners.begin(), corners.end(),
+                                [&](PointF c) { return Length(Sub(c, centre)) < 2 * module; });
+        if (!seen) corners.push_back(centre);
+      }
+    }
+  }
+  return corners;
+}
+
 std::vector<Grid> FitGrids(const GrayImage& image, const FinderTriple& triple, int max_grids) {
   Corners base = Oriented(triple);
   auto [lo, hi] = Versions(triple, base);

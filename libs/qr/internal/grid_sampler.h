@@ -17,6 +17,8 @@
 #ifndef QRCLOUD_LIBS_QR_INTERNAL_GRID_SAMPLER_H_
 #define QRCLOUD_LIBS_QR_INTERNAL_GRID_SAMPLER_H_
 
+#include <array>
+#include <optional>
 #include <vector>
 
 #include "libs/qr/image.h"
@@ -60,6 +62,50 @@ TimingCheck CheckTiming(const GrayImage& image, const FinderTriple& triple);
 // would lie, against the two patterns' rings.
 TimingCheck CheckSideTiming(const GrayImage& image, const FinderPattern& a, const FinderPattern& b,
                             int side);
+
+// A straight line: a point on it, its unit direction, and the unit normal
+// pointing out of the shape it bounds.
+struct Line {
+  PointF point;
+  PointF direction;
+  PointF normal;
+};
+
+// A finder pattern's four outer sides (the outer edge of its dark ring) and
+// its module measured across them (the search's, down a column, can be up
+// to twice the real one). The code's axes there are the two strongest
+// gradient orientations within 5 modules (its modules' edges all run along
+// them); each side lies where the profile out from the centre along the
+// other axis, averaged along the side, leaves the dark ring. No sides where
+// that profile is flat or never leaves the ring. Perspective keeps lines
+// straight: a pattern's outer sides lie along its code's edges.
+struct PatternShape {
+  std::vector<Line> sides;
+  double module = 0;
+};
+PatternShape PatternSides(const GrayImage& image, const FinderPattern& p);
+
+// The same found another way, for what the first misses: where the outer
+// dark ring ends along rays round the centre, the nearest directions the
+// sides' normals, each side a line fitted to its rays' edge points.
+PatternShape PatternSidesAlongRays(const GrayImage& image, const FinderPattern& p);
+
+// For two finder patterns taken for the ends of a code's diagonal (the
+// top-right and bottom-left ones), where the third's centre lies: the
+// code's corner is where an outer side of one (one facing away from the
+// other) meets an outer side of the other, at a rough right angle
+// (50–130°), as far from each within a factor of 2; the centre is 3.5
+// modules in from it along both edges. Up to two places, one either side
+// of the diagonal.
+std::vector<PointF> DiagonalCorners(const GrayImage& image, const FinderPattern& a,
+                                    const FinderPattern& b);
+// The same from each pattern's shapes as PatternShapes gives them (a
+// search pairs each pattern with several others).
+std::vector<PatternShape> PatternShapes(const GrayImage& image, const FinderPattern& p);
+std::vector<PointF> DiagonalCorners(const GrayImage& image, const FinderPattern& a,
+                                    const std::vector<PatternShape>& shapes_a,
+                                    const FinderPattern& b,
+                                    const std::vector<PatternShape>& shapes_b);
 
 // Every module's mean over the middle half of its area, size² values,
 // row-major.

@@ -148,6 +148,47 @@ TEST_CASE("Two finder patterns are borne out as a side by the timing pattern bet
   CHECK(CheckSideTiming(lone, f.corner, f.b, 1).score < 0.3);
 }
 
+TEST_CASE("A finder pattern's sides give its code's edges and its real module") {
+  Matrix matrix = Encode("https://m.qrcloud.example.cn/m/sides?ch=sheet&t=5").value();
+  std::array<PointF, 4> corners;
+  GrayImage code = Photographed(matrix, 60, &corners);
+  FinderTriple f = Finders(corners, matrix.size());
+  double module = f.corner.module;
+  // The search's module, down a column, may be up to twice the real one.
+  FinderPattern top_right = f.b;
+  top_right.module *= 1.8;
+  for (auto sides_of : {&PatternSides, &PatternSidesAlongRays}) {
+    PatternShape shape = sides_of(code, top_right);
+    REQUIRE(shape.sides.size() == 4);
+    CHECK(std::abs(shape.module - module) < 0.2 * module);
+    // One side lies along the code's top edge: the line through the
+    // symbol's top corners (within a module or two at the far one, 30
+    // modules away).
+    bool on_top_edge = std::any_of(shape.sides.begin(), shape.sides.end(), [&](const Line& l) {
+      auto distance = [&](PointF q) {
+        return std::abs((q.x - l.point.x) * l.normal.x + (q.y - l.point.y) * l.normal.y);
+      };
+      return distance(corners[1]) < 0.5 * module && distance(corners[0]) < 2 * module;
+    });
+    CHECK(on_top_edge);
+  }
+}
+
+TEST_CASE("Two finder patterns at a diagonal's ends place the third") {
+  Matrix matrix = Encode("https://m.qrcloud.example.cn/m/diagonal?ch=sheet&t=6").value();
+  std::array<PointF, 4> corners;
+  GrayImage code = Photographed(matrix, 60, &corners);
+  FinderTriple f = Finders(corners, matrix.size());
+  std::vector<PointF> places = DiagonalCorners(code, f.b, f.c);
+  // The top-left pattern's centre is among them (the other: the corner
+  // beyond the diagonal, where a code without it would have one).
+  bool top_left = std::any_of(places.begin(), places.end(), [&](PointF q) {
+    return std::hypot(q.x - f.corner.center.x, q.y - f.corner.center.y) < 1.5 * f.corner.module;
+  });
+  CHECK(top_left);
+  CHECK(places.size() <= 2);
+}
+
 TEST_CASE("Rendered modules keep perfect finder patterns and a quiet zone") {
   Matrix matrix = Encode("finder").value();
   int n = matrix.size();
