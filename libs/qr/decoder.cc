@@ -501,7 +501,10 @@ bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
   hints.setFormats(Formats(options));
   hints.setIsPure(true).setTryHarder(false).setTryRotate(false).setTryDownscale(false);
   hints.setBinarizer(ZXing::Binarizer::FixedThreshold);
-  std::vector<internal::Grid> grids = internal::FitGrids(image, triple, 4);
+  // The 6 sizes that fit best before the fourth corner is placed: in
+  // perspective the true one can rank below the first four, and best once
+  // its corner is placed.
+  std::vector<internal::Grid> grids = internal::FitGrids(image, triple, 6);
   for (const internal::Grid& grid : grids) {
     std::vector<double> modules = internal::SampleModules(image, grid);
     for (int radius : {2, 3, 4, 6, 0}) {

@@ -142,6 +142,15 @@ void CheckOnlyWith(const HardPhoto& hard, const DecodeOptions& extra, bool some 
   CHECK(with.misread == 0);
 }
 
+// The default decoder reads every code of the photo, `count` of them, and
+// nothing else.
+void CheckReadsAll(const HardPhoto& hard, size_t count) {
+  REQUIRE(hard.photo.payloads.size() == count);
+  PhotoScore score = ScorePhoto(hard.photo, DecodeImage(hard.image));
+  CHECK(score.read == static_cast<int>(count));
+  CHECK(score.misread == 0);
+}
+
 TEST_CASE("ZBar's fallback reads a code the ZXing ladder alone cannot, confirmed by ZXing") {
   DecodeOptions options = LadderOnly();
   options.zbar_fallback = true;
@@ -208,11 +217,7 @@ TEST_CASE("A second code beside one the first pass reads is found too") {
 TEST_CASE("Among several codes, a small one the coarse search misses is found by the fine one") {
   // Four codes; the fine search's patterns are read only where the timing
   // patterns between them bear them out.
-  HardPhoto four = Hard(Degradation::kManyCodes, 30);
-  REQUIRE(four.photo.payloads.size() == 4);
-  PhotoScore score = ScorePhoto(four.photo, DecodeImage(four.image));
-  CHECK(score.read == 4);
-  CHECK(score.misread == 0);
+  CheckReadsAll(Hard(Degradation::kManyCodes, 30), 4);
 }
 
 TEST_CASE("A second code whose third finder pattern the search misses is found by the other two") {
@@ -220,31 +225,27 @@ TEST_CASE("A second code whose third finder pattern the search misses is found b
   // finder pattern lies on a shadow edge, which also crosses its timing
   // column: its two other patterns, borne out by the timing row between
   // them, place the third.
-  HardPhoto two = Hard(Degradation::kManyCodes, 21, /*seed=*/100000);
-  REQUIRE(two.photo.payloads.size() == 2);
-  PhotoScore score = ScorePhoto(two.photo, DecodeImage(two.image));
-  CHECK(score.read == 2);
-  CHECK(score.misread == 0);
+  CheckReadsAll(Hard(Degradation::kManyCodes, 21, /*seed=*/100000), 2);
 }
 
 TEST_CASE("Among several faint codes, one by a light edge is found by two of its patterns") {
   // Three faint codes on grey paper: the first pass reads one; another's
   // third finder pattern sits against a lighter background.
-  HardPhoto three = Hard(Degradation::kManyCodes, 23, /*seed=*/1);
-  REQUIRE(three.photo.payloads.size() == 3);
-  PhotoScore score = ScorePhoto(three.photo, DecodeImage(three.image));
-  CHECK(score.read == 3);
-  CHECK(score.misread == 0);
+  CheckReadsAll(Hard(Degradation::kManyCodes, 23, /*seed=*/1), 3);
 }
 
 TEST_CASE("A code whose top-left finder pattern no search finds is read from the other two") {
   // A seed the passes were not tuned on: a 40–55° view with a hard
   // shadow, shaken, noisy; the finder searches find the top-right and
   // bottom-left patterns only. Their outer sides, met, place the third.
-  HardPhoto photo = Hard(Degradation::kHardCombined, 18, /*seed=*/1);
-  PhotoScore score = ScorePhoto(photo.photo, DecodeImage(photo.image));
-  CHECK(score.read == 1);
-  CHECK(score.misread == 0);
+  CheckReadsAll(Hard(Degradation::kHardCombined, 18, /*seed=*/1), 1);
+}
+
+TEST_CASE("A code in perspective is read though a wrong size fits it best at first") {
+  // A fresh seed: all three finder patterns are found, and the code's own
+  // size ranks below the first four by the fit before the grid's fourth
+  // corner is placed (first after).
+  CheckReadsAll(Hard(Degradation::kHardCombined, 23, /*seed=*/100000), 1);
 }
 
 TEST_CASE("Looking for further codes costs photos of one code little CPU time") {

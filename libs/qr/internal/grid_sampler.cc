@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <optional>
 #include <utility>
 
@@ -200,10 +201,8 @@ Corners Oriented(const FinderTriple& triple) {
 // measured down a column, which a turned pattern makes up to √2 too long;
 // perspective shortens one side. At most 9, round the middle, when chance
 // patterns far apart allow more.
-std::pair<int, int> Versions(const FinderTriple& triple, const Corners& c) {
-  double module = (triple.corner.module + triple.b.module + triple.c.module) / 3;
+std::pair<int, int> VersionRange(double spacing, double module) {
   if (module <= 0) return {1, 0};
-  double spacing = std::max(Length(Sub(c.tr, c.tl)), Length(Sub(c.bl, c.tl)));
   int lo = static_cast<int>(std::floor((spacing / (module * 1.15) + 7 - 17) / 4));
   int hi = static_cast<int>(std::ceil((spacing / (module / 1.6) + 7 - 17) / 4));
   lo = std::max(lo, 1), hi = std::min(hi, 40);
@@ -212,6 +211,35 @@ std::pair<int, int> Versions(const FinderTriple& triple, const Corners& c) {
     lo = std::max(1, mid - 4), hi = std::min(40, mid + 4);
   }
   return {lo, hi};
+}
+
+// The same for a triple: its mean module, its longer side.
+std::pair<int, int> Versions(const FinderTriple& triple, const Corners& c) {
+  double module = (triple.corner.module + triple.b.module + triple.c.module) / 3;
+  double spacing = std::max(Length(Sub(c.tr, c.tl)), Length(Sub(c.bl, c.tl)));
+  return VersionRange(spacing, module);
+}
+
+// The finder patterns' dark ring (3 modules out) against their light one
+// (2 out), over the middle three modules of the four sides of each, for
+// module vectors `ex` and `ey`: mean light minus mean dark.
+double RingContrast(const GrayImage& image, std::initializer_list<PointF> centres, PointF ex,
+                    PointF ey) {
+  double dark = 0, light = 0;
+  int count = 0;
+  for (PointF centre : centres) {
+    for (auto [e, f] : {std::pair{ex, ey}, std::pair{ey, ex}, std::pair{Mul(ex, -1), ey},
+                        std::pair{Mul(ey, -1), ex}}) {
+      for (int k = -1; k <= 1; ++k) {
+        PointF d3 = Add(centre, Add(Mul(e, 3), Mul(f, k)));
+        PointF l2 = Add(centre, Add(Mul(e, 2), Mul(f, k)));
+        dark += SampleClamped(image, d3.x, d3.y);
+        light += SampleClamped(image, l2.x, l2.y);
+        ++count;
+      }
+    }
+  }
+  return (light - dark) / count;
 }
 
 // Light minus dark along one timing pattern — modules 8..size−9 (even
@@ -284,21 +312,7 @@ TimingCheck CheckTiming(const GrayImage& image, const FinderTriple& triple) {
     int size = 17 + 4 * version;
     PointF ex = Mul(Sub(c.tr, c.tl), 1.0 / (size - 7));
     PointF ey = Mul(Sub(c.bl, c.tl), 1.0 / (size - 7));
-    // The finder patterns' dark ring (3 modules out) against their light
-    // one (2 out), over the middle three modules of the four sides of each.
-    double dark = 0, light = 0;
-    for (PointF centre : {c.tl, c.tr, c.bl}) {
-      for (auto [e, f] : {std::pair{ex, ey}, std::pair{ey, ex}, std::pair{Mul(ex, -1), ey},
-                          std::pair{Mul(ey, -1), ex}}) {
-        for (int k = -1; k <= 1; ++k) {
-          PointF d3 = Add(centre, Add(Mul(e, 3), Mul(f, k)));
-          PointF l2 = Add(centre, Add(Mul(e, 2), Mul(f, k)));
-          dark += SampleClamped(image, d3.x, d3.y);
-          light += SampleClamped(image, l2.x, l2.y);
-        }
-      }
-    }
-    double finder = (light - dark) / 36;
+    double finder = RingContrast(image, {c.tl, c.tr, c.bl}, ex, ey);
     if (finder < 2) continue;
     // Row 6 runs 3 modules below the line through the top finder centres,
     // column 6 3 modules right of the left ones.
@@ -320,30 +334,13 @@ TimingCheck CheckSideTiming(const GrayImage& image, const FinderPattern& a, cons
   double module = (a.module + b.module) / 2;
   double spacing = Length(Sub(b.center, a.center));
   if (module <= 0 || spacing <= 0) return {};
-  int lo = std::max(1, static_cast<int>(std::floor((spacing / (module * 1.15) + 7 - 17) / 4)));
-  int hi = std::min(40, static_cast<int>(std::ceil((spacing / (module / 1.6) + 7 - 17) / 4)));
-  if (hi - lo > 8) {
-    int mid = (lo + hi) / 2;
-    lo = std::max(1, mid - 4), hi = std::min(40, mid + 4);
-  }
+  auto [lo, hi] = VersionRange(spacing, module);
   TimingCheck check;
   for (int version = lo; version <= hi; ++version) {
     int size = 17 + 4 * version;
     PointF along = Mul(Sub(b.center, a.center), 1.0 / (size - 7));
     PointF across = Mul(PointF{-along.y, along.x}, side);
-    double dark = 0, light = 0;
-    for (PointF centre : {a.center, b.center}) {
-      for (auto [e, f] : {std::pair{along, across}, std::pair{across, along},
-                          std::pair{Mul(along, -1), across}, std::pair{Mul(across, -1), along}}) {
-        for (int k = -1; k <= 1; ++k) {
-          PointF d3 = Add(centre, Add(Mul(e, 3), Mul(f, k)));
-          PointF l2 = Add(centre, Add(Mul(e, 2), Mul(f, k)));
-          dark += SampleClamped(image, d3.x, d3.y);
-          light += SampleClamped(image, l2.x, l2.y);
-        }
-      }
-    }
-    double finder = (light - dark) / 24;
+    double finder = RingContrast(image, {a.center, b.center}, along, across);
     if (finder < 2) continue;
     // The code's own across may be off the perpendicular (perspective,
     // skew): the line is tried a quarter module either side.
