@@ -617,7 +617,8 @@ bool Pairable(const internal::FinderPattern& a, const internal::FinderPattern& b
 // already: found on the photo shrunk to at most ~2 MP (12 MP uploads stay
 // cheap), smoothed (faint print under sensor noise), binarised coarsely and
 // after local contrast normalisation (shadow edges), at most `per_search`
-// triples from each, in the photo's pixels.
+// triples from each, then triples completed from two patterns where the
+// third was not found; in the photo's pixels.
 std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Found& found,
                                                 int per_search) {
   constexpr double kMaxPixels = 2e6;
@@ -658,9 +659,8 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
   }
   // Codes with a finder pattern neither search found (on a shadow edge,
   // squeezed by the view): the two found, completed as a side's ends or a
-  // diagonal's (internal::DiagonalCorners), among each search's most
-  // crossed patterns; the completions whose timing patterns bear them out
-  // best, at most `per_search`.
+  // diagonal's (internal::DiagonalCorners), among each search's 8 most
+  // crossed patterns; at most kCompletedTriples of the completions.
   struct Scored {
     internal::FinderTriple triple;
     double timing;
