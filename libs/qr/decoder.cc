@@ -635,19 +635,20 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
                  2 * t.corner.module;
     });
   };
-  std::array<GrayImage, 2> binaries = {
-      CoarselyBinarized(blurred),
-      Binarized(Normalized(blurred, 1.0 / 60), Relative(view, 1.0 / 24, 4), 0)};
+  // Each search's patterns, most crossed first, in the photo's pixels.
+  std::array<std::vector<internal::FinderPattern>, 2> searched;
   for (int search = 0; search < 2; ++search) {
-    const GrayImage& binary = binaries[search];
+    GrayImage binary =
+        search == 0 ? CoarselyBinarized(blurred)
+                    : Binarized(Normalized(blurred, 1.0 / 60), Relative(view, 1.0 / 24, 4), 0);
+    searched[search] = internal::FindFinderPatterns(binary, 24);
+    for (internal::FinderPattern& p : searched[search]) {
+      p.center = {p.center.x * back, p.center.y * back};
+      p.module *= back;
+    }
     int taken = 0;
-    for (internal::FinderTriple t :
-         internal::FinderTriples(internal::FindFinderPatterns(binary, 24))) {
+    for (const internal::FinderTriple& t : internal::FinderTriples(searched[search])) {
       if (taken >= per_search) break;
-      for (internal::FinderPattern* p : {&t.corner, &t.b, &t.c}) {
-        p->center = {p->center.x * back, p->center.y * back};
-        p->module *= back;
-      }
       if (std::any_of(found.where.begin(), found.where.end(),
                       [&](const Quad& q) { return Inside(q, t.corner.center); })) {
         continue;
@@ -667,13 +668,11 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
     size_t rank;  // of the pair: the sum of its patterns' ranks in their search
   };
   std::vector<Scored> completed;
-  for (int search = 0; search < 2; ++search) {
-    std::vector<internal::FinderPattern> patterns =
-        internal::FindFinderPatterns(binaries[search], 8);
+  for (const std::vector<internal::FinderPattern>& all : searched) {
+    std::vector<internal::FinderPattern> patterns(all.begin(),
+                                                  all.begin() + std::min<size_t>(8, all.size()));
     std::vector<std::vector<internal::PatternShape>> shapes;
-    for (internal::FinderPattern& p : patterns) {
-      p.center = {p.center.x * back, p.center.y * back};
-      p.module *= back;
+    for (const internal::FinderPattern& p : patterns) {
       shapes.push_back(internal::PatternShapes(image, p));
     }
     for (size_t i = 0; i < patterns.size(); ++i) {

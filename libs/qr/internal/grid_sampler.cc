@@ -4,11 +4,25 @@
 #include <array>
 #include <cmath>
 #include <initializer_list>
+#include <numbers>
 #include <optional>
 #include <utility>
 
 namespace qrcloud::qr::internal {
 namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+// Out along a profile from a finder pattern's dark centre, past its light
+// ring and its dark ring: the index of the first sample lighter than
+// `threshold` beyond them, or `n` if the profile ends first.
+int OuterRingEnd(const double* profile, int n, double threshold) {
+  int i = 0;
+  while (i < n && profile[i] < threshold) ++i;
+  while (i < n && profile[i] >= threshold) ++i;
+  while (i < n && profile[i] < threshold) ++i;
+  return i;
+}
 
 // Centres of the alignment patterns along each axis, versions 2..40
 // (ISO/IEC 18004, annex E); version 1 has none.
@@ -375,8 +389,8 @@ PatternShape PatternSides(const GrayImage& image, const FinderPattern& p) {
       double strength = gx * gx + gy * gy;
       if (strength < 16) continue;
       double angle = std::atan2(gy, gx);
-      if (angle < 0) angle += 3.14159265358979;
-      int bin = static_cast<int>(angle / 3.14159265358979 * kBins) % kBins;
+      if (angle < 0) angle += kPi;
+      int bin = static_cast<int>(angle / kPi * kBins) % kBins;
       histogram[bin] += std::sqrt(strength);
     }
   }
@@ -400,7 +414,7 @@ PatternShape PatternSides(const GrayImage& image, const FinderPattern& p) {
            after = smooth[(bin + 1) % kBins];
     double curve = before - 2 * at + after;
     double shift = curve < 0 ? std::clamp(0.5 * (before - after) / curve, -0.5, 0.5) : 0;
-    double angle = (bin + 0.5 + shift) * 3.14159265358979 / kBins;
+    double angle = (bin + 0.5 + shift) * kPi / kBins;
     return PointF{std::cos(angle), std::sin(angle)};  // across the edges of that orientation
   };
   // Edges whose gradient is g run across g: along the other axis. Each axis
@@ -430,10 +444,7 @@ PatternShape PatternSides(const GrayImage& image, const FinderPattern& p) {
       double paper = *std::max_element(profile.begin(), profile.end());
       if (paper - centre < 8) return {};
       double threshold = (centre + paper) / 2;
-      int i = 0;
-      while (i < kSamples && profile[i] < threshold) ++i;
-      while (i < kSamples && profile[i] >= threshold) ++i;
-      while (i < kSamples && profile[i] < threshold) ++i;
+      int i = OuterRingEnd(profile.data(), kSamples, threshold);
       if (i == 0 || i >= kSamples) return {};
       double t = (i - 0.5) * m / 8;
       // The side's own direction: the edge found again along single lines
@@ -477,7 +488,7 @@ PatternShape PatternSides(const GrayImage& image, const FinderPattern& p) {
 // fitted to its rays' edge points.
 PatternShape PatternSidesAlongRays(const GrayImage& image, const FinderPattern& p) {
   constexpr int kRays = 120;  // every 3°
-  constexpr double kStep = 2 * 3.14159265358979 / kRays;
+  constexpr double kStep = 2 * kPi / kRays;
   const double m = p.module;
   if (m <= 0) return {};
   constexpr int kSamples = 57;
@@ -506,10 +517,7 @@ PatternShape PatternSidesAlongRays(const GrayImage& image, const FinderPattern& 
   for (int k = 0; k < kRays; ++k) {
     const std::array<double, kSamples>& profile = profiles[k];
     edge[k] = -1;
-    int i = 0;
-    while (i < kSamples && profile[i] < threshold) ++i;
-    while (i < kSamples && profile[i] >= threshold) ++i;
-    while (i < kSamples && profile[i] < threshold) ++i;
+    int i = OuterRingEnd(profile.data(), kSamples, threshold);
     if (i > 0 && i < kSamples && profile[0] < threshold) {
       edge[k] = (i - 0.5) * m / 8;
       ++valid;
