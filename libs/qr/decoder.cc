@@ -297,9 +297,29 @@ bool Inside(const Quad& quad, PointF p) {
 
 // ---- Curved codes ----------------------------------------------------------------
 
+bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
+              const DecodeOptions& options, Found* found);
+bool TimingHolds(const GrayImage& image, const internal::FinderTriple& triple);
+
+// An unrolled view ZXing could not read: its rows still bow a little, or a
+// glossy highlight washes out a side's modules, where ZXing's sampling
+// drifts or its finder search gives up; our grid sampling, from the view's
+// own finder patterns where its timing patterns bear them out, reads many.
+void ReadGridInView(const GrayImage& view, const DecodeOptions& options, Found* found) {
+  constexpr int kMaxTriples = 2;
+  int tried = 0;
+  for (const internal::FinderTriple& t :
+       internal::FinderTriples(internal::FindFinderPatterns(CoarselyBinarized(view), 6))) {
+    if (tried >= kMaxTriples) return;
+    if (!TimingHolds(view, t)) continue;
+    ++tried;
+    if (ReadGrid(view, t, options, found)) return;
+  }
+}
+
 // Codes round bottles and cups (internal/cylinder.h): the photo's finder
 // patterns suggest cylinders; each unrolled view is read with ZXing, plain
-// and normalised, until one reads.
+// and normalised, then by our grid sampling, until one reads.
 void ReadUnrolled(const GrayImage& image, const GrayImage& binary, const DecodeOptions& options,
                   Found* found) {
   constexpr int kMaxViews = 40;
@@ -312,6 +332,7 @@ void ReadUnrolled(const GrayImage& image, const GrayImage& binary, const DecodeO
     if (in_view.codes.empty()) {
       in_view.Add(Read(*normalized.prepare(view), Hints(options, normalized, false)));
     }
+    if (in_view.codes.empty() && options.sample_grid) ReadGridInView(view, options, &in_view);
     for (const DecodedCode& code : in_view.codes) found->Add(code);
     if (!in_view.codes.empty()) return;
   }
@@ -531,6 +552,9 @@ bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
 // ones scored 0.75–1 on the hard set's photos, finder patterns with no
 // code between them under 0.3 (grid_sampler_test).
 constexpr double kMinTiming = 0.5;
+bool TimingHolds(const GrayImage& image, const internal::FinderTriple& triple) {
+  return internal::CheckTiming(image, triple).score >= kMinTiming;
+}
 // Lower for a triple completed from two patterns, whose third is only
 // placed to a module or so (its grid is then fitted).
 constexpr double kMinCompletedTiming = 0.3;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <optional>
 #include <utility>
 
@@ -201,6 +202,53 @@ GrayImage RenderUnroll(const GrayImage& image, const Unroll& u) {
 
 namespace {
 
+// The unrollings of a cylinder of radius `r` round `axis` (along e_h) on
+// which the code's near and far finder columns stand at x_near and x_far:
+// the camera level and above or below it by two amounts either way.
+void AddPlans(PointF e_h, PointF e_v, double axis, double r, double x_near, double x_far,
+              double module, const FinderPattern& corner, const FinderPattern& along,
+              std::vector<Unroll>* plans) {
+  if (std::abs(x_near - axis) >= r || std::abs(x_far - axis) >= r) return;
+  double th0 = std::asin((x_near - axis) / r), th1 = std::asin((x_far - axis) / r);
+  for (double bend : {0.0, 0.12, -0.12, 0.25, -0.25}) {
+    Unroll u;
+    u.e_h = e_h;
+    u.e_v = e_v;
+    u.axis = axis;
+    u.radius = r;
+    u.bend = bend;
+    double margin = 8 * module;  // the finder's half (3.5) and the quiet zone
+    double limit_s = 1.45 * r;
+    u.s0 = std::max(r * th0 - margin, -limit_s);
+    u.s1 = std::min(r * th1 + margin, limit_s);
+    double drop = r * (1 - std::cos(th0)) * bend;
+    double t_corner = Dot(corner.center, e_v) + drop;
+    double t_along = Dot(along.center, e_v) + drop;
+    u.t0 = std::min(t_corner, t_along) - margin;
+    u.t1 = std::max(t_corner, t_along) + margin;
+    // About 6 output pixels a module, and at most ~1 MP.
+    u.step = std::max(module / 6, 0.5);
+    double area = (u.s1 - u.s0) * (u.t1 - u.t0) / (u.step * u.step);
+    if (area > 1e6) u.step *= std::sqrt(area / 1e6);
+    if (u.s1 - u.s0 < 2 * u.step || u.t1 - u.t0 < 2 * u.step) continue;
+    plans->push_back(u);
+  }
+}
+
+// The half-angle θ in (0, π/2) with θ / sin θ = `ratio` (≥ 1), by bisection.
+double HalfAngle(double ratio) {
+  double lo = 0, hi = std::numbers::pi / 2;
+  for (int i = 0; i < 40; ++i) {
+    double mid = (lo + hi) / 2;
+    (mid / std::sin(mid) < ratio ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+// Nearly flat codes: the other passes had their chance; unrolling adds
+// nothing.
+constexpr double kMinCurve = 0.35;
+
 // The unrollings for one finder triple: `corner` is the pattern at the
 // code's right angle, `along` the one on the same side of the cylinder (the
 // axis runs from corner to along), `across` the one round the cylinder.
@@ -213,6 +261,21 @@ void PlanTriple(const GrayImage& binary, const FinderPattern& corner, const Find
   PointF e_h = {-e_v.y, e_v.x};
   if (Dot(Sub(across.center, corner.center), e_h) < 0) e_h = {e_v.y, -e_v.x};
   double module = (corner.module + along.module + across.module) / 3;
+  double x_near = Dot(corner.center, e_h), x_far = Dot(across.center, e_h);
+  // First the code facing the camera, which needs no widths (a squeezed
+  // pattern on the far side, blurred or under a highlight, often has none
+  // to measure): its finder columns stand symmetrically about the axis, and
+  // the arc between them is as long as the side along the axis (both are
+  // the code's size less 7 modules): θ / sin θ = arc / chord.
+  double half_chord = (x_far - x_near) / 2, half_arc = span_v / 2;
+  if (half_chord > 0 && half_arc > half_chord) {
+    double theta = HalfAngle(half_arc / half_chord);
+    if (theta >= kMinCurve) {
+      AddPlans(e_h, e_v, (x_near + x_far) / 2, half_arc / theta, x_near, x_far, module, corner,
+               along, plans);
+    }
+  }
+  // Then turned: each column's angle from its patterns' squeeze.
   double limit = module * 20;
   std::array<const FinderPattern*, 3> three = {&corner, &along, &across};
   std::array<double, 3> squeeze;  // width / height: cos θ
@@ -223,9 +286,7 @@ void PlanTriple(const GrayImage& binary, const FinderPattern& corner, const Find
     squeeze[i] = std::clamp(*w / *h, 0.05, 1.0);
   }
   double near = std::acos((squeeze[0] + squeeze[1]) / 2), far = std::acos(squeeze[2]);
-  // Nearly flat: the other passes had their chance; unrolling adds nothing.
-  if (std::max(near, far) < 0.35) return;
-  double x_near = Dot(corner.center, e_h), x_far = Dot(across.center, e_h);
+  if (std::max(near, far) < kMinCurve) return;
   // Which sides of the line of sight the two columns are on: the code
   // facing the camera straddles it; a code turned away has both on one.
   std::vector<std::pair<double, double>> angles = {{-near, far}};
@@ -239,32 +300,7 @@ void PlanTriple(const GrayImage& binary, const FinderPattern& corner, const Find
     // Widths are measured to a few per cent; a larger radius errs on the
     // safe side, so it comes second.
     for (double factor : {1.0, 1.2}) {
-      double r = radius * factor;
-      if (std::abs(x_near - axis) >= r || std::abs(x_far - axis) >= r) continue;
-      double th0 = std::asin((x_near - axis) / r), th1 = std::asin((x_far - axis) / r);
-      for (double bend : {0.0, 0.12, -0.12, 0.25, -0.25}) {
-        Unroll u;
-        u.e_h = e_h;
-        u.e_v = e_v;
-        u.axis = axis;
-        u.radius = r;
-        u.bend = bend;
-        double margin = 8 * module;  // the finder's half (3.5) and the quiet zone
-        double limit_s = 1.45 * r;
-        u.s0 = std::max(r * th0 - margin, -limit_s);
-        u.s1 = std::min(r * th1 + margin, limit_s);
-        double drop = r * (1 - std::cos(th0)) * bend;
-        double t_corner = Dot(corner.center, e_v) + drop;
-        double t_along = Dot(along.center, e_v) + drop;
-        u.t0 = std::min(t_corner, t_along) - margin;
-        u.t1 = std::max(t_corner, t_along) + margin;
-        // About 6 output pixels a module, and at most ~1 MP.
-        u.step = std::max(module / 6, 0.5);
-        double area = (u.s1 - u.s0) * (u.t1 - u.t0) / (u.step * u.step);
-        if (area > 1e6) u.step *= std::sqrt(area / 1e6);
-        if (u.s1 - u.s0 < 2 * u.step || u.t1 - u.t0 < 2 * u.step) continue;
-        plans->push_back(u);
-      }
+      AddPlans(e_h, e_v, axis, radius * factor, x_near, x_far, module, corner, along, plans);
     }
   }
 }

@@ -66,9 +66,14 @@ TEST_CASE("A code wrapped round a cylinder suggests unrolling it at about its ra
   }
   std::vector<Unroll> plans = PlanUnrolls(wrapped, 40);
   REQUIRE_FALSE(plans.empty());
-  CHECK(plans[0].radius == Approx(radius).epsilon(0.2));
   GrayImage view = RenderUnroll(wrapped, plans[0]);
   CHECK(view.width * view.height <= 1'100'000);
+
+  // The code faces the camera: its finder centres alone place the
+  // cylinder, closer than the patterns' widths can (and where they cannot
+  // be measured: a squeezed far pattern under a highlight).
+  CHECK(plans[0].radius == Approx(radius).epsilon(0.03));
+  CHECK(plans[0].axis == Approx(width / 2.0).margin(kModule / 2.0));
 }
 
 }  // namespace
