@@ -908,6 +908,56 @@ void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int 
   }
 }
 
+// Codes beside those read that the shrunk views above lose (2 to 8 pixels
+// a module among larger codes): the fine search (FinelyBinarized) on the
+// photo shrunk to at most ~2 MP, its patterns placed again on the photo
+// itself, each triple — or pair completed as a side — read only where its
+// timing patterns bear it out (chance patterns in noise and clutter are
+// many at this scale), at most `max_regions`.
+void ReadFineTriples(const GrayImage& image, const DecodeOptions& options, int max_regions,
+                     Found* found) {
+  constexpr double kMaxPixels = 2e6;
+  auto in_a_code_read = [&](PointF p) {
+    return std::any_of(found->where.begin(), found->where.end(),
+                       [&](const Quad& q) { return Inside(q, p); });
+  };
+  double pixels = static_cast<double>(image.width) * image.height;
+  int factor = std::max(2, static_cast<int>(std::ceil(std::sqrt(pixels / kMaxPixels))));
+  GrayImage view = ShrinkByBlocks(image, factor);
+  std::vector<internal::FinderPattern> patterns;
+  for (internal::FinderPattern p : internal::FindFinderPatterns(FinelyBinarized(view), 32)) {
+    // Crossed by most scan lines through its centre block, as a real
+    // pattern is (noise makes many with a few).
+    if (p.hits < std::max(4.0, 1.2 * p.module)) continue;
+    p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
+    p.module *= factor;
+    if (p.module < 2 || in_a_code_read(p.center)) continue;
+    patterns.push_back(Refined(image, p));
+  }
+  int regions = 0;
+  auto read = [&](const internal::FinderTriple& t) {
+    if (in_a_code_read(t.corner.center)) return;  // read since
+    ++regions;
+    Region region{Around(t, image.width, image.height),
+                  (t.corner.module + t.b.module + t.c.module) / 3, t};
+    ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, found);
+  };
+  for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
+    if (regions >= max_regions) return;
+    if (internal::CheckTiming(image, t).score >= kMinTiming) read(t);
+  }
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (size_t j = i + 1; j < patterns.size(); ++j) {
+      const internal::FinderPattern &a = patterns[i], &b = patterns[j];
+      if (!Pairable(a, b) || in_a_code_read(a.center) || in_a_code_read(b.center)) continue;
+      for (const internal::FinderTriple& t : CompletedPairs(image, a, b)) {
+        if (regions >= max_regions) return;
+        read(t);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions& options) {
@@ -949,9 +999,12 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
   // sampling, no ZBar, as chance patterns in noise and clutter make regions
   // with no code in them; small codes too, from the fine search, where
   // their timing patterns bear them out. After a single read, only the
-  // cheap search of ReadFurtherCodes: photos of one code are nearly all
-  // uploads.
-  if (options.find_all && found.codes.size() == 1) ReadFurtherCodes(image, options, 480, &found);
+  // cheap searches of ReadFurtherCodes and ReadFineTriples: photos of one
+  // code are nearly all uploads.
+  if (options.find_all && found.codes.size() == 1) {
+    ReadFurtherCodes(image, options, 480, &found);
+    if (found.codes.size() == 1) ReadFineTriples(image, options, kMaxRegions / 3, &found);
+  }
   if (options.find_all && found.codes.size() >= 2) {
     RunLadder(image, options, &found, SIZE_MAX, next, /*stop=*/false);
     for (const Region& region : UnreadRegions(image, coarsely_binarized(), found, /*fine=*/true,
@@ -959,6 +1012,7 @@ std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions
       ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, &found);
     }
     ReadFurtherCodes(image, options, 800, &found);
+    ReadFineTriples(image, options, kMaxRegions / 3, &found);
   }
   return found.codes;
 }

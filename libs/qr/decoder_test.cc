@@ -247,6 +247,15 @@ TEST_CASE("Among several faint codes, one by a light edge is found by two of its
   CheckReadsAll(Hard(Degradation::kManyCodes, 23, /*seed=*/1), 3);
 }
 
+TEST_CASE(
+    "Beside the one code read, a small code the shrunk views lose is found by the fine search") {
+  // Fresh seeds, two codes each: the ladder reads one; the other, 4 to 5
+  // pixels a module (one faint), is lost on ReadFurtherCodes' 480-pixel
+  // view and found by the fine search, its timing patterns bearing it out.
+  CheckReadsAll(Hard(Degradation::kManyCodes, 36, /*seed=*/100000), 2);
+  CheckReadsAll(Hard(Degradation::kManyCodes, 37, /*seed=*/1), 2);
+}
+
 TEST_CASE("A code whose top-left finder pattern no search finds is read from the other two") {
   // A seed the passes were not tuned on: a 40–55° view with a hard
   // shadow, shaken, noisy; the finder searches find the top-right and

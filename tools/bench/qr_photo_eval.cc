@@ -206,20 +206,25 @@ std::string Diagnose(const GrayImage& image, const std::array<PointF, 4>& symbol
     absl::StrAppend(&ranks, absl::StrFormat(" module %.1f;", module));
     int long_side = std::max(image.width, image.height);
     GrayImage blurred = GaussianBlur(image, std::max(1, long_side / 480));
-    auto binarized = [](const GrayImage& g, int radius) {
+    auto binarized = [](const GrayImage& g, int radius, int margin = 0) {
       GrayImage mean = BoxBlur(g, radius), out(g.width, g.height);
       for (size_t i = 0; i < g.pixels.size(); ++i) {
-        out.pixels[i] = g.pixels[i] < mean.pixels[i] ? 0 : 255;
+        out.pixels[i] = g.pixels[i] + margin < mean.pixels[i] ? 0 : 255;
       }
       return out;
     };
-    for (int search = 0; search < 2; ++search) {
+    // The third: the fine search for small codes among several (decoder.cc,
+    // UnreadRegions), on the photo itself.
+    for (int search = 0; search < 3; ++search) {
       GrayImage binary =
           search == 0 ? binarized(blurred, std::max(4, long_side / 24))
-                      : binarized(NormalizeLocalContrast(blurred, std::max(3, long_side / 60), 40),
-                                  std::max(4, long_side / 24));
-      std::vector<internal::FinderPattern> found = internal::FindFinderPatterns(binary, 64);
-      absl::StrAppend(&ranks, search == 0 ? " coarse" : " normalised");
+          : search == 1
+              ? binarized(NormalizeLocalContrast(blurred, std::max(3, long_side / 60), 40),
+                          std::max(4, long_side / 24))
+              : binarized(image, 10, 3);
+      std::vector<internal::FinderPattern> found =
+          internal::FindFinderPatterns(binary, search == 2 ? 400 : 64);
+      absl::StrAppend(&ranks, search == 0 ? " coarse" : search == 1 ? " normalised" : " fine");
       for (const PointF& c : centres) {
         int rank = -1;
         for (size_t r = 0; r < found.size() && rank < 0; ++r) {
