@@ -707,8 +707,13 @@ Shot ManyCodes(Random& rng) {
     view.distance = rng.Uniform(1.5, 3);
     double light = rng.Uniform(190, 240);
     double contrast = rng.Chance(0.3) ? rng.Uniform(30, 80) : rng.Uniform(150, 210);
+    // The contrast can exceed the paper's level: black ink. (Converting
+    // the negative level to uint8_t unclamped was undefined behaviour: on
+    // x86 it wrapped to near-white ink, ~5% of this kind's codes faint and
+    // inverted; docs/qr.md, "The many-codes ink".)
+    double dark = std::max(0.0, light - contrast);
     GrayImage paper =
-        Paper(matrix, 4, Ink{static_cast<uint8_t>(light - contrast), static_cast<uint8_t>(light)});
+        Paper(matrix, 4, Ink{static_cast<uint8_t>(dark), static_cast<uint8_t>(light)});
     std::array<PointF, 4> quad = Project(view);
     PlaceIntegrated(paper, QuadPlacement(paper, quad), Around(quad, 1, shot.scene), 2, &shot.scene);
     Record(payload, &quad, matrix.size(), &shot);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "libs/qr/decoder.h"
+#include "libs/qr/encoder.h"
 #include "libs/qr/image_io.h"
 
 namespace qrcloud::qr {
@@ -55,6 +56,41 @@ TEST_CASE("The hard photo set is seeded too, and a photo depends only on its kin
   LabelledPhoto alone = MakePhotoSet(options).at(0);
   CHECK(alone.index == 2);
   CHECK(alone.jpeg == third.jpeg);
+}
+
+TEST_CASE("Every code among several is printed darker than its paper") {
+  // Photos where the ink's level once wrapped round to near white (an
+  // unclamped negative level made 5% of this kind's codes faint and
+  // inverted).
+  for (auto [seed, index] : {std::pair<uint64_t, int>{100000, 2}, {100000, 8}, {100000, 15}}) {
+    PhotoSetOptions options;
+    options.kinds = {Degradation::kManyCodes};
+    options.per_kind = 1;
+    options.first_index = index;
+    options.seed = seed;
+    LabelledPhoto photo = MakePhotoSet(options).at(0);
+    GrayImage image = ReadImage(photo.jpeg).value();
+    REQUIRE(photo.symbols.size() == photo.payloads.size());
+    for (size_t i = 0; i < photo.symbols.size(); ++i) {
+      INFO("seed " << seed << " photo " << index << ": " << photo.payloads[i]);
+      const std::array<PointF, 4>& c = photo.symbols[i];
+      // The pixel at (u, v), shares of the symbol's sides from its top-left.
+      auto at = [&](double u, double v) {
+        double x = c[0].x + (c[1].x - c[0].x) * u + (c[3].x - c[0].x) * v;
+        double y = c[0].y + (c[1].y - c[0].y) * u + (c[3].y - c[0].y) * v;
+        return static_cast<double>(image.at(static_cast<int>(x), static_cast<int>(y)));
+      };
+      // The quiet zone just outside the left and top sides (4 modules of
+      // paper: over 4% of the side at any size), against the symbol, half
+      // of whose modules are ink.
+      double paper = 0, symbol = 0;
+      for (int k = 1; k < 10; ++k) paper += (at(-0.03, k / 10.0) + at(k / 10.0, -0.03)) / 18;
+      for (int a = 1; a < 20; ++a) {
+        for (int b = 1; b < 20; ++b) symbol += at(a / 20.0, b / 20.0) / 361;
+      }
+      CHECK(symbol < paper);
+    }
+  }
 }
 
 TEST_CASE("Scoring counts reads and misreads") {
