@@ -295,6 +295,12 @@ bool Inside(const Quad& quad, PointF p) {
   return positive == 4 || negative == 4;
 }
 
+// Whether `p` lies in (or near) a code read already.
+bool InACodeRead(const Found& found, PointF p) {
+  return std::any_of(found.where.begin(), found.where.end(),
+                     [&](const Quad& q) { return Inside(q, p); });
+}
+
 // ---- Curved codes ----------------------------------------------------------------
 
 bool ReadGrid(const GrayImage& image, const internal::FinderTriple& triple,
@@ -673,11 +679,7 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
     int taken = 0;
     for (const internal::FinderTriple& t : internal::FinderTriples(searched[search])) {
       if (taken >= per_search) break;
-      if (std::any_of(found.where.begin(), found.where.end(),
-                      [&](const Quad& q) { return Inside(q, t.corner.center); })) {
-        continue;
-      }
-      if (seen(t)) continue;
+      if (InACodeRead(found, t.corner.center) || seen(t)) continue;
       triples.push_back(t);
       ++taken;
     }
@@ -712,11 +714,7 @@ std::vector<internal::FinderTriple> GridTriples(const GrayImage& image, const Fo
           candidates.push_back({third, a, b});
         }
         for (const internal::FinderTriple& t : candidates) {
-          if (seen(t)) continue;
-          if (std::any_of(found.where.begin(), found.where.end(),
-                          [&](const Quad& q) { return Inside(q, t.corner.center); })) {
-            continue;
-          }
+          if (seen(t) || InACodeRead(found, t.corner.center)) continue;
           completed.push_back({t, internal::CheckTiming(image, t).score, i + j});
         }
       }
@@ -775,10 +773,7 @@ struct Region {
 std::vector<Region> UnreadRegions(const GrayImage& image, const GrayImage& coarse,
                                   const Found& found, bool fine, int max_regions,
                                   double min_timing = 0) {
-  auto unread = [&](const internal::FinderPattern& p) {
-    return std::none_of(found.where.begin(), found.where.end(),
-                        [&](const Quad& q) { return Inside(q, p.center); });
-  };
+  auto unread = [&](const internal::FinderPattern& p) { return !InACodeRead(found, p.center); };
   std::vector<internal::FinderPattern> large, small;
   for (const internal::FinderPattern& p : internal::FindFinderPatterns(coarse, 24)) {
     if (p.module >= 2 && p.hits >= std::max(4.0, 1.2 * p.module) && unread(p)) large.push_back(p);
@@ -851,6 +846,39 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
   }
 }
 
+// The regions round `patterns` (finder patterns outside every code read)
+// that may hold a further code, read where the timing patterns bear them
+// out: each triple placed as one code's, then each pair completed as a
+// side (CompletedPairs, its timing checked there); at most `max_regions`.
+void ReadTimedRegions(const GrayImage& image, const DecodeOptions& options,
+                      const std::vector<internal::FinderPattern>& patterns, int max_regions,
+                      Found* found) {
+  int regions = 0;
+  auto read = [&](const internal::FinderTriple& t) {
+    if (InACodeRead(*found, t.corner.center)) return;  // read since
+    ++regions;
+    Region region{Around(t, image.width, image.height),
+                  (t.corner.module + t.b.module + t.c.module) / 3, t};
+    ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, found);
+  };
+  for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
+    if (regions >= max_regions) return;
+    if (internal::CheckTiming(image, t).score >= kMinTiming) read(t);
+  }
+  // Two patterns of a code whose third the search missed.
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (size_t j = i + 1; j < patterns.size(); ++j) {
+      const internal::FinderPattern &a = patterns[i], &b = patterns[j];
+      if (!Pairable(a, b) || InACodeRead(*found, a.center) || InACodeRead(*found, b.center))
+        continue;
+      for (const internal::FinderTriple& t : CompletedPairs(image, a, b)) {
+        if (regions >= max_regions) return;
+        read(t);
+      }
+    }
+  }
+}
+
 // Codes elsewhere in the photo than those read (a sheet of stickers, a
 // notice board): three finder patterns outside the codes read, found on the
 // coarse binarisation of the photo shrunk by whole blocks to about
@@ -867,10 +895,6 @@ void ReadRegion(const GrayImage& image, const Region& region, const DecodeOption
 void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int max_side,
                       Found* found) {
   constexpr int kMaxRegions = 6;
-  auto in_a_code_read = [&](PointF p) {
-    return std::any_of(found->where.begin(), found->where.end(),
-                       [&](const Quad& q) { return Inside(q, p); });
-  };
   int factor = std::max(1, LongSide(image) / max_side);
   GrayImage view = ShrinkByBlocks(image, factor);
   std::vector<internal::FinderPattern> patterns;
@@ -879,33 +903,9 @@ void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int 
     // A view pixel is the mean of a block: its centre is the block's.
     p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
     p.module *= factor;
-    if (!in_a_code_read(p.center)) patterns.push_back(factor > 1 ? Refined(image, p) : p);
+    if (!InACodeRead(*found, p.center)) patterns.push_back(factor > 1 ? Refined(image, p) : p);
   }
-  int regions = 0;
-  auto read = [&](const internal::FinderTriple& t, bool timed) {
-    if (in_a_code_read(t.corner.center)) return;  // read since
-    if (!timed && internal::CheckTiming(image, t).score < kMinTiming) return;
-    ++regions;
-    Region region{Around(t, image.width, image.height),
-                  (t.corner.module + t.b.module + t.c.module) / 3, t};
-    ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, found);
-  };
-  for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
-    if (regions >= kMaxRegions) return;
-    read(t, /*timed=*/false);
-  }
-  // Two patterns of a code whose third the search missed.
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    for (size_t j = i + 1; j < patterns.size(); ++j) {
-      const internal::FinderPattern &a = patterns[i], &b = patterns[j];
-      if (!Pairable(a, b)) continue;
-      if (in_a_code_read(a.center) || in_a_code_read(b.center)) continue;
-      for (const internal::FinderTriple& t : CompletedPairs(image, a, b)) {
-        if (regions >= kMaxRegions) return;
-        read(t, /*timed=*/true);
-      }
-    }
-  }
+  ReadTimedRegions(image, options, patterns, kMaxRegions, found);
 }
 
 // Codes beside those read that the shrunk views above lose (2 to 8 pixels
@@ -917,10 +917,6 @@ void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int 
 void ReadFineTriples(const GrayImage& image, const DecodeOptions& options, int max_regions,
                      Found* found) {
   constexpr double kMaxPixels = 2e6;
-  auto in_a_code_read = [&](PointF p) {
-    return std::any_of(found->where.begin(), found->where.end(),
-                       [&](const Quad& q) { return Inside(q, p); });
-  };
   double pixels = static_cast<double>(image.width) * image.height;
   int factor = std::max(2, static_cast<int>(std::ceil(std::sqrt(pixels / kMaxPixels))));
   GrayImage view = ShrinkByBlocks(image, factor);
@@ -931,31 +927,10 @@ void ReadFineTriples(const GrayImage& image, const DecodeOptions& options, int m
     if (p.hits < std::max(4.0, 1.2 * p.module)) continue;
     p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
     p.module *= factor;
-    if (p.module < 2 || in_a_code_read(p.center)) continue;
+    if (p.module < 2 || InACodeRead(*found, p.center)) continue;
     patterns.push_back(Refined(image, p));
   }
-  int regions = 0;
-  auto read = [&](const internal::FinderTriple& t) {
-    if (in_a_code_read(t.corner.center)) return;  // read since
-    ++regions;
-    Region region{Around(t, image.width, image.height),
-                  (t.corner.module + t.b.module + t.c.module) / 3, t};
-    ReadRegion(image, region, options, kRegionPasses, /*zbar=*/false, found);
-  };
-  for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
-    if (regions >= max_regions) return;
-    if (internal::CheckTiming(image, t).score >= kMinTiming) read(t);
-  }
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    for (size_t j = i + 1; j < patterns.size(); ++j) {
-      const internal::FinderPattern &a = patterns[i], &b = patterns[j];
-      if (!Pairable(a, b) || in_a_code_read(a.center) || in_a_code_read(b.center)) continue;
-      for (const internal::FinderTriple& t : CompletedPairs(image, a, b)) {
-        if (regions >= max_regions) return;
-        read(t);
-      }
-    }
-  }
+  ReadTimedRegions(image, options, patterns, max_regions, found);
 }
 
 }  // namespace
