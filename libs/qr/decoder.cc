@@ -863,7 +863,7 @@ void ReadTimedRegions(const GrayImage& image, const DecodeOptions& options,
   };
   for (const internal::FinderTriple& t : internal::FinderTriples(patterns)) {
     if (regions >= max_regions) return;
-    if (internal::CheckTiming(image, t).score >= kMinTiming) read(t);
+    if (TimingHolds(image, t)) read(t);
   }
   // Two patterns of a code whose third the search missed.
   for (size_t i = 0; i < patterns.size(); ++i) {
@@ -877,6 +877,25 @@ void ReadTimedRegions(const GrayImage& image, const DecodeOptions& options,
       }
     }
   }
+}
+
+// The finder patterns a search on `binary`, a view of the photo shrunk by
+// whole blocks of `factor` pixels, finds outside every code read: at most
+// `max_patterns`, each at least `min_module` view pixels a module and
+// crossed by most scan lines through its centre block (chance patterns in
+// noise by few), placed again on the photo itself, in its pixels.
+std::vector<internal::FinderPattern> UnreadPatterns(const GrayImage& image, const GrayImage& binary,
+                                                    int factor, int max_patterns, double min_module,
+                                                    const Found& found) {
+  std::vector<internal::FinderPattern> patterns;
+  for (internal::FinderPattern p : internal::FindFinderPatterns(binary, max_patterns)) {
+    if (p.module < min_module || p.hits < std::max(4.0, 1.2 * p.module)) continue;
+    // A view pixel is the mean of a block: its centre is the block's.
+    p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
+    p.module *= factor;
+    if (!InACodeRead(found, p.center)) patterns.push_back(factor > 1 ? Refined(image, p) : p);
+  }
+  return patterns;
 }
 
 // Codes elsewhere in the photo than those read (a sheet of stickers, a
@@ -897,15 +916,9 @@ void ReadFurtherCodes(const GrayImage& image, const DecodeOptions& options, int 
   constexpr int kMaxRegions = 6;
   int factor = std::max(1, LongSide(image) / max_side);
   GrayImage view = ShrinkByBlocks(image, factor);
-  std::vector<internal::FinderPattern> patterns;
-  for (internal::FinderPattern p : internal::FindFinderPatterns(CoarselyBinarized(view), 24)) {
-    if (p.module < 1.5 || p.hits < std::max(4.0, 1.2 * p.module)) continue;
-    // A view pixel is the mean of a block: its centre is the block's.
-    p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
-    p.module *= factor;
-    if (!InACodeRead(*found, p.center)) patterns.push_back(factor > 1 ? Refined(image, p) : p);
-  }
-  ReadTimedRegions(image, options, patterns, kMaxRegions, found);
+  ReadTimedRegions(image, options,
+                   UnreadPatterns(image, CoarselyBinarized(view), factor, 24, 1.5, *found),
+                   kMaxRegions, found);
 }
 
 // Codes beside those read that the shrunk views above lose (2 to 8 pixels
@@ -920,17 +933,10 @@ void ReadFineTriples(const GrayImage& image, const DecodeOptions& options, int m
   double pixels = static_cast<double>(image.width) * image.height;
   int factor = std::max(2, static_cast<int>(std::ceil(std::sqrt(pixels / kMaxPixels))));
   GrayImage view = ShrinkByBlocks(image, factor);
-  std::vector<internal::FinderPattern> patterns;
-  for (internal::FinderPattern p : internal::FindFinderPatterns(FinelyBinarized(view), 32)) {
-    // Crossed by most scan lines through its centre block, as a real
-    // pattern is (noise makes many with a few).
-    if (p.hits < std::max(4.0, 1.2 * p.module)) continue;
-    p.center = {(p.center.x + 0.5) * factor - 0.5, (p.center.y + 0.5) * factor - 0.5};
-    p.module *= factor;
-    if (p.module < 2 || InACodeRead(*found, p.center)) continue;
-    patterns.push_back(Refined(image, p));
-  }
-  ReadTimedRegions(image, options, patterns, max_regions, found);
+  // Codes of 2 pixels a module or more in the photo.
+  ReadTimedRegions(image, options,
+                   UnreadPatterns(image, FinelyBinarized(view), factor, 32, 2.0 / factor, *found),
+                   max_regions, found);
 }
 
 }  // namespace
