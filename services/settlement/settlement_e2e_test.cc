@@ -414,7 +414,13 @@ TEST_CASE("A link heard after the redemptions it covers still pays their commiss
   REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "200"; },
                   absl::Seconds(20)));
   // A third order, refunded before the link is heard: it earned nothing.
+  // Its fee is waited for before the refund, and the refund after it: the
+  // center's outbox relays events after the call answers, so the orders
+  // stream can look caught up while they are still on their way (the fees
+  // were already 200 before this order).
   const std::string refunded = w.OrderAndRedeem("late-link-3");
+  REQUIRE(WaitFor([&] { return w.merchant->Get(w.FeesAccount()).At("balance.minor") == "300"; },
+                  absl::Seconds(20)));
   REQUIRE(w.merchant
               ->Post("/v1/orders/" + refunded + ":refund",
                      R"({"reason":"cold soup","requestId":"late-link-refund"})")
